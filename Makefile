@@ -1,0 +1,33 @@
+# The two set-up commands README gives: `make run` and `make test`.
+# Both install what they need on a fresh machine and are quick once installed.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+SCORM_KIT ?= ../shared/scorm-kit
+
+.PHONY: run test install install-test benchmarks
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+# Test-only tools: Debian's Chromium (through the SCORM kit's setup) and axe-core from npm.
+install-test: install
+	PYTHON=$(PY) $(SCORM_KIT)/setup.sh
+	[ -d node_modules/axe-core ] || npm ci --silent --no-audit --no-fund
+
+# Run the app on http://127.0.0.1:5000 with a SQLite database seeded with the five units and demo users.
+run: install
+	$(VENV)/bin/carecourse init --demo
+	$(VENV)/bin/carecourse run --host 127.0.0.1 --port 5000
+
+# The whole test suite: pytest (SQLite, and PostgreSQL too when DATABASE_URL names it) and node --test.
+test: install-test
+	$(PY) -m pytest -q
+	node --test tests/js/
+
+benchmarks: install-test
+	$(PY) -m pytest -q tests/benchmarks -p no:randomly --benchmark-enable
