@@ -1,0 +1,427 @@
+"""Content checks on the shipped course (course/shipped/modules/*.json).
+
+Coverage of every knowledge criterion, feedback on every option, no near-duplicate stems, every
+key marks full and every distractor less, schema validity, the share of questions inside
+scenarios, module shape, workplace essays, en-GB spelling and a readability report.
+
+Run `pytest tests/content -s` to see the readability report.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from course.shipped import WORDS_DIR, load_module_files
+
+BRITISH_DICT = Path("/usr/share/dict/british-english")
+
+if not BRITISH_DICT.exists():  # .ci/run installs Debian's wbritish
+    pytest.skip(
+        f"{BRITISH_DICT} is missing (install the Debian package wbritish)", allow_module_level=True
+    )
+
+# Knowledge criteria every one of which needs at least two auto-marked questions: the K items of
+# the four NOS and the assessment criteria of QCF-RELNET outcome 1 (counts from the seed units).
+KNOWLEDGE_CRITERIA = (
+    [f"HSCCLD327/K{i}" for i in range(1, 25)]
+    + [f"QCF-RELNET/1.{i}" for i in range(1, 5)]
+    + [f"NOS-EFFREL/K{i}" for i in range(1, 51)]
+    + [f"NOS-CONTACT/K{i}" for i in range(1, 47)]
+    + [f"HSCCLD222/K{i}" for i in range(1, 22)]
+)
+
+AUTO_TYPES = {
+    "single_choice",
+    "multiple_response",
+    "true_false",
+    "matching",
+    "ordering",
+    "short_answer",
+    "numeric",
+}
+
+MODULE_FILES = load_module_files()
+
+
+def _questions():
+    """(module file name, question) for every top-level question."""
+    for path, data in MODULE_FILES:
+        for q in data["questions"]:
+            yield path.name, q
+
+
+def _leaves():
+    """(module file name, where, question, in_scenario, criteria) for every answerable question:
+    standalone questions and each scenario child (criteria default to the scenario's)."""
+    for name, q in _questions():
+        if q.get("type") == "scenario":
+            for step in q.get("steps", []):
+                child = step["question"]
+                where = f"{q['id']}/{step['id']}"
+                yield name, where, child, True, child.get("criteria") or q.get("criteria", [])
+        else:
+            yield name, q["id"], q, False, q.get("criteria", [])
+
+
+def test_there_is_content():
+    assert MODULE_FILES, "no module files in course/shipped/modules"
+
+
+# --- coverage -------------------------------------------------------------------------------
+
+
+def test_every_knowledge_criterion_has_two_auto_marked_questions():
+    counts = {ref: 0 for ref in KNOWLEDGE_CRITERIA}
+    for _name, _where, q, _in_scen, criteria in _leaves():
+        if q.get("type") in AUTO_TYPES:
+            for ref in set(criteria):
+                if ref in counts:
+                    counts[ref] += 1
+    short = {ref: n for ref, n in counts.items() if n < 2}
+    assert not short, f"knowledge criteria with fewer than 2 auto-marked questions: {short}"
+
+
+def test_at_least_half_of_auto_marked_questions_are_in_scenarios():
+    auto = [(in_scen) for _n, _w, q, in_scen, _c in _leaves() if q.get("type") in AUTO_TYPES]
+    inside = sum(auto)
+    assert auto and inside * 2 >= len(auto), f"{inside} of {len(auto)} inside scenarios"
+
+
+# --- feedback -------------------------------------------------------------------------------
+
+
+def test_every_option_has_feedback():
+    missing = []
+    for name, where, q, _in_scen, _c in _leaves():
+        t = q.get("type")
+        if t in ("single_choice", "multiple_response"):
+            for opt in q.get("options", []):
+                if not str(opt.get("feedback") or "").strip():
+                    missing.append(f"{name} {where} option {opt.get('id')}")
+        elif t == "true_false":
+            for key in ("feedback_true", "feedback_false"):
+                if not str(q.get(key) or "").strip():
+                    missing.append(f"{name} {where} {key}")
+        elif t in ("matching", "ordering"):
+            # No per-option feedback in these types: the general feedback must explain.
+            if not str(q.get("general_feedback") or "").strip():
+                missing.append(f"{name} {where} general_feedback")
+        elif t == "short_answer":
+            for gap in q.get("gaps", []):
+                for ans in gap.get("answers", []):
+                    if not str(ans.get("feedback") or "").strip():
+                        missing.append(f"{name} {where} gap {gap.get('id')} answer {ans.get('text')}")
+    assert not missing, "missing feedback:\n" + "\n".join(missing)
+
+
+# --- stems ----------------------------------------------------------------------------------
+
+_PUNCT = str.maketrans("", "", string.punctuation + "\u2018\u2019\u201c\u201d\u2013\u2014")
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.lower().translate(_PUNCT).split())
+
+
+def test_no_duplicate_or_near_duplicate_stems():
+    stems = [(f"{name} {where}", _normalise(q.get("stem", ""))) for name, where, q, _s, _c in _leaves()]
+    problems = []
+    for i, (wa, a) in enumerate(stems):
+        for wb, b in stems[i + 1 :]:
+            if a == b:
+                problems.append(f"{wa} == {wb}")
+                continue
+            sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
+            if sm.real_quick_ratio() >= 0.9 and sm.quick_ratio() >= 0.9 and sm.ratio() >= 0.9:
+                problems.append(f"{wa} ~ {wb} ({sm.ratio():.2f})")
+    assert not problems, "duplicate or near-duplicate stems:\n" + "\n".join(problems)
+
+
+# --- marking --------------------------------------------------------------------------------
+
+
+def _key_and_distractors(q: dict):
+    """The key response and a list of responses that must score below full marks."""
+    t = q["type"]
+    if t == "single_choice":
+        key = next(o["id"] for o in q["options"] if o["correct"])
+        return key, [o["id"] for o in q["options"] if not o["correct"]]
+    if t == "multiple_response":
+        right = [o["id"] for o in q["options"] if o["correct"]]
+        wrong = [o["id"] for o in q["options"] if not o["correct"]]
+        bad = [right + [w] for w in wrong] + [[w] for w in wrong]
+        if len(right) > 1:
+            bad.append(right[:-1])
+        return right, bad
+    if t == "true_false":
+        return q["answer"], [not q["answer"]]
+    if t == "matching":
+        key = {p["id"]: p["match"] for p in q["premises"]}
+        bad = []
+        for p in q["premises"]:
+            for r in q["responses"]:
+                if r["id"] != p["match"]:
+                    bad.append({**key, p["id"]: r["id"]})
+                    break
+        return key, bad
+    if t == "ordering":
+        ids = [i["id"] for i in q["items"]]
+        bad = [list(reversed(ids))]
+        for i in range(len(ids) - 1):
+            swapped = ids[:]
+            swapped[i], swapped[i + 1] = swapped[i + 1], swapped[i]
+            bad.append(swapped)
+        return ids, bad
+    if t == "short_answer":
+        key, bad = {}, []
+        for gap in q["gaps"]:
+            best = max(gap["answers"], key=lambda a: a.get("credit", 0))
+            key[gap["id"]] = best["text"]
+        for gap in q["gaps"]:
+            for ans in gap["answers"]:
+                if ans.get("credit", 0) < 1:
+                    bad.append({**key, gap["id"]: ans["text"]})
+        return key, bad
+    if t == "numeric":
+        best = max(q["answers"], key=lambda a: a.get("credit", 0))
+        return best["value"], []
+    raise AssertionError(f"no key rule for type {t}")
+
+
+def _score(result) -> tuple[float, float]:
+    if isinstance(result, dict):
+        return result["score"], result["max"]
+    return result.score, result.max
+
+
+def test_every_key_marks_full_and_every_distractor_less():
+    from question_bank.marking import mark
+
+    problems = []
+    for name, where, q, _in_scen, _c in _leaves():
+        if q.get("type") not in AUTO_TYPES:
+            continue
+        key, bad = _key_and_distractors(q)
+        score, top = _score(mark(q, key))
+        if not (score == top and top > 0):
+            problems.append(f"{name} {where}: key {key!r} scores {score}/{top}")
+        for response in bad:
+            score, top = _score(mark(q, response))
+            if score >= top:
+                problems.append(f"{name} {where}: distractor {response!r} scores full marks")
+    assert not problems, "\n".join(problems)
+
+
+# --- schema ---------------------------------------------------------------------------------
+
+
+def test_every_question_validates():
+    from question_bank.schemas import load_question
+
+    problems = []
+    for name, q in _questions():
+        try:
+            load_question(q)
+        except Exception as exc:  # noqa: BLE001 - report every failure with its message
+            problems.append(f"{name} {q.get('id')}: {exc}")
+    assert not problems, "\n".join(problems)
+
+
+def test_question_ids_are_unique():
+    seen = {}
+    dupes = []
+    for name, q in _questions():
+        if q["id"] in seen:
+            dupes.append(f"{q['id']} in {seen[q['id']]} and {name}")
+        seen[q["id"]] = name
+    assert not dupes, "\n".join(dupes)
+
+
+# --- modules --------------------------------------------------------------------------------
+
+
+def test_module_shape():
+    problems = []
+    for path, data in MODULE_FILES:
+        m = data["module"]
+        if m.get("slug") != path.stem:
+            problems.append(f"{path.name}: slug {m.get('slug')!r} is not the file name")
+        n = len(m.get("pages", []))
+        if not 2 <= n <= 5:
+            problems.append(f"{path.name}: {n} pages (2-5 expected)")
+        quiz = m.get("quiz")
+        if quiz:
+            ids = [i["question"] for i in quiz["items"] if "question" in i]
+            own = [q["id"] for q in data["questions"]]
+            if sorted(ids) != sorted(own):
+                problems.append(f"{path.name}: quiz items {ids} differ from the file's questions {own}")
+    assert not problems, "\n".join(problems)
+
+
+def test_qcf_relnet_targets_sum_to_its_guided_learning_hours():
+    total = sum(
+        data["module"]["target_minutes"]
+        for _p, data in MODULE_FILES
+        if any(ref.startswith("QCF-RELNET/") for ref in data["module"].get("outcomes", []))
+    )
+    assert total == 27 * 60
+
+
+def test_workplace_modules_end_with_an_essay():
+    problems = []
+    for path, data in MODULE_FILES:
+        m = data["module"]
+        if not m.get("workplace"):
+            continue
+        by_id = {q["id"]: q for q in data["questions"]}
+        items = (m.get("quiz") or {}).get("items") or []
+        last = by_id.get(items[-1].get("question")) if items else None
+        if not last or last.get("type") != "essay":
+            problems.append(f"{path.name}: quiz does not end with an essay")
+    assert not problems, "\n".join(problems)
+
+
+# --- spelling -------------------------------------------------------------------------------
+
+
+def _learner_text(data: dict):
+    """(field, text) for every piece of learner-facing text in a module file."""
+    m = data["module"]
+    yield "module.title", m.get("title", "")
+    for page in m.get("pages", []):
+        yield f"page {page['slug']} title", page.get("title", "")
+        yield f"page {page['slug']} body", page.get("body", "")
+    if m.get("quiz"):
+        yield "quiz.title", m["quiz"].get("title", "")
+
+    def question_text(prefix: str, q: dict):
+        yield f"{prefix} title", q.get("title", "")
+        yield f"{prefix} stem", q.get("stem", "")
+        yield f"{prefix} general_feedback", q.get("general_feedback", "")
+        for opt in q.get("options", []):
+            yield f"{prefix} option {opt['id']}", opt.get("text", "")
+            yield f"{prefix} option {opt['id']} feedback", opt.get("feedback", "")
+        for key in ("feedback_true", "feedback_false"):
+            if key in q:
+                yield f"{prefix} {key}", q[key]
+        for p in q.get("premises", []):
+            yield f"{prefix} premise {p['id']}", p.get("text", "")
+        for r in q.get("responses", []):
+            yield f"{prefix} response {r['id']}", r.get("text", "")
+        for it in q.get("items", []):
+            yield f"{prefix} item {it['id']}", it.get("text", "")
+        for gap in q.get("gaps", []):
+            for ans in gap.get("answers", []):
+                yield f"{prefix} gap {gap['id']} feedback", ans.get("feedback", "")
+        case = q.get("case") or {}
+        for key in ("person", "setting", "situation"):
+            if key in case:
+                yield f"{prefix} case.{key}", case[key]
+        for step in q.get("steps", []):
+            yield from question_text(f"{prefix}/{step['id']}", step["question"])
+
+    for q in data["questions"]:
+        yield from question_text(f"question {q['id']}", q)
+
+
+_WORD = re.compile(r"[A-Za-z]+(?:['\u2019-][A-Za-z]+)*")
+
+
+def _words(text: str):
+    text = re.sub(r"https?://\S+", " ", text or "")
+    for token in _WORD.findall(text):
+        yield token.replace("\u2019", "'")
+
+
+@pytest.fixture(scope="module")
+def speller():
+    from spellchecker import SpellChecker
+
+    sp = SpellChecker(language=None)
+    sp.word_frequency.load_text_file(str(BRITISH_DICT))
+    for path in sorted(WORDS_DIR.glob("*.txt")):
+        sp.word_frequency.load_words(
+            [w.strip() for w in path.read_text(encoding="utf-8").splitlines() if w.strip()]
+        )
+    return sp
+
+
+def _known(sp, word: str) -> bool:
+    w = word.lower()
+    if sp.known([w]):
+        return True
+    if w.endswith("'s") and sp.known([w[:-2]]):
+        return True
+    if w.endswith("s'") and sp.known([w[:-1]]):
+        return True
+    if "-" in w:
+        return all(_known(sp, part) for part in w.split("-") if part)
+    return False
+
+
+def test_learner_text_is_spelt_correctly(speller):
+    problems = []
+    for path, data in MODULE_FILES:
+        for field, text in _learner_text(data):
+            unknown = sorted({w for w in _words(text) if not _known(speller, w)})
+            if unknown:
+                problems.append(f"{path.name} {field}: {', '.join(unknown)}")
+    assert not problems, "unknown words (fix the spelling or add to course/shipped/words/):\n" + "\n".join(
+        problems
+    )
+
+
+# --- readability ----------------------------------------------------------------------------
+# Flesch reading ease, hand-written: textstat would need a network download of NLTK data at test
+# time, hence the few lines here. Sentences end at . ! ? or at the end of a heading or list line;
+# syllables are vowel groups, less a silent final "e", at least one per word.
+
+
+def _syllables(word: str) -> int:
+    w = word.lower()
+    groups = re.findall(r"[aeiouy]+", w)
+    n = len(groups)
+    if w.endswith("e") and not w.endswith(("le", "ee", "ye")) and n > 1:
+        n -= 1
+    return max(1, n)
+
+
+def flesch(markdown: str) -> float:
+    sentences = 0
+    words = 0
+    syllables = 0
+    for line in markdown.splitlines():
+        line = re.sub(r"^\s*(#+|[-*+]|\d+[.)])\s+", "", line)
+        line = re.sub(r"[*_`\[\]()>]", " ", line).strip()
+        if not line:
+            continue
+        ws = re.findall(r"[A-Za-z]+(?:'[A-Za-z]+)?", line)
+        if not ws:
+            continue
+        words += len(ws)
+        syllables += sum(_syllables(w) for w in ws)
+        sentences += max(1, len(re.findall(r"[.!?]+(?=\s|$)", line)))
+        if not re.search(r"[.!?]\s*$", line) and re.findall(r"[.!?]+(?=\s|$)", line):
+            sentences += 1  # the line's last sentence has no full stop
+    if not words:
+        return 0.0
+    return 206.835 - 1.015 * (words / sentences) - 84.6 * (syllables / words)
+
+
+def test_readability_report():
+    rows = []
+    for path, data in MODULE_FILES:
+        for page in data["module"].get("pages", []):
+            rows.append((path.name, page["slug"], flesch(page.get("body", ""))))
+    assert rows, "no pages"
+    print("\nFlesch reading ease per page (60-70 is plain English):")
+    for name, slug, score in rows:
+        print(f"  {score:6.1f}  {name}  {slug}")
+    average = sum(r[2] for r in rows) / len(rows)
+    print(f"  {average:6.1f}  course average over {len(rows)} pages")
+    assert average >= 50, f"course average Flesch reading ease {average:.1f} is below 50"
