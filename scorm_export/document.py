@@ -1,0 +1,472 @@
+"""The canonical course document: schemas, cross-reference checks, canonical serialisation.
+
+docs/formats.md ("Course document") is the readable version of what is defined here. Every
+problem is reported with its JSON path (``modules[2].quiz.items[0].question``) so that an
+author or an importing tool can go straight to it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Iterable
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+FORMAT = "carecourse-course"
+VERSION = 1
+SUPPORTED_VERSIONS = (1,)
+
+IDENTIFIER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_ident = validate.Regexp(IDENTIFIER_RE, error="not an identifier (letters, digits, '_', '.', '-'; no spaces)")
+_ref = validate.Regexp(
+    re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$"),
+    error="not a FRAMEWORK/CODE reference",
+)
+
+
+class DocumentError(ValueError):
+    """A course document that cannot be used; ``problems`` lists every (path, message)."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = list(problems)
+        lines = "\n".join(f"{path or '(document)'}: {message}" for path, message in self.problems)
+        super().__init__(f"{len(self.problems)} problem(s) in the course document:\n{lines}")
+
+
+# --------------------------------------------------------------------------- schemas
+
+
+class _Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class CriterionSchema(_Strict):
+    code = fields.String(required=True, validate=_ident)
+    kind = fields.String(required=True, validate=validate.OneOf(["knowledge", "performance"]))
+    text = fields.String(required=True, validate=validate.Length(min=1))
+    workplace = fields.Boolean(required=True)
+
+
+class OutcomeSchema(_Strict):
+    code = fields.String(required=True, validate=_ident)
+    title = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(["knowledge", "performance"]))
+    criteria = fields.List(fields.Nested(CriterionSchema), required=True)
+
+
+_iso_date = validate.Regexp(re.compile(r"^\d{4}-\d{2}-\d{2}$"), error="not an ISO date (YYYY-MM-DD)")
+
+
+class FrameworkSchema(_Strict):
+    kind = fields.String(required=True, validate=validate.OneOf(["nos", "qcf"]))
+    code = fields.String(required=True, validate=_ident)
+    title = fields.String(required=True, validate=validate.Length(min=1))
+    urn = fields.String(required=True, allow_none=True)
+    version = fields.String(required=True, allow_none=True)
+    date_approved = fields.String(required=True, allow_none=True, validate=_iso_date)
+    review_date = fields.String(required=True, allow_none=True, validate=_iso_date)
+    suite = fields.String(required=True, allow_none=True)
+    keywords = fields.List(fields.String(), required=True)
+    overview = fields.String(required=True)
+    glh = fields.Integer(required=True, allow_none=True, strict=True, validate=validate.Range(min=0))
+    linked_standards = fields.String(required=True, allow_none=True)
+    outcomes = fields.List(fields.Nested(OutcomeSchema), required=True)
+    scope = fields.String(required=True, allow_none=True)
+    values = fields.String(required=True, allow_none=True)
+    guidance = fields.String(required=True, allow_none=True)
+
+
+class CourseSchema(_Strict):
+    slug = fields.String(required=True, validate=_ident)
+    title = fields.String(required=True, validate=validate.Length(min=1))
+    description = fields.String(required=True)
+    language = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", error="not a language tag (e.g. en-GB)"),
+    )
+
+
+class PageSchema(_Strict):
+    slug = fields.String(required=True, validate=_ident)
+    title = fields.String(required=True, validate=validate.Length(min=1))
+    body = fields.String(required=True)
+
+
+class DrawSchema(_Strict):
+    count = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    criterion = fields.String(validate=_ref)
+    tag = fields.String(validate=validate.Length(min=1))
+
+    @validates_schema
+    def _one_selector(self, data, **kwargs):
+        if ("criterion" in data) == ("tag" in data):
+            raise ValidationError("a draw names exactly one of 'criterion' or 'tag'")
+
+
+class ItemSchema(_Strict):
+    question = fields.String(validate=_ident)
+    version = fields.Integer(strict=True, validate=validate.Range(min=1))
+    draw = fields.Nested(DrawSchema)
+
+    @validates_schema
+    def _fixed_or_draw(self, data, **kwargs):
+        fixed = "question" in data or "version" in data
+        if fixed and "draw" in data:
+            raise ValidationError("an item is either {question, version} or {draw}, not both")
+        if not fixed and "draw" not in data:
+            raise ValidationError("an item needs {question, version} or {draw}")
+        if fixed and not ("question" in data and "version" in data):
+            raise ValidationError("a fixed item needs both 'question' and 'version'")
+
+
+class QuizSchema(_Strict):
+    title = fields.String(required=True, validate=validate.Length(min=1))
+    pass_mark = fields.Float(required=True, validate=validate.Range(min=0, max=1))
+    criterion_threshold = fields.Float(required=True, allow_none=True, validate=validate.Range(min=0, max=1))
+    attempts = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+    grading = fields.String(required=True, validate=validate.OneOf(["highest", "last", "first", "average"]))
+    shuffle = fields.Boolean(required=True)
+    feedback = fields.String(required=True, validate=validate.OneOf(["immediate", "after_submission"]))
+    time_limit_minutes = fields.Integer(required=True, allow_none=True, strict=True, validate=validate.Range(min=1))
+    items = fields.List(fields.Nested(ItemSchema), required=True, validate=validate.Length(min=1))
+
+
+class ModuleSchema(_Strict):
+    slug = fields.String(required=True, validate=_ident)
+    title = fields.String(required=True, validate=validate.Length(min=1))
+    outcomes = fields.List(fields.String(validate=_ref), required=True)
+    target_minutes = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+    pages = fields.List(fields.Nested(PageSchema), required=True)
+    quiz = fields.Nested(QuizSchema, required=True, allow_none=True)
+    workplace = fields.List(fields.String(validate=_ref), required=True)
+
+
+class CourseDocumentSchema(_Strict):
+    """The whole course document (docs/formats.md, "Course document")."""
+
+    format = fields.String(required=True, validate=validate.Equal(FORMAT, error=f"must be {FORMAT!r}"))
+    version = fields.Integer(required=True, strict=True)
+    course = fields.Nested(CourseSchema, required=True)
+    frameworks = fields.List(fields.Nested(FrameworkSchema), required=True)
+    modules = fields.List(fields.Nested(ModuleSchema), required=True, validate=validate.Length(min=1))
+    # Each question is validated on its own by the question bank (see _load_question).
+    questions = fields.List(fields.Dict(), required=True)
+
+
+# --------------------------------------------------------------------------- questions
+
+
+def _load_question(question: dict) -> tuple[dict, list[tuple[str, str]]]:
+    """Validate one question with the question bank; return it normalised and any problems.
+
+    Paths in the problems are relative to the question (``"options[1].text"``).
+    """
+    try:
+        from question_bank.schemas import load_question  # type: ignore[import-not-found]
+    except ImportError:
+        return question, []  # the bank has not landed: keep the question as it is
+    try:
+        return load_question(question), []
+    except ValidationError as exc:
+        return question, list(_flatten(exc.messages))
+    except ValueError as exc:  # a bank error that is not a marshmallow error
+        problems = getattr(exc, "problems", None)
+        if problems:
+            return question, [(str(p), str(m)) for p, m in problems]
+        return question, [("", str(exc))]
+
+
+# --------------------------------------------------------------------------- paths
+
+
+def _join(path: str, key: Any) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    if key == "_schema":
+        return path
+    return f"{path}.{key}" if path else str(key)
+
+
+def _flatten(messages: Any, path: str = "") -> Iterable[tuple[str, str]]:
+    """Turn marshmallow's nested error messages into (JSON path, message) pairs."""
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            key = int(key) if isinstance(key, str) and key.isdigit() else key
+            yield from _flatten(value, _join(path, key))
+    elif isinstance(messages, list):
+        for value in messages:
+            yield from _flatten(value, path)
+    else:
+        yield path, str(messages)
+
+
+# --------------------------------------------------------------------------- cross references
+
+
+def criterion_ref(framework_code: str, code: str) -> str:
+    """The stable reference of a criterion or outcome: ``FRAMEWORK/CODE``."""
+    return f"{framework_code}/{code}"
+
+
+def objective_id(ref: str) -> str:
+    """The SCORM objective id of a criterion: its reference with '/' replaced by '-'."""
+    return ref.replace("/", "-")
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _dict(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _framework_index(data: dict) -> tuple[dict[str, dict], set[str], list[str]]:
+    """Criteria by reference, outcome references, criteria references in framework order."""
+    criteria: dict[str, dict] = {}
+    outcomes: set[str] = set()
+    order: list[str] = []
+    for fw in _list(data.get("frameworks")):
+        fw = _dict(fw)
+        code = fw.get("code")
+        if not isinstance(code, str):
+            continue
+        for outcome in _list(fw.get("outcomes")):
+            outcome = _dict(outcome)
+            if isinstance(outcome.get("code"), str):
+                outcomes.add(criterion_ref(code, outcome["code"]))
+            for crit in _list(outcome.get("criteria")):
+                crit = _dict(crit)
+                if isinstance(crit.get("code"), str):
+                    ref = criterion_ref(code, crit["code"])
+                    if ref not in criteria:
+                        order.append(ref)
+                    criteria[ref] = crit
+    return criteria, outcomes, order
+
+
+def question_criteria(question: dict) -> list[str]:
+    """Every criterion a question evidences, its scenario steps' own criteria included."""
+    refs = [c for c in _list(question.get("criteria")) if isinstance(c, str)]
+    for step in _list(question.get("steps")):
+        child = _dict(_dict(step).get("question"))
+        refs.extend(c for c in _list(child.get("criteria")) if isinstance(c, str) and c not in refs)
+    return refs
+
+
+def current_questions(data: dict) -> dict[str, dict]:
+    """The current (highest) version of each question id in the document."""
+    current: dict[str, dict] = {}
+    for q in _list(data.get("questions")):
+        q = _dict(q)
+        qid, version = q.get("id"), q.get("version")
+        if isinstance(qid, str) and isinstance(version, int):
+            if qid not in current or current[qid]["version"] < version:
+                current[qid] = q
+    return current
+
+
+def draw_candidates(data: dict, draw: dict) -> list[str]:
+    """Ids of the current questions a draw can take from, sorted by id (before exclusions)."""
+    out = []
+    for qid, q in sorted(current_questions(data).items()):
+        if "criterion" in draw and draw["criterion"] in question_criteria(q):
+            out.append(qid)
+        elif "tag" in draw and draw["tag"] in _list(q.get("tags")):
+            out.append(qid)
+    return out
+
+
+def module_question_versions(data: dict, module: dict) -> list[dict]:
+    """Every question version a module's quiz can contain (fixed items, then all draw candidates)."""
+    quiz = _dict(module.get("quiz"))
+    by_key = {(q.get("id"), q.get("version")): q for q in map(_dict, _list(data.get("questions")))}
+    current = current_questions(data)
+    out, seen = [], set()
+    for item in map(_dict, _list(quiz.get("items"))):
+        if "draw" in item:
+            keys = [(qid, current[qid]["version"]) for qid in draw_candidates(data, _dict(item["draw"]))]
+        else:
+            keys = [(item.get("question"), item.get("version"))]
+        for key in keys:
+            if key in by_key and key not in seen:
+                seen.add(key)
+                out.append(by_key[key])
+    return out
+
+
+def module_criteria(data: dict, module: dict) -> list[str]:
+    """The criteria a module's quiz can evidence, in framework order (its SCORM objectives)."""
+    _, _, order = _framework_index(data)
+    evidenced: set[str] = set()
+    for q in module_question_versions(data, module):
+        evidenced.update(question_criteria(q))
+    known = [ref for ref in order if ref in evidenced]
+    return known + sorted(evidenced - set(known))
+
+
+def _duplicates(values: list[tuple[str, Any]]) -> Iterable[tuple[str, str]]:
+    first: dict[Any, str] = {}
+    for path, value in values:
+        if value is None:
+            continue
+        if value in first:
+            yield path, f"duplicate {value!r} (first at {first[value]})"
+        else:
+            first[value] = path
+
+
+def _cross_problems(data: dict) -> list[tuple[str, str]]:
+    """Reference and uniqueness problems; tolerant of structure errors reported elsewhere."""
+    problems: list[tuple[str, str]] = []
+    criteria, outcomes, _ = _framework_index(data)
+    frameworks = _list(data.get("frameworks"))
+    modules = _list(data.get("modules"))
+    questions = _list(data.get("questions"))
+
+    def code_of(obj: Any) -> Any:
+        value = _dict(obj).get("code")
+        return value if isinstance(value, str) else None
+
+    def slug_of(obj: Any) -> Any:
+        value = _dict(obj).get("slug")
+        return value if isinstance(value, str) else None
+
+    problems += _duplicates([(f"frameworks[{i}].code", code_of(fw)) for i, fw in enumerate(frameworks)])
+    for i, fw in enumerate(frameworks):
+        outs = _list(_dict(fw).get("outcomes"))
+        problems += _duplicates([(f"frameworks[{i}].outcomes[{j}].code", code_of(o)) for j, o in enumerate(outs)])
+        crits = [
+            (f"frameworks[{i}].outcomes[{j}].criteria[{k}].code", code_of(c))
+            for j, o in enumerate(outs)
+            for k, c in enumerate(_list(_dict(o).get("criteria")))
+        ]
+        problems += _duplicates(crits)
+
+    problems += _duplicates([(f"modules[{i}].slug", slug_of(m)) for i, m in enumerate(modules)])
+
+    keys = []
+    for n, q in enumerate(questions):
+        q = _dict(q)
+        qid, version = q.get("id"), q.get("version")
+        keys.append((f"questions[{n}]", (qid, version) if isinstance(qid, str) else None))
+        for k, ref in enumerate(_list(q.get("criteria"))):
+            if isinstance(ref, str) and ref not in criteria:
+                problems.append((f"questions[{n}].criteria[{k}]", f"unknown criterion {ref!r}"))
+        for s, step in enumerate(_list(q.get("steps"))):
+            child = _dict(_dict(step).get("question"))
+            for k, ref in enumerate(_list(child.get("criteria"))):
+                if isinstance(ref, str) and ref not in criteria:
+                    problems.append((f"questions[{n}].steps[{s}].question.criteria[{k}]", f"unknown criterion {ref!r}"))
+    problems += [
+        (path, f"question {dup} appears twice".replace("duplicate ", ""))
+        for path, dup in _duplicates(keys)
+    ]
+    included = {key for _, key in keys if key is not None}
+
+    for i, module in enumerate(modules):
+        module = _dict(module)
+        base = f"modules[{i}]"
+        pages = _list(module.get("pages"))
+        problems += _duplicates([(f"{base}.pages[{j}].slug", slug_of(p)) for j, p in enumerate(pages)])
+        for k, ref in enumerate(_list(module.get("outcomes"))):
+            if isinstance(ref, str) and ref not in outcomes:
+                problems.append((f"{base}.outcomes[{k}]", f"unknown outcome {ref!r}"))
+        for k, ref in enumerate(_list(module.get("workplace"))):
+            if isinstance(ref, str) and ref not in criteria:
+                problems.append((f"{base}.workplace[{k}]", f"unknown criterion {ref!r}"))
+        quiz = _dict(module.get("quiz"))
+        fixed: set[str] = set()
+        earlier_draws: list[tuple[int, set[str]]] = []
+        for j, item in enumerate(_list(quiz.get("items"))):
+            item = _dict(item)
+            path = f"{base}.quiz.items[{j}]"
+            if "draw" not in item:
+                qid, version = item.get("question"), item.get("version")
+                if isinstance(qid, str) and isinstance(version, int):
+                    if (qid, version) not in included:
+                        problems.append((f"{path}.question", f"question {qid!r} version {version} is not in the document's questions"))
+                    elif qid in fixed:
+                        problems.append((f"{path}.question", f"question {qid!r} is already in this quiz"))
+                    fixed.add(qid)
+                continue
+            draw = _dict(item.get("draw"))
+            count = draw.get("count")
+            if isinstance(draw.get("criterion"), str) and draw["criterion"] not in criteria:
+                problems.append((f"{path}.draw.criterion", f"unknown criterion {draw['criterion']!r}"))
+                continue
+            if not isinstance(count, int) or ("criterion" in draw) == ("tag" in draw):
+                continue
+            candidates = set(draw_candidates(data, draw)) - fixed
+            # Worst case: every earlier draw took its questions from this draw's candidates.
+            taken = sum(min(c, len(cands & candidates)) for c, cands in earlier_draws)
+            available = len(candidates) - taken
+            if available < count:
+                what = f"criterion {draw['criterion']!r}" if "criterion" in draw else f"tag {draw['tag']!r}"
+                problems.append((
+                    f"{path}.draw.count",
+                    f"draw of {count} by {what} has only {max(available, 0)} candidate(s) left "
+                    f"({len(candidates)} not fixed in this quiz, up to {taken} taken by earlier draws)",
+                ))
+            earlier_draws.append((count, candidates))
+    return problems
+
+
+# --------------------------------------------------------------------------- load / dump
+
+
+def load_document(data: dict | bytes | str) -> dict:
+    """Validate a course document (dict or JSON bytes) and return it normalised.
+
+    Raises DocumentError listing every problem with its JSON path.
+    """
+    if isinstance(data, (bytes, str)):
+        try:
+            data = json.loads(data)
+        except ValueError as exc:
+            raise DocumentError([("", f"not JSON: {exc}")]) from None
+    if not isinstance(data, dict):
+        raise DocumentError([("", "a course document is a JSON object")])
+    version = data.get("version")
+    if data.get("format") == FORMAT and version not in SUPPORTED_VERSIONS:
+        raise DocumentError([(
+            "version",
+            f"unsupported course document version {version!r}: this build reads version "
+            + ", ".join(str(v) for v in SUPPORTED_VERSIONS),
+        )])
+
+    problems: list[tuple[str, str]] = []
+    try:
+        doc = CourseDocumentSchema().load(data)
+    except ValidationError as exc:
+        problems += _flatten(exc.messages)
+        doc = None
+
+    questions = []
+    for n, question in enumerate(_list(data.get("questions"))):
+        if not isinstance(question, dict):
+            continue  # the schema reported it
+        loaded, qproblems = _load_question(question)
+        questions.append(loaded)
+        for path, message in qproblems:
+            sep = "" if not path or path.startswith("[") else "."
+            problems.append((f"questions[{n}]{sep}{path}", message))
+
+    problems += _cross_problems(data)
+    if problems:
+        raise DocumentError(list(dict.fromkeys(problems)))
+    assert doc is not None
+    doc["questions"] = questions
+    return doc
+
+
+def canonical_json(value: Any) -> bytes:
+    """Sorted keys, two-space indent, UTF-8, trailing newline."""
+    return (json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
+
+
+def dump_document(doc: dict) -> bytes:
+    """The canonical bytes of a course document (validated first, so re-imports match)."""
+    return canonical_json(load_document(doc))

@@ -1,0 +1,359 @@
+"""Build SCORM 1.2 and SCORM 2004 4th Edition zips from a course document.
+
+The manifest is a dict serialised with xmltodict; the zip carries the player (the files in
+``player/``), ``course-data.js`` (``window.CC_COURSE``) and ``launch.js`` (``window.CC_LAUNCH``).
+The same course gives the same bytes: fixed timestamps, permissions and entry order.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+from typing import Iterable
+
+import xmltodict
+
+from scorm_export.document import load_document, module_criteria, objective_id
+
+PLAYER_DIR = Path(__file__).resolve().parent / "player"
+PLAYER_SKIP = {"README.md", "tests", "__pycache__"}
+GENERATED_FILES = ("course-data.js", "launch.js")
+LAUNCH_FILE = "index.html"
+RESOURCE_ID = "RES-player"
+
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+ZIP_MODE = 0o100644 << 16  # a regular file, rw-r--r--
+
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+NS12 = {
+    "": "http://www.imsproject.org/xsd/imscp_rootv1p1p2",
+    "adlcp": "http://www.adlnet.org/xsd/adlcp_rootv1p2",
+    "imsmd": "http://www.imsglobal.org/xsd/imsmd_rootv1p2p1",
+}
+SCHEMAS12 = {
+    "": "imscp_rootv1p1p2.xsd",
+    "imsmd": "imsmd_rootv1p2p1.xsd",
+    "adlcp": "adlcp_rootv1p2.xsd",
+}
+NS2004 = {
+    "": "http://www.imsglobal.org/xsd/imscp_v1p1",
+    "adlcp": "http://www.adlnet.org/xsd/adlcp_v1p3",
+    "adlseq": "http://www.adlnet.org/xsd/adlseq_v1p3",
+    "adlnav": "http://www.adlnet.org/xsd/adlnav_v1p3",
+    "imsss": "http://www.imsglobal.org/xsd/imsss",
+    "lom": "http://ltsc.ieee.org/xsd/LOM",
+}
+SCHEMAS2004 = {
+    "": "imscp_v1p1.xsd",
+    "adlcp": "adlcp_v1p3.xsd",
+    "adlseq": "adlseq_v1p3.xsd",
+    "adlnav": "adlnav_v1p3.xsd",
+    "imsss": "imsss_v1p0.xsd",
+    "lom": "lom.xsd",
+}
+STANDARDS = ("1.2", "2004")
+
+
+# --------------------------------------------------------------------------- content
+
+
+def render_markdown(text: str) -> str:
+    """Authored Markdown to sanitised HTML (the question bank's renderer once it is there)."""
+    try:
+        from question_bank.text import render_markdown as bank_render  # type: ignore[import-not-found]
+    except ImportError:
+        bank_render = None
+    if bank_render is not None:
+        return bank_render(text)
+    import nh3
+    from markdown_it import MarkdownIt
+
+    return nh3.clean(MarkdownIt("commonmark", {"html": False}).render(text))
+
+
+def player_files(player_dir: Path | None = None) -> dict[str, bytes]:
+    """The player's files by zip name (everything in the folder but its README and tests)."""
+    root = Path(player_dir or PLAYER_DIR)
+    out: dict[str, bytes] = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if path.is_file() and not (set(rel.parts) & PLAYER_SKIP) and not rel.name.endswith(".test.js"):
+            out[rel.as_posix()] = path.read_bytes()
+    return out
+
+
+def course_data(doc: dict) -> dict:
+    """The course document as the player reads it: each page with its sanitised ``html``."""
+    data = json.loads(json.dumps(doc))
+    for module in data["modules"]:
+        for page in module["pages"]:
+            page["html"] = render_markdown(page["body"])
+    return data
+
+
+def _js_assignment(name: str, value: object) -> bytes:
+    # ASCII-only so the file reads the same whatever charset an LMS serves it with.
+    body = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return f"window.{name} = {body};\n".encode("ascii")
+
+
+def launch_js(standard: str, multi_sco: bool) -> bytes:
+    """``window.CC_LAUNCH``; a multi-SCO package takes the module from the ``?module=`` parameter."""
+    adapter = "scorm12" if standard == "1.2" else "scorm2004"
+    if not multi_sco:
+        return _js_assignment("CC_LAUNCH", {"adapter": adapter, "module": None})
+    return (
+        "(function () {\n"
+        "  // Each SCO item launches index.html with parameters \"?module=<slug>\".\n"
+        "  var found = /[?&]module=([^&#]*)/.exec(window.location.search);\n"
+        f"  window.CC_LAUNCH = {{adapter: {json.dumps(adapter)}, "
+        "module: found ? decodeURIComponent(found[1]) : null};\n"
+        "})();\n"
+    ).encode("ascii")
+
+
+# --------------------------------------------------------------------------- manifest pieces
+
+
+def _number(value: float) -> str:
+    """A decimal without float noise: 0.8 -> '0.8', 80.0 -> '80'."""
+    return format(round(value, 6), "g")
+
+
+def course_keywords(doc: dict) -> list[str]:
+    """The frameworks' keywords, first spelling kept, case-insensitively unique."""
+    seen, out = set(), []
+    for fw in doc["frameworks"]:
+        for word in fw["keywords"]:
+            if word.strip() and word.casefold() not in seen:
+                seen.add(word.casefold())
+                out.append(word.strip())
+    return out
+
+
+def _pass_mark(modules: list[dict]) -> float | None:
+    """The pass mark of a SCO: its quiz's, or for the whole course the highest of its quizzes'."""
+    marks = [m["quiz"]["pass_mark"] for m in modules if m["quiz"]]
+    return max(marks) if marks else None
+
+
+def _sco_criteria(doc: dict, modules: list[dict]) -> list[str]:
+    refs: list[str] = []
+    for module in modules:
+        refs.extend(r for r in module_criteria(doc, module) if r not in refs)
+    return refs
+
+
+def _scos(doc: dict, multi_sco: bool) -> list[dict]:
+    """One entry per SCO item: identifier, title, launch parameters, modules, objective id."""
+    if not multi_sco:
+        return [{
+            "id": f"ITEM-{doc['course']['slug']}", "title": doc["course"]["title"], "parameters": None,
+            "modules": doc["modules"], "primary": doc["course"]["slug"],
+        }]
+    return [
+        {"id": f"ITEM-{m['slug']}", "title": m["title"], "parameters": f"?module={m['slug']}",
+         "modules": [m], "primary": m["slug"]}
+        for m in doc["modules"]
+    ]
+
+
+def _schema_location(ns: dict, files: dict) -> str:
+    return " ".join(f"{ns[p]} {files[p]}" for p in files)
+
+
+def _xmlns(ns: dict) -> dict:
+    return {("@xmlns" if p == "" else f"@xmlns:{p}"): uri for p, uri in ns.items()}
+
+
+def _lom12(doc: dict) -> dict:
+    lang = doc["course"]["language"]
+
+    def ls(text: str) -> dict:
+        return {"imsmd:langstring": {"@xml:lang": lang, "#text": text}}
+
+    general = {"imsmd:title": ls(doc["course"]["title"]), "imsmd:language": lang}
+    if doc["course"]["description"]:
+        general["imsmd:description"] = ls(doc["course"]["description"])
+    keywords = course_keywords(doc)
+    if keywords:
+        general["imsmd:keyword"] = [ls(k) for k in keywords]
+    return {"imsmd:lom": {"imsmd:general": general}}
+
+
+def _lom2004(doc: dict) -> dict:
+    lang = doc["course"]["language"]
+
+    def ls(text: str) -> dict:
+        return {"lom:string": {"@language": lang, "#text": text}}
+
+    general = {"lom:title": ls(doc["course"]["title"]), "lom:language": lang}
+    if doc["course"]["description"]:
+        general["lom:description"] = ls(doc["course"]["description"])
+    keywords = course_keywords(doc)
+    if keywords:
+        general["lom:keyword"] = [ls(k) for k in keywords]
+    return {"lom:lom": {"lom:general": general}}
+
+
+def _resources(files: Iterable[str], scormtype_attr: str) -> dict:
+    return {"resource": {
+        "@identifier": RESOURCE_ID, "@type": "webcontent", f"@{scormtype_attr}": "sco", "@href": LAUNCH_FILE,
+        "file": [{"@href": name} for name in sorted(files)],
+    }}
+
+
+def _item_base(sco: dict) -> dict:
+    item = {"@identifier": sco["id"], "@identifierref": RESOURCE_ID, "@isvisible": "true"}
+    if sco["parameters"]:
+        item["@parameters"] = sco["parameters"]
+    item["title"] = sco["title"]
+    return item
+
+
+def manifest12(doc: dict, files: Iterable[str], *, multi_sco: bool = False) -> dict:
+    """The SCORM 1.2 manifest as an xmltodict dict."""
+    slug = doc["course"]["slug"]
+    items = []
+    for sco in _scos(doc, multi_sco):
+        item = _item_base(sco)
+        mark = _pass_mark(sco["modules"])
+        if mark is not None:
+            item["adlcp:masteryscore"] = _number(mark * 100)
+        items.append(item)
+    return {"manifest": {
+        "@identifier": f"MANIFEST-{slug}", "@version": "1", **_xmlns(NS12),
+        "@xmlns:xsi": XSI, "@xsi:schemaLocation": _schema_location(NS12, SCHEMAS12),
+        "metadata": {"schema": "ADL SCORM", "schemaversion": "1.2", **_lom12(doc)},
+        "organizations": {"@default": f"ORG-{slug}", "organization": {
+            "@identifier": f"ORG-{slug}", "title": doc["course"]["title"], "item": items,
+        }},
+        "resources": _resources(files, "adlcp:scormtype"),
+    }}
+
+
+def _global_passed(doc: dict, module: dict) -> str:
+    return f"carecourse.{doc['course']['slug']}.{module['slug']}.passed"
+
+
+def _sequencing2004(doc: dict, sco: dict, previous: dict | None, successor: bool, flow: bool) -> dict:
+    """``imsss:sequencing`` of one SCO item: objectives, and with flow the in-order rule."""
+    seq: dict = {}
+    module = sco["modules"][0] if len(sco["modules"]) == 1 else None
+    if flow and previous is not None:
+        seq["imsss:sequencingRules"] = {"imsss:preConditionRule": {
+            "imsss:ruleConditions": {"@conditionCombination": "any", "imsss:ruleCondition": {
+                "@referencedObjective": f"requires-{previous['slug']}", "@operator": "not",
+                "@condition": "satisfied",
+            }},
+            "imsss:ruleAction": {"@action": "disabled"},
+        }}
+    primary: dict = {"@objectiveID": sco["primary"]}
+    mark = _pass_mark(sco["modules"])
+    if mark is not None:
+        primary["@satisfiedByMeasure"] = "true"
+        primary["imsss:minNormalizedMeasure"] = _number(mark)
+        if flow and successor and module is not None:
+            primary["imsss:mapInfo"] = {
+                "@targetObjectiveID": _global_passed(doc, module),
+                "@readSatisfiedStatus": "false", "@readNormalizedMeasure": "false",
+                "@writeSatisfiedStatus": "true",
+            }
+    objectives = [{"@objectiveID": objective_id(ref)} for ref in _sco_criteria(doc, sco["modules"])]
+    if flow and previous is not None:
+        objectives.append({
+            "@objectiveID": f"requires-{previous['slug']}",
+            "imsss:mapInfo": {
+                "@targetObjectiveID": _global_passed(doc, previous),
+                "@readSatisfiedStatus": "true", "@readNormalizedMeasure": "false",
+            },
+        })
+    seq["imsss:objectives"] = {"imsss:primaryObjective": primary}
+    if objectives:
+        seq["imsss:objectives"]["imsss:objective"] = objectives
+    return seq
+
+
+def manifest2004(doc: dict, files: Iterable[str], *, multi_sco: bool = False, sequencing: bool = False) -> dict:
+    """The SCORM 2004 4th Edition manifest as an xmltodict dict."""
+    slug = doc["course"]["slug"]
+    scos = _scos(doc, multi_sco)
+    items = []
+    previous = None  # the last module with a quiz: the one a later module requires
+    for n, sco in enumerate(scos):
+        item = _item_base(sco)
+        item["imsss:sequencing"] = _sequencing2004(
+            doc, sco, previous, successor=n + 1 < len(scos), flow=sequencing,
+        )
+        if sequencing and sco["modules"][0]["quiz"]:
+            previous = sco["modules"][0]
+        items.append(item)
+    organization: dict = {"@identifier": f"ORG-{slug}"}
+    if sequencing:
+        organization["@adlseq:objectivesGlobalToSystem"] = "false"
+    organization["title"] = doc["course"]["title"]
+    organization["item"] = items
+    if sequencing:
+        organization["imsss:sequencing"] = {"imsss:controlMode": {"@choice": "true", "@flow": "true"}}
+    return {"manifest": {
+        "@identifier": f"MANIFEST-{slug}", "@version": "1", **_xmlns(NS2004),
+        "@xmlns:xsi": XSI, "@xsi:schemaLocation": _schema_location(NS2004, SCHEMAS2004),
+        "metadata": {"schema": "ADL SCORM", "schemaversion": "2004 4th Edition", **_lom2004(doc)},
+        "organizations": {"@default": f"ORG-{slug}", "organization": organization},
+        "resources": _resources(files, "adlcp:scormType"),
+    }}
+
+
+def manifest_xml(manifest: dict) -> bytes:
+    """Serialise a manifest dict: UTF-8, two-space indent, trailing newline."""
+    return (xmltodict.unparse(manifest, encoding="utf-8", pretty=True, indent="  ", short_empty_elements=True) + "\n").encode("utf-8")
+
+
+# --------------------------------------------------------------------------- the zip
+
+
+def zip_files(files: dict[str, bytes]) -> bytes:
+    """A deterministic zip: sorted names, 1980-01-01 timestamps, mode 0644, deflate level 9."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = ZIP_MODE
+            zf.writestr(info, files[name], compresslevel=9)
+    return buffer.getvalue()
+
+
+def package_files(doc: dict, *, standard: str = "1.2", multi_sco: bool = False, sequencing: bool = False,
+                  player_dir: Path | None = None) -> dict[str, bytes]:
+    """Every file of the package by zip name, the manifest included."""
+    if standard not in STANDARDS:
+        raise ValueError(f"unknown SCORM standard {standard!r}: use '1.2' or '2004'")
+    if sequencing and (standard != "2004" or not multi_sco):
+        raise ValueError("sequencing needs standard='2004' and multi_sco=True")
+    doc = load_document(doc)
+    files = player_files(player_dir)
+    if LAUNCH_FILE not in files:
+        raise ValueError(f"the player has no {LAUNCH_FILE} (looked in {player_dir or PLAYER_DIR})")
+    clash = set(files) & {*GENERATED_FILES, "imsmanifest.xml"}
+    if clash:
+        raise ValueError(f"the player folder holds generated file(s): {', '.join(sorted(clash))}")
+    files["course-data.js"] = _js_assignment("CC_COURSE", course_data(doc))
+    files["launch.js"] = launch_js(standard, multi_sco)
+    if standard == "1.2":
+        manifest = manifest12(doc, files, multi_sco=multi_sco)
+    else:
+        manifest = manifest2004(doc, files, multi_sco=multi_sco, sequencing=sequencing)
+    files["imsmanifest.xml"] = manifest_xml(manifest)
+    return files
+
+
+def build_package(doc: dict, *, standard: str = "1.2", multi_sco: bool = False, sequencing: bool = False,
+                  player_dir: Path | None = None) -> bytes:
+    """The SCORM zip for a course document (1.2 by default; see README for why)."""
+    return zip_files(package_files(
+        doc, standard=standard, multi_sco=multi_sco, sequencing=sequencing, player_dir=player_dir,
+    ))
