@@ -1,0 +1,478 @@
+"""marshmallow schemas for the question JSON (docs/formats.md "Question").
+
+One schema per type, chosen by `type`; unknown keys are refused; errors are marshmallow
+`ValidationError`s whose `messages` nest by field path (see `error_paths` for a flat list).
+marshmallow stays at this boundary: marking runs on the compiled form built by `load_question`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from .model import Question
+from .types import REGISTRY, compile_question
+
+__all__ = [
+    "IDENT",
+    "REFERENCE",
+    "QuestionSchema",
+    "TYPE_SCHEMAS",
+    "CHILD_SCHEMAS",
+    "ValidationError",
+    "dump_question",
+    "error_paths",
+    "load_question",
+]
+
+IDENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$")
+GAP = re.compile(r"\{\{([^{}]*)\}\}")
+BRANCHING = {"single_choice", "true_false"}
+
+
+class StrictBool(fields.Field):
+    """JSON true/false only (marshmallow's Boolean also takes "yes", 1, ...)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise ValidationError("Not a boolean (true or false).")
+        return value
+
+
+class StrictNumber(fields.Field):
+    """A finite JSON number, never a string or a boolean; loaded as float."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValidationError("Not a number.")
+        if not math.isfinite(value):
+            raise ValidationError("Not a finite number.")
+        return float(value)
+
+
+class StrictInt(fields.Field):
+    """A JSON integer, never a float, string or boolean."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValidationError("Not an integer.")
+        return value
+
+
+def Ident(**kwargs) -> fields.String:
+    """An identifier: letters, digits, `_ . -`, no spaces (it becomes a SCORM identifier)."""
+    return fields.String(validate=validate.Regexp(IDENT, error="Not a valid identifier: {input!r}."),
+                         **kwargs)
+
+
+def _unique(items: list[dict], key: str, field: str) -> None:
+    seen = set()
+    for index, item in enumerate(items):
+        if item[key] in seen:
+            raise ValidationError({field: {index: {key: [f"Duplicate {key} {item[key]!r}."]}}})
+        seen.add(item[key])
+
+
+class _Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class OptionSchema(_Strict):
+    id = Ident(required=True)
+    text = fields.String(required=True)
+    correct = StrictBool(required=True)
+    feedback = fields.String(load_default="")
+
+
+class PremiseSchema(_Strict):
+    id = Ident(required=True)
+    text = fields.String(required=True)
+    match = Ident(required=True)
+
+
+class ItemSchema(_Strict):
+    id = Ident(required=True)
+    text = fields.String(required=True)
+
+
+Credit = lambda: StrictNumber(load_default=1.0, validate=validate.Range(0, 1))  # noqa: E731
+
+
+class GapAnswerSchema(_Strict):
+    text = fields.String(required=True, validate=validate.Length(min=1))
+    credit = Credit()
+    feedback = fields.String(load_default="")
+
+
+class GapSchema(_Strict):
+    id = Ident(required=True)
+    answers = fields.List(fields.Nested(GapAnswerSchema), required=True,
+                          validate=validate.Length(min=1))
+    options = fields.List(fields.String(validate=validate.Length(min=1)), load_default=None,
+                          allow_none=True)
+    case_sensitive = StrictBool(load_default=False)
+    wildcard = StrictBool(load_default=False)
+
+    @validates_schema
+    def _check(self, data, **kwargs):
+        if not any(a["credit"] == 1.0 for a in data["answers"]):
+            raise ValidationError("At least one answer must have credit 1.", "answers")
+        options = data["options"]
+        if options is not None:
+            if len(options) < 2 or len(set(options)) != len(options):
+                raise ValidationError("A dropdown needs two or more distinct options.", "options")
+            for index, answer in enumerate(data["answers"]):
+                if answer["text"] not in options:
+                    raise ValidationError({"answers": {index: {"text": [
+                        f"{answer['text']!r} is not one of the dropdown options."]}}})
+            if data["wildcard"]:
+                raise ValidationError("A dropdown gap cannot use wildcards.", "wildcard")
+
+
+class NumericAnswerSchema(_Strict):
+    value = StrictNumber(required=True)
+    tolerance = StrictNumber(load_default=0.0, validate=validate.Range(min=0))
+    credit = Credit()
+    feedback = fields.String(load_default="")
+
+
+# --- type-specific keys, shared by top-level questions and scenario children -----------------
+
+class SingleChoiceBody(Schema):
+    options = fields.List(fields.Nested(OptionSchema), required=True, validate=validate.Length(min=2))
+    shuffle = StrictBool(load_default=False)
+
+    @validates_schema
+    def _check(self, data, **kwargs):
+        _unique(data["options"], "id", "options")
+        if sum(1 for o in data["options"] if o["correct"]) != 1:
+            raise ValidationError("Exactly one option must be correct.", "options")
+
+
+class MultipleResponseBody(Schema):
+    options = fields.List(fields.Nested(OptionSchema), required=True, validate=validate.Length(min=2))
+    shuffle = StrictBool(load_default=False)
+    all_or_nothing = StrictBool(load_default=False)
+
+    @validates_schema
+    def _check(self, data, **kwargs):
+        _unique(data["options"], "id", "options")
+        if not any(o["correct"] for o in data["options"]):
+            raise ValidationError("At least one option must be correct.", "options")
+
+
+class TrueFalseBody(Schema):
+    answer = StrictBool(required=True)
+    feedback_true = fields.String(load_default="")
+    feedback_false = fields.String(load_default="")
+
+
+class MatchingBody(Schema):
+    premises = fields.List(fields.Nested(PremiseSchema), required=True,
+                           validate=validate.Length(min=1))
+    responses = fields.List(fields.Nested(ItemSchema), required=True,
+                            validate=validate.Length(min=1))
+    shuffle = StrictBool(load_default=False)
+
+    @validates_schema
+    def _check(self, data, **kwargs):
+        _unique(data["premises"], "id", "premises")
+        _unique(data["responses"], "id", "responses")
+        known = {r["id"] for r in data["responses"]}
+        for index, premise in enumerate(data["premises"]):
+            if premise["match"] not in known:
+                raise ValidationError({"premises": {index: {"match": [
+                    f"Unknown response {premise['match']!r}."]}}})
+
+
+class OrderingBody(Schema):
+    items = fields.List(fields.Nested(ItemSchema), required=True, validate=validate.Length(min=2))
+    # Ordering items are always shown shuffled; the key is kept for the formats that carry it.
+    shuffle = StrictBool(load_default=True)
+
+    @validates_schema
+    def _check(self, data, **kwargs):
+        _unique(data["items"], "id", "items")
+
+
+class ShortAnswerBody(Schema):
+    gaps = fields.List(fields.Nested(GapSchema), required=True, validate=validate.Length(min=1))
+
+    @validates_schema
+    def _check(self, data, **kwargs):
+        _unique(data["gaps"], "id", "gaps")
+        in_stem = GAP.findall(data.get("stem", ""))
+        ids = [gap["id"] for gap in data["gaps"]]
+        for name in in_stem:
+            if name not in ids:
+                raise ValidationError(f"The stem has a gap {{{{{name}}}}} with no entry in gaps.",
+                                      "stem")
+            if in_stem.count(name) > 1:
+                raise ValidationError(f"The stem has gap {{{{{name}}}}} more than once.", "stem")
+        for index, gap_id in enumerate(ids):
+            if gap_id not in in_stem:
+                raise ValidationError({"gaps": {index: {"id": [
+                    f"Gap {gap_id!r} does not appear in the stem as {{{{{gap_id}}}}}."]}}})
+
+
+class NumericBody(Schema):
+    answers = fields.List(fields.Nested(NumericAnswerSchema), required=True,
+                          validate=validate.Length(min=1))
+    unit = fields.String(load_default=None, allow_none=True)
+
+    @validates_schema
+    def _check(self, data, **kwargs):
+        if not any(a["credit"] == 1.0 for a in data["answers"]):
+            raise ValidationError("At least one answer must have credit 1.", "answers")
+
+
+class EssayBody(Schema):
+    word_limit = StrictInt(load_default=None, allow_none=True, validate=validate.Range(min=1))
+    min_words = StrictInt(load_default=0, validate=validate.Range(min=0))
+    marker_guidance = fields.String(load_default="")
+
+    @validates_schema
+    def _check(self, data, **kwargs):
+        if data["word_limit"] is not None and data["min_words"] > data["word_limit"]:
+            raise ValidationError("min_words is above word_limit.", "min_words")
+
+
+class CaseSchema(_Strict):
+    person = fields.String(required=True)
+    setting = fields.String(required=True)
+    situation = fields.String(required=True)
+
+
+class ChildQuestionField(fields.Field):
+    """A scenario step's question: any type but scenario, dispatched on its `type`."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return _load_dict(value, CHILD_SCHEMAS, child=True)
+
+
+class StepSchema(_Strict):
+    id = Ident(required=True)
+    question = ChildQuestionField(required=True)
+    branches = fields.Dict(keys=fields.String(), values=Ident(), load_default=dict)
+    next = Ident(load_default=None, allow_none=True)
+
+
+class ScenarioBody(Schema):
+    case = fields.Nested(CaseSchema, required=True)
+    steps = fields.List(fields.Nested(StepSchema), required=True, validate=validate.Length(min=1))
+
+    @validates_schema
+    def _check(self, data, **kwargs):
+        steps = data["steps"]
+        _unique(steps, "id", "steps")
+        child_ids: set[str] = set()
+        ids = [step["id"] for step in steps]
+        if "end" in ids:
+            raise ValidationError({"steps": {ids.index("end"): {"id": ["'end' is reserved."]}}})
+        successors: dict[str, list[str]] = {}
+        for index, step in enumerate(steps):
+            child = step["question"]
+            where = {"steps": {index: None}}
+
+            def fail(field, message, where=where, index=index):
+                raise ValidationError({"steps": {index: {field: [message]}}})
+
+            if child["id"] in child_ids:
+                fail("question", f"Duplicate child question id {child['id']!r}.")
+            child_ids.add(child["id"])
+            branches = step["branches"]
+            if branches and child["type"] not in BRANCHING:
+                fail("branches", f"A {child['type']} step cannot branch.")
+            if child["type"] == "single_choice":
+                keys = {o["id"] for o in child["options"]}
+            else:
+                keys = {"true", "false"}
+            for key, target in branches.items():
+                if key not in keys:
+                    fail("branches", f"Unknown option {key!r}.")
+                if target != "end" and target not in ids:
+                    fail("branches", f"Unknown step {target!r}.")
+            if step["next"] is not None and step["next"] != "end" and step["next"] not in ids:
+                fail("next", f"Unknown step {step['next']!r}.")
+            default = step["next"] or (ids[index + 1] if index + 1 < len(ids) else "end")
+            successors[step["id"]] = [t for t in [*branches.values(), default] if t != "end"]
+        # Every step reachable from the first; no path may come back to a step (no cycles).
+        state: dict[str, int] = {}
+
+        def visit(step_id: str, trail: list[str]) -> None:
+            state[step_id] = 1
+            for target in successors[step_id]:
+                if state.get(target) == 1:
+                    loop = " -> ".join(trail[trail.index(target):] + [step_id, target])
+                    raise ValidationError(f"The steps form a cycle: {loop}.", "steps")
+                if target not in state:
+                    visit(target, trail + [step_id])
+            state[step_id] = 2
+
+        visit(ids[0], [])
+        for index, step_id in enumerate(ids):
+            if step_id not in state:
+                raise ValidationError({"steps": {index: {"id": [
+                    f"Step {step_id!r} cannot be reached from the first step."]}}})
+
+
+BODIES: dict[str, type[Schema]] = {
+    "single_choice": SingleChoiceBody,
+    "multiple_response": MultipleResponseBody,
+    "true_false": TrueFalseBody,
+    "matching": MatchingBody,
+    "ordering": OrderingBody,
+    "short_answer": ShortAnswerBody,
+    "numeric": NumericBody,
+    "essay": EssayBody,
+    "scenario": ScenarioBody,
+}
+if set(BODIES) != set(REGISTRY):  # a type without a schema (or the reverse) is a start-up error
+    raise RuntimeError(f"schemas and types disagree: {sorted(set(BODIES) ^ set(REGISTRY))}")
+
+
+class CommonSchema(_Strict):
+    """Keys every question version has."""
+
+    id = Ident(required=True)
+    version = StrictInt(required=True, validate=validate.Range(min=1))
+    type = fields.String(required=True)
+    title = fields.String(required=True, validate=validate.Length(min=1))
+    stem = fields.String(required=True)
+    stem_format = fields.String(load_default="markdown", validate=validate.OneOf(["markdown", "html"]))
+    points = StrictNumber(load_default=1.0, validate=validate.Range(min=0, min_inclusive=False))
+    general_feedback = fields.String(load_default="")
+    criteria = fields.List(fields.String(validate=validate.Regexp(
+        REFERENCE, error="Not a FRAMEWORK/CODE reference: {input!r}.")),
+        required=True, validate=validate.Length(min=1))
+    difficulty = fields.String(load_default="medium",
+                               validate=validate.OneOf(["easy", "medium", "hard"]))
+    tags = fields.List(fields.String(validate=validate.Length(min=1)), load_default=list)
+
+    @validates_schema
+    def _check_common(self, data, **kwargs):
+        if "criteria" in data and data["criteria"] is not None:
+            if len(set(data["criteria"])) != len(data["criteria"]):
+                raise ValidationError("Duplicate criterion reference.", "criteria")
+
+
+class ChildCommonSchema(_Strict):
+    """Keys of a scenario step's question: no version, difficulty or tags of its own."""
+
+    id = Ident(required=True)
+    type = fields.String(required=True)
+    title = fields.String(load_default="")
+    stem = fields.String(required=True)
+    stem_format = fields.String(load_default="markdown", validate=validate.OneOf(["markdown", "html"]))
+    points = StrictNumber(load_default=1.0, validate=validate.Range(min=0, min_inclusive=False))
+    general_feedback = fields.String(load_default="")
+    # None: the scenario's criteria (filled in when the scenario loads).
+    criteria = fields.List(fields.String(validate=validate.Regexp(
+        REFERENCE, error="Not a FRAMEWORK/CODE reference: {input!r}.")),
+        load_default=None, validate=validate.Length(min=1))
+
+
+TYPE_SCHEMAS: dict[str, type[Schema]] = {
+    name: type(f"{body.__name__[:-4]}Schema", (CommonSchema, body), {})
+    for name, body in BODIES.items()
+}
+CHILD_SCHEMAS: dict[str, type[Schema]] = {
+    name: type(f"{body.__name__[:-4]}ChildSchema", (ChildCommonSchema, body), {})
+    for name, body in BODIES.items() if name != "scenario"
+}
+_INSTANCES: dict[int, Schema] = {}
+
+
+def _load_dict(value: Any, schemas: dict[str, type[Schema]], child: bool = False) -> dict:
+    if not isinstance(value, dict):
+        raise ValidationError({"_schema": ["Invalid input type: expected an object."]})
+    kind = value.get("type")
+    if kind not in schemas:
+        if "type" not in value:
+            message = "Missing data for required field."
+        elif child and kind == "scenario":
+            message = "A scenario step cannot be a scenario."
+        else:
+            message = f"Unknown question type {kind!r}; expected one of {', '.join(schemas)}."
+        raise ValidationError({"type": [message]})
+    cls = schemas[kind]
+    schema = _INSTANCES.get(id(cls))
+    if schema is None:
+        schema = _INSTANCES[id(cls)] = cls()
+    return schema.load(value)
+
+
+class QuestionSchema(Schema):
+    """The question JSON, any type: `load` dispatches on `type` to TYPE_SCHEMAS."""
+
+    class Meta:
+        unknown = RAISE
+
+    def load(self, data, *, many=None, partial=None, unknown=None):  # noqa: D401
+        """Validate one question (or a list with many=True) into canonical dicts."""
+        many = self.many if many is None else many
+        if many:
+            if not isinstance(data, list):
+                raise ValidationError({"_schema": ["Invalid input type: expected a list."]})
+            errors, out = {}, []
+            for index, item in enumerate(data):
+                try:
+                    out.append(_canonical(item))
+                except ValidationError as error:
+                    errors[index] = error.messages
+            if errors:
+                raise ValidationError(errors)
+            return out
+        return _canonical(data)
+
+    def dump(self, obj, *, many=None):
+        """Canonical dicts from Question objects (or canonical dicts)."""
+        many = self.many if many is None else many
+        if many:
+            return [dump_question(q) for q in obj]
+        return dump_question(obj)
+
+
+def _canonical(data: Any) -> dict:
+    loaded = _load_dict(data, TYPE_SCHEMAS)
+    if loaded["type"] == "scenario":
+        for step in loaded["steps"]:
+            if step["question"]["criteria"] is None:
+                step["question"]["criteria"] = list(loaded["criteria"])
+    return loaded
+
+
+def load_question(data: dict) -> Question:
+    """Validate question JSON and compile it for marking; raises ValidationError."""
+    canonical = _canonical(data)
+    return Question(canonical, compile_question(canonical))
+
+
+def dump_question(question: Question | dict) -> dict:
+    """The canonical JSON form of a question (a fresh copy)."""
+    if isinstance(question, Question):
+        return question.to_dict()
+    return load_question(question).to_dict()
+
+
+def error_paths(error: ValidationError) -> list[tuple[str, str]]:
+    """Flatten nested messages into ("steps.1.question.options", "message") pairs."""
+    out: list[tuple[str, str]] = []
+
+    def walk(node: Any, path: list[str]) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, path + [str(key)])
+        elif isinstance(node, list):
+            for value in node:
+                walk(value, path)
+        else:
+            out.append((".".join(path), str(node)))
+
+    walk(error.messages, [])
+    return out
