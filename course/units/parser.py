@@ -1,0 +1,878 @@
+"""Parse the plain-text extraction of a unit document into a framework dict.
+
+Two layouts are understood:
+
+* **NOS** (National Occupational Standards). The 2026 format has "Overview", "Performance
+  criteria" and "Knowledge and understanding" headings with items numbered ``1.``..``n.`` and a
+  metadata table (Developed by, Version Number, Original URN, ...) preceded by the title. The
+  older format has coded items ``P1``.. and ``K1``.. under section headings ("Rights",
+  "Your practice", ...), then scope/range notes and values, and no title line.
+* **QCF** units: unit aim, learning outcomes, guided learning hours, an Assessment section,
+  then "Outcome N <title>" headings each with numbered assessment criteria, and additional
+  guidance.
+
+How it works: every line is first cleaned (bookmark tags, inline HTML tags and invisible
+characters removed, whitespace normalised) and classified (:func:`_classify`); a small state
+machine (:class:`_Parser`) then walks the classified lines. Running page headers (a line
+repeating the unit title, a ``---`` rule, the URN alone) and editor leftovers ("Moved to here.")
+are dropped wherever they occur, even in the middle of a criterion, so a criterion wrapped across
+a page break is joined back into one line.
+
+Decisions worth knowing:
+
+* Codes: NOS criteria are ``P<n>`` / ``K<n>`` (the 2026 numbering ``1.``..``n.`` under
+  "Performance criteria" / "Knowledge and understanding" is mapped to P / K); NOS outcome codes
+  are ``P.1``, ``P.2``.. for performance sections and ``K.1``.. for knowledge groups, in document
+  order. QCF outcomes are ``1``..``n`` and criteria ``<outcome>.<n>``.
+* ``workplace``: for a QCF unit, true for the criteria of the learning outcomes the Assessment
+  section says must be assessed in a real work environment. For a NOS, true for every
+  performance criterion (performance criteria of a NOS are always assessed by observation at
+  work) and false for knowledge items.
+* The framework code is the URN where the document gives one, else the ``code`` argument, else
+  derived from the title: ``NOS-`` or ``QCF-`` followed by the initials (upper case) of the
+  title's words, leaving out short function words (and, or, to, with, the, of, ...), at most 10
+  initials. E.g. "Promote effective relationships with individuals" -> ``NOS-PERI``.
+* A title not printed in the document is inferred from the overview or aim sentence
+  (:func:`infer_title`).
+* Wrapped lines: a line continues the open criterion when it starts with a lower-case letter or
+  punctuation (even after blank lines or a page header), or when the line before it ends in a
+  word that cannot end a phrase ("the", "of", "and", a comma ...). A capitalised line otherwise
+  ends the criterion: in an older-format NOS it is the next section heading.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+
+class UnitError(Exception):
+    """A unit document that cannot be read as a framework.
+
+    ``str(error)`` is ``"{source}:{line}: what is wrong"``, or ``"{source}: what is wrong"``
+    when the problem is the whole document (empty, no criteria) and ``line`` is None.
+    """
+
+    def __init__(self, source: str, line: int | None, message: str):
+        self.source = source
+        self.line = line
+        self.reason = message
+        where = f"{source}:{line}" if line is not None else source
+        super().__init__(f"{where}: {message}")
+
+
+# --------------------------------------------------------------------------------------------
+# Cleaning a line
+# --------------------------------------------------------------------------------------------
+
+# Word bookmarks survive the extraction as "[bookmark: StartOverview]", anywhere in a line.
+BOOKMARK_RE = re.compile(r"\[bookmark:[^\]]*\]", re.IGNORECASE)
+# The 2026 metadata table keeps its bold labels as "<b>Version Number</b>".
+INLINE_TAG_RE = re.compile(r"</?(?:b|i|u|em|strong|span|br)\b[^>]*>", re.IGNORECASE)
+# Soft hyphens, zero-width spaces and stray BOMs are invisible in the document: drop them.
+INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+# Tabs, non-breaking and other Unicode spaces, runs of spaces: all become one space.
+SPACES_RE = re.compile(r"\s+")
+# Markdown heading marks ("## Overview") and emphasis around a whole line ("*You must ...:*").
+MD_HEADING_RE = re.compile(r"^#{1,6}\s+")
+MD_EMPHASIS_RE = re.compile(r"^([*_]{1,3})(.+?)\1$")
+# Bullet prefixes the extraction leaves: "- 22.", "o Family", the Symbol-font bullet U+F0B7.
+BULLET_RE = re.compile(r"^(?:[-\u2013\u2022\u25aa\u25cf\uf0a7\uf0b7*]|o(?=\s))\s*")
+SUB_BULLET_RE = re.compile(r"^o\s+")
+# Control characters (other than tab, line and page breaks) only appear in binary data.
+BINARY_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f\ufffd]")
+
+# --------------------------------------------------------------------------------------------
+# Line shapes
+# --------------------------------------------------------------------------------------------
+
+# A rule line separating pages or the metadata table.
+RULE_RE = re.compile(r"^(?:-{3,}|_{3,}|={3,}|\*{3,})$")
+# Word's track-changes leftovers ("Moved to here.") are not part of the text.
+MOVED_RE = re.compile(r"^moved (?:to|from) here\.?$", re.IGNORECASE)
+# Page footers of a PDF extraction.
+PAGE_NO_RE = re.compile(r"^page \d+(?: of \d+)?$", re.IGNORECASE)
+# Older NOS criteria carry their code: "P12 support the individual ...", "K3 your duty ...".
+CODED_RE = re.compile(r"^(?P<letter>[PK])(?P<num>\d{1,3})[.:)]?\s+(?P<text>\S.*)$")
+# QCF criteria written with their full code: "1.3 explain how ...".
+DOTTED_RE = re.compile(r"^(?P<outcome>\d{1,2})\.(?P<num>\d{1,3})\.?\s+(?P<text>\S.*)$")
+# 2026 NOS items and QCF criteria numbered within their section: "3. explain how ...".
+NUMBERED_RE = re.compile(r"^(?P<num>\d{1,3})[.)]\s+(?P<text>\S.*)$")
+# QCF outcome heading: "Outcome 2 Be able to ...", "Learning outcome 2: Be able to ...".
+OUTCOME_RE = re.compile(
+    r"^(?:learning\s+)?outcome\s+(?P<num>\d{1,2})\b\s*[:.\-\u2013]?\s*(?P<title>.*)$",
+    re.IGNORECASE,
+)
+# Lines introducing a list, which carry no content of their own.
+INTRO_RE = re.compile(
+    r"^(?:you must be able to|you need to know and understand|the learner (?:can|will)"
+    r"|there are \w+ learning outcomes to this unit\.? the learner will)\s*:?$",
+    re.IGNORECASE,
+)
+# "Unit title: ..." where a document prints its title as a field.
+TITLE_FIELD_RE = re.compile(r"^(?:unit )?title\s*:\s*(?P<title>\S.*)$", re.IGNORECASE)
+# "Guided learning hours: 27" printed as a field rather than a section.
+GLH_FIELD_RE = re.compile(r"^guided learning hours\s*:\s*(?P<hours>\d+)\b", re.IGNORECASE)
+GLH_TEXT_RE = re.compile(r"\b(?P<hours>\d+)\s+(?:guided learning\s+)?hours\b", re.IGNORECASE)
+LINKED_RE = re.compile(r"\blinked to\s+(?P<std>.+?)\.?$", re.IGNORECASE)
+# "Learning outcomes 2, 3, 4 and 5 must be assessed in a real work environment".
+WORKPLACE_RE = re.compile(
+    r"\b(?P<which>all learning outcomes|learning outcomes?\s+(?P<list>[\d\s,\-\u2013]+"
+    r"(?:(?:and|to)\s+\d+)?))\s+(?:must|are to|should)\s+be\s+assessed\s+in\s+(?:a\s+)?"
+    r"real\s+work(?:\s+|-)?(?:environment|place|setting)",
+    re.IGNORECASE,
+)
+
+# Metadata table rows of the 2026 NOS: a label, then the value (tab-separated or not).
+META_KEYS = (
+    "developed by", "version number", "date approved", "indicative review date", "review date",
+    "validity", "status", "originating organisation", "original urn", "urn",
+    "relevant occupations", "suite", "keywords", "links to other nos", "type of competence",
+)
+META_RE = re.compile(
+    r"^(?P<key>" + "|".join(re.escape(k) for k in META_KEYS) + r")\s*:?\s+(?P<value>\S.*)$",
+    re.IGNORECASE,
+)
+# The row that opens the table.
+META_START_RE = re.compile(r"^(?:developed by|version number|original urn)\b", re.IGNORECASE)
+URN_RE = re.compile(r"^(?:original )?urn\s*:?\s+(?P<urn>\S+)$", re.IGNORECASE)
+
+# Section headings, matched against the whole cleaned line (trailing colon ignored).
+HEADINGS: dict[str, str] = {
+    "overview": "overview",
+    "unit aim": "aim",
+    "unit aims": "aim",
+    "aim": "aim",
+    "unit purpose and aim": "aim",
+    "performance criteria": "perf",
+    "knowledge and understanding": "know",
+    "learning outcomes": "lo_summary",
+    "guided learning hours": "glh",
+    "assessment criteria": "qcf_criteria",
+    "assessment": "assessment",
+    "assessment requirements": "assessment",
+    "additional guidance": "guidance",
+    "additional information": "guidance",
+    "glossary": "ignore",
+    "values": "values",
+}
+# Headings recognised by their start (long QCF headings, scope/range notes).
+HEADING_PREFIXES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^scope\s*/?\s*range\b", re.IGNORECASE), "scope"),
+    (re.compile(r"^details of the relationship between the unit", re.IGNORECASE), "linked"),
+    (re.compile(r"^support of the unit by a sector", re.IGNORECASE), "ignore"),
+    (re.compile(r"^assessment requirements or guidance", re.IGNORECASE), "assessment"),
+)
+
+# A line ending in one of these words (or a comma / dash) was cut in mid-phrase by wrapping.
+CONNECTORS = frozenset(
+    "a an the of to and or in on for with by as at from into that which who whose whilst while"
+    " including such their your its his her our any all each may can will be is are".split()
+)
+
+IDENTIFIER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+@dataclass
+class _Line:
+    number: int  # 1-based line number in the source
+    text: str  # cleaned text ("" for a blank line)
+    kind: str  # blank, artefact, heading, intro, outcome, coded, dotted, numbered, meta, text
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def clean_line(raw: str) -> str:
+    """One source line with artefacts removed and whitespace normalised."""
+    text = BOOKMARK_RE.sub("", raw)
+    text = INLINE_TAG_RE.sub(" ", text)
+    text = INVISIBLE_RE.sub("", text)
+    text = SPACES_RE.sub(" ", text).strip()
+    text = MD_HEADING_RE.sub("", text)
+    match = MD_EMPHASIS_RE.match(text)
+    if match:
+        text = match.group(2).strip()
+    return text
+
+
+def _heading(text: str) -> str | None:
+    key = text.rstrip(":").strip().lower()
+    if key in HEADINGS:
+        return HEADINGS[key]
+    for pattern, kind in HEADING_PREFIXES:
+        if pattern.match(key):
+            return kind
+    return None
+
+
+def _classify(number: int, text: str, artefacts: set[str]) -> _Line:
+    """Say what one cleaned line is; ``artefacts`` are running-header lines (case-folded)."""
+    if not text:
+        return _Line(number, "", "blank")
+    unbulleted = BULLET_RE.sub("", text, count=1)
+    folded = text.casefold()
+    if (
+        RULE_RE.match(text)
+        or PAGE_NO_RE.match(text)
+        or MOVED_RE.match(unbulleted)
+        or folded in artefacts
+    ):
+        return _Line(number, text, "artefact")
+    heading = _heading(text)
+    if heading:
+        return _Line(number, text, "heading", {"section": heading})
+    if INTRO_RE.match(text):
+        return _Line(number, text, "intro")
+    match = OUTCOME_RE.match(text)
+    if match:
+        return _Line(number, text, "outcome", match.groupdict())
+    if META_RE.match(text):
+        match = META_RE.match(text)
+        return _Line(number, text, "meta", {"key": match["key"].lower(), "value": match["value"]})
+    for kind, pattern in (("coded", CODED_RE), ("dotted", DOTTED_RE), ("numbered", NUMBERED_RE)):
+        match = pattern.match(unbulleted)
+        if match:
+            return _Line(number, text, kind, match.groupdict())
+    return _Line(number, text, "text")
+
+
+# --------------------------------------------------------------------------------------------
+# Titles and codes
+# --------------------------------------------------------------------------------------------
+
+# "This standard identifies the requirements when you promote ..." / "... when supporting ...",
+# "This standard is about supporting ...".
+NOS_TITLE_RE = re.compile(
+    r"^this (?:national occupational )?standard\s+(?:identifies|covers|describes|sets out)\s+"
+    r"(?:the\s+)?requirements?\s+(?:when|for)\s+(?P<clause>[^.;]+)"
+    r"|^this (?:national occupational )?standard\s+is\s+about\s+(?P<clause2>[^.;]+)",
+    re.IGNORECASE,
+)
+# "... the knowledge and skills required to provide support for individuals to ...",
+# "This unit is about supporting ...".
+QCF_TITLE_RE = re.compile(
+    r"\b(?:knowledge(?:,)?(?: understanding)? and skills|skills and knowledge|competence)\s+"
+    r"(?:required|needed)\s+to\s+(?P<clause>[^.;]+)"
+    r"|\bthis unit\s+(?:is about|covers|assesses)\s+(?P<clause2>[^.;]+)",
+    re.IGNORECASE,
+)
+# "provide support for X" names the activity "support X".
+PROVIDE_RE = re.compile(r"^provide\s+(?P<noun>support|help|assistance|care)\s+(?:for|to)\s+")
+TITLE_STOPWORDS = frozenset(
+    "a an and or to with the of for in on at by as from into who have has their those them".split()
+)
+# Verb stems that take a final "e" back when "-ing" is removed (promot-ing -> promote).
+E_STEM_RE = re.compile(
+    r"(?:[^aeiou][aeiou](?:t|d|c|v|z|s|r|k|b|m|g)|[aeiou][aeiou]?(?:v|z|c)|(?:a|e)ng|[^aeiouls]l"
+    r"|[aeiou]rg|[^aeiou]ur|ett|[^aeiou]ir|[iy]s|rv|lv|rc|nc|dg)$"
+)
+# Stems that end like the above but keep no "e" (develop-ing, visit-ing, listen-ing ...).
+NO_E_STEMS = frozenset(
+    "visit limit edit exhibit credit audit benefit inhibit exit recruit deposit consider".split()
+)
+
+
+def _base_verb(word: str) -> str:
+    """The base form of a gerund: supporting -> support, promoting -> promote, planning -> plan."""
+    lower = word.lower()
+    if not lower.endswith("ing") or len(lower) <= 5:
+        return word
+    stem = lower[:-3]
+    if len(stem) >= 3 and stem[-1] == stem[-2] and stem[-1] not in "slfz":
+        return stem[:-1]  # planning -> plan
+    if stem in NO_E_STEMS or stem.endswith(("ain", "ss", "sh", "ch", "er", "en", "on", "ow")):
+        return stem
+    if len(stem) <= 2 or E_STEM_RE.search(stem):
+        return stem + "e"
+    return stem
+
+
+def _sentence_to_title(clause: str) -> str:
+    words = SPACES_RE.sub(" ", clause).strip().rstrip(".").split(" ")
+    if words and words[0].lower() == "you":
+        words = words[1:]
+    if not words or not words[0]:
+        return ""
+    words[0] = _base_verb(words[0]).lower()
+    phrase = " ".join(words)
+    match = PROVIDE_RE.match(phrase)
+    if match:
+        noun = match["noun"]
+        phrase = ("care for " if noun == "care" else noun + " ") + phrase[match.end():]
+    return phrase[0].upper() + phrase[1:]
+
+
+def infer_title(overview: str, kind: str) -> str | None:
+    """The title a NOS overview or QCF aim implies, or None.
+
+    NOS: "This standard identifies the requirements when you promote effective relationships
+    with individuals." gives "Promote effective relationships with individuals" (the clause after
+    "requirements when", without "you", a leading gerund turned into its base verb). QCF: "...
+    the knowledge and skills required to provide support for individuals to establish ..." gives
+    "Support individuals to establish ..." ("provide support for X" becomes "support X").
+    """
+    text = SPACES_RE.sub(" ", overview).strip()
+    pattern = NOS_TITLE_RE if kind == "nos" else QCF_TITLE_RE
+    for sentence in re.split(r"(?<=[.;])\s+", text):
+        match = pattern.search(sentence)
+        if match:
+            title = _sentence_to_title(match["clause"] or match["clause2"])
+            if title:
+                return title
+    return None
+
+
+def derive_code(title: str, kind: str) -> str:
+    """``NOS-``/``QCF-`` and the initials of the title's content words (at most 10)."""
+    words = re.findall(r"[A-Za-z0-9]+", title)
+    initials = "".join(w[0].upper() for w in words if w.lower() not in TITLE_STOPWORDS)
+    return f"{kind.upper()}-{initials[:10] or 'UNIT'}"
+
+
+def _iso_date(value: str, source: str, line: int) -> str:
+    for fmt in ("%d %b %Y", "%d %B %Y", "%d/%m/%Y", "%Y-%m-%d", "%d %b. %Y", "%B %Y", "%b %Y"):
+        try:
+            return datetime.strptime(value.strip(), fmt).date().isoformat()
+        except ValueError:
+            continue
+    raise UnitError(source, line, f"cannot read the date {value!r}")
+
+
+# --------------------------------------------------------------------------------------------
+# The state machine
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Item:
+    code: str
+    kind: str
+    line: int
+    parts: list[str]
+
+
+@dataclass
+class _Group:
+    code: str
+    title: str
+    kind: str
+    line: int
+    number: int = 0  # QCF outcome number
+    items: list[_Item] = field(default_factory=list)
+    title_open: bool = False  # a QCF outcome heading still collecting wrapped title lines
+
+
+class _Parser:
+    def __init__(self, lines: list[_Line], kind: str, source: str):
+        self.lines = lines
+        self.kind = kind
+        self.source = source
+        self.state = "start"
+        self.groups: list[_Group] = []
+        self.group: _Group | None = None
+        self.item: _Item | None = None
+        self.major: str | None = None  # NOS: "performance" or "knowledge" from the last heading
+        self.pending: list[str] = []  # NOS: section heading waiting for its first item
+        self.pending_line = 0
+        self.last_num: dict[str, int] = {}  # numbering family -> last number seen
+        self.seen: dict[str, int] = {}  # criterion code -> line
+        self.prev_content: _Line | None = None  # the previous non-blank line
+        self.overview: list[str] = []
+        self.summary: dict[int, str] = {}  # QCF learning outcome list: number -> title
+        self.texts: dict[str, list[str | None]] = {"scope": [], "values": [], "guidance": []}
+        self.assessment: list[str] = []
+        self.glh_text: list[str] = []
+        self.linked_text: list[str] = []
+        self.meta: dict[str, tuple[str, int]] = {}
+        self.meta_key: str | None = None
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def error(self, line: _Line | int | None, message: str) -> UnitError:
+        number = line.number if isinstance(line, _Line) else line
+        return UnitError(self.source, number, message)
+
+    def close_item(self) -> None:
+        self.item = None
+
+    def next_content(self, index: int) -> _Line | None:
+        for line in self.lines[index + 1:]:
+            if line.kind not in ("blank", "artefact"):
+                return line
+        return None
+
+    def is_continuation(self, line: _Line) -> bool:
+        """Does this text line carry on the open criterion (or outcome title)?"""
+        first = line.text[0]
+        if first.islower() or not first.isalnum() and first not in "\"'\u2018\u201c":
+            return True
+        prev = self.prev_content
+        if prev is None or prev.number != line.number - 1:
+            return False  # a blank line or a page header came between: a new start
+        last_word = re.sub(r"[^\w,\-]", "", prev.text.split(" ")[-1].lower())
+        return last_word.endswith((",", "-")) or last_word in CONNECTORS
+
+    def check_number(self, family: str, number: int, code: str, line: _Line) -> None:
+        if code in self.seen:
+            raise self.error(line, f"duplicate criterion code {code} (first on line {self.seen[code]})")
+        expected = self.last_num.get(family, 0) + 1
+        if number != expected:
+            label = family.rstrip(".") if family in ("P", "K") else f"{family}"
+            raise self.error(
+                line,
+                f"criterion {code} found where {label}{expected} was expected: numbering gap or "
+                "lost item",
+            )
+        self.last_num[family] = number
+        self.seen[code] = line.number
+
+    def add_text(self, section: str, text: str | None) -> None:
+        self.texts[section].append(text)
+
+    # -- the walk ----------------------------------------------------------------------------
+
+    def run(self) -> None:
+        for index, line in enumerate(self.lines):
+            if line.kind == "artefact":
+                continue  # running headers and rules vanish, even in mid-item
+            if line.kind == "blank":
+                self.blank()
+                continue
+            self.step(index, line)
+            self.prev_content = line
+
+    def blank(self) -> None:
+        if self.state in self.texts:
+            self.add_text(self.state, None)
+        if self.group and self.group.title_open:
+            self.group.title_open = False
+        if self.state == "meta":
+            self.meta_key = None
+
+    def step(self, index: int, line: _Line) -> None:
+        if line.kind == "heading":
+            self.heading(line)
+            return
+        if line.kind == "meta" and (self.state == "meta" or META_START_RE.match(line.text)):
+            self.close_item()
+            self.state = "meta"
+            self.meta_key = line.data["key"]
+            self.meta.setdefault(self.meta_key, (line.data["value"], line.number))
+            return
+        if self.state == "meta":
+            if self.meta_key:  # a wrapped value
+                value, number = self.meta[self.meta_key]
+                self.meta[self.meta_key] = (f"{value} {line.text}", number)
+            return
+        match = TITLE_FIELD_RE.match(line.text)
+        if match and self.state in ("start", "overview", "aim"):
+            self.meta.setdefault("title", (match["title"], line.number))
+            return
+        match = GLH_FIELD_RE.match(line.text)
+        if match:
+            self.glh_text.append(f"{match['hours']} hours")
+            return
+        if self.kind == "qcf":
+            self.step_qcf(index, line)
+        else:
+            self.step_nos(index, line)
+
+    def heading(self, line: _Line) -> None:
+        section = line.data["section"]
+        self.close_item()
+        self.pending = []
+        if self.group:
+            self.group.title_open = False
+        if section in ("perf", "know") and self.kind == "nos":
+            self.state = "criteria"
+            self.major = "performance" if section == "perf" else "knowledge"
+            self.group = None
+            return
+        if section in ("overview", "aim"):
+            self.state = "overview"
+        elif section == "scope":
+            self.state = "scope"
+            if self.texts["scope"]:
+                self.add_text("scope", None)
+            self.add_text("scope", line.text)
+        else:
+            self.state = section
+        if section != "qcf_criteria":
+            self.group = None
+
+    # -- NOS ---------------------------------------------------------------------------------
+
+    def step_nos(self, index: int, line: _Line) -> None:
+        if line.kind == "coded":
+            letter = line.data["letter"]
+            self.nos_item(line, letter, int(line.data["num"]), line.data["text"])
+            return
+        if line.kind == "numbered" and self.state == "criteria":
+            if self.major is None:
+                raise self.error(line, "numbered item outside the criteria sections")
+            letter = "P" if self.major == "performance" else "K"
+            self.nos_item(line, letter, int(line.data["num"]), line.data["text"])
+            return
+        if line.kind == "intro":
+            return
+        text = line.text
+        if self.state in ("start", "overview", "criteria"):
+            if self.item and self.is_continuation(line):
+                self.item.parts.append(BULLET_RE.sub("", text, count=1) if line.kind != "text" else text)
+                return
+            following = self.next_content(index)
+            if self.state == "criteria" or (following is not None and following.kind == "coded"):
+                # A section heading ("Rights", "Your practice"), possibly wrapped.
+                self.close_item()
+                if self.pending and self.prev_content is not None and (
+                    self.prev_content.number == line.number - 1 or text[0].islower()
+                ) and self.prev_content.kind == "text":
+                    self.pending.append(text)
+                else:
+                    self.pending = [text]
+                    self.pending_line = line.number
+                self.state = "criteria"
+                return
+            self.overview.append(text)
+            return
+        self.other_text(line)
+
+    def nos_item(self, line: _Line, letter: str, number: int, text: str) -> None:
+        kind = "performance" if letter == "P" else "knowledge"
+        code = f"{letter}{number}"
+        self.check_number(letter, number, code, line)
+        self.state = "criteria"
+        if self.pending or self.group is None or self.group.kind != kind:
+            if self.pending:
+                title = " ".join(self.pending)
+            else:  # the 2026 format: one section named by its major heading
+                title = "Performance criteria" if kind == "performance" else "Knowledge and understanding"
+            count = sum(1 for g in self.groups if g.kind == kind) + 1
+            self.group = _Group(f"{letter}.{count}", title, kind, self.pending_line or line.number)
+            self.groups.append(self.group)
+            self.pending = []
+            self.pending_line = 0
+        self.item = _Item(code, kind, line.number, [text])
+        self.group.items.append(self.item)
+
+    # -- QCF ---------------------------------------------------------------------------------
+
+    def step_qcf(self, index: int, line: _Line) -> None:
+        state = self.state
+        if line.kind == "outcome" and state in ("qcf_criteria", "start"):
+            self.qcf_outcome(line, int(line.data["num"]), line.data["title"])
+            return
+        if state == "lo_summary":
+            if line.kind in ("numbered", "outcome"):
+                self.summary[int(line.data["num"])] = (
+                    line.data["text"] if line.kind == "numbered" else line.data["title"]
+                )
+            elif line.kind == "text" and self.summary and self.is_continuation(line):
+                last = max(self.summary)
+                self.summary[last] += " " + line.text
+            return
+        if state == "qcf_criteria":
+            self.qcf_criteria_line(line)
+            return
+        if state in ("start", "overview"):
+            if line.kind != "intro":
+                self.overview.append(line.text)
+            return
+        self.other_text(line)
+
+    def qcf_outcome(self, line: _Line, number: int, title: str) -> None:
+        self.close_item()
+        self.state = "qcf_criteria"
+        expected = len(self.groups) + 1
+        if number != expected:
+            if any(g.number == number for g in self.groups):
+                raise self.error(line, f"duplicate learning outcome {number}")
+            raise self.error(line, f"learning outcome {number} found where {expected} was expected")
+        self.group = _Group(str(number), title.strip(), "", line.number, number, title_open=True)
+        self.groups.append(self.group)
+
+    def qcf_criteria_line(self, line: _Line) -> None:
+        group = self.group
+        if line.kind == "intro":
+            if group:
+                group.title_open = False
+            return
+        if line.kind == "dotted":
+            outcome = int(line.data["outcome"])
+            if group is None or group.number != outcome:
+                if outcome in self.summary and outcome == len(self.groups) + 1:
+                    self.qcf_outcome(line, outcome, self.summary[outcome])
+                    group = self.group
+                else:
+                    raise self.error(line, f"criterion {line.data['outcome']}.{line.data['num']} "
+                                           "is not under its learning outcome")
+            self.qcf_item(line, int(line.data["num"]), line.data["text"])
+            return
+        if line.kind == "numbered" and group is not None:
+            if group.title_open and not group.items and not group.title:
+                group.title_open = False
+            self.qcf_item(line, int(line.data["num"]), line.data["text"])
+            return
+        if group is None:
+            if line.kind == "text":
+                return  # text between the heading and the first outcome
+            raise self.error(line, "criterion before any learning outcome")
+        if group.title_open or (not group.items and self.item is None):
+            group.title = f"{group.title} {line.text}".strip()
+            return
+        if self.item and line.kind == "text" and self.is_continuation(line):
+            self.item.parts.append(line.text)
+            return
+        raise self.error(line, f"unexpected text in learning outcome {group.number}: {line.text!r}")
+
+    def qcf_item(self, line: _Line, number: int, text: str) -> None:
+        group = self.group
+        assert group is not None
+        group.title_open = False
+        code = f"{group.number}.{number}"
+        self.check_number(f"{group.number}.", number, code, line)
+        self.item = _Item(code, "", line.number, [text])
+        group.items.append(self.item)
+
+    # -- text sections -------------------------------------------------------------------------
+
+    def other_text(self, line: _Line) -> None:
+        state = self.state
+        text = line.text
+        if state in ("scope", "values"):
+            self.add_text(state, text)
+        elif state == "guidance":
+            if SUB_BULLET_RE.match(text):
+                self.add_text("guidance", "  - " + SUB_BULLET_RE.sub("", text))
+            elif BULLET_RE.match(text):
+                self.add_text("guidance", "- " + BULLET_RE.sub("", text, count=1))
+            else:
+                self.add_text("guidance", text)
+        elif state == "assessment":
+            self.assessment.append(text)
+        elif state == "glh":
+            self.glh_text.append(text)
+        elif state == "linked":
+            self.linked_text.append(text)
+        elif state == "criteria" and self.item is None and line.kind == "intro":
+            pass
+        elif state in ("ignore", "lo_summary"):
+            pass
+        elif state == "criteria":
+            raise self.error(line, f"unexpected text among the criteria: {text!r}")
+        # anything else (e.g. text after a QCF item list) is not part of the framework
+
+
+def _join_text(parts: list[str | None]) -> str | None:
+    """Lines as text: one line per source line, a blank line between paragraphs."""
+    out: list[str] = []
+    blank = False
+    for part in parts:
+        if part is None:
+            blank = bool(out)
+            continue
+        if blank:
+            out.append("")
+            blank = False
+        out.append(part)
+    return "\n".join(out) or None
+
+
+def _one_line(parts: list[str]) -> str:
+    return SPACES_RE.sub(" ", " ".join(parts)).strip()
+
+
+def _detect_kind(lines: list[_Line]) -> str:
+    for line in lines:
+        if line.kind == "outcome" or (
+            line.kind == "heading" and line.data["section"] in ("lo_summary", "qcf_criteria", "aim")
+        ) or (line.kind == "intro" and line.text.lower().startswith("the learner")):
+            return "qcf"
+    return "nos"
+
+
+def _workplace_outcomes(assessment: str, count: int) -> set[int]:
+    outcomes: set[int] = set()
+    for match in WORKPLACE_RE.finditer(assessment):
+        if match["which"].lower().startswith("all"):
+            return set(range(1, count + 1))
+        spec = match.group(0)[len("learning outcome"):]
+        for lo, hi in re.findall(r"(\d+)\s*(?:-|\u2013|to)\s*(\d+)", spec):
+            outcomes.update(range(int(lo), int(hi) + 1))
+        outcomes.update(int(n) for n in re.findall(r"\d+", spec))
+    return outcomes
+
+
+def parse_unit(text: str, *, source: str = "<text>", code: str | None = None) -> dict:
+    """Parse a unit document's text into the framework dict of docs/formats.md.
+
+    Raises :class:`UnitError` (naming the source and line) for an empty or binary document,
+    a document with no criteria, duplicate criterion codes and numbering gaps.
+    """
+    if not isinstance(text, str):
+        raise TypeError("parse_unit takes text (str); use parse_unit_file for a file")
+    text = text.removeprefix("\ufeff")
+    raw_lines = re.split(r"\r\n|\r|\n", text)
+    for number, raw in enumerate(raw_lines, start=1):
+        bad = BINARY_RE.search(raw)
+        if bad:
+            raise UnitError(source, number, f"binary data (character U+{ord(bad.group()):04X}), not text")
+    cleaned = [clean_line(raw) for raw in raw_lines]
+    if not any(cleaned):
+        raise UnitError(source, None, "empty document")
+    if code is not None and not IDENTIFIER_RE.match(code):
+        raise UnitError(source, None, f"code {code!r} is not a valid identifier")
+
+    # Pre-scan: the title printed before the metadata table and the URN are running headers.
+    printed_title: str | None = None
+    urn: str | None = None
+    for index, line in enumerate(cleaned):
+        match = URN_RE.match(line)
+        if match and urn is None:
+            urn = match["urn"]
+        if printed_title is None and META_START_RE.match(line):
+            for before in reversed(cleaned[:index]):
+                if before and not RULE_RE.match(before) and (urn is None or before != urn):
+                    if not _heading(before) and not re.fullmatch(r"[A-Z]{2,}\d+", before):
+                        printed_title = before
+                    break
+    field_title = None
+    for line in cleaned:
+        match = TITLE_FIELD_RE.match(line)
+        if match:
+            field_title = match["title"]
+            break
+    artefacts: set[str] = set()
+    for header in (printed_title, field_title, urn):
+        if header:
+            artefacts.add(header.casefold())
+    if field_title:
+        artefacts.discard(f"title: {field_title}".casefold())
+
+    lines = [_classify(n, line, artefacts) for n, line in enumerate(cleaned, start=1)]
+    kind = _detect_kind(lines)
+    parser = _Parser(lines, kind, source)
+    parser.run()
+
+    groups = [g for g in parser.groups if g.items or kind == "qcf"]
+    if not any(g.items for g in groups):
+        raise UnitError(source, None, "no criteria found: not a unit document")
+    for group in groups:
+        if not group.items:
+            raise UnitError(source, group.line, f"learning outcome {group.code} has no criteria")
+
+    meta = {key: value for key, value in parser.meta.items()}
+    overview = _one_line(parser.overview)
+    title = (field_title or printed_title or infer_title(overview, kind))
+    if not title:
+        first = re.split(r"(?<=\.)\s", overview)[0].rstrip(".") if overview else ""
+        if not first:
+            raise UnitError(source, None, "no title: no title line and no overview to infer it from")
+        title = first
+
+    if urn is not None and IDENTIFIER_RE.match(urn):
+        unit_code = urn
+    elif code is not None:
+        unit_code = code
+    elif urn is not None:
+        unit_code = re.sub(r"[^A-Za-z0-9_.-]", "-", urn).strip("-")
+    else:
+        unit_code = derive_code(title, kind)
+
+    workplace: set[int] = set()
+    if kind == "qcf":
+        workplace = _workplace_outcomes(_one_line(parser.assessment), len(groups))
+        for number in sorted(workplace):
+            if number > len(groups) or number < 1:
+                raise UnitError(source, None, f"the Assessment section names learning outcome {number}, "
+                                              "which the unit does not have")
+
+    outcomes = []
+    for group in groups:
+        if kind == "qcf":
+            title_text = SPACES_RE.sub(" ", group.title).strip() or parser.summary.get(group.number, "")
+            lowered = title_text.lower()
+            group_kind = "knowledge" if lowered.startswith(("understand", "know")) else "performance"
+            in_work = group.number in workplace
+        else:
+            title_text = SPACES_RE.sub(" ", group.title).strip()
+            group_kind = group.kind
+            in_work = group_kind == "performance"
+        outcomes.append({
+            "code": group.code,
+            "title": title_text,
+            "kind": group_kind,
+            "criteria": [
+                {"code": item.code, "kind": group_kind, "text": _one_line(item.parts),
+                 "workplace": in_work}
+                for item in group.items
+            ],
+        })
+
+    def meta_value(*keys: str) -> tuple[str, int] | None:
+        for key in keys:
+            if key in meta:
+                return meta[key]
+        return None
+
+    def date_of(*keys: str) -> str | None:
+        found = meta_value(*keys)
+        return _iso_date(found[0], source, found[1]) if found else None
+
+    version = meta_value("version number")
+    suite = meta_value("suite")
+    keywords = meta_value("keywords")
+    glh_match = GLH_TEXT_RE.search(_one_line(parser.glh_text)) if parser.glh_text else None
+    linked_match = LINKED_RE.search(_one_line(parser.linked_text)) if parser.linked_text else None
+
+    return {
+        "kind": kind,
+        "code": unit_code,
+        "title": title,
+        "urn": urn,
+        "version": version[0] if version else None,
+        "date_approved": date_of("date approved"),
+        "review_date": date_of("indicative review date", "review date"),
+        "suite": suite[0] if suite else None,
+        "keywords": [k.strip() for k in keywords[0].split(",") if k.strip()] if keywords else [],
+        "overview": overview,
+        "glh": int(glh_match["hours"]) if glh_match else None,
+        "linked_standards": linked_match["std"].strip() if linked_match else None,
+        "outcomes": outcomes,
+        "scope": _join_text(parser.texts["scope"]),
+        "values": _join_text(parser.texts["values"]),
+        "guidance": _join_text(parser.texts["guidance"]),
+    }
+
+
+def decode_unit_bytes(data: bytes, source: str) -> str:
+    """Text from a file's bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else cp1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise UnitError(source, None, f"undecodable UTF-16 ({exc.reason})") from None
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise UnitError(source, line, "binary data (NUL byte), not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise UnitError(source, line, "undecodable bytes: neither UTF-8 nor Windows-1252 text") from None
+
+
+def parse_unit_file(path: str | Path, code: str | None = None) -> dict:
+    """Read a unit document from ``path`` (bytes, decoded) and parse it with :func:`parse_unit`."""
+    source = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise UnitError(source, None, f"cannot read the file: {exc.strerror or exc}") from None
+    return parse_unit(decode_unit_bytes(data, source), source=source, code=code)
