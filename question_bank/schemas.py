@@ -252,7 +252,7 @@ class ChildQuestionField(fields.Field):
     """A scenario step's question: any type but scenario, dispatched on its `type`."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        return _load_dict(value, CHILD_SCHEMAS, child=True)
+        return _ordered(_load_dict(value, CHILD_SCHEMAS, child=True))
 
 
 class StepSchema(_Strict):
@@ -362,7 +362,7 @@ class CommonSchema(_Strict):
 
 
 class ChildCommonSchema(_Strict):
-    """Keys of a scenario step's question: no version, difficulty or tags of its own."""
+    """Keys of a scenario step's question: no version; criteria and difficulty inherited."""
 
     id = Ident(required=True)
     type = fields.String(required=True)
@@ -375,6 +375,9 @@ class ChildCommonSchema(_Strict):
     criteria = fields.List(fields.String(validate=validate.Regexp(
         REFERENCE, error="Not a FRAMEWORK/CODE reference: {input!r}.")),
         load_default=None, validate=validate.Length(min=1))
+    difficulty = fields.String(load_default=None,
+                               validate=validate.OneOf(["easy", "medium", "hard"]))
+    tags = fields.List(fields.String(validate=validate.Length(min=1)), load_default=list)
 
 
 TYPE_SCHEMAS: dict[str, type[Schema]] = {
@@ -438,12 +441,26 @@ class QuestionSchema(Schema):
         return dump_question(obj)
 
 
+_COMMON_ORDER = ("id", "version", "type", "title", "stem", "stem_format", "points",
+                 "general_feedback", "criteria", "difficulty", "tags")
+
+
+def _ordered(loaded: dict) -> dict:
+    """Common keys first, in the order docs/formats.md lists them, then the type's keys."""
+    out = {key: loaded[key] for key in _COMMON_ORDER if key in loaded}
+    out.update((key, value) for key, value in loaded.items() if key not in out)
+    return out
+
+
 def _canonical(data: Any) -> dict:
-    loaded = _load_dict(data, TYPE_SCHEMAS)
+    loaded = _ordered(_load_dict(data, TYPE_SCHEMAS))
     if loaded["type"] == "scenario":
         for step in loaded["steps"]:
-            if step["question"]["criteria"] is None:
-                step["question"]["criteria"] = list(loaded["criteria"])
+            child = step["question"]
+            if child["criteria"] is None:
+                child["criteria"] = list(loaded["criteria"])
+            if child["difficulty"] is None:
+                child["difficulty"] = loaded["difficulty"]
     return loaded
 
 
