@@ -1,0 +1,129 @@
+"""carecourse: the Flask app. ``create_app`` builds it; areas plug in through ``BLUEPRINTS``."""
+from __future__ import annotations
+
+import importlib
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+# Every blueprint of the app as "module:attribute", registered in this order.
+# Adding an area? Add one line here.
+BLUEPRINTS: list[str] = [
+    "course.core.views:bp",
+    "course.auth.views:bp",
+    "course.frameworks.views:bp",
+]
+
+DEV_SECRET_KEY = "dev-insecure-change-me"
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe or incomplete."""
+
+
+def _database_uri(url: str) -> str:
+    """Normalise DATABASE_URL so plain ``postgres(ql)://`` URLs use the psycopg 3 driver."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def is_production() -> bool:
+    """Whether FLASK_ENV or CARECOURSE_ENV says production."""
+    return "production" in {
+        os.environ.get("FLASK_ENV", "").lower(),
+        os.environ.get("CARECOURSE_ENV", "").lower(),
+    }
+
+
+def _config_from_env(app: Flask) -> dict[str, Any]:
+    default_db = "sqlite:///" + str(Path(app.instance_path) / "carecourse.sqlite3")
+    production = is_production()
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY", DEV_SECRET_KEY),
+        "SQLALCHEMY_DATABASE_URI": _database_uri(os.environ.get("DATABASE_URL", default_db)),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_SECURE": production,
+        "PRODUCTION": production,
+        # Sign-in throttle: this many failures within the window lock the email or IP.
+        "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_WINDOW_SECONDS": 15 * 60,
+        "LOGIN_LOCK_SECONDS": 15 * 60,
+        # Number of proxies in front of the app that set X-Forwarded-For (0: trust none).
+        "PROXY_FIX_X_FOR": int(os.environ.get("CARECOURSE_PROXY_FIX_X_FOR", "0")),
+        "MIGRATIONS_DIR": _migrations_dir(),
+        "SEEDS_DIR": os.environ.get("CARECOURSE_SEEDS") or None,
+    }
+
+
+def _migrations_dir() -> str:
+    """Alembic's folder: ``course/migrations`` when shipped in the package, else ``./migrations``."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "migrations", here.parent / "migrations"):
+        if candidate.is_dir():
+            return str(candidate)
+    return str(here.parent / "migrations")
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    """WAL lets readers work while one writer commits; SQLite leaves foreign keys off unless asked."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: config from the environment (then ``test_config``), extensions, blueprints."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(_config_from_env(app))
+    if test_config is not None:
+        app.config.update(test_config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = _database_uri(app.config["SQLALCHEMY_DATABASE_URI"])
+
+    if app.config["PRODUCTION"] and app.config["SECRET_KEY"] in (DEV_SECRET_KEY, "", None):
+        raise ConfigError("SECRET_KEY must be set to a long random value in production")
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    if app.config["PROXY_FIX_X_FOR"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"])  # type: ignore[method-assign]
+
+    from course import models  # noqa: F401  (every table known before create_all / Alembic)
+    from course.extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=app.config["MIGRATIONS_DIR"])
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from course.auth import setup_login
+
+    setup_login(app)
+
+    for target in BLUEPRINTS:
+        module_name, _, attr = target.partition(":")
+        app.register_blueprint(getattr(importlib.import_module(module_name), attr))
+
+    from course.core import setup_core
+
+    setup_core(app)
+
+    from course.cli import register_commands
+
+    register_commands(app)
+    return app

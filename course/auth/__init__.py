@@ -1,0 +1,19 @@
+"""Sign-in, sign-out, roles and the failed sign-in throttle.
+
+Public API::
+
+    from course.auth import roles_required, public, ANY_ROLE
+
+    @bp.get("/courses/")
+    @roles_required("admin", "tutor")      # anonymous: login redirect (401 JSON under /api/, /learn/api/)
+    def index(): ...                       # signed in with another role: 403
+
+    @bp.get("/about")
+    @public                                # declared open to everyone
+    def about(): ...
+
+Every endpoint must carry one of the two: tests/app/test_routes.py fails for any that does not.
+"""
+from course.auth.decorators import ANY_ROLE, is_api_path, public, roles_required, setup_login
+
+__all__ = ["ANY_ROLE", "is_api_path", "public", "roles_required", "setup_login"]

@@ -1,0 +1,184 @@
+"""The ``carecourse`` command: the Flask CLI of the app, plus ``init`` and ``import-unit``."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import select
+
+from course.extensions import db
+
+
+class CommandError(click.ClickException):
+    """An error the user can fix; printed on stderr as "error: ..." with exit status 1."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
+def read_unit_file(path: Path) -> str:
+    """The text of a unit file (UTF-8, BOM allowed); CommandError naming the line if unreadable."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise CommandError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise CommandError(f"{path}: is a directory, not a unit file") from None
+    except OSError as exc:
+        raise CommandError(f"{path}: cannot read: {exc.strerror}") from None
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        raise CommandError(f"{path}, line {line}: binary data (NUL byte), not a text unit document")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise CommandError(f"{path}, line {line}: not UTF-8 text") from None
+
+
+def parse_unit_file(path: Path, *, code: str | None = None) -> dict[str, Any]:
+    """Parse a unit file into framework JSON; CommandError with the parser's message on bad input."""
+    from course.units import UnitError, parse_unit
+
+    text = read_unit_file(path)
+    try:
+        return parse_unit(text, source=str(path), code=code)
+    except UnitError as exc:
+        raise CommandError(str(exc)) from None
+
+
+def upgrade_or_create_schema() -> str:
+    """Bring the schema up to date: Alembic upgrade if migrations exist, else create_all."""
+    directory = Path(current_app.config["MIGRATIONS_DIR"])
+    if (directory / "env.py").is_file():
+        from flask_migrate import upgrade
+
+        upgrade(directory=str(directory))
+        return "migrated"
+    db.create_all()
+    return "created"
+
+
+def load_seed_units(seeds_path: Path) -> list[str]:
+    """Store the seed units not stored yet (flush only); the codes added."""
+    from course.frameworks.service import FrameworkError, store_framework
+    from course.models.frameworks import Framework
+    from course.seeds import SEED_UNITS
+
+    added = []
+    for filename, code in SEED_UNITS:
+        if Framework.by_code(code) is not None:
+            continue
+        path = seeds_path / filename
+        data = parse_unit_file(path, code=code)
+        data["code"] = code  # docs/formats.md fixes the seed codes
+        try:
+            store_framework(data, source=filename)
+        except FrameworkError as exc:
+            raise CommandError(f"{path}: {exc}") from None
+        added.append(code)
+    return added
+
+
+def create_demo_users() -> list[str]:
+    """Create the demo organisation and users if missing (flush only); the emails added."""
+    from course.models.users import Organisation, User
+    from course.seeds import DEMO_ORGANISATION, DEMO_USERS
+
+    org = db.session.scalar(select(Organisation).where(Organisation.name == DEMO_ORGANISATION))
+    if org is None:
+        org = Organisation(name=DEMO_ORGANISATION)
+        db.session.add(org)
+        db.session.flush()
+    added = []
+    for email, name, role, password in DEMO_USERS:
+        if User.by_email(email) is not None:
+            continue  # never reset a password someone may have changed
+        user = User(email=email, name=name, role=role, organisation=org)
+        user.set_password(password)
+        db.session.add(user)
+        added.append(email)
+    db.session.flush()
+    return added
+
+
+@click.command("init")
+@click.option("--demo", is_flag=True, help="Also create the demo organisation and users.")
+@with_appcontext
+def init_command(demo: bool) -> None:
+    """Create or migrate the database, load the five seed units, and optionally demo users.
+
+    Running it again changes nothing. Seeds come from $CARECOURSE_SEEDS or ../shared/seeds.
+    """
+    from course.seeds import DEMO_USERS, seeds_dir
+
+    schema = upgrade_or_create_schema()
+    seeds_path = seeds_dir(current_app.config.get("SEEDS_DIR"))
+    try:
+        added = load_seed_units(seeds_path)
+        users = create_demo_users() if demo else []
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    click.echo(f"Database {schema}: {current_app.config['SQLALCHEMY_DATABASE_URI'].split('@')[-1]}")
+    click.echo(f"Frameworks added: {', '.join(added) if added else 'none (all present)'}")
+    if demo:
+        click.echo(f"Demo users added: {', '.join(users) if users else 'none (all present)'}")
+        for email, _name, role, password in DEMO_USERS:
+            click.echo(f"  {role:8} {email}  password: {password}")
+
+
+@click.command("import-unit")
+@click.argument("file", type=click.Path(dir_okay=True, path_type=Path))
+@click.option("--code", help="Code to use when the document gives no URN.")
+@click.option("--json", "as_json", is_flag=True, help="Print the framework JSON; store nothing.")
+@with_appcontext
+def import_unit_command(file: Path, code: str | None, as_json: bool) -> None:
+    """Import one unit document (NOS or QCF, plain text) as a framework."""
+    from course.frameworks.service import FrameworkError, store_framework
+
+    data = parse_unit_file(file, code=code)
+    if as_json:
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    try:
+        framework = store_framework(data, source=file.name)
+        n_outcomes = len(framework.outcomes)
+        n_criteria = sum(len(o.criteria) for o in framework.outcomes)
+        db.session.commit()
+    except FrameworkError as exc:
+        db.session.rollback()
+        raise CommandError(f"{file}: {exc}") from None
+    except BaseException:
+        db.session.rollback()
+        raise
+    click.echo(
+        f"Imported {framework.code}: {framework.title} "
+        f"({n_outcomes} outcomes, {n_criteria} criteria)"
+    )
+
+
+def register_commands(app: Flask) -> None:
+    """Add the carecourse commands to ``app.cli``."""
+    app.cli.add_command(init_command)
+    app.cli.add_command(import_unit_command)
+
+
+def _create_app() -> Flask:
+    from course import create_app
+
+    return create_app()
+
+
+cli = FlaskGroup(create_app=_create_app, help="carecourse: the e-learning app's command line.")
+
+
+def main() -> None:
+    """Entry point of the ``carecourse`` console script."""
+    cli.main(args=sys.argv[1:], prog_name="carecourse")

@@ -1,0 +1,55 @@
+"""App-wide pieces: home page, health check, navigation, error pages."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+
+from course.auth.decorators import is_api_path
+from course.core.nav import nav_for, nav_item
+
+__all__ = ["nav_item", "setup_core"]
+
+ERROR_TITLES = {
+    400: "Bad request",
+    401: "Sign in needed",
+    403: "Not allowed",
+    404: "Page not found",
+    405: "Method not allowed",
+    413: "Too large",
+    422: "Cannot process",
+    429: "Too many requests",
+    500: "Something went wrong",
+}
+
+
+def _error(status: int, message: str) -> Any:
+    if is_api_path(request.path):
+        response = jsonify(error=ERROR_TITLES.get(status, "error").lower(), message=message)
+        response.status_code = status
+        return response
+    title = ERROR_TITLES.get(status, "Error")
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def setup_core(app: Flask) -> None:
+    """Register error pages and template globals on ``app``."""
+    messages = {
+        400: "The request could not be understood.",
+        403: "Your account does not have access to this page.",
+        404: "There is no page at this address.",
+        405: "That action is not available here.",
+        413: "The upload is too large.",
+        500: "The server hit an error. It has been logged; please try again.",
+    }
+    for status, message in messages.items():
+        app.register_error_handler(status, lambda e, s=status, m=message: _error(s, m))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(e: CSRFError) -> Any:
+        return _error(400, "The form had expired or was sent from elsewhere. Please try again.")
+
+    @app.context_processor
+    def inject_nav() -> dict[str, Any]:
+        return {"nav_items": nav_for}

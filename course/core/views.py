@@ -1,0 +1,37 @@
+"""Home page and health check."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, redirect, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from course.auth.decorators import public
+from course.extensions import db
+
+bp = Blueprint("core", __name__)
+
+
+@bp.get("/")
+@public
+def home() -> Any:
+    """Send people to the framework list, or to sign in."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return redirect(url_for("frameworks.index"))
+
+
+@bp.get("/healthz")
+@public
+def healthz() -> Any:
+    """200 {"status": "ok"} when the database answers, 503 otherwise (for load balancers)."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any database failure means "not healthy"; never a 500 page here
+        current_app.logger.exception("health check: database unavailable")
+        db.session.rollback()
+        response = jsonify(status="error", database="unavailable")
+        response.status_code = 503
+        return response
+    return jsonify(status="ok")

@@ -1,0 +1,1 @@
+"""Frameworks: storing imported units and browsing them."""

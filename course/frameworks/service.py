@@ -1,0 +1,98 @@
+"""Storing a framework document (docs/formats.md) as models."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from course.extensions import db
+from course.models.frameworks import CRITERION_KINDS, FRAMEWORK_KINDS, Criterion, Framework, Outcome
+
+
+class FrameworkError(ValueError):
+    """A framework document cannot be stored; the message says which field and why."""
+
+
+def _date(value: Any, field: str) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise FrameworkError(f"{field}: not an ISO date: {value!r}") from None
+
+
+def store_framework(data: dict[str, Any], *, source: str) -> Framework:
+    """Add the framework in ``data`` (framework JSON) with its outcomes and criteria; flush only.
+
+    Raises FrameworkError for a duplicate code (already stored, or repeated inside ``data``)
+    or a malformed document. The caller commits, or rolls back so nothing is stored.
+    """
+    code = str(data.get("code") or "").strip()
+    if not code:
+        raise FrameworkError("code: missing")
+    if data.get("kind") not in FRAMEWORK_KINDS:
+        raise FrameworkError(f"kind: must be one of {', '.join(FRAMEWORK_KINDS)}")
+    if not str(data.get("title") or "").strip():
+        raise FrameworkError("title: missing")
+    if Framework.by_code(code) is not None:
+        raise FrameworkError(f"a framework with code {code} already exists")
+    framework = Framework(
+        kind=data["kind"],
+        code=code,
+        title=data["title"].strip(),
+        urn=data.get("urn"),
+        version=None if data.get("version") is None else str(data["version"]),
+        date_approved=_date(data.get("date_approved"), "date_approved"),
+        review_date=_date(data.get("review_date"), "review_date"),
+        suite=data.get("suite"),
+        keywords=list(data.get("keywords") or []),
+        overview=data.get("overview") or "",
+        glh=data.get("glh"),
+        linked_standards=data.get("linked_standards"),
+        scope=data.get("scope"),
+        values=data.get("values"),
+        guidance=data.get("guidance"),
+        source_filename=source,
+    )
+    outcome_codes: set[str] = set()
+    criterion_codes: set[str] = set()
+    for o_pos, o in enumerate(data.get("outcomes") or []):
+        o_code = str(o.get("code") or "").strip()
+        where = f"outcome {o_pos + 1}"
+        if not o_code:
+            raise FrameworkError(f"{where}: code missing")
+        if o_code in outcome_codes:
+            raise FrameworkError(f"{where}: duplicate outcome code {o_code}")
+        outcome_codes.add(o_code)
+        criteria = o.get("criteria") or []
+        o_kind = o.get("kind") or (criteria[0].get("kind") if criteria else "knowledge")
+        if o_kind not in CRITERION_KINDS:
+            raise FrameworkError(f"{where}: kind must be knowledge or performance")
+        outcome = Outcome(position=o_pos, code=o_code, title=o.get("title") or "", kind=o_kind)
+        framework.outcomes.append(outcome)
+        for c_pos, c in enumerate(criteria):
+            c_code = str(c.get("code") or "").strip()
+            if not c_code:
+                raise FrameworkError(f"{where}, criterion {c_pos + 1}: code missing")
+            if c_code in criterion_codes:
+                raise FrameworkError(f"{where}: duplicate criterion code {c_code}")
+            criterion_codes.add(c_code)
+            if c.get("kind") not in CRITERION_KINDS:
+                raise FrameworkError(f"criterion {c_code}: kind must be knowledge or performance")
+            if not str(c.get("text") or "").strip():
+                raise FrameworkError(f"criterion {c_code}: text missing")
+            outcome.criteria.append(
+                Criterion(
+                    framework=framework,
+                    position=c_pos,
+                    code=c_code,
+                    kind=c["kind"],
+                    text=c["text"].strip(),
+                    workplace=bool(c.get("workplace", False)),
+                )
+            )
+    db.session.add(framework)
+    db.session.flush()
+    return framework

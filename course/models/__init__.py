@@ -1,0 +1,22 @@
+"""Every model module, imported so that ``db.create_all()`` and Alembic see all tables.
+
+Adding an area? Import its models module here, one line, e.g.
+``from course.authoring import models as _authoring_models  # noqa: F401``.
+"""
+from course.models.base import TimestampMixin, utcnow
+from course.models.frameworks import Criterion, Framework, Outcome
+from course.models.users import ROLES, LoginThrottle, Organisation, User
+
+# Other areas' model modules (one line each):
+
+__all__ = [
+    "ROLES",
+    "Criterion",
+    "Framework",
+    "LoginThrottle",
+    "Organisation",
+    "Outcome",
+    "TimestampMixin",
+    "User",
+    "utcnow",
+]

@@ -1,0 +1,101 @@
+"""Organisations, users with one role each, and the login throttle."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import current_app
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String, func, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from course.extensions import db
+from course.models.base import TimestampMixin
+
+ROLES: tuple[str, ...] = ("admin", "tutor", "learner")
+
+
+class Organisation(TimestampMixin, db.Model):
+    """A training provider or employer; users belong to one."""
+
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+
+    users: Mapped[list[User]] = relationship(back_populates="organisation")
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.name!r}>"
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    """A person who signs in: an admin, a tutor or a learner."""
+
+    __tablename__ = "user_account"  # "user" is reserved on PostgreSQL
+    __table_args__ = (
+        CheckConstraint("role IN ('admin', 'tutor', 'learner')", name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="SET NULL"), index=True
+    )
+    password_hash: Mapped[str] = mapped_column(String(255), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    # Bookkeeping shown to admins; the lock itself lives in LoginThrottle (per email and per IP).
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    last_failed_login_at: Mapped[dt.datetime | None]
+    last_login_at: Mapped[dt.datetime | None]
+
+    organisation: Mapped[Organisation | None] = relationship(back_populates="users")
+
+    @staticmethod
+    def normalise_email(email: str) -> str:
+        """The form an email is stored and looked up in: stripped, lower case."""
+        return email.strip().lower()
+
+    @classmethod
+    def by_email(cls, email: str) -> User | None:
+        """The user with this email (any case), or None."""
+        return db.session.scalar(select(cls).where(cls.email == cls.normalise_email(email)))
+
+    def set_password(self, password: str) -> None:
+        """Store a salted hash of ``password`` (method from config PASSWORD_HASH_METHOD)."""
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        self.password_hash = generate_password_hash(password, method=method)
+
+    def check_password(self, password: str) -> bool:
+        """Whether ``password`` matches the stored hash."""
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def has_role(self, *roles: str) -> bool:
+        """Whether the user holds one of ``roles``."""
+        return self.role in roles
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"
+
+
+class LoginThrottle(db.Model):
+    """Failed sign-ins counted per key ("email:<addr>" or "ip:<addr>"), shared by all workers."""
+
+    __tablename__ = "login_throttle"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), unique=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    window_start: Mapped[dt.datetime]
+    locked_until: Mapped[dt.datetime | None]
+
+    @classmethod
+    def count(cls) -> int:
+        """Number of throttle rows (for tests and admin views)."""
+        return db.session.scalar(select(func.count()).select_from(cls)) or 0

@@ -1,0 +1,248 @@
+"""Shared fixtures: the app on a fresh schema, its clients, sign-in helpers and factories.
+
+SQLite in a temporary file by default; when DATABASE_URL names PostgreSQL the same tests run
+there, on a schema dropped and recreated for each test.
+
+Factories return model instances whose columns are loaded but which are detached from any
+session; to follow relationships, query again inside ``with app.app_context():``.
+"""
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Callable, Iterator
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask, has_app_context
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import select, text
+
+from course import create_app
+from course.extensions import db
+from course.models import Framework, Organisation, User
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SEEDS_DIR = Path(os.environ.get("CARECOURSE_SEEDS") or REPO_ROOT.parent / "shared" / "seeds")
+DEFAULT_PASSWORD = "correct horse battery staple"
+
+
+def database_url() -> str | None:
+    """The PostgreSQL URL the suite runs against, or None for SQLite."""
+    url = os.environ.get("DATABASE_URL", "")
+    return url if url.startswith(("postgresql", "postgres:")) else None
+
+
+def reset_postgres_schema() -> None:
+    """Drop every table (ours and any stray ones) by recreating the public schema."""
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+
+
+def make_app(tmp_path: Path, **overrides: Any) -> Flask:
+    """An app for tests on a fresh, empty schema (``overrides`` go into its config)."""
+    url = database_url() or f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+        # Fast hashing: tests create many users; production keeps werkzeug's default (scrypt).
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "SEEDS_DIR": str(SEEDS_DIR),
+        "MIGRATIONS_DIR": str(tmp_path / "no-migrations"),  # schema from models: create_all
+    }
+    config.update(overrides)
+    app = create_app(config)
+    with app.app_context():
+        if database_url():
+            reset_postgres_schema()
+        db.create_all()
+    return app
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    """The app on a fresh schema, CSRF off (see ``csrf_app`` for the real thing)."""
+    app = make_app(tmp_path)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def csrf_app(tmp_path: Path) -> Iterator[Flask]:
+    """The app with CSRF protection on, as in production."""
+    app = make_app(tmp_path, WTF_CSRF_ENABLED=True)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client of ``app``."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    """A CLI runner of ``app`` (``runner.invoke(args=["init", "--demo"])``)."""
+    return app.test_cli_runner()
+
+
+def _context(app: Flask) -> Any:
+    return nullcontext() if has_app_context() else app.app_context()
+
+
+def _loaded(obj: Any) -> Any:
+    """Commit, reload columns, and detach ``obj`` so tests can read it outside a session."""
+    db.session.commit()
+    db.session.refresh(obj)
+    db.session.expunge(obj)
+    return obj
+
+
+@pytest.fixture
+def create_org(app: Flask) -> Callable[..., Organisation]:
+    """Factory: ``create_org(name="...")`` -> Organisation (committed)."""
+    counter = itertools.count(1)
+
+    def create(name: str | None = None) -> Organisation:
+        with _context(app):
+            org = Organisation(name=name or f"Organisation {next(counter)}")
+            db.session.add(org)
+            return _loaded(org)
+
+    return create
+
+
+@pytest.fixture
+def create_user(app: Flask) -> Callable[..., User]:
+    """Factory: ``create_user(role="learner", org=None, email=None, password=DEFAULT_PASSWORD,
+    name=None, active=True)`` -> User (committed). ``org`` is an Organisation, an id or a name
+    (created if missing)."""
+    counter = itertools.count(1)
+
+    def create(
+        role: str = "learner",
+        org: Organisation | int | str | None = None,
+        *,
+        email: str | None = None,
+        password: str = DEFAULT_PASSWORD,
+        name: str | None = None,
+        active: bool = True,
+    ) -> User:
+        n = next(counter)
+        with _context(app):
+            org_id: int | None
+            if isinstance(org, Organisation):
+                org_id = org.id
+            elif isinstance(org, str):
+                found = db.session.scalar(select(Organisation).where(Organisation.name == org))
+                if found is None:
+                    found = Organisation(name=org)
+                    db.session.add(found)
+                    db.session.flush()
+                org_id = found.id
+            else:
+                org_id = org
+            user = User(
+                email=User.normalise_email(email or f"{role}{n}@example.test"),
+                name=name or f"Test {role.capitalize()} {n}",
+                role=role,
+                organisation_id=org_id,
+                active=active,
+            )
+            user.set_password(password)
+            db.session.add(user)
+            return _loaded(user)
+
+    return create
+
+
+def framework_doc(code: str = "TESTFW", **overrides: Any) -> dict[str, Any]:
+    """A small framework document (docs/formats.md): P.1 with P1-P2, K.1 with K1-K2."""
+    doc: dict[str, Any] = {
+        "kind": "nos",
+        "code": code,
+        "title": f"Test framework {code}",
+        "urn": None,
+        "version": "1",
+        "date_approved": "2026-01-31",
+        "review_date": "2031-01-31",
+        "suite": "Test suite",
+        "keywords": ["testing"],
+        "overview": "A framework for tests.",
+        "glh": None,
+        "linked_standards": None,
+        "outcomes": [
+            {
+                "code": "P.1",
+                "title": "Performance criteria",
+                "kind": "performance",
+                "criteria": [
+                    {"code": "P1", "kind": "performance", "text": "do the first thing", "workplace": True},
+                    {"code": "P2", "kind": "performance", "text": "do the second thing", "workplace": True},
+                ],
+            },
+            {
+                "code": "K.1",
+                "title": "Knowledge and understanding",
+                "kind": "knowledge",
+                "criteria": [
+                    {"code": "K1", "kind": "knowledge", "text": "know the first thing", "workplace": False},
+                    {"code": "K2", "kind": "knowledge", "text": "know the second thing", "workplace": False},
+                ],
+            },
+        ],
+        "scope": None,
+        "values": None,
+        "guidance": None,
+    }
+    doc.update(overrides)
+    return doc
+
+
+@pytest.fixture
+def create_framework(app: Flask) -> Callable[..., Framework]:
+    """Factory: ``create_framework(code="TESTFW", **doc_overrides)`` -> Framework (committed),
+    built from ``framework_doc``; pass ``outcomes=[...]`` for other criteria."""
+    from course.frameworks.service import store_framework
+
+    def create(code: str = "TESTFW", **overrides: Any) -> Framework:
+        with _context(app):
+            framework = store_framework(framework_doc(code, **overrides), source="test")
+            return _loaded(framework)
+
+    return create
+
+
+def login(client: FlaskClient, email: str, password: str = DEFAULT_PASSWORD) -> Any:
+    """Sign in through the real form; returns the response (302 on success)."""
+    return client.post("/login", data={"email": email, "password": password})
+
+
+@pytest.fixture(name="login")
+def login_fixture() -> Callable[..., Any]:
+    """``login(client, email, password=DEFAULT_PASSWORD)`` -> response."""
+    return login
+
+
+@pytest.fixture
+def login_as(client: FlaskClient, create_user: Callable[..., User]) -> Callable[..., User]:
+    """``login_as("tutor", **create_user_kwargs)``: create a user, sign ``client`` in, return it."""
+
+    def sign_in(role: str = "learner", **kwargs: Any) -> User:
+        kwargs.setdefault("password", DEFAULT_PASSWORD)
+        user = create_user(role, **kwargs)
+        response = login(client, user.email, kwargs["password"])
+        assert response.status_code == 302, f"sign-in as {role} failed: {response.status_code}"
+        return user
+
+    return sign_in
