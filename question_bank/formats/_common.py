@@ -1,0 +1,310 @@
+"""Shared pieces of the exchange formats: the result type, the error, limits, ids and text helpers."""
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import html
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+
+MAX_FILE_BYTES = 50 * 1024 * 1024  # a whole import file (or an unpacked package)
+MAX_TEXT_CHARS = 1024 * 1024  # any one text of a question (stem, feedback, answer)
+MAX_ZIP_ENTRIES = 2000
+
+ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+CRITERION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$")
+CRITERION_TAG = "criterion:"
+DIFFICULTY_TAG = "difficulty:"
+CATEGORY_TAG = "category:"
+DIFFICULTIES = ("easy", "medium", "hard")
+
+
+class FormatError(ValueError):
+    """Malformed input: nothing is imported. `where` is a line number or a question name."""
+
+    def __init__(self, source: str, line_or_question: Any, message: str):
+        self.source = source
+        self.where = line_or_question
+        self.message = message
+        where = f"line {line_or_question}" if isinstance(line_or_question, int) else line_or_question
+        super().__init__(f"{source}: {where}: {message}" if where not in (None, "") else f"{source}: {message}")
+
+
+@dataclass
+class ImportResult:
+    questions: list[dict] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)  # {name, type, reason}
+    warnings: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)
+    descriptions: list[dict] = field(default_factory=list)  # {name, text}: informational items, not questions
+    source_types: list[str] = field(default_factory=list)  # the format's own type name, parallel to questions
+
+    def by_source_type(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for t in self.source_types:
+            counts[t] = counts.get(t, 0) + 1
+        return counts
+
+    def by_type(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for q in self.questions:
+            counts[q["type"]] = counts.get(q["type"], 0) + 1
+        return counts
+
+
+def check_size(data: bytes, source: str) -> None:
+    if not isinstance(data, (bytes, bytearray)):
+        raise TypeError("data must be bytes")
+    if len(data) > MAX_FILE_BYTES:
+        raise FormatError(source, None, f"file is {len(data)} bytes; the limit is {MAX_FILE_BYTES} bytes (50 MB)")
+
+
+def check_text(text: str, source: str, where: Any, what: str) -> str:
+    if len(text) > MAX_TEXT_CHARS:
+        raise FormatError(source, where, f"{what} is {len(text)} characters; the limit is {MAX_TEXT_CHARS} (1 MB)")
+    return text
+
+
+def decode_text(data: bytes, source: str) -> str:
+    """Decode a plain-text format (GIFT, Aiken): UTF-8 with or without BOM, UTF-16 with BOM."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise FormatError(source, None, f"not valid UTF-16 text: {exc}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise FormatError(source, line, "not valid UTF-8 text") from None
+    if "\x00" in text:
+        raise FormatError(source, None, "binary data (NUL bytes) in a text format")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# ---------------------------------------------------------------- ids
+
+
+def slugify(text: str, fallback: str = "q") -> str:
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", text.strip()).strip("-._")
+    slug = slug[:60].rstrip("-._")
+    return slug if slug and ID_RE.match(slug) else fallback
+
+
+class IdMaker:
+    """Unique question ids within one import: a valid given id, else a slug of the title."""
+
+    def __init__(self, prefix: str = "q"):
+        self.used: set[str] = set()
+        self.prefix = prefix
+
+    def make(self, given: str | None, title: str) -> str:
+        base = given.strip() if given and ID_RE.match(given.strip()) else slugify(title, self.prefix)
+        candidate, n = base, 2
+        while candidate in self.used:
+            candidate = f"{base}-{n}"
+            n += 1
+        self.used.add(candidate)
+        return candidate
+
+
+def letter_ids(n: int) -> list[str]:
+    out = []
+    for i in range(n):
+        s, k = "", i
+        while True:
+            s = chr(ord("a") + k % 26) + s
+            k = k // 26 - 1
+            if k < 0:
+                break
+        out.append(s)
+    return out
+
+
+# ---------------------------------------------------------------- text
+
+
+class _Stripper(HTMLParser):
+    BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.tags: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        if tag in self.BLOCK:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag in self.BLOCK:
+            self.parts.append(" ")
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def html_to_text(fragment: str) -> str:
+    """Plain text of an HTML fragment: tags dropped, entities decoded, whitespace collapsed."""
+    if "<" not in fragment and "&" not in fragment:
+        return " ".join(fragment.split())
+    p = _Stripper()
+    p.feed(fragment)
+    p.close()
+    return " ".join("".join(p.parts).split())
+
+
+def html_tags(fragment: str) -> set[str]:
+    if "<" not in fragment:
+        return set()
+    p = _Stripper()
+    p.feed(fragment)
+    p.close()
+    return p.tags
+
+
+def text_to_html(text: str) -> str:
+    """Literal plain text as an HTML fragment (escaped; line breaks kept)."""
+    lines = [html.escape(line, quote=False) for line in text.strip("\n").split("\n")]
+    return "<p>" + "<br>".join(lines) + "</p>"
+
+
+def is_plain(text: str) -> bool:
+    return "<" not in text and "&" not in text
+
+
+# ---------------------------------------------------------------- tags, criteria, difficulty
+
+
+def split_tags(raw_tags: list[str], source: str, where: Any) -> tuple[list[str], list[str], str]:
+    """Sort a format's tags into (criteria, plain tags, difficulty)."""
+    criteria: list[str] = []
+    tags: list[str] = []
+    difficulty = "medium"
+    for t in raw_tags:
+        t = t.strip()
+        if not t:
+            continue
+        low = t.lower()
+        if low.startswith(CRITERION_TAG):
+            ref = t[len(CRITERION_TAG):].strip()
+            if not CRITERION_RE.match(ref):
+                raise FormatError(source, where, f"criterion reference {ref!r} is not FRAMEWORK/CODE")
+            if ref not in criteria:
+                criteria.append(ref)
+        elif low.startswith(DIFFICULTY_TAG) and low[len(DIFFICULTY_TAG):].strip() in DIFFICULTIES:
+            difficulty = low[len(DIFFICULTY_TAG):].strip()
+        elif t not in tags:
+            tags.append(t)
+    return criteria, tags, difficulty
+
+
+def export_tags(q: dict, *, with_category: bool = True) -> list[str]:
+    out = [CRITERION_TAG + c for c in q.get("criteria") or []]
+    if q.get("difficulty", "medium") != "medium":
+        out.append(DIFFICULTY_TAG + q["difficulty"])
+    for t in q.get("tags") or []:
+        if with_category or not t.startswith(CATEGORY_TAG):
+            out.append(t)
+    return out
+
+
+def category_of(q: dict) -> str | None:
+    for t in q.get("tags") or []:
+        if t.startswith(CATEGORY_TAG):
+            return t[len(CATEGORY_TAG):]
+    return None
+
+
+def base_question(qid: str, qtype: str, title: str, stem: str, stem_format: str) -> dict:
+    return {
+        "id": qid,
+        "version": 1,
+        "type": qtype,
+        "title": title,
+        "stem": stem,
+        "stem_format": stem_format,
+        "points": 1.0,
+        "general_feedback": "",
+        "criteria": [],
+        "difficulty": "medium",
+        "tags": [],
+    }
+
+
+def fmt_number(x: float) -> str:
+    """Shortest decimal form of a number: 1.0 -> '1', 0.5 -> '0.5'."""
+    if float(x).is_integer():
+        return str(int(x))
+    return repr(float(x))
+
+
+# ---------------------------------------------------------------- embedded images
+
+_DATA_URI = re.compile(r"""(["'])data:(image/[a-zA-Z0-9.+-]+);base64,([A-Za-z0-9+/=\s]+)\1""")
+_EXT = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/svg+xml": "svg", "image/webp": "webp"}
+MEDIA_PREFIX = "media/"
+
+
+def b64decode(data: str, source: str, where: Any) -> bytes:
+    try:
+        return base64.b64decode("".join(data.split()), validate=True)
+    except (binascii.Error, ValueError):
+        raise FormatError(source, where, "embedded file is not valid base64") from None
+
+
+def extract_data_uris(fragment: str, files: dict[str, bytes], source: str, where: Any) -> str:
+    """Move inline data: images into files (media/<hash>.<ext>) and point the HTML at them."""
+    if "data:image" not in fragment:
+        return fragment
+
+    def repl(m: re.Match) -> str:
+        raw = b64decode(m.group(3), source, where)
+        name = MEDIA_PREFIX + hashlib.sha256(raw).hexdigest()[:16] + "." + _EXT.get(m.group(2).lower(), "bin")
+        files[name] = raw
+        return f"{m.group(1)}{name}{m.group(1)}"
+
+    return _DATA_URI.sub(repl, fragment)
+
+
+# ---------------------------------------------------------------- validation
+
+
+UNMAPPED = "UNMAPPED/NONE"  # placeholder used only while validating a question with no criterion yet
+
+
+def validate(q: dict, source: str, where: Any) -> dict:
+    """Validate a produced question through the bank's schema; returns its canonical form.
+
+    A question the source file gave no criterion reference is checked in every other respect and
+    returned with `criteria: []`: the caller (the CLI's --criterion, or an editor) must map it
+    before the bank takes it (`apply_default_criteria`).
+    """
+    from question_bank.schemas import ValidationError, dump_question, load_question  # noqa: PLC0415
+
+    unmapped = not q.get("criteria")
+    candidate = dict(q, criteria=[UNMAPPED]) if unmapped else q
+    try:
+        canonical = dump_question(load_question(candidate))
+    except ValidationError as exc:
+        raise FormatError(source, where, f"produces an invalid question: {exc.messages}") from None
+    if unmapped:
+        canonical["criteria"] = []
+    return canonical
+
+
+def apply_default_criteria(questions: list[dict], criteria: list[str]) -> int:
+    """Give every question without a criterion reference these ones; returns how many changed."""
+    n = 0
+    for q in questions:
+        if not q.get("criteria"):
+            q["criteria"] = list(criteria)
+            n += 1
+    return n
