@@ -1,0 +1,234 @@
+"""Checks a training provider needs before downloading a package: the package, and the content.
+
+These do not need the SCORM kit (the app runs them on every export); the kit's XSD validator
+and run-time harness are run by the test suite on top.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from typing import Iterable
+from xml.parsers.expat import ExpatError
+
+import xmltodict
+
+SUSPEND_DATA_LIMIT_12 = 4096
+SUSPEND_DATA_LIMIT_2004 = 64000
+_LISTS = ("organization", "item", "resource", "file", "dependency", "imsss:objective")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem: where it is (a zip entry, a manifest element, a module and page) and what."""
+
+    where: str
+    message: str
+    severity: str = "error"  # "error" blocks a download; "warning" is shown
+    module: str | None = None
+    page: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.severity}: {self.message}"
+
+
+# --------------------------------------------------------------------------- package
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _walk(node, path: str = "") -> Iterable[tuple[str, dict]]:
+    """Every element dict in a parsed manifest with a readable path."""
+    if isinstance(node, dict):
+        yield path, node
+        for key, value in node.items():
+            if key.startswith("@") or key == "#text":
+                continue
+            for n, child in enumerate(_as_list(value)):
+                yield from _walk(child, f"{path}/{key}" + (f"[{n}]" if isinstance(value, list) else ""))
+
+
+def _local(key: str) -> str:
+    return key.split(":", 1)[-1]
+
+
+def check_package(zip_bytes: bytes, *, doc: dict | None = None) -> list[Problem]:
+    """Problems of a package zip: manifest present, every file listed, ids without spaces, suspend_data size."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(zip_bytes))
+    except zipfile.BadZipFile as exc:
+        return [Problem("zip", f"not a zip file: {exc}")]
+    problems: list[Problem] = []
+    names = [i.filename for i in zf.infolist() if not i.is_dir()]
+    for name in names:
+        if name.startswith("/") or "\\" in name or ".." in name.split("/"):
+            problems.append(Problem(f"zip:{name}", "unsafe entry name"))
+    if "imsmanifest.xml" not in names:
+        return problems + [Problem("imsmanifest.xml", "no imsmanifest.xml at the zip root")]
+    try:
+        manifest = xmltodict.parse(zf.read("imsmanifest.xml"), force_list=_LISTS, disable_entities=True)
+    except (ExpatError, ValueError) as exc:
+        return problems + [Problem("imsmanifest.xml", f"not well-formed XML: {exc}")]
+    root = manifest.get("manifest")
+    if not isinstance(root, dict):
+        return problems + [Problem("imsmanifest.xml", "the root element is not <manifest>")]
+
+    listed: set[str] = set()
+    for path, element in _walk(root, "/manifest"):
+        for attr in ("@identifier", "@identifierref", "@objectiveID", "@targetObjectiveID", "@referencedObjective"):
+            value = element.get(attr)
+            if value is not None and (not value or re.search(r"\s", value)):
+                problems.append(Problem(f"imsmanifest.xml:{path}", f"{attr[1:]} {value!r} is empty or has whitespace"))
+    for resource in _as_list(_as_list(root.get("resources"))[0].get("resource") if root.get("resources") else None):
+        rid = resource.get("@identifier", "?")
+        for f in _as_list(resource.get("file")):
+            href = f.get("@href", "")
+            listed.add(href)
+            if href not in names:
+                problems.append(Problem(f"imsmanifest.xml:resource[{rid}]", f"lists {href!r}, which is not in the zip"))
+        href = resource.get("@href")
+        if href is not None:
+            launch = href.split("?", 1)[0].split("#", 1)[0]
+            if launch not in names:
+                problems.append(Problem(f"imsmanifest.xml:resource[{rid}]", f"launch file {launch!r} is not in the zip"))
+            elif launch not in listed:
+                problems.append(Problem(f"imsmanifest.xml:resource[{rid}]", f"launch file {launch!r} is not listed as a <file>", "warning"))
+    for name in names:
+        if name != "imsmanifest.xml" and name not in listed:
+            problems.append(Problem(f"zip:{name}", "not listed by any resource <file>"))
+    organizations = root.get("organizations") or {}
+    orgs = _as_list(organizations.get("organization")) if isinstance(organizations, dict) else []
+    if not orgs:
+        problems.append(Problem("imsmanifest.xml:organizations", "no organization, so no SCO to launch"))
+    elif organizations.get("@default") not in {o.get("@identifier") for o in orgs}:
+        problems.append(Problem("imsmanifest.xml:organizations", "default names no organization"))
+
+    if doc is not None and "course-data.js" in names:
+        standard = "1.2" if "imscp_rootv1p1p2" in (root.get("@xmlns") or "") else "2004"
+        problems += check_suspend_data(doc, standard)
+    return problems
+
+
+# --------------------------------------------------------------------------- suspend_data
+
+
+def check_suspend_data(doc: dict, standard: str) -> list[Problem]:
+    """A problem for each module whose largest resumable state may not fit the version's suspend_data."""
+    from scorm_export.state import estimate_suspend_data
+
+    limit = SUSPEND_DATA_LIMIT_12 if standard == "1.2" else SUSPEND_DATA_LIMIT_2004
+    problems = []
+    for module in doc["modules"]:
+        size = estimate_suspend_data(doc, module)
+        if size > limit:
+            problems.append(Problem(
+                f"modules[{module['slug']}]",
+                f"its resumable state can reach {size} characters, over SCORM {standard}'s "
+                f"suspend_data limit of {limit}; split the module or shorten its quiz",
+                module=module["slug"],
+            ))
+    return problems
+
+
+# --------------------------------------------------------------------------- content
+
+
+class _HtmlAudit(HTMLParser):
+    """Collects static accessibility problems in one fragment of rendered HTML."""
+
+    def __init__(self, first_level: int):
+        super().__init__(convert_charrefs=True)
+        self.problems: list[str] = []
+        self.level = first_level
+        self._links: list[dict] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "img":
+            if not (attrs.get("alt") or "").strip():
+                self.problems.append(f"image {attrs.get('src') or ''!r} has no alt text")
+            for link in self._links:
+                link["text"] += attrs.get("alt") or ""
+        elif re.fullmatch(r"h[1-6]", tag):
+            level = int(tag[1])
+            if level > self.level + 1:
+                self.problems.append(f"heading level skipped: <{tag}> after <h{self.level}>")
+            self.level = level
+        elif tag == "a":
+            self._links.append({"href": attrs.get("href") or "", "text": attrs.get("aria-label") or ""})
+
+    def handle_data(self, data):
+        for link in self._links:
+            link["text"] += data
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._links:
+            link = self._links.pop()
+            if not link["text"].strip():
+                self.problems.append(f"link to {link['href']!r} has no text")
+
+
+# The player shows the module title as <h1> and the page title as <h2>, so authored headings
+# start at <h3> at most ("## Heading" and "### Heading" are both fine, "#### Heading" first is not).
+PAGE_HEADING_LEVEL = 2
+
+
+def audit_html(html: str, first_level: int = PAGE_HEADING_LEVEL) -> list[str]:
+    """Static accessibility problems in a fragment of HTML (messages only)."""
+    audit = _HtmlAudit(first_level)
+    audit.feed(html)
+    audit.close()
+    return audit.problems
+
+
+def check_content(doc: dict) -> list[Problem]:
+    """Accessibility problems a static check can see in the authored content, naming module and page."""
+    from scorm_export.document import module_question_versions
+    from scorm_export.package import render_markdown
+
+    problems: list[Problem] = []
+    language = (doc.get("course") or {}).get("language")
+    if not language or not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", language):
+        problems.append(Problem("course.language", "the course has no valid language (e.g. en-GB), so screen readers guess"))
+    for i, module in enumerate(doc["modules"]):
+        for j, page in enumerate(module["pages"]):
+            for message in audit_html(render_markdown(page["body"])):
+                problems.append(Problem(
+                    f"modules[{i}].pages[{j}]",
+                    f"module {module['title']!r}, page {page['title']!r}: {message}",
+                    module=module["slug"], page=page["slug"],
+                ))
+        for question in module_question_versions(doc, module):
+            for where, text, fmt in _question_texts(question):
+                html = render_markdown(text) if fmt == "markdown" else text
+                for message in audit_html(html):
+                    problems.append(Problem(
+                        f"modules[{i}].quiz",
+                        f"module {module['title']!r}, quiz question {question['id']!r} v{question['version']} "
+                        f"{where}: {message}",
+                        module=module["slug"], page="quiz",
+                    ))
+    return problems
+
+
+def _question_texts(question: dict) -> Iterable[tuple[str, str, str]]:
+    """(where, text, format) of the authored texts of a question that a learner reads."""
+    fmt = question.get("stem_format", "markdown")
+    if isinstance(question.get("stem"), str):
+        yield "stem", question["stem"], fmt
+    case = question.get("case")
+    if isinstance(case, dict):
+        for key in ("person", "setting", "situation"):
+            if isinstance(case.get(key), str):
+                yield f"case {key}", case[key], "markdown"
+    for step in question.get("steps") or []:
+        child = (step or {}).get("question") or {}
+        if isinstance(child.get("stem"), str):
+            yield f"step {step.get('id')} stem", child["stem"], child.get("stem_format", fmt)

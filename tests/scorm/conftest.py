@@ -1,0 +1,40 @@
+"""Fixtures for the SCORM exporter tests: the fixture course, a stand-in player, the kit."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+FIXTURES = HERE / "fixtures"
+COURSE_JSON = FIXTURES / "course.json"
+STUB_PLAYER = FIXTURES / "player-stub"
+PLAYER = ROOT / "scorm_export" / "player"
+KIT = Path(os.environ.get("SCORM_KIT", ROOT / ".." / "shared" / "scorm-kit")).resolve()
+if str(KIT) not in sys.path:
+    sys.path.insert(0, str(KIT))
+
+
+@pytest.fixture
+def course_doc() -> dict:
+    """A fresh copy of the fixture course document (2 modules, 6 questions, one scenario)."""
+    return json.loads(COURSE_JSON.read_bytes())
+
+
+@pytest.fixture(scope="session")
+def scorm_kit() -> Path:
+    if not (KIT / "validate_scorm.py").is_file():
+        pytest.skip(f"scorm-kit not found at {KIT}; set SCORM_KIT")
+    return KIT
+
+
+@pytest.fixture(scope="session")
+def real_player() -> Path:
+    if not (PLAYER / "index.html").is_file() or not (PLAYER / "player.js").is_file():
+        pytest.skip("the player (scorm_export/player/index.html, player.js) has not landed")
+    return PLAYER
