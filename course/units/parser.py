@@ -116,6 +116,8 @@ INTRO_RE = re.compile(
 TITLE_FIELD_RE = re.compile(r"^(?:unit )?title\s*:\s*(?P<title>\S.*)$", re.IGNORECASE)
 # "Guided learning hours: 27" printed as a field rather than a section.
 GLH_FIELD_RE = re.compile(r"^guided learning hours\s*:\s*(?P<hours>\d+)\b", re.IGNORECASE)
+# A "Label: value" field heading a QCF unit (Level, Credit value, Unit reference number ...).
+FIELD_RE = re.compile(r"^[A-Z][A-Za-z ]{1,40}:\s*\S")
 GLH_TEXT_RE = re.compile(r"\b(?P<hours>\d+)\s+(?:guided learning\s+)?hours\b", re.IGNORECASE)
 LINKED_RE = re.compile(r"\blinked to\s+(?P<std>.+?)\.?$", re.IGNORECASE)
 # "Learning outcomes 2, 3, 4 and 5 must be assessed in a real work environment".
@@ -277,12 +279,14 @@ NO_E_STEMS = frozenset(
 def _base_verb(word: str) -> str:
     """The base form of a gerund: supporting -> support, promoting -> promote, planning -> plan."""
     lower = word.lower()
-    if not lower.endswith("ing") or len(lower) <= 5:
+    if not lower.endswith("ing") or len(lower) < 5:
         return word
     stem = lower[:-3]
+    if stem in ("be", "do", "go"):
+        return stem
     if len(stem) >= 3 and stem[-1] == stem[-2] and stem[-1] not in "slfz":
         return stem[:-1]  # planning -> plan
-    if stem in NO_E_STEMS or stem.endswith(("ain", "ss", "sh", "ch", "er", "en", "on", "ow")):
+    if stem in NO_E_STEMS or stem.endswith(("ain", "ss", "sh", "ch", "er", "en", "on", "ow", "itor", "ntor")):
         return stem
     if len(stem) <= 2 or E_STEM_RE.search(stem):
         return stem + "e"
@@ -523,6 +527,10 @@ class _Parser:
                 self.item.parts.append(BULLET_RE.sub("", text, count=1) if line.kind != "text" else text)
                 return
             following = self.next_content(index)
+            if self.state == "criteria" and self.item is None and not self.pending and (
+                text[0].islower()
+            ):
+                raise self.error(line, f"text outside any criterion (a lost item number?): {text!r}")
             if self.state == "criteria" or (following is not None and following.kind == "coded"):
                 # A section heading ("Rights", "Your practice"), possibly wrapped.
                 self.close_item()
@@ -577,6 +585,8 @@ class _Parser:
             self.qcf_criteria_line(line)
             return
         if state in ("start", "overview"):
+            if state == "start" and FIELD_RE.match(line.text):
+                return  # "Level: 3", "Credit value: 4" ... before the aim: not part of the framework
             if line.kind != "intro":
                 self.overview.append(line.text)
             return
