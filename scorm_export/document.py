@@ -290,14 +290,20 @@ def module_question_versions(data: dict, module: dict) -> list[dict]:
     return out
 
 
+def in_framework_order(data: dict, refs: Iterable[str]) -> list[str]:
+    """Criterion references without repeats, in the order the frameworks list them."""
+    _, _, order = _framework_index(data)
+    wanted = set(refs)
+    known = [ref for ref in order if ref in wanted]
+    return known + sorted(wanted - set(known))
+
+
 def module_criteria(data: dict, module: dict) -> list[str]:
     """The criteria a module's quiz can evidence, in framework order (its SCORM objectives)."""
-    _, _, order = _framework_index(data)
     evidenced: set[str] = set()
     for q in module_question_versions(data, module):
         evidenced.update(question_criteria(q))
-    known = [ref for ref in order if ref in evidenced]
-    return known + sorted(evidenced - set(known))
+    return in_framework_order(data, evidenced)
 
 
 def _duplicates(values: list[tuple[str, Any]], what: str = "duplicate {value!r}") -> Iterable[tuple[str, str]]:

@@ -15,7 +15,7 @@ from typing import Iterable
 
 import xmltodict
 
-from scorm_export.document import load_document, module_criteria, objective_id
+from scorm_export.document import in_framework_order, load_document, module_criteria, objective_id
 
 PLAYER_DIR = Path(__file__).resolve().parent / "player"
 PLAYER_SKIP = {"README.md", "tests", "__pycache__"}
@@ -140,10 +140,7 @@ def _pass_mark(modules: list[dict]) -> float | None:
 
 
 def _sco_criteria(doc: dict, modules: list[dict]) -> list[str]:
-    refs: list[str] = []
-    for module in modules:
-        refs.extend(r for r in module_criteria(doc, module) if r not in refs)
-    return refs
+    return in_framework_order(doc, (ref for module in modules for ref in module_criteria(doc, module)))
 
 
 def _scos(doc: dict, multi_sco: bool) -> list[dict]:

@@ -1,0 +1,275 @@
+"""Package building: exact manifest values, XSD validity, determinism, launch data."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+import zipfile
+
+import pytest
+import xmltodict
+
+from conftest import STUB_PLAYER
+from make_golden import VARIANTS, golden_manifest
+from scorm_export.package import build_package, package_files, player_files
+
+HERE_GOLDEN = STUB_PLAYER.parent.parent / "golden"
+STUB_FILES = ["course-data.js", "index.html", "launch.js", "player.js"]
+M01, M02 = "m01-why-relationships", "m02-keeping-in-touch"
+M01_OBJECTIVES = ["HSCCLD327-K12", "HSCCLD327-K13", "QCF-RELNET-1.1", "QCF-RELNET-1.2"]
+M02_OBJECTIVES = ["HSCCLD327-K13", "HSCCLD327-K14"]
+ALL_OBJECTIVES = ["HSCCLD327-K12", "HSCCLD327-K13", "HSCCLD327-K14", "QCF-RELNET-1.1", "QCF-RELNET-1.2"]
+COMBINATIONS = [
+    {"standard": "1.2"},
+    {"standard": "1.2", "multi_sco": True},
+    {"standard": "2004"},
+    {"standard": "2004", "multi_sco": True},
+    {"standard": "2004", "multi_sco": True, "sequencing": True},
+]
+
+
+def manifest(doc, **options) -> dict:
+    xml = package_files(doc, player_dir=STUB_PLAYER, **options)["imsmanifest.xml"]
+    return xmltodict.parse(xml, force_list=("item", "file", "imsss:objective", "imsmd:keyword", "lom:keyword"))["manifest"]
+
+
+def items_of(m: dict) -> list[dict]:
+    return m["organizations"]["organization"]["item"]
+
+
+def test_manifest_12_single_sco(course_doc):
+    m = manifest(course_doc, standard="1.2")
+    assert m["@identifier"] == "MANIFEST-relationships-fixture"
+    assert m["@xmlns"] == "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
+    assert m["@xmlns:adlcp"] == "http://www.adlnet.org/xsd/adlcp_rootv1p2"
+    assert m["metadata"]["schema"] == "ADL SCORM"
+    assert m["metadata"]["schemaversion"] == "1.2"
+    general = m["metadata"]["imsmd:lom"]["imsmd:general"]
+    assert general["imsmd:title"]["imsmd:langstring"] == {"@xml:lang": "en-GB", "#text": "Relationships and wellbeing"}
+    assert general["imsmd:language"] == "en-GB"
+    assert [k["imsmd:langstring"]["#text"] for k in general["imsmd:keyword"]] == [
+        "Relationships", "Wellbeing", "Social networks",
+    ]
+    assert m["organizations"]["@default"] == "ORG-relationships-fixture"
+    assert items_of(m) == [{
+        "@identifier": "ITEM-relationships-fixture", "@identifierref": "RES-player", "@isvisible": "true",
+        "title": "Relationships and wellbeing", "adlcp:masteryscore": "80",
+    }]
+    resource = m["resources"]["resource"]
+    assert {k: v for k, v in resource.items() if k != "file"} == {
+        "@identifier": "RES-player", "@type": "webcontent", "@adlcp:scormtype": "sco", "@href": "index.html",
+    }
+    assert [f["@href"] for f in resource["file"]] == STUB_FILES
+
+
+def test_manifest_12_multi_sco(course_doc):
+    m = manifest(course_doc, standard="1.2", multi_sco=True)
+    assert items_of(m) == [
+        {"@identifier": f"ITEM-{M01}", "@identifierref": "RES-player", "@isvisible": "true",
+         "@parameters": f"?module={M01}", "title": "Why relationships matter", "adlcp:masteryscore": "80"},
+        {"@identifier": f"ITEM-{M02}", "@identifierref": "RES-player", "@isvisible": "true",
+         "@parameters": f"?module={M02}", "title": "Keeping in touch", "adlcp:masteryscore": "75"},
+    ]
+
+
+def objectives_of(item: dict) -> tuple[dict, list[str]]:
+    objectives = item["imsss:sequencing"]["imsss:objectives"]
+    return objectives["imsss:primaryObjective"], [o["@objectiveID"] for o in objectives.get("imsss:objective", [])]
+
+
+def test_manifest_2004_single_sco(course_doc):
+    m = manifest(course_doc, standard="2004")
+    assert m["@xmlns"] == "http://www.imsglobal.org/xsd/imscp_v1p1"
+    assert m["metadata"]["schemaversion"] == "2004 4th Edition"
+    general = m["metadata"]["lom:lom"]["lom:general"]
+    assert general["lom:description"]["lom:string"] == {
+        "@language": "en-GB", "#text": "A short course on supporting relationships.",
+    }
+    assert m["resources"]["resource"]["@adlcp:scormType"] == "sco"
+    [item] = items_of(m)
+    assert item["@identifier"] == "ITEM-relationships-fixture" and "@parameters" not in item
+    primary, ids = objectives_of(item)
+    assert primary == {"@objectiveID": "relationships-fixture", "@satisfiedByMeasure": "true",
+                       "imsss:minNormalizedMeasure": "0.8"}
+    assert ids == ALL_OBJECTIVES
+    assert "imsss:sequencing" not in m["organizations"]["organization"]
+
+
+def test_manifest_2004_multi_sco(course_doc):
+    m = manifest(course_doc, standard="2004", multi_sco=True)
+    first, second = items_of(m)
+    assert (first["@parameters"], second["@parameters"]) == (f"?module={M01}", f"?module={M02}")
+    assert objectives_of(first) == (
+        {"@objectiveID": M01, "@satisfiedByMeasure": "true", "imsss:minNormalizedMeasure": "0.8"}, M01_OBJECTIVES,
+    )
+    assert objectives_of(second) == (
+        {"@objectiveID": M02, "@satisfiedByMeasure": "true", "imsss:minNormalizedMeasure": "0.75"}, M02_OBJECTIVES,
+    )
+    assert "imsss:sequencingRules" not in second["imsss:sequencing"]
+
+
+def test_manifest_2004_sequencing_requires_modules_in_order(course_doc):
+    m = manifest(course_doc, standard="2004", multi_sco=True, sequencing=True)
+    org = m["organizations"]["organization"]
+    assert org["@adlseq:objectivesGlobalToSystem"] == "false"
+    assert org["imsss:sequencing"] == {"imsss:controlMode": {"@choice": "true", "@flow": "true"}}
+    first, second = org["item"]
+    target = f"carecourse.relationships-fixture.{M01}.passed"
+    assert first["imsss:sequencing"]["imsss:objectives"]["imsss:primaryObjective"]["imsss:mapInfo"] == {
+        "@targetObjectiveID": target, "@readSatisfiedStatus": "false", "@readNormalizedMeasure": "false",
+        "@writeSatisfiedStatus": "true",
+    }
+    assert "imsss:sequencingRules" not in first["imsss:sequencing"]
+    rule = second["imsss:sequencing"]["imsss:sequencingRules"]["imsss:preConditionRule"]
+    assert rule == {
+        "imsss:ruleConditions": {"@conditionCombination": "any", "imsss:ruleCondition": {
+            "@referencedObjective": f"requires-{M01}", "@operator": "not", "@condition": "satisfied"}},
+        "imsss:ruleAction": {"@action": "disabled"},
+    }
+    _, ids = objectives_of(second)
+    assert ids == M02_OBJECTIVES + [f"requires-{M01}"]
+
+
+def test_module_without_quiz_has_no_mastery_score(course_doc):
+    course_doc["modules"][1]["quiz"] = None
+    m = manifest(course_doc, standard="1.2", multi_sco=True)
+    assert "adlcp:masteryscore" not in items_of(m)[1]
+    m = manifest(course_doc, standard="2004", multi_sco=True)
+    assert items_of(m)[1]["imsss:sequencing"]["imsss:objectives"] == {"imsss:primaryObjective": {"@objectiveID": M02}}
+
+
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+def test_golden_manifest(name):
+    """Regenerate with: .venv/bin/python tests/scorm/make_golden.py (never edit by hand)."""
+    assert golden_manifest(VARIANTS[name]) == (HERE_GOLDEN / name).read_bytes()
+
+
+@pytest.mark.parametrize("options", COMBINATIONS, ids=lambda o: "-".join(map(str, o.values())))
+def test_stub_packages_validate(scorm_kit, course_doc, tmp_path, options):
+    from validate_scorm import validate_package
+
+    path = tmp_path / "pkg.zip"
+    path.write_bytes(build_package(course_doc, player_dir=STUB_PLAYER, **options))
+    report = validate_package(str(path))
+    assert (report["errors"], report["warnings"]) == ([], [])
+    assert report["valid"] is True
+    assert report["version"] == ("1.2" if options["standard"] == "1.2" else "2004 4th Edition")
+    assert report["files"] == 5
+
+
+@pytest.mark.parametrize("options", COMBINATIONS, ids=lambda o: "-".join(map(str, o.values())))
+def test_real_player_packages_validate(scorm_kit, real_player, course_doc, tmp_path, options):
+    from validate_scorm import validate_package
+
+    path = tmp_path / "pkg.zip"
+    path.write_bytes(build_package(course_doc, **options))
+    report = validate_package(str(path))
+    assert (report["errors"], report["warnings"]) == ([], [])
+    assert report["valid"] is True
+    assert report["files"] == len(player_files()) + 3
+
+
+def test_build_twice_gives_the_same_bytes(course_doc):
+    for options in COMBINATIONS:
+        first = build_package(course_doc, player_dir=STUB_PLAYER, **options)
+        again = build_package(json.loads(json.dumps(course_doc)), player_dir=STUB_PLAYER, **options)
+        assert first == again
+
+
+def test_zip_entries_are_sorted_with_fixed_time_and_mode(course_doc, tmp_path):
+    # Copy the stub so the source files' own times and modes differ from what the zip says.
+    player = tmp_path / "player"
+    shutil.copytree(STUB_PLAYER, player)
+    (player / "player.js").chmod(0o755)
+    data = build_package(course_doc, player_dir=player)
+    infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    assert [i.filename for i in infos] == ["course-data.js", "imsmanifest.xml", "index.html", "launch.js", "player.js"]
+    assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
+    assert {i.external_attr >> 16 for i in infos} == {0o100644}
+    assert {i.compress_type for i in infos} == {zipfile.ZIP_DEFLATED}
+    assert data == build_package(course_doc, player_dir=STUB_PLAYER)
+
+
+def test_course_data_carries_sanitised_page_html(course_doc):
+    course_doc["modules"][1]["pages"][0]["body"] = "Hello <script>alert(1)</script> [x](javascript:alert(1))"
+    files = package_files(course_doc, player_dir=STUB_PLAYER)
+    text = files["course-data.js"].decode("ascii")
+    assert text.startswith("window.CC_COURSE = {") and text.endswith("};\n")
+    data = json.loads(text[len("window.CC_COURSE = "):-2])
+    assert data["modules"][0]["pages"][0]["html"] == (
+        "<h1>Belonging</h1>\n<p>Relationships give people a sense of <strong>belonging</strong>.</p>\n"
+        "<h2>Who matters</h2>\n<p>Ask the individual who matters to them.</p>\n"
+    )
+    # Raw HTML is escaped and a javascript: link is not made a link.
+    assert data["modules"][1]["pages"][0]["html"] == (
+        "<p>Hello &lt;script&gt;alert(1)&lt;/script&gt; [x](javascript:alert(1))</p>\n"
+    )
+    assert data["questions"][0]["id"] == "rel-k12-wellbeing-1"
+
+
+def run_launch_js(source: bytes, search: str) -> dict:
+    script = (
+        "const window = {location: {search: process.argv[1]}};\n"
+        + source.decode("ascii")
+        + "\nprocess.stdout.write(JSON.stringify(window.CC_LAUNCH));\n"
+    )
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    out = subprocess.run([node, "-e", script, search], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+@pytest.mark.parametrize(("options", "search", "expected"), [
+    ({"standard": "1.2"}, "?module=m02-keeping-in-touch", {"adapter": "scorm12", "module": None}),
+    ({"standard": "2004"}, "", {"adapter": "scorm2004", "module": None}),
+    ({"standard": "1.2", "multi_sco": True}, "?module=m02-keeping-in-touch", {"adapter": "scorm12", "module": M02}),
+    ({"standard": "2004", "multi_sco": True}, "?x=1&module=m01-why-relationships", {"adapter": "scorm2004", "module": M01}),
+    ({"standard": "2004", "multi_sco": True}, "", {"adapter": "scorm2004", "module": None}),
+])
+def test_launch_js(course_doc, options, search, expected):
+    files = package_files(course_doc, player_dir=STUB_PLAYER, **options)
+    assert run_launch_js(files["launch.js"], search) == expected
+
+
+def test_single_sco_launch_js_bytes(course_doc):
+    files = package_files(course_doc, player_dir=STUB_PLAYER, standard="2004")
+    assert files["launch.js"] == b'window.CC_LAUNCH = {"adapter":"scorm2004","module":null};\n'
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"standard": "1.3"}, "unknown SCORM standard '1.3': use '1.2' or '2004'"),
+    ({"standard": "1.2", "multi_sco": True, "sequencing": True}, "sequencing needs standard='2004' and multi_sco=True"),
+    ({"standard": "2004", "sequencing": True}, "sequencing needs standard='2004' and multi_sco=True"),
+])
+def test_bad_options(course_doc, options, message):
+    with pytest.raises(ValueError) as info:
+        build_package(course_doc, player_dir=STUB_PLAYER, **options)
+    assert str(info.value) == message
+
+
+def test_player_without_index_is_refused(course_doc, tmp_path):
+    (tmp_path / "player.js").write_text("")
+    with pytest.raises(ValueError, match="the player has no index.html"):
+        build_package(course_doc, player_dir=tmp_path)
+
+
+def test_player_readme_and_tests_are_not_shipped(tmp_path):
+    shutil.copytree(STUB_PLAYER, tmp_path / "p")
+    (tmp_path / "p" / "tests").mkdir()
+    (tmp_path / "p" / "tests" / "x.test.js").write_text("")
+    (tmp_path / "p" / "marking.test.js").write_text("")
+    assert sorted(player_files(tmp_path / "p")) == ["index.html", "player.js"]
+
+
+def test_player_share_is_under_60_kb(real_player, course_doc):
+    data = build_package(course_doc)
+    infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    player = [i for i in infos if i.filename in player_files()]
+    compressed = sum(i.compress_size for i in player)
+    uncompressed = sum(i.file_size for i in player)
+    print(f"player share: {compressed} bytes compressed, {uncompressed} bytes uncompressed")
+    assert uncompressed < 60 * 1024
+    assert compressed < 60 * 1024
