@@ -282,6 +282,8 @@ def _base_verb(word: str) -> str:
     if not lower.endswith("ing") or len(lower) < 5:
         return word
     stem = lower[:-3]
+    if not re.search(r"[aeiouy]", stem):
+        return word  # bring, thing: not a gerund
     if stem in ("be", "do", "go"):
         return stem
     if len(stem) >= 3 and stem[-1] == stem[-2] and stem[-1] not in "slfz":
@@ -402,9 +404,13 @@ class _Parser:
         self.item = None
 
     def next_content(self, index: int) -> _Line | None:
+        """The next line with content, passing over lower-case (wrapped) text lines."""
         for line in self.lines[index + 1:]:
-            if line.kind not in ("blank", "artefact"):
-                return line
+            if line.kind in ("blank", "artefact"):
+                continue
+            if line.kind == "text" and line.text[0].islower():
+                continue
+            return line
         return None
 
     def is_continuation(self, line: _Line) -> bool:
@@ -744,9 +750,15 @@ def parse_unit(text: str, *, source: str = "<text>", code: str | None = None) ->
             urn = match["urn"]
         if printed_title is None and META_START_RE.match(line):
             for before in reversed(cleaned[:index]):
-                if before and not RULE_RE.match(before) and (urn is None or before != urn):
-                    if not _heading(before) and not re.fullmatch(r"[A-Z]{2,}\d+", before):
-                        printed_title = before
+                # The nearest capitalised line that is not a rule, heading or code: a wrapped
+                # criterion ending just above the table starts lower-case and is passed over.
+                # A sentence (full stop) or a heading above it means there is no title line.
+                if not before or before == urn or re.fullmatch(r"[A-Z]{2,}\d+", before):
+                    continue
+                if before[0].isupper() and not before.endswith(".") and not _heading(before):
+                    printed_title = before
+                    break
+                if before.endswith(".") or _heading(before):
                     break
     field_title = None
     for line in cleaned:
