@@ -57,6 +57,8 @@ def _config_from_env(app: Flask) -> dict[str, Any]:
         "PRODUCTION": production,
         # Sign-in throttle: this many failures within the window lock the email or IP.
         "LOGIN_MAX_FAILURES": 5,
+        # Higher per IP: a care home's staff often share one public address.
+        "LOGIN_MAX_FAILURES_PER_IP": 20,
         "LOGIN_WINDOW_SECONDS": 15 * 60,
         "LOGIN_LOCK_SECONDS": 15 * 60,
         # Number of proxies in front of the app that set X-Forwarded-For (0: trust none).

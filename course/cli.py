@@ -10,6 +10,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 
 from course.extensions import db
 
@@ -21,33 +22,15 @@ class CommandError(click.ClickException):
         click.echo(f"error: {self.format_message()}", err=True)
 
 
-def read_unit_file(path: Path) -> str:
-    """The text of a unit file (UTF-8, BOM allowed); CommandError naming the line if unreadable."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise CommandError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise CommandError(f"{path}: is a directory, not a unit file") from None
-    except OSError as exc:
-        raise CommandError(f"{path}: cannot read: {exc.strerror}") from None
-    if b"\x00" in raw:
-        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
-        raise CommandError(f"{path}, line {line}: binary data (NUL byte), not a text unit document")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise CommandError(f"{path}, line {line}: not UTF-8 text") from None
-
-
 def parse_unit_file(path: Path, *, code: str | None = None) -> dict[str, Any]:
-    """Parse a unit file into framework JSON; CommandError with the parser's message on bad input."""
-    from course.units import UnitError, parse_unit
+    """Read and parse a unit file into framework JSON; CommandError naming file and line if bad."""
+    from course.units import UnitError
+    from course.units import parse_unit_file as parse
 
-    text = read_unit_file(path)
+    if path.is_dir():
+        raise CommandError(f"{path}: is a directory, not a unit file")
     try:
-        return parse_unit(text, source=str(path), code=code)
+        return parse(path, code=code)
     except UnitError as exc:
         raise CommandError(str(exc)) from None
 
@@ -59,9 +42,9 @@ def upgrade_or_create_schema() -> str:
         from flask_migrate import upgrade
 
         upgrade(directory=str(directory))
-        return "migrated"
+        return "migrated to the latest revision"
     db.create_all()
-    return "created"
+    return "tables created from the models where missing"
 
 
 def load_seed_units(seeds_path: Path) -> list[str]:
@@ -126,7 +109,8 @@ def init_command(demo: bool) -> None:
     except BaseException:
         db.session.rollback()
         raise
-    click.echo(f"Database {schema}: {current_app.config['SQLALCHEMY_DATABASE_URI'].split('@')[-1]}")
+    url = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"]).render_as_string(hide_password=True)
+    click.echo(f"Database {url}: {schema}")
     click.echo(f"Frameworks added: {', '.join(added) if added else 'none (all present)'}")
     if demo:
         click.echo(f"Demo users added: {', '.join(users) if users else 'none (all present)'}")

@@ -246,3 +246,49 @@ def login_as(client: FlaskClient, create_user: Callable[..., User]) -> Callable[
         return user
 
     return sign_in
+
+
+class QueryCounter:
+    """Counts the SQL statements run while it is active (``with count_queries() as q: ...``)."""
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+        self.statements: list[str] = []
+
+    def _record(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        self.statements.append(statement)
+
+    def __enter__(self) -> QueryCounter:
+        from sqlalchemy import event
+
+        event.listen(self.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        from sqlalchemy import event
+
+        event.remove(self.engine, "before_cursor_execute", self._record)
+
+    @property
+    def count(self) -> int:
+        """Statements seen so far."""
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Callable[[], QueryCounter]:
+    """``with count_queries() as q: client.get(...)``, then ``q.count``: pages must not grow with data."""
+
+    def make() -> QueryCounter:
+        with app.app_context():
+            return QueryCounter(db.engine)
+
+    return make
+
+
+@pytest.fixture
+def seeded_app(app: Flask) -> Flask:
+    """``app`` after ``carecourse init --demo``: the five seed units and the demo users."""
+    result = app.test_cli_runner().invoke(args=["init", "--demo"])
+    assert result.exit_code == 0, result.output + result.stderr
+    return app

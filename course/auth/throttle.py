@@ -23,7 +23,7 @@ def throttle_keys(email: str, ip: str | None) -> dict[str, int]:
     cfg = current_app.config
     return {
         f"email:{User.normalise_email(email)}": cfg["LOGIN_MAX_FAILURES"],
-        f"ip:{ip or 'unknown'}": cfg.get("LOGIN_MAX_FAILURES_PER_IP", cfg["LOGIN_MAX_FAILURES"]),
+        f"ip:{ip or 'unknown'}": cfg["LOGIN_MAX_FAILURES_PER_IP"],
     }
 
 
