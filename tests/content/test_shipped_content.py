@@ -329,7 +329,7 @@ def _learner_text(data: dict):
         yield from question_text(f"question {q['id']}", q)
 
 
-_WORD = re.compile(r"[A-Za-z]+(?:['\u2019-][A-Za-z]+)*")
+_WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
 
 
 def _words(text: str):
