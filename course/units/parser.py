@@ -119,6 +119,8 @@ GLH_FIELD_RE = re.compile(r"^guided learning hours\s*:\s*(?P<hours>\d+)\b", re.I
 # A "Label: value" field heading a QCF unit (Level, Credit value, Unit reference number ...).
 FIELD_RE = re.compile(r"^[A-Z][A-Za-z ]{1,40}:\s*\S")
 GLH_TEXT_RE = re.compile(r"\b(?P<hours>\d+)\s+(?:guided learning\s+)?hours\b", re.IGNORECASE)
+# An outcome-like line that is a sentence about assessment, not a heading.
+ASSESSED_RE = re.compile(r"\bassessed\b", re.IGNORECASE)
 LINKED_RE = re.compile(r"\blinked to\s+(?P<std>.+?)\.?$", re.IGNORECASE)
 # "Learning outcomes 2, 3, 4 and 5 must be assessed in a real work environment".
 WORKPLACE_RE = re.compile(
@@ -530,7 +532,7 @@ class _Parser:
         text = line.text
         if self.state in ("start", "overview", "criteria"):
             if self.item and self.is_continuation(line):
-                self.item.parts.append(BULLET_RE.sub("", text, count=1) if line.kind != "text" else text)
+                self.item.parts.append(BULLET_RE.sub("", text, count=1))
                 return
             following = self.next_content(index)
             if self.state == "criteria" and self.item is None and not self.pending and (
@@ -575,7 +577,9 @@ class _Parser:
 
     def step_qcf(self, index: int, line: _Line) -> None:
         state = self.state
-        if line.kind == "outcome" and state in ("qcf_criteria", "start"):
+        if line.kind == "outcome" and state != "lo_summary" and not ASSESSED_RE.search(line.text):
+            # An outcome heading opens the criteria, with or without an "Assessment criteria"
+            # heading before it ("Learning outcome 3 must be assessed ..." is a sentence).
             self.qcf_outcome(line, int(line.data["num"]), line.data["title"])
             return
         if state == "lo_summary":
@@ -627,8 +631,6 @@ class _Parser:
             self.qcf_item(line, int(line.data["num"]), line.data["text"])
             return
         if line.kind == "numbered" and group is not None:
-            if group.title_open and not group.items and not group.title:
-                group.title_open = False
             self.qcf_item(line, int(line.data["num"]), line.data["text"])
             return
         if group is None:
@@ -639,7 +641,7 @@ class _Parser:
             group.title = f"{group.title} {line.text}".strip()
             return
         if self.item and line.kind == "text" and self.is_continuation(line):
-            self.item.parts.append(line.text)
+            self.item.parts.append(BULLET_RE.sub("", line.text, count=1))
             return
         raise self.error(line, f"unexpected text in learning outcome {group.number}: {line.text!r}")
 
@@ -744,11 +746,15 @@ def parse_unit(text: str, *, source: str = "<text>", code: str | None = None) ->
     # Pre-scan: the title printed before the metadata table and the URN are running headers.
     printed_title: str | None = None
     urn: str | None = None
-    for index, line in enumerate(cleaned):
+    for line in cleaned:
         match = URN_RE.match(line)
-        if match and urn is None:
+        if match:
             urn = match["urn"]
-        if printed_title is None and META_START_RE.match(line):
+            break
+    table_seen = False
+    for index, line in enumerate(cleaned):
+        if not table_seen and META_START_RE.match(line):
+            table_seen = True
             for before in reversed(cleaned[:index]):
                 # The nearest capitalised line that is not a rule, heading or code: a wrapped
                 # criterion ending just above the table starts lower-case and is passed over.

@@ -374,3 +374,38 @@ def test_derived_codes_are_identifiers():
     assert derive_code("Support carers, families and key people to maintain contact with "
                        "individuals", "nos") == "NOS-SCFKPMCI"
     assert re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", derive_code("\u2026", "qcf"))
+
+
+def test_qcf_outcomes_without_an_assessment_criteria_heading(seed_text):
+    text = seed_text("001")
+    assert text.count(" Assessment Criteria \n") == 1
+    assert parse_unit(text.replace(" Assessment Criteria \n", "")) == parse_unit(text)
+
+
+def test_urn_line_between_title_and_metadata_table(seed_text):
+    text = seed_text("004")
+    varied = text.replace("Support those who have caring responsibilities\n\nDeveloped by",
+                          "Support those who have caring responsibilities\n\nHSCCLD222\n\n---\n\n"
+                          "Developed by")
+    assert varied != text
+    assert parse_unit(varied) == parse_unit(text)
+
+
+def test_metadata_table_without_a_title_line_falls_back_to_the_overview():
+    text = """\
+Overview
+This standard identifies the requirements when you support individuals to keep active.
+
+Performance criteria
+1. agree activities with individuals
+
+The glossary is available on the website.
+
+Developed by Skills for Care & Development
+Original URN HSCCLD100
+"""
+    f = parse_unit(text)
+    assert f["title"] == "Support individuals to keep active"
+    assert f["code"] == "HSCCLD100"
+    assert [c["text"] for o in f["outcomes"] for c in o["criteria"]] == [
+        "agree activities with individuals"]
