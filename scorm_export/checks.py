@@ -7,6 +7,7 @@ and run-time harness are run by the test suite on top.
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 from dataclasses import dataclass
@@ -15,6 +16,8 @@ from typing import Iterable
 from xml.parsers.expat import ExpatError
 
 import xmltodict
+
+from scorm_export.state import estimate_course_suspend_data, estimate_suspend_data
 
 SUSPEND_DATA_LIMIT_12 = 4096
 SUSPEND_DATA_LIMIT_2004 = 64000
@@ -59,7 +62,7 @@ def _local(key: str) -> str:
     return key.split(":", 1)[-1]
 
 
-def check_package(zip_bytes: bytes, *, doc: dict | None = None) -> list[Problem]:
+def check_package(zip_bytes: bytes) -> list[Problem]:
     """Problems of a package zip: manifest present, every file listed, ids without spaces, suspend_data size."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(zip_bytes))
@@ -110,29 +113,52 @@ def check_package(zip_bytes: bytes, *, doc: dict | None = None) -> list[Problem]
     elif organizations.get("@default") not in {o.get("@identifier") for o in orgs}:
         problems.append(Problem("imsmanifest.xml:organizations", "default names no organization"))
 
-    if doc is not None and "course-data.js" in names:
-        standard = "1.2" if "imscp_rootv1p1p2" in (root.get("@xmlns") or "") else "2004"
-        problems += check_suspend_data(doc, standard)
+    if "course-data.js" in names:
+        doc = _course_data(zf.read("course-data.js"))
+        if doc is None:
+            problems.append(Problem("zip:course-data.js", "does not hold window.CC_COURSE as JSON"))
+        else:
+            standard = "1.2" if root.get("@xmlns") == "http://www.imsproject.org/xsd/imscp_rootv1p1p2" else "2004"
+            multi = any("@parameters" in item for org in orgs for item in _as_list(org.get("item")))
+            problems += check_suspend_data(doc, standard, multi_sco=multi)
     return problems
+
+
+def _course_data(data: bytes) -> dict | None:
+    prefix, suffix = b"window.CC_COURSE = ", b";\n"
+    if not (data.startswith(prefix) and data.endswith(suffix)):
+        return None
+    try:
+        return json.loads(data[len(prefix):-len(suffix)])
+    except ValueError:
+        return None
 
 
 # --------------------------------------------------------------------------- suspend_data
 
 
-def check_suspend_data(doc: dict, standard: str) -> list[Problem]:
-    """A problem for each module whose largest resumable state may not fit the version's suspend_data."""
-    from scorm_export.state import estimate_suspend_data
-
+def check_suspend_data(doc: dict, standard: str, *, multi_sco: bool = True) -> list[Problem]:
+    """Modules whose resumable state may not fit the version's suspend_data (see state.py)."""
     limit = SUSPEND_DATA_LIMIT_12 if standard == "1.2" else SUSPEND_DATA_LIMIT_2004
     problems = []
-    for module in doc["modules"]:
+    for i, module in enumerate(doc["modules"]):
         size = estimate_suspend_data(doc, module)
         if size > limit:
             problems.append(Problem(
-                f"modules[{module['slug']}]",
-                f"its resumable state can reach {size} characters, over SCORM {standard}'s "
-                f"suspend_data limit of {limit}; split the module or shorten its quiz",
+                f"modules[{i}]",
+                f"module {module['title']!r}: its resumable state can reach {size} characters, over "
+                f"SCORM {standard}'s suspend_data limit of {limit}; split the module or shorten its quiz",
                 module=module["slug"],
+            ))
+    if not multi_sco and not problems:
+        size = estimate_course_suspend_data(doc)
+        if size > limit:
+            problems.append(Problem(
+                "course",
+                f"with every module in progress at once the state can reach {size} characters, over "
+                f"SCORM {standard}'s suspend_data limit of {limit}; the player then keeps only finished "
+                "modules' results, or export one SCO per module",
+                severity="warning",
             ))
     return problems
 
