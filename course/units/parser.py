@@ -125,7 +125,7 @@ LINKED_RE = re.compile(r"\blinked to\s+(?P<std>.+?)\.?$", re.IGNORECASE)
 # "Learning outcomes 2, 3, 4 and 5 must be assessed in a real work environment".
 WORKPLACE_RE = re.compile(
     r"\b(?P<which>all learning outcomes|learning outcomes?\s+(?P<list>[\d\s,\-\u2013]+"
-    r"(?:(?:and|to)\s+\d+)?))\s+(?:must|are to|should)\s+be\s+assessed\s+in\s+(?:a\s+)?"
+    r"(?:(?:and|to)\s+\d+)?))\s+(?:must|are to|should)\s+be\s+assessed\s+in\s+(?:an?\s+|the\s+)?"
     r"real\s+work(?:\s+|-)?(?:environment|place|setting)",
     re.IGNORECASE,
 )
@@ -712,14 +712,15 @@ def _detect_kind(lines: list[_Line]) -> str:
 
 
 def _workplace_outcomes(assessment: str, count: int) -> set[int]:
+    """Learning outcome numbers the Assessment text says must be assessed at work."""
     outcomes: set[int] = set()
     for match in WORKPLACE_RE.finditer(assessment):
-        if match["which"].lower().startswith("all"):
+        if match["list"] is None:  # "All learning outcomes must be assessed ..."
             return set(range(1, count + 1))
-        spec = match.group(0)[len("learning outcome"):]
-        for lo, hi in re.findall(r"(\d+)\s*(?:-|\u2013|to)\s*(\d+)", spec):
-            outcomes.update(range(int(lo), int(hi) + 1))
-        outcomes.update(int(n) for n in re.findall(r"\d+", spec))
+        listed = match["list"]
+        for low, high in re.findall(r"(\d+)\s*(?:-|\u2013|to)\s*(\d+)", listed):
+            outcomes.update(range(int(low), int(high) + 1))  # "2 to 5", "2-5"
+        outcomes.update(int(n) for n in re.findall(r"\d+", listed))  # "2, 3, 4 and 5"
     return outcomes
 
 

@@ -409,3 +409,18 @@ Original URN HSCCLD100
     assert f["code"] == "HSCCLD100"
     assert [c["text"] for o in f["outcomes"] for c in o["criteria"]] == [
         "agree activities with individuals"]
+
+
+@pytest.mark.parametrize("sentence,count,expected", [
+    ("Learning outcomes 2, 3, 4 and 5 must be assessed in a real work environment in ways", 5,
+     {2, 3, 4, 5}),
+    ("Learning outcomes 2 to 4 must be assessed in a real work environment.", 5, {2, 3, 4}),
+    ("Learning outcomes 1-2 and 4 must be assessed in the real work environment.", 4, {1, 2, 4}),
+    ("Learning outcome 3 must be assessed in a real work environment.", 3, {3}),
+    ("All learning outcomes must be assessed in a real work environment.", 3, {1, 2, 3}),
+    ("This unit must be assessed in accordance with the Assessment Principles.", 3, set()),
+])
+def test_workplace_outcomes_from_the_assessment_text(sentence, count, expected):
+    from course.units.parser import _workplace_outcomes
+
+    assert _workplace_outcomes(sentence, count) == expected
