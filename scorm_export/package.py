@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 from typing import Iterable
 
 import xmltodict
+from question_bank.text import render_markdown as bank_render_markdown
+from question_bank.text import render_stem
 
 from scorm_export.document import in_framework_order, load_document, module_criteria, objective_id
 
@@ -60,17 +63,16 @@ STANDARDS = ("1.2", "2004")
 
 
 def render_markdown(text: str) -> str:
-    """Authored Markdown to sanitised HTML (the question bank's renderer once it is there)."""
-    try:
-        from question_bank.text import render_markdown as bank_render  # type: ignore[import-not-found]
-    except ImportError:
-        bank_render = None
-    if bank_render is not None:
-        return bank_render(text)
-    import nh3
-    from markdown_it import MarkdownIt
+    """Authored Markdown to sanitised HTML, exactly as the app renders it."""
+    return bank_render_markdown(text)
 
-    return nh3.clean(MarkdownIt("commonmark", {"html": False}).render(text))
+
+_GAP = re.compile(r"\{\{(\w[\w.-]*)\}\}")
+
+
+def stem_html(question: dict) -> str:
+    """A question's stem as sanitised HTML, each ``{{gap}}`` a ``<span data-gap>`` for the player."""
+    return _GAP.sub(r'<span data-gap="\1"></span>', render_stem(question))
 
 
 def player_files(player_dir: Path | None = None) -> dict[str, bytes]:
@@ -85,11 +87,15 @@ def player_files(player_dir: Path | None = None) -> dict[str, bytes]:
 
 
 def course_data(doc: dict) -> dict:
-    """The course document as the player reads it: each page with its sanitised ``html``."""
+    """The course document as the player reads it: pages with ``html``, questions with ``stem_html``."""
     data = json.loads(json.dumps(doc))
     for module in data["modules"]:
         for page in module["pages"]:
             page["html"] = render_markdown(page["body"])
+    for question in data["questions"]:
+        question["stem_html"] = stem_html(question)
+        for step in question.get("steps") or []:
+            step["question"]["stem_html"] = stem_html(step["question"])
     return data
 
 

@@ -206,7 +206,22 @@ def test_course_data_carries_sanitised_page_html(course_doc):
     assert data["modules"][1]["pages"][0]["html"] == (
         "<p>Hello &lt;script&gt;alert(1)&lt;/script&gt; [x](javascript:alert(1))</p>\n"
     )
-    assert data["questions"][0]["id"] == "rel-k12-wellbeing-1"
+    assert data["questions"][0]["stem_html"] == (
+        "<p>Which of these best describes why relationships matter to <strong>wellbeing</strong>?</p>\n"
+    )
+    scenario = data["questions"][5]
+    assert scenario["steps"][1]["question"]["stem_html"] == "<p>What would help most?</p>\n"
+
+
+def test_stem_html_marks_gaps_for_the_player():
+    from scorm_export.package import stem_html
+
+    assert stem_html({"stem": "Call the **{{g1}}** lead", "stem_format": "markdown"}) == (
+        '<p>Call the <strong><span data-gap="g1"></span></strong> lead</p>\n'
+    )
+    assert stem_html({"stem": "<p onclick='x()'>{{g2}}</p><script>x()</script>", "stem_format": "html"}) == (
+        '<p><span data-gap="g2"></span></p>'
+    )
 
 
 def run_launch_js(source: bytes, search: str) -> dict:
