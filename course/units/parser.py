@@ -142,6 +142,8 @@ META_RE = re.compile(
 )
 # The row that opens the table.
 META_START_RE = re.compile(r"^(?:developed by|version number|original urn)\b", re.IGNORECASE)
+# A URN alone on a line (a running header): "HSCCLD327".
+CODE_LINE_RE = re.compile(r"^[A-Z]{2,}\d+$")
 URN_RE = re.compile(r"^(?:original )?urn\s*:?\s+(?P<urn>\S+)$", re.IGNORECASE)
 
 # Section headings, matched against the whole cleaned line (trailing colon ignored).
@@ -478,10 +480,8 @@ class _Parser:
                 value, number = self.meta[self.meta_key]
                 self.meta[self.meta_key] = (f"{value} {line.text}", number)
             return
-        match = TITLE_FIELD_RE.match(line.text)
-        if match and self.state in ("start", "overview", "aim"):
-            self.meta.setdefault("title", (match["title"], line.number))
-            return
+        if TITLE_FIELD_RE.match(line.text):
+            return  # read by _find_headers
         match = GLH_FIELD_RE.match(line.text)
         if match:
             self.glh_text.append(f"{match['hours']} hours")
@@ -724,62 +724,82 @@ def _workplace_outcomes(assessment: str, count: int) -> set[int]:
     return outcomes
 
 
-def parse_unit(text: str, *, source: str = "<text>", code: str | None = None) -> dict:
-    """Parse a unit document's text into the framework dict of docs/formats.md.
-
-    Raises :class:`UnitError` (naming the source and line) for an empty or binary document,
-    a document with no criteria, duplicate criterion codes and numbering gaps.
-    """
-    if not isinstance(text, str):
-        raise TypeError("parse_unit takes text (str); use parse_unit_file for a file")
-    text = text.removeprefix("\ufeff")
-    raw_lines = re.split(r"\r\n|\r|\n", text)
+def _clean_lines(text: str, source: str) -> list[str]:
+    """The document's lines, cleaned; refuses binary data and empty documents."""
+    raw_lines = re.split(r"\r\n|\r|\n", text.removeprefix("\ufeff"))
     for number, raw in enumerate(raw_lines, start=1):
         bad = BINARY_RE.search(raw)
         if bad:
-            raise UnitError(source, number, f"binary data (character U+{ord(bad.group()):04X}), not text")
+            raise UnitError(source, number, f"binary data (character U+{ord(bad.group()):04X}), "
+                                            "not text")
     cleaned = [clean_line(raw) for raw in raw_lines]
     if not any(cleaned):
         raise UnitError(source, None, "empty document")
+    return cleaned
+
+
+def _find_headers(cleaned: list[str]) -> tuple[str | None, str | None, str | None]:
+    """(URN, title printed above the metadata table, "Unit title:" field) - each may be None.
+
+    The printed title and the URN are also what the running page headers repeat.
+    """
+    urn = next((m["urn"] for m in map(URN_RE.match, cleaned) if m), None)
+    field_title = next((m["title"] for m in map(TITLE_FIELD_RE.match, cleaned) if m), None)
+    table = next((i for i, line in enumerate(cleaned) if META_START_RE.match(line)), None)
+    printed_title = None
+    if table is not None:
+        # The nearest capitalised line above the table that is not a rule, heading or code; a
+        # wrapped criterion ending just above the table starts lower-case and is passed over.
+        # A sentence (full stop) or a heading above the table means there is no title line.
+        for before in reversed(cleaned[:table]):
+            if not before or before == urn or RULE_RE.match(before) or CODE_LINE_RE.match(before):
+                continue
+            if before.endswith(".") or _heading(before):
+                break
+            if before[0].isupper():
+                printed_title = before
+                break
+    return urn, printed_title, field_title
+
+
+def _outcome_dict(group: _Group, kind: str, workplace: set[int], summary: dict[int, str]) -> dict:
+    if kind == "qcf":
+        title = group.title or summary.get(group.number, "")
+        # "Understand ..." / "Know ..." outcomes are knowledge; "Be able to ..." (and any other
+        # wording) performance.
+        group_kind = "knowledge" if title.lower().startswith(("understand", "know")) else "performance"
+        in_work = group.number in workplace
+    else:
+        title = group.title
+        group_kind = group.kind
+        in_work = group_kind == "performance"  # NOS performance criteria are assessed at work
+    return {
+        "code": group.code,
+        "title": SPACES_RE.sub(" ", title).strip(),
+        "kind": group_kind,
+        "criteria": [
+            {"code": item.code, "kind": group_kind, "text": _one_line(item.parts),
+             "workplace": in_work}
+            for item in group.items
+        ],
+    }
+
+
+def parse_unit(text: str, *, source: str = "<text>", code: str | None = None) -> dict:
+    """Parse a unit document's text into the framework dict of docs/formats.md.
+
+    ``code`` is used when the document gives no URN. Raises :class:`UnitError` (naming the
+    source and, where there is one, the line) for an empty or binary document, a document with
+    no criteria, duplicate criterion codes, numbering gaps and unreadable dates.
+    """
+    if not isinstance(text, str):
+        raise TypeError("parse_unit takes text (str); use parse_unit_file for a file")
+    cleaned = _clean_lines(text, source)
     if code is not None and not IDENTIFIER_RE.match(code):
         raise UnitError(source, None, f"code {code!r} is not a valid identifier")
 
-    # Pre-scan: the title printed before the metadata table and the URN are running headers.
-    printed_title: str | None = None
-    urn: str | None = None
-    for line in cleaned:
-        match = URN_RE.match(line)
-        if match:
-            urn = match["urn"]
-            break
-    table_seen = False
-    for index, line in enumerate(cleaned):
-        if not table_seen and META_START_RE.match(line):
-            table_seen = True
-            for before in reversed(cleaned[:index]):
-                # The nearest capitalised line that is not a rule, heading or code: a wrapped
-                # criterion ending just above the table starts lower-case and is passed over.
-                # A sentence (full stop) or a heading above it means there is no title line.
-                if not before or before == urn or re.fullmatch(r"[A-Z]{2,}\d+", before):
-                    continue
-                if before[0].isupper() and not before.endswith(".") and not _heading(before):
-                    printed_title = before
-                    break
-                if before.endswith(".") or _heading(before):
-                    break
-    field_title = None
-    for line in cleaned:
-        match = TITLE_FIELD_RE.match(line)
-        if match:
-            field_title = match["title"]
-            break
-    artefacts: set[str] = set()
-    for header in (printed_title, field_title, urn):
-        if header:
-            artefacts.add(header.casefold())
-    if field_title:
-        artefacts.discard(f"title: {field_title}".casefold())
-
+    urn, printed_title, field_title = _find_headers(cleaned)
+    artefacts = {h.casefold() for h in (printed_title, field_title, urn) if h}
     lines = [_classify(n, line, artefacts) for n, line in enumerate(cleaned, start=1)]
     kind = _detect_kind(lines)
     parser = _Parser(lines, kind, source)
@@ -792,20 +812,18 @@ def parse_unit(text: str, *, source: str = "<text>", code: str | None = None) ->
         if not group.items:
             raise UnitError(source, group.line, f"learning outcome {group.code} has no criteria")
 
-    meta = {key: value for key, value in parser.meta.items()}
     overview = _one_line(parser.overview)
-    title = (field_title or printed_title or infer_title(overview, kind))
-    if not title:
-        first = re.split(r"(?<=\.)\s", overview)[0].rstrip(".") if overview else ""
-        if not first:
+    title = field_title or printed_title or infer_title(overview, kind)
+    if not title:  # fall back on the overview's first sentence
+        title = re.split(r"(?<=\.)\s", overview)[0].rstrip(".") if overview else ""
+        if not title:
             raise UnitError(source, None, "no title: no title line and no overview to infer it from")
-        title = first
 
     if urn is not None and IDENTIFIER_RE.match(urn):
         unit_code = urn
     elif code is not None:
         unit_code = code
-    elif urn is not None:
+    elif urn is not None:  # a QCF-style URN such as "F/601/8135"
         unit_code = re.sub(r"[^A-Za-z0-9_.-]", "-", urn).strip("-")
     else:
         unit_code = derive_code(title, kind)
@@ -814,62 +832,36 @@ def parse_unit(text: str, *, source: str = "<text>", code: str | None = None) ->
     if kind == "qcf":
         workplace = _workplace_outcomes(_one_line(parser.assessment), len(groups))
         for number in sorted(workplace):
-            if number > len(groups) or number < 1:
-                raise UnitError(source, None, f"the Assessment section names learning outcome {number}, "
-                                              "which the unit does not have")
+            if not 1 <= number <= len(groups):
+                raise UnitError(source, None, f"the Assessment section names learning outcome "
+                                              f"{number}, which the unit does not have")
 
-    outcomes = []
-    for group in groups:
-        if kind == "qcf":
-            title_text = SPACES_RE.sub(" ", group.title).strip() or parser.summary.get(group.number, "")
-            lowered = title_text.lower()
-            group_kind = "knowledge" if lowered.startswith(("understand", "know")) else "performance"
-            in_work = group.number in workplace
-        else:
-            title_text = SPACES_RE.sub(" ", group.title).strip()
-            group_kind = group.kind
-            in_work = group_kind == "performance"
-        outcomes.append({
-            "code": group.code,
-            "title": title_text,
-            "kind": group_kind,
-            "criteria": [
-                {"code": item.code, "kind": group_kind, "text": _one_line(item.parts),
-                 "workplace": in_work}
-                for item in group.items
-            ],
-        })
+    meta = parser.meta
 
-    def meta_value(*keys: str) -> tuple[str, int] | None:
-        for key in keys:
-            if key in meta:
-                return meta[key]
-        return None
+    def meta_value(*keys: str) -> str | None:
+        return next((meta[key][0] for key in keys if key in meta), None)
 
     def date_of(*keys: str) -> str | None:
-        found = meta_value(*keys)
+        found = next((meta[key] for key in keys if key in meta), None)
         return _iso_date(found[0], source, found[1]) if found else None
 
-    version = meta_value("version number")
-    suite = meta_value("suite")
     keywords = meta_value("keywords")
-    glh_match = GLH_TEXT_RE.search(_one_line(parser.glh_text)) if parser.glh_text else None
-    linked_match = LINKED_RE.search(_one_line(parser.linked_text)) if parser.linked_text else None
-
+    glh_match = GLH_TEXT_RE.search(_one_line(parser.glh_text))
+    linked_match = LINKED_RE.search(_one_line(parser.linked_text))
     return {
         "kind": kind,
         "code": unit_code,
         "title": title,
         "urn": urn,
-        "version": version[0] if version else None,
+        "version": meta_value("version number", "version"),
         "date_approved": date_of("date approved"),
         "review_date": date_of("indicative review date", "review date"),
-        "suite": suite[0] if suite else None,
-        "keywords": [k.strip() for k in keywords[0].split(",") if k.strip()] if keywords else [],
+        "suite": meta_value("suite"),
+        "keywords": [k.strip() for k in keywords.split(",") if k.strip()] if keywords else [],
         "overview": overview,
         "glh": int(glh_match["hours"]) if glh_match else None,
         "linked_standards": linked_match["std"].strip() if linked_match else None,
-        "outcomes": outcomes,
+        "outcomes": [_outcome_dict(g, kind, workplace, parser.summary) for g in groups],
         "scope": _join_text(parser.texts["scope"]),
         "values": _join_text(parser.texts["values"]),
         "guidance": _join_text(parser.texts["guidance"]),
