@@ -17,7 +17,7 @@ from scorm_export.document import current_questions, draw_candidates
 TEXT_FLOOR = 40          # fitState never cuts a text below this
 SEED = 4294967295        # the widest 32-bit seed
 LATENCY_S = 9999         # seconds on one question, counted as four digits
-RESULT = [66.67, False]  # the widest [percent, passed]
+RESULT = [66.67, 0]  # the widest [percent, passed (1 or 0)]
 
 
 def worst_code(question: dict):

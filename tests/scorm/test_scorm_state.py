@@ -33,7 +33,7 @@ function worst(q) {
 }
 const qs = input.questions, n = qs.length;
 const ms = {w: "p", p: input.pages - 1, s: 4294967295, q: n - 1, a: qs.map(worst), k: qs.map(() => true),
-            l: qs.map(() => 9999000), z: true, r: [66.67, false], d: true};
+            l: qs.map(() => 9999000), z: true, r: [66.67, 0], d: true};
 const m = {}; m[String(input.index)] = P.packModule(ms, qs);
 process.stdout.write(String(P.measureState({v: 1, c: input.index, m: m})));
 """
@@ -57,7 +57,7 @@ def test_estimate_equals_the_players_packed_state(real_player, course_doc):
     module = doc["modules"][1]  # fixed items only: matching, scenario, true-false
     questions = [by_key[(i["question"], i["version"])] for i in module["quiz"]["items"]]
     measured = player_measure(real_player, questions, len(module["pages"]), 1)
-    assert estimate_suspend_data(doc, module) == measured == 145
+    assert estimate_suspend_data(doc, module) == measured == 141
 
 
 def test_estimate_counts_draws_by_their_longest_candidates(course_doc):
@@ -65,7 +65,7 @@ def test_estimate_counts_draws_by_their_longest_candidates(course_doc):
     # m01: single choice "a", multiple response of 3, and one trust question drawn ("a").
     assert estimate_suspend_data(doc, doc["modules"][0]) == len(
         '{"v":1,"c":0,"m":{"0":{"w":"p","p":1,"s":4294967295,"q":2,"a":["a","aaa","a"],'
-        '"k":"111","l":[9999,9999,9999],"z":1,"r":[66.67,false],"d":1}}}'
+        '"k":"111","l":[9999,9999,9999],"z":1,"r":[66.67,0],"d":1}}}'
     )
 
 
