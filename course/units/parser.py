@@ -179,6 +179,9 @@ CONNECTORS = frozenset(
     " including such their your its his her our any all each may can will be is are".split()
 )
 
+# Titles of the single performance and knowledge sections of the 2026 NOS format.
+SECTION_NAMES = {"performance": "Performance criteria", "knowledge": "Knowledge and understanding"}
+
 IDENTIFIER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -275,6 +278,7 @@ E_STEM_RE = re.compile(
     r"|[aeiou]rg|[^aeiou]ur|ett|[^aeiou]ir|[iy]s|rv|lv|rc|nc|dg)$"
 )
 # Stems that end like the above but keep no "e" (develop-ing, visit-ing, listen-ing ...).
+NO_E_ENDINGS = ("ain", "ss", "sh", "ch", "er", "en", "on", "ow", "itor", "ntor")
 NO_E_STEMS = frozenset(
     "visit limit edit exhibit credit audit benefit inhibit exit recruit deposit consider".split()
 )
@@ -292,7 +296,7 @@ def _base_verb(word: str) -> str:
         return stem
     if len(stem) >= 3 and stem[-1] == stem[-2] and stem[-1] not in "slfz":
         return stem[:-1]  # planning -> plan
-    if stem in NO_E_STEMS or stem.endswith(("ain", "ss", "sh", "ch", "er", "en", "on", "ow", "itor", "ntor")):
+    if stem in NO_E_STEMS or stem.endswith(NO_E_ENDINGS):
         return stem
     if len(stem) <= 2 or E_STEM_RE.search(stem):
         return stem + "e"
@@ -430,7 +434,8 @@ class _Parser:
 
     def check_number(self, family: str, number: int, code: str, line: _Line) -> None:
         if code in self.seen:
-            raise self.error(line, f"duplicate criterion code {code} (first on line {self.seen[code]})")
+            first = self.seen[code]
+            raise self.error(line, f"duplicate criterion code {code} (first on line {first})")
         expected = self.last_num.get(family, 0) + 1
         if number != expected:
             label = family.rstrip(".") if family in ("P", "K") else f"{family}"
@@ -538,7 +543,8 @@ class _Parser:
             if self.state == "criteria" and self.item is None and not self.pending and (
                 text[0].islower()
             ):
-                raise self.error(line, f"text outside any criterion (a lost item number?): {text!r}")
+                raise self.error(
+                    line, f"text outside any criterion (a lost item number?): {text!r}")
             if self.state == "criteria" or (following is not None and following.kind == "coded"):
                 # A section heading ("Rights", "Your practice"), possibly wrapped.
                 self.close_item()
@@ -564,7 +570,7 @@ class _Parser:
             if self.pending:
                 title = " ".join(self.pending)
             else:  # the 2026 format: one section named by its major heading
-                title = "Performance criteria" if kind == "performance" else "Knowledge and understanding"
+                title = SECTION_NAMES[kind]
             count = sum(1 for g in self.groups if g.kind == kind) + 1
             self.group = _Group(f"{letter}.{count}", title, kind, self.pending_line or line.number)
             self.groups.append(self.group)
@@ -596,7 +602,7 @@ class _Parser:
             return
         if state in ("start", "overview"):
             if state == "start" and FIELD_RE.match(line.text):
-                return  # "Level: 3", "Credit value: 4" ... before the aim: not part of the framework
+                return  # "Level: 3", "Credit value: 4" before the aim: not in the framework
             if line.kind != "intro":
                 self.overview.append(line.text)
             return
@@ -767,7 +773,8 @@ def _outcome_dict(group: _Group, kind: str, workplace: set[int], summary: dict[i
         title = group.title or summary.get(group.number, "")
         # "Understand ..." / "Know ..." outcomes are knowledge; "Be able to ..." (and any other
         # wording) performance.
-        group_kind = "knowledge" if title.lower().startswith(("understand", "know")) else "performance"
+        knows = title.lower().startswith(("understand", "know"))
+        group_kind = "knowledge" if knows else "performance"
         in_work = group.number in workplace
     else:
         title = group.title
@@ -817,7 +824,8 @@ def parse_unit(text: str, *, source: str = "<text>", code: str | None = None) ->
     if not title:  # fall back on the overview's first sentence
         title = re.split(r"(?<=\.)\s", overview)[0].rstrip(".") if overview else ""
         if not title:
-            raise UnitError(source, None, "no title: no title line and no overview to infer it from")
+            raise UnitError(source, None, "no title: no title line and no overview to infer it "
+                                          "from")
 
     if urn is not None and IDENTIFIER_RE.match(urn):
         unit_code = urn
@@ -886,7 +894,8 @@ def decode_unit_bytes(data: bytes, source: str) -> str:
         return data.decode("cp1252")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise UnitError(source, line, "undecodable bytes: neither UTF-8 nor Windows-1252 text") from None
+        message = "undecodable bytes: neither UTF-8 nor Windows-1252 text"
+        raise UnitError(source, line, message) from None
 
 
 def parse_unit_file(path: str | Path, code: str | None = None) -> dict:

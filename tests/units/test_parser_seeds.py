@@ -29,8 +29,17 @@ TITLES_003_P = [
             "individuals", 5, 13),
     ("P.3", "Support carers, families and key people when in contact with individuals", 14, 25),
 ]
-K_GROUPS_003 = [("K.3", "Theory for practice", 21, 22) if g[0] == "K.3" else g for g in K_GROUPS_002[:8]]
-K_GROUPS_003.append(("K.9", "Specific to this NOS", 35, 46))
+K_GROUPS_003 = [
+    ("K.1", "Rights", 1, 5),
+    ("K.2", "Your practice", 6, 20),
+    ("K.3", "Theory for practice", 21, 22),
+    ("K.4", "Personal and professional development", 23, 23),
+    ("K.5", "Communication", 24, 25),
+    ("K.6", "Health and Safety", 26, 27),
+    ("K.7", "Safe-guarding", 28, 31),
+    ("K.8", "Handling information", 32, 34),
+    ("K.9", "Specific to this NOS", 35, 46),
+]
 
 
 def sections(framework):
