@@ -9,59 +9,27 @@ session; to follow relationships, query again inside ``with app.app_context():``
 from __future__ import annotations
 
 import itertools
-import os
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+# `python -m pytest` puts the project root on sys.path, plain `pytest` does not; tests import
+# `tests.helpers` either way.
+_ROOT = str(Path(__file__).resolve().parent.parent)
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import select, text
+from sqlalchemy import select
 
-from course import create_app
 from course.extensions import db
 from course.models import Framework, Organisation, User
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SEEDS_DIR = Path(os.environ.get("CARECOURSE_SEEDS") or REPO_ROOT.parent / "shared" / "seeds")
-DEFAULT_PASSWORD = "correct horse battery staple"
-
-
-def database_url() -> str | None:
-    """The PostgreSQL URL the suite runs against, or None for SQLite."""
-    url = os.environ.get("DATABASE_URL", "")
-    return url if url.startswith(("postgresql", "postgres:")) else None
-
-
-def reset_postgres_schema() -> None:
-    """Drop every table (ours and any stray ones) by recreating the public schema."""
-    with db.engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-
-
-def make_app(tmp_path: Path, **overrides: Any) -> Flask:
-    """An app for tests on a fresh, empty schema (``overrides`` go into its config)."""
-    url = database_url() or f"sqlite:///{tmp_path / 'test.sqlite3'}"
-    config = {
-        "TESTING": True,
-        "SECRET_KEY": "test-secret-key",
-        "SQLALCHEMY_DATABASE_URI": url,
-        "WTF_CSRF_ENABLED": False,
-        # Fast hashing: tests create many users; production keeps werkzeug's default (scrypt).
-        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-        "SEEDS_DIR": str(SEEDS_DIR),
-        "MIGRATIONS_DIR": str(tmp_path / "no-migrations"),  # schema from models: create_all
-    }
-    config.update(overrides)
-    app = create_app(config)
-    with app.app_context():
-        if database_url():
-            reset_postgres_schema()
-        db.create_all()
-    return app
+from tests.helpers import DEFAULT_PASSWORD, framework_doc, login, make_app
 
 
 @pytest.fixture
@@ -166,49 +134,6 @@ def create_user(app: Flask) -> Callable[..., User]:
     return create
 
 
-def framework_doc(code: str = "TESTFW", **overrides: Any) -> dict[str, Any]:
-    """A small framework document (docs/formats.md): P.1 with P1-P2, K.1 with K1-K2."""
-    doc: dict[str, Any] = {
-        "kind": "nos",
-        "code": code,
-        "title": f"Test framework {code}",
-        "urn": None,
-        "version": "1",
-        "date_approved": "2026-01-31",
-        "review_date": "2031-01-31",
-        "suite": "Test suite",
-        "keywords": ["testing"],
-        "overview": "A framework for tests.",
-        "glh": None,
-        "linked_standards": None,
-        "outcomes": [
-            {
-                "code": "P.1",
-                "title": "Performance criteria",
-                "kind": "performance",
-                "criteria": [
-                    {"code": "P1", "kind": "performance", "text": "do the first thing", "workplace": True},
-                    {"code": "P2", "kind": "performance", "text": "do the second thing", "workplace": True},
-                ],
-            },
-            {
-                "code": "K.1",
-                "title": "Knowledge and understanding",
-                "kind": "knowledge",
-                "criteria": [
-                    {"code": "K1", "kind": "knowledge", "text": "know the first thing", "workplace": False},
-                    {"code": "K2", "kind": "knowledge", "text": "know the second thing", "workplace": False},
-                ],
-            },
-        ],
-        "scope": None,
-        "values": None,
-        "guidance": None,
-    }
-    doc.update(overrides)
-    return doc
-
-
 @pytest.fixture
 def create_framework(app: Flask) -> Callable[..., Framework]:
     """Factory: ``create_framework(code="TESTFW", **doc_overrides)`` -> Framework (committed),
@@ -221,11 +146,6 @@ def create_framework(app: Flask) -> Callable[..., Framework]:
             return _loaded(framework)
 
     return create
-
-
-def login(client: FlaskClient, email: str, password: str = DEFAULT_PASSWORD) -> Any:
-    """Sign in through the real form; returns the response (302 on success)."""
-    return client.post("/login", data={"email": email, "password": password})
 
 
 @pytest.fixture(name="login")

@@ -13,7 +13,7 @@ from course.auth import public, roles_required, throttle
 from course.dbtypes import utcnow
 from course.extensions import db
 from course.models import LoginThrottle, User
-from tests.conftest import DEFAULT_PASSWORD, login
+from tests.helpers import DEFAULT_PASSWORD, login
 
 WRONG = "The email address or password is not right."
 LOCKED = "Too many failed sign-in attempts."
@@ -107,7 +107,7 @@ def test_password_is_hashed(app, create_user):
 
 @pytest.fixture
 def guarded_app(tmp_path):
-    from tests.conftest import make_app
+    from tests.helpers import make_app
 
     bp = Blueprint("guarded", __name__)
 

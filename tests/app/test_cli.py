@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from course.extensions import db
 from course.models import Criterion, Framework, Organisation, Outcome, User
 from course.seeds import DEMO_USERS, SEED_UNITS
-from tests.conftest import REPO_ROOT, SEEDS_DIR, login
+from tests.helpers import REPO_ROOT, SEEDS_DIR, login
 
 SEED_000 = SEEDS_DIR / "000_79094af63c4f7cc3.txt"
 SEED_002 = SEEDS_DIR / "002_0012bc7761209f2d.txt"

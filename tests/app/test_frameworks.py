@@ -10,7 +10,7 @@ from course.extensions import db
 from course.frameworks.service import FrameworkError, store_framework
 from course.models import Criterion, Framework
 from course.units import parse_unit_file
-from tests.conftest import SEEDS_DIR, framework_doc
+from tests.helpers import SEEDS_DIR, framework_doc
 
 
 def _row(html: str, code: str) -> str:

@@ -1,0 +1,100 @@
+"""Helpers for tests that are not fixtures: import them with ``from tests.helpers import ...``."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from course import create_app
+from course.extensions import db
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SEEDS_DIR = Path(os.environ.get("CARECOURSE_SEEDS") or REPO_ROOT.parent / "shared" / "seeds")
+DEFAULT_PASSWORD = "correct horse battery staple"
+
+
+def database_url() -> str | None:
+    """The PostgreSQL URL the suite runs against, or None for SQLite."""
+    url = os.environ.get("DATABASE_URL", "")
+    return url if url.startswith(("postgresql", "postgres:")) else None
+
+
+def reset_postgres_schema() -> None:
+    """Drop every table (ours and any stray ones) by recreating the public schema."""
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+
+
+def make_app(tmp_path: Path, **overrides: Any) -> Flask:
+    """An app for tests on a fresh, empty schema (``overrides`` go into its config)."""
+    url = database_url() or f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+        # Fast hashing: tests create many users; production keeps werkzeug's default (scrypt).
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "SEEDS_DIR": str(SEEDS_DIR),
+        "MIGRATIONS_DIR": str(tmp_path / "no-migrations"),  # schema from models: create_all
+    }
+    config.update(overrides)
+    app = create_app(config)
+    with app.app_context():
+        if database_url():
+            reset_postgres_schema()
+        db.create_all()
+    return app
+
+
+def framework_doc(code: str = "TESTFW", **overrides: Any) -> dict[str, Any]:
+    """A small framework document (docs/formats.md): P.1 with P1-P2, K.1 with K1-K2."""
+    doc: dict[str, Any] = {
+        "kind": "nos",
+        "code": code,
+        "title": f"Test framework {code}",
+        "urn": None,
+        "version": "1",
+        "date_approved": "2026-01-31",
+        "review_date": "2031-01-31",
+        "suite": "Test suite",
+        "keywords": ["testing"],
+        "overview": "A framework for tests.",
+        "glh": None,
+        "linked_standards": None,
+        "outcomes": [
+            {
+                "code": "P.1",
+                "title": "Performance criteria",
+                "kind": "performance",
+                "criteria": [
+                    {"code": "P1", "kind": "performance", "text": "do the first thing", "workplace": True},
+                    {"code": "P2", "kind": "performance", "text": "do the second thing", "workplace": True},
+                ],
+            },
+            {
+                "code": "K.1",
+                "title": "Knowledge and understanding",
+                "kind": "knowledge",
+                "criteria": [
+                    {"code": "K1", "kind": "knowledge", "text": "know the first thing", "workplace": False},
+                    {"code": "K2", "kind": "knowledge", "text": "know the second thing", "workplace": False},
+                ],
+            },
+        ],
+        "scope": None,
+        "values": None,
+        "guidance": None,
+    }
+    doc.update(overrides)
+    return doc
+
+
+def login(client: FlaskClient, email: str, password: str = DEFAULT_PASSWORD) -> Any:
+    """Sign in through the real form; returns the response (302 on success)."""
+    return client.post("/login", data={"email": email, "password": password})
