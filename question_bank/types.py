@@ -7,6 +7,7 @@ The rules are described in question_bank/README.md; scorm_export/player/marking.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import unicodedata
@@ -23,7 +24,7 @@ def register(cls: type[QuestionType]) -> type[QuestionType]:
     """Class decorator: add a type to the registry; a duplicate name is a start-up error."""
     name = cls.name
     if not name or name in REGISTRY:
-        raise RuntimeError(f"question type {name!r} registered twice (or has no name)")
+        raise RuntimeError(f"question type {_q(name)} registered twice (or has no name)")
     REGISTRY[name] = cls()
     return cls
 
@@ -33,7 +34,7 @@ def get_type(name: str) -> QuestionType:
     try:
         return REGISTRY[name]
     except KeyError:
-        raise KeyError(f"unknown question type {name!r}") from None
+        raise KeyError(f"unknown question type {_q(name)}") from None
 
 
 class Compiled:
@@ -64,9 +65,14 @@ def mark_compiled(c: Compiled, response: Any) -> Mark:
 def _finish(c: Compiled, fraction: float, feedback: list[str], response: Any) -> Mark:
     if c.general:
         feedback.append(c.general)
-    fraction = round(fraction, 6)
-    return Mark(round(c.points * fraction, 6), c.points, fraction, fraction == 1.0, feedback,
+    rounded = round(fraction, 6)
+    return Mark(round(c.points * fraction, 6), c.points, rounded, rounded == 1.0, feedback,
                 response, False)
+
+
+def _q(value: Any) -> str:
+    """Quote a value for an error message the way marking.js does: 'text', other values as JSON."""
+    return f"'{value}'" if isinstance(value, str) else json.dumps(value)
 
 
 def _is_number(value: Any) -> bool:
@@ -109,7 +115,7 @@ class SingleChoice(QuestionType):
         try:
             credit, feedback = c.body[response]
         except KeyError:
-            raise ResponseError(f"unknown option {response!r}") from None
+            raise ResponseError(f"unknown option {_q(response)}") from None
         return _finish(c, credit, [feedback] if feedback else [], response)
 
     def branch_key(self, response):
@@ -145,9 +151,9 @@ class MultipleResponse(QuestionType):
             if not isinstance(option, str):
                 raise ResponseError("expected option ids (strings) in the list")
             if option not in lookup:
-                raise ResponseError(f"unknown option {option!r}")
+                raise ResponseError(f"unknown option {_q(option)}")
             if option in seen:
-                raise ResponseError(f"duplicate option {option!r}")
+                raise ResponseError(f"duplicate option {_q(option)}")
             seen.add(option)
             chosen.append(lookup[option] + (option,))
         chosen.sort()
@@ -199,13 +205,13 @@ class Matching(QuestionType):
             raise ResponseError("expected an object mapping premises to responses")
         for premise, chosen in response.items():
             if premise not in answers:
-                raise ResponseError(f"unknown premise {premise!r}")
+                raise ResponseError(f"unknown premise {_q(premise)}")
             if chosen is None:
                 continue
             if not isinstance(chosen, str):
-                raise ResponseError(f"expected a response id for premise {premise!r}")
+                raise ResponseError(f"expected a response id for premise {_q(premise)}")
             if chosen not in known:
-                raise ResponseError(f"unknown response {chosen!r} for premise {premise!r}")
+                raise ResponseError(f"unknown response {_q(chosen)} for premise {_q(premise)}")
         right = 0
         normalised = {}
         for premise, answer in answers.items():
@@ -245,13 +251,13 @@ class Ordering(QuestionType):
             if not isinstance(item, str):
                 raise ResponseError("expected item ids (strings) in the list")
             if item not in rank:
-                raise ResponseError(f"unknown item {item!r}")
+                raise ResponseError(f"unknown item {_q(item)}")
             if item in seen:
-                raise ResponseError(f"duplicate item {item!r}")
+                raise ResponseError(f"duplicate item {_q(item)}")
             seen.add(item)
         if len(seen) != len(order):
             missing = next(item for item in order if item not in seen)
-            raise ResponseError(f"missing item {missing!r}")
+            raise ResponseError(f"missing item {_q(missing)}")
         # The LCS of a permutation with the right order is the longest increasing run of ranks.
         ranks = [rank[item] for item in response]
         longest = _longest_increasing(ranks)
@@ -326,7 +332,7 @@ class ShortAnswer(QuestionType):
             raise ResponseError("expected an object mapping gaps to answers")
         for gap_id in response:
             if gap_id not in gaps:
-                raise ResponseError(f"unknown gap {gap_id!r}")
+                raise ResponseError(f"unknown gap {_q(gap_id)}")
         total = 0.0
         feedback = []
         normalised = {}
@@ -336,21 +342,21 @@ class ShortAnswer(QuestionType):
             if value is None:
                 text = ""
             elif gap.options is not None:
-                if isinstance(value, int) and not isinstance(value, bool):
+                if _is_number(value) and float(value).is_integer():
                     if not 0 <= value < len(gap.options):
-                        raise ResponseError(f"index out of range for gap {gap_id!r}: {value}")
-                    value = gap.options[value]
+                        raise ResponseError(f"index out of range for gap {_q(gap_id)}: {int(value)}")
+                    value = gap.options[int(value)]
                 elif not isinstance(value, str):
-                    raise ResponseError(f"expected a string for gap {gap_id!r}")
+                    raise ResponseError(f"expected a string for gap {_q(gap_id)}")
                 elif value not in gap.options:
-                    raise ResponseError(f"unknown option {value!r} for gap {gap_id!r}")
+                    raise ResponseError(f"unknown option {_q(value)} for gap {_q(gap_id)}")
                 text = key = value
             elif isinstance(value, str):
                 text = normalise_text(value)
                 if text:
                     key = text if gap.case_sensitive else text.lower()
             else:
-                raise ResponseError(f"expected a string for gap {gap_id!r}")
+                raise ResponseError(f"expected a string for gap {_q(gap_id)}")
             normalised[gap_id] = text
             if key is not None:
                 found = gap.best(key)
@@ -390,7 +396,7 @@ class Numeric(QuestionType):
             if not text:
                 return mark_compiled(c, None)
             if not _NUMBER.fullmatch(text):
-                raise ResponseError(f"not a number: {response!r}")
+                raise ResponseError(f"not a number: {_q(response)}")
             value = float(text)
         elif _is_number(response):
             value = float(response)
@@ -462,7 +468,7 @@ class Scenario(QuestionType):
             raise ResponseError("expected an object with path and answers")
         for key in response:
             if key not in ("path", "answers"):
-                raise ResponseError(f"unknown key {key!r} in the scenario response")
+                raise ResponseError(f"unknown key {_q(key)} in the scenario response")
         path = response.get("path")
         answers = response.get("answers", {})
         if not isinstance(path, list):
@@ -471,12 +477,12 @@ class Scenario(QuestionType):
             raise ResponseError("answers: expected an object mapping steps to answers")
         for step_id in path:
             if not isinstance(step_id, str) or step_id not in steps:
-                raise ResponseError(f"unknown step {step_id!r} in the path")
+                raise ResponseError(f"unknown step {_q(step_id)} in the path")
         for step_id in answers:
             if step_id not in steps:
-                raise ResponseError(f"unknown step {step_id!r} in the answers")
+                raise ResponseError(f"unknown step {_q(step_id)} in the answers")
             if step_id not in path:
-                raise ResponseError(f"answer for step {step_id!r}, which is not on the path")
+                raise ResponseError(f"answer for step {_q(step_id)}, which is not on the path")
         score = total = 0.0
         pending = False
         feedback: list[str] = []
@@ -487,17 +493,17 @@ class Scenario(QuestionType):
                 raise ResponseError("the scenario's steps loop")
             if index >= len(path):
                 raise ResponseError(
-                    f"path stops before step {current!r}" if index else f"path must start at step {first!r}")
+                    f"path stops before step {_q(current)}" if index else f"path must start at step {_q(first)}")
             if path[index] != current:
                 if index == 0:
-                    raise ResponseError(f"path must start at step {first!r}")
+                    raise ResponseError(f"path must start at step {_q(first)}")
                 raise ResponseError(
-                    f"path goes to {path[index]!r} after {path[index - 1]!r}, but the answers lead to {current!r}")
+                    f"path goes to {_q(path[index])} after {_q(path[index - 1])}, but the answers lead to {_q(current)}")
             step = steps[current]
             try:
                 child = mark_compiled(step.question, answers.get(current))
             except ResponseError as error:
-                raise ResponseError(f"step {current!r}: {error}") from None
+                raise ResponseError(f"step {_q(current)}: {error}") from None
             normalised[current] = child.response
             score += child.score
             total += child.max
@@ -507,7 +513,7 @@ class Scenario(QuestionType):
             current = step.branches.get(key, step.default) if key is not None else step.default
             index += 1
         if index < len(path):
-            raise ResponseError(f"path goes on after the end: {path[index]!r}")
+            raise ResponseError(f"path goes on after the end: {_q(path[index])}")
         if c.general:
             feedback.append(c.general)
         fraction = round(score / total, 6) if total else 0.0
