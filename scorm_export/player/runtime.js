@@ -156,7 +156,7 @@
           set("cmi.completion_status", "incomplete");
         }
         var n = call("get", "cmi.interactions._count");
-        if (lastError) noIx = true; // optional in some LMSs: skip interactions else ixCount = parseInt(n, 10) || 0;
+        if (lastError) noIx = true; /* optional in some LMSs: skip interactions */ else ixCount = parseInt(n, 10) || 0;
         n = call("get", "cmi.objectives._count");
         if (lastError) noObj = true;
         else {
