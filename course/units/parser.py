@@ -96,11 +96,12 @@ MOVED_RE = re.compile(r"^moved (?:to|from) here\.?$", re.IGNORECASE)
 # Page footers of a PDF extraction.
 PAGE_NO_RE = re.compile(r"^page \d+(?: of \d+)?$", re.IGNORECASE)
 # Older NOS criteria carry their code: "P12 support the individual ...", "K3 your duty ...".
-CODED_RE = re.compile(r"^(?P<letter>[PK])(?P<num>\d{1,3})[.:)]?\s+(?P<text>\S.*)$")
+# The text may be missing when the extraction put the number on a line of its own.
+CODED_RE = re.compile(r"^(?P<letter>[PK])(?P<num>\d{1,3})(?:[.:)]?\s+(?P<text>\S.*)|[.:)]?)$")
 # QCF criteria written with their full code: "1.3 explain how ...".
-DOTTED_RE = re.compile(r"^(?P<outcome>\d{1,2})\.(?P<num>\d{1,3})\.?\s+(?P<text>\S.*)$")
+DOTTED_RE = re.compile(r"^(?P<outcome>\d{1,2})\.(?P<num>\d{1,3})(?:\.?\s+(?P<text>\S.*)|\.?)$")
 # 2026 NOS items and QCF criteria numbered within their section: "3. explain how ...".
-NUMBERED_RE = re.compile(r"^(?P<num>\d{1,3})[.)]\s+(?P<text>\S.*)$")
+NUMBERED_RE = re.compile(r"^(?P<num>\d{1,3})[.)](?:\s+(?P<text>\S.*))?$")
 # QCF outcome heading: "Outcome 2 Be able to ...", "Learning outcome 2: Be able to ...".
 OUTCOME_RE = re.compile(
     r"^(?:learning\s+)?outcome\s+(?P<num>\d{1,2})\b\s*[:.\-\u2013]?\s*(?P<title>.*)$",
@@ -217,16 +218,15 @@ def _heading(text: str) -> str | None:
 
 
 def _classify(number: int, text: str, artefacts: set[str]) -> _Line:
-    """Say what one cleaned line is; ``artefacts`` are running-header lines (case-folded)."""
+    """Say what one cleaned line is; ``artefacts`` are the running-header lines."""
     if not text:
         return _Line(number, "", "blank")
     unbulleted = BULLET_RE.sub("", text, count=1)
-    folded = text.casefold()
     if (
         RULE_RE.match(text)
         or PAGE_NO_RE.match(text)
         or MOVED_RE.match(unbulleted)
-        or folded in artefacts
+        or text in artefacts
     ):
         return _Line(number, text, "artefact")
     heading = _heading(text)
@@ -423,6 +423,8 @@ class _Parser:
 
     def is_continuation(self, line: _Line) -> bool:
         """Does this text line carry on the open criterion (or outcome title)?"""
+        if self.item is not None and not any(self.item.parts):
+            return True  # the item's number stood alone on the line before
         first = line.text[0]
         if first.islower() or not first.isalnum() and first not in "\"'\u2018\u201c":
             return True
@@ -561,7 +563,7 @@ class _Parser:
             return
         self.other_text(line)
 
-    def nos_item(self, line: _Line, letter: str, number: int, text: str) -> None:
+    def nos_item(self, line: _Line, letter: str, number: int, text: str | None) -> None:
         kind = "performance" if letter == "P" else "knowledge"
         code = f"{letter}{number}"
         self.check_number(letter, number, code, line)
@@ -576,7 +578,7 @@ class _Parser:
             self.groups.append(self.group)
             self.pending = []
             self.pending_line = 0
-        self.item = _Item(code, kind, line.number, [text])
+        self.item = _Item(code, kind, line.number, [text or ""])
         self.group.items.append(self.item)
 
     # -- QCF ---------------------------------------------------------------------------------
@@ -591,7 +593,7 @@ class _Parser:
         if state == "lo_summary":
             if line.kind in ("numbered", "outcome"):
                 self.summary[int(line.data["num"])] = (
-                    line.data["text"] if line.kind == "numbered" else line.data["title"]
+                    (line.data["text"] or "") if line.kind == "numbered" else line.data["title"]
                 )
             elif line.kind == "text" and self.summary and self.is_continuation(line):
                 last = max(self.summary)
@@ -651,13 +653,13 @@ class _Parser:
             return
         raise self.error(line, f"unexpected text in learning outcome {group.number}: {line.text!r}")
 
-    def qcf_item(self, line: _Line, number: int, text: str) -> None:
+    def qcf_item(self, line: _Line, number: int, text: str | None) -> None:
         group = self.group
         assert group is not None
         group.title_open = False
         code = f"{group.number}.{number}"
         self.check_number(f"{group.number}.", number, code, line)
-        self.item = _Item(code, "", line.number, [text])
+        self.item = _Item(code, "", line.number, [text or ""])
         group.items.append(self.item)
 
     # -- text sections -------------------------------------------------------------------------
@@ -806,7 +808,7 @@ def parse_unit(text: str, *, source: str = "<text>", code: str | None = None) ->
         raise UnitError(source, None, f"code {code!r} is not a valid identifier")
 
     urn, printed_title, field_title = _find_headers(cleaned)
-    artefacts = {h.casefold() for h in (printed_title, field_title, urn) if h}
+    artefacts = {h for h in (printed_title, field_title, urn) if h}
     lines = [_classify(n, line, artefacts) for n, line in enumerate(cleaned, start=1)]
     kind = _detect_kind(lines)
     parser = _Parser(lines, kind, source)
@@ -818,6 +820,9 @@ def parse_unit(text: str, *, source: str = "<text>", code: str | None = None) ->
     for group in groups:
         if not group.items:
             raise UnitError(source, group.line, f"learning outcome {group.code} has no criteria")
+        for item in group.items:
+            if not _one_line(item.parts):
+                raise UnitError(source, item.line, f"criterion {item.code} has no text")
 
     overview = _one_line(parser.overview)
     title = field_title or printed_title or infer_title(overview, kind)

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from course.units import parse_unit, parse_unit_file
+from course.units import UnitError, parse_unit, parse_unit_file
 from course.units.parser import derive_code, infer_title
 
 SEEDS = ["000", "001", "002", "003", "004"]
@@ -424,3 +424,35 @@ def test_workplace_outcomes_from_the_assessment_text(sentence, count, expected):
     from course.units.parser import _workplace_outcomes
 
     assert _workplace_outcomes(sentence, count) == expected
+
+
+@pytest.mark.parametrize("number,marker", [("000", "- 22."), ("004", "7."), ("002", "K13"),
+                                           ("003", "P6"), ("001", "3.")])
+def test_item_number_alone_on_its_line(seed_text, number, marker):
+    text = seed_text(number)
+    lines = text.split("\n")
+    index = next(i for i, line in enumerate(lines) if line.startswith(marker + " "))
+    rest = lines[index][len(marker) + 1:]
+    lines[index:index + 1] = [marker, "", rest]
+    assert parse_unit("\n".join(lines)) == parse_unit(text)
+
+
+def test_item_number_alone_without_any_text_is_an_error(seed_text):
+    text = seed_text("004").replace(
+        "21. the role of supervision, reflective practice and learning and development in "
+        "supporting those who have caring responsibilities", "21.")
+    with pytest.raises(UnitError) as caught:
+        parse_unit(text, source="004.txt")
+    assert str(caught.value) == "004.txt:52: criterion K21 has no text"
+
+
+def test_wrapped_line_that_reads_like_the_title_is_kept(seed_text):
+    # "work with individuals ..." (lower case) wraps K11; only the exact header line is dropped.
+    text = seed_text("000").replace(
+        "11. how to apply trauma informed principles to work with individuals",
+        "11. how to apply trauma informed principles to\n\nwork with individuals")
+    f = parse_unit(text)
+    assert f == parse_unit(seed_text("000"))
+    assert f["outcomes"][1]["criteria"][10]["text"] == (
+        "how to apply trauma informed principles to work with individuals to develop and "
+        "maintain relationships")
