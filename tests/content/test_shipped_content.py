@@ -92,6 +92,61 @@ def test_at_least_half_of_auto_marked_questions_are_in_scenarios():
     assert auto and inside * 2 >= len(auto), f"{inside} of {len(auto)} inside scenarios"
 
 
+# --- the whole course document ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def document():
+    from course.shipped import load_shipped_document
+
+    return load_shipped_document()
+
+
+def test_shipped_document_loads_and_validates(document):
+    from scorm_export.document import load_document
+
+    assert document["format"] == "carecourse-course" and document["version"] == 1
+    assert [f["code"] for f in document["frameworks"]] == [
+        "HSCCLD327", "QCF-RELNET", "NOS-EFFREL", "NOS-CONTACT", "HSCCLD222"
+    ]
+    assert [m["slug"] for m in document["modules"]] == [p.stem for p, _d in MODULE_FILES]
+    load_document(document)  # raises with every problem listed
+
+
+def test_knowledge_criteria_match_the_seed_units(document):
+    """The coverage list above is the seed units' knowledge criteria, no more and no fewer."""
+    parsed = {
+        f"{f['code']}/{c['code']}"
+        for f in document["frameworks"]
+        for o in f["outcomes"]
+        for c in o["criteria"]
+        if c["kind"] == "knowledge"
+    }
+    assert parsed == set(KNOWLEDGE_CRITERIA)
+
+
+def test_every_reference_names_a_real_criterion_or_outcome(document):
+    criteria = {}
+    outcomes = set()
+    for f in document["frameworks"]:
+        for o in f["outcomes"]:
+            outcomes.add(f"{f['code']}/{o['code']}")
+            for c in o["criteria"]:
+                criteria[f"{f['code']}/{c['code']}"] = c["kind"]
+    problems = []
+    for path, data in MODULE_FILES:
+        m = data["module"]
+        problems += [f"{path.name}: outcome {r}" for r in m.get("outcomes", []) if r not in outcomes]
+        problems += [
+            f"{path.name}: workplace {r} is not a performance criterion"
+            for r in m.get("workplace", [])
+            if criteria.get(r) != "performance"
+        ]
+    for name, where, _q, _s, refs in _leaves():
+        problems += [f"{name} {where}: criterion {r}" for r in refs if r not in criteria]
+    assert not problems, "unknown references:\n" + "\n".join(problems)
+
+
 # --- feedback -------------------------------------------------------------------------------
 
 
@@ -203,9 +258,13 @@ def test_every_key_marks_full_and_every_distractor_less():
     from question_bank.marking import mark
 
     problems = []
-    for name, where, q, _in_scen, _c in _leaves():
+    for name, where, q, in_scen, criteria in _leaves():
         if q.get("type") not in AUTO_TYPES:
             continue
+        if in_scen:
+            # A scenario child is marked on its own, as a question of its own: it has no version,
+            # and its title and criteria may be inherited from the scenario.
+            q = {**q, "version": 1, "title": q.get("title") or where, "criteria": criteria}
         key, bad = _key_and_distractors(q)
         score, top = _score(mark(q, key))
         if not (score == top and top > 0):
