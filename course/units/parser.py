@@ -35,9 +35,24 @@ Decisions worth knowing:
 * A title not printed in the document is inferred from the overview or aim sentence
   (:func:`infer_title`).
 * Wrapped lines: a line continues the open criterion when it starts with a lower-case letter or
-  punctuation (even after blank lines or a page header), or when the line before it ends in a
-  word that cannot end a phrase ("the", "of", "and", a comma ...). A capitalised line otherwise
-  ends the criterion: in an older-format NOS it is the next section heading.
+  punctuation (even after blank lines or a page header), when the criterion's number stood
+  alone on its line, or when the line before it ends in a word that cannot end a phrase ("the",
+  "of", "and", a comma ...). A capitalised line otherwise ends the criterion: in an
+  older-format NOS it is the next section heading.
+* Running headers are lines equal to the printed title (or "Unit title:" field) or the URN, rules
+  (``---``) and "Page N of M"; a header must match exactly, so a wrapped lower-case line that
+  reads like the title is kept. An inferred title is not a header.
+* Criterion text is kept as printed (curly quotes, final full stops), with only whitespace
+  normalised and the artefacts above removed.
+* Errors (:class:`UnitError`): empty or binary text, no criteria, a duplicate code, a numbering
+  gap (the next number must be one more than the last in its family: P, K, or a QCF outcome's
+  criteria; outcomes 1..n), lower-case text among the criteria with no item to belong to, a
+  criterion without text, an outcome without criteria, an unreadable date.
+
+Known limits: a wrapped line that starts with a capital after a word that can end a phrase is
+read as a new heading (NOS) or refused (QCF); text outside the known sections is ignored;
+Assessment sentences other than "Learning outcomes N, M and K must be assessed in a real work
+environment" (or "All learning outcomes ...") do not set ``workplace``.
 """
 
 from __future__ import annotations
@@ -133,7 +148,7 @@ WORKPLACE_RE = re.compile(
 
 # Metadata table rows of the 2026 NOS: a label, then the value (tab-separated or not).
 META_KEYS = (
-    "developed by", "version number", "date approved", "indicative review date", "review date",
+    "developed by", "version number", "version", "date approved", "indicative review date", "review date",
     "validity", "status", "originating organisation", "original urn", "urn",
     "relevant occupations", "suite", "keywords", "links to other nos", "type of competence",
 )
