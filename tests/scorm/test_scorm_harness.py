@@ -1,0 +1,235 @@
+"""A scripted learner plays the fixture course's packages in the kit's scorm-again harness.
+
+Module m02 ("Keeping in touch", pass mark 75%, immediate feedback, no shuffling of the quiz):
+1. matching rel-k14-contact-1 (HSCCLD327/K14), 2. scenario rel-k14-scenario-1 with two steps
+(HSCCLD327/K14), 3. true/false rel-k13-trust-1 (HSCCLD327/K13).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import COURSE_JSON
+from scorm_export.package import build_package
+
+pytestmark = pytest.mark.scorm
+
+M02 = "ITEM-m02-keeping-in-touch"
+IX_MATCH = "HSCCLD327-K14.rel-k14-contact-1.v1"
+IX_S1 = "HSCCLD327-K14.rel-k14-scenario-1.s1.v1"
+IX_S2 = "HSCCLD327-K14.rel-k14-scenario-1.s2.v1"
+IX_TF = "HSCCLD327-K13.rel-k13-trust-1.v1"
+
+
+@pytest.fixture(scope="module")
+def packages(tmp_path_factory, scorm_kit, playable_player) -> dict:
+    import json
+
+    doc = json.loads(COURSE_JSON.read_bytes())
+    folder = tmp_path_factory.mktemp("pkgs")
+    out = {}
+    for standard in ("1.2", "2004"):
+        path = folder / f"fixture-{standard}.zip"
+        path.write_bytes(build_package(doc, standard=standard, multi_sco=True))
+        out[standard] = str(path)
+    return out
+
+
+def click(frame, name: str) -> None:
+    frame.get_by_role("button", name=name, exact=True).click()
+
+
+def choose(frame, name: str) -> None:
+    frame.get_by_role("radio", name=name, exact=True).check()
+
+
+def start_quiz(frame) -> None:
+    click(frame, "Next")          # the module's only page -> the quiz introduction
+    click(frame, "Start quiz")
+
+
+def answer_matching(frame, correct: bool) -> None:
+    frame.get_by_label("Family live far away").select_option(label="Video calls" if correct else "Moving rooms")
+    frame.get_by_label("Individual has hearing loss").select_option(label="A hearing loop" if correct else "Video calls")
+    click(frame, "Check answer")
+
+
+def answer_scenario(frame, correct: bool) -> None:
+    choose(frame, "True" if correct else "False")
+    click(frame, "Check answer")
+    choose(frame, "An amplified phone with large buttons" if correct else "Stopping the calls")
+    click(frame, "Check answer")
+
+
+def answer_true_false(frame, correct: bool) -> None:
+    choose(frame, "True" if correct else "False")
+    click(frame, "Check answer")
+
+
+def take_quiz(frame, correct: bool) -> None:
+    """Answer all three questions and submit."""
+    answer_matching(frame, correct)
+    click(frame, "Next")
+    answer_scenario(frame, correct)
+    click(frame, "Next")
+    answer_true_false(frame, correct)
+    click(frame, "Submit quiz")
+    frame.get_by_role("heading", name="Results").wait_for()
+
+
+def play(package: str, standard: str, script, resume_from=None) -> dict:
+    from lms_harness import LmsRun
+
+    with LmsRun(package, standard=standard, sco=M02, resume_from=resume_from) as run:
+        run.wait_for_initialize()
+        script(run.content)
+    result = run.result
+    assert result["errors"] == [], result["errors"]
+    assert result["warnings"] == [], result["warnings"]
+    assert result["page_errors"] == [], result["page_errors"]
+    return result
+
+
+def interactions(cmi: dict) -> list[dict]:
+    ix = cmi["interactions"]
+    items = ix if isinstance(ix, list) else [ix[k] for k in sorted((k for k in ix if k.isdigit()), key=int)]
+    return items
+
+
+def objectives(cmi: dict) -> list[dict]:
+    ob = cmi["objectives"]
+    return ob if isinstance(ob, list) else [ob[k] for k in sorted((k for k in ob if k.isdigit()), key=int)]
+
+
+# ------------------------------------------------------------------ SCORM 1.2
+
+
+def test_12_learner_passes_module(packages):
+    r = play(packages["1.2"], "1.2", lambda f: (start_quiz(f), take_quiz(f, True)))
+    core = r["cmi"]["core"]
+    assert core["lesson_status"] == "passed"
+    assert (core["score"]["raw"], core["score"]["min"], core["score"]["max"]) == ("100", "0", "100")
+    assert core["exit"] == ""
+    assert [(o["id"], o["status"], o["score"]["raw"], o["score"]["max"]) for o in objectives(r["cmi"])] == [
+        ("HSCCLD327-K14", "passed", "100", "100"),
+        ("HSCCLD327-K13", "passed", "100", "100"),
+    ]
+    got = [(i["id"], i["type"], i["student_response"], i["result"]) for i in interactions(r["cmi"])]
+    assert got == [
+        (IX_MATCH, "matching", "a.1,b.2", "correct"),
+        (IX_S1, "true-false", "t", "correct"),
+        (IX_S2, "choice", "a", "correct"),
+        (IX_TF, "true-false", "t", "correct"),
+    ]
+    first = interactions(r["cmi"])[0]
+    assert first["correct_responses"]["0"]["pattern"] == "a.1,b.2"
+    assert first["objectives"]["0"]["id"] == "HSCCLD327-K14"
+    assert first["weighting"] == "1"
+    assert len(r["cmi"]["suspend_data"]) <= 4096
+
+
+def test_12_learner_fails_module(packages):
+    r = play(packages["1.2"], "1.2", lambda f: (start_quiz(f), take_quiz(f, False)))
+    core = r["cmi"]["core"]
+    assert core["lesson_status"] == "failed"
+    assert core["score"]["raw"] == "0"
+    assert [(o["id"], o["status"]) for o in objectives(r["cmi"])] == [
+        ("HSCCLD327-K14", "failed"), ("HSCCLD327-K13", "failed"),
+    ]
+    assert [(i["id"], i["student_response"], i["result"]) for i in interactions(r["cmi"])] == [
+        (IX_MATCH, "a.3,b.1", "wrong"),
+        (IX_S1, "f", "wrong"),
+        (IX_S2, "b", "wrong"),
+        (IX_TF, "f", "wrong"),
+    ]
+
+
+def test_12_second_launch_resumes_where_the_first_stopped(packages):
+    def first(frame):
+        start_quiz(frame)
+        answer_matching(frame, True)
+        click(frame, "Next")
+        frame.get_by_role("heading", name="Question 2 of 3").wait_for()
+
+    r1 = play(packages["1.2"], "1.2", first)
+    assert r1["cmi"]["core"]["exit"] == "suspend"
+    assert r1["cmi"]["core"]["lesson_status"] == "incomplete"
+    assert r1["cmi"]["core"]["lesson_location"] == "1:q1"
+
+    def second(frame):
+        frame.get_by_role("heading", name="Question 2 of 3").wait_for()
+        answer_scenario(frame, True)
+        click(frame, "Next")
+        answer_true_false(frame, True)
+        click(frame, "Submit quiz")
+        frame.get_by_role("heading", name="Results").wait_for()
+
+    r2 = play(packages["1.2"], "1.2", second, resume_from=r1)
+    assert r2["resumed"] is True
+    assert r2["cmi"]["core"]["entry"] == "resume"
+    assert r2["cmi"]["core"]["lesson_status"] == "passed"
+    assert r2["cmi"]["core"]["score"]["raw"] == "100"
+    assert [i["id"] for i in interactions(r2["cmi"])] == [IX_MATCH, IX_S1, IX_S2, IX_TF]
+
+
+# ------------------------------------------------------------------ SCORM 2004
+
+
+def test_2004_learner_passes_module(packages):
+    r = play(packages["2004"], "2004", lambda f: (start_quiz(f), take_quiz(f, True)))
+    cmi = r["cmi"]
+    assert (cmi["completion_status"], cmi["success_status"]) == ("completed", "passed")
+    assert (cmi["score"]["scaled"], cmi["score"]["raw"], cmi["score"]["min"], cmi["score"]["max"]) == ("1", "100", "0", "100")
+    assert cmi["exit"] == "normal"
+    assert [(o["id"], o["success_status"], o["completion_status"], o["score"]["scaled"]) for o in objectives(cmi)] == [
+        ("HSCCLD327-K14", "passed", "completed", "1"),
+        ("HSCCLD327-K13", "passed", "completed", "1"),
+    ]
+    got = [(i["id"], i["type"], i["learner_response"], i["result"]) for i in interactions(cmi)]
+    assert got == [
+        (IX_MATCH, "matching", "p1[.]r1[,]p2[.]r2", "correct"),
+        (IX_S1, "true-false", "true", "correct"),
+        (IX_S2, "choice", "a", "correct"),
+        (IX_TF, "true-false", "true", "correct"),
+    ]
+    assert interactions(cmi)[3]["description"] == "Keeping small promises helps an individual to trust you."
+
+
+def test_2004_learner_fails_module(packages):
+    r = play(packages["2004"], "2004", lambda f: (start_quiz(f), take_quiz(f, False)))
+    cmi = r["cmi"]
+    assert (cmi["completion_status"], cmi["success_status"]) == ("completed", "failed")
+    assert (cmi["score"]["scaled"], cmi["score"]["raw"]) == ("0", "0")
+    assert [(o["id"], o["success_status"]) for o in objectives(cmi)] == [
+        ("HSCCLD327-K14", "failed"), ("HSCCLD327-K13", "failed"),
+    ]
+    assert [(i["id"], i["learner_response"], i["result"]) for i in interactions(cmi)] == [
+        (IX_MATCH, "p1[.]r3[,]p2[.]r1", "incorrect"),
+        (IX_S1, "false", "incorrect"),
+        (IX_S2, "b", "incorrect"),
+        (IX_TF, "false", "incorrect"),
+    ]
+
+
+def test_2004_second_launch_resumes_where_the_first_stopped(packages):
+    def first(frame):
+        start_quiz(frame)
+        answer_matching(frame, True)
+        click(frame, "Next")
+        frame.get_by_role("heading", name="Question 2 of 3").wait_for()
+
+    r1 = play(packages["2004"], "2004", first)
+    assert (r1["cmi"]["exit"], r1["cmi"]["location"], r1["cmi"]["completion_status"]) == ("suspend", "1:q1", "incomplete")
+
+    def second(frame):
+        frame.get_by_role("heading", name="Question 2 of 3").wait_for()
+        answer_scenario(frame, True)
+        click(frame, "Next")
+        answer_true_false(frame, True)
+        click(frame, "Submit quiz")
+        frame.get_by_role("heading", name="Results").wait_for()
+
+    r2 = play(packages["2004"], "2004", second, resume_from=r1)
+    assert r2["cmi"]["entry"] == "resume"
+    assert (r2["cmi"]["completion_status"], r2["cmi"]["success_status"]) == ("completed", "passed")
+    assert [i["id"] for i in interactions(r2["cmi"])] == [IX_MATCH, IX_S1, IX_S2, IX_TF]
