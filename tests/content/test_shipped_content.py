@@ -276,6 +276,61 @@ def test_every_key_marks_full_and_every_distractor_less():
     assert not problems, "\n".join(problems)
 
 
+def _scenario_paths(q: dict):
+    """(path, answers, all_key) for every path through a scenario: key answers everywhere except
+    at branching steps, where every option is tried."""
+    steps = {st["id"]: st for st in q["steps"]}
+    order = [st["id"] for st in q["steps"]]
+
+    def following(step_id):
+        i = order.index(step_id)
+        return order[i + 1] if i + 1 < len(order) else "end"
+
+    def walk(current, path, answers, all_key):
+        if current == "end":
+            yield path, answers, all_key
+            return
+        if current in path:
+            raise AssertionError(f"{q['id']}: path loops at {current}")
+        step = steps[current]
+        child = step["question"]
+        key, _bad = _key_and_distractors(child)
+        choices = [(key, True)]
+        if step.get("branches"):
+            if child["type"] == "single_choice":
+                choices += [(o["id"], False) for o in child["options"] if o["id"] != key]
+            elif child["type"] == "true_false":
+                choices.append((not key, False))
+        for answer, is_key in choices:
+            nxt = step.get("next") or following(current)
+            if step.get("branches"):
+                branch_key = str(answer).lower() if isinstance(answer, bool) else answer
+                nxt = step["branches"].get(branch_key) or nxt
+            yield from walk(nxt, path + [current], {**answers, current: answer}, all_key and is_key)
+
+    yield from walk(order[0], [], {}, True)
+
+
+def test_every_scenario_path_ends_and_the_key_path_marks_full():
+    from question_bank.marking import mark
+
+    problems = []
+    for name, q in _questions():
+        if q.get("type") != "scenario":
+            continue
+        for path, answers, all_key in _scenario_paths(q):
+            try:
+                score, top = _score(mark(q, {"path": path, "answers": answers}))
+            except Exception as exc:  # noqa: BLE001 - report which path failed and why
+                problems.append(f"{name} {q['id']} path {path}: {exc}")
+                continue
+            if all_key and score != top:
+                problems.append(f"{name} {q['id']}: key path {path} scores {score}/{top}")
+            if not all_key and score >= top:
+                problems.append(f"{name} {q['id']}: path {path} with a wrong answer scores full")
+    assert not problems, "\n".join(problems)
+
+
 # --- schema ---------------------------------------------------------------------------------
 
 
