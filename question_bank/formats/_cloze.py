@@ -94,7 +94,7 @@ def parse(stem: str, ctx) -> tuple[list[dict], str, list[int]]:
                 problems.append(f"drop-down gap {len(gaps) + 1} has duplicate choices")
             gaps.append({"id": gid, "options": options, "case_sensitive": False, "wildcard": False,
                          "answers": [{"text": html_to_text(t), "credit": round(max(0.0, c) / 100, 6),
-                                      "feedback": f} for c, t, f in answers]})
+                                      "feedback": f} for c, t, f in answers if c > 0 or f]})
         elif kind in _RESPONSE:
             problems.append(f"gap {len(gaps) + 1} is a multiple-response ({kind}) sub-question, which a gap cannot hold")
             gaps.append({"id": gid})

@@ -223,6 +223,16 @@ def category_of(q: dict) -> str | None:
     return None
 
 
+def clean_category(raw: str) -> str:
+    """A Moodle/GIFT category path without its context ($course$, ...) and top level."""
+    parts = [p.strip() for p in raw.strip().split("/") if p.strip()]
+    if parts and re.fullmatch(r"\$[a-z0-9]+\$", parts[0]):
+        parts = parts[1:]
+    if parts and parts[0].lower() == "top":
+        parts = parts[1:]
+    return "/".join(parts)
+
+
 def base_question(qid: str, qtype: str, title: str, stem: str, stem_format: str) -> dict:
     return {
         "id": qid,

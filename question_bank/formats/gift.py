@@ -18,6 +18,7 @@ from ._common import (
     base_question,
     check_size,
     check_text,
+    clean_category,
     decode_text,
     export_tags,
     fmt_number,
@@ -131,12 +132,7 @@ def import_gift(data: bytes, *, source: str) -> ImportResult:
         first_line = body_lines[0][0]
         if body.startswith("$CATEGORY:"):
             first, _, rest = body.partition("\n")
-            category = "/".join(p for p in first[len("$CATEGORY:"):].strip().split("/") if p)
-            for prefix in ("$course$/", "$module$/", "$system$/", "$cat1$/"):
-                if category.startswith(prefix[:-1]):
-                    category = category[len(prefix):] if category.startswith(prefix) else ""
-            if category.lower().startswith("top/"):
-                category = category[4:]
+            category = clean_category(first[len("$CATEGORY:"):])
             if category and category not in result.categories:
                 result.categories.append(category)
             body = rest.strip()
@@ -420,11 +416,11 @@ def _stem_out(q: dict) -> tuple[str, str]:
 def export_gift(questions: list[dict], *, warnings: list[str] | None = None) -> bytes:
     warnings = warnings if warnings is not None else []
     out: list[str] = []
-    current_cat = None
+    current_cat = ""
     for q in questions:
-        cat = category_of(q)
-        if cat is not None and cat != current_cat:
-            out.append(f"$CATEGORY: $course$/top/{cat}\n")
+        cat = category_of(q) or ""
+        if cat != current_cat:
+            out.append("$CATEGORY: $course$/top" + (f"/{cat}" if cat else "") + "\n")
             current_cat = cat
         body = _answers_out(q, lambda m, q=q: warnings.append(f"{q['id']}: {m}"))
         if body is None:

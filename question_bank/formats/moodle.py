@@ -22,6 +22,7 @@ from ._common import (
     base_question,
     category_of,
     check_text,
+    clean_category,
     export_tags,
     extract_data_uris,
     fmt_number,
@@ -79,7 +80,7 @@ def import_moodle(data: bytes, *, source: str) -> ImportResult:
             raise FormatError(source, qel.sourceline, "<question> without a type attribute")
         if qtype == "category":
             raw = _text(qel, "category")
-            category = _clean_category(raw)
+            category = clean_category(raw)
             if category and category not in result.categories:
                 result.categories.append(category)
             continue
@@ -119,15 +120,6 @@ class _Ctx:
 
     def error(self, message: str) -> FormatError:
         return FormatError(self.source, self.where, message)
-
-
-def _clean_category(raw: str) -> str:
-    parts = [p for p in raw.strip().split("/") if p]
-    if parts and re.fullmatch(r"\$[a-z]+\$", parts[0]):
-        parts = parts[1:]
-    if parts and parts[0].lower() == "top":
-        parts = parts[1:]
-    return "/".join(parts)
 
 
 def _child(el, name):
@@ -489,12 +481,12 @@ def export_moodle(questions: list[dict], *, files: dict[str, bytes] | None = Non
     files = files or {}
     warnings = warnings if warnings is not None else []
     root = etree.Element("quiz")
-    current_cat = None
-    for q in questions:
-        cat = category_of(q)
-        if cat is not None and cat != current_cat:
+    current_cat = ""
+    for n, q in enumerate(questions):
+        cat = category_of(q) or ""
+        if cat != current_cat and (n > 0 or cat):
             c = etree.SubElement(root, "question", type="category")
-            _set_text(etree.SubElement(c, "category"), "$course$/top/" + cat)
+            _set_text(etree.SubElement(c, "category"), "$course$/top" + (f"/{cat}" if cat else ""))
             current_cat = cat
         maker = _exporter_for(q)
         if maker is None:

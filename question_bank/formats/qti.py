@@ -386,7 +386,8 @@ def _body_html(body, d, replace: dict) -> str:
     for e in list(b.iter()):
         if isinstance(e.tag, str) and e.tag in ("rubricBlock", "qti-rubric-block"):
             e.getparent().remove(e)
-    return re.sub(r"[ \t]*\n\s*", "\n", _serialise_children(b))
+    html = re.sub(r"[ \t]*\n\s*", "\n", _serialise_children(b))
+    return re.sub(r"\n?<p>\s*</p>", "", html).strip()
 
 
 def _choices(inter, child21: str):
@@ -530,6 +531,16 @@ def _numeric_rules(rp, d, rid) -> list[dict]:
     return out
 
 
+def _is_sum_of_maps(rp) -> bool:
+    """Our own multi-gap processing: SCORE = sum of mapResponse over the gaps."""
+    kids = [c for c in rp if isinstance(c.tag, str)]
+    if len(kids) != 1 or _name21(kids[0]) != "setOutcomeValue":
+        return False
+    total = [c for c in kids[0] if isinstance(c.tag, str)]
+    return (len(total) == 1 and _name21(total[0]) == "sum"
+            and all(_name21(c) == "mapResponse" for c in total[0] if isinstance(c.tag, str)))
+
+
 def _imp_gaps(body, interactions, decls, d, q, warn, where, source, rp, rule):
     gaps, replace = [], {}
     numeric = None
@@ -580,7 +591,7 @@ def _imp_gaps(body, interactions, decls, d, q, warn, where, source, rp, rule):
                 answers[0]["credit"] = 1.0
             case = all(decl["case"].get(k, True) for k in entries) if entries else True
             gaps.append({"id": gid, "answers": answers, "options": None, "case_sensitive": case, "wildcard": False})
-    if rule == "custom" and numeric is None and len(interactions) > 1:
+    if rule == "custom" and numeric is None and not _is_sum_of_maps(rp):
         warn("custom response processing replaced by the bank's per-gap marking")
     if numeric is not None:
         q.update(type="numeric", answers=numeric, unit=None)
@@ -870,13 +881,11 @@ def _item(q: dict, d: Dialect, warnings: list[str]):
         _E(root, d, "responseDeclaration", {"identifier": "RESPONSE", "cardinality": "single",
                                             "baseType": "float"})
         if q.get("unit"):
-            warn(f"unit {q['unit']!r} is shown in the stem only")
+            warn(f"unit {q['unit']!r} is not expressible in QTI (dropped)")
 
         def build(body):
-            p = _E(body, d, "p")
+            p = etree.SubElement(body, f"{{{d.ns}}}p")
             _E(p, d, "textEntryInteraction", {"responseIdentifier": "RESPONSE", "expectedLength": "10"})
-            if q.get("unit"):
-                p[-1].tail = " " + q["unit"]
         body_builders.append(build)
         if any(a.get("feedback") for a in q["answers"]):
             warn("feedback on numeric answers is not carried in QTI (dropped)")
@@ -979,10 +988,6 @@ def _fill_inline(el, fragment: str, d):
 
 def _fill_flow(el, fragment: str, d):
     text, nodes = _html_nodes(fragment, d)
-    if text and text.strip() and not nodes:
-        p = etree.SubElement(el, f"{{{d.ns}}}p")
-        p.text = text
-        return
     el.text = text
     for n in nodes:
         el.append(n)
