@@ -88,6 +88,19 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
         cursor.close()
 
 
+def _render_migration_item(type_: str, obj: Any, autogen_context: Any) -> Any:
+    """Write our column types into migrations as the plain SQL types they store.
+
+    UTCDateTime only converts values in Python; the column is a DATETIME/TIMESTAMP, so migrations
+    stay independent of app code.
+    """
+    from course.dbtypes import UTCDateTime
+
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime()"
+    return False
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: config from the environment (then ``test_config``), extensions, blueprints."""
     app = Flask(__name__, instance_relative_config=True)
@@ -109,7 +122,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from course.extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=app.config["MIGRATIONS_DIR"])
+    # render_as_batch: SQLite can only ALTER tables by copying them; Alembic's batch mode does that.
+    migrate.init_app(
+        app,
+        db,
+        directory=app.config["MIGRATIONS_DIR"],
+        render_as_batch=True,
+        compare_type=True,
+        render_item=_render_migration_item,
+    )
     csrf.init_app(app)
     login_manager.init_app(app)
 
