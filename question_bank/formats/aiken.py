@@ -38,7 +38,7 @@ def import_aiken(data: bytes, *, source: str) -> ImportResult:
         line = raw.strip()
         if not line:
             if options:
-                raise FormatError(source, n, "blank line inside a question's options (expected 'ANSWER: X')")
+                raise FormatError(source, start, f"question without an 'ANSWER: X' line (blank line {n} ends its options)")
             continue
         if start is None:
             start = n
