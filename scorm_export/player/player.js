@@ -284,6 +284,7 @@
     function show(nodes, focusEl, msg) {
       main.textContent = "";
       nodes.forEach(function (n) { if (n) main.appendChild(n); });
+      if (typeof focusEl === "string") focusEl = main.querySelector(focusEl);
       if (focusEl) focus(focusEl);
       if (msg) say(msg);
       win.scrollTo && win.scrollTo(0, 0);
@@ -386,7 +387,7 @@
     doc.getElementById("cc-exit").addEventListener("click", function () {
       leave();
       if (launch.app && launch.app.exit_url) { win.location.href = launch.app.exit_url; return; }
-      var hd = h("h1", { text: "You have left the course" });
+      var hd = h("h2", { text: "You have left the course" });
       show([hd, h("p", { text: "Your progress has been saved. You can now close this window." })], hd, "You have left the course.");
       this.disabled = true;
     });
@@ -394,14 +395,14 @@
     /* ---- menu (whole course) ---- */
     function menu(msg) {
       stopClock(); st.c = -1;
-      var hd = h("h1", { text: (course.course || {}).title || "Course" }), list = h("ul", { class: "modules" });
+      var hd = h("h2", { text: "Modules" }), list = h("ul", { class: "modules" });
       mods.forEach(function (m, i) {
         var ms = st.m[i], status = !ms ? "Not started" : ms.z && ms.r ? (ms.r[1] ? "Passed, " : "Not passed, ") + ms.r[0] + "%" : ms.d ? "Finished" : "In progress";
         var sid = id("s");
         list.appendChild(h("li", {}, [button(m.title, function () { openModule(i); }, "btn module", null), " ", h("span", { id: sid, class: "status", text: status })]));
         list.lastChild.firstChild.setAttribute("aria-describedby", sid);
       });
-      show([hd, (course.course || {}).description ? h("div", { class: "intro", html: md(course.course.description) }) : null, h("h2", { text: "Modules" }), list], msg ? hd : null, msg);
+      show([(course.course || {}).description ? h("div", { class: "intro", html: md(course.course.description) }) : null, hd, list], msg ? hd : null, msg);
       save();
     }
     function openModule(mi) { st.c = mi; var ms = mstate(mi); route(ms, true); }
@@ -511,7 +512,7 @@
       ]);
       var prog = h("div", { class: "progress" }, [h("div", { class: "bar", "aria-hidden": "true" }, [h("span", { style: "width:" + Math.round((i + 1) / n * 100) + "%" })])]);
       show([h("p", { class: "crumb", text: quiz.title || m.title }), prog, h("section", { class: "question", "aria-labelledby": hd.id = id("h") }, [hd, body, fb]), nav],
-           focusSel ? main.querySelector(focusSel) : moved ? hd : null, moved ? "Question " + (i + 1) + " of " + n : null);
+           focusSel || (moved ? hd : null), moved ? "Question " + (i + 1) + " of " + n : null);
       if (focusSel === ".feedback") say(fb.textContent.slice(0, 200));
       save();
     }
@@ -597,8 +598,8 @@
               var li = h("li", {}, [h("span", { class: "txt", text: text[itemId] })]);
               if (!locked) {
                 li.appendChild(h("span", { class: "moves" }, [
-                  button("Move up", function () { move(k, -1); }, "btn small", [h("span", { class: "sr-only", text: ": " + text[itemId] })]),
-                  button("Move down", function () { move(k, 1); }, "btn small", [h("span", { class: "sr-only", text: ": " + text[itemId] })])]));
+                  h("button", { type: "button", class: "btn small", "aria-label": "Move up: " + text[itemId], onclick: function () { move(k, -1); } }, ["Move up"]),
+                  h("button", { type: "button", class: "btn small", "aria-label": "Move down: " + text[itemId], onclick: function () { move(k, 1); } }, ["Move down"])]));
                 li.querySelectorAll("button")[0].disabled = k === 0;
                 li.querySelectorAll("button")[1].disabled = k === order.length - 1;
               }

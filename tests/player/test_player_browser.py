@@ -1,0 +1,294 @@
+"""The player in headless Chromium: keyboard only, every question type, resume, axe-core, 360 px.
+
+The player is served from a local static server with the fixture course (tests/player/fixtures)
+and the localStorage-backed ``preview`` runtime, so no LMS or app is needed.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+M01 = {"adapter": "preview", "module": "m01-all-types"}
+
+
+def focused(page) -> str:
+    """Role and accessible-ish name of the focused element, for assertions and tab loops."""
+    return page.evaluate("""() => {
+        const e = document.activeElement;
+        if (!e) return "";
+        const lab = e.labels && e.labels.length ? e.labels[0].textContent : "";
+        return (e.getAttribute("aria-label") || lab || e.textContent || "").replace(/\\s+/g, " ").trim();
+    }""")
+
+
+def tab_to(page, name: str, limit: int = 80, back: bool = False) -> None:
+    """Press Tab (Shift+Tab) until the focused control's name starts with name."""
+    for _ in range(limit):
+        page.keyboard.press("Shift+Tab" if back else "Tab")
+        if focused(page).startswith(name):
+            return
+    raise AssertionError(f"could not reach {name!r} with the keyboard; focus is on {focused(page)!r}")
+
+
+def press(page, name: str, key: str = "Enter") -> None:
+    tab_to(page, name)
+    page.keyboard.press(key)
+
+
+def choose_radio(page, label: str) -> None:
+    """Tab into the radio group, then arrow to the option (arrows select in a radio group)."""
+    page.keyboard.press("Tab")
+    for _ in range(10):
+        if focused(page) == label:
+            if not page.evaluate("document.activeElement.checked"):
+                page.keyboard.press("Space")
+            return
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"no radio {label!r}; focus is on {focused(page)!r}")
+
+
+def heading_focused(page, text: str) -> None:
+    page.wait_for_function("t => document.activeElement && document.activeElement.textContent === t", arg=text)
+
+
+def stored(page) -> dict:
+    key = page.evaluate("Object.keys(localStorage).find(k => k.startsWith('carecourse-preview:'))")
+    return json.loads(page.evaluate("k => localStorage.getItem(k)", key))
+
+
+def run_axe(page, where: str) -> None:
+    if not AXE.is_file():
+        pytest.skip("axe-core is not installed (npm ci)")
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    problems = [f"{v['id']}: {v['help']} -> {[n['target'] for n in v['nodes']]}" for v in result["violations"]]
+    assert not problems, f"axe on {where}:\n" + "\n".join(problems)
+
+
+def no_horizontal_scroll(page, where: str) -> None:
+    widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1], f"{where}: content is {widths[0]} px wide in a {widths[1]} px viewport"
+
+
+def test_whole_module_by_keyboard_alone(page, site):
+    page.goto(site(M01))
+    assert page.get_by_text("Page 1 of 2", exact=True).is_visible()
+    press(page, "Next")
+    heading_focused(page, "Building trust")
+    assert page.get_by_text("Page 2 of 2", exact=True).is_visible()
+    press(page, "Next")
+    heading_focused(page, "Check your knowledge")
+    press(page, "Start quiz")
+    heading_focused(page, "Question 1 of 9")
+
+    choose_radio(page, "Sit with him and ask how he is feeling")
+    press(page, "Next")
+    heading_focused(page, "Question 2 of 9")
+    press(page, "Privacy", "Space")
+    press(page, "Dignity", "Space")
+    press(page, "Next")
+    choose_radio(page, "True")
+    press(page, "Next")
+    heading_focused(page, "Question 4 of 9")
+    tab_to(page, "Advocate")
+    page.keyboard.press("ArrowDown")
+    tab_to(page, "Care worker")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    press(page, "Next")
+
+    heading_focused(page, "Question 5 of 9")
+    moved = 0
+    for target, text in enumerate(["Wet hands", "Apply soap", "Rinse and dry"]):
+        items = page.locator("ol.order li .txt").all_inner_texts()
+        moves = items.index(text) - target
+        if moves > 0:
+            page.keyboard.press("Shift+Tab")  # start above the list so the first match is this item's
+            tab_to(page, f"Move up: {text}")
+            for _ in range(moves):
+                page.keyboard.press("Enter")
+            moved += moves
+    assert page.locator("ol.order li .txt").all_inner_texts() == ["Wet hands", "Apply soap", "Rinse and dry"]
+    if moved:
+        page.wait_for_function("document.getElementById('cc-live').textContent.includes('moved to position')")
+    press(page, "Next")
+
+    heading_focused(page, "Question 6 of 9")
+    tab_to(page, "Gap 1")
+    page.keyboard.type("20")
+    tab_to(page, "Gap 2")
+    page.keyboard.press("ArrowDown")
+    press(page, "Next")
+    tab_to(page, "Your answer")
+    page.keyboard.type("37.2")
+    press(page, "Next")
+    tab_to(page, "Your answer")
+    page.keyboard.type("I listen and I keep my word.")
+    assert page.get_by_text("7 words of 50", exact=True).is_visible()
+    press(page, "Next")
+
+    heading_focused(page, "Question 9 of 9")
+    assert page.get_by_text("Mrs Patel, 82, lives alone.", exact=True).is_visible()
+    choose_radio(page, "Check she is safe and ask where it hurts")
+    press(page, "Continue scenario")
+    heading_focused(page, "Step 2")
+    choose_radio(page, "True")
+    press(page, "Continue scenario")
+    heading_focused(page, "You have reached the end of this case.")
+    state = stored(page)["state"]["m"]["0"]
+    assert state["a"][8][0] == "01", "the scenario path s1 -> s2 is recorded"
+
+    assert page.get_by_text("You have answered 9 of 9 questions.", exact=True).is_visible()
+    press(page, "Submit quiz")
+    heading_focused(page, "Results")
+    assert page.get_by_text("Passed", exact=True).is_visible()
+    assert "8 of 8 (100%)" in page.locator(".score").inner_text()
+    assert page.get_by_text("1 answer awaits a tutor's marking.", exact=True).is_visible()
+    rows = page.locator("table.criteria tbody tr").all_inner_texts()
+    assert [r.split("\n")[0] for r in rows] == ["TST/K1", "TST/K2", "TST/K3"]
+    assert all(r.endswith("Met") for r in rows)
+    press(page, "Review answers")
+    heading_focused(page, "Review answers")
+    review = page.locator("main").inner_text()
+    assert "Your answer: Privacy; Dignity" in review
+    assert "Your answer: Advocate: Speaks up for the person; Care worker: Gives day-to-day support" in review
+    assert "Your answer: Gap 1: 20; Gap 2: soap" in review
+    assert "Yes: listening builds trust." in review
+    saved = stored(page)
+    assert saved["result"]["success"] is True and saved["result"]["completion"] == "completed"
+    assert len(saved["interactions"]) == 10  # 8 questions + 2 scenario steps
+    assert {o for o in saved["objectives"]} == {"TST-K1", "TST-K2", "TST-K3"}
+    assert page.errors == []
+
+
+def test_reload_mid_quiz_resumes_exactly(page, site):
+    page.goto(site(M01))
+    page.get_by_role("button", name="Next", exact=True).click()
+    page.get_by_role("button", name="Next", exact=True).click()
+    page.get_by_role("button", name="Start quiz").click()
+    page.get_by_label("Tell him to cheer up").check()
+    page.get_by_role("button", name="Next", exact=True).click()
+    page.get_by_label("Privacy").check()
+    page.get_by_role("button", name="Next", exact=True).click()
+    page.get_by_label("False").check()
+    page.get_by_role("button", name="Next", exact=True).click()
+    page.get_by_label("Care worker").select_option(label="Sets the tax rate")
+    page.get_by_role("button", name="Next", exact=True).click()
+    order = page.locator("ol.order li .txt").all_inner_texts()
+    page.get_by_role("button", name=f"Move down: {order[0]}").click()
+    moved = page.locator("ol.order li .txt").all_inner_texts()
+    page.get_by_role("button", name="Next", exact=True).click()
+    page.get_by_label("Gap 1").fill("thirty")
+    page.get_by_role("button", name="Next", exact=True).click()
+    page.get_by_role("button", name="Next", exact=True).click()
+    page.get_by_label("Your answer").fill("Some words here")
+    page.get_by_role("button", name="Next", exact=True).click()
+    page.get_by_label("Lift her up straight away").check()
+    page.get_by_role("button", name="Continue scenario").click()
+    assert page.get_by_text("She says her hip hurts. What now?", exact=True).is_visible()
+    before = stored(page)["state"]
+
+    page.reload()
+    assert page.get_by_role("heading", name="Question 9 of 9").is_visible()
+    assert page.get_by_text("Your answer: Lift her up straight away", exact=True).is_visible()
+    assert page.get_by_text("She says her hip hurts. What now?", exact=True).is_visible()
+    page.get_by_role("button", name="Previous").click()
+    assert page.get_by_label("Your answer").input_value() == "Some words here"
+    page.get_by_role("button", name="Previous").click()
+    page.get_by_role("button", name="Previous").click()
+    assert page.get_by_label("Gap 1").input_value() == "thirty"
+    page.get_by_role("button", name="Previous").click()
+    assert page.locator("ol.order li .txt").all_inner_texts() == moved
+    page.get_by_role("button", name="Previous").click()
+    assert page.get_by_label("Care worker").input_value() == "r3"
+    assert page.get_by_label("Advocate").input_value() == ""
+    page.get_by_role("button", name="Previous").click()
+    assert page.get_by_label("False").is_checked()
+    page.get_by_role("button", name="Previous").click()
+    assert page.get_by_label("Privacy").is_checked() and not page.get_by_label("Dignity").is_checked()
+    page.get_by_role("button", name="Previous").click()
+    assert page.get_by_label("Tell him to cheer up").is_checked()
+    after = stored(page)["state"]
+    assert after["m"]["0"]["s"] == before["m"]["0"]["s"] and after["m"]["0"]["a"] == before["m"]["0"]["a"]
+    assert page.errors == []
+
+
+def test_immediate_feedback_locks_checked_answers(page, site):
+    page.goto(site({"adapter": "preview", "module": "m02-immediate", "start": "quiz"}))
+    assert page.get_by_role("heading", name="Question 1 of 3").is_visible()
+    for _ in range(3):
+        heading = page.locator("h2").inner_text()
+        if page.get_by_text("The case", exact=True).count():
+            page.get_by_label("Lift her up straight away").check()
+            page.get_by_role("button", name="Check answer").click()
+            assert page.get_by_text("Lifting can injure her.", exact=True).is_visible()
+            page.get_by_label("Call for medical help").check()
+            page.get_by_role("button", name="Check answer").click()
+            assert page.get_by_text("You have reached the end of this case.", exact=True).is_visible()
+        else:
+            first = page.locator("input[type=radio]").first
+            first.check()
+            page.get_by_role("button", name="Check answer").click()
+            assert page.locator(".feedback .verdict").is_visible()
+            assert page.evaluate("document.activeElement.classList.contains('feedback')")
+            assert first.is_disabled()
+            assert page.get_by_role("button", name="Check answer").count() == 0
+        if heading != "Question 3 of 3":
+            page.get_by_role("button", name="Next", exact=True).click()
+    page.get_by_role("button", name="Submit quiz").click()
+    assert page.get_by_role("heading", name="Results").is_visible()
+    assert page.errors == []
+
+
+def test_course_menu_and_reading_module(page, site):
+    page.goto(site({"adapter": "preview", "module": None}))
+    assert page.get_by_role("heading", level=1).inner_text() == "Player test course"
+    assert page.get_by_role("heading", name="Modules").is_visible()
+    page.get_by_role("button", name="Reading only").click()
+    page.get_by_role("button", name="Next", exact=True).click()
+    assert page.get_by_text("You have reached the end of this module.", exact=True).is_visible()
+    page.get_by_role("button", name="Back to modules").click()
+    assert page.locator("li", has_text="Reading only").get_by_text("Finished", exact=True).is_visible()
+    assert page.locator("li", has_text="Every question type").get_by_text("Not started", exact=True).is_visible()
+
+
+def test_no_lms_gives_a_clear_message_not_a_blank_page(page, site):
+    page.goto(site({"adapter": "scorm12", "module": "m01-all-types"}))
+    notice = page.get_by_role("alert")
+    assert "could not connect to your learning system" in notice.inner_text()
+    assert page.get_by_role("heading", name="Welcome").is_visible()
+    assert page.errors == []
+
+
+def test_axe_and_360px(browser, site):
+    url = site(M01)
+    for width in (1024, 360):
+        context = browser.new_context(viewport={"width": width, "height": 740})
+        page = context.new_page()
+        page.goto(url)
+        run_axe(page, f"content page at {width}px")
+        no_horizontal_scroll(page, "content page")
+        page.get_by_role("button", name="Next", exact=True).click()
+        page.get_by_role("button", name="Next", exact=True).click()
+        page.get_by_role("button", name="Start quiz").click()
+        for n in range(1, 10):
+            assert page.get_by_role("heading", name=f"Question {n} of 9").is_visible()
+            if width == 1024:
+                run_axe(page, f"question {n}")
+            no_horizontal_scroll(page, f"question {n}")
+            if n < 9:
+                page.get_by_role("button", name="Next", exact=True).click()
+        page.get_by_role("button", name="Submit quiz").click()
+        run_axe(page, f"results at {width}px")
+        no_horizontal_scroll(page, "results")
+        page.get_by_role("button", name="Review answers").click()
+        run_axe(page, f"review at {width}px")
+        no_horizontal_scroll(page, "review")
+        context.close()
