@@ -1,0 +1,1 @@
+"""Authoring: courses against frameworks, modules, pages, quizzes, coverage, the course document."""
