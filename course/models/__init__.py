@@ -8,6 +8,7 @@ from course.models.frameworks import Criterion, Framework, Outcome
 from course.models.users import ROLES, LoginThrottle, Organisation, User
 
 # Other areas' model modules (one line each):
+from course.authoring import models as _authoring_models  # noqa: F401,E402
 
 __all__ = [
     "ROLES",
