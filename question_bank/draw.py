@@ -6,10 +6,11 @@ replays the same in Python and in the player.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .model import Question
+from .model import Question, quote
 
 __all__ = ["DrawError", "assemble_quiz", "mulberry32", "shuffle", "shuffle_orders"]
 
@@ -70,13 +71,9 @@ def shuffle_orders(question: dict, rand: Callable[[], float]) -> dict:
     return {"order": _order(question, rand)}
 
 
-def _describe(index: int, draw: dict) -> str:
-    what = []
-    if draw.get("criterion") is not None:
-        what.append(f"criterion {draw['criterion']!r}")
-    if draw.get("tag") is not None:
-        what.append(f"tag {draw['tag']!r}")
-    return f"quiz item {index}: draw of {draw.get('count')} with {' and '.join(what) or 'nothing'}"
+def _is_count(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 1 \
+        and float(value).is_integer()
 
 
 def assemble_quiz(quiz: dict, bank_questions: list[dict | Question], seed: int) -> list[dict]:
@@ -101,15 +98,15 @@ def assemble_quiz(quiz: dict, bank_questions: list[dict | Question], seed: int) 
         if "question" in item:
             data = by_key.get((item["question"], item.get("version")))
             if data is None:
-                raise DrawError(f"quiz item {index}: question {item['question']!r} version "
-                                f"{item.get('version')!r} is not in the bank")
+                raise DrawError(f"quiz item {index}: question {quote(item['question'])} version "
+                                f"{quote(item.get('version'))} is not in the bank")
             if item["question"] in used:
-                raise DrawError(f"quiz item {index}: question {item['question']!r} is already in the quiz")
+                raise DrawError(f"quiz item {index}: question {quote(item['question'])} is already in the quiz")
             chosen.append(data)
             used.add(item["question"])
             continue
         draw = item.get("draw")
-        if not isinstance(draw, dict) or not isinstance(draw.get("count"), int) or draw["count"] < 1 \
+        if not isinstance(draw, dict) or not _is_count(draw.get("count")) \
                 or (draw.get("criterion") is None and draw.get("tag") is None):
             raise DrawError(f"quiz item {index}: expected a question or a draw with a count and "
                             "a criterion or a tag")
@@ -120,9 +117,10 @@ def assemble_quiz(quiz: dict, bank_questions: list[dict | Question], seed: int) 
             and (draw.get("tag") is None or draw["tag"] in data.get("tags", ()))
         ]
         if len(candidates) < draw["count"]:
-            raise DrawError(f"{_describe(index, draw)} has only {len(candidates)} candidate"
-                            f"{'' if len(candidates) == 1 else 's'}")
-        for data in shuffle(candidates, rand)[: draw["count"]]:
+            described = json.dumps(draw, separators=(",", ":"), ensure_ascii=False)
+            raise DrawError(f"quiz item {index}: draw {described} has only {len(candidates)} "
+                            "candidate(s)")
+        for data in shuffle(candidates, rand)[: int(draw["count"])]:
             chosen.append(data)
             used.add(data["id"])
     if quiz.get("shuffle"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ __all__ = [
     "ResponseError",
     "WHITESPACE",
     "normalise_text",
+    "quote",
     "word_count",
 ]
 
@@ -27,6 +29,11 @@ def normalise_text(text: str, case_sensitive: bool = True) -> str:
     """NFC, collapse whitespace runs to one space, strip; lower-case unless case_sensitive."""
     text = _WS_RUN.sub(" ", unicodedata.normalize("NFC", text)).strip(" ")
     return text if case_sensitive else text.lower()
+
+
+def quote(value: Any) -> str:
+    """A value in a message, as marking.js writes it: 'text' for strings, JSON otherwise."""
+    return f"'{value}'" if isinstance(value, str) else json.dumps(value)
 
 
 def word_count(text: str) -> int:

@@ -7,13 +7,13 @@ The rules are described in question_bank/README.md; scorm_export/player/marking.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import unicodedata
 from typing import Any
 
 from .model import WHITESPACE, Mark, ResponseError, normalise_text, word_count
+from .model import quote as _q
 
 __all__ = ["REGISTRY", "QuestionType", "register", "get_type", "compile_question", "mark_compiled"]
 
@@ -68,11 +68,6 @@ def _finish(c: Compiled, fraction: float, feedback: list[str], response: Any) ->
     rounded = round(fraction, 6)
     return Mark(round(c.points * fraction, 6), c.points, rounded, rounded == 1.0, feedback,
                 response, False)
-
-
-def _q(value: Any) -> str:
-    """Quote a value for an error message the way marking.js does: 'text', other values as JSON."""
-    return f"'{value}'" if isinstance(value, str) else json.dumps(value)
 
 
 def _is_number(value: Any) -> bool:
@@ -202,7 +197,7 @@ class Matching(QuestionType):
     def mark(self, c, response):
         answers, known = c.body
         if not isinstance(response, dict):
-            raise ResponseError("expected an object mapping premises to responses")
+            raise ResponseError("expected an object {premise: response}")
         for premise, chosen in response.items():
             if premise not in answers:
                 raise ResponseError(f"unknown premise {_q(premise)}")
@@ -329,7 +324,7 @@ class ShortAnswer(QuestionType):
     def mark(self, c, response):
         gaps = c.body
         if not isinstance(response, dict):
-            raise ResponseError("expected an object mapping gaps to answers")
+            raise ResponseError("expected an object {gap: answer}")
         for gap_id in response:
             if gap_id not in gaps:
                 raise ResponseError(f"unknown gap {_q(gap_id)}")
@@ -465,16 +460,16 @@ class Scenario(QuestionType):
     def mark(self, c, response):
         first, steps = c.body
         if not isinstance(response, dict):
-            raise ResponseError("expected an object with path and answers")
+            raise ResponseError("expected an object {path, answers}")
         for key in response:
             if key not in ("path", "answers"):
-                raise ResponseError(f"unknown key {_q(key)} in the scenario response")
+                raise ResponseError(f"unknown key {_q(key)}")
         path = response.get("path")
         answers = response.get("answers", {})
         if not isinstance(path, list):
             raise ResponseError("path: expected a list of step ids")
         if not isinstance(answers, dict):
-            raise ResponseError("answers: expected an object mapping steps to answers")
+            raise ResponseError("answers: expected an object {step: answer}")
         for step_id in path:
             if not isinstance(step_id, str) or step_id not in steps:
                 raise ResponseError(f"unknown step {_q(step_id)} in the path")
@@ -488,9 +483,7 @@ class Scenario(QuestionType):
         feedback: list[str] = []
         normalised = {}
         current, index = first, 0
-        while current != "end":
-            if index > len(steps):
-                raise ResponseError("the scenario's steps loop")
+        while current != "end":  # ends: index grows each step and the path is finite
             if index >= len(path):
                 raise ResponseError(
                     f"path stops before step {_q(current)}" if index else f"path must start at step {_q(first)}")

@@ -342,6 +342,11 @@ def short_answer() -> None:
     ok("sa-wild-dot-literal-match", q6, {"g1": "1.5 mg"}, 1, [], {"g1": "1.5 mg"})
     ok("sa-wild-brackets-literal", q6, {"g1": "(a)? yes"}, 1, [], {"g1": "(a)? yes"})
     ok("sa-wild-catch-all-zero-credit", q6, {"g1": "two"}, 0, ["Have another look."], {"g1": "two"})
+    q6b = question("sa-wildcard-regex-characters", "short_answer", stem="Code: {{g1}}",
+                   gaps=[gap("g1", [("[x]+{2}|^$\\-/*", 1.0, "")], wildcard=True)])
+    ok("sa-wild-regex-characters-literal", q6b, {"g1": "[x]+{2}|^$\\-/ ok"}, 1, [],
+       {"g1": "[x]+{2}|^$\\-/ ok"})
+    ok("sa-wild-regex-characters-not-special", q6b, {"g1": "xx"}, 0, [], {"g1": "xx"})
     q7 = question("sa-star-literal", "short_answer", stem="Area: {{g1}}",
                   gaps=[gap("g1", [("5*3", 1.0, "")], wildcard=False)])
     ok("sa-star-without-wildcard-literal", q7, {"g1": "5*3"}, 1, [], {"g1": "5*3"})
@@ -685,7 +690,7 @@ def draws() -> None:
     DRAWS.append({"name": "quiz-too-few-candidates", "seed": 1, "questions": bank, "quiz": {
         "shuffle": False, "items": [{"question": "q-delta", "version": 1},
                                     {"draw": {"count": 3, "criterion": k14}}]},
-        "error": "quiz item 2: draw of 3 with criterion 'HSCCLD327/K14' has only 2 candidates"})
+        "error": 'quiz item 2: draw {"count":3,"criterion":"HSCCLD327/K14"} has only 2 candidate(s)'})
     DRAWS.append({"name": "quiz-unknown-version", "seed": 1, "questions": bank, "quiz": {
         "shuffle": False, "items": [{"question": "q-bravo", "version": 4}]},
         "error": "quiz item 1: question 'q-bravo' version 4 is not in the bank"})
