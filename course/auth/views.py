@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
-from werkzeug.security import check_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from course.auth import throttle
 from course.auth.decorators import public, roles_required
@@ -18,8 +19,12 @@ from course.models.users import User
 
 bp = Blueprint("auth", __name__)
 
-# Compared against when the email is unknown, so a wrong email costs the same time as a wrong password.
-_DUMMY_HASH = "pbkdf2:sha256:600000$carecourse$" + "0" * 64
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash(method: str) -> str:
+    """A hash to check against when the email is unknown, so that costs as long as a wrong password."""
+    return generate_password_hash("not a real password", method=method)
 
 
 def safe_next(target: str | None) -> str | None:
@@ -58,7 +63,8 @@ def login() -> Any:
         else:
             user = User.by_email(email)
             if user is None:
-                check_password_hash(_DUMMY_HASH, form.password.data or "")
+                method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+                check_password_hash(_dummy_hash(method), form.password.data or "")
             if user is not None and user.active and user.check_password(form.password.data or ""):
                 throttle.record_success(user)
                 db.session.commit()

@@ -5,6 +5,7 @@ from typing import Any
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from marshmallow import ValidationError
 
 from course.auth.decorators import is_api_path
 from course.core.nav import nav_for, nav_item
@@ -33,6 +34,16 @@ def _error(status: int, message: str) -> Any:
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
+def _flatten(messages: Any, path: tuple[str, ...] = ()) -> str:
+    """marshmallow's nested messages as "field: message; outer.inner: message"."""
+    if isinstance(messages, dict):
+        return "; ".join(_flatten(v, (*path, str(k))) for k, v in messages.items())
+    if isinstance(messages, list):
+        return "; ".join(_flatten(m, path) for m in messages)
+    where = ".".join(p for p in path if p != "_schema")
+    return f"{where}: {messages}" if where else str(messages)
+
+
 def setup_core(app: Flask) -> None:
     """Register error pages and template globals on ``app``."""
     messages = {
@@ -49,6 +60,22 @@ def setup_core(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(e: CSRFError) -> Any:
         return _error(400, "The form had expired or was sent from elsewhere. Please try again.")
+
+    @app.errorhandler(ValidationError)
+    def validation_error(e: ValidationError) -> Any:
+        # marshmallow errors reaching the edge: field -> messages, as 422 JSON on API paths.
+        if is_api_path(request.path):
+            response = jsonify(error="validation", message="The data sent is not valid.", errors=e.messages)
+            response.status_code = 422
+            return response
+        return _error(422, "The data sent is not valid: " + _flatten(e.messages))
+
+    @app.after_request
+    def security_headers(response: Any) -> Any:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        return response
 
     @app.context_processor
     def inject_nav() -> dict[str, Any]:

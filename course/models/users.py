@@ -6,7 +6,7 @@ import datetime as dt
 from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String, func, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from course.extensions import db
@@ -53,6 +53,10 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="users")
 
+    @validates("email")
+    def _normalise_email(self, key: str, value: str) -> str:
+        return self.normalise_email(value)
+
     @staticmethod
     def normalise_email(email: str) -> str:
         """The form an email is stored and looked up in: stripped, lower case."""
@@ -73,7 +77,8 @@ class User(UserMixin, TimestampMixin, db.Model):
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
 
     @property
-    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+    def is_active(self) -> bool:
+        """Flask-Login refuses inactive users."""
         return self.active
 
     def has_role(self, *roles: str) -> bool:
