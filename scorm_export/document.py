@@ -428,7 +428,7 @@ def load_document(data: dict | bytes | str) -> dict:
     if not isinstance(data, dict):
         raise DocumentError([("", "a course document is a JSON object")])
     version = data.get("version")
-    if data.get("format") == FORMAT and version not in SUPPORTED_VERSIONS:
+    if data.get("format") == FORMAT and (type(version) is not int or version not in SUPPORTED_VERSIONS):
         raise DocumentError([(
             "version",
             f"unsupported course document version {version!r}: this build reads version "

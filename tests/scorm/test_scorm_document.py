@@ -52,6 +52,13 @@ def test_unknown_version_is_refused_by_name(course_doc):
     ]
 
 
+def test_boolean_version_is_not_version_1(course_doc):
+    course_doc["version"] = True
+    assert problems_of(course_doc) == [
+        ("version", "unsupported course document version True: this build reads version 1"),
+    ]
+
+
 def test_wrong_format_and_not_json():
     assert problems_of(b"{nope") [0][0] == ""
     assert problems_of([1, 2]) == [("", "a course document is a JSON object")]

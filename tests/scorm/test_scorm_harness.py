@@ -7,6 +7,8 @@ Module m02 ("Keeping in touch", pass mark 75%, immediate feedback, no shuffling 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from conftest import COURSE_JSON
@@ -121,10 +123,16 @@ def test_12_learner_passes_module(packages):
         (IX_S2, "choice", "a", "correct"),
         (IX_TF, "true-false", "t", "correct"),
     ]
-    first = interactions(r["cmi"])[0]
-    assert first["correct_responses"]["0"]["pattern"] == "a.1,b.2"
-    assert first["objectives"]["0"]["id"] == "HSCCLD327-K14"
-    assert first["weighting"] == "1"
+    first = dict(interactions(r["cmi"])[0])
+    assert re.fullmatch(r"\d\d:\d\d:\d\d", first.pop("time"))
+    assert re.fullmatch(r"\d\d:\d\d:\d\d", first.pop("latency"))
+    assert first == {
+        "id": IX_MATCH, "type": "matching", "weighting": "1", "student_response": "a.1,b.2", "result": "correct",
+        "objectives": {"0": {"id": "HSCCLD327-K14"}}, "correct_responses": {"0": {"pattern": "a.1,b.2"}},
+    }
+    assert interactions(r["cmi"])[2]["correct_responses"]["0"]["pattern"] == "a"
+    assert re.fullmatch(r"\d{2,4}:\d\d:\d\d(\.\d\d?)?", core["session_time"])
+    assert r["cmi"]["student_data"]["mastery_score"] == "75"   # from adlcp:masteryscore
     assert len(r["cmi"]["suspend_data"]) <= 4096
 
 
@@ -193,6 +201,16 @@ def test_2004_learner_passes_module(packages):
         (IX_TF, "true-false", "true", "correct"),
     ]
     assert interactions(cmi)[3]["description"] == "Keeping small promises helps an individual to trust you."
+    first = dict(interactions(cmi)[0])
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", first.pop("timestamp"))
+    assert re.fullmatch(r"PT(\d+H)?(\d+M)?[\d.]+S", first.pop("latency"))
+    assert first == {
+        "id": IX_MATCH, "type": "matching", "objectives": {"0": {"id": "HSCCLD327-K14"}}, "weighting": "1",
+        "learner_response": "p1[.]r1[,]p2[.]r2", "result": "correct",
+        "description": "Match each barrier to a way of reducing it.",
+        "correct_responses": {"0": {"pattern": "p1[.]r1[,]p2[.]r2"}},
+    }
+    assert re.fullmatch(r"PT(\d+H)?(\d+M)?[\d.]+S", cmi["session_time"])
 
 
 def test_2004_learner_fails_module(packages):
