@@ -1,0 +1,1 @@
+"""The question bank in the database: versioned questions per organisation, import/export commands."""

@@ -1,0 +1,186 @@
+"""`carecourse import-questions` and `carecourse export-questions` (issue 4, item 6).
+
+Thin wrappers over question_bank.formats and course.bank.service. `register_commands(cli)` adds
+both to a click group (the app's `app.cli`).
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from course.extensions import db
+
+IMPORT_FORMATS = ["auto", "moodle", "gift", "aiken", "qti"]
+EXPORT_FORMATS = ["moodle", "gift", "aiken", "qti21", "qti30"]
+
+
+class _Fail(click.ClickException):
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
+def _interactive(as_json: bool) -> bool:
+    return not as_json and sys.stdout.isatty()
+
+
+def _organisation(name: str | None):
+    from course.models import Organisation
+
+    if name:
+        org = db.session.scalar(select(Organisation).where(Organisation.name == name))
+        if org is None:
+            raise _Fail(f"no organisation named {name!r}")
+        return org
+    orgs = list(db.session.scalars(select(Organisation).limit(2)))
+    if len(orgs) != 1:
+        raise _Fail("several organisations (or none) exist: pass --organisation NAME")
+    return orgs[0]
+
+
+def _counts(items, key) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for item in items:
+        for k in key(item):
+            out[k] = out.get(k, 0) + 1
+    return dict(sorted(out.items()))
+
+
+@click.command("import-questions")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(IMPORT_FORMATS), default="auto", show_default=True,
+              help="The file's format; auto detects it.")
+@click.option("--dry-run", is_flag=True, help="Check and report; store nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON only.")
+@click.option("--organisation", "org_name", help="The organisation whose bank receives the questions.")
+@click.option("--criterion", "criteria", multiple=True, metavar="REF",
+              help="Criterion reference (FRAMEWORK/CODE) for questions the file gives none.")
+@with_appcontext
+def import_questions_command(file: Path, fmt: str, dry_run: bool, as_json: bool, org_name: str | None,
+                             criteria: tuple[str, ...]) -> None:
+    """Import questions from a Moodle XML, GIFT, Aiken or QTI (item or package) FILE."""
+    from course.bank.service import BankError, save_questions
+    from question_bank.formats import FormatError, import_file
+    from question_bank.formats._common import CRITERION_RE
+
+    report: dict[str, Any] = {"questions": 0, "by_type": {}, "skipped": [], "errors": []}
+
+    def fail(message: str) -> None:
+        db.session.rollback()
+        report["errors"].append(message)
+        if as_json:
+            click.echo(json.dumps(report, indent=2, sort_keys=True))
+        raise _Fail(message)
+
+    bad = [c for c in criteria if not CRITERION_RE.match(c)]
+    if bad:
+        fail(f"--criterion {bad[0]!r} is not a FRAMEWORK/CODE reference")
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        fail(f"{file}: {exc.strerror or exc}")
+    try:
+        used, result = import_file(data, str(file), format=fmt, default_criteria=list(criteria) or None)
+    except FormatError as exc:
+        fail(str(exc))
+    report["skipped"] = result.skipped
+    report["by_type"] = _counts(result.questions, lambda q: [q["type"]])
+    report["questions"] = len(result.questions)
+    unmapped = [q["id"] for q in result.questions if not q["criteria"]]
+    if unmapped:
+        fail(f"{file.name}: {len(unmapped)} question(s) carry no criterion reference ({', '.join(unmapped[:5])}"
+             f"{', ...' if len(unmapped) > 5 else ''}): tag them criterion:FRAMEWORK/CODE or pass --criterion REF")
+    org = _organisation(org_name) if not dry_run or org_name else None
+    if not dry_run:
+        try:
+            chunk = 200
+            batches = [result.questions[i:i + chunk] for i in range(0, len(result.questions), chunk)]
+            if _interactive(as_json) and len(batches) > 1:
+                with click.progressbar(batches, label="Importing questions") as bar:
+                    for batch in bar:
+                        save_questions(batch, organisation=org, user=None)
+            else:
+                for batch in batches:
+                    save_questions(batch, organisation=org, user=None)
+            db.session.commit()
+        except BankError as exc:
+            fail(f"{file.name}: {exc}")
+        except BaseException:
+            db.session.rollback()
+            raise
+    if as_json:
+        click.echo(json.dumps(report, indent=2, sort_keys=True))
+        return
+    verb = "Would import" if dry_run else "Imported"
+    where = f" into {org.name}" if org is not None else ""
+    click.echo(f"{verb} {report['questions']} question(s) from {file.name} ({used}){where}")
+    for t, n in report["by_type"].items():
+        click.echo(f"  {t}: {n}")
+    by_criterion = _counts(result.questions, lambda q: q["criteria"])
+    if by_criterion:
+        click.echo("By criterion:")
+        for ref, n in by_criterion.items():
+            click.echo(f"  {ref}: {n}")
+    if result.skipped:
+        click.echo(f"Skipped {len(result.skipped)}:")
+        for s in result.skipped:
+            click.echo(f"  {s['name']} ({s['type']}): {s['reason']}")
+    if result.descriptions:
+        click.echo(f"Not questions (descriptions): {len(result.descriptions)}")
+    if result.files:
+        click.echo(f"Embedded files referenced by the questions: {len(result.files)} (not stored by this command)")
+    for w in result.warnings:
+        click.echo(f"warning: {w}", err=True)
+
+
+@click.command("export-questions")
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True, help="The file format.")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The file to write.")
+@click.option("--criterion", "criteria", multiple=True, metavar="REF",
+              help="Only questions evidencing this criterion (repeatable: any of them).")
+@click.option("--organisation", "org_name", help="The organisation whose bank to export.")
+@with_appcontext
+def export_questions_command(fmt: str, out: Path, criteria: tuple[str, ...], org_name: str | None) -> None:
+    """Export the current questions of the bank (optionally only some criteria) to a file."""
+    from course.bank.service import current_questions
+    from question_bank.formats import EXPORTERS
+
+    org = _organisation(org_name)
+    if criteria:
+        rows, seen = [], set()
+        for ref in criteria:
+            for row in current_questions(org, criterion=ref):
+                if row.id not in seen:
+                    seen.add(row.id)
+                    rows.append(row)
+        rows.sort(key=lambda r: r.question_id)
+    else:
+        rows = current_questions(org)
+    questions = []
+    if _interactive(False) and len(rows) > 200:
+        with click.progressbar(rows, label="Exporting questions") as bar:
+            questions = [dict(r.data) for r in bar]
+    else:
+        questions = [dict(r.data) for r in rows]
+    warnings: list[str] = []
+    data = EXPORTERS[fmt](questions, warnings=warnings)
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise _Fail(f"{out}: {exc.strerror or exc}") from None
+    not_exported = sum(1 for w in warnings if w.endswith("(not exported)"))
+    click.echo(f"Exported {len(questions) - not_exported} question(s) to {out} ({fmt})")
+    for w in warnings:
+        click.echo(f"warning: {w}", err=True)
+
+
+def register_commands(cli: click.Group) -> None:
+    """Add import-questions and export-questions to a click group (e.g. ``app.cli``)."""
+    cli.add_command(import_questions_command)
+    cli.add_command(export_questions_command)
