@@ -140,9 +140,13 @@ def course_keywords(doc: dict) -> list[str]:
 
 
 def _pass_mark(modules: list[dict]) -> float | None:
-    """The pass mark of a SCO: its quiz's, or for the whole course the highest of its quizzes'."""
-    marks = [m["quiz"]["pass_mark"] for m in modules if m["quiz"]]
-    return max(marks) if marks else None
+    """The pass mark of a SCO: its quiz's; for a whole course, the one its quizzes share.
+
+    Quizzes with different pass marks have no single mark an LMS could compare the course's
+    average with, so then none is declared and the LMS takes the player's passed/failed.
+    """
+    marks = {m["quiz"]["pass_mark"] for m in modules if m["quiz"]}
+    return marks.pop() if len(marks) == 1 else None
 
 
 def _sco_criteria(doc: dict, modules: list[dict]) -> list[str]:

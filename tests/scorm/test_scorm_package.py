@@ -53,9 +53,10 @@ def test_manifest_12_single_sco(course_doc):
         "Relationships", "Wellbeing", "Social networks",
     ]
     assert m["organizations"]["@default"] == "ORG-relationships-fixture"
+    # The two quizzes' pass marks differ (80%, 75%): no mastery score, the player's status counts.
     assert items_of(m) == [{
         "@identifier": "ITEM-relationships-fixture", "@identifierref": "RES-player", "@isvisible": "true",
-        "title": "Relationships and wellbeing", "adlcp:masteryscore": "80",
+        "title": "Relationships and wellbeing",
     }]
     resource = m["resources"]["resource"]
     assert {k: v for k, v in resource.items() if k != "file"} == {
@@ -91,8 +92,7 @@ def test_manifest_2004_single_sco(course_doc):
     [item] = items_of(m)
     assert item["@identifier"] == "ITEM-relationships-fixture" and "@parameters" not in item
     primary, ids = objectives_of(item)
-    assert primary == {"@objectiveID": "relationships-fixture", "@satisfiedByMeasure": "true",
-                       "imsss:minNormalizedMeasure": "0.8"}
+    assert primary == {"@objectiveID": "relationships-fixture"}
     assert ids == ALL_OBJECTIVES
     assert "imsss:sequencing" not in m["organizations"]["organization"]
 
@@ -130,6 +130,21 @@ def test_manifest_2004_sequencing_requires_modules_in_order(course_doc):
     }
     _, ids = objectives_of(second)
     assert ids == M02_OBJECTIVES + [f"requires-{M01}"]
+
+
+def test_one_sco_course_with_one_pass_mark_declares_it(course_doc):
+    course_doc["modules"][1]["quiz"]["pass_mark"] = 0.8
+    assert items_of(manifest(course_doc, standard="1.2"))[0]["adlcp:masteryscore"] == "80"
+    primary, _ = objectives_of(items_of(manifest(course_doc, standard="2004"))[0])
+    assert primary == {"@objectiveID": "relationships-fixture", "@satisfiedByMeasure": "true",
+                       "imsss:minNormalizedMeasure": "0.8"}
+
+
+def test_mastery_score_of_an_odd_pass_mark(course_doc):
+    course_doc["modules"][0]["quiz"]["pass_mark"] = 0.725
+    assert items_of(manifest(course_doc, standard="1.2", multi_sco=True))[0]["adlcp:masteryscore"] == "72.5"
+    primary, _ = objectives_of(items_of(manifest(course_doc, standard="2004", multi_sco=True))[0])
+    assert primary["imsss:minNormalizedMeasure"] == "0.725"
 
 
 def test_module_without_quiz_has_no_mastery_score(course_doc):
