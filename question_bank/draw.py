@@ -108,8 +108,8 @@ def assemble_quiz(quiz: dict, bank_questions: list[dict | Question], seed: int) 
         draw = item.get("draw")
         if not isinstance(draw, dict) or not _is_count(draw.get("count")) \
                 or (draw.get("criterion") is None and draw.get("tag") is None):
-            raise DrawError(f"quiz item {index}: expected a question or a draw with a count and "
-                            "a criterion or a tag")
+            raise DrawError(f"quiz item {index}: expected a question, or a draw with a count and "
+                            "a criterion or tag")
         candidates = [
             data for qid, data in sorted(current.items())
             if qid not in used and qid not in fixed

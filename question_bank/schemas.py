@@ -277,9 +277,7 @@ class ScenarioBody(Schema):
         successors: dict[str, list[str]] = {}
         for index, step in enumerate(steps):
             child = step["question"]
-            where = {"steps": {index: None}}
-
-            def fail(field, message, where=where, index=index):
+            def fail(field, message, index=index):
                 raise ValidationError({"steps": {index: {field: [message]}}})
 
             if child["id"] in child_ids:
@@ -287,7 +285,7 @@ class ScenarioBody(Schema):
             child_ids.add(child["id"])
             branches = step["branches"]
             if branches and child["type"] not in BRANCHING:
-                fail("branches", f"A {child['type']} step cannot branch.")
+                fail("branches", f"A step of type {child['type']} cannot branch.")
             if child["type"] == "single_choice":
                 keys = {o["id"] for o in child["options"]}
             else:
@@ -308,7 +306,8 @@ class ScenarioBody(Schema):
             state[step_id] = 1
             for target in successors[step_id]:
                 if state.get(target) == 1:
-                    loop = " -> ".join(trail[trail.index(target):] + [step_id, target])
+                    here = trail + [step_id]
+                    loop = " -> ".join(here[here.index(target):] + [target])
                     raise ValidationError(f"The steps form a cycle: {loop}.", "steps")
                 if target not in state:
                     visit(target, trail + [step_id])
