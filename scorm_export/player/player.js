@@ -287,7 +287,7 @@
       if (typeof focusEl === "string") focusEl = main.querySelector(focusEl);
       if (focusEl) focus(focusEl);
       if (msg) say(msg);
-      win.scrollTo && win.scrollTo(0, 0);
+      if (focusEl && win.scrollTo) win.scrollTo(0, 0);
     }
     function showNotice(text) { notice.hidden = false; notice.textContent = text; }
 
@@ -339,7 +339,8 @@
       return fitState(o, rt.limit || Infinity);
     }
     function where() { var ms = st.m[st.c]; return st.c < 0 || !ms ? "menu" : st.c + ":" + ms.w + (ms.w === "p" ? ms.p : ms.w === "q" ? ms.q : ""); }
-    function save() { if (!finished) rt.saveState(pack(), where()); }
+    var booting = true; // the first view paints before anything is written to the host
+    function save() { if (!finished && !booting) rt.saveState(pack(), where()); }
     var timer = null;
     function saveSoon() { win.clearTimeout(timer); timer = win.setTimeout(save, 1500); }
 
@@ -775,6 +776,8 @@
       if (!started.state && launch.start === "quiz" && mods[st.c].quiz && M) startQuiz(false);
       else route(ms0, false);
     }
+    booting = false;
+    win.setTimeout(save, 0);
     CCPlayer.debug = { state: function () { return st; }, pack: pack, rt: rt };
   }
 

@@ -41,6 +41,8 @@ def build_site(dest: Path, launch: dict, course: dict | None = None) -> Path:
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as any real web server or LMS serves files
+
     def log_message(self, *args):  # keep test output clean
         pass
 
