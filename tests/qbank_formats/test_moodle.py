@@ -134,3 +134,12 @@ def test_cloze_with_dropdown_and_text_gaps():
     assert q["gaps"][1] == {"id": "g2", "answers": [{"text": "France", "credit": 1.0, "feedback": "Right"}],
                             "options": ["Spain", "France", "Italy"], "case_sensitive": False, "wildcard": False}
     assert r.warnings == ["Cap: unequal gap weights are not expressible (each gap counts equally)"]
+
+
+def test_each_file_declares_its_own_encoding():
+    text = mc(name="Café", stem="<p>Crème brûlée?</p>")
+    data = ('<?xml version="1.0" encoding="ISO-8859-1"?>\n<quiz>' + text + "</quiz>").encode("latin-1")
+    (q,) = import_moodle(data, source="latin.xml").questions
+    assert q["title"] == "Café" and q["stem"] == "<p>Crème brûlée?</p>"
+    data16 = ('<?xml version="1.0" encoding="UTF-16"?>\n<quiz>' + text + "</quiz>").encode("utf-16")
+    assert import_moodle(data16, source="u16.xml").questions == [q]
