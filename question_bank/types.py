@@ -394,7 +394,10 @@ class Numeric(QuestionType):
                 raise ResponseError(f"not a number: {_q(response)}")
             value = float(text)
         elif _is_number(response):
-            value = float(response)
+            try:
+                value = float(response)
+            except OverflowError:  # an integer beyond any float, e.g. 10**400
+                value = math.inf
         else:
             raise ResponseError("expected a number")
         if not math.isfinite(value):

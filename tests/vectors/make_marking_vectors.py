@@ -421,6 +421,7 @@ def numeric() -> None:
     bad("nu-two-dots", q, "3.5.1", "not a number")
     bad("nu-full-width-digits", q, "\uff13.\uff15", "not a number")
     bad("nu-infinite", q, "1e400", "not a finite number")
+    bad("nu-huge-integer", q, 10**400, "not a finite number")
     bad("nu-boolean", q, True, "expected a number")
     bad("nu-list", q, [3.5], "expected a number")
     bad("nu-object", q, {"value": 3.5}, "expected a number")
