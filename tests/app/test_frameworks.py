@@ -14,7 +14,7 @@ from tests.helpers import SEEDS_DIR, framework_doc
 
 
 def _row(html: str, code: str) -> str:
-    match = re.search(rf'<tr id="criterion-{re.escape(code)}">(.*?)</tr>', html, re.S)
+    match = re.search(rf"<tr id=\"criterion-{re.escape(code)}\"[^>]*>(.*?)</tr>", html, re.S)
     assert match, f"no row for {code}"
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(1))).strip()
 
@@ -41,8 +41,8 @@ def test_detail_shows_outcomes_and_criteria(seeded_app):
     assert "<h1>Work with individuals to develop and maintain relationships</h1>" in html
     assert _row(html, "K13") == "K13 how to manage risks and safeguarding restrictions on relationships Knowledge No"
     assert _row(html, "P1").startswith("P1 establish consent") and _row(html, "P1").endswith("Performance Yes")
-    assert html.count('<tr id="criterion-') == 35
-    assert '<th scope="col">Assessed at work</th>' in html
+    assert html.count('<tr id="criterion-') == 35  # one row per criterion
+    assert '<th scope="col" role="columnheader" class="col-work">Assessed at work</th>' in html
 
 
 def test_qcf_detail_marks_workplace_outcomes(seeded_app):

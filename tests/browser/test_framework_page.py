@@ -44,6 +44,10 @@ def test_framework_pages_are_accessible_and_fit_a_phone(seeded_app, live_server,
             assert width <= 360, f"{path} scrolls sideways on a 360px phone ({width}px)"
             violations = axe_violations(page)
             assert violations == [], f"{path}:\n{describe_violations(violations)}"
+        # The stacked phone layout keeps the table's semantics: K13 is still a row of cells.
+        page.goto(f"{live_server.url}/frameworks/HSCCLD327")
+        row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="K13", exact=True))
+        assert row.get_by_role("cell").all_inner_texts() == [K13_TEXT, "Knowledge", "No"]
     finally:
         context.close()
 
