@@ -290,7 +290,19 @@ def extract_data_uris(fragment: str, files: dict[str, bytes], source: str, where
 UNMAPPED = "UNMAPPED/NONE"  # placeholder used only while validating a question with no criterion yet
 
 
-def validate(q: dict, source: str, where: Any) -> dict:
+def sanitize_stem(q: dict, warn=None) -> None:
+    """HTML stems are stored sanitised (question_bank.text allow-list); removed tags are reported."""
+    if q.get("stem_format") != "html" or not q.get("stem"):
+        return
+    from question_bank.text import ALLOWED_TAGS, sanitize_html  # noqa: PLC0415
+
+    removed = sorted(html_tags(q["stem"]) - ALLOWED_TAGS)
+    q["stem"] = sanitize_html(q["stem"])
+    if removed and warn is not None:
+        warn(f"HTML not allowed in a stem was removed: {', '.join('<' + t + '>' for t in removed)}")
+
+
+def validate(q: dict, source: str, where: Any, warn=None) -> dict:
     """Validate a produced question through the bank's schema; returns its canonical form.
 
     A question the source file gave no criterion reference is checked in every other respect and
@@ -299,6 +311,7 @@ def validate(q: dict, source: str, where: Any) -> dict:
     """
     from question_bank.schemas import ValidationError, dump_question, load_question  # noqa: PLC0415
 
+    sanitize_stem(q, warn)
     unmapped = not q.get("criteria")
     candidate = dict(q, criteria=[UNMAPPED]) if unmapped else q
     try:

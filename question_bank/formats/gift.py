@@ -333,7 +333,7 @@ def _question(body, comments, line, category, result, ids, source):
     q.update(criteria=criteria, tags=tags, difficulty=difficulty)
     if points is not None:
         q["points"] = points
-    result.questions.append(validate(q, source, where))
+    result.questions.append(validate(q, source, where, warn))
     result.source_types.append(native)
 
 

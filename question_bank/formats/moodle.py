@@ -102,7 +102,7 @@ def import_moodle(data: bytes, *, source: str) -> ImportResult:
             continue
         if outcome is not None:
             q = outcome
-        result.questions.append(validate(q, source, where))
+        result.questions.append(validate(q, source, where, ctx.warn))
         result.source_types.append(qtype)
     return result
 

@@ -295,7 +295,7 @@ def _import_item(root, source, result: ImportResult, ids, expect, meta, base, pa
             q["min_words"] = int(m.split("=", 1)[1])
     q.update(criteria=criteria, tags=tags, difficulty=difficulty)
     q["id"] = ids.make(root.get("identifier"), title)
-    result.questions.append(validate(q, source, where))
+    result.questions.append(validate(q, source, where, warn))
     result.source_types.append(native)
 
 

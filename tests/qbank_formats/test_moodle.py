@@ -143,3 +143,10 @@ def test_each_file_declares_its_own_encoding():
     assert q["title"] == "Café" and q["stem"] == "<p>Crème brûlée?</p>"
     data16 = ('<?xml version="1.0" encoding="UTF-16"?>\n<quiz>' + text + "</quiz>").encode("utf-16")
     assert import_moodle(data16, source="u16.xml").questions == [q]
+
+
+def test_html_stems_are_sanitised_and_the_removal_reported():
+    stem = '<p onclick="x()">Safe?</p><script>alert(1)</script><iframe src="http://e.invalid"></iframe>'
+    r = import_moodle(quiz(mc(name="Evil", stem=stem)), source="x.xml")
+    assert r.questions[0]["stem"] == "<p>Safe?</p>"
+    assert r.warnings == ["Evil: HTML not allowed in a stem was removed: <iframe>, <script>"]
