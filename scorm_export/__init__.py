@@ -1,4 +1,4 @@
-"""Course document -> SCORM 1.2 / SCORM 2004 4th Edition packages. Pure Python: no Flask, no database."""
+"""Course document -> SCORM 1.2 / 2004 4th Edition packages. Pure Python: no Flask, no database."""
 
 from scorm_export.document import (
     CourseDocumentSchema,

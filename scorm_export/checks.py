@@ -10,9 +10,9 @@ import io
 import json
 import re
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import Iterable
 from xml.parsers.expat import ExpatError
 
 import xmltodict
@@ -55,7 +55,9 @@ def _walk(node, path: str = "") -> Iterable[tuple[str, dict]]:
             if key.startswith("@") or key == "#text":
                 continue
             for n, child in enumerate(_as_list(value)):
-                yield from _walk(child, f"{path}/{key}" + (f"[{n}]" if isinstance(value, list) else ""))
+                yield from _walk(
+                    child, f"{path}/{key}" + (f"[{n}]" if isinstance(value, list) else "")
+                )
 
 
 def _local(key: str) -> str:
@@ -63,7 +65,7 @@ def _local(key: str) -> str:
 
 
 def check_package(zip_bytes: bytes) -> list[Problem]:
-    """Problems of a package zip: manifest present, every file listed, ids without spaces, suspend_data size."""
+    """Problems of a package zip: manifest, files listed, ids without spaces, suspend_data size."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(zip_bytes))
     except zipfile.BadZipFile as exc:
@@ -76,7 +78,9 @@ def check_package(zip_bytes: bytes) -> list[Problem]:
     if "imsmanifest.xml" not in names:
         return problems + [Problem("imsmanifest.xml", "no imsmanifest.xml at the zip root")]
     try:
-        manifest = xmltodict.parse(zf.read("imsmanifest.xml"), force_list=_LISTS, disable_entities=True)
+        manifest = xmltodict.parse(
+            zf.read("imsmanifest.xml"), force_list=_LISTS, disable_entities=True
+        )
     except (ExpatError, ValueError) as exc:
         return problems + [Problem("imsmanifest.xml", f"not well-formed XML: {exc}")]
     root = manifest.get("manifest")
@@ -85,31 +89,62 @@ def check_package(zip_bytes: bytes) -> list[Problem]:
 
     listed: set[str] = set()
     for path, element in _walk(root, "/manifest"):
-        for attr in ("@identifier", "@identifierref", "@objectiveID", "@targetObjectiveID", "@referencedObjective"):
+        for attr in (
+            "@identifier",
+            "@identifierref",
+            "@objectiveID",
+            "@targetObjectiveID",
+            "@referencedObjective",
+        ):
             value = element.get(attr)
             if value is not None and (not value or re.search(r"\s", value)):
-                problems.append(Problem(f"imsmanifest.xml:{path}", f"{attr[1:]} {value!r} is empty or has whitespace"))
-    for resource in _as_list(_as_list(root.get("resources"))[0].get("resource") if root.get("resources") else None):
+                problems.append(
+                    Problem(
+                        f"imsmanifest.xml:{path}",
+                        f"{attr[1:]} {value!r} is empty or has whitespace",
+                    )
+                )
+    for resource in _as_list(
+        _as_list(root.get("resources"))[0].get("resource") if root.get("resources") else None
+    ):
         rid = resource.get("@identifier", "?")
         for f in _as_list(resource.get("file")):
             href = f.get("@href", "")
             listed.add(href)
             if href not in names:
-                problems.append(Problem(f"imsmanifest.xml:resource[{rid}]", f"lists {href!r}, which is not in the zip"))
+                problems.append(
+                    Problem(
+                        f"imsmanifest.xml:resource[{rid}]",
+                        f"lists {href!r}, which is not in the zip",
+                    )
+                )
         href = resource.get("@href")
         if href is not None:
             launch = href.split("?", 1)[0].split("#", 1)[0]
             if launch not in names:
-                problems.append(Problem(f"imsmanifest.xml:resource[{rid}]", f"launch file {launch!r} is not in the zip"))
+                problems.append(
+                    Problem(
+                        f"imsmanifest.xml:resource[{rid}]",
+                        f"launch file {launch!r} is not in the zip",
+                    )
+                )
             elif launch not in listed:
-                problems.append(Problem(f"imsmanifest.xml:resource[{rid}]", f"launch file {launch!r} is not listed as a <file>", "warning"))
+                problems.append(
+                    Problem(
+                        f"imsmanifest.xml:resource[{rid}]",
+                        f"launch file {launch!r} is not listed as a <file>",
+                        "warning",
+                    )
+                )
     for name in names:
         if name != "imsmanifest.xml" and name not in listed:
             problems.append(Problem(f"zip:{name}", "not listed by any resource <file>"))
     organizations = root.get("organizations") or {}
     orgs = _as_list(organizations.get("organization")) if isinstance(organizations, dict) else []
     if not orgs:
-        problems.append(Problem("imsmanifest.xml:organizations", "no organization, so no SCO to launch"))
+        problems.append(
+            Problem("imsmanifest.xml:organizations", "no organization, so no SCO to launch")
+        )
     elif organizations.get("@default") not in {o.get("@identifier") for o in orgs}:
         problems.append(Problem("imsmanifest.xml:organizations", "default names no organization"))
 
@@ -118,7 +153,11 @@ def check_package(zip_bytes: bytes) -> list[Problem]:
         if doc is None:
             problems.append(Problem("zip:course-data.js", "does not hold window.CC_COURSE as JSON"))
         else:
-            standard = "1.2" if root.get("@xmlns") == "http://www.imsproject.org/xsd/imscp_rootv1p1p2" else "2004"
+            standard = (
+                "1.2"
+                if root.get("@xmlns") == "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
+                else "2004"
+            )
             multi = any("@parameters" in item for org in orgs for item in _as_list(org.get("item")))
             problems += check_suspend_data(doc, standard, multi_sco=multi)
     return problems
@@ -129,7 +168,7 @@ def _course_data(data: bytes) -> dict | None:
     if not (data.startswith(prefix) and data.endswith(suffix)):
         return None
     try:
-        return json.loads(data[len(prefix):-len(suffix)])
+        return json.loads(data[len(prefix) : -len(suffix)])
     except ValueError:
         return None
 
@@ -144,22 +183,26 @@ def check_suspend_data(doc: dict, standard: str, *, multi_sco: bool = True) -> l
     for i, module in enumerate(doc["modules"]):
         size = estimate_suspend_data(doc, module)
         if size > limit:
-            problems.append(Problem(
-                f"modules[{i}]",
-                f"module {module['title']!r}: its resumable state can reach {size} characters, over "
-                f"SCORM {standard}'s suspend_data limit of {limit}; split the module or shorten its quiz",
-                module=module["slug"],
-            ))
+            problems.append(
+                Problem(
+                    f"modules[{i}]",
+                    f"module {module['title']!r}: its resumable state can reach {size} characters, over "
+                    f"SCORM {standard}'s suspend_data limit of {limit}; split the module or shorten its quiz",
+                    module=module["slug"],
+                )
+            )
     if not multi_sco and not problems:
         size = estimate_course_suspend_data(doc)
         if size > limit:
-            problems.append(Problem(
-                "course",
-                f"with every module in progress at once the state can reach {size} characters, over "
-                f"SCORM {standard}'s suspend_data limit of {limit}; the player then keeps only finished "
-                "modules' results, or export one SCO per module",
-                severity="warning",
-            ))
+            problems.append(
+                Problem(
+                    "course",
+                    f"with every module in progress at once the state can reach {size} characters, over "
+                    f"SCORM {standard}'s suspend_data limit of {limit}; the player then keeps only finished "
+                    "modules' results, or export one SCO per module",
+                    severity="warning",
+                )
+            )
     return problems
 
 
@@ -188,7 +231,9 @@ class _HtmlAudit(HTMLParser):
                 self.problems.append(f"heading level skipped: <{tag}> after <h{self.level}>")
             self.level = level
         elif tag == "a":
-            self._links.append({"href": attrs.get("href") or "", "text": attrs.get("aria-label") or ""})
+            self._links.append(
+                {"href": attrs.get("href") or "", "text": attrs.get("aria-label") or ""}
+            )
 
     def handle_data(self, data):
         for link in self._links:
@@ -215,32 +260,43 @@ def audit_html(html: str, first_level: int = PAGE_HEADING_LEVEL) -> list[str]:
 
 
 def check_content(doc: dict) -> list[Problem]:
-    """Accessibility problems a static check can see in the authored content, naming module and page."""
+    """Accessibility problems a static check sees in authored content, naming module and page."""
     from scorm_export.document import module_question_versions
     from scorm_export.package import render_markdown
 
     problems: list[Problem] = []
     language = (doc.get("course") or {}).get("language")
     if not language or not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", language):
-        problems.append(Problem("course.language", "the course has no valid language (e.g. en-GB), so screen readers guess"))
+        problems.append(
+            Problem(
+                "course.language",
+                "the course has no valid language (e.g. en-GB), so screen readers guess",
+            )
+        )
     for i, module in enumerate(doc["modules"]):
         for j, page in enumerate(module["pages"]):
             for message in audit_html(render_markdown(page["body"])):
-                problems.append(Problem(
-                    f"modules[{i}].pages[{j}]",
-                    f"module {module['title']!r}, page {page['title']!r}: {message}",
-                    module=module["slug"], page=page["slug"],
-                ))
+                problems.append(
+                    Problem(
+                        f"modules[{i}].pages[{j}]",
+                        f"module {module['title']!r}, page {page['title']!r}: {message}",
+                        module=module["slug"],
+                        page=page["slug"],
+                    )
+                )
         for question in module_question_versions(doc, module):
             for where, text, fmt in _question_texts(question):
                 html = render_markdown(text) if fmt == "markdown" else text
                 for message in audit_html(html):
-                    problems.append(Problem(
-                        f"modules[{i}].quiz",
-                        f"module {module['title']!r}, quiz question {question['id']!r} v{question['version']} "
-                        f"{where}: {message}",
-                        module=module["slug"], page="quiz",
-                    ))
+                    problems.append(
+                        Problem(
+                            f"modules[{i}].quiz",
+                            f"module {module['title']!r}, quiz question {question['id']!r} v{question['version']} "
+                            f"{where}: {message}",
+                            module=module["slug"],
+                            page="quiz",
+                        )
+                    )
     return problems
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
@@ -18,7 +19,9 @@ VERSION = 1
 SUPPORTED_VERSIONS = (1,)
 
 IDENTIFIER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-_ident = validate.Regexp(IDENTIFIER_RE, error="not an identifier (letters, digits, '_', '.', '-'; no spaces)")
+_ident = validate.Regexp(
+    IDENTIFIER_RE, error="not an identifier (letters, digits, '_', '.', '-'; no spaces)"
+)
 _ref = validate.Regexp(
     re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$"),
     error="not a FRAMEWORK/CODE reference",
@@ -56,7 +59,9 @@ class OutcomeSchema(_Strict):
     criteria = fields.List(fields.Nested(CriterionSchema), required=True)
 
 
-_iso_date = validate.Regexp(re.compile(r"^\d{4}-\d{2}-\d{2}$"), error="not an ISO date (YYYY-MM-DD)")
+_iso_date = validate.Regexp(
+    re.compile(r"^\d{4}-\d{2}-\d{2}$"), error="not an ISO date (YYYY-MM-DD)"
+)
 
 
 class FrameworkSchema(_Strict):
@@ -70,7 +75,9 @@ class FrameworkSchema(_Strict):
     suite = fields.String(required=True, allow_none=True)
     keywords = fields.List(fields.String(), required=True)
     overview = fields.String(required=True)
-    glh = fields.Integer(required=True, allow_none=True, strict=True, validate=validate.Range(min=0))
+    glh = fields.Integer(
+        required=True, allow_none=True, strict=True, validate=validate.Range(min=0)
+    )
     linked_standards = fields.String(required=True, allow_none=True)
     outcomes = fields.List(fields.Nested(OutcomeSchema), required=True)
     scope = fields.String(required=True, allow_none=True)
@@ -84,7 +91,9 @@ class CourseSchema(_Strict):
     description = fields.String(required=True)
     language = fields.String(
         required=True,
-        validate=validate.Regexp(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", error="not a language tag (e.g. en-GB)"),
+        validate=validate.Regexp(
+            r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", error="not a language tag (e.g. en-GB)"
+        ),
     )
 
 
@@ -124,12 +133,20 @@ class ItemSchema(_Strict):
 class QuizSchema(_Strict):
     title = fields.String(required=True, validate=validate.Length(min=1))
     pass_mark = fields.Float(required=True, validate=validate.Range(min=0, max=1))
-    criterion_threshold = fields.Float(required=True, allow_none=True, validate=validate.Range(min=0, max=1))
+    criterion_threshold = fields.Float(
+        required=True, allow_none=True, validate=validate.Range(min=0, max=1)
+    )
     attempts = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
-    grading = fields.String(required=True, validate=validate.OneOf(["highest", "last", "first", "average"]))
+    grading = fields.String(
+        required=True, validate=validate.OneOf(["highest", "last", "first", "average"])
+    )
     shuffle = fields.Boolean(required=True)
-    feedback = fields.String(required=True, validate=validate.OneOf(["immediate", "after_submission"]))
-    time_limit_minutes = fields.Integer(required=True, allow_none=True, strict=True, validate=validate.Range(min=1))
+    feedback = fields.String(
+        required=True, validate=validate.OneOf(["immediate", "after_submission"])
+    )
+    time_limit_minutes = fields.Integer(
+        required=True, allow_none=True, strict=True, validate=validate.Range(min=1)
+    )
     items = fields.List(fields.Nested(ItemSchema), required=True, validate=validate.Length(min=1))
 
 
@@ -146,11 +163,15 @@ class ModuleSchema(_Strict):
 class CourseDocumentSchema(_Strict):
     """The whole course document (docs/formats.md, "Course document")."""
 
-    format = fields.String(required=True, validate=validate.Equal(FORMAT, error=f"must be {FORMAT!r}"))
+    format = fields.String(
+        required=True, validate=validate.Equal(FORMAT, error=f"must be {FORMAT!r}")
+    )
     version = fields.Integer(required=True, strict=True)
     course = fields.Nested(CourseSchema, required=True)
     frameworks = fields.List(fields.Nested(FrameworkSchema), required=True)
-    modules = fields.List(fields.Nested(ModuleSchema), required=True, validate=validate.Length(min=1))
+    modules = fields.List(
+        fields.Nested(ModuleSchema), required=True, validate=validate.Length(min=1)
+    )
     # Each question is validated on its own by the question bank (see _load_question).
     questions = fields.List(fields.Dict(), required=True)
 
@@ -255,9 +276,10 @@ def current_questions(data: dict) -> dict[str, dict]:
     for q in _list(data.get("questions")):
         q = _dict(q)
         qid, version = q.get("id"), q.get("version")
-        if isinstance(qid, str) and isinstance(version, int):
-            if qid not in current or current[qid]["version"] < version:
-                current[qid] = q
+        if not (isinstance(qid, str) and isinstance(version, int)):
+            continue
+        if qid not in current or current[qid]["version"] < version:
+            current[qid] = q
     return current
 
 
@@ -265,22 +287,27 @@ def draw_candidates(data: dict, draw: dict) -> list[str]:
     """Ids of the current questions a draw can take from, sorted by id (before exclusions)."""
     out = []
     for qid, q in sorted(current_questions(data).items()):
-        if "criterion" in draw and draw["criterion"] in question_criteria(q):
-            out.append(qid)
-        elif "tag" in draw and draw["tag"] in _list(q.get("tags")):
+        if (
+            "criterion" in draw
+            and draw["criterion"] in question_criteria(q)
+            or "tag" in draw
+            and draw["tag"] in _list(q.get("tags"))
+        ):
             out.append(qid)
     return out
 
 
 def module_question_versions(data: dict, module: dict) -> list[dict]:
-    """Every question version a module's quiz can contain (fixed items, then all draw candidates)."""
+    """Every question version a module's quiz can contain (fixed items, then draw candidates)."""
     quiz = _dict(module.get("quiz"))
     by_key = {(q.get("id"), q.get("version")): q for q in map(_dict, _list(data.get("questions")))}
     current = current_questions(data)
     out, seen = [], set()
     for item in map(_dict, _list(quiz.get("items"))):
         if "draw" in item:
-            keys = [(qid, current[qid]["version"]) for qid in draw_candidates(data, _dict(item["draw"]))]
+            keys = [
+                (qid, current[qid]["version"]) for qid in draw_candidates(data, _dict(item["draw"]))
+            ]
         else:
             keys = [(item.get("question"), item.get("version"))]
         for key in keys:
@@ -306,7 +333,9 @@ def module_criteria(data: dict, module: dict) -> list[str]:
     return in_framework_order(data, evidenced)
 
 
-def _duplicates(values: list[tuple[str, Any]], what: str = "duplicate {value!r}") -> Iterable[tuple[str, str]]:
+def _duplicates(
+    values: list[tuple[str, Any]], what: str = "duplicate {value!r}"
+) -> Iterable[tuple[str, str]]:
     first: dict[Any, str] = {}
     for path, value in values:
         if value is None:
@@ -333,10 +362,14 @@ def _cross_problems(data: dict) -> list[tuple[str, str]]:
         value = _dict(obj).get("slug")
         return value if isinstance(value, str) else None
 
-    problems += _duplicates([(f"frameworks[{i}].code", code_of(fw)) for i, fw in enumerate(frameworks)])
+    problems += _duplicates(
+        [(f"frameworks[{i}].code", code_of(fw)) for i, fw in enumerate(frameworks)]
+    )
     for i, fw in enumerate(frameworks):
         outs = _list(_dict(fw).get("outcomes"))
-        problems += _duplicates([(f"frameworks[{i}].outcomes[{j}].code", code_of(o)) for j, o in enumerate(outs)])
+        problems += _duplicates(
+            [(f"frameworks[{i}].outcomes[{j}].code", code_of(o)) for j, o in enumerate(outs)]
+        )
         crits = [
             (f"frameworks[{i}].outcomes[{j}].criteria[{k}].code", code_of(c))
             for j, o in enumerate(outs)
@@ -358,7 +391,12 @@ def _cross_problems(data: dict) -> list[tuple[str, str]]:
             child = _dict(_dict(step).get("question"))
             for k, ref in enumerate(_list(child.get("criteria"))):
                 if isinstance(ref, str) and ref not in criteria:
-                    problems.append((f"questions[{n}].steps[{s}].question.criteria[{k}]", f"unknown criterion {ref!r}"))
+                    problems.append(
+                        (
+                            f"questions[{n}].steps[{s}].question.criteria[{k}]",
+                            f"unknown criterion {ref!r}",
+                        )
+                    )
     problems += _duplicates(keys, "question {value[0]!r} version {value[1]} appears twice")
     included = {key for _, key in keys if key is not None}
 
@@ -366,7 +404,9 @@ def _cross_problems(data: dict) -> list[tuple[str, str]]:
         module = _dict(module)
         base = f"modules[{i}]"
         pages = _list(module.get("pages"))
-        problems += _duplicates([(f"{base}.pages[{j}].slug", slug_of(p)) for j, p in enumerate(pages)])
+        problems += _duplicates(
+            [(f"{base}.pages[{j}].slug", slug_of(p)) for j, p in enumerate(pages)]
+        )
         for k, ref in enumerate(_list(module.get("outcomes"))):
             if isinstance(ref, str) and ref not in outcomes:
                 problems.append((f"{base}.outcomes[{k}]", f"unknown outcome {ref!r}"))
@@ -385,15 +425,24 @@ def _cross_problems(data: dict) -> list[tuple[str, str]]:
                 qid, version = item.get("question"), item.get("version")
                 if isinstance(qid, str) and isinstance(version, int):
                     if (qid, version) not in included:
-                        problems.append((f"{path}.question", f"question {qid!r} version {version} is not in the document's questions"))
+                        problems.append(
+                            (
+                                f"{path}.question",
+                                f"question {qid!r} version {version} is not in the document's questions",
+                            )
+                        )
                     elif qid in fixed:
-                        problems.append((f"{path}.question", f"question {qid!r} is already in this quiz"))
+                        problems.append(
+                            (f"{path}.question", f"question {qid!r} is already in this quiz")
+                        )
                     fixed.add(qid)
                 continue
             draw = _dict(item.get("draw"))
             count = draw.get("count")
             if isinstance(draw.get("criterion"), str) and draw["criterion"] not in criteria:
-                problems.append((f"{path}.draw.criterion", f"unknown criterion {draw['criterion']!r}"))
+                problems.append(
+                    (f"{path}.draw.criterion", f"unknown criterion {draw['criterion']!r}")
+                )
                 continue
             if not isinstance(count, int) or ("criterion" in draw) == ("tag" in draw):
                 continue
@@ -402,12 +451,21 @@ def _cross_problems(data: dict) -> list[tuple[str, str]]:
             taken = sum(min(c, len(cands & candidates)) for c, cands in earlier_draws)
             available = len(candidates) - taken
             if available < count:
-                what = f"criterion {draw['criterion']!r}" if "criterion" in draw else f"tag {draw['tag']!r}"
-                problems.append((
-                    f"{path}.draw.count",
-                    f"draw of {count} by {what} has only {max(available, 0)} candidate(s) left "
-                    f"({len(candidates)} not fixed in this quiz, up to {taken} taken by earlier draws)",
-                ))
+                what = (
+                    f"criterion {draw['criterion']!r}"
+                    if "criterion" in draw
+                    else f"tag {draw['tag']!r}"
+                )
+                problems.append(
+                    (
+                        f"{path}.draw.count",
+                        (
+                            f"draw of {count} by {what} has only {max(available, 0)} candidate(s) "
+                            f"left ({len(candidates)} not fixed in this quiz, up to {taken} taken "
+                            "by earlier draws)"
+                        ),
+                    )
+                )
             earlier_draws.append((count, candidates))
     return problems
 
@@ -428,12 +486,18 @@ def load_document(data: dict | bytes | str) -> dict:
     if not isinstance(data, dict):
         raise DocumentError([("", "a course document is a JSON object")])
     version = data.get("version")
-    if data.get("format") == FORMAT and (type(version) is not int or version not in SUPPORTED_VERSIONS):
-        raise DocumentError([(
-            "version",
-            f"unsupported course document version {version!r}: this build reads version "
-            + ", ".join(str(v) for v in SUPPORTED_VERSIONS),
-        )])
+    if data.get("format") == FORMAT and (
+        type(version) is not int or version not in SUPPORTED_VERSIONS
+    ):
+        raise DocumentError(
+            [
+                (
+                    "version",
+                    f"unsupported course document version {version!r}: this build reads version "
+                    + ", ".join(str(v) for v in SUPPORTED_VERSIONS),
+                )
+            ]
+        )
 
     problems: list[tuple[str, str]] = []
     try:
@@ -462,7 +526,9 @@ def load_document(data: dict | bytes | str) -> dict:
 
 def canonical_json(value: Any) -> bytes:
     """Sorted keys, two-space indent, UTF-8, trailing newline."""
-    return (json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
+    return (
+        json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    ).encode("utf-8")
 
 
 def dump_document(doc: dict) -> bytes:

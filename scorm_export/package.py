@@ -11,13 +11,13 @@ import io
 import json
 import re
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import xmltodict
+
 from question_bank.text import render_markdown as bank_render_markdown
 from question_bank.text import render_stem
-
 from scorm_export.document import in_framework_order, load_document, module_criteria, objective_id
 
 PLAYER_DIR = Path(__file__).resolve().parent / "player"
@@ -71,7 +71,7 @@ _GAP = re.compile(r"\{\{(\w[\w.-]*)\}\}")
 
 
 def stem_html(question: dict) -> str:
-    """A question's stem as sanitised HTML, each ``{{gap}}`` a ``<span data-gap>`` for the player."""
+    """A question's stem as sanitised HTML, each ``{{gap}}`` a ``<span data-gap>``."""
     return _GAP.sub(r'<span data-gap="\1"></span>', render_stem(question))
 
 
@@ -81,13 +81,17 @@ def player_files(player_dir: Path | None = None) -> dict[str, bytes]:
     out: dict[str, bytes] = {}
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root)
-        if path.is_file() and not (set(rel.parts) & PLAYER_SKIP) and not rel.name.endswith(".test.js"):
+        if (
+            path.is_file()
+            and not (set(rel.parts) & PLAYER_SKIP)
+            and not rel.name.endswith(".test.js")
+        ):
             out[rel.as_posix()] = path.read_bytes()
     return out
 
 
 def course_data(doc: dict) -> dict:
-    """The course document as the player reads it: pages with ``html``, questions with ``stem_html``."""
+    """The document as the player reads it: pages with ``html``, questions with ``stem_html``."""
     data = json.loads(json.dumps(doc))
     for module in data["modules"]:
         for page in module["pages"]:
@@ -106,13 +110,13 @@ def _js_assignment(name: str, value: object) -> bytes:
 
 
 def launch_js(standard: str, multi_sco: bool) -> bytes:
-    """``window.CC_LAUNCH``; a multi-SCO package takes the module from the ``?module=`` parameter."""
+    """``window.CC_LAUNCH``; with one SCO per module, the module comes from ``?module=``."""
     adapter = "scorm12" if standard == "1.2" else "scorm2004"
     if not multi_sco:
         return _js_assignment("CC_LAUNCH", {"adapter": adapter, "module": None})
     return (
         "(function () {\n"
-        "  // Each SCO item launches index.html with parameters \"?module=<slug>\".\n"
+        '  // Each SCO item launches index.html with parameters "?module=<slug>".\n'
         "  var found = /[?&]module=([^&#]*)/.exec(window.location.search);\n"
         f"  window.CC_LAUNCH = {{adapter: {json.dumps(adapter)}, "
         "module: found ? decodeURIComponent(found[1]) : null};\n"
@@ -150,19 +154,31 @@ def _pass_mark(modules: list[dict]) -> float | None:
 
 
 def _sco_criteria(doc: dict, modules: list[dict]) -> list[str]:
-    return in_framework_order(doc, (ref for module in modules for ref in module_criteria(doc, module)))
+    return in_framework_order(
+        doc, (ref for module in modules for ref in module_criteria(doc, module))
+    )
 
 
 def _scos(doc: dict, multi_sco: bool) -> list[dict]:
     """One entry per SCO item: identifier, title, launch parameters, modules, objective id."""
     if not multi_sco:
-        return [{
-            "id": f"ITEM-{doc['course']['slug']}", "title": doc["course"]["title"], "parameters": None,
-            "modules": doc["modules"], "primary": doc["course"]["slug"],
-        }]
+        return [
+            {
+                "id": f"ITEM-{doc['course']['slug']}",
+                "title": doc["course"]["title"],
+                "parameters": None,
+                "modules": doc["modules"],
+                "primary": doc["course"]["slug"],
+            }
+        ]
     return [
-        {"id": f"ITEM-{m['slug']}", "title": m["title"], "parameters": f"?module={m['slug']}",
-         "modules": [m], "primary": m["slug"]}
+        {
+            "id": f"ITEM-{m['slug']}",
+            "title": m["title"],
+            "parameters": f"?module={m['slug']}",
+            "modules": [m],
+            "primary": m["slug"],
+        }
         for m in doc["modules"]
     ]
 
@@ -206,10 +222,15 @@ def _lom2004(doc: dict) -> dict:
 
 
 def _resources(files: Iterable[str], scormtype_attr: str) -> dict:
-    return {"resource": {
-        "@identifier": RESOURCE_ID, "@type": "webcontent", f"@{scormtype_attr}": "sco", "@href": LAUNCH_FILE,
-        "file": [{"@href": name} for name in sorted(files)],
-    }}
+    return {
+        "resource": {
+            "@identifier": RESOURCE_ID,
+            "@type": "webcontent",
+            f"@{scormtype_attr}": "sco",
+            "@href": LAUNCH_FILE,
+            "file": [{"@href": name} for name in sorted(files)],
+        }
+    }
 
 
 def _item_base(sco: dict) -> dict:
@@ -230,33 +251,51 @@ def manifest12(doc: dict, files: Iterable[str], *, multi_sco: bool = False) -> d
         if mark is not None:
             item["adlcp:masteryscore"] = _number(mark * 100)
         items.append(item)
-    return {"manifest": {
-        "@identifier": f"MANIFEST-{slug}", "@version": "1", **_xmlns(NS12),
-        "@xmlns:xsi": XSI, "@xsi:schemaLocation": _schema_location(NS12, SCHEMAS12),
-        "metadata": {"schema": "ADL SCORM", "schemaversion": "1.2", **_lom12(doc)},
-        "organizations": {"@default": f"ORG-{slug}", "organization": {
-            "@identifier": f"ORG-{slug}", "title": doc["course"]["title"], "item": items,
-        }},
-        "resources": _resources(files, "adlcp:scormtype"),
-    }}
+    return {
+        "manifest": {
+            "@identifier": f"MANIFEST-{slug}",
+            "@version": "1",
+            **_xmlns(NS12),
+            "@xmlns:xsi": XSI,
+            "@xsi:schemaLocation": _schema_location(NS12, SCHEMAS12),
+            "metadata": {"schema": "ADL SCORM", "schemaversion": "1.2", **_lom12(doc)},
+            "organizations": {
+                "@default": f"ORG-{slug}",
+                "organization": {
+                    "@identifier": f"ORG-{slug}",
+                    "title": doc["course"]["title"],
+                    "item": items,
+                },
+            },
+            "resources": _resources(files, "adlcp:scormtype"),
+        }
+    }
 
 
 def _global_passed(doc: dict, module: dict) -> str:
     return f"carecourse.{doc['course']['slug']}.{module['slug']}.passed"
 
 
-def _sequencing2004(doc: dict, sco: dict, previous: dict | None, successor: bool, flow: bool) -> dict:
+def _sequencing2004(
+    doc: dict, sco: dict, previous: dict | None, successor: bool, flow: bool
+) -> dict:
     """``imsss:sequencing`` of one SCO item: objectives, and with flow the in-order rule."""
     seq: dict = {}
     module = sco["modules"][0] if len(sco["modules"]) == 1 else None
     if flow and previous is not None:
-        seq["imsss:sequencingRules"] = {"imsss:preConditionRule": {
-            "imsss:ruleConditions": {"@conditionCombination": "any", "imsss:ruleCondition": {
-                "@referencedObjective": f"requires-{previous['slug']}", "@operator": "not",
-                "@condition": "satisfied",
-            }},
-            "imsss:ruleAction": {"@action": "disabled"},
-        }}
+        seq["imsss:sequencingRules"] = {
+            "imsss:preConditionRule": {
+                "imsss:ruleConditions": {
+                    "@conditionCombination": "any",
+                    "imsss:ruleCondition": {
+                        "@referencedObjective": f"requires-{previous['slug']}",
+                        "@operator": "not",
+                        "@condition": "satisfied",
+                    },
+                },
+                "imsss:ruleAction": {"@action": "disabled"},
+            }
+        }
     primary: dict = {"@objectiveID": sco["primary"]}
     mark = _pass_mark(sco["modules"])
     if mark is not None:
@@ -265,25 +304,31 @@ def _sequencing2004(doc: dict, sco: dict, previous: dict | None, successor: bool
         if flow and successor and module is not None:
             primary["imsss:mapInfo"] = {
                 "@targetObjectiveID": _global_passed(doc, module),
-                "@readSatisfiedStatus": "false", "@readNormalizedMeasure": "false",
+                "@readSatisfiedStatus": "false",
+                "@readNormalizedMeasure": "false",
                 "@writeSatisfiedStatus": "true",
             }
     objectives = [{"@objectiveID": objective_id(ref)} for ref in _sco_criteria(doc, sco["modules"])]
     if flow and previous is not None:
-        objectives.append({
-            "@objectiveID": f"requires-{previous['slug']}",
-            "imsss:mapInfo": {
-                "@targetObjectiveID": _global_passed(doc, previous),
-                "@readSatisfiedStatus": "true", "@readNormalizedMeasure": "false",
-            },
-        })
+        objectives.append(
+            {
+                "@objectiveID": f"requires-{previous['slug']}",
+                "imsss:mapInfo": {
+                    "@targetObjectiveID": _global_passed(doc, previous),
+                    "@readSatisfiedStatus": "true",
+                    "@readNormalizedMeasure": "false",
+                },
+            }
+        )
     seq["imsss:objectives"] = {"imsss:primaryObjective": primary}
     if objectives:
         seq["imsss:objectives"]["imsss:objective"] = objectives
     return seq
 
 
-def manifest2004(doc: dict, files: Iterable[str], *, multi_sco: bool = False, sequencing: bool = False) -> dict:
+def manifest2004(
+    doc: dict, files: Iterable[str], *, multi_sco: bool = False, sequencing: bool = False
+) -> dict:
     """The SCORM 2004 4th Edition manifest as an xmltodict dict."""
     slug = doc["course"]["slug"]
     scos = _scos(doc, multi_sco)
@@ -292,7 +337,11 @@ def manifest2004(doc: dict, files: Iterable[str], *, multi_sco: bool = False, se
     for n, sco in enumerate(scos):
         item = _item_base(sco)
         item["imsss:sequencing"] = _sequencing2004(
-            doc, sco, previous, successor=n + 1 < len(scos), flow=sequencing,
+            doc,
+            sco,
+            previous,
+            successor=n + 1 < len(scos),
+            flow=sequencing,
         )
         if sequencing and sco["modules"][0]["quiz"]:
             previous = sco["modules"][0]
@@ -303,19 +352,35 @@ def manifest2004(doc: dict, files: Iterable[str], *, multi_sco: bool = False, se
     organization["title"] = doc["course"]["title"]
     organization["item"] = items
     if sequencing:
-        organization["imsss:sequencing"] = {"imsss:controlMode": {"@choice": "true", "@flow": "true"}}
-    return {"manifest": {
-        "@identifier": f"MANIFEST-{slug}", "@version": "1", **_xmlns(NS2004),
-        "@xmlns:xsi": XSI, "@xsi:schemaLocation": _schema_location(NS2004, SCHEMAS2004),
-        "metadata": {"schema": "ADL SCORM", "schemaversion": "2004 4th Edition", **_lom2004(doc)},
-        "organizations": {"@default": f"ORG-{slug}", "organization": organization},
-        "resources": _resources(files, "adlcp:scormType"),
-    }}
+        organization["imsss:sequencing"] = {
+            "imsss:controlMode": {"@choice": "true", "@flow": "true"}
+        }
+    return {
+        "manifest": {
+            "@identifier": f"MANIFEST-{slug}",
+            "@version": "1",
+            **_xmlns(NS2004),
+            "@xmlns:xsi": XSI,
+            "@xsi:schemaLocation": _schema_location(NS2004, SCHEMAS2004),
+            "metadata": {
+                "schema": "ADL SCORM",
+                "schemaversion": "2004 4th Edition",
+                **_lom2004(doc),
+            },
+            "organizations": {"@default": f"ORG-{slug}", "organization": organization},
+            "resources": _resources(files, "adlcp:scormType"),
+        }
+    }
 
 
 def manifest_xml(manifest: dict) -> bytes:
     """Serialise a manifest dict: UTF-8, two-space indent, trailing newline."""
-    return (xmltodict.unparse(manifest, encoding="utf-8", pretty=True, indent="  ", short_empty_elements=True) + "\n").encode("utf-8")
+    return (
+        xmltodict.unparse(
+            manifest, encoding="utf-8", pretty=True, indent="  ", short_empty_elements=True
+        )
+        + "\n"
+    ).encode("utf-8")
 
 
 # --------------------------------------------------------------------------- the zip
@@ -334,8 +399,14 @@ def zip_files(files: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def package_files(doc: dict, *, standard: str = "1.2", multi_sco: bool = False, sequencing: bool = False,
-                  player_dir: Path | None = None) -> dict[str, bytes]:
+def package_files(
+    doc: dict,
+    *,
+    standard: str = "1.2",
+    multi_sco: bool = False,
+    sequencing: bool = False,
+    player_dir: Path | None = None,
+) -> dict[str, bytes]:
     """Every file of the package by zip name, the manifest included."""
     if standard not in STANDARDS:
         raise ValueError(f"unknown SCORM standard {standard!r}: use '1.2' or '2004'")
@@ -358,9 +429,21 @@ def package_files(doc: dict, *, standard: str = "1.2", multi_sco: bool = False, 
     return files
 
 
-def build_package(doc: dict, *, standard: str = "1.2", multi_sco: bool = False, sequencing: bool = False,
-                  player_dir: Path | None = None) -> bytes:
+def build_package(
+    doc: dict,
+    *,
+    standard: str = "1.2",
+    multi_sco: bool = False,
+    sequencing: bool = False,
+    player_dir: Path | None = None,
+) -> bytes:
     """The SCORM zip for a course document (1.2 by default; see README for why)."""
-    return zip_files(package_files(
-        doc, standard=standard, multi_sco=multi_sco, sequencing=sequencing, player_dir=player_dir,
-    ))
+    return zip_files(
+        package_files(
+            doc,
+            standard=standard,
+            multi_sco=multi_sco,
+            sequencing=sequencing,
+            player_dir=player_dir,
+        )
+    )

@@ -14,9 +14,9 @@ import json
 
 from scorm_export.document import current_questions, draw_candidates
 
-TEXT_FLOOR = 40          # fitState never cuts a text below this
-SEED = 4294967295        # the widest 32-bit seed
-LATENCY_S = 9999         # seconds on one question, counted as four digits
+TEXT_FLOOR = 40  # fitState never cuts a text below this
+SEED = 4294967295  # the widest 32-bit seed
+LATENCY_S = 9999  # seconds on one question, counted as four digits
 RESULT = [66.67, 0]  # the widest [percent, passed (1 or 0)]
 
 
@@ -34,7 +34,9 @@ def worst_code(question: dict):
     if kind == "short_answer":
         return ["x" * TEXT_FLOOR for _ in question["gaps"]]
     if kind == "scenario":
-        return ["a" * len(question["steps"])] + [worst_code(step["question"]) for step in question["steps"]]
+        return ["a" * len(question["steps"])] + [
+            worst_code(step["question"]) for step in question["steps"]
+        ]
     return "x" * TEXT_FLOOR  # numeric, essay: the learner's text
 
 
@@ -43,7 +45,7 @@ def _size(value) -> int:
 
 
 def quiz_codes(doc: dict, module: dict) -> list:
-    """The longest code of each question a module's quiz can hold (draws: their longest candidates)."""
+    """The longest code of each question a module's quiz can hold (draws: longest candidates)."""
     quiz = module.get("quiz")
     if not quiz:
         return []
@@ -54,7 +56,9 @@ def quiz_codes(doc: dict, module: dict) -> list:
     fixed_ids = {q["id"] for q in fixed}
     for item in quiz["items"]:
         if "draw" in item:
-            candidates = [current[qid] for qid in draw_candidates(doc, item["draw"]) if qid not in fixed_ids]
+            candidates = [
+                current[qid] for qid in draw_candidates(doc, item["draw"]) if qid not in fixed_ids
+            ]
             sized = sorted((worst_code(q) for q in candidates), key=_size, reverse=True)
             codes += sized[: item["draw"]["count"]]
     return codes
@@ -68,7 +72,17 @@ def worst_module_state(doc: dict, module: dict) -> dict:
         state["p"] = len(module["pages"]) - 1
     if codes:
         n = len(codes)
-        state.update({"s": SEED, "q": n - 1, "a": codes, "k": "1" * n, "l": [LATENCY_S] * n, "z": 1, "r": RESULT})
+        state.update(
+            {
+                "s": SEED,
+                "q": n - 1,
+                "a": codes,
+                "k": "1" * n,
+                "l": [LATENCY_S] * n,
+                "z": 1,
+                "r": RESULT,
+            }
+        )
     state["d"] = 1
     return state
 

@@ -32,7 +32,9 @@ def large_course(modules: int = 40) -> dict:
     for n in range(modules):
         template = copy.deepcopy(base["modules"][n % 2])
         template["slug"] = f"m{n:02d}-{template['slug'][4:]}"
-        template["pages"] = [{"slug": f"p{p}", "title": f"Page {p}", "body": PAGE} for p in range(8)]
+        template["pages"] = [
+            {"slug": f"p{p}", "title": f"Page {p}", "body": PAGE} for p in range(8)
+        ]
         items = []
         for k in range(12):
             question = copy.deepcopy(base["questions"][k % len(base["questions"])])
@@ -40,7 +42,9 @@ def large_course(modules: int = 40) -> dict:
             question["tags"] = [f"m{n:02d}"]
             doc["questions"].append(question)
             items.append({"question": question["id"], "version": 1} if k < 10 else None)
-        template["quiz"]["items"] = [i for i in items if i] + [{"draw": {"count": 2, "tag": f"m{n:02d}"}}]
+        template["quiz"]["items"] = [i for i in items if i] + [
+            {"draw": {"count": 2, "tag": f"m{n:02d}"}}
+        ]
         doc["modules"].append(template)
     return doc
 
@@ -56,8 +60,10 @@ def test_export_40_modules_under_a_second(standard):
         start = time.perf_counter()
         data = build_package(doc, standard=standard, multi_sco=multi, player_dir=player)
         timings[multi] = time.perf_counter() - start
-    print(f"\nSCORM {standard}, 40 modules, {len(doc['questions'])} questions: "
-          f"single SCO {timings[False]:.3f} s, multi-SCO {timings[True]:.3f} s, {len(data) // 1024} KB")
+    print(
+        f"\nSCORM {standard}, 40 modules, {len(doc['questions'])} questions: "
+        f"single SCO {timings[False]:.3f} s, multi-SCO {timings[True]:.3f} s, {len(data) // 1024} KB"
+    )
     assert max(timings.values()) < 1.0
 
 
@@ -73,7 +79,8 @@ def test_export_shipped_course_under_a_second():
             start = time.perf_counter()
             build_package(doc, standard=standard, multi_sco=multi)
             timings[(standard, multi)] = time.perf_counter() - start
-    print("\nshipped course, %d modules, %d questions: %s" % (
-        len(doc["modules"]), len(doc["questions"]),
-        ", ".join(f"{s}{' multi' if m else ''} {t:.3f} s" for (s, m), t in timings.items())))
+    each = ", ".join(f"{s}{' multi' if m else ''} {t:.3f} s" for (s, m), t in timings.items())
+    print(
+        f"\nshipped course, {len(doc['modules'])} modules, {len(doc['questions'])} questions: {each}"
+    )
     assert max(timings.values()) < 1.0

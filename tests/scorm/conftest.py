@@ -43,7 +43,11 @@ def real_player() -> Path:
 @pytest.fixture(scope="session")
 def playable_player(real_player) -> Path:
     """The player with every file docs/formats.md names, so a quiz can be taken."""
-    missing = [n for n in ("index.html", "player.css", "marking.js", "runtime.js", "player.js") if not (PLAYER / n).is_file()]
+    missing = [
+        n
+        for n in ("index.html", "player.css", "marking.js", "runtime.js", "player.js")
+        if not (PLAYER / n).is_file()
+    ]
     if missing:
         pytest.skip(f"the player is missing {', '.join(missing)}")
     return PLAYER

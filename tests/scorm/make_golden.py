@@ -15,21 +15,27 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
-from scorm_export.package import package_files  # noqa: E402
+from scorm_export.package import package_files
 
 VARIANTS = {
     "manifest-1.2.xml": {"standard": "1.2"},
     "manifest-1.2-multi.xml": {"standard": "1.2", "multi_sco": True},
     "manifest-2004.xml": {"standard": "2004"},
     "manifest-2004-multi.xml": {"standard": "2004", "multi_sco": True},
-    "manifest-2004-multi-sequencing.xml": {"standard": "2004", "multi_sco": True, "sequencing": True},
+    "manifest-2004-multi-sequencing.xml": {
+        "standard": "2004",
+        "multi_sco": True,
+        "sequencing": True,
+    },
 }
 
 
 def golden_manifest(options: dict) -> bytes:
     """The manifest of the fixture course built with the stub player."""
     doc = json.loads((HERE / "fixtures" / "course.json").read_bytes())
-    return package_files(doc, player_dir=HERE / "fixtures" / "player-stub", **options)["imsmanifest.xml"]
+    return package_files(doc, player_dir=HERE / "fixtures" / "player-stub", **options)[
+        "imsmanifest.xml"
+    ]
 
 
 def main() -> None:

@@ -5,15 +5,20 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import COURSE_JSON, ROOT
-from scorm_export.package import build_package
 from test_scorm_harness import answer_matching, answer_scenario, answer_true_false, click
+
+from scorm_export.package import build_package
 
 pytestmark = pytest.mark.scorm
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
+RULES = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"],
+    }
+}
 
 
 def violations(frame) -> list[str]:

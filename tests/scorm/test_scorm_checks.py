@@ -6,6 +6,7 @@ import io
 import zipfile
 
 from conftest import STUB_PLAYER
+
 from scorm_export.checks import Problem, audit_html, check_content, check_package
 from scorm_export.package import build_package, package_files, zip_files
 
@@ -17,7 +18,9 @@ def rezip(files: dict[str, bytes]) -> bytes:
 def test_a_built_package_has_no_problems(course_doc):
     for standard in ("1.2", "2004"):
         for multi in (False, True):
-            data = build_package(course_doc, standard=standard, multi_sco=multi, player_dir=STUB_PLAYER)
+            data = build_package(
+                course_doc, standard=standard, multi_sco=multi, player_dir=STUB_PLAYER
+            )
             assert check_package(data) == []
 
 
@@ -28,7 +31,9 @@ def test_not_a_zip():
 def test_missing_manifest(course_doc):
     files = package_files(course_doc, player_dir=STUB_PLAYER)
     del files["imsmanifest.xml"]
-    assert check_package(rezip(files)) == [Problem("imsmanifest.xml", "no imsmanifest.xml at the zip root")]
+    assert check_package(rezip(files)) == [
+        Problem("imsmanifest.xml", "no imsmanifest.xml at the zip root")
+    ]
 
 
 def test_malformed_manifest(course_doc):
@@ -44,12 +49,17 @@ def test_unlisted_and_missing_files_and_ids_with_spaces(course_doc):
     files["extra/notes.txt"] = b"x"
     del files["player.js"]
     files["imsmanifest.xml"] = files["imsmanifest.xml"].replace(
-        b'identifier="ITEM-relationships-fixture"', b'identifier="ITEM relationships"',
+        b'identifier="ITEM-relationships-fixture"',
+        b'identifier="ITEM relationships"',
     )
     assert check_package(rezip(files)) == [
-        Problem("imsmanifest.xml:/manifest/organizations/organization[0]/item[0]",
-                "identifier 'ITEM relationships' is empty or has whitespace"),
-        Problem("imsmanifest.xml:resource[RES-player]", "lists 'player.js', which is not in the zip"),
+        Problem(
+            "imsmanifest.xml:/manifest/organizations/organization[0]/item[0]",
+            "identifier 'ITEM relationships' is empty or has whitespace",
+        ),
+        Problem(
+            "imsmanifest.xml:resource[RES-player]", "lists 'player.js', which is not in the zip"
+        ),
         Problem("zip:extra/notes.txt", "not listed by any resource <file>"),
     ]
 
@@ -64,8 +74,12 @@ def test_unsafe_entry_and_missing_launch_file(course_doc):
         zf.writestr("../evil.txt", b"x")
     assert check_package(buffer.getvalue()) == [
         Problem("zip:../evil.txt", "unsafe entry name"),
-        Problem("imsmanifest.xml:resource[RES-player]", "lists 'index.html', which is not in the zip"),
-        Problem("imsmanifest.xml:resource[RES-player]", "launch file 'index.html' is not in the zip"),
+        Problem(
+            "imsmanifest.xml:resource[RES-player]", "lists 'index.html', which is not in the zip"
+        ),
+        Problem(
+            "imsmanifest.xml:resource[RES-player]", "launch file 'index.html' is not in the zip"
+        ),
         Problem("zip:../evil.txt", "not listed by any resource <file>"),
     ]
 
@@ -84,19 +98,47 @@ def test_content_problems_name_module_and_page(course_doc):
     course_doc["questions"][4]["stem"] = "Match each barrier. ![](chart.png)"
     problems = check_content(course_doc)
     assert problems == [
-        Problem("course.language", "the course has no valid language (e.g. en-GB), so screen readers guess"),
-        Problem("modules[1].pages[0]", "module 'Keeping in touch', page 'Barriers to contact': "
-                "heading level skipped: <h4> after <h2>", module="m02-keeping-in-touch", page="barriers"),
-        Problem("modules[1].pages[0]", "module 'Keeping in touch', page 'Barriers to contact': "
-                "image 'photo.jpg' has no alt text", module="m02-keeping-in-touch", page="barriers"),
-        Problem("modules[1].pages[0]", "module 'Keeping in touch', page 'Barriers to contact': "
-                "link to 'https://example.org' has no text", module="m02-keeping-in-touch", page="barriers"),
-        Problem("modules[1].quiz", "module 'Keeping in touch', quiz question 'rel-k14-contact-1' v1 stem: "
-                "image 'chart.png' has no alt text", module="m02-keeping-in-touch", page="quiz"),
+        Problem(
+            "course.language",
+            "the course has no valid language (e.g. en-GB), so screen readers guess",
+        ),
+        Problem(
+            "modules[1].pages[0]",
+            "module 'Keeping in touch', page 'Barriers to contact': "
+            "heading level skipped: <h4> after <h2>",
+            module="m02-keeping-in-touch",
+            page="barriers",
+        ),
+        Problem(
+            "modules[1].pages[0]",
+            "module 'Keeping in touch', page 'Barriers to contact': "
+            "image 'photo.jpg' has no alt text",
+            module="m02-keeping-in-touch",
+            page="barriers",
+        ),
+        Problem(
+            "modules[1].pages[0]",
+            "module 'Keeping in touch', page 'Barriers to contact': "
+            "link to 'https://example.org' has no text",
+            module="m02-keeping-in-touch",
+            page="barriers",
+        ),
+        Problem(
+            "modules[1].quiz",
+            "module 'Keeping in touch', quiz question 'rel-k14-contact-1' v1 stem: "
+            "image 'chart.png' has no alt text",
+            module="m02-keeping-in-touch",
+            page="quiz",
+        ),
     ]
 
 
 def test_audit_html_headings_start_below_the_page_title():
     assert audit_html("<h3>a</h3><h4>b</h4><h2>c</h2><h3>d</h3>") == []
     assert audit_html("<h4>a</h4>") == ["heading level skipped: <h4> after <h2>"]
-    assert audit_html('<a href="x" aria-label="Close"></a><a href="y"><img src="i.png" alt="Home"></a>') == []
+    assert (
+        audit_html(
+            '<a href="x" aria-label="Close"></a><a href="y"><img src="i.png" alt="Home"></a>'
+        )
+        == []
+    )

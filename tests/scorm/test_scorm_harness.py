@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import COURSE_JSON
+
 from scorm_export.package import build_package
 
 pytestmark = pytest.mark.scorm
@@ -46,13 +46,17 @@ def choose(frame, name: str) -> None:
 
 
 def start_quiz(frame) -> None:
-    click(frame, "Next")          # the module's only page -> the quiz introduction
+    click(frame, "Next")  # the module's only page -> the quiz introduction
     click(frame, "Start quiz")
 
 
 def answer_matching(frame, correct: bool) -> None:
-    frame.get_by_label("Family live far away").select_option(label="Video calls" if correct else "Moving rooms")
-    frame.get_by_label("Individual has hearing loss").select_option(label="A hearing loop" if correct else "Video calls")
+    frame.get_by_label("Family live far away").select_option(
+        label="Video calls" if correct else "Moving rooms"
+    )
+    frame.get_by_label("Individual has hearing loss").select_option(
+        label="A hearing loop" if correct else "Video calls"
+    )
     click(frame, "Check answer")
 
 
@@ -94,13 +98,21 @@ def play(package: str, standard: str, script, resume_from=None) -> dict:
 
 def interactions(cmi: dict) -> list[dict]:
     ix = cmi["interactions"]
-    items = ix if isinstance(ix, list) else [ix[k] for k in sorted((k for k in ix if k.isdigit()), key=int)]
+    items = (
+        ix
+        if isinstance(ix, list)
+        else [ix[k] for k in sorted((k for k in ix if k.isdigit()), key=int)]
+    )
     return items
 
 
 def objectives(cmi: dict) -> list[dict]:
     ob = cmi["objectives"]
-    return ob if isinstance(ob, list) else [ob[k] for k in sorted((k for k in ob if k.isdigit()), key=int)]
+    return (
+        ob
+        if isinstance(ob, list)
+        else [ob[k] for k in sorted((k for k in ob if k.isdigit()), key=int)]
+    )
 
 
 # ------------------------------------------------------------------ SCORM 1.2
@@ -112,7 +124,9 @@ def test_12_learner_passes_module(packages):
     assert core["lesson_status"] == "passed"
     assert (core["score"]["raw"], core["score"]["min"], core["score"]["max"]) == ("100", "0", "100")
     assert core["exit"] == ""
-    assert [(o["id"], o["status"], o["score"]["raw"], o["score"]["max"]) for o in objectives(r["cmi"])] == [
+    assert [
+        (o["id"], o["status"], o["score"]["raw"], o["score"]["max"]) for o in objectives(r["cmi"])
+    ] == [
         ("HSCCLD327-K14", "passed", "100", "100"),
         ("HSCCLD327-K13", "passed", "100", "100"),
     ]
@@ -127,12 +141,17 @@ def test_12_learner_passes_module(packages):
     assert re.fullmatch(r"\d\d:\d\d:\d\d", first.pop("time"))
     assert re.fullmatch(r"\d\d:\d\d:\d\d", first.pop("latency"))
     assert first == {
-        "id": IX_MATCH, "type": "matching", "weighting": "1", "student_response": "a.1,b.2", "result": "correct",
-        "objectives": {"0": {"id": "HSCCLD327-K14"}}, "correct_responses": {"0": {"pattern": "a.1,b.2"}},
+        "id": IX_MATCH,
+        "type": "matching",
+        "weighting": "1",
+        "student_response": "a.1,b.2",
+        "result": "correct",
+        "objectives": {"0": {"id": "HSCCLD327-K14"}},
+        "correct_responses": {"0": {"pattern": "a.1,b.2"}},
     }
     assert interactions(r["cmi"])[2]["correct_responses"]["0"]["pattern"] == "a"
     assert re.fullmatch(r"\d{2,4}:\d\d:\d\d(\.\d\d?)?", core["session_time"])
-    assert r["cmi"]["student_data"]["mastery_score"] == "75"   # from adlcp:masteryscore
+    assert r["cmi"]["student_data"]["mastery_score"] == "75"  # from adlcp:masteryscore
     assert len(r["cmi"]["suspend_data"]) <= 4096
 
 
@@ -142,7 +161,8 @@ def test_12_learner_fails_module(packages):
     assert core["lesson_status"] == "failed"
     assert core["score"]["raw"] == "0"
     assert [(o["id"], o["status"]) for o in objectives(r["cmi"])] == [
-        ("HSCCLD327-K14", "failed"), ("HSCCLD327-K13", "failed"),
+        ("HSCCLD327-K14", "failed"),
+        ("HSCCLD327-K13", "failed"),
     ]
     assert [(i["id"], i["student_response"], i["result"]) for i in interactions(r["cmi"])] == [
         (IX_MATCH, "a.3,b.1", "wrong"),
@@ -187,9 +207,17 @@ def test_2004_learner_passes_module(packages):
     r = play(packages["2004"], "2004", lambda f: (start_quiz(f), take_quiz(f, True)))
     cmi = r["cmi"]
     assert (cmi["completion_status"], cmi["success_status"]) == ("completed", "passed")
-    assert (cmi["score"]["scaled"], cmi["score"]["raw"], cmi["score"]["min"], cmi["score"]["max"]) == ("1", "100", "0", "100")
+    assert (
+        cmi["score"]["scaled"],
+        cmi["score"]["raw"],
+        cmi["score"]["min"],
+        cmi["score"]["max"],
+    ) == ("1", "100", "0", "100")
     assert cmi["exit"] == "normal"
-    assert [(o["id"], o["success_status"], o["completion_status"], o["score"]["scaled"]) for o in objectives(cmi)] == [
+    assert [
+        (o["id"], o["success_status"], o["completion_status"], o["score"]["scaled"])
+        for o in objectives(cmi)
+    ] == [
         ("HSCCLD327-K14", "passed", "completed", "1"),
         ("HSCCLD327-K13", "passed", "completed", "1"),
     ]
@@ -200,13 +228,20 @@ def test_2004_learner_passes_module(packages):
         (IX_S2, "choice", "a", "correct"),
         (IX_TF, "true-false", "true", "correct"),
     ]
-    assert interactions(cmi)[3]["description"] == "Keeping small promises helps an individual to trust you."
+    assert (
+        interactions(cmi)[3]["description"]
+        == "Keeping small promises helps an individual to trust you."
+    )
     first = dict(interactions(cmi)[0])
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", first.pop("timestamp"))
     assert re.fullmatch(r"PT(\d+H)?(\d+M)?[\d.]+S", first.pop("latency"))
     assert first == {
-        "id": IX_MATCH, "type": "matching", "objectives": {"0": {"id": "HSCCLD327-K14"}}, "weighting": "1",
-        "learner_response": "p1[.]r1[,]p2[.]r2", "result": "correct",
+        "id": IX_MATCH,
+        "type": "matching",
+        "objectives": {"0": {"id": "HSCCLD327-K14"}},
+        "weighting": "1",
+        "learner_response": "p1[.]r1[,]p2[.]r2",
+        "result": "correct",
         "description": "Match each barrier to a way of reducing it.",
         "correct_responses": {"0": {"pattern": "p1[.]r1[,]p2[.]r2"}},
     }
@@ -219,7 +254,8 @@ def test_2004_learner_fails_module(packages):
     assert (cmi["completion_status"], cmi["success_status"]) == ("completed", "failed")
     assert (cmi["score"]["scaled"], cmi["score"]["raw"]) == ("0", "0")
     assert [(o["id"], o["success_status"]) for o in objectives(cmi)] == [
-        ("HSCCLD327-K14", "failed"), ("HSCCLD327-K13", "failed"),
+        ("HSCCLD327-K14", "failed"),
+        ("HSCCLD327-K13", "failed"),
     ]
     assert [(i["id"], i["learner_response"], i["result"]) for i in interactions(cmi)] == [
         (IX_MATCH, "p1[.]r3[,]p2[.]r1", "incorrect"),
@@ -237,7 +273,11 @@ def test_2004_second_launch_resumes_where_the_first_stopped(packages):
         frame.get_by_role("heading", name="Question 2 of 3").wait_for()
 
     r1 = play(packages["2004"], "2004", first)
-    assert (r1["cmi"]["exit"], r1["cmi"]["location"], r1["cmi"]["completion_status"]) == ("suspend", "1:q1", "incomplete")
+    assert (r1["cmi"]["exit"], r1["cmi"]["location"], r1["cmi"]["completion_status"]) == (
+        "suspend",
+        "1:q1",
+        "incomplete",
+    )
 
     def second(frame):
         frame.get_by_role("heading", name="Question 2 of 3").wait_for()

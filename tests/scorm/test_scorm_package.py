@@ -10,9 +10,9 @@ import zipfile
 
 import pytest
 import xmltodict
-
 from conftest import STUB_PLAYER
 from make_golden import VARIANTS, golden_manifest
+
 from scorm_export.package import build_package, package_files, player_files
 
 HERE_GOLDEN = STUB_PLAYER.parent.parent / "golden"
@@ -20,7 +20,13 @@ STUB_FILES = ["course-data.js", "index.html", "launch.js", "player.js"]
 M01, M02 = "m01-why-relationships", "m02-keeping-in-touch"
 M01_OBJECTIVES = ["HSCCLD327-K12", "HSCCLD327-K13", "QCF-RELNET-1.1", "QCF-RELNET-1.2"]
 M02_OBJECTIVES = ["HSCCLD327-K13", "HSCCLD327-K14"]
-ALL_OBJECTIVES = ["HSCCLD327-K12", "HSCCLD327-K13", "HSCCLD327-K14", "QCF-RELNET-1.1", "QCF-RELNET-1.2"]
+ALL_OBJECTIVES = [
+    "HSCCLD327-K12",
+    "HSCCLD327-K13",
+    "HSCCLD327-K14",
+    "QCF-RELNET-1.1",
+    "QCF-RELNET-1.2",
+]
 COMBINATIONS = [
     {"standard": "1.2"},
     {"standard": "1.2", "multi_sco": True},
@@ -32,7 +38,9 @@ COMBINATIONS = [
 
 def manifest(doc, **options) -> dict:
     xml = package_files(doc, player_dir=STUB_PLAYER, **options)["imsmanifest.xml"]
-    return xmltodict.parse(xml, force_list=("item", "file", "imsss:objective", "imsmd:keyword", "lom:keyword"))["manifest"]
+    return xmltodict.parse(
+        xml, force_list=("item", "file", "imsss:objective", "imsmd:keyword", "lom:keyword")
+    )["manifest"]
 
 
 def items_of(m: dict) -> list[dict]:
@@ -47,20 +55,32 @@ def test_manifest_12_single_sco(course_doc):
     assert m["metadata"]["schema"] == "ADL SCORM"
     assert m["metadata"]["schemaversion"] == "1.2"
     general = m["metadata"]["imsmd:lom"]["imsmd:general"]
-    assert general["imsmd:title"]["imsmd:langstring"] == {"@xml:lang": "en-GB", "#text": "Relationships and wellbeing"}
+    assert general["imsmd:title"]["imsmd:langstring"] == {
+        "@xml:lang": "en-GB",
+        "#text": "Relationships and wellbeing",
+    }
     assert general["imsmd:language"] == "en-GB"
     assert [k["imsmd:langstring"]["#text"] for k in general["imsmd:keyword"]] == [
-        "Relationships", "Wellbeing", "Social networks",
+        "Relationships",
+        "Wellbeing",
+        "Social networks",
     ]
     assert m["organizations"]["@default"] == "ORG-relationships-fixture"
     # The two quizzes' pass marks differ (80%, 75%): no mastery score, the player's status counts.
-    assert items_of(m) == [{
-        "@identifier": "ITEM-relationships-fixture", "@identifierref": "RES-player", "@isvisible": "true",
-        "title": "Relationships and wellbeing",
-    }]
+    assert items_of(m) == [
+        {
+            "@identifier": "ITEM-relationships-fixture",
+            "@identifierref": "RES-player",
+            "@isvisible": "true",
+            "title": "Relationships and wellbeing",
+        }
+    ]
     resource = m["resources"]["resource"]
     assert {k: v for k, v in resource.items() if k != "file"} == {
-        "@identifier": "RES-player", "@type": "webcontent", "@adlcp:scormtype": "sco", "@href": "index.html",
+        "@identifier": "RES-player",
+        "@type": "webcontent",
+        "@adlcp:scormtype": "sco",
+        "@href": "index.html",
     }
     assert [f["@href"] for f in resource["file"]] == STUB_FILES
 
@@ -68,16 +88,30 @@ def test_manifest_12_single_sco(course_doc):
 def test_manifest_12_multi_sco(course_doc):
     m = manifest(course_doc, standard="1.2", multi_sco=True)
     assert items_of(m) == [
-        {"@identifier": f"ITEM-{M01}", "@identifierref": "RES-player", "@isvisible": "true",
-         "@parameters": f"?module={M01}", "title": "Why relationships matter", "adlcp:masteryscore": "80"},
-        {"@identifier": f"ITEM-{M02}", "@identifierref": "RES-player", "@isvisible": "true",
-         "@parameters": f"?module={M02}", "title": "Keeping in touch", "adlcp:masteryscore": "75"},
+        {
+            "@identifier": f"ITEM-{M01}",
+            "@identifierref": "RES-player",
+            "@isvisible": "true",
+            "@parameters": f"?module={M01}",
+            "title": "Why relationships matter",
+            "adlcp:masteryscore": "80",
+        },
+        {
+            "@identifier": f"ITEM-{M02}",
+            "@identifierref": "RES-player",
+            "@isvisible": "true",
+            "@parameters": f"?module={M02}",
+            "title": "Keeping in touch",
+            "adlcp:masteryscore": "75",
+        },
     ]
 
 
 def objectives_of(item: dict) -> tuple[dict, list[str]]:
     objectives = item["imsss:sequencing"]["imsss:objectives"]
-    return objectives["imsss:primaryObjective"], [o["@objectiveID"] for o in objectives.get("imsss:objective", [])]
+    return objectives["imsss:primaryObjective"], [
+        o["@objectiveID"] for o in objectives.get("imsss:objective", [])
+    ]
 
 
 def test_manifest_2004_single_sco(course_doc):
@@ -86,7 +120,8 @@ def test_manifest_2004_single_sco(course_doc):
     assert m["metadata"]["schemaversion"] == "2004 4th Edition"
     general = m["metadata"]["lom:lom"]["lom:general"]
     assert general["lom:description"]["lom:string"] == {
-        "@language": "en-GB", "#text": "A short course on supporting relationships.",
+        "@language": "en-GB",
+        "#text": "A short course on supporting relationships.",
     }
     assert m["resources"]["resource"]["@adlcp:scormType"] == "sco"
     [item] = items_of(m)
@@ -102,10 +137,12 @@ def test_manifest_2004_multi_sco(course_doc):
     first, second = items_of(m)
     assert (first["@parameters"], second["@parameters"]) == (f"?module={M01}", f"?module={M02}")
     assert objectives_of(first) == (
-        {"@objectiveID": M01, "@satisfiedByMeasure": "true", "imsss:minNormalizedMeasure": "0.8"}, M01_OBJECTIVES,
+        {"@objectiveID": M01, "@satisfiedByMeasure": "true", "imsss:minNormalizedMeasure": "0.8"},
+        M01_OBJECTIVES,
     )
     assert objectives_of(second) == (
-        {"@objectiveID": M02, "@satisfiedByMeasure": "true", "imsss:minNormalizedMeasure": "0.75"}, M02_OBJECTIVES,
+        {"@objectiveID": M02, "@satisfiedByMeasure": "true", "imsss:minNormalizedMeasure": "0.75"},
+        M02_OBJECTIVES,
     )
     assert "imsss:sequencingRules" not in second["imsss:sequencing"]
 
@@ -117,15 +154,25 @@ def test_manifest_2004_sequencing_requires_modules_in_order(course_doc):
     assert org["imsss:sequencing"] == {"imsss:controlMode": {"@choice": "true", "@flow": "true"}}
     first, second = org["item"]
     target = f"carecourse.relationships-fixture.{M01}.passed"
-    assert first["imsss:sequencing"]["imsss:objectives"]["imsss:primaryObjective"]["imsss:mapInfo"] == {
-        "@targetObjectiveID": target, "@readSatisfiedStatus": "false", "@readNormalizedMeasure": "false",
+    assert first["imsss:sequencing"]["imsss:objectives"]["imsss:primaryObjective"][
+        "imsss:mapInfo"
+    ] == {
+        "@targetObjectiveID": target,
+        "@readSatisfiedStatus": "false",
+        "@readNormalizedMeasure": "false",
         "@writeSatisfiedStatus": "true",
     }
     assert "imsss:sequencingRules" not in first["imsss:sequencing"]
     rule = second["imsss:sequencing"]["imsss:sequencingRules"]["imsss:preConditionRule"]
     assert rule == {
-        "imsss:ruleConditions": {"@conditionCombination": "any", "imsss:ruleCondition": {
-            "@referencedObjective": f"requires-{M01}", "@operator": "not", "@condition": "satisfied"}},
+        "imsss:ruleConditions": {
+            "@conditionCombination": "any",
+            "imsss:ruleCondition": {
+                "@referencedObjective": f"requires-{M01}",
+                "@operator": "not",
+                "@condition": "satisfied",
+            },
+        },
         "imsss:ruleAction": {"@action": "disabled"},
     }
     _, ids = objectives_of(second)
@@ -136,13 +183,19 @@ def test_one_sco_course_with_one_pass_mark_declares_it(course_doc):
     course_doc["modules"][1]["quiz"]["pass_mark"] = 0.8
     assert items_of(manifest(course_doc, standard="1.2"))[0]["adlcp:masteryscore"] == "80"
     primary, _ = objectives_of(items_of(manifest(course_doc, standard="2004"))[0])
-    assert primary == {"@objectiveID": "relationships-fixture", "@satisfiedByMeasure": "true",
-                       "imsss:minNormalizedMeasure": "0.8"}
+    assert primary == {
+        "@objectiveID": "relationships-fixture",
+        "@satisfiedByMeasure": "true",
+        "imsss:minNormalizedMeasure": "0.8",
+    }
 
 
 def test_mastery_score_of_an_odd_pass_mark(course_doc):
     course_doc["modules"][0]["quiz"]["pass_mark"] = 0.725
-    assert items_of(manifest(course_doc, standard="1.2", multi_sco=True))[0]["adlcp:masteryscore"] == "72.5"
+    assert (
+        items_of(manifest(course_doc, standard="1.2", multi_sco=True))[0]["adlcp:masteryscore"]
+        == "72.5"
+    )
     primary, _ = objectives_of(items_of(manifest(course_doc, standard="2004", multi_sco=True))[0])
     assert primary["imsss:minNormalizedMeasure"] == "0.725"
 
@@ -152,7 +205,9 @@ def test_module_without_quiz_has_no_mastery_score(course_doc):
     m = manifest(course_doc, standard="1.2", multi_sco=True)
     assert "adlcp:masteryscore" not in items_of(m)[1]
     m = manifest(course_doc, standard="2004", multi_sco=True)
-    assert items_of(m)[1]["imsss:sequencing"]["imsss:objectives"] == {"imsss:primaryObjective": {"@objectiveID": M02}}
+    assert items_of(m)[1]["imsss:sequencing"]["imsss:objectives"] == {
+        "imsss:primaryObjective": {"@objectiveID": M02}
+    }
 
 
 @pytest.mark.parametrize("name", sorted(VARIANTS))
@@ -200,7 +255,13 @@ def test_zip_entries_are_sorted_with_fixed_time_and_mode(course_doc, tmp_path):
     (player / "player.js").chmod(0o755)
     data = build_package(course_doc, player_dir=player)
     infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
-    assert [i.filename for i in infos] == ["course-data.js", "imsmanifest.xml", "index.html", "launch.js", "player.js"]
+    assert [i.filename for i in infos] == [
+        "course-data.js",
+        "imsmanifest.xml",
+        "index.html",
+        "launch.js",
+        "player.js",
+    ]
     assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
     assert {i.external_attr >> 16 for i in infos} == {0o100644}
     assert {i.compress_type for i in infos} == {zipfile.ZIP_DEFLATED}
@@ -208,11 +269,13 @@ def test_zip_entries_are_sorted_with_fixed_time_and_mode(course_doc, tmp_path):
 
 
 def test_course_data_carries_sanitised_page_html(course_doc):
-    course_doc["modules"][1]["pages"][0]["body"] = "Hello <script>alert(1)</script> [x](javascript:alert(1))"
+    course_doc["modules"][1]["pages"][0]["body"] = (
+        "Hello <script>alert(1)</script> [x](javascript:alert(1))"
+    )
     files = package_files(course_doc, player_dir=STUB_PLAYER)
     text = files["course-data.js"].decode("ascii")
     assert text.startswith("window.CC_COURSE = {") and text.endswith("};\n")
-    data = json.loads(text[len("window.CC_COURSE = "):-2])
+    data = json.loads(text[len("window.CC_COURSE = ") : -2])
     assert data["modules"][0]["pages"][0]["html"] == (
         "<h1>Belonging</h1>\n<p>Relationships give people a sense of <strong>belonging</strong>.</p>\n"
         "<h2>Who matters</h2>\n<p>Ask the individual who matters to them.</p>\n"
@@ -234,9 +297,9 @@ def test_stem_html_marks_gaps_for_the_player():
     assert stem_html({"stem": "Call the **{{g1}}** lead", "stem_format": "markdown"}) == (
         '<p>Call the <strong><span data-gap="g1"></span></strong> lead</p>\n'
     )
-    assert stem_html({"stem": "<p onclick='x()'>{{g2}}</p><script>x()</script>", "stem_format": "html"}) == (
-        '<p><span data-gap="g2"></span></p>'
-    )
+    assert stem_html(
+        {"stem": "<p onclick='x()'>{{g2}}</p><script>x()</script>", "stem_format": "html"}
+    ) == ('<p><span data-gap="g2"></span></p>')
 
 
 def run_launch_js(source: bytes, search: str) -> dict:
@@ -252,13 +315,28 @@ def run_launch_js(source: bytes, search: str) -> dict:
     return json.loads(out.stdout)
 
 
-@pytest.mark.parametrize(("options", "search", "expected"), [
-    ({"standard": "1.2"}, "?module=m02-keeping-in-touch", {"adapter": "scorm12", "module": None}),
-    ({"standard": "2004"}, "", {"adapter": "scorm2004", "module": None}),
-    ({"standard": "1.2", "multi_sco": True}, "?module=m02-keeping-in-touch", {"adapter": "scorm12", "module": M02}),
-    ({"standard": "2004", "multi_sco": True}, "?x=1&module=m01-why-relationships", {"adapter": "scorm2004", "module": M01}),
-    ({"standard": "2004", "multi_sco": True}, "", {"adapter": "scorm2004", "module": None}),
-])
+@pytest.mark.parametrize(
+    ("options", "search", "expected"),
+    [
+        (
+            {"standard": "1.2"},
+            "?module=m02-keeping-in-touch",
+            {"adapter": "scorm12", "module": None},
+        ),
+        ({"standard": "2004"}, "", {"adapter": "scorm2004", "module": None}),
+        (
+            {"standard": "1.2", "multi_sco": True},
+            "?module=m02-keeping-in-touch",
+            {"adapter": "scorm12", "module": M02},
+        ),
+        (
+            {"standard": "2004", "multi_sco": True},
+            "?x=1&module=m01-why-relationships",
+            {"adapter": "scorm2004", "module": M01},
+        ),
+        ({"standard": "2004", "multi_sco": True}, "", {"adapter": "scorm2004", "module": None}),
+    ],
+)
 def test_launch_js(course_doc, options, search, expected):
     files = package_files(course_doc, player_dir=STUB_PLAYER, **options)
     assert run_launch_js(files["launch.js"], search) == expected
@@ -269,11 +347,20 @@ def test_single_sco_launch_js_bytes(course_doc):
     assert files["launch.js"] == b'window.CC_LAUNCH = {"adapter":"scorm2004","module":null};\n'
 
 
-@pytest.mark.parametrize(("options", "message"), [
-    ({"standard": "1.3"}, "unknown SCORM standard '1.3': use '1.2' or '2004'"),
-    ({"standard": "1.2", "multi_sco": True, "sequencing": True}, "sequencing needs standard='2004' and multi_sco=True"),
-    ({"standard": "2004", "sequencing": True}, "sequencing needs standard='2004' and multi_sco=True"),
-])
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"standard": "1.3"}, "unknown SCORM standard '1.3': use '1.2' or '2004'"),
+        (
+            {"standard": "1.2", "multi_sco": True, "sequencing": True},
+            "sequencing needs standard='2004' and multi_sco=True",
+        ),
+        (
+            {"standard": "2004", "sequencing": True},
+            "sequencing needs standard='2004' and multi_sco=True",
+        ),
+    ],
+)
 def test_bad_options(course_doc, options, message):
     with pytest.raises(ValueError) as info:
         build_package(course_doc, player_dir=STUB_PLAYER, **options)
@@ -300,7 +387,10 @@ def player_share(course_doc) -> tuple[int, int]:
     infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
     player = [i for i in infos if i.filename in player_files()]
     assert len(player) == len(player_files())
-    compressed, uncompressed = sum(i.compress_size for i in player), sum(i.file_size for i in player)
+    compressed, uncompressed = (
+        sum(i.compress_size for i in player),
+        sum(i.file_size for i in player),
+    )
     print(f"player share: {compressed} bytes compressed, {uncompressed} bytes uncompressed")
     return compressed, uncompressed
 

@@ -21,5 +21,7 @@ print(",".join(loaded))
 
 
 def test_scorm_export_imports_no_app_or_database():
-    out = subprocess.run([sys.executable, "-c", SCRIPT], cwd=ROOT, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", SCRIPT], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     assert out.stdout == "\n"

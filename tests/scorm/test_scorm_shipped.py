@@ -10,8 +10,11 @@ from scorm_export.package import build_package
 from scorm_export.state import estimate_suspend_data
 
 VARIANTS = [
-    ("1.2", False, False), ("1.2", True, False),
-    ("2004", False, False), ("2004", True, False), ("2004", True, True),
+    ("1.2", False, False),
+    ("1.2", True, False),
+    ("2004", False, False),
+    ("2004", True, False),
+    ("2004", True, True),
 ]
 
 
@@ -23,7 +26,9 @@ def shipped() -> dict:
 
 
 @pytest.mark.parametrize(("standard", "multi", "sequencing"), VARIANTS)
-def test_shipped_course_packages_validate(scorm_kit, real_player, shipped, tmp_path, standard, multi, sequencing):
+def test_shipped_course_packages_validate(
+    scorm_kit, real_player, shipped, tmp_path, standard, multi, sequencing
+):
     from validate_scorm import validate_package
 
     data = build_package(shipped, standard=standard, multi_sco=multi, sequencing=sequencing)

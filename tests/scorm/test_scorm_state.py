@@ -8,12 +8,12 @@ import shutil
 import subprocess
 
 import pytest
+from conftest import STUB_PLAYER
 
 from scorm_export.checks import Problem, check_package, check_suspend_data
 from scorm_export.document import load_document
 from scorm_export.package import build_package
 from scorm_export.state import estimate_course_suspend_data, estimate_suspend_data
-from conftest import STUB_PLAYER
 
 NODE_SCRIPT = r"""
 const P = require(process.argv[1]);
@@ -46,7 +46,9 @@ def player_measure(real_player, questions: list[dict], pages: int, index: int) -
     out = subprocess.run(
         [node, "-e", NODE_SCRIPT, str(real_player / "player.js")],
         input=json.dumps({"questions": questions, "pages": pages, "index": index}),
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return int(out.stdout)
 
@@ -71,9 +73,20 @@ def test_estimate_counts_draws_by_their_longest_candidates(course_doc):
 
 def big_essay_course(course_doc, essays: int) -> dict:
     doc = copy.deepcopy(course_doc)
-    template = {k: v for k, v in doc["questions"][2].items() if k not in ("answer", "feedback_true", "feedback_false")}
+    template = {
+        k: v
+        for k, v in doc["questions"][2].items()
+        if k not in ("answer", "feedback_true", "feedback_false")
+    }
     for n in range(essays):
-        q = dict(template, id=f"essay-{n}", type="essay", word_limit=None, min_words=0, marker_guidance="")
+        q = dict(
+            template,
+            id=f"essay-{n}",
+            type="essay",
+            word_limit=None,
+            min_words=0,
+            marker_guidance="",
+        )
         doc["questions"].append(q)
         doc["modules"][1]["quiz"]["items"].append({"question": q["id"], "version": 1})
     return doc
@@ -83,12 +96,14 @@ def test_a_module_too_big_for_12_is_reported_and_2004_is_not(course_doc):
     doc = big_essay_course(course_doc, 90)
     size = estimate_suspend_data(load_document(doc), doc["modules"][1])
     assert size > 4096
-    assert check_suspend_data(load_document(doc), "1.2") == [Problem(
-        "modules[1]",
-        f"module 'Keeping in touch': its resumable state can reach {size} characters, over SCORM 1.2's "
-        "suspend_data limit of 4096; split the module or shorten its quiz",
-        module="m02-keeping-in-touch",
-    )]
+    assert check_suspend_data(load_document(doc), "1.2") == [
+        Problem(
+            "modules[1]",
+            f"module 'Keeping in touch': its resumable state can reach {size} characters, over SCORM 1.2's "
+            "suspend_data limit of 4096; split the module or shorten its quiz",
+            module="m02-keeping-in-touch",
+        )
+    ]
     assert check_suspend_data(load_document(doc), "2004") == []
     data = build_package(doc, standard="1.2", multi_sco=True, player_dir=STUB_PLAYER)
     assert [p.where for p in check_package(data)] == ["modules[1]"]
@@ -96,7 +111,9 @@ def test_a_module_too_big_for_12_is_reported_and_2004_is_not(course_doc):
 
 def test_one_sco_course_warns_when_all_modules_together_may_not_fit(course_doc):
     doc = big_essay_course(course_doc, 45)
-    doc["modules"][0]["quiz"]["items"] += [{"question": f"essay-{n}", "version": 1} for n in range(45)]
+    doc["modules"][0]["quiz"]["items"] += [
+        {"question": f"essay-{n}", "version": 1} for n in range(45)
+    ]
     loaded = load_document(doc)
     assert max(estimate_suspend_data(loaded, m) for m in loaded["modules"]) <= 4096
     total = estimate_course_suspend_data(loaded)
