@@ -487,18 +487,14 @@ def _question_data(row: Any) -> dict[str, Any]:
     """A bank row (QuestionVersion) or a plain dict as the question JSON with id and version."""
     if isinstance(row, dict):
         return row
-    data = dict(row.data)
-    data.setdefault("id", row.question_id)
-    data.setdefault("version", row.version)
-    return data
+    return dict(row.data, id=row.question_id, version=row.version)
 
 
 def bank_current_questions(organisation_id: int) -> dict[str, dict[str, Any]]:
     """The current version of every question of the organisation's bank, by id."""
     from course.bank import service as bank
 
-    organisation = db.session.get(Organisation, organisation_id)
-    rows = bank.current_questions(organisation)
+    rows = bank.current_questions(organisation_id)
     out = {}
     for row in rows:
         data = _question_data(row)
@@ -510,13 +506,8 @@ def bank_version(organisation_id: int, question_id: str, version: int) -> dict[s
     """One version of one question of the organisation's bank, or None."""
     from course.bank import service as bank
 
-    row = bank.get_version(question_id, version)
-    if row is None:
-        return None
-    owner = getattr(row, "organisation_id", None)
-    if owner is not None and owner != organisation_id:
-        return None
-    return _question_data(row)
+    row = bank.get_version(question_id, version, organisation=organisation_id)
+    return None if row is None else _question_data(row)
 
 
 def question_criteria(question: dict[str, Any]) -> list[str]:

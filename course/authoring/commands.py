@@ -1,0 +1,187 @@
+"""``carecourse courses``, ``export-course``, ``import-course``; the shipped course step of ``init``."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from course.extensions import db
+
+SHIPPED_ORGANISATION = "carecourse"
+
+
+def _organisation(name: str | None) -> Any:
+    """The organisation called ``name``; default: the only one, else CommandError."""
+    from course.cli import CommandError
+    from course.models.users import Organisation
+
+    if name:
+        org = db.session.scalar(select(Organisation).where(Organisation.name == name))
+        if org is None:
+            raise CommandError(f"no organisation called {name!r}")
+        return org
+    orgs = list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
+    if len(orgs) == 1:
+        return orgs[0]
+    if not orgs:
+        raise CommandError("no organisation yet: run `carecourse init` first")
+    raise CommandError("several organisations: name one with --organisation "
+                       f"({', '.join(o.name for o in orgs)})")
+
+
+def _print_problems(problems: list[tuple[str, str]]) -> None:
+    for path, message in problems:
+        click.echo(f"{path or '(document)'}: {message}", err=True)
+
+
+@click.command("courses")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--organisation", help="Only this organisation's courses.")
+@with_appcontext
+def courses_command(as_json: bool, organisation: str | None) -> None:
+    """List courses: slug, title, frameworks, modules."""
+    from course.authoring.models import Course
+    from course.models.users import Organisation
+
+    stmt = select(Course).join(Organisation).order_by(Organisation.name, Course.slug)
+    if organisation:
+        stmt = stmt.where(Organisation.name == organisation)
+    courses = list(db.session.scalars(stmt))
+    rows = [
+        {
+            "slug": c.slug,
+            "title": c.title,
+            "organisation": c.organisation.name,
+            "frameworks": [fw.code for fw in c.frameworks],
+            "modules": len(c.modules),
+        }
+        for c in courses
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("No courses.")
+        return
+    for row in rows:
+        click.echo(
+            f"{row['slug']}\t{row['title']}\t{', '.join(row['frameworks'])}\t"
+            f"{row['modules']} module{'s' if row['modules'] != 1 else ''}\t{row['organisation']}"
+        )
+
+
+@click.command("export-course")
+@click.argument("slug")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="File to write the course document to ('-' for standard output).")
+@click.option("--organisation", help="The organisation owning the course (when several have this slug).")
+@with_appcontext
+def export_course_command(slug: str, out: Path, organisation: str | None) -> None:
+    """Write a course as the canonical course document (JSON)."""
+    from course.authoring.document import DocumentError, export_course_bytes
+    from course.authoring.models import Course
+    from course.cli import CommandError
+
+    stmt = select(Course).where(Course.slug == slug)
+    if organisation:
+        stmt = stmt.where(Course.organisation_id == _organisation(organisation).id)
+    found = list(db.session.scalars(stmt))
+    if not found:
+        raise CommandError(f"no course with the slug {slug!r}")
+    if len(found) > 1:
+        raise CommandError(f"several organisations have a course {slug!r}: name one with --organisation")
+    try:
+        data = export_course_bytes(found[0])
+    except DocumentError as exc:
+        _print_problems(exc.problems)
+        raise CommandError(f"course {slug!r} does not make a valid course document") from None
+    if str(out) == "-":
+        click.echo(data.decode("utf-8"), nl=False)
+        return
+    out.write_bytes(data)
+    click.echo(f"Wrote {out} ({len(data):,} bytes)")
+
+
+@click.command("import-course")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--organisation", help="The organisation to import into (default: the only one).")
+@with_appcontext
+def import_course_command(file: Path, organisation: str | None) -> None:
+    """Import a course document: everything is checked first, then all of it is created or nothing."""
+    from course.authoring.document import DocumentError, import_course
+    from course.cli import CommandError
+
+    org = _organisation(organisation)
+    try:
+        course = import_course(file.read_bytes(), organisation=org, user=None)
+        summary = (course.slug, course.title, len(course.modules))
+        db.session.commit()
+    except DocumentError as exc:
+        db.session.rollback()
+        _print_problems(exc.problems)
+        raise CommandError(f"{file}: {len(exc.problems)} problem(s); nothing imported") from None
+    except BaseException:
+        db.session.rollback()
+        raise
+    click.echo(f"Imported {summary[0]}: {summary[1]} ({summary[2]} modules) into {org.name}")
+
+
+def load_shipped_course(organisation_name: str) -> str:
+    """Import the shipped course into ``organisation_name`` (created if missing) unless present.
+
+    Flush only. Returns a line for init's output; raises CommandError listing every problem
+    (JSON paths) if the shipped content does not validate.
+    """
+    from course.authoring.document import DocumentError, import_course
+    from course.authoring.models import Course
+    from course.cli import CommandError
+    from course.models.users import Organisation
+    from course.shipped import load_shipped_document
+
+    org = db.session.scalar(select(Organisation).where(Organisation.name == organisation_name))
+    if org is None:
+        org = Organisation(name=organisation_name)
+        db.session.add(org)
+        db.session.flush()
+    try:
+        doc = load_shipped_document()
+        slug = doc["course"]["slug"]
+        if Course.by_slug(org.id, slug) is not None:
+            return f"Shipped course: {slug} already present in {org.name}"
+        course = import_course(doc, organisation=org, user=None)
+    except DocumentError as exc:
+        _print_problems(exc.problems)
+        raise CommandError(
+            f"the shipped course does not validate ({len(exc.problems)} problem(s) above); "
+            "the database and frameworks are ready, the shipped course was not loaded"
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise CommandError(f"the shipped course could not be built: {exc}") from None
+    return f"Shipped course: {course.slug} loaded into {org.name} ({len(course.modules)} modules)"
+
+
+def register_commands(cli: Any) -> None:
+    """Add the course commands to a click group (``app.cli``)."""
+    cli.add_command(courses_command)
+    cli.add_command(export_course_command)
+    cli.add_command(import_course_command)
+
+
+def init_shipped_course(demo: bool) -> None:
+    """``carecourse init``'s last step: load the shipped course once and commit, or fail loudly.
+
+    Into the demo organisation with ``--demo``, else into the organisation "carecourse".
+    """
+    from course.seeds import DEMO_ORGANISATION
+
+    try:
+        line = load_shipped_course(DEMO_ORGANISATION if demo else SHIPPED_ORGANISATION)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    click.echo(line)

@@ -1,0 +1,290 @@
+"""A course as the canonical course document (docs/formats.md), out and in.
+
+``export_course`` builds the document from the database; ``import_course`` checks a document
+completely (schema and cross references through ``scorm_export.document.load_document``, then
+what only the app knows: stored frameworks, the organisation's slugs and question bank) and
+only then creates the course, so an import is all or nothing. Every problem carries its JSON
+path. Export, import into an empty database and export again give the same bytes.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from scorm_export.document import FORMAT, VERSION, DocumentError, dump_document, load_document
+
+from course.authoring import service
+from course.authoring.models import Course, CourseFramework, Module, Page, Quiz
+from course.extensions import db
+from course.models.frameworks import Framework
+from course.models.users import Organisation, User
+
+__all__ = ["DocumentError", "export_course", "export_course_bytes", "import_course", "check_document"]
+
+
+def framework_to_dict(framework: Framework) -> dict[str, Any]:
+    """The framework JSON of docs/formats.md (the framework model's own serialisation)."""
+    return framework.to_dict()
+
+
+def _criteria_frameworks(questions: list[dict[str, Any]]) -> list[str]:
+    codes: list[str] = []
+    for q in questions:
+        for ref in service.question_criteria(q):
+            code = ref.partition("/")[0]
+            if code not in codes:
+                codes.append(code)
+    return codes
+
+
+def export_course(course: Course) -> dict[str, Any]:
+    """The course document of ``course``: frameworks, modules, pages, quizzes, question versions.
+
+    Questions: each fixed item's exact version and the current version of every question a
+    draw could take, sorted by id and version. Frameworks: the course's, in its order, then any
+    other framework those questions cite (sorted by code) so that every reference resolves.
+    """
+    versions = service.quiz_question_versions(course)
+    questions: dict[tuple[str, int], dict[str, Any]] = {}
+    for module_questions in versions.values():
+        for q in module_questions:
+            questions.setdefault((q["id"], q["version"]), q)
+    ordered_questions = [questions[key] for key in sorted(questions)]
+    frameworks = list(course.frameworks)
+    extra = sorted(set(_criteria_frameworks(ordered_questions)) - {fw.code for fw in frameworks})
+    for code in extra:
+        fw = Framework.by_code(code)
+        if fw is not None:
+            frameworks.append(fw)
+    modules = []
+    for module in course.modules:
+        quiz = module.quiz
+        modules.append(
+            {
+                "slug": module.slug,
+                "title": module.title,
+                "outcomes": list(module.outcomes),
+                "target_minutes": module.target_minutes,
+                "pages": [{"slug": p.slug, "title": p.title, "body": p.body} for p in module.pages],
+                "quiz": None
+                if quiz is None
+                else {
+                    "title": quiz.title,
+                    "pass_mark": quiz.pass_mark,
+                    "criterion_threshold": quiz.criterion_threshold,
+                    "attempts": quiz.attempts,
+                    "grading": quiz.grading,
+                    "shuffle": quiz.shuffle,
+                    "feedback": quiz.feedback,
+                    "time_limit_minutes": quiz.time_limit_minutes,
+                    "items": [dict(item) for item in quiz.items],
+                },
+                "workplace": list(module.workplace),
+            }
+        )
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "course": {
+            "slug": course.slug,
+            "title": course.title,
+            "description": course.description,
+            "language": course.language,
+        },
+        "frameworks": [framework_to_dict(fw) for fw in frameworks],
+        "modules": modules,
+        "questions": ordered_questions,
+    }
+
+
+def export_course_bytes(course: Course) -> bytes:
+    """The canonical bytes of the course document (validated on the way out)."""
+    return dump_document(export_course(course))
+
+
+# --------------------------------------------------------------------------- import
+
+
+def _diff(stored: Any, given: Any, path: str) -> list[tuple[str, str]]:
+    """Where two framework JSON values differ, as (path, message); the first few only."""
+    if isinstance(stored, dict) and isinstance(given, dict):
+        out = []
+        for key in sorted(set(stored) | set(given)):
+            out += _diff(stored.get(key), given.get(key), f"{path}.{key}")
+        return out
+    if isinstance(stored, list) and isinstance(given, list):
+        if len(stored) != len(given):
+            return [(path, f"the stored framework has {len(stored)} entries here, the document {len(given)}")]
+        out = []
+        for n, (a, b) in enumerate(zip(stored, given)):
+            out += _diff(a, b, f"{path}[{n}]")
+        return out
+    if stored != given:
+        return [(path, f"differs from the stored framework: stored {stored!r}, document {given!r}")]
+    return []
+
+
+def _canonical_questions(questions: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
+    """The bank's canonical form of each question (as stored), keeping its version."""
+    from question_bank import ValidationError, dump_question, error_paths, load_question
+
+    out, problems = [], []
+    for n, q in enumerate(questions):
+        try:
+            out.append(dict(dump_question(load_question(q)), version=q["version"]))
+        except ValidationError as exc:
+            problems += [(f"questions[{n}].{p}" if p else f"questions[{n}]", m) for p, m in error_paths(exc)]
+    return out, problems
+
+
+def check_document(
+    data: bytes | str | dict[str, Any], *, organisation: Organisation, slug: str | None = None
+) -> dict[str, Any]:
+    """Validate a course document for import into ``organisation``; the loaded document.
+
+    Raises DocumentError listing every problem as (JSON path, message). Checks the document
+    itself, then: a framework already stored under the same code must be identical; the course
+    slug must be free in the organisation; a question version already in the organisation's bank
+    must have the same content.
+    """
+    from course.bank import service as bank
+
+    doc = load_document(data)
+    problems: list[tuple[str, str]] = []
+    for i, fw in enumerate(doc["frameworks"]):
+        stored = Framework.by_code(fw["code"])
+        if stored is not None:
+            problems += _diff(framework_to_dict(stored), fw, f"frameworks[{i}]")
+    course_slug = slug or doc["course"]["slug"]
+    if Course.by_slug(organisation.id, course_slug) is not None:
+        problems.append(("course.slug", f"your organisation already has a course with the slug {course_slug!r}"))
+    questions, qproblems = _canonical_questions(doc["questions"])
+    problems += qproblems
+    if not qproblems:
+        for n, q in enumerate(questions):
+            row = bank.get_version(q["id"], q["version"], organisation=organisation.id)
+            if row is not None and dict(row.data, version=row.version) != q:
+                problems.append((
+                    f"questions[{n}]",
+                    f"question {q['id']!r} version {q['version']} is already in your bank with different content",
+                ))
+        doc["questions"] = questions
+    if problems:
+        raise DocumentError(problems)
+    return doc
+
+
+def _store_question_versions(questions: list[dict[str, Any]], *, organisation: Organisation, user: User | None) -> None:
+    """Add the exact versions the document carries; the highest version of an id becomes current."""
+    from course.bank import service as bank
+    from course.bank.models import QuestionCriterion, QuestionVersion
+
+    highest: dict[str, int] = {}
+    for q in questions:
+        highest[q["id"]] = max(highest.get(q["id"], 0), q["version"])
+    for q in questions:
+        if bank.get_version(q["id"], q["version"], organisation=organisation.id) is not None:
+            continue  # identical (check_document made sure)
+        current = bank.current_version(organisation.id, q["id"])
+        make_current = q["version"] == highest[q["id"]] and (current is None or current.version < q["version"])
+        if make_current and current is not None:
+            current.is_current = False
+            db.session.flush()
+        row = QuestionVersion(
+            question_id=q["id"],
+            version=q["version"],
+            organisation_id=organisation.id,
+            type=q["type"],
+            title=q["title"][:500],
+            data=q,
+            criteria=list(q["criteria"]),
+            tags=list(q.get("tags") or []),
+            is_current=make_current,
+            in_use=False,
+            created_by=user.id if user is not None else None,
+        )
+        for n, ref in enumerate(q["criteria"]):
+            row.criterion_links.append(QuestionCriterion(criterion_ref=ref, position=n))
+        db.session.add(row)
+    db.session.flush()
+
+
+def import_course(
+    data: bytes | str | dict[str, Any],
+    *,
+    organisation: Organisation,
+    user: User | None,
+    slug: str | None = None,
+) -> Course:
+    """Create a course from a course document, all or nothing (flush only; the caller commits).
+
+    Raises DocumentError (every problem with its JSON path) before anything is created.
+    Frameworks missing from the database are created from the document; question versions
+    missing from the organisation's bank are added with their exact version numbers.
+    """
+    from course.frameworks.service import FrameworkError, store_framework
+
+    doc = check_document(data, organisation=organisation, slug=slug)
+    with db.session.begin_nested():
+        frameworks = []
+        for i, fw in enumerate(doc["frameworks"]):
+            stored = Framework.by_code(fw["code"])
+            if stored is None:
+                try:
+                    stored = store_framework(fw, source="course document")
+                except FrameworkError as exc:
+                    raise DocumentError([(f"frameworks[{i}]", str(exc))]) from None
+            frameworks.append(stored)
+        _store_question_versions(doc["questions"], organisation=organisation, user=user)
+        info = doc["course"]
+        course = Course(
+            organisation_id=organisation.id,
+            slug=slug or info["slug"],
+            title=info["title"],
+            description=info["description"],
+            language=info["language"],
+            created_by_id=user.id if user is not None else None,
+        )
+        for position, fw in enumerate(frameworks):
+            course.course_frameworks.append(CourseFramework(framework=fw, position=position))
+        for position, m in enumerate(doc["modules"]):
+            module = Module(
+                position=position,
+                slug=m["slug"],
+                title=m["title"],
+                outcomes=list(m["outcomes"]),
+                target_minutes=m["target_minutes"],
+                workplace=list(m["workplace"]),
+            )
+            for page_position, p in enumerate(m["pages"]):
+                module.pages.append(
+                    Page(
+                        position=page_position,
+                        slug=p["slug"],
+                        title=p["title"],
+                        body=p["body"],
+                        html=service.render_page(p["body"]),
+                    )
+                )
+            quiz = m["quiz"]
+            if quiz is not None:
+                module.quiz = Quiz(
+                    title=quiz["title"],
+                    pass_mark=quiz["pass_mark"],
+                    criterion_threshold=quiz["criterion_threshold"],
+                    attempts=quiz["attempts"],
+                    grading=quiz["grading"],
+                    shuffle=quiz["shuffle"],
+                    feedback=quiz["feedback"],
+                    time_limit_minutes=quiz["time_limit_minutes"],
+                    items=[_item(item) for item in quiz["items"]],
+                )
+            course.modules.append(module)
+        db.session.add(course)
+        db.session.flush()
+    return course
+
+
+def _item(item: dict[str, Any]) -> dict[str, Any]:
+    if "draw" in item:
+        return {"draw": dict(item["draw"])}
+    return {"question": item["question"], "version": item["version"]}
