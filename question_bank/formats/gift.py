@@ -139,7 +139,12 @@ def import_gift(data: bytes, *, source: str) -> ImportResult:
             if not body:
                 continue
         check_text(body, source, first_line, "question")
-        _question(body, comments, first_line, category, result, ids, source)
+        try:
+            _question(body, comments, first_line, category, result, ids, source)
+        except FormatError:
+            raise
+        except (ValueError, TypeError, KeyError, IndexError) as exc:
+            raise FormatError(source, first_line, f"malformed question: {exc}") from None
     return result
 
 

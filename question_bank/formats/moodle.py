@@ -94,12 +94,16 @@ def import_moodle(data: bytes, *, source: str) -> ImportResult:
             result.skipped.append({"name": name, "type": qtype, "reason": reason})
             continue
         ctx = _Ctx(source, where, name, result)
-        q = _common(qel, qtype, ctx, ids, category)
         try:
+            q = _common(qel, qtype, ctx, ids, category)
             outcome = _IMPORTERS[qtype](qel, q, ctx)
         except _Skip as skip:
             result.skipped.append({"name": name, "type": qtype, "reason": str(skip)})
             continue
+        except FormatError:
+            raise
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+            raise FormatError(source, where, f"malformed question: {exc}") from None
         if outcome is not None:
             q = outcome
         result.questions.append(validate(q, source, where, ctx.warn))
@@ -238,8 +242,9 @@ def _common(qel, qtype, ctx, ids: IdMaker, category: str | None) -> dict:
         tags.append(CATEGORY_TAG + category)
     q.update(criteria=criteria, tags=tags, difficulty=difficulty)
     penalty = _value(qel, "penalty", "")
-    if penalty and abs(float(penalty or 0)) > 1e-9 and qtype not in ("essay",):
-        if abs(float(penalty) - 0.3333333) > 1e-6 and abs(float(penalty) - 1.0) > 1e-9:
+    p_value = _float(ctx, penalty, "penalty") if penalty else 0.0
+    if abs(p_value) > 1e-9 and qtype not in ("essay",):
+        if abs(p_value - 0.3333333) > 1e-6 and abs(p_value - 1.0) > 1e-9:
             ctx.warn(f"penalty {penalty} for each wrong try is not expressible (ignored)")
     if _bool(_value(qel, "hidden", "0")):
         ctx.warn("hidden flag is not expressible (imported as a normal question)")

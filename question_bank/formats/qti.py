@@ -221,6 +221,16 @@ def _text_of(el) -> str:
 
 
 def _import_item(root, source, result: ImportResult, ids, expect, meta, base, package):
+    try:
+        _import_item_checked(root, source, result, ids, expect, meta, base, package)
+    except FormatError:
+        raise
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, StopIteration) as exc:
+        raise FormatError(source, f"item {root.get('identifier')!r} (line {root.sourceline})",
+                          f"malformed item: {exc}") from None
+
+
+def _import_item_checked(root, source, result: ImportResult, ids, expect, meta, base, package):
     ns = namespace(root)
     if ns == NS21 and localname(root) == "assessmentItem":
         d = D21

@@ -150,3 +150,12 @@ def test_html_stems_are_sanitised_and_the_removal_reported():
     r = import_moodle(quiz(mc(name="Evil", stem=stem)), source="x.xml")
     assert r.questions[0]["stem"] == "<p>Safe?</p>"
     assert r.warnings == ["Evil: HTML not allowed in a stem was removed: <iframe>, <script>"]
+
+
+def test_malformed_values_are_format_errors():
+    with pytest.raises(FormatError, match=r"question 'Q' \(line 3\): penalty 'high' is not a number"):
+        import_moodle(quiz(mc(extra="<penalty>high</penalty>")), source="p.xml")
+    essay = ('<question type="essay"><name><text>E</text></name><questiontext><text>Write</text></questiontext>'
+             "<maxwordlimit>many</maxwordlimit></question>")
+    with pytest.raises(FormatError, match="maxwordlimit 'many' is not a whole number"):
+        import_moodle(quiz(essay), source="e.xml")

@@ -70,3 +70,13 @@ def test_export_item_refuses_scenario_and_keeps_points():
     (back,) = import_qti(export_item(essay, "3.0"), source="e.xml").questions
     assert back["points"] == 5.0 and back["type"] == "essay"
     assert back["word_limit"] is None  # limits travel in the package manifest only
+
+
+def test_malformed_values_are_format_errors():
+    decl = ('<responseDeclaration identifier="R" cardinality="single" baseType="identifier"><correctResponse>'
+            '<value>a</value></correctResponse><mapping defaultValue="0"><mapEntry mapKey="a" mappedValue="lots"/>'
+            "</mapping></responseDeclaration>")
+    body = ('<choiceInteraction responseIdentifier="R" maxChoices="1"><simpleChoice identifier="a">A</simpleChoice>'
+            '<simpleChoice identifier="b">B</simpleChoice></choiceInteraction>')
+    with pytest.raises(FormatError, match=r"item 'it1' \(line 1\): malformed item: could not convert"):
+        import_qti(item(body, decl), source="m.xml")
