@@ -44,7 +44,7 @@ def qti21_schema():
 
 
 @pytest.fixture(scope="session")
-def qti30_schema(tmp_path_factory):
+def qti30_dir(tmp_path_factory) -> Path:
     base = INTEROP / "xsd" / "qti30"
     zdir = tmp_path_factory.mktemp("qti30-xsd")
     with zipfile.ZipFile(base / "schema_qti30.zip") as zf:
@@ -52,10 +52,12 @@ def qti30_schema(tmp_path_factory):
             target = (zdir / info.filename).resolve()
             assert str(target).startswith(str(zdir.resolve()) + os.sep)
         zf.extractall(zdir)
-    entry = next(zdir.rglob("imsqti_asiv3p0_v1p0.xsd"))
-    z = entry.parent
-    w3 = base / "w3"
-    return _schema(entry, {
+    return next(zdir.rglob("imsqti_asiv3p0_v1p0.xsd")).parent
+
+
+def _qti30_table(z: Path) -> dict[str, Path]:
+    w3 = INTEROP / "xsd" / "qti30" / "w3"
+    return {
         "https://purl.imsglobal.org/spec/qti/v3p0/schema/xsd/": z,
         "http://purl.imsglobal.org/spec/qti/v3p0/schema/xsd/": z,
         "https://purl.imsglobal.org/spec/ssml/v1p1/schema/xsd/": z,
@@ -64,7 +66,17 @@ def qti30_schema(tmp_path_factory):
         "https://purl.imsglobal.org/spec/w3/1999/schema/xsd/": w3,
         "https://purl.imsglobal.org/spec/mathml/v3p0/schema/xsd/": w3,
         "http://www.imsglobal.org/xsd/w3/2001/": w3,
-    })
+    }
+
+
+@pytest.fixture(scope="session")
+def qti30_schema(qti30_dir):
+    return _schema(qti30_dir / "imsqti_asiv3p0_v1p0.xsd", _qti30_table(qti30_dir))
+
+
+@pytest.fixture(scope="session")
+def cp30_schema(qti30_dir):
+    return _schema(qti30_dir / "imsqtiv3p0_imscpv1p2_v1p0.xsd", _qti30_table(qti30_dir))
 
 
 def _items(package: bytes) -> dict[str, bytes]:
@@ -122,3 +134,10 @@ def test_package_manifest_carries_criteria():
     assert 'type="imsqti_item_xmlv2p1" href="items/sc-trust-1.xml"' in manifest
     back = import_qti(package, source="p.zip").questions
     assert back[0]["criteria"] == ["NOS-EFFREL/K14", "NOS-CONTACT/K14"]
+
+
+def test_qti30_package_manifest_validates(cp30_schema):
+    with zipfile.ZipFile(io.BytesIO(export_qti30(make_bank()))) as zf:
+        manifest = zf.read("imsmanifest.xml")
+    _assert_valid(cp30_schema, "imsmanifest.xml", manifest)
+    assert b"<imsmd:string>carecourse:word_limit=300</imsmd:string>" in manifest
