@@ -1,6 +1,7 @@
 """The ``carecourse`` command: the Flask CLI of the app, plus ``init`` and ``import-unit``."""
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from pathlib import Path
@@ -116,6 +117,9 @@ def init_command(demo: bool) -> None:
         click.echo(f"Demo users added: {', '.join(users) if users else 'none (all present)'}")
         for email, _name, role, password in DEMO_USERS:
             click.echo(f"  {role:8} {email}  password: {password}")
+    # Later steps (the shipped course...) run after the seeds are committed; each commits itself.
+    for target in INIT_STEPS:
+        _load(target)(demo)
 
 
 @click.command("import-unit")
@@ -148,10 +152,36 @@ def import_unit_command(file: Path, code: str | None, as_json: bool) -> None:
     )
 
 
+# Other areas' commands as "module:function"; each function(group) adds its commands to the
+# group it is given (app.cli). Adding an area? Add one line here.
+COMMANDS: list[str] = [
+    "course.bank.commands:register_commands",
+    "course.authoring.commands:register_commands",
+]
+
+# Steps `carecourse init` runs after the seed units and demo users, in order, as
+# "module:function"; each is called with ``demo`` (bool) and commits its own work.
+INIT_STEPS: list[str] = [
+    "course.authoring.commands:init_shipped_course",
+]
+
+
+def _load(target: str) -> Any:
+    """The object named by "module:attribute"."""
+    module_name, _, attr = target.partition(":")
+    return getattr(importlib.import_module(module_name), attr)
+
+
 def register_commands(app: Flask) -> None:
-    """Add the carecourse commands to ``app.cli``."""
+    """Add the carecourse commands, and every area's in COMMANDS, to ``app.cli``."""
     app.cli.add_command(init_command)
     app.cli.add_command(import_unit_command)
+    for target in COMMANDS:
+        module_name, _, attr = target.partition(":")
+        getattr(importlib.import_module(module_name), attr)(app.cli)
+    from course.authoring.commands import register_commands as register_course_commands
+
+    register_course_commands(app.cli)
 
 
 def _create_app() -> Flask:
