@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 from conftest import COURSE_JSON, ROOT
+
 from scorm_export.package import build_package
 
 
