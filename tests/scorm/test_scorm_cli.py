@@ -13,7 +13,11 @@ from scorm_export.package import build_package
 
 def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "scorm_export", *args], cwd=ROOT, capture_output=True, text=True
+        [sys.executable, "-m", "scorm_export", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
