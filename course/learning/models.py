@@ -110,7 +110,11 @@ class Attempt(TimestampMixin, db.Model):
     criteria_results: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # The player's own result at submission ({score, max, ...}), kept to spot disagreements only.
     client_result: Mapped[dict[str, Any] | None]
-    revision: Mapped[int] = mapped_column(Integer, default=0)
+    # The mapper's version counter: bumped on every update; a write based on an older revision
+    # fails with StaleDataError (and the request is retried on fresh data).
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": revision}
 
     user: Mapped[User] = relationship()
     module: Mapped[Module] = relationship()
