@@ -432,6 +432,14 @@ class QuestionSchema(Schema):
             return out
         return _canonical(data)
 
+    def validate(self, data, *, many=None, partial=None) -> dict:
+        """The error messages (nested by field path) that `load` would raise; {} when valid."""
+        try:
+            self.load(data, many=many)
+        except ValidationError as error:
+            return error.messages
+        return {}
+
     def dump(self, obj, *, many=None):
         """Canonical dicts from Question objects (or canonical dicts)."""
         many = self.many if many is None else many

@@ -179,6 +179,13 @@ def test_many_reports_errors_by_index():
     assert error_paths(caught.value) == [("1.points", "Must be greater than 0.")]
 
 
+def test_validate_returns_the_messages():
+    assert QuestionSchema().validate(make("essay")) == {}
+    assert QuestionSchema().validate(make("essay", word_limit=0)) == {
+        "word_limit": ["Must be greater than or equal to 1."]}
+    assert QuestionSchema().dump(load_question(make("essay")))["type"] == "essay"
+
+
 def test_shipped_course_questions_load():
     files = sorted((ROOT / "course" / "shipped" / "modules").glob("*.json"))
     assert files, "no shipped modules to check"
