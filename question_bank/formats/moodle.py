@@ -509,6 +509,9 @@ def export_moodle(questions: list[dict], *, files: dict[str, bytes] | None = Non
         _val(qel, "hidden", "0")
         _val(qel, "idnumber", q["id"])
         maker[1](qel, q)
+        if q["type"] == "multiple_response" and q.get("all_or_nothing"):
+            warnings.append(f"{q['id']}: all-or-nothing marking is not expressible in Moodle XML "
+                            "(exported with partial credit)")
         tags = export_tags(q, with_category=False)
         if tags:
             tags_el = etree.SubElement(qel, "tags")

@@ -206,3 +206,23 @@ def test_export_other_formats_report_losses(app, cli_runner, org, tmp_path, fmt)
     if fmt.startswith("qti"):
         with zipfile.ZipFile(io.BytesIO(out.read_bytes())) as zf:
             assert len([n for n in zf.namelist() if n.startswith("items/")]) == 9
+
+
+def _gift_bank(n: int) -> bytes:
+    return "\n".join(f"// criterion: HSCCLD327/K13\n::Q{i}::Is {i} even? {{{'T' if i % 2 == 0 else 'F'}}}\n"
+                     for i in range(n)).encode()
+
+
+def test_progress_bar_only_on_a_terminal_and_not_with_json(app, cli_runner, org, tmp_path, monkeypatch):
+    from course.bank import commands
+
+    path = tmp_path / "many.gift"
+    path.write_bytes(_gift_bank(450))
+    monkeypatch.setattr(commands, "_interactive", lambda as_json: not as_json)
+    res = cli_runner.invoke(args=["import-questions", str(path)])
+    assert res.exit_code == 0, res.output
+    assert "Importing questions" in res.stdout
+    assert _count(app) == 450
+    res = cli_runner.invoke(args=["import-questions", str(path), "--json"])
+    assert res.exit_code == 0 and "Importing questions" not in res.stdout
+    assert json.loads(res.stdout)["by_type"] == {"true_false": 450}

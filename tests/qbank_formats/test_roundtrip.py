@@ -123,5 +123,8 @@ def test_lossy_exports_are_reported():
     assert "essay-reflect-1: marker guidance is not carried in QTI (dropped)" in w
     assert "sa-word-1: gap g1: answer feedback is not carried in QTI (dropped)" in w
     w = []
+    EXPORTERS["moodle"]([dict(bank[1], all_or_nothing=True)], warnings=w)
+    assert w == ["mr-signs-1: all-or-nothing marking is not expressible in Moodle XML (exported with partial credit)"]
+    w = []
     EXPORTERS["aiken"](bank, warnings=w)
     assert "sc-trust-1: general_feedback, option feedback, criteria not expressible in Aiken (dropped)" in w
