@@ -142,3 +142,21 @@ def test_audit_html_headings_start_below_the_page_title():
         )
         == []
     )
+
+
+def test_course_data_that_is_not_the_players(course_doc):
+    files = package_files(course_doc, player_dir=STUB_PLAYER)
+    files["course-data.js"] = b"var x = 1;\n"
+    assert check_package(rezip(files)) == [
+        Problem("zip:course-data.js", "does not hold window.CC_COURSE as JSON"),
+    ]
+
+
+def test_objective_id_with_a_space_in_a_2004_manifest(course_doc):
+    files = package_files(course_doc, standard="2004", multi_sco=True, player_dir=STUB_PLAYER)
+    files["imsmanifest.xml"] = files["imsmanifest.xml"].replace(
+        b'objectiveID="HSCCLD327-K14"', b'objectiveID="HSCCLD327 K14"'
+    )
+    [problem] = check_package(rezip(files))
+    assert problem.message == "objectiveID 'HSCCLD327 K14' is empty or has whitespace"
+    assert problem.where.endswith("/item[1]/imsss:sequencing/imsss:objectives/imsss:objective[1]")

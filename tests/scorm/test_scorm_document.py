@@ -227,3 +227,8 @@ def test_document_error_message_lists_paths(course_doc):
     assert str(info.value) == (
         "1 problem(s) in the course document:\ncourse.language: not a language tag (e.g. en-GB)"
     )
+
+
+def test_a_question_that_is_not_an_object(course_doc):
+    course_doc["questions"].append("rel-k12-wellbeing-1")
+    assert problems_of(course_doc) == [("questions[6]", "Not a valid mapping type.")]
