@@ -101,7 +101,8 @@ def assemble_quiz(quiz: dict, bank_questions: list[dict | Question], seed: int) 
                 raise DrawError(f"quiz item {index}: question {quote(item['question'])} version "
                                 f"{quote(item.get('version'))} is not in the bank")
             if item["question"] in used:
-                raise DrawError(f"quiz item {index}: question {quote(item['question'])} is already in the quiz")
+                raise DrawError(f"quiz item {index}: question {quote(item['question'])} "
+                                "is already in the quiz")
             chosen.append(data)
             used.add(item["question"])
             continue

@@ -65,8 +65,8 @@ class StrictInt(fields.Field):
 
 def Ident(**kwargs) -> fields.String:
     """An identifier: letters, digits, `_ . -`, no spaces (it becomes a SCORM identifier)."""
-    return fields.String(validate=validate.Regexp(IDENT, error="Not a valid identifier: {input!r}."),
-                         **kwargs)
+    not_ident = validate.Regexp(IDENT, error="Not a valid identifier: {input!r}.")
+    return fields.String(validate=not_ident, **kwargs)
 
 
 def _unique(items: list[dict], key: str, field: str) -> None:
@@ -144,7 +144,8 @@ class NumericAnswerSchema(_Strict):
 # --- type-specific keys, shared by top-level questions and scenario children -----------------
 
 class SingleChoiceBody(Schema):
-    options = fields.List(fields.Nested(OptionSchema), required=True, validate=validate.Length(min=2))
+    options = fields.List(fields.Nested(OptionSchema), required=True,
+                          validate=validate.Length(min=2))
     shuffle = StrictBool(load_default=False)
 
     @validates_schema
@@ -155,7 +156,8 @@ class SingleChoiceBody(Schema):
 
 
 class MultipleResponseBody(Schema):
-    options = fields.List(fields.Nested(OptionSchema), required=True, validate=validate.Length(min=2))
+    options = fields.List(fields.Nested(OptionSchema), required=True,
+                          validate=validate.Length(min=2))
     shuffle = StrictBool(load_default=False)
     all_or_nothing = StrictBool(load_default=False)
 
@@ -343,7 +345,8 @@ class CommonSchema(_Strict):
     type = fields.String(required=True)
     title = fields.String(required=True, validate=validate.Length(min=1))
     stem = fields.String(required=True)
-    stem_format = fields.String(load_default="markdown", validate=validate.OneOf(["markdown", "html"]))
+    stem_format = fields.String(load_default="markdown",
+                                validate=validate.OneOf(["markdown", "html"]))
     points = StrictNumber(load_default=1.0, validate=validate.Range(min=0, min_inclusive=False))
     general_feedback = fields.String(load_default="")
     criteria = fields.List(fields.String(validate=validate.Regexp(
@@ -367,7 +370,8 @@ class ChildCommonSchema(_Strict):
     type = fields.String(required=True)
     title = fields.String(load_default="")
     stem = fields.String(required=True)
-    stem_format = fields.String(load_default="markdown", validate=validate.OneOf(["markdown", "html"]))
+    stem_format = fields.String(load_default="markdown",
+                                validate=validate.OneOf(["markdown", "html"]))
     points = StrictNumber(load_default=1.0, validate=validate.Range(min=0, min_inclusive=False))
     general_feedback = fields.String(load_default="")
     # None: the scenario's criteria (filled in when the scenario loads).

@@ -52,7 +52,8 @@ class Compiled:
 def compile_question(data: dict) -> Compiled:
     """Compile canonical question data (top-level or scenario child) for marking."""
     impl = get_type(data["type"])
-    return Compiled(impl, data.get("points", 1.0), data.get("general_feedback", ""), impl.compile(data))
+    return Compiled(impl, data.get("points", 1.0), data.get("general_feedback", ""),
+                    impl.compile(data))
 
 
 def mark_compiled(c: Compiled, response: Any) -> Mark:
@@ -102,7 +103,8 @@ class SingleChoice(QuestionType):
     branches = True
 
     def compile(self, data):
-        return {o["id"]: (1.0 if o["correct"] else 0.0, o.get("feedback", "")) for o in data["options"]}
+        return {o["id"]: (1.0 if o["correct"] else 0.0, o.get("feedback", ""))
+                for o in data["options"]}
 
     def mark(self, c, response):
         if not isinstance(response, str):
@@ -178,7 +180,8 @@ class TrueFalse(QuestionType):
             raise ResponseError("expected true or false")
         answer, feedback_true, feedback_false = c.body
         feedback = feedback_true if response else feedback_false
-        return _finish(c, 1.0 if response == answer else 0.0, [feedback] if feedback else [], response)
+        credit = 1.0 if response == answer else 0.0
+        return _finish(c, credit, [feedback] if feedback else [], response)
 
     def branch_key(self, response):
         return "true" if response else "false"
@@ -278,7 +281,8 @@ def _longest_increasing(values: list[int]) -> int:
 
 def wildcard_pattern(normalised_answer: str) -> re.Pattern:
     """`*` matches any run of characters (possibly none); everything else is literal."""
-    return re.compile(".*".join(re.escape(part) for part in normalised_answer.split("*")), re.DOTALL)
+    parts = normalised_answer.split("*")
+    return re.compile(".*".join(re.escape(part) for part in parts), re.DOTALL)
 
 
 class _Gap:
@@ -339,7 +343,8 @@ class ShortAnswer(QuestionType):
             elif gap.options is not None:
                 if _is_number(value) and float(value).is_integer():
                     if not 0 <= value < len(gap.options):
-                        raise ResponseError(f"index out of range for gap {_q(gap_id)}: {int(value)}")
+                        raise ResponseError(
+                            f"index out of range for gap {_q(gap_id)}: {int(value)}")
                     value = gap.options[int(value)]
                 elif not isinstance(value, str):
                     raise ResponseError(f"expected a string for gap {_q(gap_id)}")
@@ -378,8 +383,8 @@ class Numeric(QuestionType):
     name = "numeric"
 
     def compile(self, data):
-        answers = [(float(a["value"]), float(a["tolerance"]), float(a["credit"]), a.get("feedback", ""))
-                   for a in data["answers"]]
+        answers = [(float(a["value"]), float(a.get("tolerance", 0.0)), float(a.get("credit", 1.0)),
+                    a.get("feedback", "")) for a in data["answers"]]
         return (answers, data.get("unit"))
 
     def mark(self, c, response):
@@ -430,7 +435,8 @@ class Essay(QuestionType):
         if words < min_words:
             raise ResponseError(f"under the minimum: {words} words, at least {min_words}")
         feedback = [c.general] if c.general else []
-        return Mark(0.0, c.points, 0.0, None, feedback, unicodedata.normalize("NFC", response), True)
+        text = unicodedata.normalize("NFC", response)
+        return Mark(0.0, c.points, 0.0, None, feedback, text, True)
 
 
 class _Step:
@@ -487,14 +493,13 @@ class Scenario(QuestionType):
         normalised = {}
         current, index = first, 0
         while current != "end":  # ends: index grows each step and the path is finite
+            if index == 0 and (not path or path[0] != first):
+                raise ResponseError(f"path must start at step {_q(first)}")
             if index >= len(path):
-                raise ResponseError(
-                    f"path stops before step {_q(current)}" if index else f"path must start at step {_q(first)}")
+                raise ResponseError(f"path stops before step {_q(current)}")
             if path[index] != current:
-                if index == 0:
-                    raise ResponseError(f"path must start at step {_q(first)}")
-                raise ResponseError(
-                    f"path goes to {_q(path[index])} after {_q(path[index - 1])}, but the answers lead to {_q(current)}")
+                raise ResponseError(f"path goes to {_q(path[index])} after {_q(path[index - 1])}, "
+                                    f"but the answers lead to {_q(current)}")
             step = steps[current]
             try:
                 child = mark_compiled(step.question, answers.get(current))
@@ -505,8 +510,8 @@ class Scenario(QuestionType):
             total += child.max
             pending = pending or child.pending
             feedback.extend(child.feedback)
-            key = step.question.impl.branch_key(child.response) if child.response is not None else None
-            current = step.branches.get(key, step.default) if key is not None else step.default
+            key = None if child.response is None else step.question.impl.branch_key(child.response)
+            current = step.default if key is None else step.branches.get(key, step.default)
             index += 1
         if index < len(path):
             raise ResponseError(f"path goes on after the end: {_q(path[index])}")

@@ -148,7 +148,10 @@ class QuestionBank:
         stored (responses that no longer fit the chosen version keep their old mark and are
         listed with the error).
         """
-        target = self.get(question_id, to_version) if to_version is not None else self.current(question_id)
+        if to_version is None:
+            target = self.current(question_id)
+        else:
+            target = self.get(question_id, to_version)
         changes = []
         for stored in self.responses(question_id):
             if from_versions is not None and stored.version not in from_versions:
