@@ -291,3 +291,44 @@ def test_2004_second_launch_resumes_where_the_first_stopped(packages):
     assert r2["cmi"]["entry"] == "resume"
     assert (r2["cmi"]["completion_status"], r2["cmi"]["success_status"]) == ("completed", "passed")
     assert [i["id"] for i in interactions(r2["cmi"])] == [IX_MATCH, IX_S1, IX_S2, IX_TF]
+
+
+def manifest_objective_ids(package: str, item_id: str) -> list[str]:
+    """The objective ids the manifest declares for an item, primary first (Moodle's order)."""
+    import zipfile
+
+    import xmltodict
+
+    with zipfile.ZipFile(package) as zf:
+        manifest = xmltodict.parse(
+            zf.read("imsmanifest.xml"), force_list=("item", "imsss:objective")
+        )
+    [item] = [
+        i
+        for i in manifest["manifest"]["organizations"]["organization"]["item"]
+        if i["@identifier"] == item_id
+    ]
+    objectives = item["imsss:sequencing"]["imsss:objectives"]
+    return [objectives["imsss:primaryObjective"]["@objectiveID"]] + [
+        o["@objectiveID"] for o in objectives.get("imsss:objective", [])
+    ]
+
+
+def test_2004_objectives_prefilled_from_the_manifest_as_moodle_does(packages):
+    from lms_harness import LmsRun
+
+    declared = manifest_objective_ids(packages["2004"], M02)
+    assert declared == ["m02-keeping-in-touch", "HSCCLD327-K13", "HSCCLD327-K14"]
+    prefill = {"objectives": {str(n): {"id": oid} for n, oid in enumerate(declared)}}
+    with LmsRun(packages["2004"], standard="2004", sco=M02, cmi=prefill) as run:
+        run.wait_for_initialize()
+        start_quiz(run.content)
+        take_quiz(run.content, True)
+    r = run.result
+    assert (r["errors"], r["warnings"], r["page_errors"]) == ([], [], [])
+    # Written in place (no new index, no id overwritten): the declared order is kept.
+    assert [(o["id"], o["success_status"], o["score"]["raw"]) for o in objectives(r["cmi"])] == [
+        ("m02-keeping-in-touch", "unknown", ""),
+        ("HSCCLD327-K13", "passed", "100"),
+        ("HSCCLD327-K14", "passed", "100"),
+    ]
