@@ -75,6 +75,27 @@ _KNOWN_OTHER = {"hotspotInteraction", "graphicOrderInteraction", "selectPointInt
 _ALL = _BLOCK | _INLINE | _KNOWN_OTHER
 
 
+def _qid(x: str) -> str:
+    """A bank id as a QTI identifier (which cannot start with a digit): "1a" -> "_1a"."""
+    return "_" + x if x[:1].isdigit() else x
+
+
+def _unqid(x: str) -> str:
+    return x[1:] if x[:1] == "_" and x[1:2].isdigit() else x
+
+
+def _map_ids(q: dict, f) -> dict:
+    """A copy of q with the item id and every option/premise/response/item id passed through f."""
+    q = copy.deepcopy(q)
+    q["id"] = f(q["id"])
+    for key in ("options", "items", "responses"):
+        for o in q.get(key) or []:
+            o["id"] = f(o["id"])
+    for p in q.get("premises") or []:
+        p["id"], p["match"] = f(p["id"]), f(p["match"])
+    return q
+
+
 def _name21(el) -> str:
     """QTI 2.1 name of an element of either version (qti-choice-interaction -> choiceInteraction)."""
     name = localname(el)
@@ -304,7 +325,9 @@ def _import_item_checked(root, source, result: ImportResult, ids, expect, meta, 
         elif m.startswith("carecourse:min_words=") and q["type"] == "essay":
             q["min_words"] = int(m.split("=", 1)[1])
     q.update(criteria=criteria, tags=tags, difficulty=difficulty)
-    q["id"] = ids.make(root.get("identifier"), title)
+    q["id"] = root.get("identifier") or ""
+    q = _map_ids(q, _unqid)
+    q["id"] = ids.make(q["id"], title)
     result.questions.append(validate(q, source, where, warn))
     result.source_types.append(native)
 
@@ -791,6 +814,8 @@ def _place_gaps(parent, d, replacements):
 
 
 def _item(q: dict, d: Dialect, warnings: list[str]):
+    original_id = q["id"]
+    q = _map_ids(q, _qid) if q["type"] != "scenario" else q
     t = q["type"]
     if t not in ("single_choice", "multiple_response", "true_false", "matching", "ordering", "short_answer",
                  "numeric", "essay"):
@@ -802,7 +827,7 @@ def _item(q: dict, d: Dialect, warnings: list[str]):
     if d.version == "2.1":
         root.set("adaptive", "false")
     root.set(d.at("timeDependent"), "false")
-    warn = lambda m: warnings.append(f"{q['id']}: {m}")  # noqa: E731
+    warn = lambda m: warnings.append(f"{original_id}: {m}")  # noqa: E731
     body_builders = []
     rp_kind = "match_correct"
     if t in ("single_choice", "multiple_response", "true_false"):
