@@ -177,11 +177,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(init_command)
     app.cli.add_command(import_unit_command)
     for target in COMMANDS:
-        module_name, _, attr = target.partition(":")
-        getattr(importlib.import_module(module_name), attr)(app.cli)
-    from course.authoring.commands import register_commands as register_course_commands
-
-    register_course_commands(app.cli)
+        _load(target)(app.cli)
 
 
 def _create_app() -> Flask:
