@@ -120,7 +120,7 @@ def test_corpus_reexported_validates(qti21_schema, qti30_schema):
     questions = []
     for entry in manifest():
         questions += import_file((INTEROP / entry["file"]).read_bytes(), entry["file"])[1].questions
-    assert len(questions) == 60
+    assert len(questions) == 73
     for q in questions:
         _assert_valid(qti21_schema, q["id"], export_item(q, "2.1"))
         _assert_valid(qti30_schema, q["id"], export_item(q, "3.0"))
