@@ -1,363 +1,287 @@
-/* carecourse player runtime: the one interface the player talks to its host through.
+/* carecourse runtime: the one interface between the player and its host (README.md).
  * CCRuntime.create(kind, options) -> {kind, limit, start, saveAnswer, saveState, recordInteraction,
- * recordObjective, report, submit, finish}. Kinds: "scorm12", "scorm2004" (one data-driven adapter),
- * "app" (the Flask learner API), "preview" (localStorage, for tutors and standalone tests),
- * "none" (nothing is saved). See README.md in this folder for the CMI mapping. */
+ * recordObjective, report, submit, finish}; kinds scorm12 and scorm2004 (one adapter driven by the
+ * CMI table), app (the Flask learner API), preview (localStorage) and none. */
 (function (root) {
-  "use strict";
+"use strict";
+// CMI names per version: SCORM 1.2 RTE 3.4, SCORM 2004 4th ed. RTE 4.2.
+const CMI = {
+  scorm12: { api: "API", depth: 7, limit: 4096, fn: ["LMSInitialize", "LMSFinish", "LMSGetValue", "LMSSetValue", "LMSCommit", "LMSGetLastError"],
+    entry: "cmi.core.entry", location: "cmi.core.lesson_location", id: "cmi.core.student_id", name: "cmi.core.student_name",
+    score: "cmi.core.score.", status: "cmi.core.lesson_", time: "cmi.core.session_time", exit: "cmi.core.exit", normal: "",
+    response: "student_response", wrong: "wrong", long: "fill-in" },
+  scorm2004: { api: "API_1484_11", depth: 500, limit: 64000, fn: ["Initialize", "Terminate", "GetValue", "SetValue", "Commit", "GetLastError"],
+    entry: "cmi.entry", location: "cmi.location", id: "cmi.learner_id", name: "cmi.learner_name",
+    score: "cmi.score.", status: "cmi.", time: "cmi.session_time", exit: "cmi.exit", normal: "normal",
+    response: "learner_response", wrong: "incorrect", long: "long-fill-in", v2004: true }
+};
 
-  // CMI names per SCORM version. 1.2: SCORM 1.2 RTE section 3.4; 2004: SCORM 2004 4th ed. RTE 4.2.
-  var CMI = {
-    scorm12: {
-      api: "API", depth: 7, limit: 4096, prefixes: "Initialize,Finish,GetValue,SetValue,Commit,GetLastError".split(","), pre: "LMS",
-      entry: "cmi.core.entry", location: "cmi.core.lesson_location", suspend: "cmi.suspend_data",
-      learnerId: "cmi.core.student_id", learnerName: "cmi.core.student_name",
-      score: "cmi.core.score.", scaled: false, sessionTime: "cmi.core.session_time", exit: "cmi.core.exit",
-      exitNormal: "", learnerResponse: "student_response", timestamp: "time", description: false,
-      wrong: "wrong", longFillIn: "fill-in", status12: "cmi.core.lesson_status",
-      unsupported: { 401: 1, 402: 1, 403: 1 }
+/** "/" becomes "-", anything outside [A-Za-z0-9_.-] "_", at most 255 characters. */
+const sanitizeId = (s) => String(s).replace(/\//g, "-").replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 255);
+const pad = (n, w) => String(n).padStart(w, "0");
+function parts(ms) { const cs = Math.max(0, Math.round(ms / 10)); return [Math.floor(cs / 360000), Math.floor(cs / 6000) % 60, Math.floor(cs / 100) % 60, cs % 100, cs]; }
+/** 1.2 CMITimespan HHHH:MM:SS.SS; short: HH:MM:SS (interaction latency). */
+function timespan12(ms, short) {
+  const [h, m, s, c] = parts(ms);
+  return short ? pad(Math.min(h, 99), 2) + ":" + pad(m, 2) + ":" + pad(s, 2) : pad(Math.min(h, 9999), 4) + ":" + pad(m, 2) + ":" + pad(s, 2) + "." + pad(c, 2);
+}
+/** 2004 ISO 8601 duration: PT1H2M3.45S. */
+function duration2004(ms) {
+  const [h, m, , , cs] = parts(ms);
+  return "PT" + (h ? h + "H" : "") + (h || m ? m + "M" : "") + (cs % 6000) / 100 + "S";
+}
+const oneLine = (s, max) => String(s == null ? "" : s).replace(/\s+/g, " ").replace(/^\{/, "(").trim().slice(0, max);
+
+/* Responses arrive structured: choice and sequencing [{id, n}] (n: index in the question's own
+ * list), matching [[{id,n},{id,n}]], true-false boolean, fill-in [texts], numeric text (correct:
+ * {min, max, value}), long-fill-in text. 1.2 wants single characters (RTE 3.4.2.7.5): option n
+ * is L[n], a matching response n is M[n]. */
+const L = "abcdefghijklmnopqrstuvwxyz0123456789", M = "123456789abcdefghijklmnopqrstuvwxyz";
+const FORMAT = {
+  scorm12(type, v, correct) {
+    switch (type) {
+      case "choice": case "sequencing": return v.map((k) => L[k.n]).join(",");
+      case "true-false": return v ? "t" : "f";
+      case "matching": return v.map((p) => L[p[0].n] + "." + M[p[1].n]).join(",");
+      case "numeric": return String(correct ? v.value : v);
+      default: return oneLine([].concat(v).join(","), 255);
+    }
+  },
+  scorm2004(type, v, correct) {
+    switch (type) {
+      case "choice": case "sequencing": return v.map((k) => k.id).join("[,]");
+      case "true-false": return String(!!v);
+      case "matching": return v.map((p) => p[0].id + "[.]" + p[1].id).join("[,]");
+      case "numeric": return correct ? v.min + "[:]" + v.max : String(v);
+      case "fill-in": return (correct ? "{case_matters=false}" : "") + v.map((t) => oneLine(t, 250).replace(/\[[,.:]\]/g, " ")).join("[,]");
+      default: return oneLine(v, 4000);
+    }
+  }
+};
+
+/** The API object named name in win or a parent (at most depth up), then in the opener's chain. */
+function findAPI(win, name, depth) {
+  const walk = (w) => {
+    try {
+      for (let n = 0; w && !w[name] && w.parent && w.parent !== w; w = w.parent) if (++n > depth) return null;
+      return (w && w[name]) || null;
+    } catch (e) { return null; } // a cross-origin frame ends the walk
+  };
+  let api = walk(win);
+  try { if (!api && win.opener) api = walk(win.opener); } catch (e) { api = null; }
+  return api;
+}
+
+function scorm(kind, options) {
+  const T = CMI[kind], api = options.api || findAPI(options.window || root, T.api, T.depth);
+  const [INIT, TERM, GET, SET, COMMIT, ERR] = T.fn;
+  let live = false, done = false, dirty = false, queued = false, err = 0;
+  let ixN = 0, noIx = false, objN = 0, noObj = false;
+  const objIndex = {};
+  const call = (f, a, b) => { const r = b === undefined ? api[f](a) : api[f](a, b); err = parseInt(api[ERR](), 10) || 0; return r; };
+  const get = (name) => { const v = call(GET, name); return err || v == null ? "" : String(v); };
+  const set = (name, value) => { const ok = live && String(call(SET, name, String(value))) === "true"; dirty = dirty || ok; return ok; };
+  const commit = () => { queued = false; if (live && dirty) { dirty = false; call(COMMIT, ""); } };
+  // one commit for a batch of calls made in the same task
+  const later = () => { if (!queued) { queued = true; Promise.resolve().then(() => queued && commit()); } };
+  const unsupported = () => err === 401 || err === 402 || (!T.v2004 && err === 403);
+  function score(p, raw, max) {
+    set(p + "min", 0); set(p + "max", 100); set(p + "raw", max > 0 ? Math.round(raw / max * 10000) / 100 : 0);
+    if (T.v2004) set(p + "scaled", max > 0 ? Math.round(raw / max * 10000) / 10000 : 0);
+  }
+  function status(p, success, completion) {
+    const s = success === true ? "passed" : success === false ? "failed" : null;
+    if (!T.v2004) return set(p + "status", s || completion);
+    set(p + "completion_status", completion); set(p + "success_status", s || "unknown");
+  }
+  function fail(code, msg) { const e = new Error(msg); e.code = code; throw e; }
+  const self = {
+    kind, limit: T.limit,
+    start() {
+      if (!api) fail("NO_API", "No SCORM " + (T.v2004 ? "2004" : "1.2") + " API found");
+      if (String(call(INIT, "")) !== "true") fail("NO_INIT", "The LMS refused to start the session (error " + err + ")");
+      live = true;
+      const entry = get(T.entry), out = { entry: entry === "resume" ? "resume" : "ab-initio", state: null, location: null, learner: { id: get(T.id), name: get(T.name) } };
+      if (entry === "resume") { // only a resumed attempt has these set
+        try { out.state = JSON.parse(get("cmi.suspend_data") || "null"); } catch (e) { out.state = null; }
+        out.location = get(T.location) || null;
+      } else set(T.v2004 ? "cmi.completion_status" : "cmi.core.lesson_status", "incomplete");
+      let n = call(GET, "cmi.interactions._count");
+      if (err) noIx = true; else ixN = parseInt(n, 10) || 0; // optional in some LMSs: skip interactions
+      n = call(GET, "cmi.objectives._count");
+      if (err) noObj = true;
+      else for (objN = parseInt(n, 10) || 0, n = 0; n < objN; n++) objIndex[get("cmi.objectives." + n + ".id")] = n;
+      return out;
     },
-    scorm2004: {
-      api: "API_1484_11", depth: 500, limit: 64000, prefixes: "Initialize,Terminate,GetValue,SetValue,Commit,GetLastError".split(","), pre: "",
-      entry: "cmi.entry", location: "cmi.location", suspend: "cmi.suspend_data",
-      learnerId: "cmi.learner_id", learnerName: "cmi.learner_name",
-      score: "cmi.score.", scaled: true, sessionTime: "cmi.session_time", exit: "cmi.exit",
-      exitNormal: "normal", learnerResponse: "learner_response", timestamp: "timestamp", description: true,
-      wrong: "incorrect", longFillIn: "long-fill-in", status12: false,
-      unsupported: { 401: 1, 402: 1 }
-    }
-  };
-
-  /** Replace "/" by "-" and anything outside [A-Za-z0-9_.-] by "_", at most 255 characters. */
-  function sanitizeId(s) {
-    return String(s).replace(/\//g, "-").replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 255);
-  }
-
-  function pad(n, w) { n = String(n); while (n.length < w) n = "0" + n; return n; }
-
-  /** 1.2 CMITimespan HHHH:MM:SS.SS (hh = true: HH:MM:SS for latency). */
-  function timespan12(ms, hh) {
-    var cs = Math.max(0, Math.round(ms / 10)), h = Math.floor(cs / 360000), m = Math.floor(cs / 6000) % 60, s = Math.floor(cs / 100) % 60;
-    if (hh) return pad(Math.min(h, 99), 2) + ":" + pad(m, 2) + ":" + pad(s, 2);
-    return pad(Math.min(h, 9999), 4) + ":" + pad(m, 2) + ":" + pad(s, 2) + "." + pad(cs % 100, 2);
-  }
-
-  /** 2004 ISO 8601 duration, e.g. PT1H2M3.45S. */
-  function duration2004(ms) {
-    var cs = Math.max(0, Math.round(ms / 10)), h = Math.floor(cs / 360000), m = Math.floor(cs / 6000) % 60, s = (cs % 6000) / 100;
-    return "PT" + (h ? h + "H" : "") + (h || m ? m + "M" : "") + s + "S";
-  }
-
-  // 1.2 choice, sequencing and matching use single-character identifiers (RTE 3.4.2.7.5):
-  // option n is LETTERS[n]; a matching response n is MATCH12[n] (1-9, then a-z).
-  var LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789", MATCH12 = "123456789abcdefghijklmnopqrstuvwxyz";
-  function oneLine(s, max) {
-    s = String(s == null ? "" : s).replace(/\s+/g, " ").replace(/^\{/, "(").trim();
-    return s.length > max ? s.slice(0, max) : s;
-  }
-
-  /* Response formats. The player passes structured values: choice/sequencing [{id, n}] (n = index
-   * in the question's own option list), matching [[{id,n},{id,n}]], true-false bool, fill-in
-   * [strings], numeric string (correct: {min, max, value}), long-fill-in string. */
-  var FORMAT = {
-    scorm12: function (type, v, correct) {
-      switch (type) {
-        case "choice": case "sequencing": return v.map(function (k) { return LETTERS.charAt(k.n); }).join(",");
-        case "true-false": return v ? "t" : "f";
-        case "matching": return v.map(function (p) { return LETTERS.charAt(p[0].n) + "." + MATCH12.charAt(p[1].n); }).join(",");
-        case "numeric": return correct ? String(v.value) : String(v);
-        default: return oneLine(Array.isArray(v) ? v.join(",") : v, 255);
-      }
+    saveAnswer() {},
+    saveState(state, location) {
+      if (!live) return;
+      const s = state == null ? null : JSON.stringify(state);
+      if (s != null && s.length <= T.limit) set("cmi.suspend_data", s);
+      if (location != null) set(T.location, String(location).slice(0, 255));
+      commit();
     },
-    scorm2004: function (type, v, correct) {
-      switch (type) {
-        case "choice": case "sequencing": return v.map(function (k) { return k.id; }).join("[,]");
-        case "true-false": return v ? "true" : "false";
-        case "matching": return v.map(function (p) { return p[0].id + "[.]" + p[1].id; }).join("[,]");
-        case "numeric": return correct ? v.min + "[:]" + v.max : String(v);
-        case "fill-in": return (correct ? "{case_matters=false}" : "") + v.map(function (t) { return oneLine(t, 250).replace(/\[[,.:]\]/g, " "); }).join("[,]");
-        default: return oneLine(v, 4000);
+    recordInteraction(ix) {
+      if (!live || noIx) return;
+      const p = "cmi.interactions." + ixN + ".", type = ix.type === "long-fill-in" ? T.long : ix.type;
+      if (!set(p + "id", sanitizeId(ix.id))) { noIx = unsupported(); return; }
+      ixN++;
+      set(p + "type", type);
+      (ix.objectives || []).forEach((o, i) => set(p + "objectives." + i + ".id", sanitizeId(o)));
+      const when = new Date(ix.timestamp || Date.now());
+      if (T.v2004) set(p + "timestamp", when.toISOString());
+      else set(p + "time", [when.getHours(), when.getMinutes(), when.getSeconds()].map((x) => pad(x, 2)).join(":"));
+      const fmt = FORMAT[kind], cr = ix.correct_responses || [];
+      if (cr.length && type !== "long-fill-in") set(p + "correct_responses.0.pattern", fmt(type, cr[0], true));
+      if (ix.weighting != null) set(p + "weighting", ix.weighting);
+      if (ix.learner_response != null) set(p + T.response, fmt(type, ix.learner_response, false));
+      set(p + "result", ix.result === "incorrect" ? T.wrong : ix.result);
+      set(p + "latency", T.v2004 ? duration2004(ix.latency_ms || 0) : timespan12(ix.latency_ms || 0, true));
+      if (T.v2004 && ix.description) set(p + "description", oneLine(ix.description, 250));
+      later();
+    },
+    recordObjective(o) {
+      if (!live || noObj) return;
+      const id = sanitizeId(o.id);
+      let i = objIndex[id];
+      if (i === undefined) { // append only when the LMS does not hold this id already (never overwrite one)
+        if (!set("cmi.objectives." + objN + ".id", id)) { noObj = unsupported(); return; }
+        i = objIndex[id] = objN++;
       }
+      const p = "cmi.objectives." + i + ".";
+      if (o.score_max != null) score(p + "score.", o.score_raw || 0, o.score_max);
+      status(p, o.success, o.completion || "completed");
+      later();
+    },
+    report(r) {
+      if (!live) return;
+      if (r.score_max != null) score(T.score, r.score_raw || 0, r.score_max);
+      status(T.status, r.success, r.completion);
+      later();
+    },
+    submit: () => Promise.resolve(null),
+    finish(r) {
+      if (!live || done) return;
+      if (r) {
+        if (r.completion) self.report(r);
+        set(T.time, T.v2004 ? duration2004(r.session_ms || 0) : timespan12(r.session_ms || 0));
+        set(T.exit, r.exit === "suspend" ? "suspend" : T.normal);
+      }
+      commit();
+      done = true; live = false;
+      call(TERM, "");
     }
   };
+  return self;
+}
 
-  function findAPI(win, name, depth) {
-    function walk(w) {
-      var tries = 0;
-      try {
-        while (w && !w[name] && w.parent && w.parent !== w) {
-          if (++tries > depth) return null;
-          w = w.parent;
-        }
-        return (w && w[name]) || null;
-      } catch (e) { return null; } // a cross-origin frame ends the walk
-    }
-    var api = walk(win);
-    try { if (!api && win.opener) api = walk(win.opener); } catch (e) { api = null; }
-    return api;
+/** Active time: the page visible and input within the last five minutes; beat(seconds) every 30 s. */
+function activity(win, beat) {
+  const doc = win.document;
+  let last = Date.now(), tick = last, active = 0, n = 0;
+  const touch = () => { last = Date.now(); };
+  ["keydown", "pointerdown", "input", "scroll", "touchstart"].forEach((e) => doc.addEventListener(e, touch, true));
+  const step = () => { const now = Date.now(); if (doc.visibilityState !== "hidden" && now - last < 300000) active += now - tick; tick = now; };
+  doc.addEventListener("visibilitychange", step);
+  const flush = (final) => { step(); const s = Math.floor(active / 1000); if (s > 0) { active -= s * 1000; beat(s, final); } };
+  const timer = win.setInterval(() => { step(); if (++n % 6 === 0) flush(); }, 5000);
+  return { flush, stop: () => win.clearInterval(timer) };
+}
+
+function app(options) {
+  const launch = options.launch || root.CC_LAUNCH || {}, cfg = launch.app || {}, win = options.window || root;
+  const base = String(cfg.api || "").replace(/\/$/, ""), doFetch = options.fetch || win.fetch.bind(win), onStatus = options.onStatus || (() => {});
+  const queue = [];
+  let busy = false, done = false, beats = null;
+  const post = (path, body, keepalive) => doFetch(base + "/" + path, {
+    method: "POST", credentials: "same-origin", keepalive: !!keepalive, body: JSON.stringify(body),
+    headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": cfg.csrf || "" }
+  }).then((r) => {
+    if (!r.ok) { const e = new Error("HTTP " + r.status); e.status = r.status; throw e; }
+    return r.status === 204 ? null : r.json().catch(() => null);
+  });
+  // Autosaves go out one at a time, in order; a network failure is retried (nothing is lost).
+  function send(path, body) {
+    const waiting = queue.find((j, i) => i > 0 && j.path === "state" && path === "state");
+    if (waiting) waiting.body = body; else queue.push({ path, body, tries: 0 });
+    pump();
   }
-
-  function scormAdapter(kind, options) {
-    var T = CMI[kind], win = options.window || root, api = options.api || findAPI(win, T.api, T.depth);
-    var fn = {}, names = ["init", "term", "get", "set", "commit", "err"];
-    T.prefixes.forEach(function (p, i) { fn[names[i]] = T.pre + p; });
-    var live = false, done = false, dirty = false, queued = false, lastError = 0;
-    var ixCount = 0, noIx = false, noObj = false, objCount = 0, objIndex = {};
-
-    function call(m, a, b) {
-      var r = b === undefined ? api[fn[m]](a) : api[fn[m]](a, b);
-      lastError = parseInt(api[fn.err](), 10) || 0;
-      return r;
-    }
-    function get(name) { var v = call("get", name); return lastError ? "" : String(v == null ? "" : v); }
-    function set(name, value) {
-      if (!live) return false;
-      var ok = String(call("set", name, String(value))) === "true";
-      if (ok) dirty = true;
-      return ok;
-    }
-    function commit() {
-      queued = false;
-      if (live && dirty) { dirty = false; call("commit", ""); }
-    }
-    function later() { // one commit per batch of calls made in the same task
-      if (!queued) { queued = true; Promise.resolve().then(function () { if (queued) commit(); }); }
-    }
-    function pct(raw, max) { return max > 0 ? Math.round(raw / max * 10000) / 100 : 0; }
-    function writeScore(prefix, raw, max) {
-      set(prefix + "min", 0); set(prefix + "max", 100); set(prefix + "raw", pct(raw, max));
-      if (T.scaled) set(prefix + "scaled", max > 0 ? Math.round(raw / max * 10000) / 10000 : 0);
-    }
-    function writeStatus(prefix, success, completion) {
-      if (T.status12) {
-        set(prefix + "status", success === true ? "passed" : success === false ? "failed" : completion);
-      } else {
-        set(prefix + "completion_status", completion);
-        set(prefix + "success_status", success === true ? "passed" : success === false ? "failed" : "unknown");
-      }
-    }
-    function format(type, v, correct) { return FORMAT[kind](type, v, correct); }
-
-    return {
-      kind: kind, limit: T.limit,
-      start: function () {
-        if (!api) { var e = new Error("No SCORM " + (kind === "scorm12" ? "1.2" : "2004") + " API found"); e.code = "NO_API"; throw e; }
-        if (String(call("init", "")) !== "true") { var f = new Error("The LMS refused to start the session (error " + lastError + ")"); f.code = "NO_INIT"; throw f; }
-        live = true;
-        var entry = get(T.entry), out = { entry: entry === "resume" ? "resume" : "ab-initio", state: null, location: null, learner: {} };
-        out.learner = { id: get(T.learnerId), name: get(T.learnerName) };
-        if (entry === "resume") { // only a resumed attempt has these set
-          var raw = get(T.suspend);
-          try { out.state = raw ? JSON.parse(raw) : null; } catch (x) { out.state = null; }
-          out.location = get(T.location) || null;
-        } else if (T.status12) {
-          set(T.status12, "incomplete");
-        } else {
-          set("cmi.completion_status", "incomplete");
-        }
-        var n = call("get", "cmi.interactions._count");
-        if (lastError) noIx = true; /* optional in some LMSs: skip interactions */ else ixCount = parseInt(n, 10) || 0;
-        n = call("get", "cmi.objectives._count");
-        if (lastError) noObj = true;
-        else {
-          objCount = parseInt(n, 10) || 0;
-          for (var i = 0; i < objCount; i++) objIndex[get("cmi.objectives." + i + ".id")] = i;
-        }
-        return out;
-      },
-      saveAnswer: function () {},
-      saveState: function (state, location) {
-        if (!live) return;
-        if (state != null) {
-          var s = JSON.stringify(state);
-          if (s.length <= T.limit) set(T.suspend, s);
-        }
-        if (location != null) set(T.location, String(location).slice(0, 255));
-        commit();
-      },
-      recordInteraction: function (ix) {
-        if (!live || noIx) return;
-        var p = "cmi.interactions." + ixCount + ".";
-        if (!set(p + "id", sanitizeId(ix.id))) { if (T.unsupported[lastError]) noIx = true; return; }
-        ixCount++;
-        var type = ix.type === "long-fill-in" ? T.longFillIn : ix.type;
-        set(p + "type", type);
-        (ix.objectives || []).forEach(function (o, i) { set(p + "objectives." + i + ".id", sanitizeId(o)); });
-        var when = new Date(ix.timestamp || Date.now());
-        if (T.status12) set(p + "time", pad(when.getHours(), 2) + ":" + pad(when.getMinutes(), 2) + ":" + pad(when.getSeconds(), 2));
-        else set(p + "timestamp", when.toISOString());
-        if (ix.correct_responses && ix.correct_responses.length && type !== "long-fill-in") {
-          set(p + "correct_responses.0.pattern", format(type, ix.correct_responses[0], true));
-        }
-        if (ix.weighting != null) set(p + "weighting", ix.weighting);
-        if (ix.learner_response != null) set(p + T.learnerResponse, format(type, ix.learner_response, false));
-        set(p + "result", ix.result === "incorrect" ? T.wrong : ix.result);
-        set(p + "latency", T.status12 ? timespan12(ix.latency_ms || 0, true) : duration2004(ix.latency_ms || 0));
-        if (T.description && ix.description) set(p + "description", oneLine(ix.description, 250));
-        later();
-      },
-      recordObjective: function (o) {
-        if (!live || noObj) return;
-        var id = sanitizeId(o.id), i = objIndex[id];
-        if (i === undefined) { // append only when the LMS does not already hold this id
-          if (!set("cmi.objectives." + objCount + ".id", id)) { if (T.unsupported[lastError]) noObj = true; return; }
-          i = objIndex[id] = objCount++;
-        }
-        var p = "cmi.objectives." + i + ".";
-        if (o.score_max != null) writeScore(p + "score.", o.score_raw || 0, o.score_max);
-        writeStatus(p, o.success, o.completion || "completed");
-        later();
-      },
-      report: function (r) {
-        if (!live) return;
-        if (r.score_max != null) writeScore(T.score, r.score_raw || 0, r.score_max);
-        writeStatus(T.status12 ? "cmi.core.lesson_" : "cmi.", r.success, r.completion);
-        later();
-      },
-      submit: function () { return Promise.resolve(null); },
-      finish: function (r) {
-        if (!live || done) return;
-        if (r) {
-          if (r.score_max != null || r.completion) this.report(r);
-          set(T.sessionTime, T.status12 ? timespan12(r.session_ms || 0) : duration2004(r.session_ms || 0));
-          set(T.exit, r.exit === "suspend" ? "suspend" : T.exitNormal);
-        }
-        commit();
-        done = true; live = false;
-        call("term", "");
-      }
-    };
+  function pump() {
+    if (busy || !queue.length) return;
+    busy = true;
+    const job = queue[0];
+    post(job.path, job.body).then(() => { queue.shift(); busy = false; onStatus(queue.length ? "saving" : "saved"); pump(); }, (e) => {
+      busy = false;
+      if (e.status && e.status < 500 && e.status !== 408 && e.status !== 429) { queue.shift(); onStatus("error", e); return pump(); }
+      onStatus("offline", e);
+      win.setTimeout(pump, Math.min(30000, 1000 * Math.pow(2, ++job.tries)));
+    });
   }
-
-  /** Tracks active time: page visible and input within the last five minutes. */
-  function activity(win, onBeat, everyMs) {
-    var doc = win.document, last = Date.now(), tick = Date.now(), active = 0, timer = null;
-    function touch() { last = Date.now(); }
-    ["keydown", "pointerdown", "input", "scroll", "touchstart"].forEach(function (e) { doc.addEventListener(e, touch, true); });
-    function step() {
-      var now = Date.now();
-      if (doc.visibilityState !== "hidden" && now - last < 300000) active += now - tick;
-      tick = now;
-    }
-    var n = 0;
-    timer = win.setInterval(function () { step(); if (++n % Math.round(everyMs / 5000) === 0) flush(); }, 5000);
-    doc.addEventListener("visibilitychange", step);
-    function flush(final) {
-      step();
-      var s = Math.round(active / 1000);
-      if (s > 0) { active -= s * 1000; onBeat(s, final); }
-    }
-    return { flush: flush, stop: function () { win.clearInterval(timer); } };
-  }
-
-  function appAdapter(options) {
-    var launch = options.launch || root.CC_LAUNCH || {}, app = launch.app || {}, win = options.window || root;
-    var base = String(app.api || "").replace(/\/$/, ""), doFetch = options.fetch || (win.fetch && win.fetch.bind(win));
-    var queue = [], busy = false, done = false, beat = null, onStatus = options.onStatus || function () {};
-
-    function post(path, body, keepalive) {
-      return doFetch(base + "/" + path, {
-        method: "POST", credentials: "same-origin", keepalive: !!keepalive,
-        headers: { "Content-Type": "application/json", "X-CSRFToken": app.csrf || "", "Accept": "application/json" },
-        body: JSON.stringify(body)
-      }).then(function (r) {
-        if (!r.ok) { var e = new Error("HTTP " + r.status); e.status = r.status; throw e; }
-        return r.status === 204 ? null : r.json().catch(function () { return null; });
-      });
-    }
-    // Autosaves go out in order; a failure is retried (lost connection loses nothing).
-    function send(path, body) {
-      for (var i = 0; i < queue.length; i++) if (path === "state" && queue[i].path === "state" && i > 0) { queue[i].body = body; return; }
-      queue.push({ path: path, body: body, tries: 0 });
-      pump();
-    }
-    function pump() {
-      if (busy || !queue.length) return;
-      busy = true;
-      var job = queue[0];
-      post(job.path, job.body).then(function () {
-        queue.shift(); busy = false; onStatus(queue.length ? "saving" : "saved"); pump();
-      }, function (e) {
-        busy = false; job.tries++;
-        if (e.status && e.status < 500 && e.status !== 408 && e.status !== 429) { queue.shift(); onStatus("error", e); pump(); return; }
-        onStatus("offline", e);
-        win.setTimeout(pump, Math.min(30000, 1000 * Math.pow(2, job.tries)));
-      });
-    }
-    if (win.addEventListener) win.addEventListener("online", pump);
-
-    return {
-      kind: "app", limit: Infinity,
-      start: function () {
-        var a = app.attempt || {};
-        if (win.document) beat = activity(win, function (s, final) { var b = { active_seconds: s }; if (final) post("heartbeat", b, true).catch(function () {}); else send("heartbeat", b); }, 30000);
-        return { entry: a.state ? "resume" : "ab-initio", state: a.state || null, location: a.location || null,
-                 learner: a.learner || {}, seed: a.seed == null ? null : a.seed };
-      },
-      saveAnswer: function (index, response, path, question) {
-        var body = { index: index, response: response };
-        if (question) { body.question = question.id; body.version = question.version; }
-        if (path) body.path = path;
-        send("answers", body);
-      },
-      saveState: function (state, location) { send("state", { state: state, location: location == null ? null : String(location) }); },
-      recordInteraction: function () {},
-      recordObjective: function () {},
-      report: function () {},
-      submit: function (responses) { return post("submit", { responses: responses }); },
-      finish: function (r) {
-        if (done) return;
-        done = true;
-        if (beat) { beat.flush(true); beat.stop(); }
-        var q = queue.filter(function (j) { return j.path === "state"; }).pop();
-        if (q) post("state", q.body, true).catch(function () {});
-        void r;
-      },
-      pending: function () { return queue.length; }
-    };
-  }
-
-  function previewAdapter(options) {
-    var store = options.storage || (root.localStorage), key = options.key || "carecourse-preview", done = false;
-    function read() { try { return JSON.parse(store.getItem(key) || "null"); } catch (e) { return null; } }
-    function write(o) { try { store.setItem(key, JSON.stringify(o)); } catch (e) { /* storage full or blocked: preview only */ } }
-    var rec = read() || {};
-    return {
-      kind: "preview", limit: options.limit || 64000,
-      start: function () {
-        done = false;
-        return { entry: rec.state ? "resume" : "ab-initio", state: rec.state || null, location: rec.location || null, learner: { id: "preview", name: "Preview" } };
-      },
-      saveAnswer: function () {},
-      saveState: function (state, location) { rec.state = state; rec.location = location; write(rec); },
-      recordInteraction: function (ix) { (rec.interactions = rec.interactions || []).push(ix); write(rec); },
-      recordObjective: function (o) { (rec.objectives = rec.objectives || {})[sanitizeId(o.id)] = o; write(rec); },
-      report: function (r) { rec.result = r; write(rec); },
-      submit: function () { return Promise.resolve(null); },
-      finish: function (r) { if (done) return; done = true; rec.finish = r; write(rec); }
-    };
-  }
-
-  function noneAdapter() {
-    var nop = function () {};
-    return { kind: "none", limit: Infinity, start: function () { return { entry: "ab-initio", state: null, location: null, learner: {} }; },
-             saveAnswer: nop, saveState: nop, recordInteraction: nop, recordObjective: nop, report: nop,
-             submit: function () { return Promise.resolve(null); }, finish: nop };
-  }
-
-  var CCRuntime = {
-    CMI: CMI, sanitizeId: sanitizeId, timespan12: timespan12, duration2004: duration2004, findAPI: findAPI,
-    /** Create the adapter named by kind ("scorm12", "scorm2004", "app", "preview", "none"). */
-    create: function (kind, options) {
-      options = options || {};
-      if (CMI[kind]) return scormAdapter(kind, options);
-      if (kind === "app") return appAdapter(options);
-      if (kind === "preview") return previewAdapter(options);
-      if (kind === "none") return noneAdapter();
-      throw new Error("Unknown runtime kind: " + kind);
-    }
+  if (win.addEventListener) win.addEventListener("online", pump);
+  const nop = () => {};
+  return {
+    kind: "app", limit: Infinity,
+    start() {
+      const a = cfg.attempt || {};
+      if (win.document) beats = activity(win, (s, final) => final ? post("heartbeat", { active_seconds: s }, true).catch(nop) : send("heartbeat", { active_seconds: s }));
+      return { entry: a.state ? "resume" : "ab-initio", state: a.state || null, location: a.location || null, learner: a.learner || {}, seed: a.seed == null ? null : a.seed };
+    },
+    saveAnswer(index, response, path, q) {
+      const body = { index, response };
+      if (q) { body.question = q.id; body.version = q.version; }
+      if (path) body.path = path;
+      send("answers", body);
+    },
+    saveState: (state, location) => send("state", { state, location: location == null ? null : String(location) }),
+    recordInteraction: nop, recordObjective: nop, report: nop,
+    submit: (responses) => post("submit", { responses }),
+    finish() {
+      if (done) return;
+      done = true;
+      if (beats) { beats.flush(true); beats.stop(); }
+      const last = queue.filter((j) => j.path === "state").pop(); // the page is going: send it now
+      if (last) post("state", last.body, true).catch(nop);
+    },
+    pending: () => queue.length
   };
+}
 
-  if (typeof module === "object" && module.exports) module.exports = CCRuntime;
-  else root.CCRuntime = CCRuntime;
+function preview(options) {
+  const store = options.storage || root.localStorage, key = options.key || "carecourse-preview";
+  let rec = null, done = false;
+  try { rec = JSON.parse(store.getItem(key) || "null"); } catch (e) { rec = null; }
+  rec = rec || {};
+  const write = () => { try { store.setItem(key, JSON.stringify(rec)); } catch (e) { /* full or blocked: only a preview */ } };
+  return {
+    kind: "preview", limit: options.limit || 64000,
+    start: () => ({ entry: rec.state ? "resume" : "ab-initio", state: rec.state || null, location: rec.location || null, learner: { id: "preview", name: "Preview" } }),
+    saveAnswer() {},
+    saveState(state, location) { rec.state = state; rec.location = location; write(); },
+    recordInteraction(ix) { (rec.interactions = rec.interactions || []).push(ix); write(); },
+    recordObjective(o) { (rec.objectives = rec.objectives || {})[sanitizeId(o.id)] = o; write(); },
+    report(r) { rec.result = r; write(); },
+    submit: () => Promise.resolve(null),
+    finish(r) { if (!done) { done = true; rec.finish = r; write(); } }
+  };
+}
+
+function none() {
+  const nop = () => {};
+  return { kind: "none", limit: Infinity, start: () => ({ entry: "ab-initio", state: null, location: null, learner: {} }),
+    saveAnswer: nop, saveState: nop, recordInteraction: nop, recordObjective: nop, report: nop, submit: () => Promise.resolve(null), finish: nop };
+}
+
+const CCRuntime = {
+  CMI, sanitizeId, timespan12, duration2004, findAPI,
+  /** The adapter for kind: "scorm12", "scorm2004", "app", "preview" or "none". */
+  create(kind, options) {
+    options = options || {};
+    if (CMI[kind]) return scorm(kind, options);
+    const make = { app, preview, none }[kind];
+    if (!make) throw new Error("Unknown runtime kind: " + kind);
+    return make(options);
+  }
+};
+if (typeof module === "object" && module.exports) module.exports = CCRuntime;
+else root.CCRuntime = CCRuntime;
 })(typeof window !== "undefined" ? window : this);
