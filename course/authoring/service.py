@@ -402,8 +402,7 @@ def move_module(module: Module, position: int) -> Module:
 def delete_module(module: Module) -> None:
     """Delete the module with its pages and quiz; the others close up."""
     course = module.course
-    course.modules.remove(module)
-    db.session.delete(module)
+    course.modules.remove(module)  # delete-orphan deletes it
     for n, m in enumerate(course.modules):
         m.position = n
     db.session.flush()
@@ -468,8 +467,7 @@ def move_page(page: Page, position: int) -> Page:
 def delete_page(page: Page) -> None:
     """Delete the page; the others close up."""
     module = page.module
-    module.pages.remove(page)
-    db.session.delete(page)
+    module.pages.remove(page)  # delete-orphan deletes it
     for n, p in enumerate(module.pages):
         p.position = n
     db.session.flush()
@@ -745,8 +743,7 @@ def move_quiz_item(quiz: Quiz, index: int, position: int) -> Quiz:
 def delete_quiz(module: Module) -> None:
     """Remove the module's quiz."""
     if module.quiz is not None:
-        db.session.delete(module.quiz)
-        module.quiz = None
+        module.quiz = None  # delete-orphan deletes it
         db.session.flush()
 
 
@@ -1027,6 +1024,5 @@ def get_upload(course: Course, filename: str) -> Upload | None:
 
 def delete_upload(upload: Upload) -> None:
     """Delete an uploaded file."""
-    upload.course.uploads.remove(upload)
-    db.session.delete(upload)
+    upload.course.uploads.remove(upload)  # delete-orphan deletes it
     db.session.flush()
