@@ -284,15 +284,16 @@ def current_questions(data: dict) -> dict[str, dict]:
 
 
 def draw_candidates(data: dict, draw: dict) -> list[str]:
-    """Ids of the current questions a draw can take from, sorted by id (before exclusions)."""
+    """Ids of the current questions a draw can take from, sorted by id (before exclusions).
+
+    A question matches a criterion it is tagged with itself (``criteria``), as in
+    ``question_bank.draw.assemble_quiz``; its scenario steps' own criteria do not count.
+    """
     out = []
     for qid, q in sorted(current_questions(data).items()):
-        if (
-            "criterion" in draw
-            and draw["criterion"] in question_criteria(q)
-            or "tag" in draw
-            and draw["tag"] in _list(q.get("tags"))
-        ):
+        by_criterion = "criterion" in draw and draw["criterion"] in _list(q.get("criteria"))
+        by_tag = "tag" in draw and draw["tag"] in _list(q.get("tags"))
+        if by_criterion or by_tag:
             out.append(qid)
     return out
 
@@ -414,10 +415,14 @@ def _cross_problems(data: dict) -> list[tuple[str, str]]:
             if isinstance(ref, str) and ref not in criteria:
                 problems.append((f"{base}.workplace[{k}]", f"unknown criterion {ref!r}"))
         quiz = _dict(module.get("quiz"))
+        items = [_dict(item) for item in _list(quiz.get("items"))]
+        # As question_bank.draw.assemble_quiz: no draw takes a question fixed anywhere in the quiz.
+        fixed_ids = {
+            i["question"] for i in items if "draw" not in i and isinstance(i.get("question"), str)
+        }
         fixed: set[str] = set()
         earlier_draws: list[tuple[int, set[str]]] = []
-        for j, item in enumerate(_list(quiz.get("items"))):
-            item = _dict(item)
+        for j, item in enumerate(items):
             path = f"{base}.quiz.items[{j}]"
             if "draw" in item and ("question" in item or "version" in item):
                 continue  # the schema reported it
@@ -446,7 +451,7 @@ def _cross_problems(data: dict) -> list[tuple[str, str]]:
                 continue
             if not isinstance(count, int) or ("criterion" in draw) == ("tag" in draw):
                 continue
-            candidates = set(draw_candidates(data, draw)) - fixed
+            candidates = set(draw_candidates(data, draw)) - fixed_ids
             # Worst case: every earlier draw took its questions from this draw's candidates.
             taken = sum(min(c, len(cands & candidates)) for c, cands in earlier_draws)
             available = len(candidates) - taken

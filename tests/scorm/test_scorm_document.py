@@ -232,3 +232,34 @@ def test_document_error_message_lists_paths(course_doc):
 def test_a_question_that_is_not_an_object(course_doc):
     course_doc["questions"].append("rel-k12-wellbeing-1")
     assert problems_of(course_doc) == [("questions[6]", "Not a valid mapping type.")]
+
+
+def test_draw_excludes_questions_fixed_later_as_the_bank_does(course_doc):
+    from question_bank.draw import DrawError, assemble_quiz
+
+    quiz = course_doc["modules"][0]["quiz"]
+    quiz["items"].append({"question": "rel-k13-trust-2", "version": 1})
+    doc = load_document(course_doc)  # one trust question is left for the draw of 1
+    for seed in range(20):
+        assemble_quiz(doc["modules"][0]["quiz"], doc["questions"], seed)
+    quiz["items"][2]["draw"]["count"] = 2
+    assert problems_of(course_doc) == [
+        (
+            "modules[0].quiz.items[2].draw.count",
+            (
+                "draw of 2 by tag 'trust' has only 1 candidate(s) left "
+                "(1 not fixed in this quiz, up to 0 taken by earlier draws)"
+            ),
+        )
+    ]
+    with pytest.raises(DrawError):
+        assemble_quiz(quiz, doc["questions"], 1)
+
+
+def test_draw_by_criterion_matches_the_questions_own_criteria(course_doc):
+    # The scenario's steps inherit HSCCLD327/K14; a draw by K14 sees the scenario and the
+    # matching question, both fixed in m02, so a draw there has no candidate.
+    course_doc["modules"][1]["quiz"]["items"].append(
+        {"draw": {"count": 1, "criterion": "HSCCLD327/K14"}}
+    )
+    assert problems_of(course_doc)[0][0] == "modules[1].quiz.items[3].draw.count"
