@@ -32,7 +32,11 @@ def test_shipped_course_packages_validate(
     from validate_scorm import validate_package
 
     data = build_package(shipped, standard=standard, multi_sco=multi, sequencing=sequencing)
-    assert check_package(data) == []
+    problems = check_package(data)
+    assert [p for p in problems if p.severity == "error"] == []
+    # A one-SCO 1.2 package may warn that every module in progress at once could overflow.
+    assert {(p.where, p.severity) for p in problems} <= {("course", "warning")}
+    assert not problems or (standard, multi) == ("1.2", False)
     path = tmp_path / "shipped.zip"
     path.write_bytes(data)
     report = validate_package(str(path))
