@@ -53,7 +53,7 @@ def import_aiken(data: bytes, *, source: str) -> ImportResult:
                 raise FormatError(source, n, f"ANSWER {letter} is not one of the options {', '.join(letters)}")
             stem_text = " ".join(stem_lines)
             check_text(stem_text, source, start, "question text")
-            name = stem_text[:60] or f"question at line {start}"
+            name = stem_text[:60].strip() or f"question at line {start}"
             q = base_question(ids.make(None, name), "single_choice", name, text_to_html(stem_text), "html")
             q["options"] = [{"id": oid, "text": t, "correct": ltr == letter, "feedback": ""}
                             for oid, (ltr, t) in zip(letter_ids(len(options)), options)]

@@ -53,6 +53,19 @@ def _find(s: str, chars: str, start: int = 0) -> int:
     return -1
 
 
+def _find_title_end(body: str) -> int:
+    """Index of the unescaped '::' closing a title that starts at 0, else -1."""
+    i = 2
+    while i < len(body) - 1:
+        if body[i] == "\\":
+            i += 2
+            continue
+        if body[i] == ":" and body[i + 1] == ":":
+            return i
+        i += 1
+    return -1
+
+
 def _split_unescaped(s: str, seps: str) -> list[str]:
     """Split before each unescaped separator char (keeping it at the start of its part)."""
     parts, start, i = [], 0, 0
@@ -166,14 +179,14 @@ def _blocks(text: str):
 def _question(body, comments, line, category, result, ids, source):
     title = None
     if body.startswith("::"):
-        end = body.find("::", 2)
+        end = _find_title_end(body)
         if end < 0:
             raise FormatError(source, line, "question title is not closed with '::'")
         title = _unescape(body[2:end]).strip()
         body = body[end + 2:]
     open_i = _find(body, "{")
     if open_i < 0:
-        name = title or " ".join(_unescape(body).split())[:60]
+        name = title or " ".join(_unescape(body).split())[:60].strip()
         result.descriptions.append({"name": name, "text": body.strip()})
         return
     close_i = _find(body, "}", open_i + 1)
@@ -184,7 +197,7 @@ def _question(body, comments, line, category, result, ids, source):
     before, answer_block, after = body[:open_i], body[open_i + 1:close_i], body[close_i + 1:]
     before, fmt = _strip_format(before)
     fmt = fmt or "moodle"
-    name = title or " ".join(_unescape(before + after).split())[:60] or f"question at line {line}"
+    name = title or " ".join(_unescape(before + after).split())[:60].strip() or f"question at line {line}"
     where = f"question {name!r} (line {line})"
 
     criteria_refs, raw_tags, given_id, points = [], [], None, None

@@ -653,7 +653,7 @@ def export_item(q: dict, version: str = "2.1", warnings: list[str] | None = None
     root = _item(q, d, warnings if warnings is not None else [])
     if root is None:
         raise ValueError(f"{q['type']} questions cannot be expressed in QTI")
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=False)
 
 
 def _export_package(questions, d: Dialect, files, warnings) -> bytes:
@@ -670,14 +670,19 @@ def _export_package(questions, d: Dialect, files, warnings) -> bytes:
     media_written = set()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         items = []
+        used_hrefs: set[str] = set()
         for q in questions:
             root = _item(q, d, warnings)
             if root is None:
                 warnings.append(f"{q['id']}: {q['type']} questions cannot be expressed in QTI (not exported)")
                 continue
             href = f"items/{q['id']}.xml"
-            items.append((href, etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)))
-            res = etree.SubElement(resources, f"{{{cp}}}resource", identifier=f"RES-{q['id']}",
+            if href in used_hrefs:
+                warnings.append(f"{q['id']}: the same id appears twice (the second is exported as a copy)")
+                href = f"items/{q['id']}-{len(used_hrefs)}.xml"
+            used_hrefs.add(href)
+            items.append((href, etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=False)))
+            res = etree.SubElement(resources, f"{{{cp}}}resource", identifier="RES-" + href[len("items/"):-len(".xml")],
                                    type="imsqti_item_xmlv2p1" if d.version == "2.1" else "imsqti_item_xmlv3p0",
                                    href=href)
             keywords = export_tags(q)
@@ -759,37 +764,45 @@ def _to_qti(el, d: Dialect):
     return new
 
 
-def _stem_blocks(q: dict, d: Dialect, parent, replacements: dict[str, callable] | None = None):
-    """Append the stem as block content of parent (itemBody). {{gN}} placeholders become interactions."""
+_INLINE_TAGS = {"span", "b", "strong", "i", "em", "u", "sub", "sup", "img", "a", "br", "q", "code", "small",
+                "abbr", "big", "tt", "kbd", "samp", "var", "dfn", "acronym", "cite"}
+
+
+def _stem_blocks(q: dict, d: Dialect, parent, replacements: dict | None = None):
+    """Append the stem as block content of parent (itemBody): loose text and inline elements are
+    gathered into paragraphs. {{gN}} placeholders become the given interactions."""
     stem = q["stem"]
     if q.get("stem_format") == "markdown":
-        from markdown_it import MarkdownIt  # noqa: PLC0415
+        from question_bank.text import render_markdown  # noqa: PLC0415
 
-        stem = MarkdownIt("commonmark").render(stem)
+        stem = render_markdown(stem)
     text, nodes = _html_nodes(stem, d)
-    blocks = []
-    if text and text.strip():
-        p = etree.Element(f"{{{d.ns}}}p")
-        p.text = text
-        blocks.append(p)
-    inline_tags = {"span", "b", "strong", "i", "em", "u", "sub", "sup", "img", "a", "br", "q", "code", "small"}
-    for n in nodes:
-        if etree.QName(n).localname in inline_tags:
-            if blocks and etree.QName(blocks[-1]).localname == "p" and getattr(blocks[-1], "_inline", False):
-                blocks[-1].append(n)
-            else:
-                p = etree.Element(f"{{{d.ns}}}p")
-                p.append(n)
-                blocks.append(p)
+    para = None
+
+    def paragraph():
+        nonlocal para
+        if para is None:
+            para = etree.SubElement(parent, f"{{{d.ns}}}p")
+        return para
+
+    def add_text(value):
+        if not value or not value.strip():
+            return
+        p = paragraph()
+        if len(p):
+            p[-1].tail = (p[-1].tail or "") + value
         else:
-            blocks.append(n)
-        if n.tail and n.tail.strip() and etree.QName(n).localname not in inline_tags:
-            p = etree.Element(f"{{{d.ns}}}p")
-            p.text = n.tail
-            n.tail = None
-            blocks.append(p)
-    for b in blocks:
-        parent.append(b)
+            p.text = (p.text or "") + value
+
+    add_text(text)
+    for n in nodes:
+        tail, n.tail = n.tail, None
+        if etree.QName(n).localname in _INLINE_TAGS:
+            paragraph().append(n)
+        else:
+            para = None
+            parent.append(n)
+        add_text(tail)
     if replacements:
         _place_gaps(parent, d, replacements)
 

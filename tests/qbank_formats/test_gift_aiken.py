@@ -56,3 +56,9 @@ def test_aiken_literal_text_and_export():
     assert q["stem"] == "<p>Is &lt;b&gt;this&lt;/b&gt; &amp; that bold?</p>"
     assert [(o["id"], o["text"], o["correct"]) for o in q["options"]] == [("a", "Yes", False), ("b", "No", True)]
     assert export_aiken([q]) == b"Is <b>this</b> & that bold?\nA) Yes\nB) No\nANSWER: B\n"
+
+
+def test_gift_title_ending_in_an_escaped_colon():
+    (q,) = import_gift(b"::Started by\\:::[html]<p>Who started it?</p>{=Martin ~Petr}\n", source="t.gift").questions
+    assert q["title"] == "Started by:" and q["stem"] == "<p>Who started it?</p>"
+    assert export_gift([q]).decode().splitlines()[-1] == "::Started by\\:::[html]<p>Who started it?</p>{=Martin ~Petr}"

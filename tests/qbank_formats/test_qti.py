@@ -80,3 +80,15 @@ def test_malformed_values_are_format_errors():
             '<simpleChoice identifier="b">B</simpleChoice></choiceInteraction>')
     with pytest.raises(FormatError, match=r"item 'it1' \(line 1\): malformed item: could not convert"):
         import_qti(item(body, decl), source="m.xml")
+
+
+def test_inline_html_stays_in_one_paragraph_and_duplicate_ids_are_reported():
+    q = dict(make_bank()[0], stem="Match the <b>activity</b> to the description.")
+    warnings: list[str] = []
+    from question_bank.formats import export_qti21
+
+    data = export_qti21([q, q], warnings=warnings)
+    (first, second) = import_qti(data, source="d.zip").questions
+    assert first["stem"] == "<p>Match the <b>activity</b> to the description.</p>"
+    assert second["id"] == "sc-trust-1-2"
+    assert warnings == ["sc-trust-1: the same id appears twice (the second is exported as a copy)"]
