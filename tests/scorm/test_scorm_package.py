@@ -401,3 +401,30 @@ def test_player_share_of_the_zip_is_under_60_kb(real_player, course_doc):
 
 def test_player_files_are_under_60_kb_uncompressed(real_player, course_doc):
     assert player_share(course_doc)[1] < 60 * 1024
+
+
+def test_same_bytes_in_another_process_with_another_hash_seed(course_doc):
+    import hashlib
+    import os
+    import sys
+
+    from conftest import COURSE_JSON, ROOT
+
+    script = (
+        "import hashlib, json, sys\n"
+        "from scorm_export.package import build_package\n"
+        f"doc = json.loads(open({str(COURSE_JSON)!r}, 'rb').read())\n"
+        f"data = build_package(doc, standard='2004', multi_sco=True, player_dir={str(STUB_PLAYER)!r})\n"
+        "print(hashlib.sha256(data).hexdigest())\n"
+    )
+    env = dict(os.environ, PYTHONHASHSEED="12345")
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    here = build_package(course_doc, standard="2004", multi_sco=True, player_dir=STUB_PLAYER)
+    assert out.stdout.strip() == hashlib.sha256(here).hexdigest()
