@@ -1,0 +1,123 @@
+"""The module player in the app: the player's own files, with the launch data rendered in.
+
+The page is ``scorm_export/player/index.html`` with its relative file names pointed at the
+``learning.player_file`` route and the two data scripts (``course-data.js``, ``launch.js``)
+replaced by inline ``window.CC_COURSE`` / ``window.CC_LAUNCH`` assignments, so the app and a
+SCORM package run the same player.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from course.authoring.models import Module
+from course.learning.models import Attempt, ModuleProgress
+from course.models.users import User
+
+PLAYER_DIR = Path(__file__).resolve().parents[2] / "scorm_export" / "player"
+PLAYER_FILES = ("player.css", "marking.js", "runtime.js", "player.js")
+
+
+def player_file_version(name: str) -> str:
+    """A cache-busting token for a player file (its modification time)."""
+    try:
+        return str(int((PLAYER_DIR / name).stat().st_mtime))
+    except OSError:
+        return "0"
+
+
+def script_json(value: Any) -> str:
+    """JSON safe inside a <script> element (no "</script>", "<!--" or line separators)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def course_document(module: Module, attempt: Attempt | None, questions: list[dict[str, Any]], *,
+                    with_quiz: bool) -> dict[str, Any]:
+    """The course document limited to one module, as the player reads it (pages' HTML rendered).
+
+    With an attempt, the quiz is the attempt's snapshot and ``questions`` the versions its draws
+    could take, so the player assembles the same questions in the same order from the seed.
+    Essays' marker guidance is left out: it is for tutors.
+    """
+    from scorm_export.package import course_data
+
+    course = module.course
+    quiz = None
+    if with_quiz and attempt is not None:
+        quiz = {k: v for k, v in attempt.quiz_snapshot.items() if k != "bank"}
+    shown = []
+    for q in questions:
+        q = copy.deepcopy(q)
+        if q.get("type") == "essay":
+            q["marker_guidance"] = ""
+        for step in q.get("steps") or []:
+            if step["question"].get("type") == "essay":
+                step["question"]["marker_guidance"] = ""
+        shown.append(q)
+    doc = {
+        "format": "carecourse-course",
+        "version": 1,
+        "course": {"slug": course.slug, "title": course.title, "description": course.description or "",
+                   "language": course.language or "en-GB"},
+        "frameworks": [f.to_dict() for f in course.frameworks],
+        "modules": [{
+            "slug": module.slug,
+            "title": module.title,
+            "outcomes": list(module.outcomes or []),
+            "target_minutes": module.target_minutes,
+            "pages": [{"slug": p.slug, "title": p.title, "body": p.body or ""} for p in module.pages],
+            "quiz": quiz,
+            "workplace": list(module.workplace or []),
+        }],
+        "questions": shown if quiz is not None else [],
+    }
+    return course_data(doc)
+
+
+def launch_data(module: Module, *, api: str, csrf: str, user: User, attempt: Attempt | None,
+                progress: ModuleProgress | None, exit_url: str) -> dict[str, Any]:
+    """``window.CC_LAUNCH`` for the app adapter."""
+    if attempt is not None:
+        record: dict[str, Any] = {
+            "id": attempt.id,
+            "number": attempt.number,
+            "status": attempt.status,
+            "revision": attempt.revision,
+            "seed": attempt.seed,
+            "state": attempt.state,
+            "location": attempt.location,
+            "responses": [attempt.responses.get(str(i)) for i in range(len(attempt.questions))],
+        }
+    else:
+        record = {"state": progress.state if progress else None,
+                  "location": progress.location if progress else None}
+    record["learner"] = {"id": str(user.id), "name": user.name}
+    return {"adapter": "app", "module": module.slug,
+            "app": {"api": api, "csrf": csrf, "attempt": record, "exit_url": exit_url}}
+
+
+@lru_cache(maxsize=4)
+def _index_html(mtime: float) -> str:
+    return (PLAYER_DIR / "index.html").read_text(encoding="utf-8")
+
+
+def render_player_page(*, title: str, course: dict[str, Any], launch: dict[str, Any], file_url: Any) -> str:
+    """The player's index.html with file URLs from ``file_url(name)`` and the data inline."""
+    html = _index_html((PLAYER_DIR / "index.html").stat().st_mtime)
+    data = (f"<script>window.CC_COURSE = {script_json(course)};</script>\n"
+            f"<script>window.CC_LAUNCH = {script_json(launch)};</script>")
+    html = re.sub(r'<script src="course-data\.js"></script>\s*<script src="launch\.js"></script>',
+                  lambda m: data, html, count=1)
+    for name in PLAYER_FILES:
+        html = html.replace(f'"{name}"', f'"{file_url(name)}"')
+    html = re.sub(r"<title>.*?</title>", lambda m: f"<title>{Markup.escape(title)} – carecourse</title>", html,
+                  count=1, flags=re.S)
+    return html
