@@ -17,6 +17,7 @@ BLUEPRINTS: list[str] = [
     "course.core.views:bp",
     "course.auth.views:bp",
     "course.frameworks.views:bp",
+    "course.learning.views:bp",
 ]
 
 DEV_SECRET_KEY = "dev-insecure-change-me"
