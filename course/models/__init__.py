@@ -11,6 +11,7 @@ from course.models.users import ROLES, LoginThrottle, Organisation, User
 from course.authoring import models as _authoring_models  # noqa: F401,E402
 from course.learning import models as _learning_models  # noqa: F401,E402
 from course.bank import models as _bank_models  # noqa: F401,E402
+from course.api import models as _api_models  # noqa: F401,E402
 
 __all__ = [
     "ROLES",
