@@ -265,19 +265,14 @@ function preview(options) {
   };
 }
 
-function none() {
-  const nop = () => {};
-  return { kind: "none", limit: Infinity, start: () => ({ entry: "ab-initio", state: null, location: null, learner: {} }),
-    saveAnswer: nop, saveState: nop, recordInteraction: nop, recordObjective: nop, report: nop, submit: () => Promise.resolve(null), finish: nop };
-}
-
 const CCRuntime = {
   CMI, sanitizeId, timespan12, duration2004, findAPI,
   /** The adapter for kind: "scorm12", "scorm2004", "app", "preview" or "none". */
   create(kind, options) {
     options = options || {};
     if (CMI[kind]) return scorm(kind, options);
-    const make = { app, preview, none }[kind];
+    // none: nothing is kept (no LMS found)
+    const make = { app, preview, none: () => preview({ storage: { getItem: () => null, setItem() {} } }) }[kind];
     if (!make) throw new Error("Unknown runtime kind: " + kind);
     return make(options);
   }
