@@ -3,21 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import sys
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-HERE = Path(__file__).resolve().parent
-FIXTURES = HERE / "fixtures"
-COURSE_JSON = FIXTURES / "course.json"
-STUB_PLAYER = FIXTURES / "player-stub"
-PLAYER = ROOT / "scorm_export" / "player"
-KIT = Path(os.environ.get("SCORM_KIT", ROOT / ".." / "shared" / "scorm-kit")).resolve()
-if str(KIT) not in sys.path:
-    sys.path.insert(0, str(KIT))
+from scorm_support import COURSE_JSON, KIT, PLAYER
 
 
 @pytest.fixture

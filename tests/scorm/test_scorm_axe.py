@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import COURSE_JSON, ROOT
+from scorm_support import COURSE_JSON, ROOT
 from test_scorm_harness import answer_matching, answer_scenario, answer_true_false, click
 
 from scorm_export.package import build_package

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from conftest import STUB_PLAYER
+from scorm_support import STUB_PLAYER
 
 from scorm_export.checks import Problem, audit_html, check_content, check_package
 from scorm_export.package import build_package, package_files, zip_files

@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from conftest import COURSE_JSON, ROOT
+from scorm_support import COURSE_JSON, ROOT
 
 from scorm_export.package import build_package
 

@@ -6,7 +6,7 @@ import copy
 import json
 
 import pytest
-from conftest import COURSE_JSON
+from scorm_support import COURSE_JSON
 
 from scorm_export.document import (
     DocumentError,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import COURSE_JSON
+from scorm_support import COURSE_JSON
 
 from scorm_export.package import build_package
 

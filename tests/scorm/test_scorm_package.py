@@ -10,8 +10,8 @@ import zipfile
 
 import pytest
 import xmltodict
-from conftest import STUB_PLAYER
 from make_golden import VARIANTS, golden_manifest
+from scorm_support import STUB_PLAYER
 
 from scorm_export.package import build_package, package_files, player_files
 
@@ -408,7 +408,7 @@ def test_same_bytes_in_another_process_with_another_hash_seed(course_doc):
     import os
     import sys
 
-    from conftest import COURSE_JSON, ROOT
+    from scorm_support import COURSE_JSON, ROOT
 
     script = (
         "import hashlib, json, sys\n"

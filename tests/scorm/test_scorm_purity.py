@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import COURSE_JSON, ROOT, STUB_PLAYER
+from scorm_support import COURSE_JSON, ROOT, STUB_PLAYER
 
 SCRIPT = f"""
 import json, sys

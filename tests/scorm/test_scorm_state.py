@@ -8,7 +8,7 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import STUB_PLAYER
+from scorm_support import STUB_PLAYER
 
 from scorm_export.checks import Problem, check_package, check_suspend_data
 from scorm_export.document import load_document
