@@ -226,3 +226,15 @@ def test_progress_bar_only_on_a_terminal_and_not_with_json(app, cli_runner, org,
     res = cli_runner.invoke(args=["import-questions", str(path), "--json"])
     assert res.exit_code == 0 and "Importing questions" not in res.stdout
     assert json.loads(res.stdout)["by_type"] == {"true_false": 450}
+
+
+def test_import_missing_file_and_unknown_organisation(app, cli_runner, org, tmp_path):
+    res = cli_runner.invoke(args=["import-questions", str(tmp_path / "nope.xml")])
+    assert res.exit_code == 1 and res.stderr == f"error: {tmp_path / 'nope.xml'}: No such file or directory\n"
+    path = tmp_path / "bank.xml"
+    path.write_bytes(export_moodle(make_bank()))
+    res = cli_runner.invoke(args=["import-questions", str(path), "--organisation", "Nobody"])
+    assert res.exit_code == 1 and res.stderr == "error: no organisation named 'Nobody'\n"
+    res = cli_runner.invoke(args=["import-questions", str(path), "--criterion", "K13"])
+    assert res.exit_code == 1 and res.stderr == "error: --criterion 'K13' is not a FRAMEWORK/CODE reference\n"
+    assert _count(app) == 0
