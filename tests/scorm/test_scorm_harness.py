@@ -332,3 +332,51 @@ def test_2004_objectives_prefilled_from_the_manifest_as_moodle_does(packages):
         ("HSCCLD327-K13", "passed", "100"),
         ("HSCCLD327-K14", "passed", "100"),
     ]
+
+
+def test_12_module_with_a_seeded_draw(packages):
+    """m01: single choice, multiple response and one question drawn from the two 'trust' ones."""
+
+    def script(frame):
+        click(frame, "Next")  # page 1 of 2
+        click(frame, "Next")  # -> quiz introduction
+        click(frame, "Start quiz")
+        choose(frame, "They give a sense of belonging and support")
+        click(frame, "Check answer")
+        click(frame, "Next")
+        frame.get_by_role("checkbox", name="Moving into residential care").check()
+        frame.get_by_role("checkbox", name="Hearing loss").check()
+        click(frame, "Check answer")
+        click(frame, "Next")
+        drawn = frame.get_by_role("radio", name="True", exact=True)
+        choose(frame, "True" if drawn.count() else "Introduce yourself and explain your role")
+        click(frame, "Check answer")
+        click(frame, "Submit quiz")
+        frame.get_by_role("heading", name="Results").wait_for()
+
+    from lms_harness import LmsRun
+
+    with LmsRun(packages["1.2"], standard="1.2", sco="ITEM-m01-why-relationships") as run:
+        run.wait_for_initialize()
+        script(run.content)
+    r = run.result
+    assert (r["errors"], r["warnings"], r["page_errors"]) == ([], [], [])
+    core = r["cmi"]["core"]
+    assert (core["lesson_status"], core["score"]["raw"]) == ("passed", "100")
+    assert r["cmi"]["student_data"]["mastery_score"] == "80"
+    assert [(o["id"], o["status"]) for o in objectives(r["cmi"])] == [
+        ("HSCCLD327-K12", "passed"),
+        ("QCF-RELNET-1.1", "passed"),
+        ("QCF-RELNET-1.2", "passed"),
+        ("HSCCLD327-K13", "passed"),
+    ]
+    got = [(i["id"], i["type"], i["student_response"], i["result"]) for i in interactions(r["cmi"])]
+    assert got[:2] == [
+        ("HSCCLD327-K12.rel-k12-wellbeing-1.v1", "choice", "a", "correct"),
+        ("QCF-RELNET-1.2.rel-12-factors-1.v1", "choice", "a,b", "correct"),
+    ]
+    assert got[2] in [
+        ("HSCCLD327-K13.rel-k13-trust-1.v1", "true-false", "t", "correct"),
+        ("HSCCLD327-K13.rel-k13-trust-2.v1", "choice", "a", "correct"),
+    ]
+    assert interactions(r["cmi"])[1]["correct_responses"]["0"]["pattern"] == "a,b"
