@@ -117,9 +117,9 @@ def launch_js(standard: str, multi_sco: bool) -> bytes:
     return (
         "(function () {\n"
         '  // Each SCO item launches index.html with parameters "?module=<slug>".\n'
-        "  var found = /[?&]module=([^&#]*)/.exec(window.location.search);\n"
-        f"  window.CC_LAUNCH = {{adapter: {json.dumps(adapter)}, "
-        "module: found ? decodeURIComponent(found[1]) : null};\n"
+        "  var found = /[?&]module=([^&#]*)/.exec(window.location.search), module = null;\n"
+        "  try { module = found ? decodeURIComponent(found[1]) : null; } catch (e) { module = null; }\n"
+        f"  window.CC_LAUNCH = {{adapter: {json.dumps(adapter)}, module: module}};\n"
         "})();\n"
     ).encode("ascii")
 
@@ -128,8 +128,8 @@ def launch_js(standard: str, multi_sco: bool) -> bytes:
 
 
 def _number(value: float) -> str:
-    """A decimal without float noise: 0.8 -> '0.8', 80.0 -> '80'."""
-    return format(round(value, 6), "g")
+    """A plain decimal without float noise: 0.8 -> '0.8', 80.0 -> '80', never exponent form."""
+    return f"{value:.6f}".rstrip("0").rstrip(".")
 
 
 def course_keywords(doc: dict) -> list[str]:

@@ -190,6 +190,19 @@ def test_one_sco_course_with_one_pass_mark_declares_it(course_doc):
     }
 
 
+def test_decimals_are_plain():
+    from scorm_export.package import _number
+
+    assert [_number(x) for x in (0.8, 80.0, 0.725 * 100, 1e-05, 0.0, 1.0)] == [
+        "0.8",
+        "80",
+        "72.5",
+        "0.00001",
+        "0",
+        "1",
+    ]
+
+
 def test_mastery_score_of_an_odd_pass_mark(course_doc):
     course_doc["modules"][0]["quiz"]["pass_mark"] = 0.725
     assert (
@@ -335,6 +348,11 @@ def run_launch_js(source: bytes, search: str) -> dict:
             {"adapter": "scorm2004", "module": M01},
         ),
         ({"standard": "2004", "multi_sco": True}, "", {"adapter": "scorm2004", "module": None}),
+        (
+            {"standard": "1.2", "multi_sco": True},
+            "?module=%E0%A4%A",
+            {"adapter": "scorm12", "module": None},
+        ),
     ],
 )
 def test_launch_js(course_doc, options, search, expected):
