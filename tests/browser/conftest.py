@@ -60,9 +60,14 @@ def live_server(app: Flask) -> Iterator[LiveServer]:
             db.engine.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Headless Debian Chromium through Playwright's sync API, one per test session."""
+    """Headless Debian Chromium through Playwright's sync API, one per test module.
+
+    Module scope, not session: only one sync Playwright can run in a process at a time, and
+    other folders (tests/player, tests/scorm's kit harness) start their own; each must close
+    its Playwright before the next module's starts.
+    """
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
