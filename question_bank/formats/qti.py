@@ -530,7 +530,16 @@ def _imp_match(inter, decl, d, q, warn, where, source, rule):
 
 
 def _imp_extended(inter, decl, d, q, warn, where, source, rule):
-    q.update(type="essay", word_limit=None, min_words=0, marker_guidance="")
+    guidance = ""
+    body = inter.getparent()
+    while body is not None and _name21(body) != "itemBody":
+        body = body.getparent()
+    for rb in body.iter() if body is not None else ():
+        if isinstance(rb.tag, str) and _name21(rb) == "rubricBlock" and "scorer" in (rb.get("view") or "").split():
+            content = next((c for c in rb if _name21(c) == "contentBody"), rb)
+            guidance = _inner_html(content, d)
+            break
+    q.update(type="essay", word_limit=None, min_words=0, marker_guidance=guidance)
 
 
 _BLOCK_IMPORTERS = {
@@ -920,10 +929,11 @@ def _item(q: dict, d: Dialect, warnings: list[str]):
                                             "baseType": "string"})
 
         def build(body):
+            if q.get("marker_guidance"):
+                rubric = _E(body, d, "rubricBlock", {"view": "scorer"})
+                _fill_flow(_E(rubric, d, "contentBody") if d.version == "3.0" else rubric, q["marker_guidance"], d)
             _E(body, d, "extendedTextInteraction", {"responseIdentifier": "RESPONSE"})
         body_builders.append(build)
-        if q.get("marker_guidance"):
-            warn("marker guidance is not carried in QTI (dropped)")
     elif t == "numeric":
         rp_kind = "numeric"
         _E(root, d, "responseDeclaration", {"identifier": "RESPONSE", "cardinality": "single",

@@ -61,8 +61,6 @@ def expressible(fmt: str, q: dict) -> dict | None:
     if t == "numeric":
         _drop_answer_feedback(q)
         q["unit"] = None
-    if t == "essay":
-        q["marker_guidance"] = ""
     return q
 
 
@@ -120,7 +118,6 @@ def test_lossy_exports_are_reported():
     assert "essay-reflect-1: word limits and marker guidance are not expressible in GIFT (dropped)" in w
     w = []
     EXPORTERS["qti21"](bank, warnings=w)
-    assert "essay-reflect-1: marker guidance is not carried in QTI (dropped)" in w
     assert "sa-word-1: gap g1: answer feedback is not carried in QTI (dropped)" in w
     w = []
     EXPORTERS["moodle"]([dict(bank[1], all_or_nothing=True)], warnings=w)
