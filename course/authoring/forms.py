@@ -1,0 +1,141 @@
+"""Authoring forms (Flask-WTF: every form carries its CSRF token)."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
+
+SLUG_RULE = Regexp(
+    r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+    message="Use letters, digits, '_', '.' or '-', starting with a letter or digit, no spaces.",
+)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes (templates may also lay the choices out themselves)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form: object) -> None:
+        # Choices are checked by the service, which names the reference that is wrong.
+        pass
+
+
+class CourseForm(FlaskForm):
+    """A new course: title, optional slug, description, language, frameworks."""
+
+    title = StringField("Title", validators=[DataRequired("Enter a title."), Length(max=300)])
+    slug = StringField("Slug (optional)", validators=[Optional(), Length(max=100), SLUG_RULE])
+    description = TextAreaField("Description", validators=[Optional(), Length(max=5000)])
+    language = StringField("Language", default="en-GB", validators=[DataRequired("Enter a language tag."), Length(max=35)])
+    frameworks = MultiCheckboxField("Frameworks", coerce=str)
+
+
+class CourseSettingsForm(FlaskForm):
+    """A course's title, slug, description and language."""
+
+    title = StringField("Title", validators=[DataRequired("Enter a title."), Length(max=300)])
+    slug = StringField("Slug", validators=[DataRequired("Enter a slug."), Length(max=100), SLUG_RULE])
+    description = TextAreaField("Description", validators=[Optional(), Length(max=5000)])
+    language = StringField("Language", validators=[DataRequired("Enter a language tag."), Length(max=35)])
+
+
+class ModuleForm(FlaskForm):
+    """A module: title, slug, outcomes taught, target minutes, workplace criteria."""
+
+    title = StringField("Title", validators=[DataRequired("Enter a title."), Length(max=300)])
+    slug = StringField("Slug (optional)", validators=[Optional(), Length(max=100), SLUG_RULE])
+    target_minutes = IntegerField(
+        "Target guided minutes",
+        validators=[Optional(), NumberRange(min=0, max=100_000, message="Enter a whole number, 0 or more.")],
+    )
+    outcomes = MultiCheckboxField("Outcomes taught", coerce=str)
+    workplace = MultiCheckboxField("Criteria prepared for and assessed at work", coerce=str)
+
+
+class PageForm(FlaskForm):
+    """A content page: title, slug and a Markdown body."""
+
+    title = StringField("Title", validators=[DataRequired("Enter a title."), Length(max=300)])
+    slug = StringField("Slug (optional)", validators=[Optional(), Length(max=100), SLUG_RULE])
+    body = TextAreaField("Content (Markdown)", validators=[Optional(), Length(max=200_000)])
+
+
+class UploadForm(FlaskForm):
+    """An image for the course's pages."""
+
+    file = FileField("Image (PNG, JPEG, GIF or WebP)", validators=[FileRequired("Choose an image to upload.")])
+
+
+class ImportForm(FlaskForm):
+    """A course document to import."""
+
+    file = FileField("Course document (JSON)", validators=[FileRequired("Choose a course document to import.")])
+
+
+GRADING_CHOICES = [
+    ("highest", "Highest attempt"),
+    ("last", "Last attempt"),
+    ("first", "First attempt"),
+    ("average", "Average of attempts"),
+]
+FEEDBACK_CHOICES = [
+    ("immediate", "Immediately, after each question"),
+    ("after_submission", "After the quiz is submitted"),
+]
+
+
+class QuizForm(FlaskForm):
+    """A quiz's settings (pass mark and threshold in per cent)."""
+
+    title = StringField("Quiz title", validators=[DataRequired("Enter a title."), Length(max=300)])
+    pass_mark = IntegerField(
+        "Pass mark (%)",
+        default=80,
+        validators=[InputRequired("Enter a pass mark."), NumberRange(min=0, max=100, message="Enter 0 to 100.")],
+    )
+    criterion_threshold = IntegerField(
+        "Per-criterion threshold (%) (optional)",
+        validators=[Optional(), NumberRange(min=0, max=100, message="Enter 0 to 100, or leave it empty.")],
+    )
+    attempts = IntegerField(
+        "Attempts allowed (0 for unlimited)",
+        default=0,
+        validators=[InputRequired("Enter the attempts allowed."), NumberRange(min=0, max=1000, message="Enter 0 or more.")],
+    )
+    grading = SelectField("Grading", choices=GRADING_CHOICES, default="highest")
+    shuffle = BooleanField("Shuffle the questions")
+    feedback = SelectField("Feedback", choices=FEEDBACK_CHOICES, default="immediate")
+    time_limit_minutes = IntegerField(
+        "Time limit in minutes (optional)",
+        validators=[Optional(), NumberRange(min=1, max=10_000, message="Enter 1 or more, or leave it empty.")],
+    )
+
+
+class DrawForm(FlaskForm):
+    """A random draw: N questions evidencing a criterion, or N with a tag."""
+
+    count = IntegerField(
+        "Number of questions",
+        default=1,
+        validators=[InputRequired("Enter how many questions to draw."), NumberRange(min=1, max=200, message="Enter 1 or more.")],
+    )
+    criterion = SelectField("Evidencing criterion", choices=[], validate_choice=False)
+    tag = StringField("or with tag", validators=[Optional(), Length(max=100)])
+
+
+class AddQuestionForm(FlaskForm):
+    """A fixed question version to add to a quiz."""
+
+    question = StringField("Question id", validators=[DataRequired("Choose a question."), Length(max=120)])
+    version = IntegerField("Version", validators=[Optional(), NumberRange(min=1)])

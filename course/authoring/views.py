@@ -1,0 +1,734 @@
+"""Authoring pages for tutors and admins: courses, modules, pages, uploads, quizzes, coverage.
+
+Every view works inside the signed-in user's organisation: another organisation's course is a
+404, exactly like a course that does not exist. Views parse a form, call one service function
+and commit once (rolling back on any error).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+
+from course.auth import roles_required
+from course.authoring import service
+from course.authoring.document import DocumentError, export_course, import_course
+from course.authoring.forms import (
+    AddQuestionForm,
+    CourseForm,
+    CourseSettingsForm,
+    DrawForm,
+    ImportForm,
+    ModuleForm,
+    PageForm,
+    QuizForm,
+    UploadForm,
+)
+from course.authoring.models import Course, Module, Page
+from course.core.nav import nav_item
+from course.extensions import db
+from course.models.frameworks import Framework
+from course.models.users import Organisation
+
+bp = Blueprint("authoring", __name__, url_prefix="/courses", template_folder="templates")
+nav_item("Courses", "authoring.courses", roles=("admin", "tutor"), order=20)
+
+AUTHORS = ("tutor", "admin")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _course_or_404(slug: str) -> Course:
+    """The signed-in user's organisation's course, else 404 (never another organisation's)."""
+    org_id = current_user.organisation_id
+    course = service.get_course(org_id, slug) if org_id is not None else None
+    if course is None:
+        abort(404)
+    return course
+
+
+def _module_or_404(course: Course, slug: str) -> Module:
+    module = service.get_module(course, slug)
+    if module is None:
+        abort(404)
+    return module
+
+
+def _page_or_404(module: Module, slug: str) -> Page:
+    page = service.get_page(module, slug)
+    if page is None:
+        abort(404)
+    return page
+
+
+def _attach(form: Any, exc: service.AuthoringError) -> None:
+    """Show a service error on its form field, else at the top of the form."""
+    target = getattr(form, exc.field, None) if exc.field else None
+    if target is not None and hasattr(target, "errors"):
+        if not isinstance(target.errors, list):
+            target.errors = list(target.errors)
+        target.errors.append(exc.message)
+    form.form_errors.append(exc.message)
+
+
+def _minutes(value: int | None) -> str:
+    """``90`` -> ``1 h 30 min``."""
+    if value is None:
+        return "–"
+    hours, minutes = divmod(value, 60)
+    if hours and minutes:
+        return f"{hours} h {minutes} min"
+    return f"{hours} h" if hours else f"{minutes} min"
+
+
+@bp.app_template_filter("minutes")
+def minutes_filter(value: int | None) -> str:
+    """Jinja filter: minutes as hours and minutes."""
+    return _minutes(value)
+
+
+def _outcome_groups(course: Course) -> list[dict[str, Any]]:
+    """Frameworks with their outcomes and criteria, for the checkbox trees."""
+    return [{"framework": fw, "outcomes": fw.outcomes} for fw in course.frameworks]
+
+
+def _bank_questions(course: Course) -> dict[str, dict[str, Any]]:
+    return service.bank_current_questions(course.organisation_id)
+
+
+# --------------------------------------------------------------------------- courses
+
+
+@bp.get("/")
+@roles_required(*AUTHORS)
+def courses() -> Any:
+    """The organisation's courses."""
+    org_id = current_user.organisation_id
+    items = service.courses_for(org_id) if org_id is not None else []
+    return render_template("authoring/courses.html", courses=items)
+
+
+def _framework_choices() -> list[tuple[str, str]]:
+    frameworks = db.session.scalars(db.select(Framework).order_by(Framework.code)).all()
+    return [(fw.code, f"{fw.code}: {fw.title}") for fw in frameworks]
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*AUTHORS)
+def new_course() -> Any:
+    """Create a course against one or more frameworks."""
+    form = CourseForm()
+    form.frameworks.choices = _framework_choices()
+    form.form_errors = []
+    if form.validate_on_submit():
+        if current_user.organisation_id is None:
+            form.form_errors.append("Your account belongs to no organisation, so it cannot own courses.")
+        else:
+            try:
+                course = service.create_course(
+                    organisation=db.session.get(Organisation, current_user.organisation_id),
+                    user=current_user,
+                    title=form.title.data,
+                    slug=form.slug.data or None,
+                    description=form.description.data or "",
+                    language=form.language.data,
+                    frameworks=form.frameworks.data or [],
+                )
+                db.session.commit()
+            except service.AuthoringError as exc:
+                db.session.rollback()
+                _attach(form, exc)
+            else:
+                flash(f"Course “{course.title}” created.", "success")
+                return redirect(url_for("authoring.course", slug=course.slug))
+    elif request.method == "POST":
+        form.form_errors = [e for errors in form.errors.values() for e in errors]
+    return render_template("authoring/course_new.html", form=form), 200 if not form.form_errors else 422
+
+
+@bp.get("/<slug>/")
+@roles_required(*AUTHORS)
+def course(slug: str) -> Any:
+    """A course: modules in order with target minutes, and the sum against each unit's GLH."""
+    c = _course_or_404(slug)
+    return render_template("authoring/course.html", course=c, glh=service.glh_summary(c))
+
+
+@bp.route("/<slug>/settings", methods=["GET", "POST"])
+@roles_required(*AUTHORS)
+def course_settings(slug: str) -> Any:
+    """Change the course's title, slug, description and language."""
+    c = _course_or_404(slug)
+    form = CourseSettingsForm(obj=c)
+    form.form_errors = []
+    if form.validate_on_submit():
+        try:
+            service.update_course(
+                c, title=form.title.data, slug=form.slug.data, description=form.description.data or "",
+                language=form.language.data,
+            )
+            db.session.commit()
+        except service.AuthoringError as exc:
+            db.session.rollback()
+            _attach(form, exc)
+        else:
+            flash("Course settings saved.", "success")
+            return redirect(url_for("authoring.course", slug=c.slug))
+    elif request.method == "POST":
+        form.form_errors = [e for errors in form.errors.values() for e in errors]
+    status = 422 if form.form_errors else 200
+    return render_template("authoring/course_settings.html", course=c, form=form), status
+
+
+@bp.post("/<slug>/delete")
+@roles_required(*AUTHORS)
+def delete_course(slug: str) -> Any:
+    """Delete the course and everything in it."""
+    c = _course_or_404(slug)
+    title = c.title
+    try:
+        service.delete_course(c)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    flash(f"Course “{title}” deleted.", "success")
+    return redirect(url_for("authoring.courses"))
+
+
+@bp.post("/<slug>/modules-per-outcome")
+@roles_required(*AUTHORS)
+def modules_per_outcome(slug: str) -> Any:
+    """Add one module for each outcome of the course's frameworks."""
+    c = _course_or_404(slug)
+    try:
+        added = service.add_modules_per_outcome(c)
+        db.session.commit()
+    except service.AuthoringError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        flash(f"{len(added)} modules added, one per outcome.", "success")
+    return redirect(url_for("authoring.course", slug=c.slug))
+
+
+# --------------------------------------------------------------------------- modules
+
+
+def _module_form_page(c: Course, form: ModuleForm, module: Module | None) -> Any:
+    status = 422 if form.form_errors else 200
+    defaults = {
+        ref: service.default_target_minutes(c, [ref]) for ref in service.course_outcomes(c)
+    }
+    return render_template(
+        "authoring/module_form.html", course=c, module=module, form=form, groups=_outcome_groups(c),
+        defaults=defaults,
+    ), status
+
+
+@bp.route("/<slug>/modules/new", methods=["GET", "POST"])
+@roles_required(*AUTHORS)
+def new_module(slug: str) -> Any:
+    """Add a module: outcomes taught, target minutes (default from the outcomes), workplace criteria."""
+    c = _course_or_404(slug)
+    form = ModuleForm()
+    form.form_errors = []
+    if form.validate_on_submit():
+        try:
+            module = service.add_module(
+                c, title=form.title.data, slug=form.slug.data or None, outcomes=form.outcomes.data or [],
+                target_minutes=form.target_minutes.data, workplace=form.workplace.data or [],
+            )
+            db.session.commit()
+        except service.AuthoringError as exc:
+            db.session.rollback()
+            _attach(form, exc)
+        else:
+            flash(f"Module “{module.title}” added ({_minutes(module.target_minutes)}).", "success")
+            return redirect(url_for("authoring.module", slug=c.slug, module_slug=module.slug))
+    elif request.method == "POST":
+        form.form_errors = [e for errors in form.errors.values() for e in errors]
+    return _module_form_page(c, form, None)
+
+
+@bp.route("/<slug>/modules/<module_slug>/", methods=["GET", "POST"])
+@roles_required(*AUTHORS)
+def module(slug: str, module_slug: str) -> Any:
+    """Edit a module; lists its pages and its quiz."""
+    c = _course_or_404(slug)
+    m = _module_or_404(c, module_slug)
+    form = ModuleForm(obj=m)
+    form.form_errors = []
+    if form.validate_on_submit():
+        try:
+            service.update_module(
+                m, title=form.title.data, slug=form.slug.data or m.slug, outcomes=form.outcomes.data or [],
+                target_minutes=form.target_minutes.data
+                if form.target_minutes.data is not None
+                else service.default_target_minutes(c, form.outcomes.data or []),
+                workplace=form.workplace.data or [],
+            )
+            db.session.commit()
+        except service.AuthoringError as exc:
+            db.session.rollback()
+            _attach(form, exc)
+        else:
+            flash("Module saved.", "success")
+            return redirect(url_for("authoring.module", slug=c.slug, module_slug=m.slug))
+    elif request.method == "POST":
+        form.form_errors = [e for errors in form.errors.values() for e in errors]
+    return _module_form_page(c, form, m)
+
+
+@bp.post("/<slug>/modules/<module_slug>/move")
+@roles_required(*AUTHORS)
+def move_module(slug: str, module_slug: str) -> Any:
+    """Move a module up or down one place."""
+    c = _course_or_404(slug)
+    m = _module_or_404(c, module_slug)
+    step = -1 if request.form.get("direction") == "up" else 1
+    service.move_module(m, m.position + step)
+    db.session.commit()
+    return redirect(url_for("authoring.course", slug=c.slug) + f"#module-{m.slug}")
+
+
+@bp.post("/<slug>/modules/<module_slug>/delete")
+@roles_required(*AUTHORS)
+def delete_module(slug: str, module_slug: str) -> Any:
+    """Delete a module with its pages and quiz."""
+    c = _course_or_404(slug)
+    m = _module_or_404(c, module_slug)
+    title = m.title
+    service.delete_module(m)
+    db.session.commit()
+    flash(f"Module “{title}” deleted.", "success")
+    return redirect(url_for("authoring.course", slug=c.slug))
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def _page_form(c: Course, m: Module, page: Page | None) -> Any:
+    form = PageForm(obj=page)
+    form.form_errors = []
+    preview_html = None
+    if request.method == "POST" and request.form.get("action") == "preview":
+        form.validate()
+        preview_html = service.render_page(form.body.data or "")
+        return render_template(
+            "authoring/page_form.html", course=c, module=m, page=page, form=form, preview_html=preview_html
+        )
+    if form.validate_on_submit():
+        try:
+            if page is None:
+                page = service.add_page(m, title=form.title.data, slug=form.slug.data or None, body=form.body.data or "")
+            else:
+                service.update_page(page, title=form.title.data, slug=form.slug.data or page.slug, body=form.body.data or "")
+            db.session.commit()
+        except service.AuthoringError as exc:
+            db.session.rollback()
+            _attach(form, exc)
+        else:
+            flash(f"Page “{page.title}” saved.", "success")
+            return redirect(url_for("authoring.edit_page", slug=c.slug, module_slug=m.slug, page_slug=page.slug))
+    elif request.method == "POST":
+        form.form_errors = [e for errors in form.errors.values() for e in errors]
+    status = 422 if form.form_errors else 200
+    return render_template(
+        "authoring/page_form.html", course=c, module=m, page=page, form=form, preview_html=preview_html
+    ), status
+
+
+@bp.route("/<slug>/modules/<module_slug>/pages/new", methods=["GET", "POST"])
+@roles_required(*AUTHORS)
+def new_page(slug: str, module_slug: str) -> Any:
+    """Write a new page in Markdown, with a preview."""
+    c = _course_or_404(slug)
+    return _page_form(c, _module_or_404(c, module_slug), None)
+
+
+@bp.route("/<slug>/modules/<module_slug>/pages/<page_slug>", methods=["GET", "POST"])
+@roles_required(*AUTHORS)
+def edit_page(slug: str, module_slug: str, page_slug: str) -> Any:
+    """Edit a page."""
+    c = _course_or_404(slug)
+    m = _module_or_404(c, module_slug)
+    return _page_form(c, m, _page_or_404(m, page_slug))
+
+
+@bp.post("/<slug>/modules/<module_slug>/pages/<page_slug>/move")
+@roles_required(*AUTHORS)
+def move_page(slug: str, module_slug: str, page_slug: str) -> Any:
+    """Move a page up or down one place."""
+    c = _course_or_404(slug)
+    m = _module_or_404(c, module_slug)
+    p = _page_or_404(m, page_slug)
+    service.move_page(p, p.position + (-1 if request.form.get("direction") == "up" else 1))
+    db.session.commit()
+    return redirect(url_for("authoring.module", slug=c.slug, module_slug=m.slug) + "#pages-heading")
+
+
+@bp.post("/<slug>/modules/<module_slug>/pages/<page_slug>/delete")
+@roles_required(*AUTHORS)
+def delete_page(slug: str, module_slug: str, page_slug: str) -> Any:
+    """Delete a page."""
+    c = _course_or_404(slug)
+    m = _module_or_404(c, module_slug)
+    p = _page_or_404(m, page_slug)
+    title = p.title
+    service.delete_page(p)
+    db.session.commit()
+    flash(f"Page “{title}” deleted.", "success")
+    return redirect(url_for("authoring.module", slug=c.slug, module_slug=m.slug))
+
+
+@bp.post("/<slug>/preview")
+@roles_required(*AUTHORS)
+def preview(slug: str) -> Any:
+    """The sanitised HTML of the Markdown in ``body`` (the editor's live preview)."""
+    _course_or_404(slug)
+    body = request.form.get("body", "")
+    if len(body) > 200_000:
+        return jsonify(error="too_long", message="The page is too long to preview."), 413
+    return jsonify(html=service.render_page(body))
+
+
+# --------------------------------------------------------------------------- uploads
+
+
+@bp.route("/<slug>/files/", methods=["GET", "POST"])
+@roles_required(*AUTHORS)
+def files(slug: str) -> Any:
+    """The course's images, and the upload form."""
+    c = _course_or_404(slug)
+    form = UploadForm()
+    form.form_errors = []
+    if form.validate_on_submit():
+        uploaded = form.file.data
+        try:
+            upload = service.add_upload(c, filename=uploaded.filename or "image", data=uploaded.read())
+            db.session.commit()
+        except service.AuthoringError as exc:
+            db.session.rollback()
+            _attach(form, exc)
+        else:
+            flash(f"Uploaded {upload.filename}.", "success")
+            return redirect(url_for("authoring.files", slug=c.slug))
+    elif request.method == "POST":
+        form.form_errors = [e for errors in form.errors.values() for e in errors]
+    status = 422 if form.form_errors else 200
+    return render_template(
+        "authoring/files.html", course=c, form=form, limit=service.max_upload_bytes()
+    ), status
+
+
+def _may_read_files(c: Course) -> bool:
+    if current_user.organisation_id == c.organisation_id:
+        return True
+    try:  # enrolments belong to the learning area; without it only the organisation's users
+        from course.learning.service import is_enrolled  # type: ignore[import-not-found]
+    except ImportError:
+        return False
+    return bool(is_enrolled(current_user, c))
+
+
+@bp.get("/<slug>/files/<name>")
+@roles_required()
+def file(slug: str, name: str) -> Any:
+    """An uploaded image, for signed-in users of the course's organisation (or enrolled learners)."""
+    from course.authoring.models import Upload
+
+    candidates = db.session.scalars(db.select(Course).where(Course.slug == slug)).all()
+    for c in candidates:
+        if not _may_read_files(c):
+            continue
+        upload = db.session.scalar(db.select(Upload).where(Upload.course_id == c.id, Upload.filename == name))
+        if upload is not None:
+            response = Response(upload.data, mimetype=upload.content_type)
+            response.headers["X-Content-Type-Options"] = "nosniff"
+            response.headers["Content-Security-Policy"] = "default-src 'none'"
+            response.headers["Cache-Control"] = "private, max-age=300"
+            return response
+    abort(404)
+
+
+@bp.post("/<slug>/files/<name>/delete")
+@roles_required(*AUTHORS)
+def delete_file(slug: str, name: str) -> Any:
+    """Delete an uploaded image."""
+    c = _course_or_404(slug)
+    upload = service.get_upload(c, name)
+    if upload is None:
+        abort(404)
+    service.delete_upload(upload)
+    db.session.commit()
+    flash(f"Deleted {name}.", "success")
+    return redirect(url_for("authoring.files", slug=c.slug))
+
+
+# --------------------------------------------------------------------------- quizzes
+
+
+def _quiz_page(c: Course, m: Module, form: QuizForm, draw_form: DrawForm, add_form: AddQuestionForm) -> Any:
+    criteria = service.course_criteria(c)
+    draw_form.criterion.choices = [("", "– choose a criterion –")] + [
+        (ref, f"{ref}: {crit.text[:80]}") for ref, crit in criteria.items()
+    ]
+    bank = _bank_questions(c)
+    wanted_criterion = request.args.get("criterion", "").strip()
+    wanted_tag = request.args.get("tag", "").strip()
+    listed = [
+        q for q in bank.values()
+        if (not wanted_criterion or wanted_criterion in service.question_criteria(q))
+        and (not wanted_tag or wanted_tag in (q.get("tags") or []))
+    ]
+    tags = sorted({t for q in bank.values() for t in q.get("tags") or []})
+    errors = form.form_errors + draw_form.form_errors + add_form.form_errors
+    return render_template(
+        "authoring/quiz.html", course=c, module=m, quiz=m.quiz, form=form, draw_form=draw_form,
+        add_form=add_form, questions=listed[:200], listed_total=len(listed), criteria=criteria,
+        wanted_criterion=wanted_criterion, wanted_tag=wanted_tag, tags=tags, bank=bank,
+    ), 422 if errors else 200
+
+
+def _quiz_forms(m: Module) -> tuple[QuizForm, DrawForm, AddQuestionForm]:
+    quiz = m.quiz
+    data = None
+    if quiz is not None and request.method == "GET":
+        data = {
+            "title": quiz.title,
+            "pass_mark": round(quiz.pass_mark * 100),
+            "criterion_threshold": None if quiz.criterion_threshold is None else round(quiz.criterion_threshold * 100),
+            "attempts": quiz.attempts,
+            "grading": quiz.grading,
+            "shuffle": quiz.shuffle,
+            "feedback": quiz.feedback,
+            "time_limit_minutes": quiz.time_limit_minutes,
+        }
+    form = QuizForm(data=data) if data else QuizForm()
+    if request.method == "GET" and quiz is None:
+        form.title.data = f"{m.title}: quiz"[:300]
+    draw_form, add_form = DrawForm(prefix="draw"), AddQuestionForm()
+    for f in (form, draw_form, add_form):
+        f.form_errors = []
+    return form, draw_form, add_form
+
+
+@bp.route("/<slug>/modules/<module_slug>/quiz", methods=["GET", "POST"])
+@roles_required(*AUTHORS)
+def quiz(slug: str, module_slug: str) -> Any:
+    """The quiz builder: settings, then fixed questions and random draws."""
+    c = _course_or_404(slug)
+    m = _module_or_404(c, module_slug)
+    form, draw_form, add_form = _quiz_forms(m)
+    if request.method == "POST":
+        if form.validate():
+            try:
+                service.set_quiz(
+                    m, title=form.title.data, pass_mark=form.pass_mark.data / 100,
+                    criterion_threshold=None if form.criterion_threshold.data is None else form.criterion_threshold.data / 100,
+                    attempts=form.attempts.data, grading=form.grading.data, shuffle=form.shuffle.data,
+                    feedback=form.feedback.data, time_limit_minutes=form.time_limit_minutes.data,
+                )
+                db.session.commit()
+            except service.AuthoringError as exc:
+                db.session.rollback()
+                _attach(form, exc)
+            else:
+                flash("Quiz settings saved.", "success")
+                return redirect(url_for("authoring.quiz", slug=c.slug, module_slug=m.slug))
+        else:
+            form.form_errors = [e for errors in form.errors.values() for e in errors]
+    return _quiz_page(c, m, form, draw_form, add_form)
+
+
+@bp.post("/<slug>/modules/<module_slug>/quiz/questions")
+@roles_required(*AUTHORS)
+def add_quiz_question(slug: str, module_slug: str) -> Any:
+    """Add a fixed question version to the quiz (creating the quiz with default settings)."""
+    c = _course_or_404(slug)
+    m = _module_or_404(c, module_slug)
+    form, draw_form, add_form = _quiz_forms(m)
+    if add_form.validate():
+        try:
+            quiz = service.set_quiz(m) if m.quiz is None else m.quiz
+            service.add_fixed_question(quiz, add_form.question.data.strip(), add_form.version.data)
+            db.session.commit()
+        except service.AuthoringError as exc:
+            db.session.rollback()
+            _attach(add_form, exc)
+        else:
+            flash(f"Question {add_form.question.data} added to the quiz.", "success")
+            return redirect(url_for("authoring.quiz", slug=c.slug, module_slug=m.slug) + "#items-heading")
+    else:
+        add_form.form_errors = [e for errors in add_form.errors.values() for e in errors]
+    return _quiz_page(c, m, form, draw_form, add_form)
+
+
+@bp.post("/<slug>/modules/<module_slug>/quiz/draws")
+@roles_required(*AUTHORS)
+def add_quiz_draw(slug: str, module_slug: str) -> Any:
+    """Add a random draw: N questions evidencing a criterion, or N with a tag."""
+    c = _course_or_404(slug)
+    m = _module_or_404(c, module_slug)
+    form, draw_form, add_form = _quiz_forms(m)
+    draw_form.criterion.choices = [("", "")] + [(ref, ref) for ref in service.course_criteria(c)]
+    if draw_form.validate():
+        criterion = draw_form.criterion.data or None
+        tag = (draw_form.tag.data or "").strip() or None
+        if (criterion is None) == (tag is None):
+            draw_form.form_errors.append("Choose a criterion or enter a tag (one of the two).")
+        else:
+            try:
+                quiz = service.set_quiz(m) if m.quiz is None else m.quiz
+                service.add_draw(quiz, draw_form.count.data, criterion=criterion, tag=tag)
+                db.session.commit()
+            except service.AuthoringError as exc:
+                db.session.rollback()
+                _attach(draw_form, exc)
+            else:
+                what = f"evidencing {criterion}" if criterion else f"tagged “{tag}”"
+                flash(f"Draw of {draw_form.count.data} {what} added to the quiz.", "success")
+                return redirect(url_for("authoring.quiz", slug=c.slug, module_slug=m.slug) + "#items-heading")
+    else:
+        draw_form.form_errors = [e for errors in draw_form.errors.values() for e in errors]
+    return _quiz_page(c, m, form, draw_form, add_form)
+
+
+@bp.post("/<slug>/modules/<module_slug>/quiz/items/<int:index>/move")
+@roles_required(*AUTHORS)
+def move_quiz_item(slug: str, module_slug: str, index: int) -> Any:
+    """Move a quiz item up or down one place."""
+    c = _course_or_404(slug)
+    m = _module_or_404(c, module_slug)
+    if m.quiz is None:
+        abort(404)
+    try:
+        step = -1 if request.form.get("direction") == "up" else 1
+        service.move_quiz_item(m.quiz, index, index + step)
+        db.session.commit()
+    except service.AuthoringError:
+        db.session.rollback()
+        abort(404)
+    return redirect(url_for("authoring.quiz", slug=c.slug, module_slug=m.slug) + "#items-heading")
+
+
+@bp.post("/<slug>/modules/<module_slug>/quiz/items/<int:index>/delete")
+@roles_required(*AUTHORS)
+def delete_quiz_item(slug: str, module_slug: str, index: int) -> Any:
+    """Remove a quiz item."""
+    c = _course_or_404(slug)
+    m = _module_or_404(c, module_slug)
+    if m.quiz is None:
+        abort(404)
+    try:
+        service.remove_quiz_item(m.quiz, index)
+        db.session.commit()
+    except service.AuthoringError:
+        db.session.rollback()
+        abort(404)
+    flash("Quiz item removed.", "success")
+    return redirect(url_for("authoring.quiz", slug=c.slug, module_slug=m.slug) + "#items-heading")
+
+
+@bp.post("/<slug>/modules/<module_slug>/quiz/delete")
+@roles_required(*AUTHORS)
+def delete_quiz(slug: str, module_slug: str) -> Any:
+    """Remove the module's quiz."""
+    c = _course_or_404(slug)
+    m = _module_or_404(c, module_slug)
+    service.delete_quiz(m)
+    db.session.commit()
+    flash("Quiz removed.", "success")
+    return redirect(url_for("authoring.module", slug=c.slug, module_slug=m.slug))
+
+
+# --------------------------------------------------------------------------- coverage
+
+
+@bp.get("/<slug>/coverage")
+@roles_required(*AUTHORS)
+def coverage(slug: str) -> Any:
+    """The coverage matrix: criteria by outcome against modules and questions."""
+    c = _course_or_404(slug)
+    return render_template("authoring/coverage.html", course=c, coverage=service.course_coverage(c), printing=False)
+
+
+@bp.get("/<slug>/coverage/print")
+@roles_required(*AUTHORS)
+def coverage_print(slug: str) -> Any:
+    """The coverage matrix laid out for printing (for an awarding body)."""
+    c = _course_or_404(slug)
+    return render_template("authoring/coverage.html", course=c, coverage=service.course_coverage(c), printing=True)
+
+
+# --------------------------------------------------------------------------- course document
+
+
+@bp.get("/<slug>/export")
+@roles_required(*AUTHORS)
+def export(slug: str) -> Any:
+    """Download the course document (canonical JSON)."""
+    from scorm_export.document import dump_document
+
+    c = _course_or_404(slug)
+    try:
+        data = dump_document(export_course(c))
+    except DocumentError as exc:
+        return render_template(
+            "authoring/problems.html", course=c, problems=exc.problems,
+            heading="This course cannot be exported yet",
+        ), 422
+    return Response(
+        data,
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{c.slug}.course.json"'},
+    )
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@roles_required(*AUTHORS)
+def import_document() -> Any:
+    """Upload a course document; every problem is listed with its JSON path, nothing is created."""
+    form = ImportForm()
+    form.form_errors = []
+    problems: list[tuple[str, str]] = []
+    if form.validate_on_submit():
+        if current_user.organisation_id is None:
+            form.form_errors.append("Your account belongs to no organisation, so it cannot own courses.")
+        else:
+            try:
+                course = import_course(
+                    form.file.data.read(),
+                    organisation=db.session.get(Organisation, current_user.organisation_id),
+                    user=current_user,
+                )
+                db.session.commit()
+            except DocumentError as exc:
+                db.session.rollback()
+                problems = exc.problems
+                form.form_errors.append(
+                    f"The course document has {len(problems)} problem{'s' if len(problems) != 1 else ''}; nothing was imported."
+                )
+            except BaseException:
+                db.session.rollback()
+                raise
+            else:
+                flash(f"Course “{course.title}” imported.", "success")
+                return redirect(url_for("authoring.course", slug=course.slug))
+    elif request.method == "POST":
+        form.form_errors = [e for errors in form.errors.values() for e in errors]
+    status = 422 if form.form_errors else 200
+    return render_template("authoring/import.html", form=form, problems=problems), status
