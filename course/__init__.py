@@ -17,6 +17,7 @@ BLUEPRINTS: list[str] = [
     "course.core.views:bp",
     "course.auth.views:bp",
     "course.frameworks.views:bp",
+    "course.authoring.views:bp",
     "course.learning.views:bp",
 ]
 
