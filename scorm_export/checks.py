@@ -19,6 +19,7 @@ import xmltodict
 
 from scorm_export.state import estimate_course_suspend_data, estimate_suspend_data
 
+NS_CP12 = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
 SUSPEND_DATA_LIMIT_12 = 4096
 SUSPEND_DATA_LIMIT_2004 = 64000
 _LISTS = ("organization", "item", "resource", "file", "dependency", "imsss:objective")
@@ -60,10 +61,6 @@ def _walk(node, path: str = "") -> Iterable[tuple[str, dict]]:
                 )
 
 
-def _local(key: str) -> str:
-    return key.split(":", 1)[-1]
-
-
 def check_package(zip_bytes: bytes) -> list[Problem]:
     """Problems of a package zip: manifest, files listed, ids without spaces, suspend_data size."""
     try:
@@ -81,6 +78,8 @@ def check_package(zip_bytes: bytes) -> list[Problem]:
         manifest = xmltodict.parse(
             zf.read("imsmanifest.xml"), force_list=_LISTS, disable_entities=True
         )
+    except zipfile.BadZipFile as exc:
+        return problems + [Problem("imsmanifest.xml", f"cannot be read from the zip: {exc}")]
     except (ExpatError, ValueError) as exc:
         return problems + [Problem("imsmanifest.xml", f"not well-formed XML: {exc}")]
     root = manifest.get("manifest")
@@ -104,9 +103,8 @@ def check_package(zip_bytes: bytes) -> list[Problem]:
                         f"{attr[1:]} {value!r} is empty or has whitespace",
                     )
                 )
-    for resource in _as_list(
-        _as_list(root.get("resources"))[0].get("resource") if root.get("resources") else None
-    ):
+    resources = root.get("resources")
+    for resource in _as_list(resources.get("resource") if isinstance(resources, dict) else None):
         rid = resource.get("@identifier", "?")
         for f in _as_list(resource.get("file")):
             href = f.get("@href", "")
@@ -149,17 +147,19 @@ def check_package(zip_bytes: bytes) -> list[Problem]:
         problems.append(Problem("imsmanifest.xml:organizations", "default names no organization"))
 
     if "course-data.js" in names:
-        doc = _course_data(zf.read("course-data.js"))
+        try:
+            doc = _course_data(zf.read("course-data.js"))
+        except zipfile.BadZipFile:
+            doc = None
+        standard = "1.2" if root.get("@xmlns") == NS_CP12 else "2004"
+        multi = any("@parameters" in item for org in orgs for item in _as_list(org.get("item")))
+        try:
+            if doc is not None:
+                problems += check_suspend_data(doc, standard, multi_sco=multi)
+        except (KeyError, TypeError, ValueError, StopIteration, AttributeError):
+            doc = None  # JSON, but not the course document the exporter writes
         if doc is None:
-            problems.append(Problem("zip:course-data.js", "does not hold window.CC_COURSE as JSON"))
-        else:
-            standard = (
-                "1.2"
-                if root.get("@xmlns") == "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
-                else "2004"
-            )
-            multi = any("@parameters" in item for org in orgs for item in _as_list(org.get("item")))
-            problems += check_suspend_data(doc, standard, multi_sco=multi)
+            problems.append(Problem("zip:course-data.js", "does not hold the course document as window.CC_COURSE"))
     return problems
 
 

@@ -148,7 +148,7 @@ def test_course_data_that_is_not_the_players(course_doc):
     files = package_files(course_doc, player_dir=STUB_PLAYER)
     files["course-data.js"] = b"var x = 1;\n"
     assert check_package(rezip(files)) == [
-        Problem("zip:course-data.js", "does not hold window.CC_COURSE as JSON"),
+        Problem("zip:course-data.js", "does not hold the course document as window.CC_COURSE"),
     ]
 
 
@@ -160,3 +160,11 @@ def test_objective_id_with_a_space_in_a_2004_manifest(course_doc):
     [problem] = check_package(rezip(files))
     assert problem.message == "objectiveID 'HSCCLD327 K14' is empty or has whitespace"
     assert problem.where.endswith("/item[1]/imsss:sequencing/imsss:objectives/imsss:objective[1]")
+
+
+def test_course_data_json_that_is_not_a_course(course_doc):
+    files = package_files(course_doc, player_dir=STUB_PLAYER)
+    files["course-data.js"] = b'window.CC_COURSE = {"modules": [{"title": 1}]};\n'
+    assert check_package(rezip(files)) == [
+        Problem("zip:course-data.js", "does not hold the course document as window.CC_COURSE"),
+    ]
