@@ -22,7 +22,6 @@ from ._common import (
     decode_text,
     export_tags,
     fmt_number,
-    html_to_text,
     letter_ids,
     split_tags,
     text_to_html,

@@ -26,7 +26,6 @@ from ._common import (
     check_text,
     export_tags,
     fmt_number,
-    html_to_text,
     split_tags,
     validate,
 )
@@ -37,7 +36,6 @@ NS30 = "http://www.imsglobal.org/xsd/imsqtiasi_v3p0"
 CP21 = "http://www.imsglobal.org/xsd/imscp_v1p1"
 CP30 = "http://www.imsglobal.org/xsd/qti/qtiv3p0/imscp_v1p1"
 LOM21 = "http://ltsc.ieee.org/xsd/LOM"
-LOM30 = "http://ltsc.ieee.org/xsd/LOM"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 _KEBAB = re.compile(r"(?<!^)(?=[A-Z])")
 
