@@ -136,6 +136,14 @@ def import_questions_command(file: Path, fmt: str, dry_run: bool, as_json: bool,
         click.echo(f"Embedded files referenced by the questions: {len(result.files)} (not stored by this command)")
     for w in result.warnings:
         click.echo(f"warning: {w}", err=True)
+    for ref in _unknown_criteria(by_criterion):
+        click.echo(f"warning: criterion {ref} is not in any imported framework (import its unit first)", err=True)
+
+
+def _unknown_criteria(refs) -> list[str]:
+    from course.models import Criterion
+
+    return [ref for ref in refs if Criterion.by_ref(ref) is None]
 
 
 @click.command("export-questions")

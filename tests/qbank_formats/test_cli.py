@@ -111,6 +111,17 @@ def test_import_json_counts_and_skipped(app, cli_runner, org):
     assert _count(app) == 1
 
 
+def test_import_warns_about_criteria_no_framework_has(app, cli_runner, org, create_framework, tmp_path):
+    create_framework("HSCCLD327")  # criteria P1, P2, K1, K2
+    path = tmp_path / "two.gift"
+    path.write_bytes(b"// criterion: HSCCLD327/K1\nA? {T}\n\n// criterion: HSCCLD327/K99\nB? {F}\n")
+    res = cli_runner.invoke(args=["import-questions", str(path)])
+    assert res.exit_code == 0, res.output
+    assert res.stderr == ("warning: criterion HSCCLD327/K99 is not in any imported framework "
+                          "(import its unit first)\n")
+    assert _count(app) == 2
+
+
 def test_import_dry_run_stores_nothing(app, cli_runner, org):
     path = INTEROP / "gift-moodlecore-questions.gift.txt"
     res = cli_runner.invoke(args=["import-questions", str(path), "--dry-run", "--criterion", "QCF-RELNET/1.3"])
