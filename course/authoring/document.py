@@ -8,6 +8,7 @@ path. Export, import into an empty database and export again give the same bytes
 """
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from scorm_export.document import FORMAT, VERSION, DocumentError, dump_document, load_document
@@ -123,17 +124,16 @@ def _diff(stored: Any, given: Any, path: str) -> list[tuple[str, str]]:
     return []
 
 
-def _canonical_questions(questions: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
-    """The bank's canonical form of each question (as stored), keeping its version."""
+def _canonical_question(question: Any, n: int) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """The bank's canonical form of one question (as stored), keeping its version."""
     from question_bank import ValidationError, dump_question, error_paths, load_question
 
-    out, problems = [], []
-    for n, q in enumerate(questions):
-        try:
-            out.append(dict(dump_question(load_question(q)), version=q["version"]))
-        except ValidationError as exc:
-            problems += [(f"questions[{n}].{p}" if p else f"questions[{n}]", m) for p, m in error_paths(exc)]
-    return out, problems
+    if not isinstance(question, dict):
+        return {}, [(f"questions[{n}]", "a question is a JSON object")]
+    try:
+        return dict(dump_question(load_question(question)), version=question.get("version")), []
+    except ValidationError as exc:
+        return {}, [(f"questions[{n}].{p}" if p else f"questions[{n}]", m) for p, m in error_paths(exc)]
 
 
 def check_document(
@@ -148,28 +148,47 @@ def check_document(
     """
     from course.bank import service as bank
 
-    doc = load_document(data)
     problems: list[tuple[str, str]] = []
-    for i, fw in enumerate(doc["frameworks"]):
-        stored = Framework.by_code(fw["code"])
+    valid = True
+    try:
+        doc = load_document(data)
+    except DocumentError as exc:
+        if any(path in ("", "format", "version") for path, _ in exc.problems):
+            raise  # not a course document this build reads: nothing more to check
+        # Go on with what the app alone can check, so that one pass lists every problem.
+        problems += exc.problems
+        valid = False
+        doc = json.loads(data) if isinstance(data, (bytes, str)) else data
+    frameworks = doc.get("frameworks") if isinstance(doc.get("frameworks"), list) else []
+    for i, fw in enumerate(frameworks):
+        code = fw.get("code") if isinstance(fw, dict) else None
+        stored = Framework.by_code(code) if isinstance(code, str) else None
         if stored is not None:
             problems += _diff(framework_to_dict(stored), fw, f"frameworks[{i}]")
-    course_slug = slug or doc["course"]["slug"]
-    if Course.by_slug(organisation.id, course_slug) is not None:
+    info = doc.get("course") if isinstance(doc.get("course"), dict) else {}
+    course_slug = slug or info.get("slug")
+    if isinstance(course_slug, str) and Course.by_slug(organisation.id, course_slug) is not None:
         problems.append(("course.slug", f"your organisation already has a course with the slug {course_slug!r}"))
-    questions, qproblems = _canonical_questions(doc["questions"])
-    problems += qproblems
-    if not qproblems:
-        for n, q in enumerate(questions):
-            row = bank.get_version(q["id"], q["version"], organisation=organisation.id)
-            if row is not None and dict(row.data, version=row.version) != q:
-                problems.append((
-                    f"questions[{n}]",
-                    f"question {q['id']!r} version {q['version']} is already in your bank with different content",
-                ))
-        doc["questions"] = questions
+    questions = doc.get("questions") if isinstance(doc.get("questions"), list) else []
+    canonical = []
+    for n, q in enumerate(questions):
+        loaded, qproblems = _canonical_question(q, n)
+        if qproblems:
+            if valid:  # else the document's own check reported them already
+                problems += qproblems
+            continue
+        canonical.append(loaded)
+        if not isinstance(loaded.get("version"), int):
+            continue
+        row = bank.get_version(loaded["id"], loaded["version"], organisation=organisation.id)
+        if row is not None and dict(row.data, version=row.version) != loaded:
+            problems.append((
+                f"questions[{n}]",
+                f"question {loaded['id']!r} version {loaded['version']} is already in your bank with different content",
+            ))
     if problems:
-        raise DocumentError(problems)
+        raise DocumentError(list(dict.fromkeys(problems)))
+    doc["questions"] = canonical
     return doc
 
 

@@ -8,6 +8,7 @@ commits once, or rolls back so that nothing is stored. Problems a user can fix r
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -59,8 +60,9 @@ class ConflictError(AuthoringError):
 
 
 def slugify(text: str, fallback: str = "item") -> str:
-    """A lower-case identifier made from ``text`` (letters, digits and hyphens)."""
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80].strip("-")
+    """A lower-case identifier made from ``text``: accents dropped, other runs become hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80].strip("-")
     return slug or fallback
 
 
