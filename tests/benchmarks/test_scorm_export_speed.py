@@ -1,6 +1,9 @@
-"""How long exporting takes: a 40-module course in both versions (goal: under 1 s each).
+"""How long exporting takes: a 40-module course and the shipped course, both versions.
 
-Run: .venv/bin/python -m pytest -q -s tests/benchmarks/test_scorm_export_speed.py
+Goal: under 1 s per package. Run:
+    .venv/bin/python -m pytest -q -s tests/benchmarks/test_scorm_export_speed.py
+Both wall-clock and CPU time are printed; the assertion uses CPU time, because on a shared
+machine wall-clock time measures the neighbours too.
 """
 
 from __future__ import annotations
@@ -18,10 +21,10 @@ ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "scorm" / "fixtures" / "course.json"
 STUB_PLAYER = ROOT / "tests" / "scorm" / "fixtures" / "player-stub"
 PAGE = (
-    "## What to look for\n\nSome **barriers** are practical, others are about confidence. "
-    "Ask the person what helps.\n\n- Distance\n- Health\n- Confidence\n\n"
-    "> Keep a record in the care plan.\n\n"
-) * 6
+    "## What to look for in module {n}, page {p}\n\nSome **barriers** are practical, others are "
+    "about confidence. Ask the person what helps.\n\n- Distance\n- Health\n- Confidence\n\n"
+    "> Keep a record in the care plan ({n}.{p}.{k}).\n\n"
+)
 
 
 def large_course(modules: int = 40) -> dict:
@@ -30,23 +33,35 @@ def large_course(modules: int = 40) -> dict:
     doc = copy.deepcopy(base)
     doc["modules"], doc["questions"] = [], []
     for n in range(modules):
-        template = copy.deepcopy(base["modules"][n % 2])
-        template["slug"] = f"m{n:02d}-{template['slug'][4:]}"
-        template["pages"] = [
-            {"slug": f"p{p}", "title": f"Page {p}", "body": PAGE} for p in range(8)
+        module = copy.deepcopy(base["modules"][n % 2])
+        module["slug"] = f"m{n:02d}-{module['slug'][4:]}"
+        module["pages"] = [
+            {
+                "slug": f"p{p}",
+                "title": f"Page {p}",
+                "body": "".join(PAGE.format(n=n, p=p, k=k) for k in range(6)),
+            }
+            for p in range(8)
         ]
         items = []
         for k in range(12):
             question = copy.deepcopy(base["questions"][k % len(base["questions"])])
             question["id"] = f"m{n:02d}-q{k:02d}"
+            question["stem"] += f" (module {n}, question {k})"
             question["tags"] = [f"m{n:02d}"]
             doc["questions"].append(question)
-            items.append({"question": question["id"], "version": 1} if k < 10 else None)
-        template["quiz"]["items"] = [i for i in items if i] + [
-            {"draw": {"count": 2, "tag": f"m{n:02d}"}}
-        ]
-        doc["modules"].append(template)
+            if k < 10:
+                items.append({"question": question["id"], "version": 1})
+        module["quiz"]["items"] = items + [{"draw": {"count": 2, "tag": f"m{n:02d}"}}]
+        doc["modules"].append(module)
     return doc
+
+
+def timed(doc: dict, **options) -> tuple[float, float, int]:
+    """(wall seconds, CPU seconds, zip bytes) of one build."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    data = build_package(doc, **options)
+    return time.perf_counter() - wall, time.process_time() - cpu, len(data)
 
 
 @pytest.mark.benchmark
@@ -55,16 +70,18 @@ def test_export_40_modules_under_a_second(standard):
     doc = large_course()
     player = PLAYER_DIR if (PLAYER_DIR / "index.html").is_file() else STUB_PLAYER
     build_package(doc, standard=standard, player_dir=player)  # warm imports
-    timings = {}
-    for multi in (False, True):
-        start = time.perf_counter()
-        data = build_package(doc, standard=standard, multi_sco=multi, player_dir=player)
-        timings[multi] = time.perf_counter() - start
+    runs = {
+        multi: timed(doc, standard=standard, multi_sco=multi, player_dir=player)
+        for multi in (False, True)
+    }
     print(
         f"\nSCORM {standard}, 40 modules, {len(doc['questions'])} questions: "
-        f"single SCO {timings[False]:.3f} s, multi-SCO {timings[True]:.3f} s, {len(data) // 1024} KB"
+        + ", ".join(
+            f"{'multi-SCO' if m else 'single SCO'} {w:.3f} s wall / {c:.3f} s CPU, {size // 1024} KB"
+            for m, (w, c, size) in runs.items()
+        )
     )
-    assert max(timings.values()) < 1.0
+    assert max(c for _, c, _ in runs.values()) < 1.0
 
 
 @pytest.mark.benchmark
@@ -73,14 +90,16 @@ def test_export_shipped_course_under_a_second():
 
     doc = load_shipped_document()
     build_package(doc)  # warm imports
-    timings = {}
-    for standard in ("1.2", "2004"):
-        for multi in (False, True):
-            start = time.perf_counter()
-            build_package(doc, standard=standard, multi_sco=multi)
-            timings[(standard, multi)] = time.perf_counter() - start
-    each = ", ".join(f"{s}{' multi' if m else ''} {t:.3f} s" for (s, m), t in timings.items())
+    runs = {
+        (standard, multi): timed(doc, standard=standard, multi_sco=multi)
+        for standard in ("1.2", "2004")
+        for multi in (False, True)
+    }
+    each = ", ".join(
+        f"{s}{' multi' if m else ''} {w:.3f} s wall / {c:.3f} s CPU"
+        for (s, m), (w, c, _) in runs.items()
+    )
     print(
         f"\nshipped course, {len(doc['modules'])} modules, {len(doc['questions'])} questions: {each}"
     )
-    assert max(timings.values()) < 1.0
+    assert max(c for _, c, _ in runs.values()) < 1.0
