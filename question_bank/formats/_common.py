@@ -291,15 +291,32 @@ UNMAPPED = "UNMAPPED/NONE"  # placeholder used only while validating a question 
 
 
 def sanitize_stem(q: dict, warn=None) -> None:
-    """HTML stems are stored sanitised (question_bank.text allow-list); removed tags are reported."""
-    if q.get("stem_format") != "html" or not q.get("stem"):
-        return
+    """HTML stems are stored sanitised (question_bank.text allow-list); so is any feedback or
+    guidance that contains markup. Removed tags are reported."""
     from question_bank.text import ALLOWED_TAGS, sanitize_html  # noqa: PLC0415
 
-    removed = sorted(html_tags(q["stem"]) - ALLOWED_TAGS)
-    q["stem"] = sanitize_html(q["stem"])
+    removed: set[str] = set()
+
+    def clean(text: str, always: bool = False) -> str:
+        tags = html_tags(text) if text else set()
+        if not tags and not always:
+            return text
+        removed.update(tags - ALLOWED_TAGS)
+        return sanitize_html(text)
+
+    if q.get("stem_format") == "html" and q.get("stem"):
+        q["stem"] = clean(q["stem"], always=True)
+    for key in ("general_feedback", "feedback_true", "feedback_false", "marker_guidance"):
+        if isinstance(q.get(key), str):
+            q[key] = clean(q[key])
+    for item in (q.get("options") or []) + (q.get("answers") or []):
+        if isinstance(item.get("feedback"), str):
+            item["feedback"] = clean(item["feedback"])
+    for gap in q.get("gaps") or []:
+        for a in gap.get("answers") or []:
+            a["feedback"] = clean(a.get("feedback", ""))
     if removed and warn is not None:
-        warn(f"HTML not allowed in a stem was removed: {', '.join('<' + t + '>' for t in removed)}")
+        warn(f"HTML not allowed in question text was removed: {', '.join('<' + t + '>' for t in sorted(removed))}")
 
 
 def validate(q: dict, source: str, where: Any, warn=None) -> dict:

@@ -147,9 +147,13 @@ def test_each_file_declares_its_own_encoding():
 
 def test_html_stems_are_sanitised_and_the_removal_reported():
     stem = '<p onclick="x()">Safe?</p><script>alert(1)</script><iframe src="http://e.invalid"></iframe>'
-    r = import_moodle(quiz(mc(name="Evil", stem=stem)), source="x.xml")
-    assert r.questions[0]["stem"] == "<p>Safe?</p>"
-    assert r.warnings == ["Evil: HTML not allowed in a stem was removed: <iframe>, <script>"]
+    answers = [("100", "Right", "<![CDATA[<b>Yes</b><object data='x.swf'></object>]]>"),
+               ("0", "Wrong", "a &lt; b &amp; c")]
+    r = import_moodle(quiz(mc(name="Evil", stem=stem, answers=answers)), source="x.xml")
+    (q,) = r.questions
+    assert q["stem"] == "<p>Safe?</p>"
+    assert [o["feedback"] for o in q["options"]] == ["<b>Yes</b>", "a < b & c"]
+    assert r.warnings == ["Evil: HTML not allowed in question text was removed: <iframe>, <object>, <script>"]
 
 
 def test_malformed_values_are_format_errors():
