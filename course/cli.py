@@ -155,6 +155,7 @@ def import_unit_command(file: Path, code: str | None, as_json: bool) -> None:
 # Other areas' commands as "module:function"; each function(group) adds its commands to the
 # group it is given (app.cli). Adding an area? Add one line here.
 COMMANDS: list[str] = [
+    "course.auth.commands:register_commands",
     "course.bank.commands:register_commands",
     "course.authoring.commands:register_commands",
 ]

@@ -71,12 +71,30 @@ def record_failure(email: str, ip: str | None) -> dt.datetime | None:
         ).rowcount
         if locked:
             result = lock_end
+    # Forget keys whose window and lock are both over, so the table does not grow without end.
+    db.session.execute(
+        delete(LoginThrottle)
+        .where(
+            LoginThrottle.window_start < bindparam("cutoff", window_start, type_=UTCDateTime()),
+            (LoginThrottle.locked_until.is_(None)) | (LoginThrottle.locked_until < now_param),
+        )
+        .execution_options(synchronize_session=False)
+    )
     user = User.by_email(email)
     if user is not None:
         user.failed_logins = (user.failed_logins or 0) + 1
         user.last_failed_login_at = now
     db.session.flush()
     return result
+
+
+def unlock(email: str) -> int:
+    """Lift the lock on ``email`` (an admin's decision); the number of rows cleared."""
+    return db.session.execute(
+        delete(LoginThrottle)
+        .where(LoginThrottle.key == f"email:{User.normalise_email(email)}")
+        .execution_options(synchronize_session=False)
+    ).rowcount
 
 
 def record_success(user: User) -> None:

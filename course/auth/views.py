@@ -40,7 +40,7 @@ def _lock_message(until: Any) -> str:
     unit = "minute" if minutes == 1 else "minutes"
     return (
         "Too many failed sign-in attempts. For your security, sign-in is locked: "
-        f"try again in {minutes} {unit}, or ask your administrator to reset your password."
+        f"try again in {minutes} {unit}. An administrator can lift the lock sooner."
     )
 
 

@@ -178,3 +178,45 @@ def test_console_script_is_the_flask_cli(tmp_path):
     assert result.returncode == 0, result.stderr
     for command in ("init", "import-unit", "run", "db", "shell"):
         assert f"  {command}" in result.stdout
+
+
+def test_create_user_then_sign_in(app, runner):
+    result = runner.invoke(args=["create-user", "Nadia@Example.org", "--name", "Nadia Khan", "--role", "tutor",
+                                 "--organisation", "Riverside Care"], input="long enough pw\nlong enough pw\n")
+    assert result.exit_code == 0, result.output
+    assert "Created tutor nadia@example.org in Riverside Care" in result.stdout
+    assert login(app.test_client(), "nadia@example.org", "long enough pw").status_code == 302
+    again = runner.invoke(args=["create-user", "nadia@example.org", "--name", "N", "--role", "tutor",
+                                "--password", "long enough pw"])
+    assert again.exit_code == 1
+    assert again.stderr == "error: a user with email nadia@example.org already exists\n"
+
+
+def test_create_user_refuses_short_password_and_bad_role(app, runner):
+    short = runner.invoke(args=["create-user", "a@example.org", "--name", "A", "--role", "admin", "--password", "short"])
+    assert short.exit_code == 1
+    assert short.stderr == "error: the password must have at least 10 characters\n"
+    bad_role = runner.invoke(args=["create-user", "a@example.org", "--name", "A", "--role", "owner",
+                                   "--password", "long enough pw"])
+    assert bad_role.exit_code == 2
+    assert counts(app)["User"] == 0
+
+
+def test_unlock_and_set_password(app, runner, create_user):
+    user = create_user("learner")
+    client = app.test_client()
+    for _ in range(5):
+        client.post("/login", data={"email": user.email, "password": "wrong"})
+    assert login(client, user.email).status_code == 429
+    result = runner.invoke(args=["unlock-user", user.email])
+    assert result.stdout == f"Unlocked {user.email}\n"
+    assert login(client, user.email).status_code == 302
+    assert runner.invoke(args=["unlock-user", user.email]).stdout == f"{user.email} was not locked\n"
+
+    result = runner.invoke(args=["set-password", user.email], input="a new password\na new password\n")
+    assert result.exit_code == 0, result.output
+    fresh = app.test_client()
+    assert login(fresh, user.email).status_code == 401
+    assert login(fresh, user.email, "a new password").status_code == 302
+    missing = runner.invoke(args=["set-password", "ghost@example.org", "--password", "whatever123"])
+    assert missing.exit_code == 1 and missing.stderr == "error: no user with email ghost@example.org\n"
