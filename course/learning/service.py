@@ -894,10 +894,17 @@ def _time_row(user_id: int, module_id: int) -> TimeOnTask:
 
 
 def open_session(user: User, module: Module, *, now: dt.datetime | None = None) -> None:
-    """Mark the moment the module was opened: the first heartbeat is credited from here."""
+    """Mark the moment the module was opened: the first heartbeat is credited from here.
+
+    A heartbeat within the last interval (plus slack) is kept as the start instead: on a reload
+    the closing page's last beat may arrive after the new page opened, and it must still count.
+    """
+    now = now or utcnow()
     row = _time_row(user.id, module.id)
-    row.last_heartbeat_at = now or utcnow()
-    db.session.flush()
+    recent = dt.timedelta(seconds=HEARTBEAT_INTERVAL_SECONDS + HEARTBEAT_SLACK_SECONDS)
+    if row.last_heartbeat_at is None or now - row.last_heartbeat_at > recent:
+        row.last_heartbeat_at = now
+        db.session.flush()
 
 
 def record_heartbeat(user: User, module: Module, active_seconds: Any, *, now: dt.datetime | None = None) -> int:

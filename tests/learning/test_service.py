@@ -413,3 +413,15 @@ def test_overview_for_the_dashboard(make_course, ctx):
     assert (m.quiz_status, m.attempts_used, m.attempts_left, m.grade.fraction, m.criteria_met) == (
         "passed", 1, 2, 0.5, [K1])
 
+
+
+def test_reopening_keeps_a_recent_heartbeat_as_the_start(make_course, ctx):
+    """A reload: the closing page's last beat may come after the new page opened; it still counts."""
+    c = make_course()
+    user, module = learner_and_module(c)
+    service.open_session(user, module, now=t(0))
+    assert service.record_heartbeat(user, module, 30, now=t(30)) == 30
+    service.open_session(user, module, now=t(40))          # reloaded 10 s after the last beat
+    assert service.record_heartbeat(user, module, 10, now=t(41)) == 10
+    service.open_session(user, module, now=t(500))         # back much later: the clock starts again
+    assert service.record_heartbeat(user, module, 30, now=t(505)) == 5
