@@ -180,6 +180,23 @@ def is_plain(text: str) -> bool:
     return "<" not in text and "&" not in text
 
 
+def matching_sequence(q: dict) -> list[tuple[str, str]]:
+    """Premises and distractors of a matching question as (premise text or "", response text), in
+    an order that lists responses by first appearance as q["responses"] does where possible (the
+    formats without response ids rebuild them from that order)."""
+    index = {r["id"]: n for n, r in enumerate(q["responses"])}
+    text = {r["id"]: r["text"] for r in q["responses"]}
+    used = {p["match"] for p in q["premises"]}
+    distractors = [r["id"] for r in q["responses"] if r["id"] not in used]
+    out: list[tuple[str, str]] = []
+    for p in q["premises"]:
+        while distractors and index[distractors[0]] < index[p["match"]]:
+            out.append(("", text[distractors.pop(0)]))
+        out.append((p["text"], text[p["match"]]))
+    out += [("", text[d]) for d in distractors]
+    return out
+
+
 # ---------------------------------------------------------------- tags, criteria, difficulty
 
 

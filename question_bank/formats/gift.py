@@ -23,6 +23,7 @@ from ._common import (
     export_tags,
     fmt_number,
     letter_ids,
+    matching_sequence,
     split_tags,
     text_to_html,
     validate,
@@ -491,11 +492,8 @@ def _answers_out(q: dict, warn) -> str | None:
             out += f"#{_escape(wrong)}#{_escape(right)}"
         return out
     if t == "matching":
-        text = {r["id"]: r["text"] for r in q["responses"]}
-        used = {p["match"] for p in q["premises"]}
-        pairs = [f"={_escape(p['text'])} -> {_escape(text[p['match']])}" for p in q["premises"]]
-        pairs += [f"= -> {_escape(r['text'])}" for r in q["responses"] if r["id"] not in used]
-        return " ".join(pairs)
+        return " ".join(f"={_escape(p)} -> {_escape(r)}" if p else f"= -> {_escape(r)}"
+                        for p, r in matching_sequence(q))
     if t == "short_answer":
         gaps = q["gaps"]
         if len(gaps) != 1 or gaps[0]["id"] != "g1" or gaps[0].get("options"):

@@ -28,6 +28,7 @@ from ._common import (
     fmt_number,
     html_to_text,
     letter_ids,
+    matching_sequence,
     split_tags,
     text_to_html,
     validate,
@@ -599,18 +600,10 @@ def _exp_tf(qel, q):
 
 def _exp_matching(qel, q):
     _val(qel, "shuffleanswers", "true" if q.get("shuffle") else "false")
-    rtext = {r["id"]: r["text"] for r in q["responses"]}
-    used = set()
-    for p in q["premises"]:
+    for premise, response in matching_sequence(q):
         s = etree.SubElement(qel, "subquestion", format="html")
-        _set_text(s, _opt_text(p["text"]), cdata=True)
-        _set_text(etree.SubElement(s, "answer"), rtext[p["match"]])
-        used.add(p["match"])
-    for r in q["responses"]:
-        if r["id"] not in used:
-            s = etree.SubElement(qel, "subquestion", format="html")
-            _set_text(s, "")
-            _set_text(etree.SubElement(s, "answer"), r["text"])
+        _set_text(s, _opt_text(premise), cdata=True)
+        _set_text(etree.SubElement(s, "answer"), response)
 
 
 def _exp_ordering(qel, q):

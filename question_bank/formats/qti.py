@@ -418,7 +418,24 @@ def _body_html(body, d, replace: dict) -> str:
         if isinstance(e.tag, str) and e.tag in ("rubricBlock", "qti-rubric-block"):
             e.getparent().remove(e)
     html = re.sub(r"[ \t]*\n\s*", "\n", _serialise_children(b))
-    return re.sub(r"\n?<p>\s*</p>", "", html).strip()
+    html = re.sub(r"\n?<p>\s*</p>", "", html)
+    return _tidy_blocks(html).strip()
+
+
+_BLOCK_TAGS = {"p", "div", "blockquote", "ul", "ol", "li", "table", "thead", "tbody", "tfoot", "tr", "td", "th",
+               "h1", "h2", "h3", "h4", "h5", "h6", "pre", "hr", "dl", "dt", "dd", "caption", "br"}
+_BETWEEN_TAGS = re.compile(r"(<(/?)([A-Za-z][A-Za-z0-9]*)[^>]*>)(\s+)(?=<(/?)([A-Za-z][A-Za-z0-9]*))")
+
+
+def _tidy_blocks(html: str) -> str:
+    """Drop whitespace-only text next to block-level tags (it renders as nothing), so that an item
+    serialised with or without indentation imports to the same stem."""
+    def repl(m: re.Match) -> str:
+        if m.group(3).lower() in _BLOCK_TAGS or m.group(6).lower() in _BLOCK_TAGS:
+            return m.group(1)
+        return m.group(0)
+
+    return _BETWEEN_TAGS.sub(repl, html)
 
 
 def _choices(inter, child21: str):

@@ -125,3 +125,18 @@ def test_lossy_exports_are_reported():
     w = []
     EXPORTERS["aiken"](bank, warnings=w)
     assert "sc-trust-1: general_feedback, option feedback, criteria not expressible in Aiken (dropped)" in w
+
+
+def test_every_corpus_file_round_trips_in_its_own_format():
+    """Real third-party questions: import, export in the same format, import again: identical."""
+    from .conftest import INTEROP, manifest
+
+    for entry in manifest():
+        fmt = entry["format"]
+        first = IMPORTERS[fmt]((INTEROP / entry["file"]).read_bytes(), source=entry["file"])
+        extra = {"files": first.files} if fmt in ("moodle", "qti21", "qti30") else {}
+        warnings: list[str] = []
+        again = IMPORTERS[fmt](EXPORTERS[fmt](first.questions, warnings=warnings, **extra), source="again")
+        assert again.questions == first.questions, entry["file"]
+        assert again.files == first.files, entry["file"]
+        assert warnings == [], entry["file"]
