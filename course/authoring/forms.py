@@ -6,6 +6,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     IntegerField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -84,14 +85,14 @@ class ImportForm(FlaskForm):
 
 
 GRADING_CHOICES = [
-    ("highest", "Highest attempt"),
-    ("last", "Last attempt"),
-    ("first", "First attempt"),
-    ("average", "Average of attempts"),
+    SelectChoice("highest", "Highest attempt"),
+    SelectChoice("last", "Last attempt"),
+    SelectChoice("first", "First attempt"),
+    SelectChoice("average", "Average of attempts"),
 ]
 FEEDBACK_CHOICES = [
-    ("immediate", "Immediately, after each question"),
-    ("after_submission", "After the quiz is submitted"),
+    SelectChoice("immediate", "Immediately, after each question"),
+    SelectChoice("after_submission", "After the quiz is submitted"),
 ]
 
 

@@ -20,6 +20,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from course.auth import roles_required
 from course.authoring import service
@@ -120,9 +121,9 @@ def courses() -> Any:
     return render_template("authoring/courses.html", courses=items)
 
 
-def _framework_choices() -> list[tuple[str, str]]:
+def _framework_choices() -> list[SelectChoice]:
     frameworks = db.session.scalars(db.select(Framework).order_by(Framework.code)).all()
-    return [(fw.code, f"{fw.code}: {fw.title}") for fw in frameworks]
+    return [SelectChoice(fw.code, f"{fw.code}: {fw.title}") for fw in frameworks]
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -483,8 +484,9 @@ def delete_file(slug: str, name: str) -> Any:
 
 def _quiz_page(c: Course, m: Module, form: QuizForm, draw_form: DrawForm, add_form: AddQuestionForm) -> Any:
     criteria = service.course_criteria(c)
-    draw_form.criterion.choices = [("", "– choose a criterion –")] + [
-        (ref, f"{ref}: {crit.text[:80]}") for ref, crit in criteria.items()
+    draw_form.criterion.choices = [SelectChoice("", "– choose a criterion –")] + [
+        SelectChoice(ref, f"{crit.code}: {crit.text[:80]}", optgroup=f"{crit.framework.code} {crit.outcome.code}")
+        for ref, crit in criteria.items()
     ]
     bank = _bank_questions(c)
     wanted_criterion = request.args.get("criterion", "").strip()
@@ -584,7 +586,6 @@ def add_quiz_draw(slug: str, module_slug: str) -> Any:
     c = _course_or_404(slug)
     m = _module_or_404(c, module_slug)
     form, draw_form, add_form = _quiz_forms(m)
-    draw_form.criterion.choices = [("", "")] + [(ref, ref) for ref in service.course_criteria(c)]
     if draw_form.validate():
         criterion = draw_form.criterion.data or None
         tag = (draw_form.tag.data or "").strip() or None
