@@ -1,172 +1,140 @@
-/* carecourse runtime: the one interface between the player and its host (README.md).
- * CCRuntime.create(kind, options) -> {kind, limit, start, saveAnswer, saveState, recordInteraction,
- * recordObjective, report, submit, finish}; kinds scorm12 and scorm2004 (one adapter driven by the
- * CMI table), app (the Flask learner API), preview (localStorage) and none. */
+/* carecourse runtime (README.md): CCRuntime.create(kind) -> the player's one interface to its host. */
 (function (root) {
 "use strict";
-// CMI names per version: SCORM 1.2 RTE 3.4, SCORM 2004 4th ed. RTE 4.2.
+// CMI names per version (SCORM 1.2 RTE 3.4; SCORM 2004 4th ed. RTE 4.2).
 const CMI = {
-  scorm12: { api: "API", depth: 7, limit: 4096, fn: ["LMSInitialize", "LMSFinish", "LMSGetValue", "LMSSetValue", "LMSCommit", "LMSGetLastError"],
+  scorm12: { api: "API", depth: 7, limit: 4096, fn: "LMSInitialize LMSFinish LMSGetValue LMSSetValue LMSCommit LMSGetLastError",
     entry: "cmi.core.entry", location: "cmi.core.lesson_location", id: "cmi.core.student_id", name: "cmi.core.student_name",
-    score: "cmi.core.score.", status: "cmi.core.lesson_", time: "cmi.core.session_time", exit: "cmi.core.exit", normal: "",
+    status: "cmi.core.lesson_status", time: "cmi.core.session_time", exit: "cmi.core.exit", normal: "",
     response: "student_response", wrong: "wrong", long: "fill-in" },
-  scorm2004: { api: "API_1484_11", depth: 500, limit: 64000, fn: ["Initialize", "Terminate", "GetValue", "SetValue", "Commit", "GetLastError"],
+  scorm2004: { api: "API_1484_11", depth: 500, limit: 64000, fn: "Initialize Terminate GetValue SetValue Commit GetLastError",
     entry: "cmi.entry", location: "cmi.location", id: "cmi.learner_id", name: "cmi.learner_name",
-    score: "cmi.score.", status: "cmi.", time: "cmi.session_time", exit: "cmi.exit", normal: "normal",
-    response: "learner_response", wrong: "incorrect", long: "long-fill-in", v2004: true }
+    time: "cmi.session_time", exit: "cmi.exit", normal: "normal",
+    response: "learner_response", wrong: "incorrect", long: "long-fill-in", v4: 1 }
 };
 
-/** "/" becomes "-", anything outside [A-Za-z0-9_.-] "_", at most 255 characters. */
-const sanitizeId = (s) => String(s).replace(/\//g, "-").replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 255);
-const pad = (n, w) => String(n).padStart(w, "0");
-function parts(ms) { const cs = Math.max(0, Math.round(ms / 10)); return [Math.floor(cs / 360000), Math.floor(cs / 6000) % 60, Math.floor(cs / 100) % 60, cs % 100, cs]; }
-/** 1.2 CMITimespan HHHH:MM:SS.SS; short: HH:MM:SS (interaction latency). */
+/** "/" becomes "-", anything else outside [A-Za-z0-9_.-] "_"; at most 255 characters. */
+const sanitizeId = (s) => String(s).replace(/\//g, "-").replace(/[^\w.-]/g, "_").slice(0, 255);
+const pad = (n) => String(n).padStart(2, "0");
+const split = (ms) => { const c = Math.max(0, Math.round(ms / 10)); return [Math.floor(c / 360000), Math.floor(c / 6000) % 60, (c % 6000) / 100]; };
+/** 1.2 CMITimespan, HHHH:MM:SS.SS (short: HH:MM:SS, for latency). */
 function timespan12(ms, short) {
-  const [h, m, s, c] = parts(ms);
-  return short ? pad(Math.min(h, 99), 2) + ":" + pad(m, 2) + ":" + pad(s, 2) : pad(Math.min(h, 9999), 4) + ":" + pad(m, 2) + ":" + pad(s, 2) + "." + pad(c, 2);
+  const [h, m, s] = split(ms), hms = pad(m) + ":" + pad(Math.floor(s));
+  return short ? pad(Math.min(h, 99)) + ":" + hms : String(Math.min(h, 9999)).padStart(4, "0") + ":" + hms + "." + pad(Math.round(s * 100) % 100);
 }
-/** 2004 ISO 8601 duration: PT1H2M3.45S. */
+/** 2004 ISO 8601 duration, PT1H2M3.45S. */
 function duration2004(ms) {
-  const [h, m, , , cs] = parts(ms);
-  return "PT" + (h ? h + "H" : "") + (h || m ? m + "M" : "") + (cs % 6000) / 100 + "S";
+  const [h, m, s] = split(ms);
+  return "PT" + (h ? h + "H" : "") + (h || m ? m + "M" : "") + s + "S";
 }
-const oneLine = (s, max) => String(s == null ? "" : s).replace(/\s+/g, " ").replace(/^\{/, "(").trim().slice(0, max);
+const oneLine = (s, max) => String(s ?? "").replace(/\s+/g, " ").replace(/^\{/, "(").trim().slice(0, max);
 
-/* Responses arrive structured: choice and sequencing [{id, n}] (n: index in the question's own
- * list), matching [[{id,n},{id,n}]], true-false boolean, fill-in [texts], numeric text (correct:
- * {min, max, value}), long-fill-in text. 1.2 wants single characters (RTE 3.4.2.7.5): option n
- * is L[n], a matching response n is M[n]. */
-const L = "abcdefghijklmnopqrstuvwxyz0123456789", M = "123456789abcdefghijklmnopqrstuvwxyz";
-const FORMAT = {
-  scorm12(type, v, correct) {
-    switch (type) {
-      case "choice": case "sequencing": return v.map((k) => L[k.n]).join(",");
-      case "true-false": return v ? "t" : "f";
-      case "matching": return v.map((p) => L[p[0].n] + "." + M[p[1].n]).join(",");
-      case "numeric": return String(correct ? v.value : v);
-      default: return oneLine([].concat(v).join(","), 255);
-    }
-  },
-  scorm2004(type, v, correct) {
-    switch (type) {
-      case "choice": case "sequencing": return v.map((k) => k.id).join("[,]");
-      case "true-false": return String(!!v);
-      case "matching": return v.map((p) => p[0].id + "[.]" + p[1].id).join("[,]");
-      case "numeric": return correct ? v.min + "[:]" + v.max : String(v);
-      case "fill-in": return (correct ? "{case_matters=false}" : "") + v.map((t) => oneLine(t, 250).replace(/\[[,.:]\]/g, " ")).join("[,]");
-      default: return oneLine(v, 4000);
-    }
+// Response patterns (README.md); 1.2 ids are single characters (RTE 3.4.2.7.5).
+const L = "abcdefghijklmnopqrstuvwxyz0123456789", R = "123456789abcdefghijklmnopqrstuvwxyz";
+function format(v4, type, v, correct) {
+  const j = (list, f) => list.map(f).join(v4 ? "[,]" : ",");
+  switch (type) {
+    case "choice": case "sequencing": return j(v, (k) => (v4 ? k.id : L[k.n]));
+    case "true-false": return v4 ? String(!!v) : v ? "t" : "f";
+    case "matching": return j(v, ([p, r]) => (v4 ? p.id + "[.]" + r.id : L[p.n] + "." + R[r.n]));
+    case "numeric": return String(!correct ? v : v4 ? v.min + "[:]" + v.max : v.value);
+    case "fill-in": return v4 ? (correct ? "{case_matters=false}" : "") + j(v, (t) => oneLine(t, 250).replace(/\[[,.:]\]/g, " ")) : oneLine([].concat(v).join(","), 255);
+    default: return oneLine(v, v4 ? 4000 : 255);
   }
-};
+}
 
-/** The API object named name in win or a parent (at most depth up), then in the opener's chain. */
+/** The API object called name in win or its parents (at most depth up), then in the opener's. */
 function findAPI(win, name, depth) {
   const walk = (w) => {
     try {
-      for (let n = 0; w && !w[name] && w.parent && w.parent !== w; w = w.parent) if (++n > depth) return null;
-      return (w && w[name]) || null;
+      for (let n = 0; !w[name] && w.parent && w.parent !== w; w = w.parent) if (++n > depth) return null;
+      return w[name] || null;
     } catch (e) { return null; } // a cross-origin frame ends the walk
   };
-  let api = walk(win);
-  try { if (!api && win.opener) api = walk(win.opener); } catch (e) { api = null; }
-  return api;
+  try { return walk(win) || (win.opener ? walk(win.opener) : null); } catch (e) { return null; }
 }
 
 function scorm(kind, options) {
-  const T = CMI[kind], api = options.api || findAPI(options.window || root, T.api, T.depth);
-  const [INIT, TERM, GET, SET, COMMIT, ERR] = T.fn;
-  let live = false, done = false, dirty = false, queued = false, err = 0;
-  let ixN = 0, noIx = false, objN = 0, noObj = false;
-  const objIndex = {};
-  const call = (f, a, b) => { const r = b === undefined ? api[f](a) : api[f](a, b); err = parseInt(api[ERR](), 10) || 0; return r; };
+  const T = CMI[kind], v4 = !!T.v4, api = options.api || findAPI(options.window || root, T.api, T.depth);
+  const [INIT, TERM, GET, SET, COMMIT, ERR] = T.fn.split(" "), objIndex = {};
+  let live = false, done = false, dirty = false, queued = false, err = 0, ixN = 0, objN = 0, noIx = false, noObj = false;
+  const call = (f, ...a) => { const r = api[f](...a); err = +api[ERR]() || 0; return r; };
   const get = (name) => { const v = call(GET, name); return err || v == null ? "" : String(v); };
   const set = (name, value) => { const ok = live && String(call(SET, name, String(value))) === "true"; dirty = dirty || ok; return ok; };
   const commit = () => { queued = false; if (live && dirty) { dirty = false; call(COMMIT, ""); } };
-  // one commit for a batch of calls made in the same task
-  const later = () => { if (!queued) { queued = true; Promise.resolve().then(() => queued && commit()); } };
-  const unsupported = () => err === 401 || err === 402 || (!T.v2004 && err === 403);
-  function score(p, raw, max) {
-    set(p + "min", 0); set(p + "max", 100); set(p + "raw", max > 0 ? Math.round(raw / max * 10000) / 100 : 0);
-    if (T.v2004) set(p + "scaled", max > 0 ? Math.round(raw / max * 10000) / 10000 : 0);
-  }
-  function status(p, success, completion) {
+  const later = () => { if (!queued) { queued = true; Promise.resolve().then(() => queued && commit()); } }; // one commit per batch
+  const unsupported = () => err === 401 || err === 402 || (!v4 && err === 403);
+  function result(p, raw, max, success, completion, status = p + "status") {
+    if (max != null) {
+      set(p + "score.min", 0); set(p + "score.max", 100); set(p + "score.raw", max > 0 ? Math.round(raw / max * 10000) / 100 : 0);
+      if (v4) set(p + "score.scaled", max > 0 ? Math.round(raw / max * 10000) / 10000 : 0);
+    }
     const s = success === true ? "passed" : success === false ? "failed" : null;
-    if (!T.v2004) return set(p + "status", s || completion);
+    if (!v4) return set(status, s || completion);
     set(p + "completion_status", completion); set(p + "success_status", s || "unknown");
   }
-  function fail(code, msg) { const e = new Error(msg); e.code = code; throw e; }
+  const fail = (code, msg) => { throw Object.assign(new Error(msg), { code }); };
   const self = {
     kind, limit: T.limit,
     start() {
-      if (!api) fail("NO_API", "No SCORM " + (T.v2004 ? "2004" : "1.2") + " API found");
-      if (String(call(INIT, "")) !== "true") fail("NO_INIT", "The LMS refused to start the session (error " + err + ")");
+      if (!api) fail("NO_API", `No SCORM ${v4 ? "2004" : "1.2"} API found`);
+      if (String(call(INIT, "")) !== "true") fail("NO_INIT", `The LMS refused to start the session (error ${err})`);
       live = true;
       const entry = get(T.entry), out = { entry: entry === "resume" ? "resume" : "ab-initio", state: null, location: null, learner: { id: get(T.id), name: get(T.name) } };
       if (entry === "resume") { // only a resumed attempt has these set
-        try { out.state = JSON.parse(get("cmi.suspend_data") || "null"); } catch (e) { out.state = null; }
+        try { out.state = JSON.parse(get("cmi.suspend_data") || "null"); } catch (e) { /* unreadable: start again */ }
         out.location = get(T.location) || null;
-      } else set(T.v2004 ? "cmi.completion_status" : "cmi.core.lesson_status", "incomplete");
+      } else set(v4 ? "cmi.completion_status" : "cmi.core.lesson_status", "incomplete");
       let n = call(GET, "cmi.interactions._count");
-      if (err) noIx = true; else ixN = parseInt(n, 10) || 0; // optional in some LMSs: skip interactions
+      if (err) noIx = true; else ixN = +n || 0; // optional in some LMSs: skip interactions
       n = call(GET, "cmi.objectives._count");
       if (err) noObj = true;
-      else for (objN = parseInt(n, 10) || 0, n = 0; n < objN; n++) objIndex[get("cmi.objectives." + n + ".id")] = n;
+      else for (objN = +n || 0, n = 0; n < objN; n++) objIndex[get(`cmi.objectives.${n}.id`)] = n;
       return out;
     },
     saveAnswer() {},
     saveState(state, location) {
-      if (!live) return;
-      const s = state == null ? null : JSON.stringify(state);
-      if (s != null && s.length <= T.limit) set("cmi.suspend_data", s);
+      const s = JSON.stringify(state);
+      if (state != null && s.length <= T.limit) set("cmi.suspend_data", s);
       if (location != null) set(T.location, String(location).slice(0, 255));
       commit();
     },
     recordInteraction(ix) {
-      if (!live || noIx) return;
-      const p = "cmi.interactions." + ixN + ".", type = ix.type === "long-fill-in" ? T.long : ix.type;
-      if (!set(p + "id", sanitizeId(ix.id))) { noIx = unsupported(); return; }
+      const p = `cmi.interactions.${ixN}.`, type = ix.type === "long-fill-in" ? T.long : ix.type, when = new Date(ix.timestamp || Date.now());
+      if (noIx || !live) return;
+      if (!set(p + "id", sanitizeId(ix.id))) return void (noIx = unsupported());
       ixN++;
       set(p + "type", type);
-      (ix.objectives || []).forEach((o, i) => set(p + "objectives." + i + ".id", sanitizeId(o)));
-      const when = new Date(ix.timestamp || Date.now());
-      if (T.v2004) set(p + "timestamp", when.toISOString());
-      else set(p + "time", [when.getHours(), when.getMinutes(), when.getSeconds()].map((x) => pad(x, 2)).join(":"));
-      const fmt = FORMAT[kind], cr = ix.correct_responses || [];
-      if (cr.length && type !== "long-fill-in") set(p + "correct_responses.0.pattern", fmt(type, cr[0], true));
+      (ix.objectives || []).forEach((o, i) => set(`${p}objectives.${i}.id`, sanitizeId(o)));
+      if (v4) set(p + "timestamp", when.toISOString());
+      else set(p + "time", [when.getHours(), when.getMinutes(), when.getSeconds()].map(pad).join(":"));
+      const cr = ix.correct_responses || [];
+      if (cr.length && type !== "long-fill-in") set(p + "correct_responses.0.pattern", format(v4, type, cr[0], true));
       if (ix.weighting != null) set(p + "weighting", ix.weighting);
-      if (ix.learner_response != null) set(p + T.response, fmt(type, ix.learner_response, false));
+      if (ix.learner_response != null) set(p + T.response, format(v4, type, ix.learner_response));
       set(p + "result", ix.result === "incorrect" ? T.wrong : ix.result);
-      set(p + "latency", T.v2004 ? duration2004(ix.latency_ms || 0) : timespan12(ix.latency_ms || 0, true));
-      if (T.v2004 && ix.description) set(p + "description", oneLine(ix.description, 250));
+      set(p + "latency", v4 ? duration2004(ix.latency_ms || 0) : timespan12(ix.latency_ms || 0, true));
+      if (v4 && ix.description) set(p + "description", oneLine(ix.description, 250));
       later();
     },
     recordObjective(o) {
-      if (!live || noObj) return;
       const id = sanitizeId(o.id);
       let i = objIndex[id];
-      if (i === undefined) { // append only when the LMS does not hold this id already (never overwrite one)
-        if (!set("cmi.objectives." + objN + ".id", id)) { noObj = unsupported(); return; }
+      if (noObj || !live) return;
+      if (i === undefined) { // append only an id the LMS does not hold already: never overwrite one
+        if (!set(`cmi.objectives.${objN}.id`, id)) return void (noObj = unsupported());
         i = objIndex[id] = objN++;
       }
-      const p = "cmi.objectives." + i + ".";
-      if (o.score_max != null) score(p + "score.", o.score_raw || 0, o.score_max);
-      status(p, o.success, o.completion || "completed");
+      result(`cmi.objectives.${i}.`, o.score_raw || 0, o.score_max, o.success, o.completion || "completed");
       later();
     },
-    report(r) {
-      if (!live) return;
-      if (r.score_max != null) score(T.score, r.score_raw || 0, r.score_max);
-      status(T.status, r.success, r.completion);
-      later();
-    },
+    report(r) { result(v4 ? "cmi." : "cmi.core.", r.score_raw || 0, r.score_max, r.success, r.completion, T.status); later(); },
     submit: () => Promise.resolve(null),
     finish(r) {
       if (!live || done) return;
-      if (r) {
-        if (r.completion) self.report(r);
-        set(T.time, T.v2004 ? duration2004(r.session_ms || 0) : timespan12(r.session_ms || 0));
-        set(T.exit, r.exit === "suspend" ? "suspend" : T.normal);
-      }
+      self.report(r);
+      set(T.time, v4 ? duration2004(r.session_ms || 0) : timespan12(r.session_ms || 0));
+      set(T.exit, r.exit === "suspend" ? "suspend" : T.normal);
       commit();
       done = true; live = false;
       call(TERM, "");
@@ -179,42 +147,40 @@ function scorm(kind, options) {
 function activity(win, beat) {
   const doc = win.document;
   let last = Date.now(), tick = last, active = 0, n = 0;
-  const touch = () => { last = Date.now(); };
-  ["keydown", "pointerdown", "input", "scroll", "touchstart"].forEach((e) => doc.addEventListener(e, touch, true));
+  "keydown pointerdown input scroll touchstart".split(" ").forEach((e) => doc.addEventListener(e, () => { last = Date.now(); }, true));
   const step = () => { const now = Date.now(); if (doc.visibilityState !== "hidden" && now - last < 300000) active += now - tick; tick = now; };
-  doc.addEventListener("visibilitychange", step);
   const flush = (final) => { step(); const s = Math.floor(active / 1000); if (s > 0) { active -= s * 1000; beat(s, final); } };
-  const timer = win.setInterval(() => { step(); if (++n % 6 === 0) flush(); }, 5000);
+  doc.addEventListener("visibilitychange", step);
+  const timer = win.setInterval(() => (++n % 6 ? step() : flush()), 5000);
   return { flush, stop: () => win.clearInterval(timer) };
 }
 
 function app(options) {
-  const launch = options.launch || root.CC_LAUNCH || {}, cfg = launch.app || {}, win = options.window || root;
-  const base = String(cfg.api || "").replace(/\/$/, ""), doFetch = options.fetch || win.fetch.bind(win), onStatus = options.onStatus || (() => {});
-  const queue = [];
+  const cfg = (options.launch || root.CC_LAUNCH || {}).app || {}, win = options.window || root, queue = [];
+  const base = String(cfg.api || "").replace(/\/$/, ""), fetch = options.fetch || win.fetch.bind(win), onStatus = options.onStatus || (() => {});
   let busy = false, done = false, beats = null;
-  const post = (path, body, keepalive) => doFetch(base + "/" + path, {
+  const post = (path, body, keepalive) => fetch(`${base}/${path}`, {
     method: "POST", credentials: "same-origin", keepalive: !!keepalive, body: JSON.stringify(body),
     headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": cfg.csrf || "" }
   }).then((r) => {
-    if (!r.ok) { const e = new Error("HTTP " + r.status); e.status = r.status; throw e; }
+    if (!r.ok) throw Object.assign(new Error("HTTP " + r.status), { status: r.status });
     return r.status === 204 ? null : r.json().catch(() => null);
   });
-  // Autosaves go out one at a time, in order; a network failure is retried (nothing is lost).
+  // Autosaves go in order, failures are retried (nothing is lost); a newer state replaces a waiting one.
   function send(path, body) {
-    const waiting = queue.find((j, i) => i > 0 && j.path === "state" && path === "state");
+    const waiting = path === "state" && queue.find((j, i) => i > 0 && j.path === path);
     if (waiting) waiting.body = body; else queue.push({ path, body, tries: 0 });
     pump();
   }
   function pump() {
-    if (busy || !queue.length) return;
-    busy = true;
     const job = queue[0];
+    if (busy || !job) return;
+    busy = true;
     post(job.path, job.body).then(() => { queue.shift(); busy = false; onStatus(queue.length ? "saving" : "saved"); pump(); }, (e) => {
       busy = false;
-      if (e.status && e.status < 500 && e.status !== 408 && e.status !== 429) { queue.shift(); onStatus("error", e); return pump(); }
+      if (e.status < 500 && e.status !== 408 && e.status !== 429) { queue.shift(); onStatus("error", e); return pump(); }
       onStatus("offline", e);
-      win.setTimeout(pump, Math.min(30000, 1000 * Math.pow(2, ++job.tries)));
+      win.setTimeout(pump, Math.min(30000, 1000 * 2 ** ++job.tries));
     });
   }
   if (win.addEventListener) win.addEventListener("online", pump);
@@ -223,14 +189,11 @@ function app(options) {
     kind: "app", limit: Infinity,
     start() {
       const a = cfg.attempt || {};
-      if (win.document) beats = activity(win, (s, final) => final ? post("heartbeat", { active_seconds: s }, true).catch(nop) : send("heartbeat", { active_seconds: s }));
-      return { entry: a.state ? "resume" : "ab-initio", state: a.state || null, location: a.location || null, learner: a.learner || {}, seed: a.seed == null ? null : a.seed };
+      if (win.document) beats = activity(win, (s, final) => (final ? post("heartbeat", { active_seconds: s }, true).catch(nop) : send("heartbeat", { active_seconds: s })));
+      return { entry: a.state ? "resume" : "ab-initio", state: a.state || null, location: a.location || null, learner: a.learner || {}, seed: a.seed ?? null };
     },
     saveAnswer(index, response, path, q) {
-      const body = { index, response };
-      if (q) { body.question = q.id; body.version = q.version; }
-      if (path) body.path = path;
-      send("answers", body);
+      send("answers", Object.assign({ index, response }, q && { question: q.id, version: q.version }, path && { path }));
     },
     saveState: (state, location) => send("state", { state, location: location == null ? null : String(location) }),
     recordInteraction: nop, recordObjective: nop, report: nop,
@@ -239,39 +202,35 @@ function app(options) {
       if (done) return;
       done = true;
       if (beats) { beats.flush(true); beats.stop(); }
-      const last = queue.filter((j) => j.path === "state").pop(); // the page is going: send it now
+      const last = queue.filter((j) => j.path === "state").pop(); // the page is closing: send it now
       if (last) post("state", last.body, true).catch(nop);
-    },
-    pending: () => queue.length
+    }
   };
 }
 
 function preview(options) {
   const store = options.storage || root.localStorage, key = options.key || "carecourse-preview";
-  let rec = null, done = false;
-  try { rec = JSON.parse(store.getItem(key) || "null"); } catch (e) { rec = null; }
-  rec = rec || {};
-  const write = () => { try { store.setItem(key, JSON.stringify(rec)); } catch (e) { /* full or blocked: only a preview */ } };
+  let rec = {}, done = false;
+  try { rec = JSON.parse(store.getItem(key)) || {}; } catch (e) { /* nothing kept yet */ }
+  const keep = (k, v) => { rec[k] = v; try { store.setItem(key, JSON.stringify(rec)); } catch (e) { /* full or blocked: only a preview */ } };
   return {
     kind: "preview", limit: options.limit || 64000,
     start: () => ({ entry: rec.state ? "resume" : "ab-initio", state: rec.state || null, location: rec.location || null, learner: { id: "preview", name: "Preview" } }),
     saveAnswer() {},
-    saveState(state, location) { rec.state = state; rec.location = location; write(); },
-    recordInteraction(ix) { (rec.interactions = rec.interactions || []).push(ix); write(); },
-    recordObjective(o) { (rec.objectives = rec.objectives || {})[sanitizeId(o.id)] = o; write(); },
-    report(r) { rec.result = r; write(); },
+    saveState(state, location) { rec.state = state; keep("location", location); },
+    recordInteraction: (ix) => keep("interactions", (rec.interactions || []).concat(ix)),
+    recordObjective: (o) => keep("objectives", Object.assign({}, rec.objectives, { [sanitizeId(o.id)]: o })),
+    report: (r) => keep("result", r),
     submit: () => Promise.resolve(null),
-    finish(r) { if (!done) { done = true; rec.finish = r; write(); } }
+    finish(r) { if (!done) { done = true; keep("finish", r); } }
   };
 }
 
 const CCRuntime = {
   CMI, sanitizeId, timespan12, duration2004, findAPI,
-  /** The adapter for kind: "scorm12", "scorm2004", "app", "preview" or "none". */
-  create(kind, options) {
-    options = options || {};
+  /** The adapter for kind: "scorm12", "scorm2004", "app", "preview" or "none" (nothing kept). */
+  create(kind, options = {}) {
     if (CMI[kind]) return scorm(kind, options);
-    // none: nothing is kept (no LMS found)
     const make = { app, preview, none: () => preview({ storage: { getItem: () => null, setItem() {} } }) }[kind];
     if (!make) throw new Error("Unknown runtime kind: " + kind);
     return make(options);
