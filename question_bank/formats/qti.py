@@ -342,7 +342,7 @@ def _package_files(body, base, package, result, source, warn) -> dict[str, str]:
             continue
         for attr in ("src", "data"):
             ref = el.get(attr)
-            if not ref or re.match(r"^[a-z][a-z0-9+.-]*:", ref, re.I) or ref.startswith("media/"):
+            if not ref or re.match(r"^[a-z][a-z0-9+.-]*:", ref, re.I):
                 continue
             path = posixpath.normpath(posixpath.join(base, ref))
             if package is None:
@@ -705,6 +705,9 @@ def _export_package(questions, d: Dialect, files, warnings) -> bytes:
                 warnings.append(f"{q['id']}: the same id appears twice (the second is exported as a copy)")
                 href = f"items/{q['id']}-{len(used_hrefs)}.xml"
             used_hrefs.add(href)
+            for el in root.iter():  # items live in items/: their media are one level up
+                if isinstance(el.tag, str) and (el.get("src") or "").startswith("media/"):
+                    el.set("src", "../" + el.get("src"))
             items.append((href, etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=False)))
             res = etree.SubElement(resources, f"{{{cp}}}resource", identifier="RES-" + href[len("items/"):-len(".xml")],
                                    type="imsqti_item_xmlv2p1" if d.version == "2.1" else "imsqti_item_xmlv3p0",
@@ -728,13 +731,21 @@ def _export_package(questions, d: Dialect, files, warnings) -> bytes:
                 if path in files:
                     etree.SubElement(res, f"{{{cp}}}file", href=path)
                     if path not in media_written:
-                        zf.writestr(path, files[path])
+                        _put(zf, path, files[path])
                         media_written.add(path)
-        zf.writestr("imsmanifest.xml", etree.tostring(manifest, xml_declaration=True, encoding="UTF-8",
+        _put(zf, "imsmanifest.xml", etree.tostring(manifest, xml_declaration=True, encoding="UTF-8",
                                                       pretty_print=True))
         for href, data in items:
-            zf.writestr(href, data)
+            _put(zf, href, data)
     return buf.getvalue()
+
+
+def _put(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
+    """A package entry with a fixed date, so that the same questions give the same bytes."""
+    info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    zf.writestr(info, data)
 
 
 def _E(parent, d: Dialect, name21: str, attrs: dict | None = None, text: str | None = None):

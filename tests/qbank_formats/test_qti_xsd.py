@@ -150,3 +150,14 @@ def test_qti30_package_manifest_validates(cp30_schema):
         manifest = zf.read("imsmanifest.xml")
     _assert_valid(cp30_schema, "imsmanifest.xml", manifest)
     assert b"<imsmd:string>carecourse:word_limit=300</imsmd:string>" in manifest
+
+
+def test_packages_are_deterministic_and_media_resolve_from_the_items():
+    from question_bank.formats import import_qti as imp
+
+    r = imp((INTEROP / "qti21-qtiworks-webdevtest-package.zip").read_bytes(), source="p.zip")
+    first = export_qti21(r.questions, files=r.files)
+    assert export_qti21(r.questions, files=r.files) == first
+    assert b'src="../media/directory.jpg"' in _items(first)["items/choice-4.xml"]
+    again = imp(first, source="again.zip")
+    assert again.files == r.files and again.questions == r.questions
