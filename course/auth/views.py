@@ -53,6 +53,7 @@ def login() -> Any:
         return redirect(next_url or url_for("core.home"))
     form = LoginForm()
     status = 200
+    until = None
     if form.validate_on_submit():
         email = User.normalise_email(form.email.data or "")
         ip = request.remote_addr
@@ -84,8 +85,8 @@ def login() -> Any:
     response = current_app.make_response(
         (render_template("auth/login.html", form=form, next_url=next_url), status)
     )
-    if status == 429:
-        response.headers["Retry-After"] = str(current_app.config["LOGIN_LOCK_SECONDS"])
+    if status == 429 and until is not None:
+        response.headers["Retry-After"] = str(max(1, math.ceil((until - utcnow()).total_seconds())))
     return response
 
 

@@ -244,6 +244,7 @@ def test_five_failures_lock_the_email_for_fifteen_minutes(client, create_user, m
     response = client.post("/login", data={"email": user.email, "password": DEFAULT_PASSWORD})
     assert response.status_code == 429
     assert "try again in 1 minute." in response.get_data(as_text=True)
+    assert 55 <= int(response.headers["Retry-After"]) <= 60
 
     later = utcnow() + dt.timedelta(minutes=15, seconds=1)
     monkeypatch.setattr(throttle, "utcnow", lambda: later)
