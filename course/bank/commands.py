@@ -3,6 +3,7 @@
 Thin wrappers over question_bank.formats and course.bank.service. `register_commands(cli)` adds
 both to a click group (the app's `app.cli`).
 """
+
 from __future__ import annotations
 
 import json
@@ -53,16 +54,35 @@ def _counts(items, key) -> dict[str, int]:
 
 @click.command("import-questions")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(IMPORT_FORMATS), default="auto", show_default=True,
-              help="The file's format; auto detects it.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(IMPORT_FORMATS),
+    default="auto",
+    show_default=True,
+    help="The file's format; auto detects it.",
+)
 @click.option("--dry-run", is_flag=True, help="Check and report; store nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON only.")
-@click.option("--organisation", "org_name", help="The organisation whose bank receives the questions.")
-@click.option("--criterion", "criteria", multiple=True, metavar="REF",
-              help="Criterion reference (FRAMEWORK/CODE) for questions the file gives none.")
+@click.option(
+    "--organisation", "org_name", help="The organisation whose bank receives the questions."
+)
+@click.option(
+    "--criterion",
+    "criteria",
+    multiple=True,
+    metavar="REF",
+    help="Criterion reference (FRAMEWORK/CODE) for questions the file gives none.",
+)
 @with_appcontext
-def import_questions_command(file: Path, fmt: str, dry_run: bool, as_json: bool, org_name: str | None,
-                             criteria: tuple[str, ...]) -> None:
+def import_questions_command(
+    file: Path,
+    fmt: str,
+    dry_run: bool,
+    as_json: bool,
+    org_name: str | None,
+    criteria: tuple[str, ...],
+) -> None:
     """Import questions from a Moodle XML, GIFT, Aiken or QTI (item or package) FILE."""
     from course.bank.service import BankError, save_questions
     from question_bank.formats import FormatError, import_file
@@ -85,7 +105,9 @@ def import_questions_command(file: Path, fmt: str, dry_run: bool, as_json: bool,
     except OSError as exc:
         fail(f"{file}: {exc.strerror or exc}")
     try:
-        used, result = import_file(data, str(file), format=fmt, default_criteria=list(criteria) or None)
+        used, result = import_file(
+            data, str(file), format=fmt, default_criteria=list(criteria) or None
+        )
     except FormatError as exc:
         fail(str(exc))
     report["skipped"] = result.skipped
@@ -93,13 +115,17 @@ def import_questions_command(file: Path, fmt: str, dry_run: bool, as_json: bool,
     report["questions"] = len(result.questions)
     unmapped = [q["id"] for q in result.questions if not q["criteria"]]
     if unmapped:
-        fail(f"{file.name}: {len(unmapped)} question(s) carry no criterion reference ({', '.join(unmapped[:5])}"
-             f"{', ...' if len(unmapped) > 5 else ''}): tag them criterion:FRAMEWORK/CODE or pass --criterion REF")
+        fail(
+            f"{file.name}: {len(unmapped)} question(s) carry no criterion reference ({', '.join(unmapped[:5])}"
+            f"{', ...' if len(unmapped) > 5 else ''}): tag them criterion:FRAMEWORK/CODE or pass --criterion REF"
+        )
     org = _organisation(org_name) if not dry_run or org_name else None
     if not dry_run:
         try:
             chunk = 200
-            batches = [result.questions[i:i + chunk] for i in range(0, len(result.questions), chunk)]
+            batches = [
+                result.questions[i : i + chunk] for i in range(0, len(result.questions), chunk)
+            ]
             if _interactive(as_json) and len(batches) > 1:
                 with click.progressbar(batches, label="Importing questions") as bar:
                     for batch in bar:
@@ -133,11 +159,16 @@ def import_questions_command(file: Path, fmt: str, dry_run: bool, as_json: bool,
     if result.descriptions:
         click.echo(f"Not questions (descriptions): {len(result.descriptions)}")
     if result.files:
-        click.echo(f"Embedded files referenced by the questions: {len(result.files)} (not stored by this command)")
+        click.echo(
+            f"Embedded files referenced by the questions: {len(result.files)} (not stored by this command)"
+        )
     for w in result.warnings:
         click.echo(f"warning: {w}", err=True)
     for ref in _unknown_criteria(by_criterion):
-        click.echo(f"warning: criterion {ref} is not in any imported framework (import its unit first)", err=True)
+        click.echo(
+            f"warning: criterion {ref} is not in any imported framework (import its unit first)",
+            err=True,
+        )
 
 
 def _unknown_criteria(refs) -> list[str]:
@@ -147,14 +178,28 @@ def _unknown_criteria(refs) -> list[str]:
 
 
 @click.command("export-questions")
-@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True, help="The file format.")
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The file to write.")
-@click.option("--criterion", "criteria", multiple=True, metavar="REF",
-              help="Only questions evidencing this criterion (repeatable: any of them).")
+@click.option(
+    "--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True, help="The file format."
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The file to write.",
+)
+@click.option(
+    "--criterion",
+    "criteria",
+    multiple=True,
+    metavar="REF",
+    help="Only questions evidencing this criterion (repeatable: any of them).",
+)
 @click.option("--organisation", "org_name", help="The organisation whose bank to export.")
 @with_appcontext
-def export_questions_command(fmt: str, out: Path, criteria: tuple[str, ...], org_name: str | None) -> None:
+def export_questions_command(
+    fmt: str, out: Path, criteria: tuple[str, ...], org_name: str | None
+) -> None:
     """Export the current questions of the bank (optionally only some criteria) to a file."""
     from course.bank.service import current_questions
     from question_bank.formats import EXPORTERS

@@ -5,6 +5,7 @@ question some attempt already uses makes a new version (the old one stays, `is_c
 `data` holds the full question JSON (docs/formats.md); `criteria` is copied into the
 `question_criteria` association table so that questions can be found by criterion in SQL.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -38,10 +39,14 @@ class QuestionVersion(db.Model):
     is_current: Mapped[bool] = mapped_column(default=True)
     in_use: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
 
     criterion_links: Mapped[list[QuestionCriterion]] = relationship(
-        back_populates="question_version", cascade="all, delete-orphan", order_by="QuestionCriterion.position"
+        back_populates="question_version",
+        cascade="all, delete-orphan",
+        order_by="QuestionCriterion.position",
     )
 
     def __repr__(self) -> str:

@@ -1,4 +1,5 @@
 """Saving and finding bank questions. Flushes, never commits: the caller owns the transaction."""
+
 from __future__ import annotations
 
 import copy
@@ -30,7 +31,9 @@ def _user_id(user: Any) -> int | None:
 
 
 def _same(a: dict, b: dict) -> bool:
-    return {k: v for k, v in a.items() if k != "version"} == {k: v for k, v in b.items() if k != "version"}
+    return {k: v for k, v in a.items() if k != "version"} == {
+        k: v for k, v in b.items() if k != "version"
+    }
 
 
 def validate_questions(questions: list[dict]) -> list[dict]:
@@ -89,8 +92,14 @@ def save_questions(questions: list[dict], *, organisation: Any, user: Any) -> li
         if current is not None:
             current.is_current = False
             db.session.flush()
-        row = QuestionVersion(question_id=q["id"], version=version, organisation_id=org_id,
-                              is_current=True, in_use=False, created_by=user_id)
+        row = QuestionVersion(
+            question_id=q["id"],
+            version=version,
+            organisation_id=org_id,
+            is_current=True,
+            in_use=False,
+            created_by=user_id,
+        )
         data = dict(q, version=version)
         row.data = data
         _fill(row, data)
@@ -117,11 +126,14 @@ def _fill(row: QuestionVersion, data: dict) -> None:
             row.criterion_links.append(QuestionCriterion(criterion_ref=ref, position=n))
 
 
-def current_questions(organisation: Any, criterion: str | None = None, tag: str | None = None) -> list[QuestionVersion]:
+def current_questions(
+    organisation: Any, criterion: str | None = None, tag: str | None = None
+) -> list[QuestionVersion]:
     """Current versions of the organisation's questions, by question id; optionally only those
     evidencing `criterion` or carrying `tag`."""
     stmt = select(QuestionVersion).where(
-        QuestionVersion.organisation_id == _org_id(organisation), QuestionVersion.is_current.is_(True)
+        QuestionVersion.organisation_id == _org_id(organisation),
+        QuestionVersion.is_current.is_(True),
     )
     if criterion is not None:
         stmt = stmt.join(QuestionCriterion).where(QuestionCriterion.criterion_ref == criterion)
@@ -131,7 +143,9 @@ def current_questions(organisation: Any, criterion: str | None = None, tag: str 
     return rows
 
 
-def get_version(question_id: str, version: int, *, organisation: Any = None) -> QuestionVersion | None:
+def get_version(
+    question_id: str, version: int, *, organisation: Any = None
+) -> QuestionVersion | None:
     """One version of a question (within an organisation when given)."""
     stmt = select(QuestionVersion).where(
         QuestionVersion.question_id == question_id, QuestionVersion.version == version

@@ -5,6 +5,7 @@ all-or-nothing: malformed input raises `FormatError(source, line_or_question, me
 Every exporter is `export_<fmt>(questions, *, warnings=None, ...) -> bytes`; what a format
 cannot express is appended to `warnings`. See README.md in this folder for the mappings.
 """
+
 from __future__ import annotations
 
 import os
@@ -51,17 +52,21 @@ def detect_format(data: bytes, filename: str = "") -> str:
     if stripped.startswith(b"<"):
         if b"<quiz" in probe:
             return "moodle"
-        if b"imsqti_v2p1" in probe or b"imsqtiasi_v3p0" in probe or b"assessmentItem" in probe \
-                or b"qti-assessment-item" in probe:
+        if (
+            b"imsqti_v2p1" in probe
+            or b"imsqtiasi_v3p0" in probe
+            or b"assessmentItem" in probe
+            or b"qti-assessment-item" in probe
+        ):
             return "qti"
         raise FormatError(source, None, "XML that is neither Moodle XML (<quiz>) nor a QTI item")
     ext = os.path.splitext(filename.lower())[1]
     if ext == ".gift":
         return "gift"
     text = probe.decode("utf-8", errors="ignore")
-    import re  # noqa: PLC0415
+    import re
 
-    if re.search(r"^ANSWER\s*:\s*[A-Za-z]\s*$", text, re.M) and "{" not in text:
+    if re.search(r"^ANSWER\s*:\s*[A-Za-z]\s*$", text, re.MULTILINE) and "{" not in text:
         return "aiken"
     if "{" in text or "$CATEGORY:" in text or "::" in text:
         return "gift"
@@ -70,8 +75,9 @@ def detect_format(data: bytes, filename: str = "") -> str:
     raise FormatError(source, None, "cannot tell the format: pass it explicitly")
 
 
-def import_file(data: bytes, filename: str, *, format: str = "auto",
-                default_criteria: list[str] | None = None) -> tuple[str, ImportResult]:
+def import_file(
+    data: bytes, filename: str, *, format: str = "auto", default_criteria: list[str] | None = None
+) -> tuple[str, ImportResult]:
     """Import with format detection; optionally give criterion-less questions default criteria."""
     source = os.path.basename(filename) or "input"
     fmt = detect_format(data, filename) if format == "auto" else format

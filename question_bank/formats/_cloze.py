@@ -4,6 +4,7 @@ Short-answer sub-questions become text gaps, multichoice sub-questions (any layo
 drop-down gaps. Multi-response and numerical sub-questions have no gap equivalent: the whole
 question is skipped with a reason.
 """
+
 from __future__ import annotations
 
 import html
@@ -11,11 +12,39 @@ import re
 
 from ._common import html_to_text
 
-_SUB = re.compile(r"\{(\d*):([A-Za-z_]+):((?:\\.|[^\\}])*)\}", re.S)
-_TEXT = {"SHORTANSWER": False, "SA": False, "MW": False, "SHORTANSWER_C": True, "SAC": True, "MWC": True}
-_CHOICE = {"MULTICHOICE", "MC", "MULTICHOICE_V", "MCV", "MULTICHOICE_H", "MCH", "MULTICHOICE_S", "MCS",
-           "MULTICHOICE_VS", "MCVS", "MULTICHOICE_HS", "MCHS"}
-_RESPONSE = {"MULTIRESPONSE", "MR", "MULTIRESPONSE_H", "MRH", "MULTIRESPONSE_S", "MRS", "MULTIRESPONSE_HS", "MRHS"}
+_SUB = re.compile(r"\{(\d*):([A-Za-z_]+):((?:\\.|[^\\}])*)\}", re.DOTALL)
+_TEXT = {
+    "SHORTANSWER": False,
+    "SA": False,
+    "MW": False,
+    "SHORTANSWER_C": True,
+    "SAC": True,
+    "MWC": True,
+}
+_CHOICE = {
+    "MULTICHOICE",
+    "MC",
+    "MULTICHOICE_V",
+    "MCV",
+    "MULTICHOICE_H",
+    "MCH",
+    "MULTICHOICE_S",
+    "MCS",
+    "MULTICHOICE_VS",
+    "MCVS",
+    "MULTICHOICE_HS",
+    "MCHS",
+}
+_RESPONSE = {
+    "MULTIRESPONSE",
+    "MR",
+    "MULTIRESPONSE_H",
+    "MRH",
+    "MULTIRESPONSE_S",
+    "MRS",
+    "MULTIRESPONSE_HS",
+    "MRHS",
+}
 _NUMERIC = {"NUMERICAL", "NM"}
 
 
@@ -50,7 +79,7 @@ def _answers(body: str, ctx) -> list[tuple[float, str, str]]:
     for part in _split(body, "~"):
         if not part.strip():
             continue
-        m = re.match(r"\s*(=|%(-?\d+(?:\.\d+)?)%)?(.*)", part, re.S)
+        m = re.match(r"\s*(=|%(-?\d+(?:\.\d+)?)%)?(.*)", part, re.DOTALL)
         if m.group(1) == "=":
             credit = 100.0
         elif m.group(2) is not None:
@@ -67,7 +96,7 @@ def _answers(body: str, ctx) -> list[tuple[float, str, str]]:
 
 
 def parse(stem: str, ctx) -> tuple[list[dict], str, list[int]]:
-    from .moodle import _Skip  # noqa: PLC0415
+    from .moodle import _Skip
 
     gaps: list[dict] = []
     weights: list[int] = []
@@ -85,22 +114,49 @@ def parse(stem: str, ctx) -> tuple[list[dict], str, list[int]]:
                 t = html.unescape(t)
                 if not wild:
                     t = t.replace("\\*", "*")
-                gap_answers.append({"text": t, "credit": round(max(0.0, c) / 100, 6), "feedback": f})
-            gaps.append({"id": gid, "answers": gap_answers, "options": None,
-                         "case_sensitive": _TEXT[kind], "wildcard": wild})
+                gap_answers.append(
+                    {"text": t, "credit": round(max(0.0, c) / 100, 6), "feedback": f}
+                )
+            gaps.append(
+                {
+                    "id": gid,
+                    "answers": gap_answers,
+                    "options": None,
+                    "case_sensitive": _TEXT[kind],
+                    "wildcard": wild,
+                }
+            )
         elif kind in _CHOICE:
             options = [html_to_text(t) for _c, t, _f in answers]
             if len(set(options)) != len(options):
                 problems.append(f"drop-down gap {len(gaps) + 1} has duplicate choices")
-            gaps.append({"id": gid, "options": options, "case_sensitive": False, "wildcard": False,
-                         "answers": [{"text": html_to_text(t), "credit": round(max(0.0, c) / 100, 6),
-                                      "feedback": f} for c, t, f in answers if c > 0 or f]})
+            gaps.append(
+                {
+                    "id": gid,
+                    "options": options,
+                    "case_sensitive": False,
+                    "wildcard": False,
+                    "answers": [
+                        {
+                            "text": html_to_text(t),
+                            "credit": round(max(0.0, c) / 100, 6),
+                            "feedback": f,
+                        }
+                        for c, t, f in answers
+                        if c > 0 or f
+                    ],
+                }
+            )
         elif kind in _RESPONSE:
-            problems.append(f"gap {len(gaps) + 1} is a multiple-response ({kind}) sub-question, which a gap cannot hold")
+            problems.append(
+                f"gap {len(gaps) + 1} is a multiple-response ({kind}) sub-question, which a gap cannot hold"
+            )
             gaps.append({"id": gid})
         elif kind in _NUMERIC:
-            problems.append(f"gap {len(gaps) + 1} is a numerical ({kind}) sub-question with tolerances, "
-                            "which a text gap cannot mark")
+            problems.append(
+                f"gap {len(gaps) + 1} is a numerical ({kind}) sub-question with tolerances, "
+                "which a text gap cannot mark"
+            )
             gaps.append({"id": gid})
         else:
             raise ctx.error(f"unknown embedded (Cloze) sub-question type {kind!r}")
@@ -145,10 +201,16 @@ def render(q: dict, stem: str) -> str:
         parts = []
         for a in g["answers"]:
             text = a["text"] if g.get("wildcard") else a["text"].replace("*", "\\*")
-            part = _credit(a["credit"]) + _esc(html.escape(text, quote=False)).replace("\\\\*", "\\*")
+            part = _credit(a["credit"]) + _esc(html.escape(text, quote=False)).replace(
+                "\\\\*", "\\*"
+            )
             if a.get("feedback"):
                 part += "#" + _esc(a["feedback"])
             parts.append(part)
         return "{1:" + kind + ":" + "~".join(parts) + "}"
 
-    return re.sub(r"\{\{([A-Za-z0-9_.-]+)\}\}", lambda m: one(by_id[m.group(1)]) if m.group(1) in by_id else m.group(0), stem)
+    return re.sub(
+        r"\{\{([A-Za-z0-9_.-]+)\}\}",
+        lambda m: one(by_id[m.group(1)]) if m.group(1) in by_id else m.group(0),
+        stem,
+    )

@@ -1,4 +1,5 @@
 """Shared pieces of the exchange formats: the result type, the error, limits, ids and text helpers."""
+
 from __future__ import annotations
 
 import base64
@@ -29,8 +30,12 @@ class FormatError(ValueError):
         self.source = source
         self.where = line_or_question
         self.message = message
-        where = f"line {line_or_question}" if isinstance(line_or_question, int) else line_or_question
-        super().__init__(f"{source}: {where}: {message}" if where not in (None, "") else f"{source}: {message}")
+        where = (
+            f"line {line_or_question}" if isinstance(line_or_question, int) else line_or_question
+        )
+        super().__init__(
+            f"{source}: {where}: {message}" if where not in (None, "") else f"{source}: {message}"
+        )
 
 
 @dataclass
@@ -40,8 +45,12 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)
-    descriptions: list[dict] = field(default_factory=list)  # {name, text}: informational items, not questions
-    source_types: list[str] = field(default_factory=list)  # the format's own type name, parallel to questions
+    descriptions: list[dict] = field(
+        default_factory=list
+    )  # {name, text}: informational items, not questions
+    source_types: list[str] = field(
+        default_factory=list
+    )  # the format's own type name, parallel to questions
 
     def by_source_type(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -60,12 +69,16 @@ def check_size(data: bytes, source: str) -> None:
     if not isinstance(data, (bytes, bytearray)):
         raise TypeError("data must be bytes")
     if len(data) > MAX_FILE_BYTES:
-        raise FormatError(source, None, f"file is {len(data)} bytes; the limit is {MAX_FILE_BYTES} bytes (50 MB)")
+        raise FormatError(
+            source, None, f"file is {len(data)} bytes; the limit is {MAX_FILE_BYTES} bytes (50 MB)"
+        )
 
 
 def check_text(text: str, source: str, where: Any, what: str) -> str:
     if len(text) > MAX_TEXT_CHARS:
-        raise FormatError(source, where, f"{what} is {len(text)} characters; the limit is {MAX_TEXT_CHARS} (1 MB)")
+        raise FormatError(
+            source, where, f"{what} is {len(text)} characters; the limit is {MAX_TEXT_CHARS} (1 MB)"
+        )
     return text
 
 
@@ -105,7 +118,9 @@ class IdMaker:
         self.prefix = prefix
 
     def make(self, given: str | None, title: str) -> str:
-        base = given.strip() if given and ID_RE.match(given.strip()) else slugify(title, self.prefix)
+        base = (
+            given.strip() if given and ID_RE.match(given.strip()) else slugify(title, self.prefix)
+        )
         candidate, n = base, 2
         while candidate in self.used:
             candidate = f"{base}-{n}"
@@ -131,7 +146,9 @@ def letter_ids(n: int) -> list[str]:
 
 
 class _Stripper(HTMLParser):
-    BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"}
+    BLOCK = frozenset(
+        {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"}
+    )
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -211,13 +228,15 @@ def split_tags(raw_tags: list[str], source: str, where: Any) -> tuple[list[str],
             continue
         low = t.lower()
         if low.startswith(CRITERION_TAG):
-            ref = t[len(CRITERION_TAG):].strip()
+            ref = t[len(CRITERION_TAG) :].strip()
             if not CRITERION_RE.match(ref):
-                raise FormatError(source, where, f"criterion reference {ref!r} is not FRAMEWORK/CODE")
+                raise FormatError(
+                    source, where, f"criterion reference {ref!r} is not FRAMEWORK/CODE"
+                )
             if ref not in criteria:
                 criteria.append(ref)
-        elif low.startswith(DIFFICULTY_TAG) and low[len(DIFFICULTY_TAG):].strip() in DIFFICULTIES:
-            difficulty = low[len(DIFFICULTY_TAG):].strip()
+        elif low.startswith(DIFFICULTY_TAG) and low[len(DIFFICULTY_TAG) :].strip() in DIFFICULTIES:
+            difficulty = low[len(DIFFICULTY_TAG) :].strip()
         elif t not in tags:
             tags.append(t)
     return criteria, tags, difficulty
@@ -236,7 +255,7 @@ def export_tags(q: dict, *, with_category: bool = True) -> list[str]:
 def category_of(q: dict) -> str | None:
     for t in q.get("tags") or []:
         if t.startswith(CATEGORY_TAG):
-            return t[len(CATEGORY_TAG):]
+            return t[len(CATEGORY_TAG) :]
     return None
 
 
@@ -276,7 +295,13 @@ def fmt_number(x: float) -> str:
 # ---------------------------------------------------------------- embedded images
 
 _DATA_URI = re.compile(r"""(["'])data:(image/[a-zA-Z0-9.+-]+);base64,([A-Za-z0-9+/=\s]+)\1""")
-_EXT = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/svg+xml": "svg", "image/webp": "webp"}
+_EXT = {
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/gif": "gif",
+    "image/svg+xml": "svg",
+    "image/webp": "webp",
+}
 MEDIA_PREFIX = "media/"
 
 
@@ -294,7 +319,12 @@ def extract_data_uris(fragment: str, files: dict[str, bytes], source: str, where
 
     def repl(m: re.Match) -> str:
         raw = b64decode(m.group(3), source, where)
-        name = MEDIA_PREFIX + hashlib.sha256(raw).hexdigest()[:16] + "." + _EXT.get(m.group(2).lower(), "bin")
+        name = (
+            MEDIA_PREFIX
+            + hashlib.sha256(raw).hexdigest()[:16]
+            + "."
+            + _EXT.get(m.group(2).lower(), "bin")
+        )
         files[name] = raw
         return f"{m.group(1)}{name}{m.group(1)}"
 
@@ -304,13 +334,15 @@ def extract_data_uris(fragment: str, files: dict[str, bytes], source: str, where
 # ---------------------------------------------------------------- validation
 
 
-UNMAPPED = "UNMAPPED/NONE"  # placeholder used only while validating a question with no criterion yet
+UNMAPPED = (
+    "UNMAPPED/NONE"  # placeholder used only while validating a question with no criterion yet
+)
 
 
 def sanitize_stem(q: dict, warn=None) -> None:
     """HTML stems are stored sanitised (question_bank.text allow-list); so is any feedback or
     guidance that contains markup. Removed tags are reported."""
-    from question_bank.text import ALLOWED_TAGS, sanitize_html  # noqa: PLC0415
+    from question_bank.text import ALLOWED_TAGS, sanitize_html
 
     removed: set[str] = set()
 
@@ -333,7 +365,9 @@ def sanitize_stem(q: dict, warn=None) -> None:
         for a in gap.get("answers") or []:
             a["feedback"] = clean(a.get("feedback", ""))
     if removed and warn is not None:
-        warn(f"HTML not allowed in question text was removed: {', '.join('<' + t + '>' for t in sorted(removed))}")
+        warn(
+            f"HTML not allowed in question text was removed: {', '.join('<' + t + '>' for t in sorted(removed))}"
+        )
 
 
 def validate(q: dict, source: str, where: Any, warn=None) -> dict:
@@ -343,7 +377,7 @@ def validate(q: dict, source: str, where: Any, warn=None) -> dict:
     returned with `criteria: []`: the caller (the CLI's --criterion, or an editor) must map it
     before the bank takes it (`apply_default_criteria`).
     """
-    from question_bank.schemas import ValidationError, dump_question, load_question  # noqa: PLC0415
+    from question_bank.schemas import ValidationError, dump_question, load_question
 
     sanitize_stem(q, warn)
     unmapped = not q.get("criteria")

@@ -1,4 +1,5 @@
 """Safe XML parsing for every format: no DTDs, no entity expansion, no network, bounded sizes."""
+
 from __future__ import annotations
 
 from lxml import etree
@@ -27,8 +28,12 @@ def parse_xml(data: bytes, source: str) -> etree._Element:
     check_size(data, source)
     line = _prolog_doctype_line(bytes(data))
     if line is not None:
-        raise FormatError(source, line, "DTDs and entity declarations are not allowed (entity expansion is "
-                          "off: refused to protect against billion-laughs and external-entity attacks)")
+        raise FormatError(
+            source,
+            line,
+            "DTDs and entity declarations are not allowed (entity expansion is "
+            "off: refused to protect against billion-laughs and external-entity attacks)",
+        )
     try:
         root = etree.fromstring(bytes(data), _parser())
     except etree.XMLSyntaxError as exc:

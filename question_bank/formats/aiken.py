@@ -3,6 +3,7 @@
 Aiken has no place for ids, feedback, criteria or anything but the stem, the options and the
 answer letter; what it cannot carry is reported on export.
 """
+
 from __future__ import annotations
 
 import re
@@ -38,7 +39,11 @@ def import_aiken(data: bytes, *, source: str) -> ImportResult:
         line = raw.strip()
         if not line:
             if options:
-                raise FormatError(source, start, f"question without an 'ANSWER: X' line (blank line {n} ends its options)")
+                raise FormatError(
+                    source,
+                    start,
+                    f"question without an 'ANSWER: X' line (blank line {n} ends its options)",
+                )
             continue
         if start is None:
             start = n
@@ -50,17 +55,26 @@ def import_aiken(data: bytes, *, source: str) -> ImportResult:
             letter = m_answer.group(1).upper()
             letters = [ltr for ltr, _t in options]
             if letter not in letters:
-                raise FormatError(source, n, f"ANSWER {letter} is not one of the options {', '.join(letters)}")
+                raise FormatError(
+                    source, n, f"ANSWER {letter} is not one of the options {', '.join(letters)}"
+                )
             stem_text = " ".join(stem_lines)
             check_text(stem_text, source, start, "question text")
             name = stem_text[:60].strip() or f"question at line {start}"
-            q = base_question(ids.make(None, name), "single_choice", name, text_to_html(stem_text), "html")
-            q["options"] = [{"id": oid, "text": t, "correct": ltr == letter, "feedback": ""}
-                            for oid, (ltr, t) in zip(letter_ids(len(options)), options)]
+            q = base_question(
+                ids.make(None, name), "single_choice", name, text_to_html(stem_text), "html"
+            )
+            q["options"] = [
+                {"id": oid, "text": t, "correct": ltr == letter, "feedback": ""}
+                for oid, (ltr, t) in zip(letter_ids(len(options)), options)
+            ]
             q["shuffle"] = False
             texts = [t for _l, t in options]
             if len(set(texts)) != len(texts):
-                result.warnings.append(f"{name}: options with identical text ({', '.join(sorted(set(t for t in texts if texts.count(t) > 1)))}) kept as distinct options")
+                same = ", ".join(sorted({t for t in texts if texts.count(t) > 1}))
+                result.warnings.append(
+                    f"{name}: options with identical text ({same}) kept as distinct options"
+                )
             result.questions.append(validate(q, source, f"question at line {start}"))
             result.source_types.append("multichoice")
             stem_lines, options, start = [], [], None
@@ -69,13 +83,17 @@ def import_aiken(data: bytes, *, source: str) -> ImportResult:
             expected = chr(ord("A") + len(options))
             if letter != expected:
                 if options:
-                    raise FormatError(source, n, f"option {letter} out of order (expected {expected})")
+                    raise FormatError(
+                        source, n, f"option {letter} out of order (expected {expected})"
+                    )
                 stem_lines.append(line)
                 continue
             options.append((letter, m_option.group(2).strip()))
         else:
             if options:
-                raise FormatError(source, n, "text after the options where 'ANSWER: X' was expected")
+                raise FormatError(
+                    source, n, "text after the options where 'ANSWER: X' was expected"
+                )
             stem_lines.append(line)
     if stem_lines or options:
         raise FormatError(source, start, "question without an 'ANSWER: X' line")
@@ -87,10 +105,14 @@ def export_aiken(questions: list[dict], *, warnings: list[str] | None = None) ->
     out = []
     for q in questions:
         if q["type"] != "single_choice":
-            warnings.append(f"{q['id']}: {q['type']} questions cannot be expressed in Aiken (not exported)")
+            warnings.append(
+                f"{q['id']}: {q['type']} questions cannot be expressed in Aiken (not exported)"
+            )
             continue
         if len(q["options"]) > 26:
-            warnings.append(f"{q['id']}: more than 26 options cannot be expressed in Aiken (not exported)")
+            warnings.append(
+                f"{q['id']}: more than 26 options cannot be expressed in Aiken (not exported)"
+            )
             continue
         lost = [k for k in ("general_feedback",) if q.get(k)]
         if any(o.get("feedback") for o in q["options"]):

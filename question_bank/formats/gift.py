@@ -3,6 +3,7 @@
 Criterion references travel as comment lines `// criterion: HSCCLD327/K13` just before the
 question; the id and tags use Moodle's own comment syntax `// [id:...] [tag:...]`.
 """
+
 from __future__ import annotations
 
 import html
@@ -14,8 +15,8 @@ from ._common import (
     FormatError,
     IdMaker,
     ImportResult,
-    category_of,
     base_question,
+    category_of,
     check_size,
     check_text,
     clean_category,
@@ -31,7 +32,7 @@ from ._common import (
 
 FORMAT = "gift"
 _ESCAPABLE = "~=#{}:\\"
-_FORMAT_MARK = re.compile(r"^\s*\[(html|moodle|plain|markdown)\]", re.I)
+_FORMAT_MARK = re.compile(r"^\s*\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
 _META = re.compile(r"\[(id|tag):([^\]]*)\]")
 _BLANK = "_____"
 
@@ -107,14 +108,14 @@ def _strip_format(s: str) -> tuple[str, str | None]:
     m = _FORMAT_MARK.match(s)
     if not m:
         return s, None
-    return s[m.end():], m.group(1).lower()
+    return s[m.end() :], m.group(1).lower()
 
 
 def _split_feedback(s: str) -> tuple[str, str]:
     i = _find(s, "#")
     if i < 0:
         return s, ""
-    return s[:i], s[i + 1:]
+    return s[:i], s[i + 1 :]
 
 
 def _clean(s: str) -> str:
@@ -145,7 +146,7 @@ def import_gift(data: bytes, *, source: str) -> ImportResult:
         first_line = body_lines[0][0]
         if body.startswith("$CATEGORY:"):
             first, _, rest = body.partition("\n")
-            category = clean_category(first[len("$CATEGORY:"):])
+            category = clean_category(first[len("$CATEGORY:") :])
             if category and category not in result.categories:
                 result.categories.append(category)
             body = rest.strip()
@@ -183,7 +184,7 @@ def _question(body, comments, line, category, result, ids, source):
         if end < 0:
             raise FormatError(source, line, "question title is not closed with '::'")
         title = _unescape(body[2:end]).strip()
-        body = body[end + 2:]
+        body = body[end + 2 :]
     open_i = _find(body, "{")
     if open_i < 0:
         name = title or " ".join(_unescape(body).split())[:60].strip()
@@ -194,10 +195,14 @@ def _question(body, comments, line, category, result, ids, source):
         raise FormatError(source, line, "answer block '{' is not closed with '}'")
     if _find(body, "{", close_i + 1) >= 0:
         raise FormatError(source, line, "more than one answer block '{...}' in one question")
-    before, answer_block, after = body[:open_i], body[open_i + 1:close_i], body[close_i + 1:]
+    before, answer_block, after = body[:open_i], body[open_i + 1 : close_i], body[close_i + 1 :]
     before, fmt = _strip_format(before)
     fmt = fmt or "moodle"
-    name = title or " ".join(_unescape(before + after).split())[:60].strip() or f"question at line {line}"
+    name = (
+        title
+        or " ".join(_unescape(before + after).split())[:60].strip()
+        or f"question at line {line}"
+    )
     where = f"question {name!r} (line {line})"
 
     criteria_refs, raw_tags, given_id, points = [], [], None, None
@@ -206,7 +211,9 @@ def _question(body, comments, line, category, result, ids, source):
         if low.startswith("criterion:"):
             ref = c.split(":", 1)[1].strip()
             if not CRITERION_RE.match(ref):
-                raise FormatError(source, line, f"criterion reference {ref!r} is not FRAMEWORK/CODE")
+                raise FormatError(
+                    source, line, f"criterion reference {ref!r} is not FRAMEWORK/CODE"
+                )
             criteria_refs.append("criterion:" + ref)
         elif low.startswith("points:"):
             try:
@@ -225,7 +232,7 @@ def _question(body, comments, line, category, result, ids, source):
     general = ""
     g = answer_block.find("####")
     if g >= 0:
-        general = _clean(answer_block[g + 4:])
+        general = _clean(answer_block[g + 4 :])
         answer_block = answer_block[:g]
     block = answer_block.strip()
 
@@ -248,7 +255,7 @@ def _question(body, comments, line, category, result, ids, source):
         return text_to_html(text), "html"
 
     missing_word = bool(after.strip())
-    warn = lambda m: result.warnings.append(f"{name}: {m}")  # noqa: E731
+    warn = lambda m: result.warnings.append(f"{name}: {m}")
     if not block:
         stem, sf = stem_with(None)
         q = base_question("", "essay", name, stem, sf)
@@ -259,7 +266,7 @@ def _question(body, comments, line, category, result, ids, source):
         q = base_question("", "numeric", name, stem, sf)
         q.update(answers=_numeric(block[1:], source, where, warn), unit=None)
         native = "numerical"
-    elif re.fullmatch(r"(T|TRUE|F|FALSE)\s*(#.*)?", block, re.S | re.I):
+    elif re.fullmatch(r"(T|TRUE|F|FALSE)\s*(#.*)?", block, re.DOTALL | re.IGNORECASE):
         stem, sf = stem_with(_BLANK if missing_word else None)
         head, _, rest = block.partition("#")
         truth = head.strip().upper() in ("T", "TRUE")
@@ -267,15 +274,19 @@ def _question(body, comments, line, category, result, ids, source):
         wrong_fb = fbs[0] if len(fbs) > 0 else ""
         right_fb = fbs[1] if len(fbs) > 1 else ""
         q = base_question("", "true_false", name, stem, sf)
-        q.update(answer=truth,
-                 feedback_true=right_fb if truth else wrong_fb,
-                 feedback_false=wrong_fb if truth else right_fb)
+        q.update(
+            answer=truth,
+            feedback_true=right_fb if truth else wrong_fb,
+            feedback_false=wrong_fb if truth else right_fb,
+        )
         native = "truefalse"
     else:
         answers = _split_unescaped(block, "=~")
         if not answers or answers[0].lstrip()[:1] not in ("=", "~"):
             raise FormatError(source, line, "answers must start with '=' or '~'")
-        is_match = all(a.lstrip().startswith("=") for a in answers) and all("->" in a for a in answers)
+        is_match = all(a.lstrip().startswith("=") for a in answers) and all(
+            "->" in a for a in answers
+        )
         if is_match:
             stem, sf = stem_with(None)
             q = base_question("", "matching", name, stem, sf)
@@ -297,7 +308,9 @@ def _question(body, comments, line, category, result, ids, source):
             parsed = [_choice(a, source, line) for a in answers]
             single = any(a.lstrip().startswith("=") for a in answers)
             stem, sf = stem_with(_BLANK if missing_word else None)
-            q = base_question("", "single_choice" if single else "multiple_response", name, stem, sf)
+            q = base_question(
+                "", "single_choice" if single else "multiple_response", name, stem, sf
+            )
             options = []
             for oid, (weight, text, fb) in zip(letter_ids(len(parsed)), parsed):
                 options.append({"id": oid, "text": text, "correct": False, "feedback": fb})
@@ -308,13 +321,20 @@ def _question(body, comments, line, category, result, ids, source):
                 if best <= 0:
                     raise FormatError(source, line, "no answer is right")
                 if len(top) > 1:
-                    result.skipped.append({"name": name, "type": "multichoice",
-                                           "reason": "several full-credit answers in a single-answer question"})
+                    result.skipped.append(
+                        {
+                            "name": name,
+                            "type": "multichoice",
+                            "reason": "several full-credit answers in a single-answer question",
+                        }
+                    )
                     return
                 options[top[0]]["correct"] = True
                 for w, o in zip(weights, options):
                     if w != best and w != 0:
-                        warn(f"grade {fmt_number(w)}% for option {o['text'][:40]!r} is not expressible (imported as wrong)")
+                        warn(
+                            f"grade {fmt_number(w)}% for option {o['text'][:40]!r} is not expressible (imported as wrong)"
+                        )
                 q.update(options=options, shuffle=True)
             else:
                 positive = [w for w in weights if w > 0]
@@ -325,9 +345,13 @@ def _question(body, comments, line, category, result, ids, source):
                 share = 100.0 / len(positive)
                 n_wrong = len(weights) - len(positive)
                 if any(abs(w - share) > 0.01 for w in positive):
-                    warn("unequal weights for the right options are not expressible (each right option earns an equal share)")
+                    warn(
+                        "unequal weights for the right options are not expressible (each right option earns an equal share)"
+                    )
                 if any(w < 0 and abs(w + 100.0 / n_wrong) > 0.01 for w in weights):
-                    warn("weights for wrong options are replaced by the bank's rule (each wrong choice costs 1/#wrong)")
+                    warn(
+                        "weights for wrong options are replaced by the bank's rule (each wrong choice costs 1/#wrong)"
+                    )
                 q.update(options=options, shuffle=True, all_or_nothing=False)
             native = "multichoice"
         else:
@@ -341,13 +365,26 @@ def _question(body, comments, line, category, result, ids, source):
                 if text == "*" and weight <= 0:
                     warn("catch-all '*' answer is not expressible (dropped)")
                     continue
-                gap_answers.append({"text": text, "credit": round(max(0.0, weight) / 100, 6), "feedback": fb})
+                gap_answers.append(
+                    {"text": text, "credit": round(max(0.0, weight) / 100, 6), "feedback": fb}
+                )
             wild = any("*" in a["text"] for a in gap_answers)
-            q.update(gaps=[{"id": "g1", "answers": gap_answers, "options": None, "case_sensitive": False,
-                            "wildcard": wild}])
+            q.update(
+                gaps=[
+                    {
+                        "id": "g1",
+                        "answers": gap_answers,
+                        "options": None,
+                        "case_sensitive": False,
+                        "wildcard": wild,
+                    }
+                ]
+            )
             native = "shortanswer"
     q["id"] = ids.make(given_id, name)
-    q["general_feedback"] = html.escape(general, quote=False) if general and fmt != "html" else general
+    q["general_feedback"] = (
+        html.escape(general, quote=False) if general and fmt != "html" else general
+    )
     q.update(criteria=criteria, tags=tags, difficulty=difficulty)
     if points is not None:
         q["points"] = points
@@ -359,7 +396,7 @@ def _split_on_hash(s: str) -> list[str]:
     out, cur, i = [], [], 0
     while i < len(s):
         if s[i] == "\\" and i + 1 < len(s):
-            cur.append(s[i:i + 2])
+            cur.append(s[i : i + 2])
             i += 2
             continue
         if s[i] == "#":
@@ -379,7 +416,7 @@ def _choice(raw: str, source, line) -> tuple[float, str, str]:
     m = re.match(r"\s*%(-?\d+(?:\.\d+)?)%", rest)
     if m:
         weight = float(m.group(1))
-        rest = rest[m.end():]
+        rest = rest[m.end() :]
         if not -100 <= weight <= 100:
             raise FormatError(source, line, f"weight {weight}% is outside -100..100")
     text, fb = _split_feedback(rest)
@@ -399,7 +436,7 @@ def _numeric(block: str, source, where, warn) -> list[dict]:
             p = p[1:]
         m = re.match(r"\s*%(-?\d+(?:\.\d+)?)%", p)
         if m:
-            weight, p = float(m.group(1)), p[m.end():]
+            weight, p = float(m.group(1)), p[m.end() :]
         value_text, fb = _split_feedback(p)
         value_text, fb = value_text.strip(), _clean(fb)
         if not value_text:
@@ -415,9 +452,17 @@ def _numeric(block: str, source, where, warn) -> list[dict]:
             else:
                 value, tol = float(value_text), 0.0
         except ValueError:
-            raise FormatError(source, where, f"numerical answer {value_text!r} is not a number") from None
-        answers.append({"value": value, "tolerance": tol, "credit": round(max(0.0, weight) / 100, 6),
-                        "feedback": fb})
+            raise FormatError(
+                source, where, f"numerical answer {value_text!r} is not a number"
+            ) from None
+        answers.append(
+            {
+                "value": value,
+                "tolerance": tol,
+                "credit": round(max(0.0, weight) / 100, 6),
+                "feedback": fb,
+            }
+        )
     if not answers:
         raise FormatError(source, where, "a numerical question has no answer")
     return answers
@@ -442,11 +487,16 @@ def export_gift(questions: list[dict], *, warnings: list[str] | None = None) -> 
             current_cat = cat
         body = _answers_out(q, lambda m, q=q: warnings.append(f"{q['id']}: {m}"))
         if body is None:
-            warnings.append(f"{q['id']}: {q['type']} questions cannot be expressed in GIFT (not exported)")
+            warnings.append(
+                f"{q['id']}: {q['type']} questions cannot be expressed in GIFT (not exported)"
+            )
             continue
         lines = [f"// criterion: {c}" for c in q.get("criteria") or []]
-        meta = f"[id:{q['id']}]" + "".join(f" [tag:{t}]" for t in export_tags(q, with_category=False)
-                                            if not t.startswith("criterion:"))
+        meta = f"[id:{q['id']}]" + "".join(
+            f" [tag:{t}]"
+            for t in export_tags(q, with_category=False)
+            if not t.startswith("criterion:")
+        )
         lines.append("// " + meta)
         if float(q.get("points", 1)) != 1.0:
             lines.append(f"// points: {fmt_number(q['points'])}")
@@ -475,15 +525,22 @@ def _pct(w: float) -> str:
 def _answers_out(q: dict, warn) -> str | None:
     t = q["type"]
     if t == "single_choice":
-        return " ".join(("=" if o["correct"] else "~") + _escape(o["text"]) + _fb(o.get("feedback", ""))
-                        for o in q["options"])
+        return " ".join(
+            ("=" if o["correct"] else "~") + _escape(o["text"]) + _fb(o.get("feedback", ""))
+            for o in q["options"]
+        )
     if t == "multiple_response":
         if q.get("all_or_nothing"):
             warn("all-or-nothing marking is not expressible in GIFT (exported with partial credit)")
         n = sum(1 for o in q["options"] if o["correct"])
         n_wrong = len(q["options"]) - n
-        return " ".join("~" + _pct(100 / n if o["correct"] else -100 / n_wrong) + _escape(o["text"])
-                        + _fb(o.get("feedback", "")) for o in q["options"])
+        return " ".join(
+            "~"
+            + _pct(100 / n if o["correct"] else -100 / n_wrong)
+            + _escape(o["text"])
+            + _fb(o.get("feedback", ""))
+            for o in q["options"]
+        )
     if t == "true_false":
         wrong = q["feedback_false"] if q["answer"] else q["feedback_true"]
         right = q["feedback_true"] if q["answer"] else q["feedback_false"]
@@ -492,22 +549,33 @@ def _answers_out(q: dict, warn) -> str | None:
             out += f"#{_escape(wrong)}#{_escape(right)}"
         return out
     if t == "matching":
-        return " ".join(f"={_escape(p)} -> {_escape(r)}" if p else f"= -> {_escape(r)}"
-                        for p, r in matching_sequence(q))
+        return " ".join(
+            f"={_escape(p)} -> {_escape(r)}" if p else f"= -> {_escape(r)}"
+            for p, r in matching_sequence(q)
+        )
     if t == "short_answer":
         gaps = q["gaps"]
         if len(gaps) != 1 or gaps[0]["id"] != "g1" or gaps[0].get("options"):
             return None
         if gaps[0].get("case_sensitive"):
             warn("case-sensitive marking is not expressible in GIFT (exported case-insensitive)")
-        return " ".join("=" + ("" if a["credit"] == 1 else _pct(a["credit"] * 100)) + _escape(a["text"])
-                        + _fb(a.get("feedback", "")) for a in gaps[0]["answers"])
+        return " ".join(
+            "="
+            + ("" if a["credit"] == 1 else _pct(a["credit"] * 100))
+            + _escape(a["text"])
+            + _fb(a.get("feedback", ""))
+            for a in gaps[0]["answers"]
+        )
     if t == "numeric":
         if q.get("unit"):
             warn(f"unit {q['unit']!r} is not expressible in GIFT (dropped)")
-        return "#" + " ".join("=" + ("" if a["credit"] == 1 else _pct(a["credit"] * 100))
-                              + f"{fmt_number(a['value'])}:{fmt_number(a.get('tolerance', 0))}"
-                              + _fb(a.get("feedback", "")) for a in q["answers"])
+        return "#" + " ".join(
+            "="
+            + ("" if a["credit"] == 1 else _pct(a["credit"] * 100))
+            + f"{fmt_number(a['value'])}:{fmt_number(a.get('tolerance', 0))}"
+            + _fb(a.get("feedback", ""))
+            for a in q["answers"]
+        )
     if t == "essay":
         if q.get("word_limit") or q.get("min_words") or q.get("marker_guidance"):
             warn("word limits and marker guidance are not expressible in GIFT (dropped)")

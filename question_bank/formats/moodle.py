@@ -3,10 +3,12 @@
 See README.md in this folder for the mapping. Categories become `category:Path` tags, criterion
 references travel as `<tags><tag><text>criterion:FRAMEWORK/CODE</text></tag></tags>`.
 """
+
 from __future__ import annotations
 
 import base64
 import html
+import math
 import re
 
 from lxml import etree
@@ -67,7 +69,9 @@ _SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
 def import_moodle(data: bytes, *, source: str) -> ImportResult:
     root = parse_xml(data, source)
     if localname(root) != "quiz":
-        raise FormatError(source, root.sourceline, f"root element is <{localname(root)}>, expected <quiz>")
+        raise FormatError(
+            source, root.sourceline, f"root element is <{localname(root)}>, expected <quiz>"
+        )
     result = ImportResult()
     ids = IdMaker("moodle")
     category: str | None = None
@@ -75,7 +79,9 @@ def import_moodle(data: bytes, *, source: str) -> ImportResult:
         if not isinstance(qel.tag, str):
             continue
         if localname(qel) != "question":
-            raise FormatError(source, qel.sourceline, f"unexpected element <{localname(qel)}> in <quiz>")
+            raise FormatError(
+                source, qel.sourceline, f"unexpected element <{localname(qel)}> in <quiz>"
+            )
         qtype = (qel.get("type") or "").strip()
         if not qtype:
             raise FormatError(source, qel.sourceline, "<question> without a type attribute")
@@ -91,7 +97,9 @@ def import_moodle(data: bytes, *, source: str) -> ImportResult:
             result.descriptions.append({"name": name, "text": _text(qel, "questiontext")})
             continue
         if qtype in _UNSUPPORTED or qtype not in _IMPORTERS:
-            reason = _UNSUPPORTED.get(qtype, f"Moodle question type {qtype!r} cannot be represented in the bank")
+            reason = _UNSUPPORTED.get(
+                qtype, f"Moodle question type {qtype!r} cannot be represented in the bank"
+            )
             result.skipped.append({"name": name, "type": qtype, "reason": reason})
             continue
         ctx = _Ctx(source, where, name, result)
@@ -161,7 +169,7 @@ def _float(ctx, raw: str, what: str) -> float:
         value = float(raw)
     except ValueError:
         raise ctx.error(f"{what} {raw!r} is not a number") from None
-    if value != value or value in (float("inf"), float("-inf")):
+    if not math.isfinite(value):
         raise ctx.error(f"{what} {raw!r} is not a finite number")
     return value
 
@@ -174,8 +182,12 @@ def _files(el, ctx) -> None:
     """Embedded <file> attachments under el: decoded into result.files as media/<name>."""
     for f in el.iter("file"):
         if (f.get("encoding") or "base64") != "base64":
-            raise ctx.error(f"embedded file {f.get('name')!r} has unsupported encoding {f.get('encoding')!r}")
-        name = _SAFE_NAME.sub("_", (f.get("path") or "/").strip("/") + "/" + (f.get("name") or "file"))
+            raise ctx.error(
+                f"embedded file {f.get('name')!r} has unsupported encoding {f.get('encoding')!r}"
+            )
+        name = _SAFE_NAME.sub(
+            "_", (f.get("path") or "/").strip("/") + "/" + (f.get("name") or "file")
+        )
         name = name.strip("._") or "file"
         raw = b64decode(f.text or "", ctx.source, ctx.where)
         path = MEDIA_PREFIX + name
@@ -236,7 +248,10 @@ def _common(qel, qtype, ctx, ids: IdMaker, category: str | None) -> dict:
     tag_texts = []
     tags_el = _child(qel, "tags")
     if tags_el is not None:
-        tag_texts = [html.unescape(_text(t, "text") or (t.text or "")).strip() for t in _children(tags_el, "tag")]
+        tag_texts = [
+            html.unescape(_text(t, "text") or (t.text or "")).strip()
+            for t in _children(tags_el, "tag")
+        ]
     criteria, tags, difficulty = split_tags(tag_texts, ctx.source, ctx.where)
     if category:
         tags = [t for t in tags if not t.startswith(CATEGORY_TAG)]
@@ -244,17 +259,25 @@ def _common(qel, qtype, ctx, ids: IdMaker, category: str | None) -> dict:
     q.update(criteria=criteria, tags=tags, difficulty=difficulty)
     penalty = _value(qel, "penalty", "")
     p_value = _float(ctx, penalty, "penalty") if penalty else 0.0
-    if abs(p_value) > 1e-9 and qtype not in ("essay",):
-        if abs(p_value - 0.3333333) > 1e-6 and abs(p_value - 1.0) > 1e-9:
-            ctx.warn(f"penalty {penalty} for each wrong try is not expressible (ignored)")
+    if (
+        abs(p_value) > 1e-9
+        and qtype != "essay"
+        and abs(p_value - 0.3333333) > 1e-6
+        and abs(p_value - 1.0) > 1e-9
+    ):
+        ctx.warn(f"penalty {penalty} for each wrong try is not expressible (ignored)")
     if _bool(_value(qel, "hidden", "0")):
         ctx.warn("hidden flag is not expressible (imported as a normal question)")
     if _children(qel, "hint"):
-        ctx.warn(f"{len(_children(qel, 'hint'))} hint(s) for multiple tries are not expressible (dropped)")
+        ctx.warn(
+            f"{len(_children(qel, 'hint'))} hint(s) for multiple tries are not expressible (dropped)"
+        )
     for key in ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback"):
         text = html_to_text(_text(qel, key))
         if text not in _DEFAULT_COMBINED:
-            ctx.warn(f"{key} {text[:60]!r} is not expressible (the bank has per-option and general feedback)")
+            ctx.warn(
+                f"{key} {text[:60]!r} is not expressible (the bank has per-option and general feedback)"
+            )
     return q
 
 
@@ -278,7 +301,9 @@ def _imp_multichoice(qel, q, ctx):
     ids = letter_ids(len(answers))
     options = []
     for oid, (frac, text, fb, _a) in zip(ids, answers):
-        options.append({"id": oid, "text": _plain(text, ctx, "option"), "correct": False, "feedback": fb})
+        options.append(
+            {"id": oid, "text": _plain(text, ctx, "option"), "correct": False, "feedback": fb}
+        )
     q["shuffle"] = _bool(_value(qel, "shuffleanswers", "1"))
     fracs = [a[0] for a in answers]
     if single:
@@ -288,13 +313,17 @@ def _imp_multichoice(qel, q, ctx):
         top = [i for i, f in enumerate(fracs) if f == best]
         if len(top) > 1:
             # several full-credit answers: Moodle accepts any; the bank has one right answer
-            raise _Skip("single-answer multichoice with several full-credit answers cannot be represented")
+            raise _Skip(
+                "single-answer multichoice with several full-credit answers cannot be represented"
+            )
         options[top[0]]["correct"] = True
         if best < 100:
             ctx.warn(f"the best answer is worth {fmt_number(best)}%; imported as fully correct")
         for f, o in zip(fracs, options):
             if 0 < f < best or f < 0:
-                ctx.warn(f"grade {fmt_number(f)}% for option {o['text'][:40]!r} is not expressible (imported as wrong)")
+                ctx.warn(
+                    f"grade {fmt_number(f)}% for option {o['text'][:40]!r} is not expressible (imported as wrong)"
+                )
         q["type"] = "single_choice"
     else:
         positive = [f for f in fracs if f > 0]
@@ -304,14 +333,17 @@ def _imp_multichoice(qel, q, ctx):
             o["correct"] = f > 0
         share = 100.0 / len(positive)
         if any(abs(f - share) > 0.01 for f in positive) or abs(sum(positive) - 100) > 0.1:
-            ctx.warn("unequal grades for the right options are not expressible (each right option earns an equal share)")
+            ctx.warn(
+                "unequal grades for the right options are not expressible (each right option earns an equal share)"
+            )
         n_wrong = len(fracs) - len(positive)
         if any(f <= 0 and abs(f) > 0.01 and abs(f + 100.0 / n_wrong) > 0.01 for f in fracs):
-            ctx.warn("grades for wrong options are replaced by the bank's rule (each wrong choice costs 1/#wrong)")
+            ctx.warn(
+                "grades for wrong options are replaced by the bank's rule (each wrong choice costs 1/#wrong)"
+            )
         q["type"] = "multiple_response"
         q["all_or_nothing"] = False
     q["options"] = options
-    return None
 
 
 def _imp_truefalse(qel, q, ctx):
@@ -328,7 +360,6 @@ def _imp_truefalse(qel, q, ctx):
     if truth is None:
         raise ctx.error("neither true nor false has a grade of 100")
     q.update(type="true_false", answer=truth, feedback_true=fb["true"], feedback_false=fb["false"])
-    return None
 
 
 def _sa_answer(text: str, ctx) -> tuple[str, bool]:
@@ -347,7 +378,9 @@ def _imp_shortanswer(qel, q, ctx):
         t, w = _sa_answer(text, ctx)
         wild = wild or w
         if t == "*" and frac <= 0:
-            ctx.warn("catch-all '*' answer (feedback for any other answer) is not expressible (dropped)")
+            ctx.warn(
+                "catch-all '*' answer (feedback for any other answer) is not expressible (dropped)"
+            )
             continue
         if frac < 0:
             ctx.warn(f"negative grade for answer {t!r} imported as 0")
@@ -367,9 +400,15 @@ def _imp_shortanswer(qel, q, ctx):
             stem = (stem + " {{g1}}").strip()
     q["stem"] = stem
     q["type"] = "short_answer"
-    q["gaps"] = [{"id": "g1", "answers": out, "options": None,
-                  "case_sensitive": _bool(_value(qel, "usecase", "0")), "wildcard": wild}]
-    return None
+    q["gaps"] = [
+        {
+            "id": "g1",
+            "answers": out,
+            "options": None,
+            "case_sensitive": _bool(_value(qel, "usecase", "0")),
+            "wildcard": wild,
+        }
+    ]
 
 
 def _imp_numerical(qel, q, ctx):
@@ -378,27 +417,39 @@ def _imp_numerical(qel, q, ctx):
     for frac, text, fb, a in answers:
         t = html_to_text(text)
         if t == "*":
-            ctx.warn("catch-all '*' answer (feedback for any other answer) is not expressible (dropped)")
+            ctx.warn(
+                "catch-all '*' answer (feedback for any other answer) is not expressible (dropped)"
+            )
             continue
         value = _float(ctx, t, "numerical answer")
         tol = _float(ctx, _value(a, "tolerance", "0") or "0", "tolerance")
         if frac < 0:
             ctx.warn(f"negative grade for answer {t} imported as 0")
-        out.append({"value": value, "tolerance": abs(tol), "credit": round(max(0.0, frac) / 100.0, 6),
-                    "feedback": fb})
+        out.append(
+            {
+                "value": value,
+                "tolerance": abs(tol),
+                "credit": round(max(0.0, frac) / 100.0, 6),
+                "feedback": fb,
+            }
+        )
     if not any(a["credit"] > 0 for a in out):
         raise ctx.error("no numerical answer has a positive grade")
     unit = None
     units_el = _child(qel, "units")
     if units_el is not None:
-        units = [(_value(u, "unit_name"), _value(u, "multiplier", "1")) for u in _children(units_el, "unit")]
+        units = [
+            (_value(u, "unit_name"), _value(u, "multiplier", "1"))
+            for u in _children(units_el, "unit")
+        ]
         base = [n for n, m in units if m and abs(float(m) - 1.0) < 1e-12]
         if base:
             unit = base[0]
         if len(units) > (1 if base else 0):
-            ctx.warn("alternative units with multipliers are not expressible (only the base unit is kept)")
+            ctx.warn(
+                "alternative units with multipliers are not expressible (only the base unit is kept)"
+            )
     q.update(type="numeric", answers=out, unit=unit or None)
-    return None
 
 
 def _imp_matching(qel, q, ctx):
@@ -414,13 +465,21 @@ def _imp_matching(qel, q, ctx):
             by_text[atext] = f"r{len(responses) + 1}"
             responses.append({"id": by_text[atext], "text": atext})
         if html_to_text(ptext):
-            premises.append({"id": f"p{len(premises) + 1}", "text": _plain(ptext, ctx, "premise"),
-                             "match": by_text[atext]})
+            premises.append(
+                {
+                    "id": f"p{len(premises) + 1}",
+                    "text": _plain(ptext, ctx, "premise"),
+                    "match": by_text[atext],
+                }
+            )
     if len(premises) < 1:
         raise ctx.error("a matching question needs at least one premise with text")
-    q.update(type="matching", premises=premises, responses=responses,
-             shuffle=_bool(_value(qel, "shuffleanswers", "1")))
-    return None
+    q.update(
+        type="matching",
+        premises=premises,
+        responses=responses,
+        shuffle=_bool(_value(qel, "shuffleanswers", "1")),
+    )
 
 
 def _imp_ordering(qel, q, ctx):
@@ -428,9 +487,10 @@ def _imp_ordering(qel, q, ctx):
     if len(answers) < 2:
         raise ctx.error("an ordering question needs at least two items")
     ordered = sorted(enumerate(answers), key=lambda ia: (ia[1][0], ia[0]))
-    items = [{"id": f"i{n + 1}", "text": _plain(a[1], ctx, "item")} for n, (_i, a) in enumerate(ordered)]
+    items = [
+        {"id": f"i{n + 1}", "text": _plain(a[1], ctx, "item")} for n, (_i, a) in enumerate(ordered)
+    ]
     q.update(type="ordering", items=items, shuffle=True)
-    return None
 
 
 def _imp_essay(qel, q, ctx):
@@ -443,13 +503,16 @@ def _imp_essay(qel, q, ctx):
         return n if n > 0 else None
 
     guidance, _fmt = _rich(qel, "graderinfo", ctx, "grader information")
-    q.update(type="essay", word_limit=_int("maxwordlimit"), min_words=_int("minwordlimit") or 0,
-             marker_guidance=guidance.strip())
+    q.update(
+        type="essay",
+        word_limit=_int("maxwordlimit"),
+        min_words=_int("minwordlimit") or 0,
+        marker_guidance=guidance.strip(),
+    )
     if html_to_text(_text(qel, "responsetemplate")):
         ctx.warn("response template is not expressible (dropped)")
     if (_value(qel, "attachments", "0") or "0") not in ("0", ""):
         ctx.warn("file attachments are not expressible (the bank takes text answers)")
-    return None
 
 
 def _imp_cloze(qel, q, ctx):
@@ -462,7 +525,6 @@ def _imp_cloze(qel, q, ctx):
     grade = _value(qel, "defaultgrade", "")
     if not grade:
         q["points"] = float(sum(weights))
-    return None
 
 
 _IMPORTERS = {
@@ -482,8 +544,12 @@ _IMPORTERS = {
 # ====================================================================== export
 
 
-def export_moodle(questions: list[dict], *, files: dict[str, bytes] | None = None,
-                  warnings: list[str] | None = None) -> bytes:
+def export_moodle(
+    questions: list[dict],
+    *,
+    files: dict[str, bytes] | None = None,
+    warnings: list[str] | None = None,
+) -> bytes:
     files = files or {}
     warnings = warnings if warnings is not None else []
     root = etree.Element("quiz")
@@ -496,14 +562,22 @@ def export_moodle(questions: list[dict], *, files: dict[str, bytes] | None = Non
             current_cat = cat
         maker = _exporter_for(q)
         if maker is None:
-            warnings.append(f"{q['id']}: {q['type']} questions cannot be expressed in Moodle XML (not exported)")
+            warnings.append(
+                f"{q['id']}: {q['type']} questions cannot be expressed in Moodle XML (not exported)"
+            )
             continue
         qel = etree.SubElement(root, "question", type=maker[0])
         _set_text(etree.SubElement(qel, "name"), q.get("title") or q["id"])
         stem = q["stem"]
         if q["type"] == "short_answer" and maker[0] == "shortanswer":
             stem = stem.replace("{{g1}}", "__________")
-        _rich_out(qel, "questiontext", stem, "markdown" if q.get("stem_format") == "markdown" else "html", files)
+        _rich_out(
+            qel,
+            "questiontext",
+            stem,
+            "markdown" if q.get("stem_format") == "markdown" else "html",
+            files,
+        )
         _rich_out(qel, "generalfeedback", q.get("general_feedback", ""), "html", files)
         _val(qel, "defaultgrade", f"{float(q.get('points', 1)):.7f}")
         _val(qel, "penalty", "0")
@@ -511,8 +585,10 @@ def export_moodle(questions: list[dict], *, files: dict[str, bytes] | None = Non
         _val(qel, "idnumber", q["id"])
         maker[1](qel, q)
         if q["type"] == "multiple_response" and q.get("all_or_nothing"):
-            warnings.append(f"{q['id']}: all-or-nothing marking is not expressible in Moodle XML "
-                            "(exported with partial credit)")
+            warnings.append(
+                f"{q['id']}: all-or-nothing marking is not expressible in Moodle XML "
+                "(exported with partial credit)"
+            )
         tags = export_tags(q, with_category=False)
         if tags:
             tags_el = etree.SubElement(qel, "tags")
@@ -594,8 +670,12 @@ def _exp_multi(qel, q):
 
 
 def _exp_tf(qel, q):
-    _answer_out(qel, 100 if q["answer"] else 0, "true", q.get("feedback_true", ""), "moodle_auto_format")
-    _answer_out(qel, 0 if q["answer"] else 100, "false", q.get("feedback_false", ""), "moodle_auto_format")
+    _answer_out(
+        qel, 100 if q["answer"] else 0, "true", q.get("feedback_true", ""), "moodle_auto_format"
+    )
+    _answer_out(
+        qel, 0 if q["answer"] else 100, "false", q.get("feedback_false", ""), "moodle_auto_format"
+    )
 
 
 def _exp_matching(qel, q):
@@ -637,7 +717,13 @@ def _exp_short(qel, q):
 
 def _exp_numeric(qel, q):
     for a in q["answers"]:
-        el = _answer_out(qel, a["credit"] * 100, fmt_number(a["value"]), a.get("feedback", ""), "moodle_auto_format")
+        el = _answer_out(
+            qel,
+            a["credit"] * 100,
+            fmt_number(a["value"]),
+            a.get("feedback", ""),
+            "moodle_auto_format",
+        )
         _val(el, "tolerance", fmt_number(a.get("tolerance", 0)))
     if q.get("unit"):
         units = etree.SubElement(qel, "units")

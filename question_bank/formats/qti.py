@@ -5,6 +5,7 @@ prefix (`choiceInteraction` -> `qti-choice-interaction`, `responseIdentifier` ->
 `response-identifier`). Criterion references, tags, difficulty and essay limits travel as LOM
 keywords in the package manifest's resource metadata (see README.md).
 """
+
 from __future__ import annotations
 
 import copy
@@ -62,14 +63,31 @@ class Dialect:
 
 
 D21, D30 = Dialect("2.1"), Dialect("3.0")
-_BLOCK = {"choiceInteraction", "orderInteraction", "matchInteraction", "associateInteraction",
-          "extendedTextInteraction"}
+_BLOCK = {
+    "choiceInteraction",
+    "orderInteraction",
+    "matchInteraction",
+    "associateInteraction",
+    "extendedTextInteraction",
+}
 _INLINE = {"textEntryInteraction", "inlineChoiceInteraction"}
-_KNOWN_OTHER = {"hotspotInteraction", "graphicOrderInteraction", "selectPointInteraction",
-                "gapMatchInteraction", "hottextInteraction", "sliderInteraction", "uploadInteraction",
-                "drawingInteraction", "mediaInteraction", "positionObjectInteraction",
-                "graphicAssociateInteraction", "graphicGapMatchInteraction", "customInteraction",
-                "endAttemptInteraction", "portableCustomInteraction"}
+_KNOWN_OTHER = {
+    "hotspotInteraction",
+    "graphicOrderInteraction",
+    "selectPointInteraction",
+    "gapMatchInteraction",
+    "hottextInteraction",
+    "sliderInteraction",
+    "uploadInteraction",
+    "drawingInteraction",
+    "mediaInteraction",
+    "positionObjectInteraction",
+    "graphicAssociateInteraction",
+    "graphicGapMatchInteraction",
+    "customInteraction",
+    "endAttemptInteraction",
+    "portableCustomInteraction",
+}
 _ALL = _BLOCK | _INLINE | _KNOWN_OTHER
 
 
@@ -134,18 +152,30 @@ def import_qti(data: bytes, *, source: str, expect: str | None = None) -> Import
 def _safe_entries(zf: zipfile.ZipFile, source: str) -> dict[str, zipfile.ZipInfo]:
     infos = zf.infolist()
     if len(infos) > MAX_ZIP_ENTRIES:
-        raise FormatError(source, None, f"package has {len(infos)} entries; the limit is {MAX_ZIP_ENTRIES}")
+        raise FormatError(
+            source, None, f"package has {len(infos)} entries; the limit is {MAX_ZIP_ENTRIES}"
+        )
     total = 0
     out = {}
     for info in infos:
         name = info.filename
         norm = posixpath.normpath(name.replace("\\", "/"))
-        if (name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or norm == ".."
-                or norm.startswith("../") or "/../" in f"/{norm}/" or "\x00" in name):
-            raise FormatError(source, name, "package entry path escapes the package (path traversal)")
+        if (
+            name.startswith(("/", "\\"))
+            or re.match(r"^[A-Za-z]:", name)
+            or norm == ".."
+            or norm.startswith("../")
+            or "/../" in f"/{norm}/"
+            or "\x00" in name
+        ):
+            raise FormatError(
+                source, name, "package entry path escapes the package (path traversal)"
+            )
         total += info.file_size
         if total > MAX_FILE_BYTES:
-            raise FormatError(source, None, f"package unpacks to more than {MAX_FILE_BYTES} bytes (50 MB)")
+            raise FormatError(
+                source, None, f"package unpacks to more than {MAX_FILE_BYTES} bytes (50 MB)"
+            )
         if not name.endswith("/"):
             out[norm] = info
     return out
@@ -155,7 +185,9 @@ def _read(zf, info, source) -> bytes:
     with zf.open(info) as fh:
         data = fh.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES or len(data) > info.file_size + 0:
-        raise FormatError(source, info.filename, "entry is larger than its declared size or the limit")
+        raise FormatError(
+            source, info.filename, "entry is larger than its declared size or the limit"
+        )
     return data
 
 
@@ -169,7 +201,9 @@ def _import_package(data: bytes, source: str, result, ids, expect):
         if "imsmanifest.xml" not in entries:
             raise FormatError(source, None, "package has no imsmanifest.xml")
         try:
-            manifest = parse_xml(_read(zf, entries["imsmanifest.xml"], source), f"{source}!imsmanifest.xml")
+            manifest = parse_xml(
+                _read(zf, entries["imsmanifest.xml"], source), f"{source}!imsmanifest.xml"
+            )
             for res in manifest.iter():
                 if localname(res) != "resource":
                     continue
@@ -178,12 +212,22 @@ def _import_package(data: bytes, source: str, result, ids, expect):
                     continue
                 href = posixpath.normpath(res.get("href") or "")
                 if href not in entries:
-                    raise FormatError(source, href, "manifest names an item file the package does not hold")
+                    raise FormatError(
+                        source, href, "manifest names an item file the package does not hold"
+                    )
                 meta = _keywords(res)
                 item_source = f"{source}!{href}"
                 root = parse_xml(_read(zf, entries[href], item_source), item_source)
-                _import_item(root, item_source, result, ids, expect, meta=meta,
-                             base=posixpath.dirname(href), package=(zf, entries))
+                _import_item(
+                    root,
+                    item_source,
+                    result,
+                    ids,
+                    expect,
+                    meta=meta,
+                    base=posixpath.dirname(href),
+                    package=(zf, entries),
+                )
         except zipfile.BadZipFile as exc:
             raise FormatError(source, None, f"corrupt zip package: {exc}") from None
 
@@ -205,8 +249,14 @@ def _decls(root, d: Dialect) -> dict:
         if _name21(rd) != "responseDeclaration":
             continue
         rid = rd.get("identifier")
-        info = {"cardinality": rd.get("cardinality", "single"), "baseType": _attr(rd, d, "baseType"),
-                "correct": [], "mapping": {}, "case": {}, "default": 0.0}
+        info = {
+            "cardinality": rd.get("cardinality", "single"),
+            "baseType": _attr(rd, d, "baseType"),
+            "correct": [],
+            "mapping": {},
+            "case": {},
+            "default": 0.0,
+        }
         for c in rd:
             n = _name21(c)
             if n == "correctResponse":
@@ -217,7 +267,9 @@ def _decls(root, d: Dialect) -> dict:
                     if _name21(me) == "mapEntry":
                         key = _attr(me, d, "mapKey")
                         info["mapping"][key] = float(_attr(me, d, "mappedValue"))
-                        info["case"][key] = (_attr(me, d, "caseSensitive", "true") or "true") == "true"
+                        info["case"][key] = (
+                            _attr(me, d, "caseSensitive", "true") or "true"
+                        ) == "true"
         decls[rid] = info
     return decls
 
@@ -245,8 +297,11 @@ def _import_item(root, source, result: ImportResult, ids, expect, meta, base, pa
     except FormatError:
         raise
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, StopIteration) as exc:
-        raise FormatError(source, f"item {root.get('identifier')!r} (line {root.sourceline})",
-                          f"malformed item: {exc}") from None
+        raise FormatError(
+            source,
+            f"item {root.get('identifier')!r} (line {root.sourceline})",
+            f"malformed item: {exc}",
+        ) from None
 
 
 def _import_item_checked(root, source, result: ImportResult, ids, expect, meta, base, package):
@@ -256,13 +311,18 @@ def _import_item_checked(root, source, result: ImportResult, ids, expect, meta, 
     elif ns == NS30 and localname(root) == "qti-assessment-item":
         d = D30
     else:
-        raise FormatError(source, root.sourceline, f"not a QTI 2.1 or 3.0 item: root <{localname(root)}> in "
-                          f"namespace {ns or '(none)'}")
+        raise FormatError(
+            source,
+            root.sourceline,
+            f"not a QTI 2.1 or 3.0 item: root <{localname(root)}> in namespace {ns or '(none)'}",
+        )
     if expect and d.version != expect:
-        raise FormatError(source, root.sourceline, f"QTI {d.version} item where QTI {expect} was expected")
+        raise FormatError(
+            source, root.sourceline, f"QTI {d.version} item where QTI {expect} was expected"
+        )
     title = (root.get("title") or "").strip() or root.get("identifier") or "QTI item"
     where = f"item {root.get('identifier')!r} (line {root.sourceline})"
-    warn = lambda m: result.warnings.append(f"{title} [{root.get('identifier')}]: {m}")  # noqa: E731
+    warn = lambda m: result.warnings.append(f"{title} [{root.get('identifier')}]: {m}")
     body = next((c for c in root if _name21(c) == "itemBody"), None)
     if body is None:
         raise FormatError(source, where, "item has no itemBody")
@@ -274,18 +334,33 @@ def _import_item_checked(root, source, result: ImportResult, ids, expect, meta, 
     native = localname(interactions[0])
     unsupported = [k for k in kinds if k in _KNOWN_OTHER]
     if unsupported:
-        result.skipped.append({"name": title, "type": localname(interactions[kinds.index(unsupported[0])]),
-                               "reason": f"{unsupported[0]} cannot be represented in the bank"})
+        result.skipped.append(
+            {
+                "name": title,
+                "type": localname(interactions[kinds.index(unsupported[0])]),
+                "reason": f"{unsupported[0]} cannot be represented in the bank",
+            }
+        )
         return
     if len(interactions) > 1 and not all(k in _INLINE for k in kinds):
-        result.skipped.append({"name": title, "type": native,
-                               "reason": "several interactions in one item only map when all are inline gaps"})
+        result.skipped.append(
+            {
+                "name": title,
+                "type": native,
+                "reason": "several interactions in one item only map when all are inline gaps",
+            }
+        )
         return
     decls = _decls(root, d)
     rp = next((c for c in root if _name21(c) == "responseProcessing"), None)
     template = (rp.get("template") or "") if rp is not None else ""
-    rule = "map_response" if "map_response" in template else "match_correct" if "match_correct" in template else (
-        "custom" if rp is not None else "none")
+    rule = (
+        "map_response"
+        if "map_response" in template
+        else "match_correct"
+        if "match_correct" in template
+        else ("custom" if rp is not None else "none")
+    )
     files_map = _package_files(body, base, package, result, source, warn)
     kind = kinds[0]
     q = base_question("", "", title, "", "html")
@@ -316,7 +391,9 @@ def _import_item_checked(root, source, result: ImportResult, ids, expect, meta, 
     points = _outcome_default(root, "MAXSCORE")
     if points and points > 0:
         q["points"] = points
-    criteria, tags, difficulty = split_tags([m for m in meta if not m.startswith("carecourse:")], source, where)
+    criteria, tags, difficulty = split_tags(
+        [m for m in meta if not m.startswith("carecourse:")], source, where
+    )
     for m in meta:
         if m.startswith("carecourse:word_limit=") and q["type"] == "essay":
             q["word_limit"] = int(m.split("=", 1)[1])
@@ -342,7 +419,7 @@ def _package_files(body, base, package, result, source, warn) -> dict[str, str]:
             continue
         for attr in ("src", "data"):
             ref = el.get(attr)
-            if not ref or re.match(r"^[a-z][a-z0-9+.-]*:", ref, re.I):
+            if not ref or re.match(r"^[a-z][a-z0-9+.-]*:", ref, re.IGNORECASE):
                 continue
             path = posixpath.normpath(posixpath.join(base, ref))
             if package is None:
@@ -352,7 +429,7 @@ def _package_files(body, base, package, result, source, warn) -> dict[str, str]:
             if path not in entries:
                 warn(f"references {ref!r}, which the package does not include")
                 continue
-            media = "media/" + (path[len("media/"):] if path.startswith("media/") else path)
+            media = "media/" + (path.removeprefix("media/"))
             result.files[media] = _read(zf, entries[path], source)
             mapping[ref] = media
     return mapping
@@ -360,7 +437,9 @@ def _package_files(body, base, package, result, source, warn) -> dict[str, str]:
 
 def _rewrite_src(stem: str, mapping: dict[str, str]) -> str:
     for ref, media in mapping.items():
-        stem = stem.replace(f'src="{ref}"', f'src="{media}"').replace(f'data="{ref}"', f'data="{media}"')
+        stem = stem.replace(f'src="{ref}"', f'src="{media}"').replace(
+            f'data="{ref}"', f'data="{media}"'
+        )
     return stem
 
 
@@ -393,7 +472,7 @@ def _prompt_html(inter, d) -> str | None:
 
 def _body_html(body, d, replace: dict) -> str:
     """The item body as HTML; each interaction replaced by a prompt paragraph, a {{gap}} or nothing."""
-    from lxml import html as lxml_html  # noqa: PLC0415
+    from lxml import html as lxml_html
 
     b = copy.deepcopy(body)
     pairing = dict(zip(body.iter(), b.iter()))
@@ -422,14 +501,43 @@ def _body_html(body, d, replace: dict) -> str:
     return _tidy_blocks(html).strip()
 
 
-_BLOCK_TAGS = {"p", "div", "blockquote", "ul", "ol", "li", "table", "thead", "tbody", "tfoot", "tr", "td", "th",
-               "h1", "h2", "h3", "h4", "h5", "h6", "pre", "hr", "dl", "dt", "dd", "caption", "br"}
-_BETWEEN_TAGS = re.compile(r"(<(/?)([A-Za-z][A-Za-z0-9]*)[^>]*>)(\s+)(?=<(/?)([A-Za-z][A-Za-z0-9]*))")
+_BLOCK_TAGS = {
+    "p",
+    "div",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "td",
+    "th",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "pre",
+    "hr",
+    "dl",
+    "dt",
+    "dd",
+    "caption",
+    "br",
+}
+_BETWEEN_TAGS = re.compile(
+    r"(<(/?)([A-Za-z][A-Za-z0-9]*)[^>]*>)(\s+)(?=<(/?)([A-Za-z][A-Za-z0-9]*))"
+)
 
 
 def _tidy_blocks(html: str) -> str:
     """Drop whitespace-only text next to block-level tags (it renders as nothing), so that an item
     serialised with or without indentation imports to the same stem."""
+
     def repl(m: re.Match) -> str:
         if m.group(3).lower() in _BLOCK_TAGS or m.group(6).lower() in _BLOCK_TAGS:
             return m.group(1)
@@ -460,35 +568,63 @@ def _imp_choice(inter, decl, d, q, warn, where, source, rule):
             if _name21(f) == "feedbackInline":
                 fb = _inner_html(f, d)
                 c2.remove(f)
-        options.append({"id": c.get("identifier"), "text": _text_of(c2), "correct": c.get("identifier") in correct,
-                        "feedback": fb})
+        options.append(
+            {
+                "id": c.get("identifier"),
+                "text": _text_of(c2),
+                "correct": c.get("identifier") in correct,
+                "feedback": fb,
+            }
+        )
     unknown = correct - {o["id"] for o in options}
     if unknown:
-        raise FormatError(source, where, f"correct response names unknown choices {sorted(unknown)}")
+        raise FormatError(
+            source, where, f"correct response names unknown choices {sorted(unknown)}"
+        )
     shuffle = (_attr(inter, d, "shuffle", "false") or "false") == "true"
     ids = {o["id"] for o in options}
-    if decl["cardinality"] == "single" and max_choices == 1 and len(correct) == 1 and ids == {"true", "false"}:
-        q.update(type="true_false", answer="true" in correct,
-                 feedback_true=next(o["feedback"] for o in options if o["id"] == "true"),
-                 feedback_false=next(o["feedback"] for o in options if o["id"] == "false"))
+    if (
+        decl["cardinality"] == "single"
+        and max_choices == 1
+        and len(correct) == 1
+        and ids == {"true", "false"}
+    ):
+        q.update(
+            type="true_false",
+            answer="true" in correct,
+            feedback_true=next(o["feedback"] for o in options if o["id"] == "true"),
+            feedback_false=next(o["feedback"] for o in options if o["id"] == "false"),
+        )
         return
     if decl["cardinality"] == "single" or max_choices == 1:
         if len(correct) != 1:
             raise _Skip("a single-choice interaction with several correct responses")
         q.update(type="single_choice", options=options, shuffle=shuffle)
         if decl["mapping"] and len({v for v in decl["mapping"].values() if v != 0}) > 1:
-            warn("partial credit for other choices is not expressible (only the correct choice scores)")
+            warn(
+                "partial credit for other choices is not expressible (only the correct choice scores)"
+            )
         return
-    q.update(type="multiple_response", options=options, shuffle=shuffle,
-             all_or_nothing=rule != "map_response")
+    q.update(
+        type="multiple_response",
+        options=options,
+        shuffle=shuffle,
+        all_or_nothing=rule != "map_response",
+    )
     if rule == "map_response":
         n_right, n_wrong = len(correct), len(options) - len(correct)
         for o in options:
             v = decl["mapping"].get(o["id"], decl["default"])
             want = 1.0 / n_right if o["correct"] else -1.0 / n_wrong if n_wrong else 0.0
-            if abs(v - want) > 1e-6 and abs(v * n_right - (1 if o["correct"] else -n_right / n_wrong if n_wrong else 0)) > 1e-6:
-                warn("mapped scores differ from the bank's partial-credit rule (each right choice earns 1/#right, "
-                     "each wrong one costs 1/#wrong)")
+            if (
+                abs(v - want) > 1e-6
+                and abs(v * n_right - (1 if o["correct"] else -n_right / n_wrong if n_wrong else 0))
+                > 1e-6
+            ):
+                warn(
+                    "mapped scores differ from the bank's partial-credit rule (each right choice earns 1/#right, "
+                    "each wrong one costs 1/#wrong)"
+                )
                 break
     if max_choices not in (0, len(options)) and max_choices < len(options):
         warn(f"maxChoices={max_choices} is not expressible (learners may tick any number)")
@@ -501,7 +637,11 @@ def _imp_order(inter, decl, d, q, warn, where, source, rule):
         raise FormatError(source, where, "the correct order must list every choice once")
     if any((c.get("fixed") or "false") == "true" for c in choices.values()):
         warn("fixed positions while shuffling are not expressible (every item is shuffled)")
-    q.update(type="ordering", items=[{"id": i, "text": _text_of(choices[i])} for i in order], shuffle=True)
+    q.update(
+        type="ordering",
+        items=[{"id": i, "text": _text_of(choices[i])} for i in order],
+        shuffle=True,
+    )
 
 
 def _imp_match(inter, decl, d, q, warn, where, source, rule):
@@ -529,7 +669,9 @@ def _imp_match(inter, decl, d, q, warn, where, source, rule):
         if a not in src_ids or b not in tgt_ids:
             raise FormatError(source, where, f"correct pair {a} {b} names unknown choices")
         if a in match:
-            raise _Skip(f"{a} has more than one correct match (the bank matches each premise to one response)")
+            raise _Skip(
+                f"{a} has more than one correct match (the bank matches each premise to one response)"
+            )
         match[a] = b
     premises = []
     for c in sources:
@@ -539,9 +681,12 @@ def _imp_match(inter, decl, d, q, warn, where, source, rule):
         premises.append({"id": i, "text": _text_of(c), "match": match[i]})
     if rule == "map_response" and len(set(decl["mapping"].values())) > 1:
         warn("unequal scores per pair are not expressible (each pair earns an equal share)")
-    q.update(type="matching", premises=premises,
-             responses=[{"id": c.get("identifier"), "text": _text_of(c)} for c in targets],
-             shuffle=(_attr(inter, d, "shuffle", "false") or "false") == "true")
+    q.update(
+        type="matching",
+        premises=premises,
+        responses=[{"id": c.get("identifier"), "text": _text_of(c)} for c in targets],
+        shuffle=(_attr(inter, d, "shuffle", "false") or "false") == "true",
+    )
 
 
 def _imp_extended(inter, decl, d, q, warn, where, source, rule):
@@ -550,7 +695,11 @@ def _imp_extended(inter, decl, d, q, warn, where, source, rule):
     while body is not None and _name21(body) != "itemBody":
         body = body.getparent()
     for rb in body.iter() if body is not None else ():
-        if isinstance(rb.tag, str) and _name21(rb) == "rubricBlock" and "scorer" in (rb.get("view") or "").split():
+        if (
+            isinstance(rb.tag, str)
+            and _name21(rb) == "rubricBlock"
+            and "scorer" in (rb.get("view") or "").split()
+        ):
             content = next((c for c in rb if _name21(c) == "contentBody"), rb)
             guidance = _inner_html(content, d)
             break
@@ -583,8 +732,14 @@ def _numeric_rules(rp, d, rid) -> list[dict]:
             continue
         tol = (_attr(eq, d, "tolerance", "0") or "0").split()[0]
         score = next((e for e in branch.iter() if _name21(e) == "baseValue" and e is not val), None)
-        out.append({"value": float(val.text), "tolerance": float(tol),
-                    "credit": float(score.text) if score is not None else 1.0, "feedback": ""})
+        out.append(
+            {
+                "value": float(val.text),
+                "tolerance": float(tol),
+                "credit": float(score.text) if score is not None else 1.0,
+                "feedback": "",
+            }
+        )
     return out
 
 
@@ -594,8 +749,11 @@ def _is_sum_of_maps(rp) -> bool:
     if len(kids) != 1 or _name21(kids[0]) != "setOutcomeValue":
         return False
     total = [c for c in kids[0] if isinstance(c.tag, str)]
-    return (len(total) == 1 and _name21(total[0]) == "sum"
-            and all(_name21(c) == "mapResponse" for c in total[0] if isinstance(c.tag, str)))
+    return (
+        len(total) == 1
+        and _name21(total[0]) == "sum"
+        and all(_name21(c) == "mapResponse" for c in total[0] if isinstance(c.tag, str))
+    )
 
 
 def _imp_gaps(body, interactions, decls, d, q, warn, where, source, rp, rule):
@@ -616,14 +774,30 @@ def _imp_gaps(body, interactions, decls, d, q, warn, where, source, rp, rule):
             options = [t for t in by_id.values() if t]
             correct = decl["correct"] or [k for k, v in decl["mapping"].items() if v > 0]
             if not correct or any(c not in by_id or not by_id[c] for c in correct):
-                raise FormatError(source, where, f"gap {n}: the correct response is not a non-empty choice")
+                raise FormatError(
+                    source, where, f"gap {n}: the correct response is not a non-empty choice"
+                )
             answers = [{"text": by_id[c], "credit": 1.0, "feedback": ""} for c in correct[:1]]
             top = max(decl["mapping"].values(), default=1.0) or 1.0
             for k, v in decl["mapping"].items():
-                if k in by_id and by_id[k] and by_id[k] not in [a["text"] for a in answers] and v > 0:
-                    answers.append({"text": by_id[k], "credit": round(min(1.0, v / top), 6), "feedback": ""})
-            gaps.append({"id": gid, "answers": answers, "options": options, "case_sensitive": False,
-                         "wildcard": False})
+                if (
+                    k in by_id
+                    and by_id[k]
+                    and by_id[k] not in [a["text"] for a in answers]
+                    and v > 0
+                ):
+                    answers.append(
+                        {"text": by_id[k], "credit": round(min(1.0, v / top), 6), "feedback": ""}
+                    )
+            gaps.append(
+                {
+                    "id": gid,
+                    "answers": answers,
+                    "options": options,
+                    "case_sensitive": False,
+                    "wildcard": False,
+                }
+            )
         else:
             base = decl["baseType"] or "string"
             if base in ("float", "integer") and len(interactions) == 1:
@@ -632,7 +806,9 @@ def _imp_gaps(body, interactions, decls, d, q, warn, where, source, rp, rule):
                     values = decl["correct"]
                     if not values:
                         raise FormatError(source, where, "a numeric entry has no correct response")
-                    numeric = [{"value": float(values[0]), "tolerance": 0.0, "credit": 1.0, "feedback": ""}]
+                    numeric = [
+                        {"value": float(values[0]), "tolerance": 0.0, "credit": 1.0, "feedback": ""}
+                    ]
                 continue
             entries = dict(decl["mapping"])
             top = max(entries.values(), default=1.0) or 1.0
@@ -641,13 +817,25 @@ def _imp_gaps(body, interactions, decls, d, q, warn, where, source, rp, rule):
                 answers.append({"text": v, "credit": 1.0, "feedback": ""})
             for k, v in entries.items():
                 if v > 0 and k not in [a["text"] for a in answers]:
-                    answers.append({"text": k, "credit": round(min(1.0, v / top), 6), "feedback": ""})
+                    answers.append(
+                        {"text": k, "credit": round(min(1.0, v / top), 6), "feedback": ""}
+                    )
             if not answers:
-                raise FormatError(source, where, f"gap {n}: no correct response or positive mapping")
+                raise FormatError(
+                    source, where, f"gap {n}: no correct response or positive mapping"
+                )
             if not any(a["credit"] == 1.0 for a in answers):
                 answers[0]["credit"] = 1.0
             case = all(decl["case"].get(k, True) for k in entries) if entries else True
-            gaps.append({"id": gid, "answers": answers, "options": None, "case_sensitive": case, "wildcard": False})
+            gaps.append(
+                {
+                    "id": gid,
+                    "answers": answers,
+                    "options": None,
+                    "case_sensitive": case,
+                    "wildcard": False,
+                }
+            )
     if rule == "custom" and numeric is None and not _is_sum_of_maps(rp):
         warn("custom response processing replaced by the bank's per-gap marking")
     if numeric is not None:
@@ -661,13 +849,21 @@ def _imp_gaps(body, interactions, decls, d, q, warn, where, source, rp, rule):
 # ====================================================================== export
 
 
-def export_qti21(questions: list[dict], *, files: dict[str, bytes] | None = None,
-                 warnings: list[str] | None = None) -> bytes:
+def export_qti21(
+    questions: list[dict],
+    *,
+    files: dict[str, bytes] | None = None,
+    warnings: list[str] | None = None,
+) -> bytes:
     return _export_package(questions, D21, files or {}, warnings if warnings is not None else [])
 
 
-def export_qti30(questions: list[dict], *, files: dict[str, bytes] | None = None,
-                 warnings: list[str] | None = None) -> bytes:
+def export_qti30(
+    questions: list[dict],
+    *,
+    files: dict[str, bytes] | None = None,
+    warnings: list[str] | None = None,
+) -> bytes:
     return _export_package(questions, D30, files or {}, warnings if warnings is not None else [])
 
 
@@ -683,10 +879,13 @@ def export_item(q: dict, version: str = "2.1", warnings: list[str] | None = None
 def _export_package(questions, d: Dialect, files, warnings) -> bytes:
     cp = CP21 if d.version == "2.1" else CP30
     lom = LOM21
-    manifest = etree.Element(f"{{{cp}}}manifest", nsmap={None: cp, "imsmd": lom},
-                             identifier="MANIFEST-carecourse")
+    manifest = etree.Element(
+        f"{{{cp}}}manifest", nsmap={None: cp, "imsmd": lom}, identifier="MANIFEST-carecourse"
+    )
     md = etree.SubElement(manifest, f"{{{cp}}}metadata")
-    etree.SubElement(md, f"{{{cp}}}schema").text = "QTI Package" if d.version == "3.0" else "QTIv2.1 Package"
+    etree.SubElement(md, f"{{{cp}}}schema").text = (
+        "QTI Package" if d.version == "3.0" else "QTIv2.1 Package"
+    )
     etree.SubElement(md, f"{{{cp}}}schemaversion").text = "3.0.0" if d.version == "3.0" else "1.0.0"
     etree.SubElement(manifest, f"{{{cp}}}organizations")
     resources = etree.SubElement(manifest, f"{{{cp}}}resources")
@@ -698,20 +897,35 @@ def _export_package(questions, d: Dialect, files, warnings) -> bytes:
         for q in questions:
             root = _item(q, d, warnings)
             if root is None:
-                warnings.append(f"{q['id']}: {q['type']} questions cannot be expressed in QTI (not exported)")
+                warnings.append(
+                    f"{q['id']}: {q['type']} questions cannot be expressed in QTI (not exported)"
+                )
                 continue
             href = f"items/{q['id']}.xml"
             if href in used_hrefs:
-                warnings.append(f"{q['id']}: the same id appears twice (the second is exported as a copy)")
+                warnings.append(
+                    f"{q['id']}: the same id appears twice (the second is exported as a copy)"
+                )
                 href = f"items/{q['id']}-{len(used_hrefs)}.xml"
             used_hrefs.add(href)
             for el in root.iter():  # items live in items/: their media are one level up
                 if isinstance(el.tag, str) and (el.get("src") or "").startswith("media/"):
                     el.set("src", "../" + el.get("src"))
-            items.append((href, etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=False)))
-            res = etree.SubElement(resources, f"{{{cp}}}resource", identifier="RES-" + href[len("items/"):-len(".xml")],
-                                   type="imsqti_item_xmlv2p1" if d.version == "2.1" else "imsqti_item_xmlv3p0",
-                                   href=href)
+            items.append(
+                (
+                    href,
+                    etree.tostring(
+                        root, xml_declaration=True, encoding="UTF-8", pretty_print=False
+                    ),
+                )
+            )
+            res = etree.SubElement(
+                resources,
+                f"{{{cp}}}resource",
+                identifier="RES-" + href[len("items/") : -len(".xml")],
+                type="imsqti_item_xmlv2p1" if d.version == "2.1" else "imsqti_item_xmlv3p0",
+                href=href,
+            )
             keywords = export_tags(q)
             if q["type"] == "essay":
                 if q.get("word_limit"):
@@ -733,8 +947,11 @@ def _export_package(questions, d: Dialect, files, warnings) -> bytes:
                     if path not in media_written:
                         _put(zf, path, files[path])
                         media_written.add(path)
-        _put(zf, "imsmanifest.xml", etree.tostring(manifest, xml_declaration=True, encoding="UTF-8",
-                                                      pretty_print=True))
+        _put(
+            zf,
+            "imsmanifest.xml",
+            etree.tostring(manifest, xml_declaration=True, encoding="UTF-8", pretty_print=True),
+        )
         for href, data in items:
             _put(zf, href, data)
     return buf.getvalue()
@@ -750,23 +967,75 @@ def _put(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
 
 def _E(parent, d: Dialect, name21: str, attrs: dict | None = None, text: str | None = None):
     attrs = {d.at(k): v for k, v in (attrs or {}).items()}
-    el = etree.SubElement(parent, d.q(name21), attrs) if parent is not None else etree.Element(d.q(name21), attrs)
+    el = (
+        etree.SubElement(parent, d.q(name21), attrs)
+        if parent is not None
+        else etree.Element(d.q(name21), attrs)
+    )
     if text is not None:
         el.text = text
     return el
 
 
-_XHTML_OK = {"p", "div", "span", "br", "b", "strong", "i", "em", "u", "sub", "sup", "ul", "ol", "li", "img",
-             "a", "blockquote", "pre", "code", "table", "tbody", "thead", "tr", "td", "th", "h1", "h2", "h3",
-             "h4", "h5", "h6", "hr", "caption", "col", "colgroup", "q", "cite", "abbr", "small", "big", "tt",
-             "dl", "dt", "dd", "address", "kbd", "samp", "var", "dfn", "acronym"}
+_XHTML_OK = {
+    "p",
+    "div",
+    "span",
+    "br",
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "sub",
+    "sup",
+    "ul",
+    "ol",
+    "li",
+    "img",
+    "a",
+    "blockquote",
+    "pre",
+    "code",
+    "table",
+    "tbody",
+    "thead",
+    "tr",
+    "td",
+    "th",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "caption",
+    "col",
+    "colgroup",
+    "q",
+    "cite",
+    "abbr",
+    "small",
+    "big",
+    "tt",
+    "dl",
+    "dt",
+    "dd",
+    "address",
+    "kbd",
+    "samp",
+    "var",
+    "dfn",
+    "acronym",
+}
 
 
 def _html_nodes(fragment: str, d: Dialect, wrap_plain: bool = True):
     """Parse an HTML fragment into elements in the QTI namespace (tags outside XHTML-basic -> text)."""
     if not fragment.strip():
         return None, []
-    from lxml import html as lxml_html  # noqa: PLC0415
+    from lxml import html as lxml_html
 
     try:
         holder = lxml_html.fragment_fromstring(fragment, create_parent="div")
@@ -799,8 +1068,31 @@ def _to_qti(el, d: Dialect):
     return new
 
 
-_INLINE_TAGS = {"span", "b", "strong", "i", "em", "u", "sub", "sup", "img", "a", "br", "q", "code", "small",
-                "abbr", "big", "tt", "kbd", "samp", "var", "dfn", "acronym", "cite"}
+_INLINE_TAGS = {
+    "span",
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "sub",
+    "sup",
+    "img",
+    "a",
+    "br",
+    "q",
+    "code",
+    "small",
+    "abbr",
+    "big",
+    "tt",
+    "kbd",
+    "samp",
+    "var",
+    "dfn",
+    "acronym",
+    "cite",
+}
 
 
 def _stem_blocks(q: dict, d: Dialect, parent, replacements: dict | None = None):
@@ -808,7 +1100,7 @@ def _stem_blocks(q: dict, d: Dialect, parent, replacements: dict | None = None):
     gathered into paragraphs. {{gN}} placeholders become the given interactions."""
     stem = q["stem"]
     if q.get("stem_format") == "markdown":
-        from question_bank.text import render_markdown  # noqa: PLC0415
+        from question_bank.text import render_markdown
 
         stem = render_markdown(stem)
     text, nodes = _html_nodes(stem, d)
@@ -865,8 +1157,16 @@ def _item(q: dict, d: Dialect, warnings: list[str]):
     original_id = q["id"]
     q = _map_ids(q, _qid) if q["type"] != "scenario" else q
     t = q["type"]
-    if t not in ("single_choice", "multiple_response", "true_false", "matching", "ordering", "short_answer",
-                 "numeric", "essay"):
+    if t not in (
+        "single_choice",
+        "multiple_response",
+        "true_false",
+        "matching",
+        "ordering",
+        "short_answer",
+        "numeric",
+        "essay",
+    ):
         return None
     nsmap = {None: d.ns, "xsi": XSI}
     root = etree.Element(d.q("assessmentItem"), nsmap=nsmap)
@@ -875,20 +1175,38 @@ def _item(q: dict, d: Dialect, warnings: list[str]):
     if d.version == "2.1":
         root.set("adaptive", "false")
     root.set(d.at("timeDependent"), "false")
-    warn = lambda m: warnings.append(f"{original_id}: {m}")  # noqa: E731
+    warn = lambda m: warnings.append(f"{original_id}: {m}")
     body_builders = []
     rp_kind = "match_correct"
     if t in ("single_choice", "multiple_response", "true_false"):
         if t == "true_false":
-            options = [{"id": "true", "text": "True", "correct": q["answer"], "feedback": q.get("feedback_true", "")},
-                       {"id": "false", "text": "False", "correct": not q["answer"],
-                        "feedback": q.get("feedback_false", "")}]
+            options = [
+                {
+                    "id": "true",
+                    "text": "True",
+                    "correct": q["answer"],
+                    "feedback": q.get("feedback_true", ""),
+                },
+                {
+                    "id": "false",
+                    "text": "False",
+                    "correct": not q["answer"],
+                    "feedback": q.get("feedback_false", ""),
+                },
+            ]
         else:
             options = q["options"]
         single = t != "multiple_response"
-        rd = _E(root, d, "responseDeclaration", {"identifier": "RESPONSE",
-                                                 "cardinality": "single" if single else "multiple",
-                                                 "baseType": "identifier"})
+        rd = _E(
+            root,
+            d,
+            "responseDeclaration",
+            {
+                "identifier": "RESPONSE",
+                "cardinality": "single" if single else "multiple",
+                "baseType": "identifier",
+            },
+        )
         cr = _E(rd, d, "correctResponse")
         for o in options:
             if o["correct"]:
@@ -903,73 +1221,145 @@ def _item(q: dict, d: Dialect, warnings: list[str]):
                 _E(mp, d, "mapEntry", {"mapKey": o["id"], "mappedValue": repr(round(v, 9))})
 
         def build(body, options=options, single=single):
-            ci = _E(body, d, "choiceInteraction", {"responseIdentifier": "RESPONSE",
-                                                   "shuffle": "true" if q.get("shuffle") else "false",
-                                                   "maxChoices": "1" if single else "0"})
+            ci = _E(
+                body,
+                d,
+                "choiceInteraction",
+                {
+                    "responseIdentifier": "RESPONSE",
+                    "shuffle": "true" if q.get("shuffle") else "false",
+                    "maxChoices": "1" if single else "0",
+                },
+            )
             for o in options:
                 sc = _E(ci, d, "simpleChoice", {"identifier": o["id"]}, text=o["text"])
                 if o.get("feedback"):
-                    fi = _E(sc, d, "feedbackInline", {"outcomeIdentifier": "FEEDBACK", "identifier": o["id"],
-                                                      "showHide": "show"})
+                    fi = _E(
+                        sc,
+                        d,
+                        "feedbackInline",
+                        {
+                            "outcomeIdentifier": "FEEDBACK",
+                            "identifier": o["id"],
+                            "showHide": "show",
+                        },
+                    )
                     _fill_inline(fi, o["feedback"], d)
+
         body_builders.append(build)
     elif t == "ordering":
-        rd = _E(root, d, "responseDeclaration", {"identifier": "RESPONSE", "cardinality": "ordered",
-                                                 "baseType": "identifier"})
+        rd = _E(
+            root,
+            d,
+            "responseDeclaration",
+            {"identifier": "RESPONSE", "cardinality": "ordered", "baseType": "identifier"},
+        )
         cr = _E(rd, d, "correctResponse")
         for it in q["items"]:
             _E(cr, d, "value", text=it["id"])
 
         def build(body):
-            oi = _E(body, d, "orderInteraction", {"responseIdentifier": "RESPONSE", "shuffle": "true"})
+            oi = _E(
+                body, d, "orderInteraction", {"responseIdentifier": "RESPONSE", "shuffle": "true"}
+            )
             for it in q["items"]:
                 _E(oi, d, "simpleChoice", {"identifier": it["id"]}, text=it["text"])
+
         body_builders.append(build)
     elif t == "matching":
         rp_kind = "map_response"
-        rd = _E(root, d, "responseDeclaration", {"identifier": "RESPONSE", "cardinality": "multiple",
-                                                 "baseType": "directedPair"})
+        rd = _E(
+            root,
+            d,
+            "responseDeclaration",
+            {"identifier": "RESPONSE", "cardinality": "multiple", "baseType": "directedPair"},
+        )
         cr = _E(rd, d, "correctResponse")
         for p in q["premises"]:
             _E(cr, d, "value", text=f"{p['id']} {p['match']}")
         mp = _E(rd, d, "mapping", {"defaultValue": "0", "lowerBound": "0", "upperBound": "1"})
         for p in q["premises"]:
-            _E(mp, d, "mapEntry", {"mapKey": f"{p['id']} {p['match']}",
-                                   "mappedValue": repr(round(1.0 / len(q["premises"]), 9))})
+            _E(
+                mp,
+                d,
+                "mapEntry",
+                {
+                    "mapKey": f"{p['id']} {p['match']}",
+                    "mappedValue": repr(round(1.0 / len(q["premises"]), 9)),
+                },
+            )
 
         def build(body):
-            mi = _E(body, d, "matchInteraction", {"responseIdentifier": "RESPONSE",
-                                                  "shuffle": "true" if q.get("shuffle") else "false",
-                                                  "maxAssociations": str(len(q["premises"]))})
+            mi = _E(
+                body,
+                d,
+                "matchInteraction",
+                {
+                    "responseIdentifier": "RESPONSE",
+                    "shuffle": "true" if q.get("shuffle") else "false",
+                    "maxAssociations": str(len(q["premises"])),
+                },
+            )
             s1 = _E(mi, d, "simpleMatchSet")
             for p in q["premises"]:
-                _E(s1, d, "simpleAssociableChoice", {"identifier": p["id"], "matchMax": "1"}, text=p["text"])
+                _E(
+                    s1,
+                    d,
+                    "simpleAssociableChoice",
+                    {"identifier": p["id"], "matchMax": "1"},
+                    text=p["text"],
+                )
             s2 = _E(mi, d, "simpleMatchSet")
             for r in q["responses"]:
-                _E(s2, d, "simpleAssociableChoice", {"identifier": r["id"], "matchMax": str(len(q["premises"]))},
-                   text=r["text"])
+                _E(
+                    s2,
+                    d,
+                    "simpleAssociableChoice",
+                    {"identifier": r["id"], "matchMax": str(len(q["premises"]))},
+                    text=r["text"],
+                )
+
         body_builders.append(build)
     elif t == "essay":
         rp_kind = None
-        _E(root, d, "responseDeclaration", {"identifier": "RESPONSE", "cardinality": "single",
-                                            "baseType": "string"})
+        _E(
+            root,
+            d,
+            "responseDeclaration",
+            {"identifier": "RESPONSE", "cardinality": "single", "baseType": "string"},
+        )
 
         def build(body):
             if q.get("marker_guidance"):
                 rubric = _E(body, d, "rubricBlock", {"view": "scorer"})
-                _fill_flow(_E(rubric, d, "contentBody") if d.version == "3.0" else rubric, q["marker_guidance"], d)
+                _fill_flow(
+                    _E(rubric, d, "contentBody") if d.version == "3.0" else rubric,
+                    q["marker_guidance"],
+                    d,
+                )
             _E(body, d, "extendedTextInteraction", {"responseIdentifier": "RESPONSE"})
+
         body_builders.append(build)
     elif t == "numeric":
         rp_kind = "numeric"
-        _E(root, d, "responseDeclaration", {"identifier": "RESPONSE", "cardinality": "single",
-                                            "baseType": "float"})
+        _E(
+            root,
+            d,
+            "responseDeclaration",
+            {"identifier": "RESPONSE", "cardinality": "single", "baseType": "float"},
+        )
         if q.get("unit"):
             warn(f"unit {q['unit']!r} is not expressible in QTI (dropped)")
 
         def build(body):
             p = etree.SubElement(body, f"{{{d.ns}}}p")
-            _E(p, d, "textEntryInteraction", {"responseIdentifier": "RESPONSE", "expectedLength": "10"})
+            _E(
+                p,
+                d,
+                "textEntryInteraction",
+                {"responseIdentifier": "RESPONSE", "expectedLength": "10"},
+            )
+
         body_builders.append(build)
         if any(a.get("feedback") for a in q["answers"]):
             warn("feedback on numeric answers is not carried in QTI (dropped)")
@@ -978,34 +1368,73 @@ def _item(q: dict, d: Dialect, warnings: list[str]):
         for g in q["gaps"]:
             rid = _gap_rid(q, g)
             if g.get("options"):
-                rd = _E(root, d, "responseDeclaration", {"identifier": rid, "cardinality": "single",
-                                                         "baseType": "identifier"})
+                rd = _E(
+                    root,
+                    d,
+                    "responseDeclaration",
+                    {"identifier": rid, "cardinality": "single", "baseType": "identifier"},
+                )
                 cr = _E(rd, d, "correctResponse")
                 full = next(a for a in g["answers"] if a["credit"] == 1.0)
                 _E(cr, d, "value", text=f"{g['id']}_{g['options'].index(full['text']) + 1}")
                 mp = _E(rd, d, "mapping", {"defaultValue": "0"})
                 for a in g["answers"]:
-                    _E(mp, d, "mapEntry", {"mapKey": f"{g['id']}_{g['options'].index(a['text']) + 1}",
-                                           "mappedValue": fmt_number(a["credit"])})
+                    _E(
+                        mp,
+                        d,
+                        "mapEntry",
+                        {
+                            "mapKey": f"{g['id']}_{g['options'].index(a['text']) + 1}",
+                            "mappedValue": fmt_number(a["credit"]),
+                        },
+                    )
             else:
                 if g.get("wildcard"):
-                    warn(f"gap {g['id']}: wildcards are not expressible in QTI (answers exported literally)")
-                rd = _E(root, d, "responseDeclaration", {"identifier": rid, "cardinality": "single",
-                                                         "baseType": "string"})
+                    warn(
+                        f"gap {g['id']}: wildcards are not expressible in QTI (answers exported literally)"
+                    )
+                rd = _E(
+                    root,
+                    d,
+                    "responseDeclaration",
+                    {"identifier": rid, "cardinality": "single", "baseType": "string"},
+                )
                 cr = _E(rd, d, "correctResponse")
                 full = next(a for a in g["answers"] if a["credit"] == 1.0)
                 _E(cr, d, "value", text=full["text"])
                 mp = _E(rd, d, "mapping", {"defaultValue": "0"})
                 for a in g["answers"]:
-                    _E(mp, d, "mapEntry", {"mapKey": a["text"], "mappedValue": fmt_number(a["credit"]),
-                                           "caseSensitive": "true" if g.get("case_sensitive") else "false"})
+                    _E(
+                        mp,
+                        d,
+                        "mapEntry",
+                        {
+                            "mapKey": a["text"],
+                            "mappedValue": fmt_number(a["credit"]),
+                            "caseSensitive": "true" if g.get("case_sensitive") else "false",
+                        },
+                    )
             if any(a.get("feedback") for a in g["answers"]):
                 warn(f"gap {g['id']}: answer feedback is not carried in QTI (dropped)")
-    _E(root, d, "outcomeDeclaration", {"identifier": "SCORE", "cardinality": "single", "baseType": "float"})
-    mx = _E(root, d, "outcomeDeclaration", {"identifier": "MAXSCORE", "cardinality": "single", "baseType": "float"})
+    _E(
+        root,
+        d,
+        "outcomeDeclaration",
+        {"identifier": "SCORE", "cardinality": "single", "baseType": "float"},
+    )
+    mx = _E(
+        root,
+        d,
+        "outcomeDeclaration",
+        {"identifier": "MAXSCORE", "cardinality": "single", "baseType": "float"},
+    )
     _E(_E(mx, d, "defaultValue"), d, "value", text=fmt_number(float(q.get("points", 1))))
-    _E(root, d, "outcomeDeclaration", {"identifier": "FEEDBACK", "cardinality": "multiple",
-                                       "baseType": "identifier"})
+    _E(
+        root,
+        d,
+        "outcomeDeclaration",
+        {"identifier": "FEEDBACK", "cardinality": "multiple", "baseType": "identifier"},
+    )
     body = _E(root, d, "itemBody")
     if t == "short_answer":
         gaps = {g["id"]: g for g in q["gaps"]}
@@ -1013,14 +1442,19 @@ def _item(q: dict, d: Dialect, warnings: list[str]):
         def make(gid):
             g = gaps[gid]
             if g.get("options"):
-                ic = etree.Element(d.q("inlineChoiceInteraction"),
-                                   {d.at("responseIdentifier"): _gap_rid(q, g), "shuffle": "false"})
+                ic = etree.Element(
+                    d.q("inlineChoiceInteraction"),
+                    {d.at("responseIdentifier"): _gap_rid(q, g), "shuffle": "false"},
+                )
                 for n, opt in enumerate(g["options"], start=1):
                     c = etree.SubElement(ic, d.q("inlineChoice"), identifier=f"{gid}_{n}")
                     c.text = opt
                 return ic
-            return etree.Element(d.q("textEntryInteraction"), {d.at("responseIdentifier"): _gap_rid(q, g),
-                                                               d.at("expectedLength"): "20"})
+            return etree.Element(
+                d.q("textEntryInteraction"),
+                {d.at("responseIdentifier"): _gap_rid(q, g), d.at("expectedLength"): "20"},
+            )
+
         _stem_blocks(q, d, body, {gid: (lambda gid=gid: make(gid)) for gid in gaps})
     else:
         _stem_blocks(q, d, body)
@@ -1033,8 +1467,15 @@ def _item(q: dict, d: Dialect, warnings: list[str]):
         rc = _E(rp, d, "responseCondition")
         for n, a in enumerate(sorted(q["answers"], key=lambda a: -a["credit"])):
             br = _E(rc, d, "responseIf" if n == 0 else "responseElseIf")
-            eq = _E(br, d, "equal", {"toleranceMode": "absolute",
-                                     "tolerance": f"{fmt_number(a.get('tolerance', 0))} {fmt_number(a.get('tolerance', 0))}"})
+            eq = _E(
+                br,
+                d,
+                "equal",
+                {
+                    "toleranceMode": "absolute",
+                    "tolerance": f"{fmt_number(a.get('tolerance', 0))} {fmt_number(a.get('tolerance', 0))}",
+                },
+            )
             _E(eq, d, "variable", {"identifier": "RESPONSE"})
             _E(eq, d, "baseValue", {"baseType": "float"}, text=fmt_number(a["value"]))
             so = _E(br, d, "setOutcomeValue", {"identifier": "SCORE"})
@@ -1046,8 +1487,12 @@ def _item(q: dict, d: Dialect, warnings: list[str]):
         for g in q["gaps"]:
             _E(total, d, "mapResponse", {"identifier": _gap_rid(q, g)})
     if q.get("general_feedback"):
-        mf = _E(root, d, "modalFeedback", {"outcomeIdentifier": "FEEDBACK", "identifier": "general",
-                                           "showHide": "show"})
+        mf = _E(
+            root,
+            d,
+            "modalFeedback",
+            {"outcomeIdentifier": "FEEDBACK", "identifier": "general", "showHide": "show"},
+        )
         if d.version == "3.0":
             mf = _E(mf, d, "contentBody")
         _fill_flow(mf, q["general_feedback"], d)
@@ -1077,4 +1522,11 @@ def _fill_flow(el, fragment: str, d):
         el.append(n)
 
 
-__all__ = ["export_item", "export_qti21", "export_qti30", "import_qti", "import_qti21", "import_qti30"]
+__all__ = [
+    "export_item",
+    "export_qti21",
+    "export_qti30",
+    "import_qti",
+    "import_qti21",
+    "import_qti30",
+]

@@ -5,6 +5,7 @@ figures are printed even when output is captured.
 The import runs in a fresh subprocess so that its peak resident memory (ru_maxrss, which counts
 lxml's C allocations too) and its Python allocations (tracemalloc) are its own.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,44 +23,61 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def moodle_file(n: int = N) -> bytes:
-    parts = ['<?xml version="1.0" encoding="UTF-8"?>\n<quiz>\n',
-             '<question type="category"><category><text>$course$/top/Benchmark</text></category></question>\n']
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8"?>\n<quiz>\n',
+        '<question type="category"><category><text>$course$/top/Benchmark</text></category></question>\n',
+    ]
     for i in range(n):
         kind = i % 6
-        head = (f'<question type="{{t}}"><name><text>Question {i}</text></name>'
-                f'<questiontext format="html"><text><![CDATA[<p>Question {i}: which statement about '
-                f'relationships in care work is right? {"Lorem ipsum dolor sit amet. " * 6}</p>]]></text>'
-                f'</questiontext><generalfeedback format="html"><text>General {i}</text></generalfeedback>'
-                f'<defaultgrade>1</defaultgrade><penalty>0</penalty><hidden>0</hidden><idnumber>bench-{i}</idnumber>')
-        tags = (f'<tags><tag><text>criterion:HSCCLD327/K{i % 20 + 1}</text></tag>'
-                f'<tag><text>bench</text></tag></tags></question>\n')
+        head = (
+            f'<question type="{{t}}"><name><text>Question {i}</text></name>'
+            f'<questiontext format="html"><text><![CDATA[<p>Question {i}: which statement about '
+            f"relationships in care work is right? {'Lorem ipsum dolor sit amet. ' * 6}</p>]]></text>"
+            f'</questiontext><generalfeedback format="html"><text>General {i}</text></generalfeedback>'
+            f"<defaultgrade>1</defaultgrade><penalty>0</penalty><hidden>0</hidden><idnumber>bench-{i}</idnumber>"
+        )
+        tags = (
+            f"<tags><tag><text>criterion:HSCCLD327/K{i % 20 + 1}</text></tag>"
+            f"<tag><text>bench</text></tag></tags></question>\n"
+        )
         if kind == 0:
             body = "<single>true</single><shuffleanswers>1</shuffleanswers>" + "".join(
                 f'<answer fraction="{100 if k == 0 else 0}"><text>Option {k} of {i}</text>'
-                f'<feedback><text>Feedback {k}</text></feedback></answer>' for k in range(4))
+                f"<feedback><text>Feedback {k}</text></feedback></answer>"
+                for k in range(4)
+            )
             parts.append(head.format(t="multichoice") + body + tags)
         elif kind == 1:
             body = "<single>false</single>" + "".join(
                 f'<answer fraction="{50 if k < 2 else -50}"><text>Choice {k}</text><feedback><text></text>'
-                f'</feedback></answer>' for k in range(4))
+                f"</feedback></answer>"
+                for k in range(4)
+            )
             parts.append(head.format(t="multichoice") + body + tags)
         elif kind == 2:
-            body = ('<answer fraction="100"><text>true</text><feedback><text>Yes</text></feedback></answer>'
-                    '<answer fraction="0"><text>false</text><feedback><text>No</text></feedback></answer>')
+            body = (
+                '<answer fraction="100"><text>true</text><feedback><text>Yes</text></feedback></answer>'
+                '<answer fraction="0"><text>false</text><feedback><text>No</text></feedback></answer>'
+            )
             parts.append(head.format(t="truefalse") + body + tags)
         elif kind == 3:
             body = "<usecase>0</usecase>" + "".join(
                 f'<answer fraction="{f}"><text>word{k}</text><feedback><text></text></feedback></answer>'
-                for k, f in enumerate((100, 50)))
+                for k, f in enumerate((100, 50))
+            )
             parts.append(head.format(t="shortanswer") + body + tags)
         elif kind == 4:
-            body = ('<answer fraction="100"><text>42</text><tolerance>0.5</tolerance><feedback><text>'
-                    '</text></feedback></answer>')
+            body = (
+                '<answer fraction="100"><text>42</text><tolerance>0.5</tolerance><feedback><text>'
+                "</text></feedback></answer>"
+            )
             parts.append(head.format(t="numerical") + body + tags)
         else:
             body = "<shuffleanswers>1</shuffleanswers>" + "".join(
                 f'<subquestion format="html"><text>Premise {k}</text><answer><text>Response {k}</text>'
-                f'</answer></subquestion>' for k in range(4))
+                f"</answer></subquestion>"
+                for k in range(4)
+            )
             parts.append(head.format(t="matching") + body + tags)
     parts.append("</quiz>\n")
     return "".join(parts).encode()
@@ -89,15 +107,22 @@ CHILD = textwrap.dedent("""
 def test_moodle_import_2000_questions(tmp_path, capsys):
     path = tmp_path / "bench.xml"
     path.write_bytes(moodle_file())
-    out = subprocess.run([sys.executable, "-c", CHILD, str(path)], capture_output=True, text=True,
-                         cwd=REPO, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, str(path)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=True,
+    )
     figures = json.loads(out.stdout)
     size_mb = path.stat().st_size / 2**20
     with capsys.disabled():
-        print(f"\nMoodle XML import, {N} questions ({size_mb:.1f} MB): {figures['seconds']:.3f} s "
-              f"({figures['seconds_traced']:.3f} s under tracemalloc); peak Python allocations "
-              f"{figures['tracemalloc_peak_mb']:.1f} MB; peak RSS of the whole process "
-              f"{figures['max_rss_mb']:.1f} MB (before the import {figures['rss_before_mb']:.1f} MB)")
+        print(
+            f"\nMoodle XML import, {N} questions ({size_mb:.1f} MB): {figures['seconds']:.3f} s "
+            f"({figures['seconds_traced']:.3f} s under tracemalloc); peak Python allocations "
+            f"{figures['tracemalloc_peak_mb']:.1f} MB; peak RSS of the whole process "
+            f"{figures['max_rss_mb']:.1f} MB (before the import {figures['rss_before_mb']:.1f} MB)"
+        )
     assert figures["questions"] == N
     assert figures["seconds"] < 2.0
     assert figures["max_rss_mb"] < 200

@@ -1,4 +1,5 @@
 """Helpers shared by the format tests."""
+
 from __future__ import annotations
 
 from question_bank.formats._common import html_to_text

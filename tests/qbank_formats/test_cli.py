@@ -1,4 +1,5 @@
 """The bank service and the import-questions / export-questions commands."""
+
 from __future__ import annotations
 
 import io
@@ -61,11 +62,19 @@ def test_save_and_find_by_criterion_and_tag(app, org):
         db.session.commit()
         assert [r.version for r in rows] == [1] * 9
         k13 = current_questions(org, criterion="HSCCLD327/K13")
-        assert [r.question_id for r in k13] == ["essay-reflect-1", "mr-signs-1", "sa-gaps-1", "sa-word-1",
-                                                "tf-consent-1"]
+        assert [r.question_id for r in k13] == [
+            "essay-reflect-1",
+            "mr-signs-1",
+            "sa-gaps-1",
+            "sa-word-1",
+            "tf-consent-1",
+        ]
         assert [r.question_id for r in current_questions(org, tag="trust")] == ["sc-trust-1"]
-        links = db.session.scalars(select(QuestionCriterion.criterion_ref).join(QuestionVersion).where(
-            QuestionVersion.question_id == "sc-trust-1")).all()
+        links = db.session.scalars(
+            select(QuestionCriterion.criterion_ref)
+            .join(QuestionVersion)
+            .where(QuestionVersion.question_id == "sc-trust-1")
+        ).all()
         assert sorted(links) == ["NOS-CONTACT/K14", "NOS-EFFREL/K14"]
         row = get_version("sc-trust-1", 1, organisation=org)
         assert row.data == make_bank()[0] and row.type == "single_choice" and row.is_current
@@ -92,7 +101,9 @@ def test_editing_in_use_makes_a_new_version(app, org):
         old = get_version("sc-trust-1", 1, organisation=org)
         assert old.title == "Trust (edited)" and not old.is_current and old.in_use
         assert [r.version for r in current_questions(org)] == [2]
-        assert [r.question_id for r in current_questions(org, criterion="NOS-EFFREL/K14")] == ["sc-trust-1"]
+        assert [r.question_id for r in current_questions(org, criterion="NOS-EFFREL/K14")] == [
+            "sc-trust-1"
+        ]
 
 
 # ------------------------------------------------------------------ import-questions
@@ -100,33 +111,47 @@ def test_editing_in_use_makes_a_new_version(app, org):
 
 def test_import_json_counts_and_skipped(app, cli_runner, org):
     path = INTEROP / "moodle-gapfill-examples-images.xml"
-    res = cli_runner.invoke(args=["import-questions", str(path), "--json", "--criterion", "HSCCLD327/K13"])
+    res = cli_runner.invoke(
+        args=["import-questions", str(path), "--json", "--criterion", "HSCCLD327/K13"]
+    )
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
     assert set(out) == {"questions", "by_type", "skipped", "errors"}
     assert out["questions"] == 1 and out["by_type"] == {"short_answer": 1} and out["errors"] == []
     assert len(out["skipped"]) == 23
-    assert out["skipped"][0] == {"name": "Core DDWTos Example", "type": "ddwtos",
-                                 "reason": "drag-and-drop into text cannot be represented in the bank"}
+    assert out["skipped"][0] == {
+        "name": "Core DDWTos Example",
+        "type": "ddwtos",
+        "reason": "drag-and-drop into text cannot be represented in the bank",
+    }
     assert _count(app) == 1
 
 
-def test_import_warns_about_criteria_no_framework_has(app, cli_runner, org, create_framework, tmp_path):
+def test_import_warns_about_criteria_no_framework_has(
+    app, cli_runner, org, create_framework, tmp_path
+):
     create_framework("HSCCLD327")  # criteria P1, P2, K1, K2
     path = tmp_path / "two.gift"
     path.write_bytes(b"// criterion: HSCCLD327/K1\nA? {T}\n\n// criterion: HSCCLD327/K99\nB? {F}\n")
     res = cli_runner.invoke(args=["import-questions", str(path)])
     assert res.exit_code == 0, res.output
-    assert res.stderr == ("warning: criterion HSCCLD327/K99 is not in any imported framework "
-                          "(import its unit first)\n")
+    assert res.stderr == (
+        "warning: criterion HSCCLD327/K99 is not in any imported framework "
+        "(import its unit first)\n"
+    )
     assert _count(app) == 2
 
 
 def test_import_dry_run_stores_nothing(app, cli_runner, org):
     path = INTEROP / "gift-moodlecore-questions.gift.txt"
-    res = cli_runner.invoke(args=["import-questions", str(path), "--dry-run", "--criterion", "QCF-RELNET/1.3"])
+    res = cli_runner.invoke(
+        args=["import-questions", str(path), "--dry-run", "--criterion", "QCF-RELNET/1.3"]
+    )
     assert res.exit_code == 0, res.output
-    assert res.stdout.splitlines()[0] == "Would import 9 question(s) from gift-moodlecore-questions.gift.txt (gift)"
+    assert (
+        res.stdout.splitlines()[0]
+        == "Would import 9 question(s) from gift-moodlecore-questions.gift.txt (gift)"
+    )
     assert "  true_false: 3" in res.stdout and "By criterion:\n  QCF-RELNET/1.3: 9" in res.stdout
     assert "\r" not in res.stdout  # no progress bar off a terminal
     assert _count(app) == 0
@@ -135,9 +160,14 @@ def test_import_dry_run_stores_nothing(app, cli_runner, org):
 def test_import_human_output_and_store(app, cli_runner, org, tmp_path):
     path = tmp_path / "bank.xml"
     path.write_bytes(export_moodle(make_bank()))
-    res = cli_runner.invoke(args=["import-questions", str(path), "--organisation", "Northfield Care"])
+    res = cli_runner.invoke(
+        args=["import-questions", str(path), "--organisation", "Northfield Care"]
+    )
     assert res.exit_code == 0, res.output
-    assert res.stdout.splitlines()[0] == "Imported 9 question(s) from bank.xml (moodle) into Northfield Care"
+    assert (
+        res.stdout.splitlines()[0]
+        == "Imported 9 question(s) from bank.xml (moodle) into Northfield Care"
+    )
     assert "By criterion:\n  HSCCLD222/K1: 1\n  HSCCLD327/K13: 5\n" in res.stdout
     assert _count(app) == 9
     # importing the same file again changes nothing
@@ -154,22 +184,31 @@ def test_import_malformed_exits_1_and_imports_nothing(app, cli_runner, org, tmp_
     assert res.exit_code == 1
     assert res.stderr == "error: bad.gift: line 4: answer block '{' is not closed with '}'\n"
     if as_json:
-        assert json.loads(res.stdout)["errors"] == ["bad.gift: line 4: answer block '{' is not closed with '}'"]
+        assert json.loads(res.stdout)["errors"] == [
+            "bad.gift: line 4: answer block '{' is not closed with '}'"
+        ]
     else:
         assert res.stdout == ""
     assert _count(app) == 0
 
 
 def test_import_refuses_questions_without_criteria(app, cli_runner, org):
-    res = cli_runner.invoke(args=["import-questions", str(INTEROP / "aiken-moodlecore-questions.txt")])
+    res = cli_runner.invoke(
+        args=["import-questions", str(INTEROP / "aiken-moodlecore-questions.txt")]
+    )
     assert res.exit_code == 1
-    assert "2 question(s) carry no criterion reference" in res.stderr and "--criterion REF" in res.stderr
+    assert (
+        "2 question(s) carry no criterion reference" in res.stderr
+        and "--criterion REF" in res.stderr
+    )
     assert _count(app) == 0
 
 
 def test_import_billion_laughs_refused(app, cli_runner, org, tmp_path):
     path = tmp_path / "evil.xml"
-    path.write_bytes(b'<?xml version="1.0"?>\n<!DOCTYPE quiz [<!ENTITY a "aaaa">]>\n<quiz>&a;</quiz>')
+    path.write_bytes(
+        b'<?xml version="1.0"?>\n<!DOCTYPE quiz [<!ENTITY a "aaaa">]>\n<quiz>&a;</quiz>'
+    )
     res = cli_runner.invoke(args=["import-questions", str(path), "--format", "moodle"])
     assert res.exit_code == 1 and "DTDs and entity declarations are not allowed" in res.stderr
     assert _count(app) == 0
@@ -194,8 +233,19 @@ def test_export_filters_by_criterion(app, cli_runner, org, tmp_path):
         save_questions(make_bank(), organisation=org, user=None)
         db.session.commit()
     out = tmp_path / "k14.xml"
-    res = cli_runner.invoke(args=["export-questions", "--format", "moodle", "--out", str(out),
-                                  "--criterion", "NOS-EFFREL/K14", "--criterion", "NOS-CONTACT/K14"])
+    res = cli_runner.invoke(
+        args=[
+            "export-questions",
+            "--format",
+            "moodle",
+            "--out",
+            str(out),
+            "--criterion",
+            "NOS-EFFREL/K14",
+            "--criterion",
+            "NOS-CONTACT/K14",
+        ]
+    )
     assert res.exit_code == 0, res.output
     assert res.stdout == f"Exported 2 question(s) to {out} (moodle)\n"
     back = import_moodle(out.read_bytes(), source="k14.xml")
@@ -220,11 +270,15 @@ def test_export_other_formats_report_losses(app, cli_runner, org, tmp_path, fmt)
 
 
 def _gift_bank(n: int) -> bytes:
-    return "\n".join(f"// criterion: HSCCLD327/K13\n::Q{i}::Is {i} even? {{{'T' if i % 2 == 0 else 'F'}}}\n"
-                     for i in range(n)).encode()
+    return "\n".join(
+        f"// criterion: HSCCLD327/K13\n::Q{i}::Is {i} even? {{{'T' if i % 2 == 0 else 'F'}}}\n"
+        for i in range(n)
+    ).encode()
 
 
-def test_progress_bar_only_on_a_terminal_and_not_with_json(app, cli_runner, org, tmp_path, monkeypatch):
+def test_progress_bar_only_on_a_terminal_and_not_with_json(
+    app, cli_runner, org, tmp_path, monkeypatch
+):
     from course.bank import commands
 
     path = tmp_path / "many.gift"
@@ -241,11 +295,17 @@ def test_progress_bar_only_on_a_terminal_and_not_with_json(app, cli_runner, org,
 
 def test_import_missing_file_and_unknown_organisation(app, cli_runner, org, tmp_path):
     res = cli_runner.invoke(args=["import-questions", str(tmp_path / "nope.xml")])
-    assert res.exit_code == 1 and res.stderr == f"error: {tmp_path / 'nope.xml'}: No such file or directory\n"
+    assert (
+        res.exit_code == 1
+        and res.stderr == f"error: {tmp_path / 'nope.xml'}: No such file or directory\n"
+    )
     path = tmp_path / "bank.xml"
     path.write_bytes(export_moodle(make_bank()))
     res = cli_runner.invoke(args=["import-questions", str(path), "--organisation", "Nobody"])
     assert res.exit_code == 1 and res.stderr == "error: no organisation named 'Nobody'\n"
     res = cli_runner.invoke(args=["import-questions", str(path), "--criterion", "K13"])
-    assert res.exit_code == 1 and res.stderr == "error: --criterion 'K13' is not a FRAMEWORK/CODE reference\n"
+    assert (
+        res.exit_code == 1
+        and res.stderr == "error: --criterion 'K13' is not a FRAMEWORK/CODE reference\n"
+    )
     assert _count(app) == 0

@@ -1,4 +1,5 @@
 """Every file of the interop corpus imports with the counts, stems and answers manifest.json lists."""
+
 from __future__ import annotations
 
 import zipfile
@@ -25,14 +26,22 @@ CORRECT = {
     "qti21-qtisdk-choice.xml": "You must stay with your luggage at all times.",
     "qti21-qtisdk-textentry.xml": ["York"],
     "qti21-qtisdk-inlinechoice.xml": ["York"],
-    "qti21-qtisdk-match.xml": {"Capulet": "Romeo and Juliet", "Demetrius": "A Midsummer-Night's Dream",
-                               "Lysander": "A Midsummer-Night's Dream", "Prospero": "The Tempest"},
+    "qti21-qtisdk-match.xml": {
+        "Capulet": "Romeo and Juliet",
+        "Demetrius": "A Midsummer-Night's Dream",
+        "Lysander": "A Midsummer-Night's Dream",
+        "Prospero": "The Tempest",
+    },
     "qti21-qtisdk-order.xml": ["Michael Schumacher", "Rubens Barrichello", "Jenson Button"],
     "qti21-qtiworks-webdevtest-package.zip": ".html",
     "qti30-1edtech-choice-multiple.xml": ["Hydrogen", "Oxygen"],
     "qti30-1edtech-inlinechoice.xml": ["York"],
-    "qti30-1edtech-match.xml": {"Capulet": "Romeo and Juliet", "Demetrius": "A Midsummer-Night's Dream",
-                                "Lysander": "A Midsummer-Night's Dream", "Prospero": "The Tempest"},
+    "qti30-1edtech-match.xml": {
+        "Capulet": "Romeo and Juliet",
+        "Demetrius": "A Midsummer-Night's Dream",
+        "Lysander": "A Midsummer-Night's Dream",
+        "Prospero": "The Tempest",
+    },
     "gift-moodlecore-questions.gift.txt": "yellow",
     "aiken-moodlecore-questions.txt": "Martin Dougiamas",
     "gift-gpegjs-formatphp-examples.gift": "no one",
@@ -52,7 +61,13 @@ SAMPLE_ELSEWHERE = {
     "moodle-dimatools-description.xml": ("description", "This is a very fancy description without"),
 }
 
-IMPORTER_FOR = {"moodle": "moodle", "gift": "gift", "aiken": "aiken", "qti21": "qti21", "qti30": "qti30"}
+IMPORTER_FOR = {
+    "moodle": "moodle",
+    "gift": "gift",
+    "aiken": "aiken",
+    "qti21": "qti21",
+    "qti30": "qti30",
+}
 
 
 def test_manifest_is_covered():
@@ -122,7 +137,9 @@ def test_detect_format_and_import_file(entry):
 
 
 def test_gapfill_file_keeps_the_cloze_and_reports_the_rest():
-    r = IMPORTERS["moodle"]((INTEROP / "moodle-gapfill-examples-images.xml").read_bytes(), source="g.xml")
+    r = IMPORTERS["moodle"](
+        (INTEROP / "moodle-gapfill-examples-images.xml").read_bytes(), source="g.xml"
+    )
     (q,) = r.questions
     assert q["id"] == "GF24" and q["type"] == "short_answer"
     assert correct(q) == ["cat", "mat"]
@@ -134,7 +151,9 @@ def test_gapfill_file_keeps_the_cloze_and_reports_the_rest():
 
 
 def test_cloze_alltypes_skip_reason_names_the_gaps():
-    r = IMPORTERS["moodle"]((INTEROP / "moodle-moodlecore-cloze-alltypes.xml").read_bytes(), source="c.xml")
+    r = IMPORTERS["moodle"](
+        (INTEROP / "moodle-moodlecore-cloze-alltypes.xml").read_bytes(), source="c.xml"
+    )
     assert r.questions == []
     reason = r.skipped[0]["reason"]
     assert "gap 7 is a multiple-response (MULTIRESPONSE)" in reason
@@ -142,13 +161,17 @@ def test_cloze_alltypes_skip_reason_names_the_gaps():
 
 
 def test_qti_package_images_become_files():
-    r = IMPORTERS["qti21"]((INTEROP / "qti21-qtiworks-webdevtest-package.zip").read_bytes(), source="p.zip")
+    r = IMPORTERS["qti21"](
+        (INTEROP / "qti21-qtiworks-webdevtest-package.zip").read_bytes(), source="p.zip"
+    )
     assert list(r.files) == ["media/directory.jpg"]
     with zipfile.ZipFile(INTEROP / "qti21-qtiworks-webdevtest-package.zip") as zf:
         assert r.files["media/directory.jpg"] == zf.read("directory.jpg")
     q4 = next(q for q in r.questions if "Question 4" in q["stem"])
     assert 'src="media/directory.jpg"' in q4["stem"]
     q8 = next(q for q in r.questions if "Question 8" in q["stem"])
-    assert [g["options"] for g in q8["gaps"]] == [["in upper case", "in lower case"],
-                                                  ["dash (-)", "underline (_)", "full stop (.)"]]
+    assert [g["options"] for g in q8["gaps"]] == [
+        ["in upper case", "in lower case"],
+        ["dash (-)", "underline (_)", "full stop (.)"],
+    ]
     assert any("empty drop-down choice" in w for w in r.warnings)

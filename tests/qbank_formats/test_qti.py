@@ -1,4 +1,5 @@
 """QTI specifics: version checks, interactions the bank cannot hold, associate, feedback."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,8 +12,10 @@ NS = 'xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1"'
 
 
 def item(body: str, decl: str = "", rp: str = "", extra: str = "") -> bytes:
-    return (f'<assessmentItem {NS} identifier="it1" title="Item one" adaptive="false" timeDependent="false">'
-            f"{decl}<itemBody>{body}</itemBody>{rp}{extra}</assessmentItem>").encode()
+    return (
+        f'<assessmentItem {NS} identifier="it1" title="Item one" adaptive="false" timeDependent="false">'
+        f"{decl}<itemBody>{body}</itemBody>{rp}{extra}</assessmentItem>"
+    ).encode()
 
 
 def test_version_mismatch_refused():
@@ -23,41 +26,61 @@ def test_version_mismatch_refused():
 
 
 def test_unsupported_interactions_skipped_and_plain_items_reported():
-    hotspot = item('<hotspotInteraction responseIdentifier="R" maxChoices="1"><object data="a.png" '
-                   'type="image/png"/></hotspotInteraction>')
+    hotspot = item(
+        '<hotspotInteraction responseIdentifier="R" maxChoices="1"><object data="a.png" '
+        'type="image/png"/></hotspotInteraction>'
+    )
     r = import_qti(hotspot, source="h.xml")
-    assert r.skipped == [{"name": "Item one", "type": "hotspotInteraction",
-                          "reason": "hotspotInteraction cannot be represented in the bank"}]
+    assert r.skipped == [
+        {
+            "name": "Item one",
+            "type": "hotspotInteraction",
+            "reason": "hotspotInteraction cannot be represented in the bank",
+        }
+    ]
     r = import_qti(item("<p>Just reading.</p>"), source="d.xml")
     assert r.questions == [] and r.descriptions == [{"name": "Item one", "text": "Just reading."}]
 
 
 def test_associate_interaction_maps_to_matching():
-    decl = ('<responseDeclaration identifier="R" cardinality="multiple" baseType="pair"><correctResponse>'
-            '<value>A X</value><value>B Y</value></correctResponse></responseDeclaration>')
-    body = ('<associateInteraction responseIdentifier="R" maxAssociations="2"><prompt>Pair them</prompt>'
-            '<simpleAssociableChoice identifier="A" matchMax="1">Apple</simpleAssociableChoice>'
-            '<simpleAssociableChoice identifier="X" matchMax="1">Fruit</simpleAssociableChoice>'
-            '<simpleAssociableChoice identifier="B" matchMax="1">Bee</simpleAssociableChoice>'
-            '<simpleAssociableChoice identifier="Y" matchMax="1">Insect</simpleAssociableChoice>'
-            '<simpleAssociableChoice identifier="Z" matchMax="1">Rock</simpleAssociableChoice>'
-            "</associateInteraction>")
+    decl = (
+        '<responseDeclaration identifier="R" cardinality="multiple" baseType="pair"><correctResponse>'
+        "<value>A X</value><value>B Y</value></correctResponse></responseDeclaration>"
+    )
+    body = (
+        '<associateInteraction responseIdentifier="R" maxAssociations="2"><prompt>Pair them</prompt>'
+        '<simpleAssociableChoice identifier="A" matchMax="1">Apple</simpleAssociableChoice>'
+        '<simpleAssociableChoice identifier="X" matchMax="1">Fruit</simpleAssociableChoice>'
+        '<simpleAssociableChoice identifier="B" matchMax="1">Bee</simpleAssociableChoice>'
+        '<simpleAssociableChoice identifier="Y" matchMax="1">Insect</simpleAssociableChoice>'
+        '<simpleAssociableChoice identifier="Z" matchMax="1">Rock</simpleAssociableChoice>'
+        "</associateInteraction>"
+    )
     rp = '<responseProcessing template="http://www.imsglobal.org/question/qti_v2p1/rptemplates/match_correct"/>'
     (q,) = import_qti(item(body, decl, rp), source="a.xml").questions
     assert q["type"] == "matching" and q["stem"] == "<p>Pair them</p>"
-    assert q["premises"] == [{"id": "A", "text": "Apple", "match": "X"}, {"id": "B", "text": "Bee", "match": "Y"}]
+    assert q["premises"] == [
+        {"id": "A", "text": "Apple", "match": "X"},
+        {"id": "B", "text": "Bee", "match": "Y"},
+    ]
     assert [r["id"] for r in q["responses"]] == ["X", "Y", "Z"]
 
 
 def test_modal_and_inline_feedback():
-    decl = ('<responseDeclaration identifier="R" cardinality="single" baseType="identifier"><correctResponse>'
-            "<value>a</value></correctResponse></responseDeclaration>")
-    body = ('<choiceInteraction responseIdentifier="R" shuffle="false" maxChoices="1">'
-            '<simpleChoice identifier="a">Yes<feedbackInline outcomeIdentifier="FEEDBACK" identifier="a" '
-            'showHide="show">Good</feedbackInline></simpleChoice><simpleChoice identifier="b">No</simpleChoice>'
-            "</choiceInteraction>")
-    extra = ('<modalFeedback outcomeIdentifier="FEEDBACK" identifier="general" showHide="show">Think about it.'
-             "</modalFeedback>")
+    decl = (
+        '<responseDeclaration identifier="R" cardinality="single" baseType="identifier"><correctResponse>'
+        "<value>a</value></correctResponse></responseDeclaration>"
+    )
+    body = (
+        '<choiceInteraction responseIdentifier="R" shuffle="false" maxChoices="1">'
+        '<simpleChoice identifier="a">Yes<feedbackInline outcomeIdentifier="FEEDBACK" identifier="a" '
+        'showHide="show">Good</feedbackInline></simpleChoice><simpleChoice identifier="b">No</simpleChoice>'
+        "</choiceInteraction>"
+    )
+    extra = (
+        '<modalFeedback outcomeIdentifier="FEEDBACK" identifier="general" showHide="show">Think about it.'
+        "</modalFeedback>"
+    )
     (q,) = import_qti(item(body, decl, "", extra), source="f.xml").questions
     assert q["options"][0] == {"id": "a", "text": "Yes", "correct": True, "feedback": "Good"}
     assert q["general_feedback"] == "Think about it." and q["stem"] == ""
@@ -73,12 +96,18 @@ def test_export_item_refuses_scenario_and_keeps_points():
 
 
 def test_malformed_values_are_format_errors():
-    decl = ('<responseDeclaration identifier="R" cardinality="single" baseType="identifier"><correctResponse>'
-            '<value>a</value></correctResponse><mapping defaultValue="0"><mapEntry mapKey="a" mappedValue="lots"/>'
-            "</mapping></responseDeclaration>")
-    body = ('<choiceInteraction responseIdentifier="R" maxChoices="1"><simpleChoice identifier="a">A</simpleChoice>'
-            '<simpleChoice identifier="b">B</simpleChoice></choiceInteraction>')
-    with pytest.raises(FormatError, match=r"item 'it1' \(line 1\): malformed item: could not convert"):
+    decl = (
+        '<responseDeclaration identifier="R" cardinality="single" baseType="identifier"><correctResponse>'
+        '<value>a</value></correctResponse><mapping defaultValue="0"><mapEntry mapKey="a" mappedValue="lots"/>'
+        "</mapping></responseDeclaration>"
+    )
+    body = (
+        '<choiceInteraction responseIdentifier="R" maxChoices="1"><simpleChoice identifier="a">A</simpleChoice>'
+        '<simpleChoice identifier="b">B</simpleChoice></choiceInteraction>'
+    )
+    with pytest.raises(
+        FormatError, match=r"item 'it1' \(line 1\): malformed item: could not convert"
+    ):
         import_qti(item(body, decl), source="m.xml")
 
 

@@ -1,4 +1,5 @@
 """QTI exports validate against the official XSDs in the interop corpus (no network)."""
+
 from __future__ import annotations
 
 import io
@@ -25,7 +26,7 @@ class _Map(etree.Resolver):
     def resolve(self, url, pubid, context):
         for prefix, local in self.table.items():
             if url.startswith(prefix):
-                return self.resolve_filename(str(local / url[len(prefix):]), context)
+                return self.resolve_filename(str(local / url[len(prefix) :]), context)
         return None
 
 
@@ -38,9 +39,13 @@ def _schema(entry: Path, table: dict[str, Path]) -> etree.XMLSchema:
 @pytest.fixture(scope="session")
 def qti21_schema():
     root = INTEROP / "xsd" / "qti21"
-    return _schema(root / "www.imsglobal.org/xsd/imsqti_v2p1.xsd",
-                   {"http://www.imsglobal.org/": root / "www.imsglobal.org",
-                    "http://www.w3.org/": root / "www.w3.org"})
+    return _schema(
+        root / "www.imsglobal.org/xsd/imsqti_v2p1.xsd",
+        {
+            "http://www.imsglobal.org/": root / "www.imsglobal.org",
+            "http://www.w3.org/": root / "www.w3.org",
+        },
+    )
 
 
 @pytest.fixture(scope="session")
@@ -94,8 +99,12 @@ def test_schemas_accept_the_corpus_items(qti21_schema, qti30_schema):
     """The validators themselves work: the corpus items are valid, a broken item is not."""
     _assert_valid(qti21_schema, "choice", (INTEROP / "qti21-qtisdk-choice.xml").read_bytes())
     _assert_valid(qti30_schema, "match", (INTEROP / "qti30-1edtech-match.xml").read_bytes())
-    broken = (INTEROP / "qti21-qtisdk-choice.xml").read_bytes().replace(b"<prompt>", b"<promptx>").replace(
-        b"</prompt>", b"</promptx>")
+    broken = (
+        (INTEROP / "qti21-qtisdk-choice.xml")
+        .read_bytes()
+        .replace(b"<prompt>", b"<promptx>")
+        .replace(b"</prompt>", b"</promptx>")
+    )
     assert not qti21_schema.validate(etree.fromstring(broken))
 
 

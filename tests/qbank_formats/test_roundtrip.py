@@ -1,4 +1,5 @@
 """Export then import returns the same questions, for what each format can express."""
+
 from __future__ import annotations
 
 import copy
@@ -30,7 +31,9 @@ def expressible(fmt: str, q: dict) -> dict | None:
             q["all_or_nothing"] = False
         return q
     if fmt == "gift":
-        if t == "ordering" or (t == "short_answer" and (len(q["gaps"]) > 1 or q["gaps"][0]["options"])):
+        if t == "ordering" or (
+            t == "short_answer" and (len(q["gaps"]) > 1 or q["gaps"][0]["options"])
+        ):
             return None
         if t in ("single_choice", "multiple_response", "matching"):
             q["shuffle"] = True
@@ -47,8 +50,16 @@ def expressible(fmt: str, q: dict) -> dict | None:
         if t != "single_choice":
             return None
         text = html_to_text(q["stem"])
-        q.update(id=slugify(text[:60]), title=text[:60], points=1.0, general_feedback="", criteria=[],
-                 difficulty="medium", tags=[], shuffle=False)
+        q.update(
+            id=slugify(text[:60]),
+            title=text[:60],
+            points=1.0,
+            general_feedback="",
+            criteria=[],
+            difficulty="medium",
+            tags=[],
+            shuffle=False,
+        )
         for o in q["options"]:
             o["feedback"] = ""
         return q
@@ -79,14 +90,17 @@ def test_round_trip(fmt):
     for want, got in zip(expected, result.questions):
         if want["stem"] is None:
             assert html_to_text(got["stem"]) == html_to_text(
-                next(q for q in bank if q["id"] == want["id"])["stem"].replace("**", ""))
+                next(q for q in bank if q["id"] == want["id"])["stem"].replace("**", "")
+            )
             want["stem"] = got["stem"]
         assert got == want, want["id"]
     # every question left out is reported, never silently dropped
     exported = {q["id"] for q in expected} if fmt != "aiken" else {"sc-trust-1"}
     for q in bank:
         if q["id"] not in exported:
-            assert any(w.startswith(q["id"] + ":") and "not exported" in w for w in warnings), q["id"]
+            assert any(w.startswith(q["id"] + ":") and "not exported" in w for w in warnings), q[
+                "id"
+            ]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -102,9 +116,12 @@ def test_round_trip_is_stable(fmt):
         def members(blob):
             with zipfile.ZipFile(io.BytesIO(blob)) as zf:
                 return {n: zf.read(n) for n in zf.namelist()}
+
         assert members(first).keys() == members(again).keys()
         for name, body in members(first).items():
-            if name.endswith(".xml") and "mr-signs-1" not in name:  # markdown stem comes back as HTML
+            if (
+                name.endswith(".xml") and "mr-signs-1" not in name
+            ):  # markdown stem comes back as HTML
                 assert members(again)[name] == body, name
     else:
         assert again == first
@@ -115,16 +132,24 @@ def test_lossy_exports_are_reported():
     w: list[str] = []
     EXPORTERS["gift"](bank, warnings=w)
     assert "num-fluids-1: unit 'l' is not expressible in GIFT (dropped)" in w
-    assert "essay-reflect-1: word limits and marker guidance are not expressible in GIFT (dropped)" in w
+    assert (
+        "essay-reflect-1: word limits and marker guidance are not expressible in GIFT (dropped)"
+        in w
+    )
     w = []
     EXPORTERS["qti21"](bank, warnings=w)
     assert "sa-word-1: gap g1: answer feedback is not carried in QTI (dropped)" in w
     w = []
     EXPORTERS["moodle"]([dict(bank[1], all_or_nothing=True)], warnings=w)
-    assert w == ["mr-signs-1: all-or-nothing marking is not expressible in Moodle XML (exported with partial credit)"]
+    assert w == [
+        "mr-signs-1: all-or-nothing marking is not expressible in Moodle XML (exported with partial credit)"
+    ]
     w = []
     EXPORTERS["aiken"](bank, warnings=w)
-    assert "sc-trust-1: general_feedback, option feedback, criteria not expressible in Aiken (dropped)" in w
+    assert (
+        "sc-trust-1: general_feedback, option feedback, criteria not expressible in Aiken (dropped)"
+        in w
+    )
 
 
 def test_every_corpus_file_round_trips_in_its_own_format():
@@ -136,7 +161,9 @@ def test_every_corpus_file_round_trips_in_its_own_format():
         first = IMPORTERS[fmt]((INTEROP / entry["file"]).read_bytes(), source=entry["file"])
         extra = {"files": first.files} if fmt in ("moodle", "qti21", "qti30") else {}
         warnings: list[str] = []
-        again = IMPORTERS[fmt](EXPORTERS[fmt](first.questions, warnings=warnings, **extra), source="again")
+        again = IMPORTERS[fmt](
+            EXPORTERS[fmt](first.questions, warnings=warnings, **extra), source="again"
+        )
         assert again.questions == first.questions, entry["file"]
         assert again.files == first.files, entry["file"]
         assert warnings == [], entry["file"]

@@ -1,4 +1,5 @@
 """Malformed and hostile input is refused with a clear error, and nothing is imported."""
+
 from __future__ import annotations
 
 import io
@@ -42,7 +43,9 @@ XXE_QTI = b"""<?xml version="1.0"?>
 
 
 def _moodle(*questions: str) -> bytes:
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n<quiz>\n' + "\n".join(questions) + "\n</quiz>\n").encode()
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<quiz>\n' + "\n".join(questions) + "\n</quiz>\n"
+    ).encode()
 
 
 def _tf(name="T1", fraction="100", stem="<p>Water is wet.</p>"):
@@ -61,7 +64,9 @@ def test_entities_refused_moodle(data):
 
 
 def test_entities_refused_utf16():
-    data = LAUGHS.decode().replace('<?xml version="1.0"?>', '<?xml version="1.0" encoding="UTF-16"?>')
+    data = LAUGHS.decode().replace(
+        '<?xml version="1.0"?>', '<?xml version="1.0" encoding="UTF-16"?>'
+    )
     with pytest.raises(FormatError, match="DTDs and entity declarations are not allowed"):
         import_moodle(data.encode("utf-16"), source="evil16.xml")
 
@@ -83,7 +88,9 @@ def test_doctype_text_inside_cdata_is_fine():
 
 def test_not_well_formed_names_the_line():
     with pytest.raises(FormatError) as err:
-        import_moodle(b"<?xml version='1.0'?>\n<quiz>\n<question type='essay'>\n</quiz>\n", source="bad.xml")
+        import_moodle(
+            b"<?xml version='1.0'?>\n<quiz>\n<question type='essay'>\n</quiz>\n", source="bad.xml"
+        )
     assert err.value.where == 4 and "not well-formed XML" in str(err.value)
 
 
@@ -96,7 +103,9 @@ def test_one_bad_question_imports_nothing():
     data = _moodle(_tf("good"), _tf("bad", fraction="lots"))
     with pytest.raises(FormatError) as err:
         import_moodle(data, source="mixed.xml")
-    assert "question 'bad' (line" in str(err.value) and "answer fraction 'lots' is not a number" in str(err.value)
+    assert "question 'bad' (line" in str(
+        err.value
+    ) and "answer fraction 'lots' is not a number" in str(err.value)
 
 
 def test_file_size_limit():
@@ -105,7 +114,9 @@ def test_file_size_limit():
 
 
 def test_question_text_limit():
-    with pytest.raises(FormatError, match=r"question text is 1100007 characters; the limit is 1048576"):
+    with pytest.raises(
+        FormatError, match=r"question text is 1100007 characters; the limit is 1048576"
+    ):
         import_moodle(_moodle(_tf(stem="<p>" + "x" * 1_100_000 + "</p>")), source="long.xml")
     with pytest.raises(FormatError, match="limit is 1048576"):
         import_gift(("Long? " + "y" * 1_100_000 + " {T}").encode(), source="long.gift")
@@ -124,7 +135,9 @@ MANIFEST = b"""<?xml version="1.0"?><manifest xmlns="http://www.imsglobal.org/xs
 </resources></manifest>"""
 
 
-@pytest.mark.parametrize("name", ["../evil.xml", "/etc/evil.xml", "a/../../evil.xml", "C:/evil.xml"])
+@pytest.mark.parametrize(
+    "name", ["../evil.xml", "/etc/evil.xml", "a/../../evil.xml", "C:/evil.xml"]
+)
 def test_zip_path_traversal_refused(name):
     with pytest.raises(FormatError, match="path traversal"):
         import_qti(_zip({"imsmanifest.xml": MANIFEST, name: b"<x/>"}), source="p.zip")
@@ -151,14 +164,17 @@ def test_qti_wrong_namespace():
         import_qti(b'<assessmentItem identifier="x"/>', source="x.xml")
 
 
-@pytest.mark.parametrize("text, line, message", [
-    ("::T1:: Unclosed {=yes ~no\n", 1, "answer block '{' is not closed"),
-    ("// c\n::T2 Open title {T}\n", 2, "question title is not closed"),
-    ("Fine? {T}\n\nTwo blocks {T} and {F}\n", 3, "more than one answer block"),
-    ("Weight? {~%150%a =b}\n", 1, "weight 150.0% is outside -100..100"),
-    ("Num? {#abc}\n", "question 'Num?' (line 1)", "numerical answer 'abc' is not a number"),
-    ("// criterion: not a ref\nQ? {T}\n", 2, "criterion reference 'not a ref'"),
-])
+@pytest.mark.parametrize(
+    "text, line, message",
+    [
+        ("::T1:: Unclosed {=yes ~no\n", 1, "answer block '{' is not closed"),
+        ("// c\n::T2 Open title {T}\n", 2, "question title is not closed"),
+        ("Fine? {T}\n\nTwo blocks {T} and {F}\n", 3, "more than one answer block"),
+        ("Weight? {~%150%a =b}\n", 1, "weight 150.0% is outside -100..100"),
+        ("Num? {#abc}\n", "question 'Num?' (line 1)", "numerical answer 'abc' is not a number"),
+        ("// criterion: not a ref\nQ? {T}\n", 2, "criterion reference 'not a ref'"),
+    ],
+)
 def test_gift_malformed(text, line, message):
     with pytest.raises(FormatError) as err:
         import_gift(text.encode(), source="bad.gift")
@@ -171,14 +187,17 @@ def test_gift_bad_utf8_names_the_line():
     assert err.value.where == 3 and "not valid UTF-8" in str(err.value)
 
 
-@pytest.mark.parametrize("text, line, message", [
-    ("Q?\nA) x\nB) y\n", 1, "without an 'ANSWER: X' line"),
-    ("Q?\nA) x\nB) y", 1, "without an 'ANSWER: X' line"),
-    ("Q?\nA) x\nB) y\nANSWER: C\n", 4, "ANSWER C is not one of the options A, B"),
-    ("Q?\nA) x\nANSWER: A\n", 3, "ANSWER line before at least two options"),
-    ("Q?\nA) x\nC) y\nANSWER: A\n", 3, "option C out of order"),
-    ("Q?\nA) x\nB) y\nmore text\nANSWER: A\n", 4, "text after the options"),
-])
+@pytest.mark.parametrize(
+    "text, line, message",
+    [
+        ("Q?\nA) x\nB) y\n", 1, "without an 'ANSWER: X' line"),
+        ("Q?\nA) x\nB) y", 1, "without an 'ANSWER: X' line"),
+        ("Q?\nA) x\nB) y\nANSWER: C\n", 4, "ANSWER C is not one of the options A, B"),
+        ("Q?\nA) x\nANSWER: A\n", 3, "ANSWER line before at least two options"),
+        ("Q?\nA) x\nC) y\nANSWER: A\n", 3, "option C out of order"),
+        ("Q?\nA) x\nB) y\nmore text\nANSWER: A\n", 4, "text after the options"),
+    ],
+)
 def test_aiken_malformed(text, line, message):
     with pytest.raises(FormatError) as err:
         import_aiken(text.encode(), source="bad.txt")
