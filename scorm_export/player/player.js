@@ -293,11 +293,9 @@ function boot(win) {
   }
   ["pagehide", "beforeunload", "unload"].forEach((e) => win.addEventListener(e, leave));
   $("cc-exit").onclick = (e) => {
-    leave();
-    if (launch.app && launch.app.exit_url) return void (win.location.href = launch.app.exit_url);
-    const hd = h("h2", { text: "You have left the course" });
-    show(ms && ms.w, [hd, P("Your progress has been saved. You can now close this window.")], hd, hd.textContent);
-    e.target.disabled = true;
+    leave(); e.target.disabled = true;
+    if (launch.app && launch.app.exit_url) win.location.href = launch.app.exit_url;
+    else { main.replaceChildren(P("Your progress is saved: you can close this window.")); focus(main); }
   };
 
   function menu(moved) {
@@ -542,16 +540,15 @@ function boot(win) {
 
   function resultsView(moved) {
     const quiz = mods[st.c].quiz, res = results(M, quiz, quizOf(st.c).orig, ms.a), srv = server[st.c] && server[st.c].score != null ? server[st.c] : res, thr = quiz.criterion_threshold;
-    const [percent, passed] = ms.r, hd = h("h2", { text: "Results" }), cell = (tag, text, scope) => h(tag, { text, scope });
+    const [percent, passed] = ms.r, hd = h("h2", { text: "Results" }), row = (tag, cells) => h("tr", {}, cells.map((t, k) => h(k ? tag : "th", { scope: tag === "th" ? "col" : k ? null : "row" }, t)));
     show("r", [P(quiz.title, "crumb"), hd,
       h("p", { class: "score" }, "Your score: ", h("strong", { text: `${fmt(srv.score)} of ${fmt(srv.max)} (${fmt(percent)}%)` })),
       h("p", { class: "verdict " + (passed ? "ok" : "no") }, h("strong", { text: passed ? "Passed" : "Not passed" }),
         ` — the pass mark is ${pct(quiz.pass_mark)}` + (thr != null ? ` and at least ${pct(thr)} on each criterion.` : ".")),
       res.pending > 0 && P(res.pending + (res.pending === 1 ? " answer awaits" : " answers await") + " a tutor's marking."),
       res.criteria.length > 0 && h("table", { class: "criteria" }, h("caption", { text: "Results by criterion" }),
-        h("thead", {}, h("tr", {}, ["Criterion", "Score", "Result"].map((t) => cell("th", t, "col")))),
-        h("tbody", {}, res.criteria.map((c) => h("tr", {}, h("th", { scope: "row" }, c.ref, critText(c.ref) && [h("br"), critText(c.ref)]),
-          cell("td", pct(c.fraction)), cell("td", c.met ? "Met" : "Not yet met"))))),
+        h("thead", {}, row("th", ["Criterion", "Score", "Result"])),
+        h("tbody", {}, res.criteria.map((c) => row("td", [[c.ref, critText(c.ref) && [h("br"), critText(c.ref)]], pct(c.fraction), c.met ? "Met" : "Not yet met"])))),
       h("div", { class: "pager" }, btn("Review answers", review), toMenu())], moved && hd, moved && `Results: ${passed ? "passed" : "not passed"}, ${fmt(percent)}%`);
   }
 
@@ -575,14 +572,6 @@ function boot(win) {
 
 CCPlayer.boot = boot;
 if (typeof module === "object" && module.exports) module.exports = CCPlayer;
-else {
-  root.CCPlayer = CCPlayer;
-  try {
-    if (!root.CC_COURSE) throw new Error("The course content (course-data.js) is missing.");
-    boot(root);
-  } catch (e) {
-    root.document.getElementById("main").innerHTML = "<h2>Sorry, this course could not start</h2><p>" + esc(e.message) + "</p>";
-    throw e;
-  }
-}
+else if (root.CC_COURSE) boot(root);
+else root.document.getElementById("main").textContent = "Sorry, this course could not start: its content (course-data.js) is missing.";
 })(typeof window !== "undefined" ? window : this);

@@ -210,7 +210,7 @@ function app(options) {
 
 function preview(options) {
   const store = options.storage || root.localStorage, key = options.key || "carecourse-preview";
-  let rec = {}, done = false;
+  let rec = {};
   try { rec = JSON.parse(store.getItem(key)) || {}; } catch (e) { /* nothing kept yet */ }
   const keep = (k, v) => { rec[k] = v; try { store.setItem(key, JSON.stringify(rec)); } catch (e) { /* full or blocked: only a preview */ } };
   return {
@@ -218,11 +218,9 @@ function preview(options) {
     start: () => ({ entry: rec.state ? "resume" : "ab-initio", state: rec.state || null, location: rec.location || null, learner: { id: "preview", name: "Preview" } }),
     saveAnswer() {},
     saveState(state, location) { rec.state = state; keep("location", location); },
-    recordInteraction: (ix) => keep("interactions", (rec.interactions || []).concat(ix)),
-    recordObjective: (o) => keep("objectives", Object.assign({}, rec.objectives, { [sanitizeId(o.id)]: o })),
-    report: (r) => keep("result", r),
+    recordInteraction() {}, recordObjective() {}, report() {},
     submit: () => Promise.resolve(null),
-    finish(r) { if (!done) { done = true; keep("finish", r); } }
+    finish() {}
   };
 }
 
