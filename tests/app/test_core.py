@@ -182,3 +182,35 @@ def test_validation_errors_become_422(extra_app):
     page = client.post("/things")
     assert page.status_code == 422
     assert "title: Missing data for required field.; Bad." in page.get_data(as_text=True)
+
+
+def test_form_macros_tie_hints_and_errors(app):
+    from flask import render_template_string
+    from flask_wtf import FlaskForm
+    from wtforms import RadioField, SelectChoice, StringField
+    from wtforms.validators import DataRequired
+
+    class Form(FlaskForm):
+        title = StringField("Title", validators=[DataRequired("Enter a title.")])
+        level = RadioField("Level", choices=[SelectChoice("easy", "Easy"), SelectChoice("hard", "Hard")],
+                           validators=[DataRequired("Choose a level.")])
+
+    template = ('{% from "_forms.html" import field, choices %}'
+                '{{ field(form.title, hint="A short name") }}{{ choices(form.level, hint="Pick one") }}')
+    with app.test_request_context(method="POST", data={}):
+        form = Form()
+        assert not form.validate()
+        html = render_template_string(template, form=form)
+    assert '<label for="title">Title</label>' in html
+    assert 'aria-describedby="title-hint title-error"' in html and 'aria-invalid="true"' in html
+    assert '<p class="error-message" id="title-error"><span class="visually-hidden">Error: </span>Enter a title.</p>' in html
+    assert '<fieldset class="field choices field-error" id="level" aria-describedby="level-hint level-error">' in html
+    assert "<legend>Level</legend>" in html
+    assert '<label for="level-1">Hard</label>' in html
+
+
+def test_oversized_request_gets_413(app, client):
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    response = client.post("/login", data={"email": "x" * 2048, "password": "y"})
+    assert response.status_code == 413
+    assert "The upload is too large." in response.get_data(as_text=True)
