@@ -399,8 +399,8 @@ function boot(win) {
       h("dl", {}, [["Person", c.person], ["Setting", c.setting], ["Situation", c.situation]].map(([t, v]) => [h("dt", { text: t }), h("dd", { html: md(v) })]))),
     r.path.map((sid, k) => {
       const sq = byId(q.steps, sid).question;
-      return h("div", { class: "step done" + (k === n - 1 ? " last" : "") }, h("h3", { text: "Step " + (k + 1) }), h("div", { html: stemHtml(sq) }),
-        P("Your answer: " + answerText(sq, r.answers[sid])), immediate && feedback(sq, r.answers[sid]));
+      return h("div", { class: "step done" + (k === n - 1 ? " last" : "") }, h("h3", { text: "Step " + (k + 1) }),
+        renderQ(sq, r.answers[sid], true, null, `q${i}d${k}`), immediate && feedback(sq, r.answers[sid]));
     }),
     cur < 0 ? P("You have reached the end of this case.", "end") : h("div", { class: "step" }, h("h3", { class: "step-h", text: "Step " + (n + 1) }),
       renderQ(s.question, r.answers[s.id], false, (a, soon) => { r.answers[s.id] = a; change(r, soon); }, `q${i}s${cur}`),
@@ -497,19 +497,6 @@ function boot(win) {
     return wrap;
   }
 
-  function answerText(q, r) {
-    const L = q[LIST[q.type]], t = (v) => (byId(L, v) || { text: v }).text;
-    if (r == null) return "Not answered";
-    switch (q.type) {
-      case "single_choice": return t(r);
-      case "multiple_response": case "ordering": return r.map((v, k) => (q.type === "ordering" ? k + 1 + ". " : "") + t(v)).join("; ") || "None chosen";
-      case "true_false": return r ? "True" : "False";
-      case "matching": return q.premises.map((p) => p.text + ": " + (r[p.id] ? t(r[p.id]) : "no answer")).join("; ");
-      case "short_answer": return q.gaps.map((g, k) => `Gap ${k + 1}: ${r[g.id] || "no answer"}`).join("; ");
-      default: return r + (q.unit ? " " + q.unit : "");
-    }
-  }
-
   const server = {};
   function submit() {
     const mi = st.c, qz = quizOf(mi), quiz = mods[mi].quiz, thr = quiz.criterion_threshold ?? quiz.pass_mark;
@@ -554,12 +541,11 @@ function boot(win) {
 
   function review() {
     const qz = quizOf(st.c), hd = h("h2", { text: "Review answers" });
-    const part = (tag, title, q, r) => [h(tag, { text: title }), h("div", { html: stemHtml(q).replace(/<span data-gap="[^"]*"><\/span>/g, "____") }),
-      P("Your answer: " + answerText(q, r)), feedback(q, r)];
+    const part = (tag, title, q, r, name) => [h(tag, { text: title }), renderQ(q, r, true, null, name), feedback(q, r)];
     show("v", [hd, h("ol", { class: "review" }, qz.shown.map((q, i) => {
       const r = ms.a[i], c = q.case || {}, title = `Question ${i + 1}`;
-      return h("li", {}, q.type !== "scenario" ? part("h3", title, q, r) : [h("h3", { text: title }), h("div", { class: "case", html: md(c.person) + md(c.setting) + md(c.situation) }),
-        ((r && r.path) || []).map((sid, k) => part("h4", "Step " + (k + 1), byId(q.steps, sid).question, r.answers[sid])), feedback(qz.orig[i], r)]);
+      return h("li", {}, q.type !== "scenario" ? part("h3", title, q, r, "v" + i) : [h("h3", { text: title }), h("div", { class: "case", html: md(c.person) + md(c.setting) + md(c.situation) }),
+        ((r && r.path) || []).map((sid, k) => part("h4", "Step " + (k + 1), byId(q.steps, sid).question, r.answers[sid], `v${i}s${k}`)), feedback(qz.orig[i], r)]);
     })), h("div", { class: "pager" }, btn("Back to results", () => resultsView(true), "secondary"), toMenu())], hd, hd.textContent);
   }
 
