@@ -1,0 +1,180 @@
+"""Question authoring on top of the bank: checks beyond the schema, saving, finding, trying out.
+
+Functions flush (through ``course.bank.service``) and never commit.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import select
+
+from course.bank import service as bank
+from course.bank.models import QuestionVersion
+from course.extensions import db
+from course.models.frameworks import Criterion, Framework
+from question_bank import ResponseError, ValidationError, error_paths, load_question, mark
+
+SLUG_RE = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+class QuestionProblems(ValueError):
+    """A question that cannot be saved; ``problems`` lists (JSON path, message)."""
+
+    def __init__(self, problems: list[tuple[str, str]], conflict: bool = False):
+        self.problems = problems
+        self.conflict = conflict
+        super().__init__("; ".join(f"{p}: {m}" for p, m in problems))
+
+
+def slugify(text: str) -> str:
+    """A question id from a title: lower case, runs of other characters become "-"."""
+    slug = SLUG_RE.sub("-", text.strip().lower()).strip("-._")[:80]
+    return slug or "question"
+
+
+def known_criteria(refs: list[str]) -> set[str]:
+    """Which of ``refs`` (FRAMEWORK/CODE) name a stored criterion."""
+    wanted = {ref for ref in refs if isinstance(ref, str) and "/" in ref}
+    if not wanted:
+        return set()
+    codes = {ref.split("/", 1)[0] for ref in wanted}
+    rows = db.session.execute(
+        select(Framework.code, Criterion.code).join(Criterion, Criterion.framework_id == Framework.id)
+        .where(Framework.code.in_(codes))
+    )
+    return {f"{fw}/{code}" for fw, code in rows} & wanted
+
+
+def criteria_problems(question: dict) -> list[tuple[str, str]]:
+    """Criterion references (top level and scenario steps) that name no stored criterion."""
+    places: list[tuple[str, str]] = []
+    for n, ref in enumerate(question.get("criteria") or []):
+        places.append((f"criteria.{n}", ref))
+    for s, step in enumerate(question.get("steps") or []):
+        child = step.get("question") if isinstance(step, dict) else None
+        if isinstance(child, dict) and isinstance(child.get("criteria"), list):
+            for n, ref in enumerate(child["criteria"]):
+                places.append((f"steps.{s}.question.criteria.{n}", ref))
+    known = known_criteria([ref for _, ref in places])
+    return [(path, f"Unknown criterion {ref!r}.") for path, ref in places
+            if isinstance(ref, str) and ref not in known]
+
+
+def check_question(question: Any) -> dict:
+    """The canonical question, or QuestionProblems listing every problem (schema and criteria)."""
+    try:
+        canonical = load_question(question).to_dict()
+    except ValidationError as exc:
+        problems = error_paths(exc)
+        if isinstance(question, dict):
+            problems += criteria_problems(question)
+        raise QuestionProblems(problems) from None
+    problems = criteria_problems(canonical)
+    if problems:
+        raise QuestionProblems(problems)
+    return canonical
+
+
+def get_current(organisation_id: int, question_id: str) -> QuestionVersion | None:
+    """The current version of one of the organisation's questions."""
+    return bank.current_version(organisation_id, question_id)
+
+
+def versions(organisation_id: int, question_id: str) -> list[QuestionVersion]:
+    """Every version of a question, newest first."""
+    return list(db.session.scalars(
+        select(QuestionVersion).where(
+            QuestionVersion.organisation_id == organisation_id,
+            QuestionVersion.question_id == question_id,
+        ).order_by(QuestionVersion.version.desc())
+    ))
+
+
+def create_question(question: dict, *, organisation_id: int, user: Any) -> QuestionVersion:
+    """Store a new question (version 1); its id must be new in the organisation's bank."""
+    canonical = check_question(dict(question, version=1))
+    if get_current(organisation_id, canonical["id"]) is not None:
+        raise QuestionProblems([("id", f"Your bank already has a question with the id {canonical['id']!r}.")],
+                               conflict=True)
+    return bank.save_questions([canonical], organisation=organisation_id, user=user)[0]
+
+
+def update_question(question_id: str, question: dict, *, organisation_id: int, user: Any,
+                    base_version: int | None = None, in_place: bool = False) -> QuestionVersion:
+    """Save an edit of a question: in place while no attempt uses the current version, else as a
+    new version (the old one is kept). ``base_version``: the version the edit started from; if
+    another has become current meanwhile, the edit is refused (conflict). ``in_place``: refuse
+    (conflict) rather than make a new version."""
+    current = get_current(organisation_id, question_id)
+    if current is None:
+        raise LookupError(question_id)
+    if base_version is not None and base_version != current.version:
+        raise QuestionProblems([("version", f"Version {current.version} was saved after the version "
+                                            f"{base_version} you edited; reload it and edit again.")],
+                               conflict=True)
+    data = dict(question, id=question_id, version=current.version)
+    if data.get("type") != current.type:
+        raise QuestionProblems([("type", f"A question keeps its type ({current.type}).")])
+    canonical = check_question(data)
+    if in_place and current.in_use and _changed(current.data, canonical):
+        raise QuestionProblems([("version", f"Version {current.version} is used by attempts; "
+                                            "save it as a new version.")], conflict=True)
+    return bank.save_questions([canonical], organisation=organisation_id, user=user)[0]
+
+
+def _changed(stored: dict, given: dict) -> bool:
+    strip = lambda d: {k: v for k, v in d.items() if k != "version"}  # noqa: E731
+    return strip(stored) != strip(given)
+
+
+def find_questions(organisation_id: int, *, type_name: str = "", criterion: str = "", tag: str = "",
+                   text: str = "") -> list[QuestionVersion]:
+    """Current versions filtered by type, criterion, tag and text (in title, id or stem)."""
+    rows = bank.current_questions(organisation_id, criterion=criterion or None, tag=tag or None)
+    if type_name:
+        rows = [r for r in rows if r.type == type_name]
+    if text:
+        needle = text.casefold()
+        rows = [r for r in rows if needle in r.title.casefold() or needle in r.question_id.casefold()
+                or needle in str(r.data.get("stem", "")).casefold()]
+    return rows
+
+
+def framework_tree() -> list[Framework]:
+    """Every framework with its outcomes and criteria, by code (for the criteria picker)."""
+    return list(db.session.scalars(select(Framework).order_by(Framework.code)))
+
+
+# --------------------------------------------------------------------------- trying a question
+
+
+def scenario_path(question: dict, answers: dict[str, Any]) -> list[str]:
+    """The steps a learner goes through for ``answers`` (by the branching rules of formats.md)."""
+    steps = question["steps"]
+    index = {step["id"]: n for n, step in enumerate(steps)}
+    path: list[str] = []
+    current = steps[0]["id"]
+    while current != "end" and current in index and len(path) <= len(steps):
+        n = index[current]
+        step = steps[n]
+        path.append(current)
+        answer = answers.get(current)
+        key = None
+        if answer is not None:
+            kind = step["question"]["type"]
+            if kind == "single_choice":
+                key = answer
+            elif kind == "true_false" and isinstance(answer, bool):
+                key = "true" if answer else "false"
+        default = step.get("next") or (steps[n + 1]["id"] if n + 1 < len(steps) else "end")
+        current = (step.get("branches") or {}).get(key, default) if key is not None else default
+    return path
+
+
+def try_question(question: dict, response: Any) -> tuple[Any, str | None]:
+    """(Mark, None) for a response, or (None, the ResponseError message)."""
+    try:
+        return mark(question, response), None
+    except ResponseError as exc:
+        return None, str(exc)

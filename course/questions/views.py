@@ -1,0 +1,216 @@
+"""Question authoring pages: the bank list, forms for every type, versions, preview and try-out."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from markupsafe import Markup, escape
+from werkzeug.datastructures import MultiDict
+
+from course.auth.decorators import roles_required
+from course.bank import service as bank
+from course.core.nav import nav_item
+from course.extensions import db
+from course.questions import service, spec
+from question_bank.text import render_markdown, render_stem
+
+bp = Blueprint("questions", __name__, url_prefix="/questions", template_folder="templates")
+nav_item("Questions", "questions.index", roles=("admin", "tutor"), order=30)
+
+AUTHORS = ("tutor", "admin")
+
+
+def _org_id() -> int:
+    """The signed-in author's organisation; an account with none has no bank (404)."""
+    if current_user.organisation_id is None:
+        abort(404)
+    return current_user.organisation_id
+
+
+def _current_or_404(question_id: str):
+    row = service.get_current(_org_id(), question_id)
+    if row is None:
+        abort(404)
+    return row
+
+
+@bp.get("/")
+@roles_required(*AUTHORS)
+def index() -> Any:
+    """The organisation's questions (current versions), filtered by type, criterion, tag, text."""
+    filters = {key: request.args.get(key, "").strip()[:200] for key in ("type", "criterion", "tag", "q")}
+    if filters["type"] not in spec.TYPE_LABELS:
+        filters["type"] = ""
+    rows = []
+    if current_user.organisation_id is not None:
+        rows = service.find_questions(current_user.organisation_id, type_name=filters["type"],
+                                      criterion=filters["criterion"], tag=filters["tag"],
+                                      text=filters["q"])
+    return render_template("questions/index.html", rows=rows, filters=filters,
+                           type_labels=spec.TYPE_LABELS, has_org=current_user.organisation_id is not None)
+
+
+def _render_form(*, type_name: str, draft: dict, errors: dict[str, list[str]], general: list[str],
+                 row: Any = None, status: int = 200) -> Any:
+    nodes = spec.form_nodes(type_name, with_id=row is None)
+    return render_template(
+        "questions/form.html", nodes=nodes, draft=draft, errors=errors, general=general,
+        type_name=type_name, type_label=spec.TYPE_LABELS[type_name], row=row,
+        frameworks=service.framework_tree(), child_nodes=spec.child_nodes,
+    ), status
+
+
+def _handle_post(type_name: str, row: Any) -> Any:
+    """Re-render for an add/remove/apply button, or validate and save."""
+    org_id = _org_id()
+    nodes = spec.form_nodes(type_name, with_id=row is None)
+    draft = spec.parse_form(nodes, request.form)
+    if "_add" in request.form or "_remove" in request.form or "_apply" in request.form:
+        spec.apply_action(nodes, draft, request.form.get("_add"), request.form.get("_remove"))
+        return _render_form(type_name=type_name, draft=draft, errors={}, general=[], row=row)
+    question, fieldmap = spec.draft_to_question(
+        type_name, draft, question_id=None if row is None else row.question_id)
+    if row is None and not question["id"]:
+        question["id"] = service.slugify(str(question.get("title", "")))
+        draft["id"] = question["id"]
+    try:
+        if row is None:
+            saved = service.create_question(question, organisation_id=org_id, user=current_user)
+        else:
+            try:
+                base = int(request.form.get("base_version", ""))
+            except ValueError:
+                base = None
+            saved = service.update_question(row.question_id, question, organisation_id=org_id,
+                                            user=current_user, base_version=base)
+    except service.QuestionProblems as exc:
+        db.session.rollback()
+        errors, general = spec.map_errors(exc.problems, fieldmap)
+        return _render_form(type_name=type_name, draft=draft, errors=errors, general=general, row=row,
+                            status=409 if exc.conflict else 422)
+    db.session.commit()
+    if row is None:
+        flash(f"Question {saved.question_id!r} saved as version 1.", "success")
+    elif saved.version != row.version:
+        flash(f"Saved as version {saved.version}: version {row.version} is used by attempts, so it is kept.",
+              "success")
+    else:
+        flash(f"Version {saved.version} saved.", "success")
+    return redirect(url_for("questions.detail", question_id=saved.question_id))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*AUTHORS)
+def new() -> Any:
+    """A new question of the type chosen (``?type=``): the list of types when none is."""
+    type_name = request.values.get("type", "")
+    if type_name not in spec.TYPE_LABELS:
+        if request.method == "POST":
+            abort(404)
+        return render_template("questions/choose_type.html", type_labels=spec.TYPE_LABELS)
+    _org_id()
+    if request.method == "POST":
+        return _handle_post(type_name, None)
+    draft = spec.blank_draft(spec.form_nodes(type_name, with_id=True))
+    if type_name == "short_answer":
+        draft["stem"] = "The answer is {{g1}}."
+    return _render_form(type_name=type_name, draft=draft, errors={}, general=[])
+
+
+@bp.route("/<question_id>/edit", methods=["GET", "POST"])
+@roles_required(*AUTHORS)
+def edit(question_id: str) -> Any:
+    """Edit the current version (a new version when attempts use it)."""
+    row = _current_or_404(question_id)
+    if request.method == "POST":
+        return _handle_post(row.type, row)
+    draft = spec.question_to_draft(dict(row.data))
+    return _render_form(type_name=row.type, draft=draft, errors={}, general=[], row=row)
+
+
+@bp.get("/<question_id>")
+@roles_required(*AUTHORS)
+def detail(question_id: str) -> Any:
+    """A question's current version and its version history."""
+    row = _current_or_404(question_id)
+    return render_template("questions/detail.html", row=row, versions=service.versions(_org_id(), question_id),
+                           type_labels=spec.TYPE_LABELS)
+
+
+# --------------------------------------------------------------------------- preview
+
+
+def read_response(question: dict, form: Any, prefix: str = "r") -> Any:
+    """The response the preview form gives for ``question`` (None: not answered)."""
+    kind = question["type"]
+    if kind in ("single_choice", "numeric", "essay"):
+        return form.get(prefix) or None
+    if kind == "multiple_response":
+        return form.getlist(prefix) or None
+    if kind == "true_false":
+        return {"true": True, "false": False}.get(form.get(prefix, ""))
+    if kind == "matching":
+        chosen = {p["id"]: form.get(f"{prefix}-{p['id']}") or None for p in question["premises"]}
+        return chosen if any(chosen.values()) else None
+    if kind == "ordering":
+        order = [form.get(f"{prefix}-{n}", "") for n in range(len(question["items"]))]
+        return [item for item in order if item] or None
+    if kind == "short_answer":
+        gaps = {g["id"]: form.get(f"{prefix}-{g['id']}", "") for g in question["gaps"]}
+        return gaps if any(gaps.values()) else None
+    if kind == "scenario":
+        answers = {step["id"]: read_response(step["question"], form, f"{prefix}-{step['id']}")
+                   for step in question["steps"]}
+        path = service.scenario_path(question, answers)
+        return {"path": path, "answers": {k: v for k, v in answers.items() if k in path and v is not None}}
+    return None
+
+
+def stem_html(question: dict, form: Any, prefix: str) -> Markup:
+    """The stem as the learner sees it; a short answer's gaps become inputs."""
+    html = render_stem(question)
+    if question["type"] != "short_answer":
+        return Markup(html)
+    for number, gap in enumerate(question["gaps"], start=1):
+        name = f"{prefix}-{gap['id']}"
+        value = form.get(name, "")
+        if gap.get("options"):
+            options = "".join(
+                f'<option value="{escape(o)}"{" selected" if o == value else ""}>{escape(o)}</option>'
+                for o in gap["options"])
+            widget = (f'<select name="{escape(name)}" aria-label="Gap {number}">'
+                      f'<option value="">(choose)</option>{options}</select>')
+        else:
+            widget = (f'<input type="text" class="gap" name="{escape(name)}" value="{escape(value)}" '
+                      f'aria-label="Gap {number}">')
+        html = html.replace("{{" + gap["id"] + "}}", widget, 1)
+    return Markup(html)
+
+
+@bp.route("/<question_id>/preview", methods=["GET", "POST"])
+@roles_required(*AUTHORS)
+def preview(question_id: str) -> Any:
+    """The question as a learner sees it; posting an answer shows its mark and feedback."""
+    org_id = _org_id()
+    version = request.args.get("version", type=int)
+    row = (bank.get_version(question_id, version, organisation=org_id) if version
+           else service.get_current(org_id, question_id))
+    if row is None:
+        abort(404)
+    question = dict(row.data)
+    result = error = None
+    step_marks: dict[str, Any] = {}
+    form = request.form if request.method == "POST" else MultiDict()
+    if request.method == "POST":
+        response = read_response(question, request.form)
+        result, error = service.try_question(question, response)
+        if question["type"] == "scenario" and result is not None:
+            for step in question["steps"]:
+                if step["id"] in response["path"]:
+                    step_marks[step["id"]] = service.try_question(
+                        step["question"], response["answers"].get(step["id"]))[0]
+    return render_template(
+        "questions/preview.html", row=row, question=question, result=result, error=error,
+        step_marks=step_marks, form=form, stem_html=stem_html, markdown=lambda t: Markup(render_markdown(t or ""))
+    ), (422 if error else 200)
