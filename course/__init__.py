@@ -17,6 +17,8 @@ BLUEPRINTS: list[str] = [
     "course.core.views:bp",
     "course.auth.views:bp",
     "course.frameworks.views:bp",
+    "course.questions.views:bp",
+    "course.api.tokens:bp",
     "course.authoring.views:bp",
     "course.learning.views:bp",
 ]
@@ -52,6 +54,8 @@ def _config_from_env(app: Flask) -> dict[str, Any]:
         "SECRET_KEY": os.environ.get("SECRET_KEY", DEV_SECRET_KEY),
         "SQLALCHEMY_DATABASE_URI": _database_uri(os.environ.get("DATABASE_URL", default_db)),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Uploads (question files, course documents) larger than this get a 413 page.
+        "MAX_CONTENT_LENGTH": int(os.environ.get("CARECOURSE_MAX_UPLOAD_MB", "32")) * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
@@ -147,6 +151,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from course.core import setup_core
 
     setup_core(app)
+
+    from course.api import setup_api
+
+    setup_api(app)
 
     from course.cli import register_commands
 
