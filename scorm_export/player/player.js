@@ -68,7 +68,7 @@ function unpackModule(o, questions) {
 
 const measureState = (packed) => JSON.stringify(packed).length;
 
-/** Fit packed state within limit: drop answers of other submitted modules, then cut long texts (to 40 at least). */
+/** Fit packed state in limit: drop other submitted modules' answers, then cut long texts (not below 40). */
 function fitState(packed, limit) {
   if (measureState(packed) <= limit) return packed;
   const s = JSON.parse(JSON.stringify(packed)), texts = [], len = (t) => t[0][t[1]].length;
@@ -137,7 +137,7 @@ function results(M, quiz, questions, responses) {
 
 const best = (list) => list.reduce((b, a) => (!b || a.credit > b.credit ? a : b), null);
 
-/** [type, correct, learner response] as the runtime takes them ({id, n}: id and list index). */
+/** [type, correct, learner response] for the runtime ({id, n}: id and list index). */
 function interactionOf(q, r) {
   const L = q[LIST[q.type]], key = (id, list = L) => ({ id, n: idx(list, id) }), keys = (ids) => ids.map((id) => key(id));
   const pairs = (get) => q.premises.filter((p) => get(p) != null).map((p) => [key(p.id, q.premises), key(get(p))]);
@@ -172,12 +172,12 @@ function interactions(q, r, mark, M, latencyMs, when) {
 const esc = (s) => String(s ?? "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 const GAP = /\{\{([\w.-]+)\}\}/g, SPAN = '<span data-gap="$1"></span>';
 const inline = (s) => esc(s).replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>").replace(/(^|[^\w*])[*_]([^*_]+)[*_](?![\w*])/g, "$1<em>$2</em>").replace(GAP, SPAN);
-/** The Markdown authors use in stems, cases and feedback (paragraphs, lists, bold, italic); hosts send HTML where they can. */
+/** Markdown of stems, cases and feedback: paragraphs, bullets, bold, italic (hosts send HTML where they can). */
 function md(text) {
   return String(text || "").split(/\r?\n\s*\n/).map((block) => {
     const lines = block.split("\n").filter((l) => l.trim());
     const list = (re, tag) => lines.every((l) => re.test(l)) && `<${tag}>${lines.map((l) => "<li>" + inline(l.replace(re, "")) + "</li>").join("")}</${tag}>`;
-    return !lines.length ? "" : list(/^\s*[-*]\s+/, "ul") || list(/^\s*\d+[.)]\s+/, "ol") || "<p>" + lines.map((l) => inline(l.replace(/^#+\s+/, ""))).join("<br>") + "</p>";
+    return !lines.length ? "" : list(/^\s*[-*]\s+/, "ul") || "<p>" + lines.map((l) => inline(l.replace(/^#+\s+/, ""))).join("<br>") + "</p>";
   }).join("");
 }
 const stemHtml = (q) => q.stem_html || (q.stem_format === "html" ? String(q.stem).replace(GAP, SPAN) : md(q.stem));
@@ -217,8 +217,7 @@ function boot(win) {
 
   let rt, started;
   try {
-    rt = win.CCRuntime.create(launch.adapter || "preview", { launch, key: `carecourse-preview:${info.slug}:${launch.module}`,
-      onStatus: (s) => (s === "offline" ? tell("Connection lost: your answers will be saved when it returns.") : s === "saved" && (notice.hidden = true)) });
+    rt = win.CCRuntime.create(launch.adapter || "preview", { launch, key: `carecourse-preview:${info.slug}:${launch.module}` });
     started = rt.start();
   } catch (e) {
     tell(/^NO_/.test(e.code) ? `This course could not connect to your learning system (LMS), so your progress and results will not be recorded. Close this window and open the course again from the LMS. (${e.message})`
@@ -283,7 +282,7 @@ function boot(win) {
       quizzes++;
       if (s.z) { sum += s.r[0]; n++; failed = failed || !s.r[1]; } else done = false;
     });
-    return { score_raw: n ? sum : null, score_max: n ? n * 100 : null, scaled: n ? sum / n / 100 : null,
+    return { score_raw: n ? sum : null, score_max: n ? n * 100 : null,
       completion: done ? "completed" : "incomplete", success: !quizzes ? null : failed ? false : done || null,
       session_ms: Date.now() - t0, exit: done ? "normal" : "suspend" };
   }
@@ -346,9 +345,8 @@ function boot(win) {
   }
 
   const words = (t) => (String(t || "").match(/\S+/g) || []).length;
-  /** Why marking would refuse an essay, or "". */
+  /** Why marking would refuse an essay, or "" (scenario steps are checked as they are committed). */
   function essayProblem(q, r) {
-    if (q.type === "scenario") return ((r && r.path) || []).map((s) => essayProblem(byId(q.steps, s).question, r.answers[s])).join("");
     const w = words(r);
     return q.type !== "essay" || r == null ? "" : q.word_limit && w > q.word_limit ? `Your answer has ${w} words; the limit is ${q.word_limit}.`
       : w < q.min_words ? `Your answer has ${w} words; write at least ${q.min_words}.` : "";

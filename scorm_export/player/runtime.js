@@ -46,12 +46,12 @@ function format(v4, type, v, correct) {
 /** The API object called name in win or its parents (at most depth up), then in the opener's. */
 function findAPI(win, name, depth) {
   const walk = (w) => {
-    try {
+    try { // a cross-origin frame, or none, ends the walk
       for (let n = 0; !w[name] && w.parent && w.parent !== w; w = w.parent) if (++n > depth) return null;
       return w[name] || null;
-    } catch (e) { return null; } // a cross-origin frame ends the walk
+    } catch (e) { return null; }
   };
-  try { return walk(win) || (win.opener ? walk(win.opener) : null); } catch (e) { return null; }
+  return walk(win) || walk(win.opener);
 }
 
 function scorm(kind, options) {
@@ -161,10 +161,10 @@ function app(options) {
   let busy = false, done = false, beats = null;
   const post = (path, body, keepalive) => fetch(`${base}/${path}`, {
     method: "POST", credentials: "same-origin", keepalive: !!keepalive, body: JSON.stringify(body),
-    headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": cfg.csrf || "" }
+    headers: { "Content-Type": "application/json", "X-CSRFToken": cfg.csrf || "" }
   }).then((r) => {
     if (!r.ok) throw Object.assign(new Error("HTTP " + r.status), { status: r.status });
-    return r.status === 204 ? null : r.json().catch(() => null);
+    return r.json().catch(() => null);
   });
   // Autosaves go in order, failures are retried (nothing is lost); a newer state replaces a waiting one.
   function send(path, body) {
@@ -212,12 +212,11 @@ function preview(options) {
   const store = options.storage || root.localStorage, key = options.key || "carecourse-preview";
   let rec = {};
   try { rec = JSON.parse(store.getItem(key)) || {}; } catch (e) { /* nothing kept yet */ }
-  const keep = (k, v) => { rec[k] = v; try { store.setItem(key, JSON.stringify(rec)); } catch (e) { /* full or blocked: only a preview */ } };
   return {
     kind: "preview", limit: options.limit || 64000,
     start: () => ({ entry: rec.state ? "resume" : "ab-initio", state: rec.state || null, location: rec.location || null, learner: { id: "preview", name: "Preview" } }),
     saveAnswer() {},
-    saveState(state, location) { rec.state = state; keep("location", location); },
+    saveState(state, location) { rec = { state, location }; try { store.setItem(key, JSON.stringify(rec)); } catch (e) { /* full or blocked: only a preview */ } },
     recordInteraction() {}, recordObjective() {}, report() {},
     submit: () => Promise.resolve(null),
     finish() {}
