@@ -93,3 +93,34 @@ def test_tutor_builds_a_course_and_reads_its_coverage(units_app, tutor_email, li
     k14 = page.locator("#crit-HSCCLD327-K14")
     assert k14.get_by_role("cell").nth(0).inner_text().strip() == "⚠ No question"
     assert_accessible(page)
+
+
+def test_authoring_pages_fit_a_phone(units_app, tutor_email, live_server, browser):
+    from course.authoring import service
+
+    with units_app.app_context():
+        org = db.session.scalar(db.select(Organisation).where(Organisation.name == "Care Skills Ltd"))
+        course = service.create_course(organisation=org, user=None, title="Phone course",
+                                       frameworks=["HSCCLD327", "QCF-RELNET"])
+        module = service.add_module(course, title="Risks", outcomes=["HSCCLD327/K.1"], workplace=["HSCCLD327/P1"])
+        service.add_page(module, title="Intro", body="# Hello\n\nA long line " * 20)
+        service.add_draw(service.set_quiz(module), 1, criterion="HSCCLD327/K15")
+        service.add_module(course, title="Networks", outcomes=["QCF-RELNET/1"])
+        db.session.commit()
+    context = browser.new_context(locale="en-GB", viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    try:
+        sign_in(page, live_server.url, tutor_email, PASSWORD)
+        for path in ("/courses/", "/courses/phone-course/", "/courses/phone-course/modules/risks/",
+                     "/courses/phone-course/modules/risks/pages/intro", "/courses/phone-course/modules/risks/quiz",
+                     "/courses/phone-course/coverage", "/courses/phone-course/coverage/print", "/courses/phone-course/files/", "/courses/import",
+                     "/courses/phone-course/settings"):
+            page.goto(live_server.url + path)
+            width = page.evaluate("() => document.documentElement.scrollWidth")
+            wide = page.evaluate("""() => Array.from(document.querySelectorAll('body *'))
+                .filter(e => e.getBoundingClientRect().right > 361 && !e.closest('.table-scroll'))
+                .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + e.getBoundingClientRect().right)""")
+            assert width <= 360, f"{path} scrolls sideways on a 360px phone ({width}px): {wide}"
+            assert_accessible(page)
+    finally:
+        context.close()
