@@ -49,13 +49,13 @@ def known_criteria(refs: list[str]) -> set[str]:
 def criteria_problems(question: dict) -> list[tuple[str, str]]:
     """Criterion references (top level and scenario steps) that name no stored criterion."""
     places: list[tuple[str, str]] = []
-    for n, ref in enumerate(question.get("criteria") or []):
-        places.append((f"criteria.{n}", ref))
+    for ref in question.get("criteria") or []:
+        places.append(("criteria", ref))
     for s, step in enumerate(question.get("steps") or []):
         child = step.get("question") if isinstance(step, dict) else None
         if isinstance(child, dict) and isinstance(child.get("criteria"), list):
-            for n, ref in enumerate(child["criteria"]):
-                places.append((f"steps.{s}.question.criteria.{n}", ref))
+            for ref in child["criteria"]:
+                places.append((f"steps.{s}.question.criteria", ref))
     known = known_criteria([ref for _, ref in places])
     return [(path, f"Unknown criterion {ref!r}.") for path, ref in places
             if isinstance(ref, str) and ref not in known]

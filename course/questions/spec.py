@@ -256,6 +256,8 @@ def add_row(rows: Rows, items: list[dict]) -> None:
     row = blank_draft(rows.fields)
     if "id" in row:
         row["id"] = _row_id(rows, len(items), {str(r.get("id")) for r in items})
+        if isinstance(row.get("question"), dict) and not row["question"].get("id"):
+            row["question"]["id"] = f"{row['id']}-q"  # a step's question: unique as the step id is
     items.append(row)
 
 
@@ -272,6 +274,11 @@ def parse_form(nodes: tuple[Any, ...], form: Any, prefix: str = "") -> dict:
             else:
                 draft[node.name] = form.get(name, "").replace("\r\n", "\n")
         elif isinstance(node, Rows):
+            if name + "-rows" not in form:  # never shown (a step's type just changed): start rows
+                draft[node.name] = []
+                for _ in range(node.start):
+                    add_row(node, draft[node.name])
+                continue
             try:
                 count = min(int(form.get(name + "-rows", "0")), 200)
             except ValueError:
