@@ -1,0 +1,1 @@
+"""Reports for tutors and providers: cohort progress against GLH, criteria maps, item analysis, exports."""

@@ -1,0 +1,851 @@
+"""The reports' data: cohort progress, a learner's criteria map, item analysis, the hours log.
+
+Every report aggregates in SQL (GROUP BY) and reads a fixed number of queries whatever the number
+of learners: the progress page sorts and pages in SQL, then loads its page's learners in a few
+``IN (...)`` queries. Nothing here writes to the database.
+
+Rules the reports use (they match the learner's dashboard for the "highest" grading method):
+
+- best mark: the highest fraction of the learner's finished attempts at the module's quiz;
+- status of a module with a quiz: "passed" (a finished attempt passed), "awaiting marking" (an
+  essay to mark), "not passed" (finished attempts, none passed), "in progress" (an open attempt,
+  time or pages seen), else "not started"; without a quiz: "completed" (last page reached),
+  "in progress", "not started";
+- a module is "complete" when passed or completed;
+- time: active online seconds per module (TimeOnTask) plus offline guided minutes a tutor
+  recorded for the course; offline minutes count toward the unit of the first reference the
+  tutor gave (``FRAMEWORK/...``), else only toward the course total;
+- each module belongs to the unit (framework) of its first outcome reference.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Text, and_, case, cast, distinct, func, select
+from sqlalchemy.orm import selectinload
+
+from course.authoring.models import Course, CourseFramework, Module
+from course.bank.models import QuestionVersion
+from course.extensions import db
+from course.learning.models import AnswerMark, Attempt, Enrolment, ModuleProgress, OfflineLearning, TimeLog, TimeOnTask
+from course.models.frameworks import Framework, Outcome
+from course.models.users import Organisation, User
+from course.reports import statistics
+from course.reports.export import Table
+
+PAGE_SIZE = 100
+CHOICE_TYPES = ("single_choice", "multiple_response", "true_false")
+STATUSES = ("passed", "completed", "awaiting marking", "not passed", "in progress", "not started")
+
+
+class ReportError(Exception):
+    """A report cannot be made as asked (unknown course, learner not enrolled...)."""
+
+
+# ---------------------------------------------------------------- lookups
+
+
+def organisation_course(organisation_id: int | None, course_id: int) -> Course | None:
+    """The course if it belongs to the organisation, else None."""
+    course = db.session.get(Course, course_id)
+    if course is None or organisation_id is None or course.organisation_id != organisation_id:
+        return None
+    return course
+
+
+def course_by_slug(slug: str, organisation: str | None = None) -> Course:
+    """The course with this slug (in the named organisation when several have it)."""
+    query = select(Course).where(Course.slug == slug)
+    if organisation:
+        query = query.join(Organisation, Course.organisation_id == Organisation.id).where(Organisation.name == organisation)
+    found = db.session.scalars(query.order_by(Course.id)).all()
+    if not found:
+        raise ReportError(f"no course with slug {slug!r}" + (f" in {organisation!r}" if organisation else ""))
+    if len(found) > 1:
+        raise ReportError(f"{len(found)} organisations have a course {slug!r}: name one with --organisation")
+    return found[0]
+
+
+def enrolled_learner(course: Course, user_id: int) -> tuple[User, Enrolment] | None:
+    """The learner and their enrolment on the course, or None."""
+    row = db.session.execute(
+        select(User, Enrolment).join(Enrolment, Enrolment.user_id == User.id)
+        .where(Enrolment.course_id == course.id, User.id == user_id)
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def learner_by_email(course: Course, email: str) -> User:
+    """The learner with this email enrolled on the course, else ReportError."""
+    user = User.by_email(email)
+    if user is None or enrolled_learner(course, user.id) is None:
+        raise ReportError(f"{email} is not enrolled on {course.slug}")
+    return user
+
+
+# ---------------------------------------------------------------- course structure
+
+
+@dataclass
+class Unit:
+    """A framework of the course with its GLH and the modules that teach it."""
+
+    code: str
+    title: str
+    glh: int | None
+    module_ids: list[int] = field(default_factory=list)
+
+    @property
+    def target_minutes(self) -> int | None:
+        """GLH in minutes."""
+        return self.glh * 60 if self.glh else None
+
+
+@dataclass
+class Structure:
+    """A course's modules (with quizzes) and units, loaded in a fixed number of queries."""
+
+    course: Course
+    modules: list[Module]
+    units: list[Unit]
+    unit_of_module: dict[int, str]
+
+    @property
+    def module_ids(self) -> list[int]:
+        """Ids of the modules in order."""
+        return [m.id for m in self.modules]
+
+    @property
+    def glh(self) -> int | None:
+        """The course's GLH: the sum of its units' GLH, None when none has any."""
+        values = [u.glh for u in self.units if u.glh]
+        return sum(values) if values else None
+
+    def unit_for_ref(self, ref: str) -> str | None:
+        """The unit code a ``FRAMEWORK/...`` reference belongs to, if a unit of the course."""
+        code = ref.partition("/")[0]
+        return code if any(u.code == code for u in self.units) else None
+
+
+def structure(course: Course) -> Structure:
+    """The course's modules and units."""
+    modules = db.session.scalars(
+        select(Module).where(Module.course_id == course.id).options(selectinload(Module.quiz)).order_by(Module.position)
+    ).all()
+    frameworks = db.session.scalars(
+        select(Framework).join(CourseFramework, CourseFramework.framework_id == Framework.id)
+        .where(CourseFramework.course_id == course.id).order_by(CourseFramework.position)
+    ).all()
+    units = [Unit(f.code, f.title, f.glh) for f in frameworks]
+    by_code = {u.code: u for u in units}
+    unit_of_module = {}
+    for m in modules:
+        for ref in m.outcomes or []:
+            code = ref.partition("/")[0]
+            if code in by_code:
+                by_code[code].module_ids.append(m.id)
+                unit_of_module[m.id] = code
+                break
+    return Structure(course, list(modules), units, unit_of_module)
+
+
+# ---------------------------------------------------------------- cohort progress
+
+
+@dataclass
+class Cell:
+    """One learner on one module."""
+
+    status: str = "not started"
+    best: float | None = None
+    attempts: int = 0
+    seconds: int = 0
+    target_minutes: int = 0
+
+    @property
+    def minutes(self) -> float:
+        """Online minutes."""
+        return self.seconds / 60
+
+    @property
+    def complete(self) -> bool:
+        """Passed, or (no quiz) completed."""
+        return self.status in ("passed", "completed")
+
+
+@dataclass
+class LearnerRow:
+    """One learner's row of the progress report."""
+
+    user_id: int
+    name: str
+    email: str
+    cohort: str
+    cells: dict[int, Cell]
+    offline_minutes: int = 0
+    unit_offline: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def online_minutes(self) -> float:
+        """Online minutes over all modules."""
+        return sum(c.seconds for c in self.cells.values()) / 60
+
+    @property
+    def total_minutes(self) -> float:
+        """Online plus offline minutes."""
+        return self.online_minutes + self.offline_minutes
+
+    @property
+    def complete(self) -> int:
+        """Modules complete."""
+        return sum(1 for c in self.cells.values() if c.complete)
+
+    def unit_minutes(self, unit: Unit) -> float:
+        """Online minutes on the unit's modules plus offline minutes recorded against it."""
+        online = sum(self.cells[m].seconds for m in unit.module_ids if m in self.cells) / 60
+        return online + self.unit_offline.get(unit.code, 0)
+
+
+@dataclass
+class ModuleSummary:
+    """The cohort on one module."""
+
+    module: Module
+    complete: int
+    started: int
+    seconds: int
+
+
+@dataclass
+class Progress:
+    """The progress report of a course (one page of learners, and the cohort's totals)."""
+
+    structure: Structure
+    rows: list[LearnerRow]
+    learners: int
+    page: int
+    pages: int
+    sort: str
+    direction: str
+    cohort: str | None
+    cohorts: list[str]
+    modules: list[ModuleSummary]
+    online_minutes: float
+    offline_minutes: float
+    unit_online: dict[str, float]
+    unit_offline: dict[str, int]
+
+    @property
+    def unit_minutes(self) -> dict[str, float]:
+        """Online plus offline minutes per unit, over the cohort."""
+        return {code: self.unit_online.get(code, 0) + self.unit_offline.get(code, 0) for code in self.unit_online}
+
+    @property
+    def mean_minutes(self) -> float:
+        """Mean online plus offline minutes per learner."""
+        return (self.online_minutes + self.offline_minutes) / self.learners if self.learners else 0.0
+
+
+BASE_SORTS = ("name", "email", "cohort", "complete", "online", "offline", "total")
+
+
+def valid_sort(sort: str | None, module_ids: list[int]) -> str:
+    """The sort key if known (a base column or ``m<module id>`` for a module's best mark), else "name"."""
+    if sort in BASE_SORTS:
+        return sort
+    if sort and sort.startswith("m") and sort[1:].isdigit() and int(sort[1:]) in module_ids:
+        return sort
+    return "name"
+
+
+def _learners_query(course: Course, cohort: str | None) -> Any:
+    query = select(Enrolment.user_id).where(Enrolment.course_id == course.id)
+    if cohort is not None:
+        query = query.where(Enrolment.cohort == cohort)
+    return query
+
+
+def _course_modules(course: Course) -> Any:
+    return select(Module.id).where(Module.course_id == course.id)
+
+
+def _sort_column(course: Course, sort: str) -> Any:
+    """The expression to order enrolments by (subqueries grouped in SQL)."""
+    if sort == "name":
+        return func.lower(User.name)
+    if sort == "email":
+        return User.email
+    if sort == "cohort":
+        return Enrolment.cohort
+    modules = _course_modules(course)
+    online = (
+        select(func.coalesce(func.sum(TimeOnTask.seconds), 0))
+        .where(TimeOnTask.user_id == Enrolment.user_id, TimeOnTask.module_id.in_(modules))
+        .correlate(Enrolment).scalar_subquery()
+    )
+    offline = (
+        select(func.coalesce(func.sum(OfflineLearning.minutes), 0))
+        .where(OfflineLearning.learner_id == Enrolment.user_id, OfflineLearning.course_id == course.id)
+        .correlate(Enrolment).scalar_subquery()
+    )
+    if sort == "online":
+        return online
+    if sort == "offline":
+        return offline
+    if sort == "total":
+        return online / 60.0 + offline
+    if sort == "complete":
+        passed = (
+            select(func.count(distinct(Attempt.module_id)))
+            .where(Attempt.user_id == Enrolment.user_id, Attempt.module_id.in_(modules),
+                   Attempt.status == "finished", Attempt.passed.is_(True))
+            .correlate(Enrolment).scalar_subquery()
+        )
+        no_quiz_done = (
+            select(func.count())
+            .select_from(ModuleProgress)
+            .where(ModuleProgress.user_id == Enrolment.user_id, ModuleProgress.pages_done.is_(True),
+                   ModuleProgress.module_id.in_(
+                       select(Module.id).where(Module.course_id == course.id, ~Module.quiz.has())))
+            .correlate(Enrolment).scalar_subquery()
+        )
+        return passed + no_quiz_done
+    module_id = int(sort[1:])
+    return (
+        select(func.coalesce(func.max(Attempt.fraction), -1.0))
+        .where(Attempt.user_id == Enrolment.user_id, Attempt.module_id == module_id, Attempt.status == "finished")
+        .correlate(Enrolment).scalar_subquery()
+    )
+
+
+def _learner_page(course: Course, cohort: str | None, sort: str, direction: str, offset: int,
+                  limit: int) -> list[tuple[int, str, str, str]]:
+    column = _sort_column(course, sort)
+    order = column.desc() if direction == "desc" else column.asc()
+    query = (
+        select(User.id, User.name, User.email, Enrolment.cohort)
+        .join(Enrolment, Enrolment.user_id == User.id)
+        .where(Enrolment.course_id == course.id)
+        .order_by(order, func.lower(User.name), User.id)
+        .offset(offset).limit(limit)
+    )
+    if cohort is not None:
+        query = query.where(Enrolment.cohort == cohort)
+    return [tuple(r) for r in db.session.execute(query).all()]  # type: ignore[misc]
+
+
+def learner_rows(st: Structure, learners: list[tuple[int, str, str, str]]) -> list[LearnerRow]:
+    """The progress rows of these learners: four queries, whatever their number."""
+    ids = [r[0] for r in learners]
+    modules = st.module_ids
+    rows = {uid: LearnerRow(uid, name, email, cohort,
+                            {m.id: Cell(target_minutes=m.target_minutes) for m in st.modules})
+            for uid, name, email, cohort in learners}
+    if not ids or not modules:
+        return list(rows.values())
+    finished = Attempt.status == "finished"
+    agg = db.session.execute(
+        select(
+            Attempt.user_id, Attempt.module_id,
+            func.max(case((finished, Attempt.fraction), else_=None)),
+            func.sum(case((Attempt.status != "in_progress", 1), else_=0)),
+            func.max(case((and_(finished, Attempt.passed.is_(True)), 1), else_=0)),
+            func.max(case((Attempt.status == "pending_marking", 1), else_=0)),
+            func.max(case((Attempt.status == "in_progress", 1), else_=0)),
+        ).where(Attempt.user_id.in_(ids), Attempt.module_id.in_(modules))
+        .group_by(Attempt.user_id, Attempt.module_id)
+    ).all()
+    seconds = db.session.execute(
+        select(TimeOnTask.user_id, TimeOnTask.module_id, TimeOnTask.seconds)
+        .where(TimeOnTask.user_id.in_(ids), TimeOnTask.module_id.in_(modules))
+    ).all()
+    pages = db.session.execute(
+        select(ModuleProgress.user_id, ModuleProgress.module_id, ModuleProgress.pages_seen, ModuleProgress.pages_done)
+        .where(ModuleProgress.user_id.in_(ids), ModuleProgress.module_id.in_(modules))
+    ).all()
+    offline = db.session.execute(
+        select(OfflineLearning.learner_id, cast(OfflineLearning.outcomes, Text), func.sum(OfflineLearning.minutes))
+        .where(OfflineLearning.learner_id.in_(ids), OfflineLearning.course_id == st.course.id)
+        .group_by(OfflineLearning.learner_id, cast(OfflineLearning.outcomes, Text))
+    ).all()
+    attempts = {(u, m): (best, int(n or 0), bool(p), bool(pend), bool(open_)) for u, m, best, n, p, pend, open_ in agg}
+    secs = {(u, m): s for u, m, s in seconds}
+    seen = {(u, m): (ps, bool(done)) for u, m, ps, done in pages}
+    for uid, outcomes_text, minutes in offline:
+        row = rows[uid]
+        row.offline_minutes += int(minutes or 0)
+        refs = _json_list(outcomes_text)
+        unit = next((st.unit_for_ref(r) for r in refs if st.unit_for_ref(r)), None)
+        if unit:
+            row.unit_offline[unit] = row.unit_offline.get(unit, 0) + int(minutes or 0)
+    for module in st.modules:
+        has_quiz = module.quiz is not None
+        for uid, row in rows.items():
+            cell = row.cells[module.id]
+            cell.seconds = int(secs.get((uid, module.id)) or 0)
+            pages_seen, done = seen.get((uid, module.id), (0, False))
+            a = attempts.get((uid, module.id))
+            if a is not None:
+                cell.best = None if a[0] is None else float(a[0])
+                cell.attempts = a[1]
+            active = cell.seconds > 0 or pages_seen > 0
+            if has_quiz:
+                if a is not None and a[2]:
+                    cell.status = "passed"
+                elif a is not None and a[3]:
+                    cell.status = "awaiting marking"
+                elif a is not None and cell.best is not None:
+                    cell.status = "not passed"
+                elif (a is not None and a[4]) or active:
+                    cell.status = "in progress"
+            elif done:
+                cell.status = "completed"
+            elif active:
+                cell.status = "in progress"
+    return [rows[uid] for uid in ids]
+
+
+def _json_list(text: str | None) -> list[str]:
+    try:
+        value = json.loads(text or "[]")
+    except ValueError:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def cohorts(course: Course) -> list[str]:
+    """The course's cohorts, sorted ("" for learners without one)."""
+    return sorted(db.session.scalars(select(Enrolment.cohort).where(Enrolment.course_id == course.id).distinct()).all())
+
+
+def progress(course: Course, *, cohort: str | None = None, sort: str | None = "name", direction: str = "asc",
+             page: int = 1, page_size: int = PAGE_SIZE) -> Progress:
+    """One page of the course's progress report (filtered by cohort, sorted in SQL), with cohort totals."""
+    st = structure(course)
+    sort = valid_sort(sort, st.module_ids)
+    direction = "desc" if direction == "desc" else "asc"
+    learners_q = _learners_query(course, cohort)
+    total = db.session.scalar(select(func.count()).select_from(learners_q.subquery())) or 0
+    pages = max(1, math.ceil(total / page_size))
+    page = min(max(1, page), pages)
+    learners = _learner_page(course, cohort, sort, direction, (page - 1) * page_size, page_size)
+    rows = learner_rows(st, learners)
+    modules = _module_summaries(st, learners_q)
+    online = {m.module.id: m.seconds for m in modules}
+    offline_total, unit_offline = _offline_totals(st, learners_q)
+    unit_online = {u.code: sum(online.get(m, 0) for m in u.module_ids) / 60 for u in st.units}
+    return Progress(
+        structure=st, rows=rows, learners=total, page=page, pages=pages, sort=sort, direction=direction,
+        cohort=cohort, cohorts=cohorts(course), modules=modules,
+        online_minutes=sum(online.values()) / 60, offline_minutes=offline_total, unit_online=unit_online,
+        unit_offline=unit_offline,
+    )
+
+
+def _module_summaries(st: Structure, learners_q: Any) -> list[ModuleSummary]:
+    modules = st.module_ids
+    if not modules:
+        return []
+    passed = dict(db.session.execute(
+        select(Attempt.module_id, func.count(distinct(Attempt.user_id)))
+        .where(Attempt.module_id.in_(modules), Attempt.user_id.in_(learners_q), Attempt.status == "finished",
+               Attempt.passed.is_(True))
+        .group_by(Attempt.module_id)
+    ).all())
+    progress_rows = db.session.execute(
+        select(ModuleProgress.module_id, func.sum(case((ModuleProgress.pages_done.is_(True), 1), else_=0)),
+               func.count())
+        .where(ModuleProgress.module_id.in_(modules), ModuleProgress.user_id.in_(learners_q))
+        .group_by(ModuleProgress.module_id)
+    ).all()
+    time_rows = db.session.execute(
+        select(TimeOnTask.module_id, func.sum(TimeOnTask.seconds), func.sum(case((TimeOnTask.seconds > 0, 1), else_=0)))
+        .where(TimeOnTask.module_id.in_(modules), TimeOnTask.user_id.in_(learners_q))
+        .group_by(TimeOnTask.module_id)
+    ).all()
+    done = {m: int(d or 0) for m, d, _ in progress_rows}
+    seconds = {m: int(s or 0) for m, s, _ in time_rows}
+    started = {m: int(n or 0) for m, _, n in time_rows}
+    out = []
+    for module in st.modules:
+        complete = passed.get(module.id, 0) if module.quiz is not None else done.get(module.id, 0)
+        out.append(ModuleSummary(module, int(complete), started.get(module.id, 0), seconds.get(module.id, 0)))
+    return out
+
+
+def _offline_totals(st: Structure, learners_q: Any) -> tuple[int, dict[str, int]]:
+    rows = db.session.execute(
+        select(cast(OfflineLearning.outcomes, Text), func.sum(OfflineLearning.minutes))
+        .where(OfflineLearning.course_id == st.course.id, OfflineLearning.learner_id.in_(learners_q))
+        .group_by(cast(OfflineLearning.outcomes, Text))
+    ).all()
+    total = 0
+    units: dict[str, int] = {}
+    for text, minutes in rows:
+        total += int(minutes or 0)
+        unit = next((st.unit_for_ref(r) for r in _json_list(text) if st.unit_for_ref(r)), None)
+        if unit:
+            units[unit] = units.get(unit, 0) + int(minutes or 0)
+    return total, units
+
+
+def progress_table(course: Course, *, cohort: str | None = None, sort: str | None = "name", direction: str = "asc",
+                   batch: int = 1000) -> Table:
+    """Every learner's progress, one row per learner (in batches of ``batch`` learners)."""
+    st = structure(course)
+    sort = valid_sort(sort, st.module_ids)
+    headers = ["name", "email", "cohort", "modules complete", "online minutes", "offline minutes", "total minutes",
+               "course GLH"]
+    headers += [f"{u.code} minutes" for u in st.units] + [f"{u.code} GLH" for u in st.units]
+    for m in st.modules:
+        headers += [f"{m.slug} status", f"{m.slug} best %", f"{m.slug} attempts", f"{m.slug} minutes",
+                    f"{m.slug} target minutes"]
+    table = Table("Progress", headers)
+    offset = 0
+    while True:
+        learners = _learner_page(course, cohort, sort, direction, offset, batch)
+        if not learners:
+            break
+        for row in learner_rows(st, learners):
+            out: list[Any] = [row.name, row.email, row.cohort, row.complete, round(row.online_minutes, 1),
+                              row.offline_minutes, round(row.total_minutes, 1), st.glh]
+            out += [round(row.unit_minutes(u), 1) for u in st.units] + [u.glh for u in st.units]
+            for m in st.modules:
+                c = row.cells[m.id]
+                out += [c.status, None if c.best is None else round(c.best * 100, 1), c.attempts,
+                        round(c.minutes, 1), c.target_minutes]
+            table.rows.append(out)
+        offset += batch
+    return table
+
+
+# ---------------------------------------------------------------- a learner's criteria map
+
+
+@dataclass
+class Evidence:
+    """One correct answer that evidences a criterion."""
+
+    attempt_id: int
+    attempt_number: int
+    module_title: str
+    question_id: str
+    question_title: str
+    date: dt.datetime | None
+
+
+@dataclass
+class CriterionRow:
+    """A criterion and how the learner evidenced it."""
+
+    ref: str
+    code: str
+    text: str
+    kind: str
+    workplace: bool
+    evidence: list[Evidence]
+    met_in_quiz: bool
+
+    @property
+    def status(self) -> str:
+        """"awaiting workplace evidence", "evidenced" or "not yet evidenced"."""
+        if self.workplace:
+            return "awaiting workplace evidence"
+        return "evidenced" if self.evidence else "not yet evidenced"
+
+
+@dataclass
+class CriteriaGroup:
+    """A framework's criteria, by outcome."""
+
+    code: str
+    title: str
+    outcomes: list[tuple[str, str, list[CriterionRow]]]
+
+
+def criteria_map(course: Course, learner: User) -> list[CriteriaGroup]:
+    """Every criterion of the course's frameworks with the learner's correct answers evidencing it."""
+    st = structure(course)
+    frameworks = db.session.scalars(
+        select(Framework).join(CourseFramework, CourseFramework.framework_id == Framework.id)
+        .where(CourseFramework.course_id == course.id).order_by(CourseFramework.position)
+        .options(selectinload(Framework.outcomes).selectinload(Outcome.criteria))
+    ).all()
+    workplace_refs = {ref for m in st.modules for ref in (m.workplace or [])}
+    titles = {m.id: m.title for m in st.modules}
+    evidence: dict[str, list[Evidence]] = defaultdict(list)
+    met: set[str] = set()
+    if st.module_ids:
+        rows = db.session.execute(
+            select(AnswerMark.question_id, AnswerMark.criteria, Attempt.id, Attempt.number, Attempt.module_id,
+                   Attempt.finished_at)
+            .join(Attempt, AnswerMark.attempt_id == Attempt.id)
+            .where(Attempt.user_id == learner.id, Attempt.module_id.in_(st.module_ids), Attempt.status == "finished",
+                   AnswerMark.correct.is_(True))
+            .order_by(Attempt.finished_at, Attempt.id, AnswerMark.position)
+        ).all()
+        qids = sorted({r[0] for r in rows})
+        qtitles: dict[str, str] = {}
+        if qids:
+            for qid, title in db.session.execute(
+                select(QuestionVersion.question_id, QuestionVersion.title)
+                .where(QuestionVersion.organisation_id == course.organisation_id, QuestionVersion.question_id.in_(qids))
+                .order_by(QuestionVersion.version)
+            ).all():
+                qtitles[qid] = title  # the latest version's title
+        for qid, refs, attempt_id, number, module_id, finished_at in rows:
+            for ref in refs or []:
+                evidence[ref].append(Evidence(attempt_id, number, titles.get(module_id, ""), qid,
+                                              qtitles.get(qid, qid), finished_at))
+        for (results,) in db.session.execute(
+            select(Attempt.criteria_results).where(Attempt.user_id == learner.id,
+                                                    Attempt.module_id.in_(st.module_ids), Attempt.status == "finished")
+        ).all():
+            met.update(ref for ref, r in (results or {}).items() if r.get("met"))
+    groups = []
+    for fw in frameworks:
+        outcomes = []
+        for outcome in fw.outcomes:
+            crit = []
+            for c in outcome.criteria:
+                ref = f"{fw.code}/{c.code}"
+                crit.append(CriterionRow(ref, c.code, c.text, c.kind, bool(c.workplace) or ref in workplace_refs,
+                                         evidence.get(ref, []), ref in met))
+            outcomes.append((outcome.code, outcome.title, crit))
+        groups.append(CriteriaGroup(fw.code, fw.title, outcomes))
+    return groups
+
+
+def criteria_table(course: Course, learner: User) -> Table:
+    """The criteria map as rows: one per criterion, its evidence listed in one cell."""
+    table = Table("Criteria", ["framework", "outcome", "criterion", "kind", "text", "status", "met in a quiz",
+                               "evidence", "first evidenced"])
+    for group in criteria_map(course, learner):
+        for outcome_code, _title, criteria in group.outcomes:
+            for c in criteria:
+                evidence = "; ".join(
+                    f"{e.question_title} (attempt {e.attempt_number} of {e.module_title}, "
+                    f"{e.date.date().isoformat() if e.date else 'undated'})" for e in c.evidence)
+                first = min((e.date for e in c.evidence if e.date), default=None)
+                table.rows.append([group.code, outcome_code, c.ref, c.kind, c.text, c.status, c.met_in_quiz,
+                                   evidence, first.date().isoformat() if first else None])
+    return table
+
+
+# ---------------------------------------------------------------- item analysis
+
+
+@dataclass
+class OptionCount:
+    """How often one option of a choice question was chosen."""
+
+    id: str
+    text: str
+    correct: bool
+    count: int
+
+
+@dataclass
+class ItemRow:
+    """One question of a quiz with its statistics."""
+
+    question_id: str
+    title: str
+    type: str
+    max_score: float
+    stats: statistics.ItemStatistics
+    options: list[OptionCount]
+    no_answer: int
+
+
+@dataclass
+class ItemReport:
+    """Item analysis of one module's quiz."""
+
+    module: Module
+    which: str
+    attempts: int
+    items: list[ItemRow]
+
+
+def _analysed_attempts(module: Module, which: str) -> Any:
+    """The attempts to analyse: each learner's first finished attempt, or every finished one."""
+    if which == "all":
+        return select(Attempt.id, Attempt.score).where(Attempt.module_id == module.id, Attempt.status == "finished")
+    first = (
+        select(Attempt.user_id, func.min(Attempt.number).label("number"))
+        .where(Attempt.module_id == module.id, Attempt.status == "finished")
+        .group_by(Attempt.user_id).subquery()
+    )
+    return (
+        select(Attempt.id, Attempt.score)
+        .join(first, and_(Attempt.user_id == first.c.user_id, Attempt.number == first.c.number))
+        .where(Attempt.module_id == module.id)
+    )
+
+
+def item_analysis(module: Module, *, which: str = "first") -> ItemReport:
+    """Facility, discrimination, option frequencies and flags per question of the module's quiz.
+
+    ``which`` is "first" (each learner's first finished attempt, Moodle's default) or "all".
+    Items are grouped by question (drawn questions are analysed wherever they were drawn).
+    """
+    which = "all" if which == "all" else "first"
+    analysed = _analysed_attempts(module, which).subquery()
+    n_attempts = db.session.scalar(select(func.count()).select_from(analysed)) or 0
+    t = analysed.c.score
+    x = AnswerMark.score
+    sums = db.session.execute(
+        select(AnswerMark.question_id, func.min(AnswerMark.position), func.count(), func.sum(x), func.sum(x * x),
+               func.sum(t), func.sum(t * t), func.sum(x * t), func.max(AnswerMark.max_score))
+        .join(analysed, AnswerMark.attempt_id == analysed.c.id)
+        .group_by(AnswerMark.question_id)
+        .order_by(func.min(AnswerMark.position), AnswerMark.question_id)
+    ).all()
+    qids = [r[0] for r in sums]
+    questions: dict[str, QuestionVersion] = {}
+    if qids:
+        for qv in db.session.scalars(
+            select(QuestionVersion)
+            .where(QuestionVersion.organisation_id == module.course.organisation_id, QuestionVersion.question_id.in_(qids))
+            .order_by(QuestionVersion.version)
+        ):
+            questions[qv.question_id] = qv  # the latest version
+    choice_ids = [q for q in qids if q in questions and questions[q].type in CHOICE_TYPES]
+    answers: dict[str, list[tuple[Any, int]]] = defaultdict(list)
+    if choice_ids:
+        response_text = cast(AnswerMark.response, Text)
+        for qid, text, count in db.session.execute(
+            select(AnswerMark.question_id, response_text, func.count())
+            .join(analysed, AnswerMark.attempt_id == analysed.c.id)
+            .where(AnswerMark.question_id.in_(choice_ids))
+            .group_by(AnswerMark.question_id, response_text)
+        ).all():
+            try:
+                value = None if text is None else json.loads(text)
+            except ValueError:
+                value = text
+            answers[qid].append((value, int(count)))
+    items = []
+    for qid, _pos, n, sx, sxx, st_, stt, sxt, max_score in sums:
+        s = statistics.ItemSums(int(n), float(sx or 0), float(sxx or 0), float(st_ or 0), float(stt or 0),
+                                float(sxt or 0), float(max_score or 0))
+        qv = questions.get(qid)
+        data = qv.data if qv is not None else {}
+        options: list[OptionCount] = []
+        no_answer = 0
+        if qid in answers:
+            if data.get("type") == "true_false":
+                defined = [("true", "True", data.get("answer") is True), ("false", "False", data.get("answer") is False)]
+            else:
+                defined = [(o["id"], o.get("text", o["id"]), bool(o.get("correct"))) for o in data.get("options", [])]
+            freq = statistics.option_frequencies(answers[qid], [d[0] for d in defined])
+            known = {d[0] for d in defined}
+            options = [OptionCount(oid, text, correct, freq.get(oid, 0)) for oid, text, correct in defined]
+            options += [OptionCount(k, k, False, v) for k, v in freq.items() if k and k not in known]
+            no_answer = freq.get("", 0)
+        items.append(ItemRow(qid, qv.title if qv else qid, qv.type if qv else "", s.max_score,
+                             statistics.item_statistics(s), options, no_answer))
+    return ItemReport(module, which, int(n_attempts), items)
+
+
+def items_tables(course: Course, *, which: str = "first", module: Module | None = None) -> list[Table]:
+    """Item analysis of each module's quiz (or one) as rows: statistics, then option frequencies."""
+    st = structure(course)
+    modules = [module] if module is not None else [m for m in st.modules if m.quiz is not None]
+    stats = Table("Items", ["module", "question", "title", "type", "attempts analysed", "facility",
+                            "discrimination", "flags", "max score", "which attempts"])
+    opts = Table("Options", ["module", "question", "option", "text", "correct", "chosen"])
+    for m in modules:
+        report = item_analysis(m, which=which)
+        for item in report.items:
+            stats.rows.append([m.slug, item.question_id, item.title, item.type, item.stats.n,
+                               None if item.stats.facility is None else round(item.stats.facility, 4),
+                               None if item.stats.discrimination is None else round(item.stats.discrimination, 4),
+                               "; ".join(item.stats.flags), item.max_score, report.which])
+            for o in item.options:
+                opts.rows.append([m.slug, item.question_id, o.id, o.text, o.correct, o.count])
+            if item.options:
+                opts.rows.append([m.slug, item.question_id, "", "no answer", False, item.no_answer])
+    return [stats, opts]
+
+
+# ---------------------------------------------------------------- hours log
+
+
+@dataclass
+class HoursRow:
+    """One line of the hours log."""
+
+    date: dt.date
+    activity: str
+    minutes: float
+    outcome: str
+    covers: str
+
+
+def hours_log(course: Course, learner: User) -> list[HoursRow]:
+    """The learner's guided learning by day: online time per module and day, offline records.
+
+    ``outcome`` is the result of quiz attempts submitted that day on that module; ``covers`` the
+    outcomes the module or the offline activity covers.
+    """
+    st = structure(course)
+    modules = {m.id: m for m in st.modules}
+    out: list[HoursRow] = []
+    results: dict[tuple[int, dt.date], list[str]] = defaultdict(list)
+    if modules:
+        for module_id, number, submitted, fraction, passed, status in db.session.execute(
+            select(Attempt.module_id, Attempt.number, Attempt.submitted_at, Attempt.fraction, Attempt.passed,
+                   Attempt.status)
+            .where(Attempt.user_id == learner.id, Attempt.module_id.in_(list(modules)),
+                   Attempt.submitted_at.is_not(None))
+            .order_by(Attempt.number)
+        ).all():
+            if status == "finished":
+                text = f"attempt {number}: {'passed' if passed else 'not passed'} ({round((fraction or 0) * 100)}%)"
+            else:
+                text = f"attempt {number}: awaiting marking"
+            results[(module_id, submitted.date())].append(text)
+        used: set[tuple[int, dt.date]] = set()
+        for module_id, day, seconds in db.session.execute(
+            select(TimeLog.module_id, TimeLog.day, TimeLog.seconds)
+            .where(TimeLog.user_id == learner.id, TimeLog.module_id.in_(list(modules)))
+        ).all():
+            m = modules[module_id]
+            used.add((module_id, day))
+            out.append(HoursRow(day, f"Online: {m.title}", round(seconds / 60, 1),
+                                "; ".join(results.get((module_id, day), [])), ", ".join(m.outcomes or [])))
+        for (module_id, day), texts in results.items():
+            if (module_id, day) not in used:
+                m = modules[module_id]
+                out.append(HoursRow(day, f"Online: {m.title}", 0.0, "; ".join(texts), ", ".join(m.outcomes or [])))
+    for date, minutes, activity, outcomes in db.session.execute(
+        select(OfflineLearning.date, OfflineLearning.minutes, OfflineLearning.activity, OfflineLearning.outcomes)
+        .where(OfflineLearning.learner_id == learner.id, OfflineLearning.course_id == course.id)
+    ).all():
+        out.append(HoursRow(date, f"Offline: {activity}", float(minutes), "recorded by a tutor",
+                            ", ".join(outcomes or [])))
+    out.sort(key=lambda r: (r.date, r.activity))
+    return out
+
+
+def hours_table(course: Course, learner: User) -> Table:
+    """The hours log as rows, with a total line."""
+    rows = hours_log(course, learner)
+    table = Table("Hours", ["date", "activity", "minutes", "outcome", "covers"])
+    for r in rows:
+        table.rows.append([r.date.isoformat(), r.activity, r.minutes, r.outcome, r.covers])
+    table.rows.append(["total", "", round(sum(r.minutes for r in rows), 1), "", ""])
+    return table
+
+
+__all__ = [
+    "PAGE_SIZE", "ReportError", "progress", "progress_table", "criteria_map", "criteria_table", "item_analysis",
+    "items_tables", "hours_log", "hours_table", "structure",
+]

@@ -1,0 +1,252 @@
+"""Report pages and their CSV/XLSX exports, for tutors and admins of the course's organisation.
+
+    /reports/                                              courses to report on
+    /reports/courses/<id>/progress[.csv|.xlsx]             cohort progress (?cohort=&sort=&dir=&page=)
+    /reports/courses/<id>/learners/<uid>                   one learner: modules, time against GLH
+    /reports/courses/<id>/learners/<uid>/criteria[.csv|.xlsx]   the learner's criteria map
+    /reports/courses/<id>/learners/<uid>/hours[.csv|.xlsx] hours log for funding evidence
+    /reports/courses/<id>/items[.csv|.xlsx]                item analysis (?module=&attempts=first|all)
+    /reports/attempts/<id>                                 one attempt's marked items
+
+Another organisation's course, learner or attempt is a 404.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask_login import current_user
+
+from course.auth import roles_required
+from course.authoring.models import Course, Module
+from course.core.nav import nav_item
+from course.extensions import db
+from course.learning.models import Attempt
+from course.models.users import User
+from course.reports import service
+from course.reports.export import Table, to_csv, to_xlsx
+from course.reports.svg import TimeBar, hours, progress_bar, time_chart
+
+bp = Blueprint("reports", __name__, url_prefix="/reports", template_folder="templates")
+nav_item("Reports", "reports.index", roles=("tutor", "admin"), order=50)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.app_template_global("report_bar")
+def _report_bar(value: float, maximum: float, label: str) -> Any:
+    return progress_bar(value, maximum, label)
+
+
+@bp.app_template_filter("hours")
+def _hours(minutes: float | None) -> str:
+    return hours(minutes or 0)
+
+
+def my_course(course_id: int) -> Course:
+    """A course of the signed-in user's organisation, else 404."""
+    course = service.organisation_course(current_user.organisation_id, course_id)
+    if course is None:
+        abort(404)
+    return course
+
+
+def my_learner(course: Course, user_id: int) -> User:
+    """A learner enrolled on the course, else 404."""
+    found = service.enrolled_learner(course, user_id)
+    if found is None:
+        abort(404)
+    return found[0]
+
+
+def export(tables: Table | list[Table], fmt: str, filename: str) -> Response:
+    """The tables as a CSV (the first) or XLSX download."""
+    if isinstance(tables, Table):
+        tables = [tables]
+    if fmt == "csv":
+        body: Any = to_csv(tables[0])
+        mimetype = "text/csv; charset=utf-8"
+    else:
+        body = to_xlsx(tables)
+        mimetype = XLSX
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _cohort_arg() -> str | None:
+    """``cohort``: empty or missing for all, "-" for learners without a cohort, else its name."""
+    value = request.args.get("cohort", "")
+    if value == "":
+        return None
+    return "" if value == "-" else value
+
+
+@bp.get("/")
+@roles_required("tutor", "admin")
+def index() -> Any:
+    """The organisation's courses, each with links to its reports."""
+    courses = db.session.scalars(
+        db.select(Course).where(Course.organisation_id == current_user.organisation_id).order_by(Course.title)
+    ).all() if current_user.organisation_id else []
+    return render_template("reports/index.html", courses=courses)
+
+
+@bp.get("/courses/<int:course_id>/progress")
+@roles_required("tutor", "admin")
+def progress(course_id: int) -> Any:
+    """Cohort progress: a page of learners by module, sortable by any column, with cohort totals."""
+    course = my_course(course_id)
+    page = request.args.get("page", "1")
+    report = service.progress(
+        course, cohort=_cohort_arg(), sort=request.args.get("sort"), direction=request.args.get("dir", "asc"),
+        page=int(page) if page.isdigit() else 1,
+    )
+    st = report.structure
+    cohort_chart = _cohort_chart(report)
+    return render_template("reports/progress.html", course=course, report=report, st=st,
+                           cohort_chart=cohort_chart, cohort_value=request.args.get("cohort", ""))
+
+
+def _cohort_chart(report: service.Progress) -> Any:
+    """Mean time per learner against GLH, per unit and for the course."""
+    n = report.learners or 1
+    st = report.structure
+    rows = [TimeBar(u.code, report.unit_online.get(u.code, 0) / n, report.unit_offline.get(u.code, 0) / n,
+                    u.target_minutes) for u in st.units]
+    rows.append(TimeBar("Whole course", report.online_minutes / n, report.offline_minutes / n,
+                        st.glh * 60 if st.glh else None))
+    return time_chart(rows, f"Mean guided learning time per learner ({report.learners} learners) against GLH")
+
+
+@bp.app_template_global("report_sort_url")
+def sort_url(report: service.Progress, key: str) -> str:
+    """The progress page sorted by ``key`` (toggling the direction when it is the current sort)."""
+    direction = "desc" if report.sort == key and report.direction == "asc" else "asc"
+    args = {k: v for k, v in request.args.items() if k not in ("sort", "dir", "page")}
+    return url_for("reports.progress", course_id=report.structure.course.id, sort=key, dir=direction, **args)
+
+
+@bp.get("/courses/<int:course_id>/progress.<any(csv, xlsx):fmt>")
+@roles_required("tutor", "admin")
+def progress_export(course_id: int, fmt: str) -> Any:
+    """Every learner's progress (filters and sort as on the page), one row per learner."""
+    course = my_course(course_id)
+    table = service.progress_table(course, cohort=_cohort_arg(), sort=request.args.get("sort"),
+                                   direction=request.args.get("dir", "asc"))
+    return export(table, fmt, f"{course.slug}-progress")
+
+
+@bp.get("/courses/<int:course_id>/learners/<int:user_id>")
+@roles_required("tutor", "admin")
+def learner(course_id: int, user_id: int) -> Any:
+    """One learner: each module's status, mark, attempts and time; time against each unit's GLH."""
+    course = my_course(course_id)
+    user = my_learner(course, user_id)
+    found = service.enrolled_learner(course, user.id)
+    enrolment = found[1] if found else None
+    st = service.structure(course)
+    row = service.learner_rows(st, [(user.id, user.name, user.email, enrolment.cohort if enrolment else "")])[0]
+    bars = [TimeBar(u.code, row.unit_minutes(u) - row.unit_offline.get(u.code, 0), row.unit_offline.get(u.code, 0),
+                    u.target_minutes) for u in st.units]
+    unassigned = row.offline_minutes - sum(row.unit_offline.values())
+    bars.append(TimeBar("Whole course", row.online_minutes, row.offline_minutes, st.glh * 60 if st.glh else None))
+    chart = time_chart(bars, f"{user.name}'s guided learning time against GLH")
+    return render_template("reports/learner.html", course=course, learner=user, st=st, row=row, chart=chart,
+                           unassigned=unassigned, hours=service.hours_log(course, user))
+
+
+@bp.get("/courses/<int:course_id>/learners/<int:user_id>/criteria")
+@roles_required("tutor", "admin")
+def criteria(course_id: int, user_id: int) -> Any:
+    """The learner's criteria map: how each criterion of the course's frameworks is evidenced."""
+    course = my_course(course_id)
+    user = my_learner(course, user_id)
+    groups = service.criteria_map(course, user)
+    counts = {"evidenced": 0, "not yet evidenced": 0, "awaiting workplace evidence": 0}
+    for g in groups:
+        for _code, _title, crit in g.outcomes:
+            for c in crit:
+                counts[c.status] += 1
+    return render_template("reports/criteria.html", course=course, learner=user, groups=groups, counts=counts)
+
+
+@bp.get("/courses/<int:course_id>/learners/<int:user_id>/criteria.<any(csv, xlsx):fmt>")
+@roles_required("tutor", "admin")
+def criteria_export(course_id: int, user_id: int, fmt: str) -> Any:
+    """The criteria map as CSV or XLSX."""
+    course = my_course(course_id)
+    user = my_learner(course, user_id)
+    return export(service.criteria_table(course, user), fmt, f"{course.slug}-{user.id}-criteria")
+
+
+@bp.get("/courses/<int:course_id>/learners/<int:user_id>/hours.<any(csv, xlsx):fmt>")
+@roles_required("tutor", "admin")
+def hours_export(course_id: int, user_id: int, fmt: str) -> Any:
+    """The learner's hours log (date, activity, minutes, outcome, covers) for funding evidence."""
+    course = my_course(course_id)
+    user = my_learner(course, user_id)
+    return export(service.hours_table(course, user), fmt, f"{course.slug}-{user.id}-hours")
+
+
+def _items_module(course: Course) -> Module | None:
+    st_modules = db.session.scalars(
+        db.select(Module).where(Module.course_id == course.id).order_by(Module.position)
+    ).all()
+    wanted = request.args.get("module", "")
+    quizzed = [m for m in st_modules if m.quiz is not None]
+    if wanted.isdigit():
+        chosen = next((m for m in quizzed if m.id == int(wanted)), None)
+        if chosen is None:
+            abort(404)
+        return chosen
+    return quizzed[0] if quizzed else None
+
+
+@bp.get("/courses/<int:course_id>/items")
+@roles_required("tutor", "admin")
+def items(course_id: int) -> Any:
+    """Item analysis of one module's quiz: facility, discrimination, option frequencies, flags."""
+    course = my_course(course_id)
+    module = _items_module(course)
+    which = "all" if request.args.get("attempts") == "all" else "first"
+    report = service.item_analysis(module, which=which) if module is not None else None
+    modules = db.session.scalars(
+        db.select(Module).where(Module.course_id == course.id).order_by(Module.position)
+    ).all()
+    return render_template("reports/items.html", course=course, module=module, report=report, which=which,
+                           modules=[m for m in modules if m.quiz is not None])
+
+
+@bp.get("/courses/<int:course_id>/items.<any(csv, xlsx):fmt>")
+@roles_required("tutor", "admin")
+def items_export(course_id: int, fmt: str) -> Any:
+    """Item analysis as CSV (statistics) or XLSX (statistics and option frequencies); every quiz
+    unless ``module`` names one."""
+    course = my_course(course_id)
+    module = _items_module(course) if request.args.get("module") else None
+    which = "all" if request.args.get("attempts") == "all" else "first"
+    return export(service.items_tables(course, which=which, module=module), fmt, f"{course.slug}-items")
+
+
+@bp.get("/attempts/<int:attempt_id>")
+@roles_required("tutor", "admin")
+def attempt(attempt_id: int) -> Any:
+    """One submitted attempt as the server marked it (the evidence a criteria map links to)."""
+    from course.learning.display import answer_text
+    from course.learning.service import snapshot_questions
+
+    found = db.session.get(Attempt, attempt_id)
+    if found is None or found.is_open or found.module.course.organisation_id != current_user.organisation_id:
+        abort(404)
+    by_key = {(q["id"], q["version"]): q for q in snapshot_questions(found)}
+    items = []
+    for mark in found.marks:
+        question = by_key.get((mark.question_id, mark.version))
+        items.append({
+            "mark": mark,
+            "title": question.get("title", mark.question_id) if question else mark.question_id,
+            "answer": answer_text(question, mark.response) if question else str(mark.response),
+        })
+    return render_template("reports/attempt.html", attempt=found, course=found.module.course, items=items)
