@@ -21,6 +21,7 @@ BLUEPRINTS: list[str] = [
     "course.api.tokens:bp",
     "course.authoring.views:bp",
     "course.learning.views:bp",
+    "course.reports.views:bp",
 ]
 
 DEV_SECRET_KEY = "dev-insecure-change-me"
