@@ -5,7 +5,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, abort, flash, jsonify, redirect, request, url_for
+from flask import Flask, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from course.extensions import db, login_manager
@@ -25,9 +25,9 @@ def is_api_path(path: str | None = None) -> bool:
 
 def _unauthenticated() -> Any:
     if is_api_path():
-        response = jsonify(error="unauthorized", message="Sign in to use this API.")
-        response.status_code = 401
-        return response
+        from course.core import json_error
+
+        return json_error(401, "Sign in to use this API.")
     flash("Please sign in to see that page.", "info")
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 

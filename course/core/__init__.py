@@ -5,12 +5,13 @@ from typing import Any
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from werkzeug.http import HTTP_STATUS_CODES
 from marshmallow import ValidationError
 
 from course.auth.decorators import is_api_path
 from course.core.nav import nav_for, nav_item
 
-__all__ = ["nav_item", "setup_core"]
+__all__ = ["json_error", "nav_item", "setup_core"]
 
 ERROR_TITLES = {
     400: "Bad request",
@@ -25,11 +26,17 @@ ERROR_TITLES = {
 }
 
 
+def json_error(status: int, message: str, **extra: Any) -> Any:
+    """The app's JSON error: {"error": "not_found", "code": 404, "message": "...", **extra}."""
+    name = HTTP_STATUS_CODES.get(status, "Error").lower().replace(" ", "_").replace("-", "_")
+    response = jsonify(error=name, code=status, message=message, **extra)
+    response.status_code = status
+    return response
+
+
 def _error(status: int, message: str) -> Any:
     if is_api_path(request.path):
-        response = jsonify(error=ERROR_TITLES.get(status, "error").lower(), message=message)
-        response.status_code = status
-        return response
+        return json_error(status, message)
     title = ERROR_TITLES.get(status, "Error")
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
@@ -65,9 +72,7 @@ def setup_core(app: Flask) -> None:
     def validation_error(e: ValidationError) -> Any:
         # marshmallow errors reaching the edge: field -> messages, as 422 JSON on API paths.
         if is_api_path(request.path):
-            response = jsonify(error="validation", message="The data sent is not valid.", errors=e.messages)
-            response.status_code = 422
-            return response
+            return json_error(422, "The data sent is not valid.", errors=e.messages)
         return _error(422, "The data sent is not valid: " + _flatten(e.messages))
 
     @app.after_request

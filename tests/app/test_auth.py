@@ -157,7 +157,7 @@ def test_roles_required_api_answers_json(guarded_app):
     client = guarded_app.test_client()
     response = client.get("/api/v1/tutors")
     assert response.status_code == 401
-    assert response.json == {"error": "unauthorized", "message": "Sign in to use this API."}
+    assert response.json == {"error": "unauthorized", "code": 401, "message": "Sign in to use this API."}
     with guarded_app.app_context():
         user = User(email="l@x.test", name="L", role="learner")
         user.set_password("pw")
@@ -166,7 +166,7 @@ def test_roles_required_api_answers_json(guarded_app):
     login(client, "l@x.test", "pw")
     response = client.get("/api/v1/tutors")
     assert response.status_code == 403
-    assert response.is_json and response.json["error"] == "not allowed"
+    assert response.is_json and response.json["error"] == "forbidden"
 
 
 def test_roles_required_refuses_unknown_role():

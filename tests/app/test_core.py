@@ -120,7 +120,7 @@ def test_not_found_page_and_json(client):
     assert "<h1>Page not found</h1>" in page.get_data(as_text=True)
     api = client.get("/api/v1/no-such-thing")
     assert api.status_code == 404
-    assert api.json == {"error": "page not found", "message": "There is no page at this address."}
+    assert api.json == {"error": "not_found", "code": 404, "message": "There is no page at this address."}
 
 
 @pytest.fixture
@@ -178,6 +178,7 @@ def test_validation_errors_become_422(extra_app):
     client = extra_app.test_client()
     response = client.post("/api/v1/things", json={})
     assert response.status_code == 422
+    assert response.json["error"] == "unprocessable_entity"
     assert response.json["errors"] == {"title": ["Missing data for required field."]}
     page = client.post("/things")
     assert page.status_code == 422
