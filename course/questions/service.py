@@ -14,6 +14,7 @@ from course.bank.models import QuestionVersion
 from course.extensions import db
 from course.models.frameworks import Criterion, Framework
 from question_bank import ResponseError, ValidationError, error_paths, load_question, mark
+from question_bank.types import compile_question, mark_compiled
 
 SLUG_RE = re.compile(r"[^A-Za-z0-9_.-]+")
 
@@ -172,9 +173,12 @@ def scenario_path(question: dict, answers: dict[str, Any]) -> list[str]:
     return path
 
 
-def try_question(question: dict, response: Any) -> tuple[Any, str | None]:
-    """(Mark, None) for a response, or (None, the ResponseError message)."""
+def try_question(question: dict, response: Any, *, child: bool = False) -> tuple[Any, str | None]:
+    """(Mark, None) for a response, or (None, the ResponseError message). ``child``: a scenario
+    step's (canonical) question, marked on its own."""
     try:
+        if child:
+            return mark_compiled(compile_question(question), response), None
         return mark(question, response), None
     except ResponseError as exc:
         return None, str(exc)

@@ -387,7 +387,9 @@ def _convert(node: Field, raw: Any) -> Any:
     if kind == "criteria":
         return list(raw)
     raw = raw if isinstance(raw, str) else ""
-    if kind in ("text", "choice", "child_type"):
+    if kind in ("choice", "child_type"):
+        return raw.strip() or OMIT
+    if kind == "text":
         return raw.strip()
     if kind in ("textarea", "markdown"):
         return raw.strip("\n").rstrip()

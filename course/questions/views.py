@@ -209,7 +209,7 @@ def preview(question_id: str) -> Any:
             for step in question["steps"]:
                 if step["id"] in response["path"]:
                     step_marks[step["id"]] = service.try_question(
-                        step["question"], response["answers"].get(step["id"]))[0]
+                        step["question"], response["answers"].get(step["id"]), child=True)[0]
     return render_template(
         "questions/preview.html", row=row, question=question, result=result, error=error,
         step_marks=step_marks, form=form, stem_html=stem_html, markdown=lambda t: Markup(render_markdown(t or ""))
