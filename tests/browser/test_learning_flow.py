@@ -1,0 +1,169 @@
+"""A learner takes a module in the app's player: enrol, quiz with a scenario, reload, submit, results.
+
+Also axe-core on the learner pages: the dashboard, a content page, a quiz showing every question
+type, and the review page.
+"""
+from __future__ import annotations
+
+import json
+import re
+import time
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from course.extensions import db
+from course.learning.models import Attempt, TimeOnTask
+from tests.browser.conftest import REPO_ROOT, axe_violations, describe_violations, sign_in
+from tests.helpers import DEFAULT_PASSWORD
+from tests.learning.conftest import make_course, q_scenario, q_single, q_tf  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.browser
+
+PLAYER_FIXTURE = REPO_ROOT / "tests" / "player" / "fixtures" / "course.json"
+
+
+def assert_no_axe(page, where: str) -> None:
+    violations = axe_violations(page)
+    assert violations == [], f"axe on {where}:\n{describe_violations(violations)}"
+
+
+def next_button(page):
+    return page.get_by_role("button", name="Next", exact=True)
+
+
+def wait_saved(page, app, attempt_id: int, check) -> None:
+    """Wait until the server holds what ``check(attempt)`` wants (autosaves are asynchronous)."""
+    for _ in range(100):
+        with app.app_context():
+            attempt = db.session.get(Attempt, attempt_id)
+            if check(attempt):
+                return
+            db.session.remove()
+        time.sleep(0.05)
+    raise AssertionError("the player's autosave did not reach the server")
+
+
+def test_enrol_take_quiz_reload_resume_submit(app, live_server, browser_page, make_course, create_user):  # noqa: F811
+    c = make_course([q_single(), q_tf(), q_scenario()], enrol=False, pass_mark=0.5, attempts=3)
+    page, base = browser_page, live_server.url
+
+    # The tutor enrols the learner.
+    sign_in(page, base, c.tutor.email, DEFAULT_PASSWORD)
+    page.goto(f"{base}/learn/tutor/courses/{c.course_id}/learners")
+    page.get_by_label("Full name").fill(c.learner.name)
+    page.get_by_label("Email address").fill(c.learner.email)
+    page.get_by_label("Cohort (optional)").fill("November")
+    page.get_by_role("button", name="Enrol learner").click()
+    expect(page.get_by_text(f"{c.learner.name} ({c.learner.email}) is enrolled.")).to_be_visible()
+    page.get_by_role("button", name="Sign out").click()
+
+    # The learner's dashboard, then the module.
+    sign_in(page, base, c.learner.email, DEFAULT_PASSWORD, next_path="/learn/")
+    expect(page.get_by_role("heading", name="My learning", level=1)).to_be_visible()
+    expect(page.get_by_text("0 of 2 seen")).to_be_visible()
+    assert_no_axe(page, "the dashboard")
+    page.get_by_role("link", name="Start Choices and rights").click()
+    expect(page.get_by_role("heading", name="Why choice matters")).to_be_visible()
+    assert_no_axe(page, "a content page")
+    next_button(page).click()
+    next_button(page).click()
+    page.get_by_role("button", name="Start quiz").click()
+    attempt_id = page.evaluate("window.CC_LAUNCH.app.attempt.id")
+
+    # Answer two questions and half of the scenario.
+    page.get_by_label("Mr Okafor").check()
+    next_button(page).click()
+    page.get_by_label("True").check()
+    next_button(page).click()
+    page.get_by_label("Agree with her son").check()
+    page.get_by_role("button", name="Continue scenario").click()
+    expect(page.get_by_text("Who should you talk to now?")).to_be_visible()
+    # Answers are saved one by one; the player's state (which it resumes from) follows them.
+    wait_saved(page, app, attempt_id, lambda a: a.responses.get("2") == {"path": ["s1"], "answers": {"s1": "b"}}
+               and a.responses.get("0") == "a" and a.responses.get("1") is True)
+    wait_saved(page, app, attempt_id, lambda a: ((a.state or {}).get("m", {}).get("0", {}).get("a") or [None] * 3)[2:3]
+               and a.state["m"]["0"]["a"][2][0] == "0")  # the scenario's path code: step s1 taken
+
+    # Reload mid-quiz: the same question, every answer intact.
+    page.reload()
+    expect(page.get_by_role("heading", name="Question 3 of 3")).to_be_visible()
+    expect(page.get_by_label("Agree with her son")).to_be_checked()  # step 1, answered
+    expect(page.get_by_text("Who should you talk to now?")).to_be_visible()  # the branch it led to
+    page.get_by_role("button", name="Previous").click()
+    expect(page.get_by_label("True")).to_be_checked()
+    page.get_by_role("button", name="Previous").click()
+    expect(page.get_by_label("Mr Okafor")).to_be_checked()
+    next_button(page).click()
+    next_button(page).click()
+    page.get_by_label("Mrs Patel", exact=True).check()
+    page.get_by_role("button", name="Continue scenario").click()
+    expect(page.get_by_text("You have reached the end of this case.")).to_be_visible()
+    page.get_by_role("button", name="Submit quiz").click()
+
+    # The server's mark and the per-criterion results.
+    expect(page.get_by_role("heading", name="Results")).to_be_visible()
+    expect(page.get_by_text("Your score: 3 of 4 (75%)")).to_be_visible()
+    rows = page.locator("table.criteria tbody tr").all_inner_texts()
+    rows = [re.sub(r"\s+", " ", r).strip() for r in rows]
+    assert len(rows) == 2, rows
+    assert rows[0].startswith("TESTFW/K1") and rows[0].endswith("67% Met"), rows
+    assert rows[1].startswith("TESTFW/K2") and rows[1].endswith("100% Met"), rows
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        assert (attempt.status, attempt.score, attempt.max_score, attempt.passed) == ("finished", 3.0, 4.0, True)
+
+    # Read the results for a while (the player adds up active time every 5 s), then leave: the
+    # dashboard shows the mark, the criteria and the time recorded.
+    page.wait_for_timeout(6000)
+    page.get_by_role("button", name="Exit").click()
+    page.wait_for_url(f"{base}/learn/")
+    for _ in range(50):
+        with app.app_context():
+            seconds = db.session.scalar(select(TimeOnTask.seconds)) or 0
+            db.session.remove()
+        if seconds:
+            break
+        time.sleep(0.1)
+    assert seconds > 0
+    page.reload()
+    text = " ".join(page.locator("main").inner_text().split())
+    assert f"{seconds} s of 30 min target" in text
+    assert "Passed" in text and "75% (highest of 1 attempt)" in text and "2 of 3" in text
+    assert "Criteria met so far TESTFW/K1, TESTFW/K2" in text
+    assert_no_axe(page, "the dashboard after an attempt")
+    page.get_by_role("link", name="Review attempt 1 at Choices and rights").click()
+    expect(page.get_by_text("Score: 3 of 4 (75%)")).to_be_visible()
+    assert_no_axe(page, "the review page")
+
+
+@pytest.fixture
+def every_type_course(app, make_course):  # noqa: F811
+    """A course whose quiz holds one question of every type (the player's own test fixture)."""
+    from course.frameworks.service import store_framework
+
+    doc = json.loads(PLAYER_FIXTURE.read_text(encoding="utf-8"))
+    with app.app_context():
+        store_framework(doc["frameworks"][0], source="test")
+        db.session.commit()
+    module = next(m for m in doc["modules"] if m["slug"] == "m01-all-types")
+    questions = [q for q in doc["questions"] if any(i.get("question") == q["id"] for i in module["quiz"]["items"])]
+    return make_course(questions, items=module["quiz"]["items"], pass_mark=0.5)
+
+
+def test_axe_on_every_question_type(app, live_server, browser_page, every_type_course):
+    c, page, base = every_type_course, browser_page, live_server.url
+    sign_in(page, base, c.learner.email, DEFAULT_PASSWORD)
+    page.goto(f"{base}/learn/{c.course_slug}/{c.module_slug}")
+    next_button(page).click()
+    next_button(page).click()
+    page.get_by_role("button", name="Start quiz").click()
+    kinds = page.evaluate("window.CC_COURSE.questions.map(q => q.type)")
+    assert sorted(kinds) == sorted(["single_choice", "multiple_response", "true_false", "matching", "ordering",
+                                    "short_answer", "numeric", "essay", "scenario"])
+    for n in range(1, 10):
+        expect(page.get_by_role("heading", name=f"Question {n} of 9")).to_be_visible()
+        assert_no_axe(page, f"question {n}")
+        if n < 9:
+            next_button(page).click()
