@@ -172,17 +172,11 @@ function interactions(q, r, mark, M, latencyMs, when) {
 const esc = (s) => String(s ?? "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 const GAP = /\{\{([\w.-]+)\}\}/g, SPAN = '<span data-gap="$1"></span>';
 const inline = (s) => esc(s).replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>").replace(/(^|[^\w*])[*_]([^*_]+)[*_](?![\w*])/g, "$1<em>$2</em>").replace(GAP, SPAN);
-/** Markdown of stems, cases and feedback: paragraphs, bullets, bold, italic (hosts send HTML where they can). */
-function md(text) {
-  return String(text || "").split(/\r?\n\s*\n/).map((block) => {
-    const lines = block.split("\n").filter((l) => l.trim());
-    const list = (re, tag) => lines.every((l) => re.test(l)) && `<${tag}>${lines.map((l) => "<li>" + inline(l.replace(re, "")) + "</li>").join("")}</${tag}>`;
-    return !lines.length ? "" : list(/^\s*[-*]\s+/, "ul") || "<p>" + lines.map((l) => inline(l.replace(/^#+\s+/, ""))).join("<br>") + "</p>";
-  }).join("");
-}
+/** Markdown of stems, cases and feedback: paragraphs, bold, italic (hosts send HTML where they can). */
+const md = (text) => String(text || "").split(/\r?\n\s*\n/).filter((b) => b.trim()).map((b) => "<p>" + b.trim().split("\n").map(inline).join("<br>") + "</p>").join("");
 const stemHtml = (q) => q.stem_html || (q.stem_format === "html" ? String(q.stem).replace(GAP, SPAN) : md(q.stem));
 
-const CCPlayer = { encodeAnswer, decodeAnswer, packModule, unpackModule, measureState, fitState, nextStep, currentStep, committed, results, interactions, md };
+const CCPlayer = { encodeAnswer, decodeAnswer, packModule, unpackModule, measureState, fitState, nextStep, currentStep, results, interactions };
 
 function boot(win) {
   const doc = win.document, course = win.CC_COURSE, launch = win.CC_LAUNCH || {}, M = win.CCMarking, info = course.course || {};
@@ -190,7 +184,7 @@ function boot(win) {
   course.questions.forEach((q) => { byKey[q.id + "@" + q.version] = q; });
   const single = mods.findIndex((m) => m.slug === launch.module);
   let uid = 0, finished = false;
-  $("cc-title").textContent = single >= 0 ? mods[single].title : info.title;
+  doc.title = $("cc-title").textContent = single >= 0 ? mods[single].title : info.title;
   if (info.language) doc.documentElement.lang = info.language;
 
   function h(tag, props, ...kids) {
@@ -200,7 +194,6 @@ function boot(win) {
       if (v == null || v === false) continue;
       if (k === "text") el.textContent = v;
       else if (k === "html") el.innerHTML = v;
-      else if (k === "class") el.className = v;
       else if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
       else el.setAttribute(k, v === true ? "" : v);
     }
@@ -211,7 +204,7 @@ function boot(win) {
   const id = (p) => "cc-" + p + ++uid;
   const btn = (text, onclick, cls, label) => h("button", { type: "button", class: "btn " + (cls || ""), onclick, "aria-label": label }, text);
   const say = (msg) => { const l = $("cc-live"); l.textContent = ""; win.setTimeout(() => { l.textContent = msg; }, 60); };
-  const focus = (el) => { if (!el.hasAttribute("tabindex")) el.setAttribute("tabindex", "-1"); el.focus(); };
+  const focus = (el) => { el.tabIndex = -1; el.focus(); }; // headings, feedback and notes only
   const tell = (text) => { notice.hidden = false; notice.textContent = text; };
   const fmt = (x) => String(Math.round(x * 100) / 100), pct = (x) => Math.round(x * 100) + "%";
 
@@ -220,7 +213,7 @@ function boot(win) {
     rt = win.CCRuntime.create(launch.adapter || "preview", { launch, key: `carecourse-preview:${info.slug}:${launch.module}` });
     started = rt.start();
   } catch (e) {
-    tell(/^NO_/.test(e.code) ? `This course could not connect to your learning system (LMS), so your progress and results will not be recorded. Close this window and open the course again from the LMS. (${e.message})`
+    tell(/^NO_/.test(e.code) ? `This course could not connect to your learning system (LMS), so your progress will not be recorded. Close it and open it again from the LMS. (${e.message})`
       : e.message);
     rt = win.CCRuntime.create("none"); started = rt.start();
   }
@@ -246,7 +239,7 @@ function boot(win) {
     for (const k in st.m) o.m[k] = packModule(st.m[k], origOf(k, st.m[k].s));
     return fitState(o, rt.limit);
   }
-  let booting = true, timer = null; // the first view paints before anything is written to the host
+  let booting = true, timer = null; // paint the first view before writing to the host
   const save = () => { if (!finished && !booting) rt.saveState(pack(), ms ? st.c + ":" + ms.w + ({ p: ms.p, q: ms.q }[ms.w] ?? "") : "menu"); };
   const saveSoon = () => { win.clearTimeout(timer); timer = win.setTimeout(save, 1500); };
   const saved = started.state;
@@ -254,7 +247,7 @@ function boot(win) {
     try {
       st.c = saved.c;
       for (const k in saved.m) { st.m[k] = { s: saved.m[k].s }; st.m[k] = unpackModule(saved.m[k], origOf(k, saved.m[k].s)); }
-    } catch (e) { st = { c: single, m: {} }; cache = {}; tell("Your saved progress could not be restored, so this module starts again."); }
+    } catch (e) { st = { c: single, m: {} }; cache = {}; tell("Your saved progress could not be restored."); }
   }
 
   let onScreen = null;
@@ -268,7 +261,7 @@ function boot(win) {
     main.textContent = "";
     main.append(...nodes.filter(Boolean));
     const el = typeof to === "string" ? main.querySelector(to) : to;
-    if (el) { focus(el); win.scrollTo(0, 0); }
+    if (el) focus(el);
     if (msg) say(msg);
     save();
   }
@@ -316,12 +309,12 @@ function boot(win) {
 
   function page(p, moved) {
     const m = mods[st.c], pages = m.pages, n = pages.length;
-    if (!n) return m.quiz ? intro(moved) : show("p", [P("This module has no pages."), toMenu()]);
+    if (!n) return intro(moved);
     ms.p = p = Math.max(0, Math.min(p, n - 1));
     const pg = pages[p], hd = h("h2", { text: pg.title }), last = p === n - 1;
     if (last && !m.quiz && !ms.d) { ms.d = true; rt.report(summary()); }
     show("p", [single < 0 && P(m.title, "crumb"), P(`Page ${p + 1} of ${n}`, "crumb"), h("article", {}, hd, h("div", { html: pg.html || md(pg.body) })),
-      h("nav", { class: "pager", "aria-label": "Pages" }, p > 0 && btn("Previous", () => page(p - 1, true), "secondary"),
+      h("nav", { class: "pager" }, p > 0 && btn("Previous", () => page(p - 1, true), "secondary"),
         !last || m.quiz ? btn("Next", () => (last ? intro(true) : page(p + 1, true))) : P("You have reached the end of this module."), toMenu())],
     moved && hd, moved && `Page ${p + 1} of ${n}: ${pg.title}`);
   }
@@ -345,7 +338,7 @@ function boot(win) {
   }
 
   const words = (t) => (String(t || "").match(/\S+/g) || []).length;
-  /** Why marking would refuse an essay, or "" (scenario steps are checked as they are committed). */
+  /** Why marking would refuse an essay, or "" (scenario steps are checked when committed). */
   function essayProblem(q, r) {
     const w = words(r);
     return q.type !== "essay" || r == null ? "" : q.word_limit && w > q.word_limit ? `Your answer has ${w} words; the limit is ${q.word_limit}.`
@@ -374,8 +367,8 @@ function boot(win) {
       if (locked) fb.append(feedback(orig, ms.a[i]));
       else if (immediate) body.append(btn("Check answer", () => { if (ready(q, ms.a[i])) { ms.k[i] = true; question(false, ".feedback"); } }));
     }
-    show("q", [P(quiz.title, "crumb"), h("section", { class: "question", "aria-labelledby": hd.id }, hd, body, fb),
-      h("nav", { class: "pager", "aria-label": "Questions" }, i > 0 && btn("Previous", () => { ms.q = i - 1; question(true); }, "secondary"),
+    show("q", [h("section", { class: "question", "aria-labelledby": hd.id }, hd, body, fb),
+      h("nav", { class: "pager" }, i > 0 && btn("Previous", () => { ms.q = i - 1; question(true); }, "secondary"),
         !last && btn("Next", () => { ms.q = i + 1; question(true); }),
         last && [P(`You have answered ${ms.a.filter((r, j) => answered(qz.shown[j], r)).length} of ${n} questions.`, "count"), btn("Submit quiz", submit)])],
     to || (moved && hd), moved && hd.textContent);
@@ -467,7 +460,7 @@ function boot(win) {
         say(`${text(it)} moved to position ${k + d + 1} of ${order.length}`);
       };
       draw();
-      wrap.append(P("Put the items in order using the Move up and Move down buttons.", "hint"), ol);
+      wrap.append(P("Order the items with Move up and Move down.", "hint"), ol);
     } else if (t === "short_answer") {
       q.gaps.forEach((g, k) => {
         const label = "Gap " + (k + 1), place = stem.querySelector(`[data-gap="${g.id}"]`), set = (v, soon) => put(g.id, v, soon);
@@ -518,22 +511,17 @@ function boot(win) {
       .then(() => resultsView(true));
   }
 
-  function critText(ref) {
-    const [fw, code] = ref.split("/");
-    for (const f of course.frameworks || []) if (f.code === fw) for (const o of f.outcomes) for (const c of o.criteria) if (c.code === code) return c.text;
-  }
-
   function resultsView(moved) {
     const quiz = mods[st.c].quiz, res = results(M, quiz, quizOf(st.c).orig, ms.a), srv = server[st.c] && server[st.c].score != null ? server[st.c] : res, thr = quiz.criterion_threshold;
     const [percent, passed] = ms.r, hd = h("h2", { text: "Results" }), row = (tag, cells) => h("tr", {}, cells.map((t, k) => h(k ? tag : "th", { scope: tag === "th" ? "col" : k ? null : "row" }, t)));
-    show("r", [P(quiz.title, "crumb"), hd,
+    show("r", [hd,
       h("p", { class: "score" }, "Your score: ", h("strong", { text: `${fmt(srv.score)} of ${fmt(srv.max)} (${fmt(percent)}%)` })),
       h("p", { class: "verdict " + (passed ? "ok" : "no") }, h("strong", { text: passed ? "Passed" : "Not passed" }),
         ` — the pass mark is ${pct(quiz.pass_mark)}` + (thr != null ? ` and at least ${pct(thr)} on each criterion.` : ".")),
-      res.pending > 0 && P(res.pending + (res.pending === 1 ? " answer awaits" : " answers await") + " a tutor's marking."),
+      res.pending > 0 && P(`Awaiting a tutor's marking: ${res.pending} answer(s).`),
       res.criteria.length > 0 && h("table", { class: "criteria" }, h("caption", { text: "Results by criterion" }),
         h("thead", {}, row("th", ["Criterion", "Score", "Result"])),
-        h("tbody", {}, res.criteria.map((c) => row("td", [[c.ref, critText(c.ref) && [h("br"), critText(c.ref)]], pct(c.fraction), c.met ? "Met" : "Not yet met"])))),
+        h("tbody", {}, res.criteria.map((c) => row("td", [c.ref, pct(c.fraction), c.met ? "Met" : "Not yet met"])))),
       h("div", { class: "pager" }, btn("Review answers", review), toMenu())], moved && hd, moved && `Results: ${passed ? "passed" : "not passed"}, ${fmt(percent)}%`);
   }
 
@@ -557,5 +545,5 @@ function boot(win) {
 CCPlayer.boot = boot;
 if (typeof module === "object" && module.exports) module.exports = CCPlayer;
 else if (root.CC_COURSE) boot(root);
-else root.document.getElementById("main").textContent = "Sorry, this course could not start: its content (course-data.js) is missing.";
+else root.document.getElementById("main").textContent = "Sorry: the course content (course-data.js) is missing.";
 })(typeof window !== "undefined" ? window : this);

@@ -143,21 +143,19 @@ function scorm(kind, options) {
   return self;
 }
 
-/** Active time: the page visible and input within the last five minutes; beat(seconds) every 30 s. */
+/** Active time (page visible, input in the last five minutes): beat(seconds) after each 30 active seconds. */
 function activity(win, beat) {
   const doc = win.document;
-  let last = Date.now(), tick = last, active = 0, n = 0;
+  let last = Date.now(), active = 0;
   "keydown pointerdown input scroll touchstart".split(" ").forEach((e) => doc.addEventListener(e, () => { last = Date.now(); }, true));
-  const step = () => { const now = Date.now(); if (doc.visibilityState !== "hidden" && now - last < 300000) active += now - tick; tick = now; };
-  const flush = (final) => { step(); const s = Math.floor(active / 1000); if (s > 0) { active -= s * 1000; beat(s, final); } };
-  doc.addEventListener("visibilitychange", step);
-  const timer = win.setInterval(() => (++n % 6 ? step() : flush()), 5000);
+  const flush = (final) => { if (active) beat(active, final); active = 0; };
+  const timer = win.setInterval(() => { if (doc.visibilityState !== "hidden" && Date.now() - last < 300000 && ++active >= 30) flush(); }, 1000);
   return { flush, stop: () => win.clearInterval(timer) };
 }
 
 function app(options) {
   const cfg = (options.launch || root.CC_LAUNCH || {}).app || {}, win = options.window || root, queue = [];
-  const base = String(cfg.api || "").replace(/\/$/, ""), fetch = options.fetch || win.fetch.bind(win), onStatus = options.onStatus || (() => {});
+  const base = String(cfg.api || "").replace(/\/$/, ""), fetch = options.fetch || win.fetch.bind(win);
   let busy = false, done = false, beats = null;
   const post = (path, body, keepalive) => fetch(`${base}/${path}`, {
     method: "POST", credentials: "same-origin", keepalive: !!keepalive, body: JSON.stringify(body),
@@ -176,10 +174,9 @@ function app(options) {
     const job = queue[0];
     if (busy || !job) return;
     busy = true;
-    post(job.path, job.body).then(() => { queue.shift(); busy = false; onStatus(queue.length ? "saving" : "saved"); pump(); }, (e) => {
+    post(job.path, job.body).then(() => { queue.shift(); busy = false; pump(); }, (e) => {
       busy = false;
-      if (e.status < 500 && e.status !== 408 && e.status !== 429) { queue.shift(); onStatus("error", e); return pump(); }
-      onStatus("offline", e);
+      if (e.status < 500 && e.status !== 408 && e.status !== 429) return queue.shift(), pump();
       win.setTimeout(pump, Math.min(30000, 1000 * 2 ** ++job.tries));
     });
   }
