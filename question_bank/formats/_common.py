@@ -347,11 +347,14 @@ def sanitize_stem(q: dict, warn=None) -> None:
     removed: set[str] = set()
 
     def clean(text: str, always: bool = False) -> str:
-        tags = html_tags(text) if text else set()
-        if not tags and not always:
+        if not text or ("<" not in text and (not always or "&" not in text)):
             return text
-        removed.update(tags - ALLOWED_TAGS)
-        return sanitize_html(text)
+        if not always and not html_tags(text):
+            return text  # plain text with a "<" in it: not HTML, left as written
+        safe = sanitize_html(text)
+        if safe != text:
+            removed.update(html_tags(text) - ALLOWED_TAGS)
+        return safe
 
     if q.get("stem_format") == "html" and q.get("stem"):
         q["stem"] = clean(q["stem"], always=True)
@@ -377,13 +380,14 @@ def validate(q: dict, source: str, where: Any, warn=None) -> dict:
     returned with `criteria: []`: the caller (the CLI's --criterion, or an editor) must map it
     before the bank takes it (`apply_default_criteria`).
     """
-    from question_bank.schemas import ValidationError, dump_question, load_question
+    from question_bank.schemas import ValidationError, load_question
 
     sanitize_stem(q, warn)
     unmapped = not q.get("criteria")
     candidate = dict(q, criteria=[UNMAPPED]) if unmapped else q
     try:
-        canonical = dump_question(load_question(candidate))
+        # load_question validates and compiles; its canonical dict is fresh, so no deep copy needed
+        canonical = dict(load_question(candidate).data)
     except ValidationError as exc:
         raise FormatError(source, where, f"produces an invalid question: {exc.messages}") from None
     if unmapped:

@@ -136,14 +136,12 @@ class _Ctx:
 
 
 def _child(el, name):
-    for c in el:
-        if isinstance(c.tag, str) and localname(c) == name:
-            return c
-    return None
+    # Moodle XML has no namespace: lxml's own lookup is the fast path.
+    return el.find(name)
 
 
 def _children(el, name):
-    return [c for c in el if isinstance(c.tag, str) and localname(c) == name]
+    return el.findall(name)
 
 
 def _text(el, name: str) -> str:
