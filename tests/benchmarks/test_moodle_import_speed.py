@@ -3,7 +3,8 @@
 Run on demand: `pytest tests/benchmarks/test_moodle_import_speed.py` (or `make benchmarks`); the
 figures are printed even when output is captured.
 The import runs in a fresh subprocess so that its peak resident memory (ru_maxrss, which counts
-lxml's C allocations too) and its Python allocations (tracemalloc) are its own.
+lxml's C allocations too) and its Python allocations (tracemalloc) are its own. The time is the
+best of three runs (wall clock; CPU time printed too), since a loaded machine only adds to it.
 """
 
 from __future__ import annotations
@@ -88,18 +89,19 @@ CHILD = textwrap.dedent("""
     from question_bank.formats import import_moodle
     data = open(sys.argv[1], "rb").read()
     base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    wall, cpu = [], []
+    for _ in range(3):  # the first run is cold (lazy imports); the best of three is the figure
+        t0, c0 = time.perf_counter(), time.process_time()
+        result = import_moodle(data, source="bench.xml")
+        wall.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     tracemalloc.start()
-    t0 = time.perf_counter()
-    result = import_moodle(data, source="bench.xml")
-    elapsed = time.perf_counter() - t0
+    import_moodle(data, source="bench.xml")
     _, py_peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    t1 = time.perf_counter()
-    import_moodle(data, source="bench.xml")
-    untraced = time.perf_counter() - t1
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"questions": len(result.questions), "seconds_traced": elapsed,
-                      "seconds": untraced, "tracemalloc_peak_mb": py_peak / 2**20,
+    print(json.dumps({"questions": len(result.questions), "cold": wall[0], "seconds": min(wall),
+                      "cpu_seconds": min(cpu), "tracemalloc_peak_mb": py_peak / 2**20,
                       "max_rss_mb": rss / 1024, "rss_before_mb": base_rss / 1024}))
 """)
 
@@ -118,10 +120,10 @@ def test_moodle_import_2000_questions(tmp_path, capsys):
     size_mb = path.stat().st_size / 2**20
     with capsys.disabled():
         print(
-            f"\nMoodle XML import, {N} questions ({size_mb:.1f} MB): {figures['seconds']:.3f} s "
-            f"({figures['seconds_traced']:.3f} s under tracemalloc); peak Python allocations "
-            f"{figures['tracemalloc_peak_mb']:.1f} MB; peak RSS of the whole process "
-            f"{figures['max_rss_mb']:.1f} MB (before the import {figures['rss_before_mb']:.1f} MB)"
+            f"\nMoodle XML import, {N} questions ({size_mb:.1f} MB): best of 3 {figures['seconds']:.3f} s "
+            f"wall, {figures['cpu_seconds']:.3f} s CPU (first, cold run {figures['cold']:.3f} s); "
+            f"peak Python allocations {figures['tracemalloc_peak_mb']:.1f} MB; peak RSS of the whole "
+            f"process {figures['max_rss_mb']:.1f} MB (before the imports {figures['rss_before_mb']:.1f} MB)"
         )
     assert figures["questions"] == N
     assert figures["seconds"] < 2.0
