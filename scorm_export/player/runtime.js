@@ -57,7 +57,7 @@ function findAPI(win, name, depth) {
 function scorm(kind, options) {
   const T = CMI[kind], v4 = !!T.v4, api = options.api || findAPI(options.window || root, T.api, T.depth);
   const [INIT, TERM, GET, SET, COMMIT, ERR] = T.fn.split(" "), objIndex = {};
-  let live = false, done = false, dirty = false, queued = false, err = 0, ixN = 0, objN = 0, noIx = false, noObj = false;
+  let live = false, dirty = false, queued = false, err = 0, ixN = 0, objN = 0, noIx = false, noObj = false;
   const call = (f, ...a) => { const r = api[f](...a); err = +api[ERR]() || 0; return r; };
   const get = (name) => { const v = call(GET, name); return err || v == null ? "" : String(v); };
   const set = (name, value) => { const ok = live && String(call(SET, name, String(value))) === "true"; dirty = dirty || ok; return ok; };
@@ -131,12 +131,12 @@ function scorm(kind, options) {
     report(r) { result(v4 ? "cmi." : "cmi.core.", r.score_raw || 0, r.score_max, r.success, r.completion, T.status); later(); },
     submit: () => Promise.resolve(null),
     finish(r) {
-      if (!live || done) return;
+      if (!live) return;
       self.report(r);
       set(T.time, v4 ? duration2004(r.session_ms || 0) : timespan12(r.session_ms || 0));
       set(T.exit, r.exit === "suspend" ? "suspend" : T.normal);
       commit();
-      done = true; live = false;
+      live = false;
       call(TERM, "");
     }
   };
