@@ -167,3 +167,34 @@ def test_axe_on_every_question_type(app, live_server, browser_page, every_type_c
         assert_no_axe(page, f"question {n}")
         if n < 9:
             next_button(page).click()
+
+
+def test_axe_on_tutor_pages(app, live_server, browser_page, make_course):  # noqa: F811
+    """The tutor's learners, offline learning, marking queue and essay pages pass axe too."""
+    from course.learning import service
+    from course.learning.models import AnswerMark
+    from course.models import User
+    from course.authoring.models import Module
+    from tests.learning.conftest import q_essay
+
+    c = make_course([q_tf(), q_essay()])
+    with app.app_context():
+        attempt = service.start_attempt(db.session.get(User, c.learner.id), db.session.get(Module, c.module_id))
+        service.submit_attempt(attempt, [True, "I listened first."])
+        db.session.commit()
+        item_id = db.session.scalar(select(AnswerMark.id).where(AnswerMark.pending.is_(True)))
+    page, base = browser_page, live_server.url
+    sign_in(page, base, c.tutor.email, DEFAULT_PASSWORD)
+    for path in ("/learn/tutor/", f"/learn/tutor/courses/{c.course_id}/learners", f"/learn/tutor/courses/{c.course_id}/offline",
+                 "/learn/tutor/marking"):
+        page.goto(base + path)
+        assert_no_axe(page, path)
+    page.get_by_role("link", name=re.compile("^Mark ")).click()
+    expect(page.get_by_text("I listened first.")).to_be_visible()
+    assert_no_axe(page, "the essay marking page")
+    page.get_by_label("Score").fill("1")
+    page.get_by_label("Comment for the learner").fill("Say how you checked her wishes.")
+    page.get_by_role("button", name="Save mark").click()
+    expect(page.get_by_text("No essays are waiting to be marked.")).to_be_visible()
+    with app.app_context():
+        assert db.session.get(AnswerMark, item_id).pending is False
