@@ -72,6 +72,8 @@ def test_first_quiz_control_median(tmp_path):
         finally:
             browser.close()
     median = statistics.median(times)
+    load = os.getloadavg()[0] / (os.cpu_count() or 1)
     print(f"\nplayer first quiz control: median {median:.1f} ms over {RUNS} runs "
-          f"({', '.join(f'{t:.1f}' for t in times)}); goal <= {GOAL_MS} ms")
+          f"({', '.join(f'{t:.1f}' for t in times)}; best {min(times):.1f}); goal <= {GOAL_MS} ms; "
+          f"load {load:.1f} per CPU (timings stretch on a busy machine)")
     assert median <= GOAL_MS
