@@ -22,6 +22,7 @@ BLUEPRINTS: list[str] = [
     "course.authoring.views:bp",
     "course.learning.views:bp",
     "course.reports.views:bp",
+    "course.publishing.views:bp",
 ]
 
 DEV_SECRET_KEY = "dev-insecure-change-me"

@@ -159,6 +159,7 @@ COMMANDS: list[str] = [
     "course.bank.commands:register_commands",
     "course.authoring.commands:register_commands",
     "course.reports.commands:register_commands",
+    "course.publishing.commands:register_commands",
 ]
 
 # Steps `carecourse init` runs after the seed units and demo users, in order, as

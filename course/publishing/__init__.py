@@ -1,0 +1,1 @@
+"""Publishing: the SCORM package of a course, checked before it is downloaded or written."""
