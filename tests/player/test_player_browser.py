@@ -319,3 +319,33 @@ def test_axe_and_360px(browser, site):
         run_axe(page, f"review at {width}px")
         no_horizontal_scroll(page, "review")
         context.close()
+
+
+def test_app_adapter_autosaves_and_shows_the_server_mark(page, site):
+    sent = []
+
+    def handle(route, request):
+        sent.append((request.url.rsplit("/", 1)[1], request.headers.get("x-csrftoken"), json.loads(request.post_data)))
+        body = {"score": 1.5, "max": 3, "fraction": 0.5, "passed": False} if request.url.endswith("/submit") else {}
+        route.fulfill(status=200, content_type="application/json", body=json.dumps(body))
+
+    page.route("**/learn/api/attempts/7/*", handle)
+    launch = {"adapter": "app", "module": "m02-immediate", "start": "quiz",
+              "app": {"api": "/learn/api/attempts/7", "csrf": "tok-1", "attempt": {"seed": 42, "state": None}}}
+    page.goto(site(launch))
+    assert page.get_by_role("heading", name="Question 1 of 3").is_visible()
+    page.locator("input[type=radio]").first.check()
+    for _ in range(2):
+        page.get_by_role("button", name="Next", exact=True).click()
+    page.get_by_role("button", name="Submit quiz").click()
+    page.get_by_role("heading", name="Results").wait_for()
+    assert "1.5 of 3 (50%)" in page.locator(".score").inner_text()
+    assert page.get_by_text("Not passed", exact=True).is_visible()
+    paths = [s[0] for s in sent]
+    assert paths.index("answers") < paths.index("submit") and "state" in paths
+    assert all(s[1] == "tok-1" for s in sent)
+    answer = sent[paths.index("answers")][2]
+    assert answer["index"] == 0 and answer["version"] == 1 and "response" in answer
+    submit = next(s[2] for s in sent if s[0] == "submit")
+    assert len(submit["responses"]) == 3
+    assert page.errors == []
