@@ -490,7 +490,7 @@ function boot(win) {
 
   const server = {};
   function submit() {
-    const mi = st.c, qz = quizOf(mi), quiz = mods[mi].quiz, thr = quiz.criterion_threshold ?? quiz.pass_mark;
+    const mi = st.c, qz = quizOf(mi), quiz = mods[mi].quiz;
     const bad = qz.orig.findIndex((q, e) => essayProblem(q, ms.a[e]));
     if (bad >= 0) {
       ms.q = bad;
@@ -501,13 +501,13 @@ function boot(win) {
     const res = results(M, quiz, qz.orig, ms.a), when = Date.now(), keep = (f, passed) => { ms.r = [Math.round(f * 10000) / 100, passed ? 1 : 0]; };
     ms.z = true; keep(res.fraction, res.passed);
     qz.orig.forEach((q, i) => interactions(q, ms.a[i], res.marks[i], M, ms.l[i] || 0, when).forEach((ix) => rt.recordInteraction(ix)));
-    res.criteria.forEach((c) => rt.recordObjective({ id: c.ref, score_raw: c.score, score_max: c.max, success: c.fraction + 1e-9 >= thr, completion: "completed" }));
+    res.criteria.forEach((c) => rt.recordObjective({ id: c.ref, score_raw: c.score, score_max: c.max, success: c.met, completion: "completed" }));
     rt.report(summary()); save();
     main.querySelectorAll("nav button").forEach((b) => { b.disabled = true; });
     say("Submitting your answers…");
     rt.submit(qz.orig.map((q, i) => asMarked(q, ms.a[i]))).then((mark) => {
       if (mark) { server[mi] = mark; keep(mark.fraction ?? mark.score / mark.max, mark.passed ?? res.passed); } // the server's mark counts
-    }, () => tell("Your answers are saved, but the server has not confirmed your mark yet: the mark below is provisional."))
+    }, () => tell("The server has not confirmed your mark yet: this one is provisional."))
       .then(() => resultsView(true));
   }
 
