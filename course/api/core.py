@@ -125,6 +125,19 @@ def api_user() -> User:
     return g.api_user
 
 
+def _clean(value: Any, depth: int = 0) -> bool:
+    """Whether ``value`` holds no NUL character (PostgreSQL text cannot store one)."""
+    if isinstance(value, str):
+        return "\x00" not in value
+    if depth > 50:
+        return True
+    if isinstance(value, dict):
+        return all(_clean(k, depth + 1) and _clean(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_clean(v, depth + 1) for v in value)
+    return True
+
+
 def api_roles(*roles: str) -> Callable:
     """Allow only users holding one of ``roles``, by bearer token or by session.
 
@@ -153,6 +166,13 @@ def api_roles(*roles: str) -> Callable:
             if user.role not in allowed:
                 fail(403, "Your account does not have access to this API.")
             g.api_user = user
+            if any((isinstance(v, str) and not _clean(v)) or (isinstance(v, int) and v > 2**31 - 1)
+                   for v in kwargs.values()):
+                fail(404, "Not found.")
+            if request.method in UNSAFE and request.is_json:
+                body = request.get_json(silent=True)
+                if body is not None and not _clean(body):
+                    fail(422, "The data sent is not valid.", {"_schema": ["Text may not contain NUL characters."]})
             return view(*args, **kwargs)
 
         wrapped.required_roles = allowed  # type: ignore[attr-defined]

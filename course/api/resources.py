@@ -52,6 +52,9 @@ questions_bp = Blueprint("api_questions", __name__, url_prefix="/api/v1/question
                          description="Your organisation's question bank: versioned questions (docs/formats.md).")
 BLUEPRINTS = (frameworks_bp, courses_bp, questions_bp)
 for _blp in BLUEPRINTS:
+    # Code-specific too: Flask prefers the app's handler for a code over a blueprint's class handler.
+    for _code in (400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 500):
+        _blp.register_error_handler(_code, handle_error)
     _blp.register_error_handler(HTTPException, handle_error)
 
 

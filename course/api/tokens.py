@@ -20,7 +20,7 @@ def index() -> Any:
     """List the user's tokens; POST creates one and shows its secret once."""
     secret = None
     if request.method == "POST":
-        name = request.form.get("name", "").strip()[:100]
+        name = request.form.get("name", "").replace("\x00", "").strip()[:100]
         _, secret = ApiToken.issue(current_user, name or "API token")
         db.session.commit()
         flash("Token created. Copy it now: it is not shown again.", "success")
@@ -34,7 +34,7 @@ def index() -> Any:
 @roles_required("tutor", "admin")
 def revoke(token_id: int) -> Any:
     """Delete one of the user's tokens (another user's: 404)."""
-    token = db.session.get(ApiToken, token_id)
+    token = db.session.get(ApiToken, token_id) if token_id < 2**31 else None
     if token is None or token.user_id != current_user.id:
         abort(404)
     db.session.delete(token)

@@ -132,6 +132,7 @@ def _changed(stored: dict, given: dict) -> bool:
 def find_questions(organisation_id: int, *, type_name: str = "", criterion: str = "", tag: str = "",
                    text: str = "") -> list[QuestionVersion]:
     """Current versions filtered by type, criterion, tag and text (in title, id or stem)."""
+    criterion, tag = criterion.replace("\x00", ""), tag.replace("\x00", "")
     rows = bank.current_questions(organisation_id, criterion=criterion or None, tag=tag or None)
     if type_name:
         rows = [r for r in rows if r.type == type_name]

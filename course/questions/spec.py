@@ -268,11 +268,11 @@ def parse_form(nodes: tuple[Any, ...], form: Any, prefix: str = "") -> dict:
         name = prefix + node.name
         if isinstance(node, Field):
             if node.kind == "criteria":
-                draft[node.name] = form.getlist(name)
+                draft[node.name] = [v.replace("\x00", "") for v in form.getlist(name)]
             elif node.kind == "bool":
                 draft[node.name] = name in form
             else:
-                draft[node.name] = form.get(name, "").replace("\r\n", "\n")
+                draft[node.name] = form.get(name, "").replace("\r\n", "\n").replace("\x00", "")
         elif isinstance(node, Rows):
             if name + "-rows" not in form:  # never shown (a step's type just changed): start rows
                 draft[node.name] = []

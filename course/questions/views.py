@@ -13,6 +13,7 @@ from course.bank import service as bank
 from course.core.nav import nav_item
 from course.extensions import db
 from course.questions import service, spec
+from question_bank.schemas import IDENT
 from question_bank.text import render_markdown, render_stem
 
 bp = Blueprint("questions", __name__, url_prefix="/questions", template_folder="templates")
@@ -29,6 +30,8 @@ def _org_id() -> int:
 
 
 def _current_or_404(question_id: str):
+    if not IDENT.match(question_id):
+        abort(404)
     row = service.get_current(_org_id(), question_id)
     if row is None:
         abort(404)
@@ -39,7 +42,8 @@ def _current_or_404(question_id: str):
 @roles_required(*AUTHORS)
 def index() -> Any:
     """The organisation's questions (current versions), filtered by type, criterion, tag, text."""
-    filters = {key: request.args.get(key, "").strip()[:200] for key in ("type", "criterion", "tag", "q")}
+    filters = {key: request.args.get(key, "").replace("\x00", "").strip()[:200]
+               for key in ("type", "criterion", "tag", "q")}
     if filters["type"] not in spec.TYPE_LABELS:
         filters["type"] = ""
     rows = []
@@ -193,7 +197,11 @@ def stem_html(question: dict, form: Any, prefix: str) -> Markup:
 def preview(question_id: str) -> Any:
     """The question as a learner sees it; posting an answer shows its mark and feedback."""
     org_id = _org_id()
+    if not IDENT.match(question_id):
+        abort(404)
     version = request.args.get("version", type=int)
+    if version is not None and not 0 < version < 2**31:
+        abort(404)
     row = (bank.get_version(question_id, version, organisation=org_id) if version
            else service.get_current(org_id, question_id))
     if row is None:
