@@ -16,6 +16,7 @@ from course.models.frameworks import Criterion, Framework
 from question_bank import ResponseError, ValidationError, error_paths, load_question, mark
 from question_bank.types import compile_question, mark_compiled
 
+RESERVED_IDS = {"new", "import", "export"}  # /questions/<id> would be these pages
 SLUG_RE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
@@ -95,6 +96,8 @@ def versions(organisation_id: int, question_id: str) -> list[QuestionVersion]:
 def create_question(question: dict, *, organisation_id: int, user: Any) -> QuestionVersion:
     """Store a new question (version 1); its id must be new in the organisation's bank."""
     canonical = check_question(dict(question, version=1))
+    if canonical["id"] in RESERVED_IDS:
+        raise QuestionProblems([("id", f"{canonical['id']!r} is a page of the question bank; choose another id.")])
     if get_current(organisation_id, canonical["id"]) is not None:
         raise QuestionProblems([("id", f"Your bank already has a question with the id {canonical['id']!r}.")],
                                conflict=True)
@@ -183,3 +186,55 @@ def try_question(question: dict, response: Any, *, child: bool = False) -> tuple
         return mark(question, response), None
     except ResponseError as exc:
         return None, str(exc)
+
+
+# --------------------------------------------------------------------------- import and export
+
+
+def import_questions(data: bytes, filename: str, *, fmt: str = "auto", default_criteria: list[str] | None = None,
+                     organisation_id: int, user: Any, dry_run: bool = False) -> dict[str, Any]:
+    """Import a Moodle XML, GIFT, Aiken or QTI file into the bank, as ``carecourse import-questions``
+    does (question_bank.formats, then bank.save_questions): all or nothing.
+
+    Returns a report: format, questions (count), by_type, skipped [{name, type, reason}],
+    warnings, errors (nothing is stored when there are errors, or with ``dry_run``).
+    """
+    from question_bank.formats import FormatError, import_file
+
+    report: dict[str, Any] = {"format": None, "questions": 0, "by_type": {}, "skipped": [], "warnings": [],
+                              "errors": []}
+    try:
+        used, result = import_file(data, filename, format=fmt, default_criteria=default_criteria or None)
+    except (FormatError, ValueError) as exc:
+        report["errors"].append(str(exc))
+        return report
+    report.update(format=used, questions=len(result.questions), by_type=result.by_type(),
+                  skipped=list(result.skipped), warnings=list(result.warnings))
+    unmapped = [q["id"] for q in result.questions if not q.get("criteria")]
+    if unmapped:
+        report["errors"].append(
+            f"{len(unmapped)} question(s) carry no criterion reference ({', '.join(unmapped[:5])}"
+            f"{', ...' if len(unmapped) > 5 else ''}): tag them criterion:FRAMEWORK/CODE in the file or "
+            "give default criteria")
+        return report
+    refs = sorted({ref for q in result.questions for ref in q["criteria"]})
+    known = known_criteria(refs)
+    report["warnings"] += [f"criterion {ref} is not in any imported framework" for ref in refs if ref not in known]
+    if dry_run:
+        return report
+    try:
+        bank.save_questions(result.questions, organisation=organisation_id, user=user)
+    except bank.BankError as exc:
+        report["errors"] += exc.problems
+    return report
+
+
+def export_questions(organisation_id: int, fmt: str, criterion: str = "") -> tuple[bytes, list[str], int]:
+    """The current questions (optionally those evidencing ``criterion``) in format ``fmt``:
+    (file bytes, warnings, number of questions)."""
+    from question_bank.formats import EXPORTERS
+
+    rows = bank.current_questions(organisation_id, criterion=criterion or None)
+    warnings: list[str] = []
+    data = EXPORTERS[fmt]([dict(r.data) for r in rows], warnings=warnings)
+    return data, warnings, len(rows)

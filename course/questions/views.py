@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import re
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
@@ -13,6 +15,7 @@ from course.bank import service as bank
 from course.core.nav import nav_item
 from course.extensions import db
 from course.questions import service, spec
+from course.questions.forms import EXPORT_FORMATS, EXTENSIONS, ImportForm
 from question_bank.schemas import IDENT
 from question_bank.text import render_markdown, render_stem
 
@@ -52,7 +55,8 @@ def index() -> Any:
                                       criterion=filters["criterion"], tag=filters["tag"],
                                       text=filters["q"])
     return render_template("questions/index.html", rows=rows, filters=filters,
-                           type_labels=spec.TYPE_LABELS, has_org=current_user.organisation_id is not None)
+                           type_labels=spec.TYPE_LABELS, has_org=current_user.organisation_id is not None,
+                           export_formats=EXPORT_FORMATS)
 
 
 def _render_form(*, type_name: str, draft: dict, errors: dict[str, list[str]], general: list[str],
@@ -102,6 +106,55 @@ def _handle_post(type_name: str, row: Any) -> Any:
     else:
         flash(f"Version {saved.version} saved.", "success")
     return redirect(url_for("questions.detail", question_id=saved.question_id))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@roles_required(*AUTHORS)
+def import_file() -> Any:
+    """Upload a Moodle XML, GIFT, Aiken or QTI file into the bank (as `carecourse import-questions`)."""
+    org_id = _org_id()
+    form = ImportForm()
+    report = None
+    status = 200
+    if form.validate_on_submit():
+        from question_bank.formats import MAX_FILE_BYTES
+
+        data = form.file.data.read(MAX_FILE_BYTES + 1)
+        refs = [ref for ref in re.split(r"[\s,]+", form.criteria.data or "") if ref]
+        if len(data) > MAX_FILE_BYTES:
+            report = {"errors": ["The file is too large."], "skipped": [], "warnings": [], "by_type": {},
+                      "questions": 0, "format": None}
+        else:
+            report = service.import_questions(data, form.file.data.filename or "upload", fmt=form.format.data,
+                                              default_criteria=refs, organisation_id=org_id, user=current_user,
+                                              dry_run=form.dry_run.data)
+        if report["errors"]:
+            db.session.rollback()
+            status = 422
+        elif form.dry_run.data:
+            db.session.rollback()
+        else:
+            db.session.commit()
+    elif request.method == "POST":
+        status = 422
+    return render_template("questions/import.html", form=form, report=report,
+                           dry_run=bool(form.dry_run.data)), status
+
+
+@bp.get("/export")
+@roles_required(*AUTHORS)
+def export_file() -> Any:
+    """Download the bank's current questions (optionally one criterion's) in an exchange format."""
+    org_id = _org_id()
+    fmt = request.args.get("format", "moodle")
+    if fmt not in EXTENSIONS:
+        abort(404)
+    criterion = request.args.get("criterion", "").replace("\x00", "").strip()[:200]
+    data, warnings, count = service.export_questions(org_id, fmt, criterion)
+    response = Response(data, mimetype="application/zip" if EXTENSIONS[fmt] == "zip" else "application/octet-stream")
+    response.headers["Content-Disposition"] = f"attachment; filename=questions-{fmt}.{EXTENSIONS[fmt]}"
+    response.headers["X-Questions-Exported"] = str(count - sum(1 for w in warnings if w.endswith("(not exported)")))
+    return response
 
 
 @bp.route("/new", methods=["GET", "POST"])
