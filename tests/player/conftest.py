@@ -14,7 +14,9 @@ from player_site import CHROMIUM_ARGS, build_site, marking_js, serve  # noqa: E4
 CHROMIUM = os.environ.get("SCORM_KIT_CHROMIUM", "/usr/bin/chromium")
 
 
-@pytest.fixture(scope="session")
+# Module scope: a sync Playwright left running would break later tests that start their own
+# (the SCORM kit's LmsRun) with "Sync API inside the asyncio loop".
+@pytest.fixture(scope="module")
 def browser():
     if not marking_js().is_file():
         pytest.skip("scorm_export/player/marking.js has not landed yet")
