@@ -29,7 +29,12 @@ from sqlalchemy import select
 
 from course.extensions import db
 from course.models import Framework, Organisation, User
-from tests.helpers import DEFAULT_PASSWORD, framework_doc, login, make_app
+from tests.helpers import DEFAULT_PASSWORD, drop_postgres_schema, framework_doc, login, make_app
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Drop this run's PostgreSQL schema (SQLite files live in pytest's tmp folders)."""
+    drop_postgres_schema()
 
 
 @pytest.fixture

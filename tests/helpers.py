@@ -23,11 +23,29 @@ def database_url() -> str | None:
     return url if url.startswith(("postgresql", "postgres:")) else None
 
 
+# Each test process works in its own PostgreSQL schema, so two test runs on one database (two
+# engineers, or CI jobs) never drop each other's tables.
+PG_SCHEMA = f"cc_test_{os.getpid()}"
+
+
 def reset_postgres_schema() -> None:
-    """Drop every table (ours and any stray ones) by recreating the public schema."""
+    """Drop every table (ours and any stray ones) by recreating this process's schema."""
     with db.engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {PG_SCHEMA}"))
+
+
+def drop_postgres_schema() -> None:
+    """Remove this process's schema at the end of the run."""
+    url = database_url()
+    if url is None:
+        return
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE")
 
 
 def make_app(tmp_path: Path, **overrides: Any) -> Flask:
@@ -43,6 +61,11 @@ def make_app(tmp_path: Path, **overrides: Any) -> Flask:
         "SEEDS_DIR": str(SEEDS_DIR),
         "MIGRATIONS_DIR": str(tmp_path / "no-migrations"),  # schema from models: create_all
     }
+    if database_url():
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "pool_pre_ping": True,
+            "connect_args": {"options": f"-csearch_path={PG_SCHEMA}"},
+        }
     config.update(overrides)
     app = create_app(config)
     with app.app_context():
