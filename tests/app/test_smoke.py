@@ -1,7 +1,4 @@
-"""The skeleton: app factory, config, login, factories."""
-import pytest
-
-from course import ConfigError, create_app
+"""The fixtures work together: sign-in page, a factory-made framework seen by a signed-in tutor."""
 
 
 def test_login_page_has_form(client):
@@ -18,10 +15,3 @@ def test_login_as_tutor_sees_frameworks(client, login_as, create_framework):
     response = client.get("/frameworks/")
     assert response.status_code == 200
     assert "Alpha framework" in response.get_data(as_text=True)
-
-
-def test_production_refuses_dev_secret(monkeypatch):
-    monkeypatch.setenv("CARECOURSE_ENV", "production")
-    monkeypatch.delenv("SECRET_KEY", raising=False)
-    with pytest.raises(ConfigError, match="SECRET_KEY"):
-        create_app()
