@@ -43,7 +43,7 @@ from course.extensions import db
 from course.learning import service
 from course.learning.display import answer_text, fmt, percent
 from course.learning.forms import CsvEnrolForm, EnrolForm, MarkEssayForm, OfflineForm
-from course.learning.models import AnswerMark, Attempt, Enrolment, OfflineLearning
+from course.learning.models import Attempt, Enrolment, OfflineLearning
 from course.learning.player import PLAYER_DIR, PLAYER_FILES, course_document, launch_data, player_file_version, render_player_page
 from course.models.users import User
 from question_bank.text import render_markdown, render_stem

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
-from course.authoring.models import Module, Quiz
+from course.authoring.models import Module
 from course.extensions import db
 from course.learning import service
 from course.learning.models import Attempt, TimeLog, TimeOnTask
