@@ -202,9 +202,12 @@ CHILD_FIELDS: tuple[Any, ...] = (
     _text("id", "Question id", "Unique within the scenario."),
     _text("title", "Title", "Optional."),
     Field("stem", "Question text", "markdown", "Markdown."),
+    Field("stem_format", "Text format", "choice", choices=CHOICES["stem_format"], default="markdown"),
     Field("points", "Points", "number", "Default 1.", default="1"),
     Field("criteria", "Criteria", "criteria_lines",
           "FRAMEWORK/CODE, one per line; leave empty to use the scenario's."),
+    Field("difficulty", "Difficulty", "choice", choices=(("", "As the scenario"),) + CHOICES["difficulty"]),
+    Field("tags", "Tags", "tags", "Separated by commas."),
     _area("general_feedback", "General feedback"),
 )
 
@@ -580,4 +583,6 @@ def question_to_draft(question: dict) -> dict:
         for step, step_draft in zip(question["steps"], draft["steps"]):
             if step["question"].get("criteria") == question["criteria"]:
                 step_draft["question"]["criteria"] = ""
+            if step["question"].get("difficulty") == question["difficulty"]:
+                step_draft["question"]["difficulty"] = ""
     return draft
