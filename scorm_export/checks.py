@@ -17,7 +17,11 @@ from xml.parsers.expat import ExpatError
 
 import xmltodict
 
-from scorm_export.state import estimate_course_suspend_data, estimate_suspend_data
+from scorm_export.state import (
+    estimate_course_suspend_data,
+    estimate_suspend_data,
+    modules_in_progress_at_once,
+)
 
 NS_CP12 = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
 SUSPEND_DATA_LIMIT_12 = 4096
@@ -194,12 +198,15 @@ def check_suspend_data(doc: dict, standard: str, *, multi_sco: bool = True) -> l
     if not multi_sco and not problems:
         size = estimate_course_suspend_data(doc)
         if size > limit:
+            n = modules_in_progress_at_once(doc, limit)
             problems.append(
                 Problem(
                     "course",
                     f"with every module in progress at once the state can reach {size} characters, over "
-                    f"SCORM {standard}'s suspend_data limit of {limit}; the player then keeps only finished "
-                    "modules' results, or export one SCO per module",
+                    f"SCORM {standard}'s suspend_data limit of {limit}: up to {n} module(s) can be in "
+                    "progress at once with every answer kept; beyond that the player drops the saved "
+                    "answers of the modules the learner left longest ago (submitted modules' results and "
+                    "the current module are always kept). Export one SCO per module to keep them all",
                     severity="warning",
                 )
             )

@@ -93,7 +93,40 @@ def estimate_suspend_data(doc: dict, module: dict) -> int:
     return _size({"v": 1, "c": index, "m": {str(index): worst_module_state(doc, module)}})
 
 
+def _results_only(state: dict) -> dict:
+    """A module as ``fitState`` keeps it when its answers go (submitted: the results stay)."""
+    kept = {k: v for k, v in state.items() if k not in ("a", "k", "l")}
+    if "z" in kept:
+        kept["w"] = "r"
+    return kept
+
+
+def _course_state(doc: dict, in_progress: int) -> dict:
+    """The widest one-SCO state with ``in_progress`` modules whole (the largest) and the rest cut."""
+    states = [worst_module_state(doc, m) for m in doc["modules"]]
+    cut = [_results_only(s) for s in states]
+    gain = sorted(range(len(states)), key=lambda i: _size(states[i]) - _size(cut[i]), reverse=True)
+    whole = set(gain[:in_progress])
+    n = len(states)
+    state: dict = {"v": 1, "c": n - 1}
+    if n > 1:
+        state["o"] = list(range(n))  # the player's visit order (oldest first)
+    state["m"] = {str(i): states[i] if i in whole else cut[i] for i in range(n)}
+    return state
+
+
 def estimate_course_suspend_data(doc: dict) -> int:
     """Characters of suspend_data when every module of a one-SCO course is in progress at once."""
-    states = {str(i): worst_module_state(doc, m) for i, m in enumerate(doc["modules"])}
-    return _size({"v": 1, "c": len(doc["modules"]) - 1, "m": states})
+    return _size(_course_state(doc, len(doc["modules"])))
+
+
+def modules_in_progress_at_once(doc: dict, limit: int) -> int:
+    """How many modules of a one-SCO course can be in progress at once with every answer kept.
+
+    Beyond that the player's ``fitState`` drops the answers of the modules left longest ago
+    (submitted modules keep their results, the current module stays whole), so the state fits.
+    """
+    for n in range(len(doc["modules"]), 0, -1):
+        if _size(_course_state(doc, n)) <= limit:
+            return n
+    return 0

@@ -68,16 +68,17 @@ function unpackModule(o, questions) {
 
 const measureState = (packed) => JSON.stringify(packed).length;
 
-/** Fit packed state in limit: drop other submitted modules' answers, then cut long texts (not below 40). */
+/** Fit packed state in limit (README.md): other submitted modules keep their results only, then the
+ *  answers of in-progress modules go, left longest ago first (o: oldest first), then long texts are cut (not below 40). */
 function fitState(packed, limit) {
   if (measureState(packed) <= limit) return packed;
-  const s = JSON.parse(JSON.stringify(packed)), texts = [], len = (t) => t[0][t[1]].length;
+  const s = JSON.parse(JSON.stringify(packed)), texts = [], len = (t) => t[0][t[1]].length, o = (s.o || []).map(String);
   const add = (arr) => arr.forEach((c, i) => (Array.isArray(c) ? add(c) : c && c.length > 40 && texts.push([arr, i])));
-  for (const k in s.m) {
-    const m = s.m[k];
-    if (String(s.c) !== k && m.z) { delete m.a; delete m.k; delete m.l; m.w = "r"; }
-    add(m.a || []);
-  }
+  const strip = (m) => { delete m.a; delete m.k; delete m.l; };
+  const others = Object.keys(s.m).filter((k) => k !== String(s.c)).sort((x, y) => o.indexOf(x) - o.indexOf(y));
+  others.forEach((k) => { if (s.m[k].z) { strip(s.m[k]); s.m[k].w = "r"; } });
+  for (const k of others) if (measureState(s) > limit) strip(s.m[k]);
+  for (const k in s.m) add(s.m[k].a || []);
   while (measureState(s) > limit && texts.length) {
     texts.sort((x, y) => len(y) - len(x));
     const [arr, i] = texts[0];
@@ -218,7 +219,7 @@ function boot(win) {
     rt = win.CCRuntime.create("none"); started = rt.start();
   }
 
-  let st = { c: single, m: {} }, cache = {}, ms = null;
+  let st = { c: single, m: {}, o: [] }, cache = {}, ms = null; // o: modules by last visit, oldest first
   // assembleQuiz gives the order to show each list in; answers are kept by id.
   const reorder = (q, order) => (order ? copy(q, { [LIST[q.type]]: order.map((o) => byId(q[LIST[q.type]], o)) }) : q);
   function quizOf(mi) { // this attempt's questions, replayed from its seed
@@ -236,6 +237,7 @@ function boot(win) {
   const origOf = (k, s) => (s != null && M ? quizOf(+k).orig : []);
   function pack() {
     const o = { v: 1, c: st.c, m: {} };
+    if (st.o.length > 1) o.o = st.o.slice();
     for (const k in st.m) o.m[k] = packModule(st.m[k], origOf(k, st.m[k].s));
     return fitState(o, rt.limit);
   }
@@ -245,9 +247,9 @@ function boot(win) {
   const saved = started.state;
   if (saved && saved.v === 1) {
     try {
-      st.c = saved.c;
+      st.c = saved.c; st.o = saved.o || [];
       for (const k in saved.m) { st.m[k] = { s: saved.m[k].s }; st.m[k] = unpackModule(saved.m[k], origOf(k, saved.m[k].s)); }
-    } catch (e) { st = { c: single, m: {} }; cache = {}; tell("Your saved progress could not be restored."); }
+    } catch (e) { st = { c: single, m: {}, o: [] }; cache = {}; tell("Your saved progress could not be restored."); }
   }
 
   let onScreen = null;
@@ -301,6 +303,7 @@ function boot(win) {
   }
   function route(moved) {
     ms = mstate(st.c);
+    st.o = st.o.filter((k) => k !== st.c).concat(st.c);
     if (ms.z && ms.w === "v") return review();
     if (ms.z || ms.w === "i") return intro(moved);
     return ms.w === "q" && ms.s != null ? question(moved) : page(ms.p, moved);

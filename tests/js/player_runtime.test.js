@@ -334,3 +334,41 @@ test("app adapter posts answers, state and submit with the CSRF header", async (
     ["/learn/api/attempts/17/state", "tok", { state: { v: 1 }, location: "0:q2" }],
   ]);
 });
+
+/** A one-SCO course state: 23 modules, each with the 40-question module's answers, visited in `order`. */
+function courseState(order, current, submitted) {
+  const qs = fortyQuestions(), m = {};
+  for (let i = 0; i < 23; i++) {
+    const ms = { w: "q", p: 1, s: 1000 + i, q: 3, a: qs.map(worstAnswer).slice(0, 12), k: [], l: qs.map(() => 61000).slice(0, 12), z: false, r: null, d: false };
+    if (submitted.includes(i)) Object.assign(ms, { w: "r", z: true, r: [75, 1], d: true });
+    m[i] = P.packModule(ms, qs.slice(0, 12));
+  }
+  return { v: 1, c: current, o: order, m };
+}
+
+test("one SCO, every module in progress: the state always fits 4,096, the oldest modules' answers go first", () => {
+  const order = [5, 2, 9, 0, 1, 3, 4, 6, 7, 8, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22]; // 22 is on screen
+  const packed = courseState(order, 22, [0, 9]), before = P.measureState(packed);
+  assert.ok(before > 5000, "the whole state is " + before + " characters");
+  const fitted = P.fitState(packed, 4096), kept = (k) => "a" in fitted.m[k];
+  assert.ok(P.measureState(fitted) <= 4096, "fitted: " + P.measureState(fitted));
+  assert.deepEqual(fitted.m[22], packed.m[22], "the current module is kept whole");
+  for (const k of [0, 9]) assert.deepEqual(fitted.m[k], { w: "r", p: 1, s: 1000 + k, q: 3, z: 1, r: [75, 1], d: 1 }, "submitted: results kept");
+  const inProgress = order.filter((k) => k !== 0 && k !== 9 && k !== 22), keptList = inProgress.filter(kept);
+  assert.ok(keptList.length >= 5 && keptList.length < inProgress.length, "some dropped, some kept: " + keptList);
+  // exactly the most recently left ones are kept, and each dropped module keeps its place (seed, question, page)
+  assert.deepEqual(keptList, inProgress.slice(inProgress.length - keptList.length));
+  assert.deepEqual(fitted.m[5], { w: "q", p: 1, s: 1005, q: 3 });
+  // what fitted is what a SCORM 1.2 LMS stores: saveState never skips it
+  const lms = fakeLms("1.2", { "cmi.core.entry": "ab-initio" }), rt = R.create("scorm12", { api: lms.api });
+  rt.start(); rt.saveState(fitted, "22:q3");
+  assert.deepEqual(JSON.parse(lms.cmi["cmi.suspend_data"]), fitted);
+  assert.ok(!lms.failures.length);
+});
+
+test("a state that fits is saved as it is, visit order included; 2004 keeps every module", () => {
+  const packed = courseState([0, 1, 2], 2, []);
+  assert.equal(P.fitState(packed, 64000), packed);
+  const small = { v: 1, c: 1, o: [0, 1], m: { 0: { w: "p" }, 1: { w: "p", p: 2 } } };
+  assert.equal(P.fitState(small, 4096), small);
+});

@@ -121,3 +121,48 @@ def test_one_sco_course_warns_when_all_modules_together_may_not_fit(course_doc):
     [problem] = check_suspend_data(loaded, "1.2", multi_sco=False)
     assert (problem.where, problem.severity) == ("course", "warning")
     assert str(total) in problem.message
+
+
+FIT_SCRIPT = r"""
+const P = require(process.argv[1]);
+const s = JSON.parse(require("fs").readFileSync(0, "utf8"));
+const f = P.fitState(s, 4096);
+process.stdout.write(JSON.stringify({size: P.measureState(s), fitted: P.measureState(f), current: f.m[String(s.c)],
+  kept: Object.keys(f.m).filter(k => "a" in f.m[k]).length}));
+"""
+
+
+def test_shipped_one_sco_warning_names_the_modules_in_progress_and_the_player_fits_the_state(
+    real_player,
+):
+    from course.shipped import load_shipped_document
+
+    from scorm_export.state import _course_state, modules_in_progress_at_once
+
+    doc = load_document(load_shipped_document())
+    total = estimate_course_suspend_data(doc)
+    n = modules_in_progress_at_once(doc, 4096)
+    assert len(doc["modules"]) == 23 and total > 5000 and 1 < n < 23
+    [problem] = check_suspend_data(doc, "1.2", multi_sco=False)
+    assert problem.severity == "warning"
+    assert f"can reach {total} characters" in problem.message
+    assert f"up to {n} module(s) can be in progress at once" in problem.message
+    assert "drops the saved answers of the modules the learner left longest ago" in problem.message
+    assert check_suspend_data(doc, "2004", multi_sco=False) == []
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    worst = _course_state(doc, len(doc["modules"]))
+    out = json.loads(
+        subprocess.run(
+            [node, "-e", FIT_SCRIPT, str(real_player / "player.js")],
+            input=json.dumps(worst),
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    assert out["size"] == total  # the estimate is the player's own measure
+    assert out["fitted"] <= 4096  # never over: the player never skips a save
+    assert out["current"] == worst["m"][str(worst["c"])]  # the current module whole
+    assert out["kept"] >= 1
