@@ -77,7 +77,7 @@ def _config_from_env(app: Flask) -> dict[str, Any]:
 
 
 def _migrations_dir() -> str:
-    """Alembic's folder: ``course/migrations`` when shipped in the package, else ``./migrations``."""
+    """Alembic's folder: ``course/migrations`` if the package ships one, else ``./migrations``."""
     here = Path(__file__).resolve().parent
     for candidate in (here / "migrations", here.parent / "migrations"):
         if candidate.is_dir():
@@ -87,7 +87,7 @@ def _migrations_dir() -> str:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
-    """WAL lets readers work while one writer commits; SQLite leaves foreign keys off unless asked."""
+    """WAL lets readers work while a writer commits; SQLite leaves foreign keys off unless asked."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -124,7 +124,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if app.config["PROXY_FIX_X_FOR"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"])  # type: ignore[method-assign]
+        proxied = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"])
+        app.wsgi_app = proxied  # type: ignore[method-assign]
 
     from course import models  # noqa: F401  (every table known before create_all / Alembic)
     from course.extensions import csrf, db, login_manager, migrate

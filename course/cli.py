@@ -110,7 +110,8 @@ def init_command(demo: bool) -> None:
     except BaseException:
         db.session.rollback()
         raise
-    url = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"]).render_as_string(hide_password=True)
+    url = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
+    url = url.render_as_string(hide_password=True)
     click.echo(f"Database {url}: {schema}")
     click.echo(f"Frameworks added: {', '.join(added) if added else 'none (all present)'}")
     if demo:

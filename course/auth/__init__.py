@@ -5,7 +5,7 @@ Public API::
     from course.auth import roles_required, public, ANY_ROLE
 
     @bp.get("/courses/")
-    @roles_required("admin", "tutor")      # anonymous: login redirect (401 JSON under /api/, /learn/api/)
+    @roles_required("admin", "tutor")      # anonymous: to sign-in (401 JSON under /api/, /learn/api/)
     def index(): ...                       # signed in with another role: 403
 
     @bp.get("/about")

@@ -31,7 +31,9 @@ def _check_password(password: str) -> None:
 @click.option("--organisation", "org_name", help="Organisation (created if missing).")
 @click.password_option(help="Asked for, twice, when not given.")
 @with_appcontext
-def create_user_command(email: str, name: str, role: str, org_name: str | None, password: str) -> None:
+def create_user_command(
+    email: str, name: str, role: str, org_name: str | None, password: str
+) -> None:
     """Create a user who can sign in."""
     _check_password(password)
     if "@" not in email:

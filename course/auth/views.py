@@ -23,7 +23,7 @@ bp = Blueprint("auth", __name__)
 
 @lru_cache(maxsize=4)
 def _dummy_hash(method: str) -> str:
-    """A hash to check against when the email is unknown, so that costs as long as a wrong password."""
+    """A hash to check when the email is unknown, so that costs as long as a wrong password."""
     return generate_password_hash("not a real password", method=method)
 
 

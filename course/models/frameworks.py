@@ -133,7 +133,9 @@ class Criterion(db.Model):
     framework_id: Mapped[int] = mapped_column(
         ForeignKey("framework.id", ondelete="CASCADE"), index=True
     )
-    outcome_id: Mapped[int] = mapped_column(ForeignKey("outcome.id", ondelete="CASCADE"), index=True)
+    outcome_id: Mapped[int] = mapped_column(
+        ForeignKey("outcome.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int]
     code: Mapped[str] = mapped_column(String(32))
     kind: Mapped[str] = mapped_column(String(16))
@@ -155,12 +157,19 @@ class Criterion(db.Model):
         if not sep:
             return None
         return db.session.scalar(
-            select(cls).join(cls.framework).where(Framework.code == framework_code, cls.code == code)
+            select(cls)
+            .join(cls.framework)
+            .where(Framework.code == framework_code, cls.code == code)
         )
 
     def to_dict(self) -> dict[str, Any]:
         """The criterion as in the framework JSON."""
-        return {"code": self.code, "kind": self.kind, "text": self.text, "workplace": self.workplace}
+        return {
+            "code": self.code,
+            "kind": self.kind,
+            "text": self.text,
+            "workplace": self.workplace,
+        }
 
     def __repr__(self) -> str:
         return f"<Criterion {self.framework_id}/{self.code}>"

@@ -318,3 +318,25 @@ def test_old_throttle_rows_are_pruned(app, client, monkeypatch):
     _fail(client, "fresh@example.test", ip="10.3.0.1")
     with app.app_context():
         assert set(db.session.scalars(select(LoginThrottle.key))) == {"email:fresh@example.test", "ip:10.3.0.1"}
+
+
+def test_behind_a_proxy_the_forwarded_address_is_throttled(tmp_path, create_user):
+    from tests.helpers import make_app
+
+    app = make_app(tmp_path / "proxied", PROXY_FIX_X_FOR=1, LOGIN_MAX_FAILURES_PER_IP=3)
+    client = app.test_client()
+    with app.app_context():
+        user = User(email="p@x.test", name="P", role="tutor")
+        user.set_password("pw-for-proxy")
+        db.session.add(user)
+        db.session.commit()
+    behind = {"HTTP_X_FORWARDED_FOR": "203.0.113.5", "REMOTE_ADDR": "10.0.0.2"}
+    for n in range(3):
+        client.post("/login", data={"email": f"g{n}@x.test", "password": "no"}, environ_base=behind)
+    other = {"HTTP_X_FORWARDED_FOR": "198.51.100.7", "REMOTE_ADDR": "10.0.0.2"}
+    assert client.post("/login", data={"email": "p@x.test", "password": "pw-for-proxy"},
+                       environ_base=behind).status_code == 429
+    assert client.post("/login", data={"email": "p@x.test", "password": "pw-for-proxy"},
+                       environ_base=other).status_code == 302
+    with app.app_context():
+        db.engine.dispose()
