@@ -1,8 +1,6 @@
-"""A tutor builds a course in the browser: HSCCLD327, a module, a page, a quiz with a random draw,
-then reads the coverage matrix (K13 covered, K14 not).
-
-The scenario with two child questions (K13, K15) is stored through the bank service in the set-up:
-the question-authoring form (course/questions) had not landed when this test was written.
+"""A tutor builds a course in the browser: HSCCLD327, a module, a page, a scenario with two child
+questions (K13, K15) through the question form, a quiz with a random draw, then reads the coverage
+matrix (K13 covered, K14 not).
 """
 from __future__ import annotations
 
@@ -10,7 +8,7 @@ import pytest
 
 from course.extensions import db
 from course.models import Organisation
-from tests.authoring.conftest import scenario, units_app  # noqa: F401  (fixture)
+from tests.authoring.conftest import scenario, units_app  # noqa: F401  (units_app: fixture)
 from tests.browser.conftest import axe_violations, describe_violations, sign_in
 
 pytestmark = pytest.mark.browser
@@ -20,20 +18,47 @@ PASSWORD = "correct horse battery staple"
 
 @pytest.fixture
 def tutor_email(units_app, create_user):
-    from course.bank.service import save_questions
-
     with units_app.app_context():
         org = Organisation(name="Care Skills Ltd")
         db.session.add(org)
-        db.session.flush()
-        save_questions(
-            [scenario("okafor-visits", ["HSCCLD327/K13", "HSCCLD327/K15"],
-                      [("risk", ["HSCCLD327/K13"]), ("loss", ["HSCCLD327/K15"])])],
-            organisation=org, user=None,
-        )
         db.session.commit()
         org_id = org.id
     return create_user("tutor", org_id, password=PASSWORD, name="Tess Tutor").email
+
+
+def author_scenario(page, base):
+    """The scenario "okafor-visits" through the question form: two single-choice steps, K13 and K15."""
+    page.goto(f"{base}/questions/new?type=scenario")
+    page.get_by_label("Question id").first.fill("okafor-visits")
+    page.get_by_label("Title").first.fill("Mr Okafor's visits")
+    page.get_by_label("Question text").first.fill("Read the case about Mr Okafor, then answer each step.")
+    page.locator("summary", has_text="HSCCLD327").click()
+    page.locator("#f-crit-HSCCLD327-K13").check()
+    page.locator("#f-crit-HSCCLD327-K15").check()
+    page.get_by_role("textbox", name="Person", exact=True).fill("Mr Okafor, 78, who lives alone")
+    page.get_by_role("textbox", name="Setting", exact=True).fill("His flat")
+    page.get_by_role("textbox", name="Situation", exact=True).fill("His son wants to stop his visits to a friend because of a fall.")
+    for n, (ref, stem) in enumerate([("HSCCLD327/K13", "How do you manage the risk of the visits?"),
+                                     ("HSCCLD327/K15", "How might stopping the visits affect him?")]):
+        step = f"f-steps-{n}"
+        page.locator(f"#{step}-id").fill(f"s{n + 1}")
+        page.locator(f"#{step}-question-id").fill(f"c{n + 1}")
+        page.locator(f"#{step}-question-stem").fill(stem)
+        page.locator(f"#{step}-question-criteria").fill(ref)
+        page.locator(f"#{step}-question-options-0-id").fill("a")
+        page.locator(f"#{step}-question-options-0-text").fill("Talk it through with him and agree a plan")
+        page.locator(f"#{step}-question-options-0-correct").check()
+        page.locator(f"#{step}-question-options-1-id").fill("b")
+        page.locator(f"#{step}-question-options-1-text").fill("Do what the family asks")
+    # The form offers four options per step; this scenario uses two.
+    for n in (1, 0):
+        for option in (4, 3):
+            page.get_by_role("button", name=f"Remove option {option}").nth(n).click()
+            page.wait_for_load_state()
+    page.get_by_role("button", name="Save question").last.click()
+    page.wait_for_load_state()
+    errors = page.locator(".error-message").all_inner_texts()
+    assert errors == [], errors
 
 
 def assert_accessible(page):
@@ -45,6 +70,16 @@ def test_tutor_builds_a_course_and_reads_its_coverage(units_app, tutor_email, li
     page = browser_page
     base = live_server.url
     sign_in(page, base, tutor_email, PASSWORD)
+    author_scenario(page, base)
+    with units_app.app_context():
+        from course.bank.service import current_questions
+
+        (stored,) = current_questions(db.session.scalar(db.select(Organisation)))
+        assert (stored.question_id, stored.version, stored.criteria) == \
+            ("okafor-visits", 1, ["HSCCLD327/K13", "HSCCLD327/K15"])
+        children = [step["question"] for step in stored.data["steps"]]
+        assert [(c["id"], c["criteria"], len(c["options"])) for c in children] == \
+            [("c1", ["HSCCLD327/K13"], 2), ("c2", ["HSCCLD327/K15"], 2)]
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Courses").click()
     page.get_by_role("link", name="Create a course").click()
@@ -98,8 +133,13 @@ def test_tutor_builds_a_course_and_reads_its_coverage(units_app, tutor_email, li
 def test_authoring_pages_fit_a_phone(units_app, tutor_email, live_server, browser):
     from course.authoring import service
 
+    from course.bank.service import save_questions
+
     with units_app.app_context():
         org = db.session.scalar(db.select(Organisation).where(Organisation.name == "Care Skills Ltd"))
+        save_questions([scenario("okafor-visits", ["HSCCLD327/K13", "HSCCLD327/K15"],
+                                 [("risk", ["HSCCLD327/K13"]), ("loss", ["HSCCLD327/K15"])])],
+                       organisation=org, user=None)
         course = service.create_course(organisation=org, user=None, title="Phone course",
                                        frameworks=["HSCCLD327", "QCF-RELNET"])
         module = service.add_module(course, title="Risks", outcomes=["HSCCLD327/K.1"], workplace=["HSCCLD327/P1"])
