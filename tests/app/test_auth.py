@@ -320,10 +320,10 @@ def test_old_throttle_rows_are_pruned(app, client, monkeypatch):
         assert set(db.session.scalars(select(LoginThrottle.key))) == {"email:fresh@example.test", "ip:10.3.0.1"}
 
 
-def test_behind_a_proxy_the_forwarded_address_is_throttled(tmp_path, create_user):
+def test_behind_a_proxy_the_forwarded_address_is_throttled(tmp_path):
     from tests.helpers import make_app
 
-    app = make_app(tmp_path / "proxied", PROXY_FIX_X_FOR=1, LOGIN_MAX_FAILURES_PER_IP=3)
+    app = make_app(tmp_path, PROXY_FIX_X_FOR=1, LOGIN_MAX_FAILURES_PER_IP=3)
     client = app.test_client()
     with app.app_context():
         user = User(email="p@x.test", name="P", role="tutor")
