@@ -253,3 +253,25 @@ def test_delete_course(tutor, units_app):
     assert tutor.post("/courses/care/delete").headers["Location"] == "/courses/"
     with units_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Course)) == 0
+
+
+def test_images_are_served_to_enrolled_learners_without_an_organisation(units_app, create_user):
+    from course.learning.models import Enrolment
+
+    with units_app.app_context():
+        org = Organisation(name="Ours")
+        db.session.add(org)
+        db.session.flush()
+        course = service.create_course(organisation=org, user=None, title="Care", frameworks=["HSCCLD327"])
+        service.add_upload(course, filename="photo.png", data=PNG)
+        db.session.commit()
+        course_id = course.id
+    enrolled = create_user("learner", None)
+    stranger = create_user("learner", None)
+    with units_app.app_context():
+        db.session.add(Enrolment(user_id=enrolled.id, course_id=course_id))
+        db.session.commit()
+    for user, status in ((enrolled, 200), (stranger, 404)):
+        client = units_app.test_client()
+        login(client, user.email)
+        assert client.get("/courses/care/files/photo.png").status_code == status, user.email
