@@ -441,13 +441,16 @@ def _is_blank(nodes: tuple[Any, ...], row: dict) -> bool:
 
 
 def draft_to_json(nodes: tuple[Any, ...], draft: dict, json_path: str, form_prefix: str,
-                  fieldmap: dict[str, str]) -> dict:
-    """The JSON object of ``nodes`` from ``draft``; fills ``fieldmap`` (JSON path -> input name)."""
+                  fieldmap: dict[str, str], labels: dict[str, str] | None = None, label_prefix: str = "") -> dict:
+    """The JSON object of ``nodes`` from ``draft``; fills ``fieldmap`` (JSON path -> input name)
+    and ``labels`` (input name -> "Step 2 › Question › Options", for the error summary)."""
+    labels = {} if labels is None else labels
     out: dict[str, Any] = {}
     for node in nodes:
         path = f"{json_path}{node.name}"
         name = f"{form_prefix}{node.name}"
         fieldmap[path] = name
+        labels[name] = label_prefix + node.label
         value = draft.get(node.name)
         if isinstance(node, Field):
             converted = _convert(node, value if value is not None else "")
@@ -460,14 +463,18 @@ def draft_to_json(nodes: tuple[Any, ...], draft: dict, json_path: str, form_pref
                     continue
                 json_index = len(kept)
                 fieldmap[f"{path}.{json_index}"] = f"{name}-{form_index}"
+                row_label = f"{label_prefix}{node.item} {form_index + 1}"
+                labels[f"{name}-{form_index}"] = row_label
                 kept.append(draft_to_json(node.fields, row, f"{path}.{json_index}.",
-                                          f"{name}-{form_index}-", fieldmap))
+                                          f"{name}-{form_index}-", fieldmap, labels, row_label + " › "))
             out[node.name] = kept
         elif isinstance(node, Group):
-            out[node.name] = draft_to_json(node.fields, value or {}, path + ".", name + "-", fieldmap)
+            out[node.name] = draft_to_json(node.fields, value or {}, path + ".", name + "-", fieldmap, labels,
+                                           f"{label_prefix}{node.label} › ")
         elif isinstance(node, Child):
             value = value or {}
-            out[node.name] = draft_to_json(child_nodes(value), value, path + ".", name + "-", fieldmap)
+            out[node.name] = draft_to_json(child_nodes(value), value, path + ".", name + "-", fieldmap, labels,
+                                           f"{label_prefix}{node.label} › ")
     return out
 
 
@@ -478,12 +485,13 @@ def form_nodes(type_name: str, *, with_id: bool) -> tuple[Any, ...]:
     return head + COMMON_FIELDS[:1] + COMMON_FIELDS[1:] + (criteria,) + type_fields(type_name)
 
 
-def draft_to_question(type_name: str, draft: dict, *, question_id: str | None = None,
-                      version: int = 1) -> tuple[dict, dict[str, str]]:
-    """Question JSON from a top-level draft, and the JSON-path -> input-name map of its fields."""
+def draft_to_question(type_name: str, draft: dict, *, question_id: str | None = None, version: int = 1,
+                      labels: dict[str, str] | None = None) -> tuple[dict, dict[str, str]]:
+    """Question JSON from a top-level draft, and the JSON-path -> input-name map of its fields
+    (``labels``, when given, receives input name -> readable label)."""
     fieldmap: dict[str, str] = {}
     nodes = form_nodes(type_name, with_id=question_id is None)
-    body = draft_to_json(nodes, draft, "", "", fieldmap)
+    body = draft_to_json(nodes, draft, "", "", fieldmap, labels)
     question: dict[str, Any] = {
         "id": question_id if question_id is not None else body.pop("id", ""),
         "version": version,

@@ -60,12 +60,12 @@ def index() -> Any:
 
 
 def _render_form(*, type_name: str, draft: dict, errors: dict[str, list[str]], general: list[str],
-                 row: Any = None, status: int = 200) -> Any:
+                 row: Any = None, status: int = 200, labels: dict[str, str] | None = None) -> Any:
     nodes = spec.form_nodes(type_name, with_id=row is None)
     return render_template(
         "questions/form.html", nodes=nodes, draft=draft, errors=errors, general=general,
         type_name=type_name, type_label=spec.TYPE_LABELS[type_name], row=row,
-        frameworks=service.framework_tree(), child_nodes=spec.child_nodes,
+        frameworks=service.framework_tree(), child_nodes=spec.child_nodes, labels=labels or {},
     ), status
 
 
@@ -77,8 +77,9 @@ def _handle_post(type_name: str, row: Any) -> Any:
     if "_add" in request.form or "_remove" in request.form or "_apply" in request.form:
         spec.apply_action(nodes, draft, request.form.get("_add"), request.form.get("_remove"))
         return _render_form(type_name=type_name, draft=draft, errors={}, general=[], row=row)
+    labels: dict[str, str] = {"id": "Question id", "version": "Version", "type": "Type"}
     question, fieldmap = spec.draft_to_question(
-        type_name, draft, question_id=None if row is None else row.question_id)
+        type_name, draft, question_id=None if row is None else row.question_id, labels=labels)
     if row is None and not question["id"]:
         question["id"] = service.slugify(str(question.get("title", "")))
         draft["id"] = question["id"]
@@ -96,7 +97,7 @@ def _handle_post(type_name: str, row: Any) -> Any:
         db.session.rollback()
         errors, general = spec.map_errors(exc.problems, fieldmap)
         return _render_form(type_name=type_name, draft=draft, errors=errors, general=general, row=row,
-                            status=409 if exc.conflict else 422)
+                            status=409 if exc.conflict else 422, labels=labels)
     db.session.commit()
     if row is None:
         flash(f"Question {saved.question_id!r} saved as version 1.", "success")

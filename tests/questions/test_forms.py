@@ -180,6 +180,8 @@ def test_a_list_error_and_a_scenario_child_error_find_their_fields(client, tutor
     assert response.status_code == 422
     errors = field_errors(response.get_data(as_text=True))
     assert errors == {"steps-0-question-options": "Exactly one option must be correct."}
+    summary = response.get_data(as_text=True).split('class="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert '<a href="#f-steps-0-question-options">Step 1 › Question › Options</a>' in summary
     data["steps-0-question-options-1-correct"] = ""
     del data["steps-0-question-options-1-correct"]
     response = client.post("/questions/new?type=scenario", data=data)
