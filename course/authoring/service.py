@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from course.authoring.models import (
     FEEDBACK_MODES,
@@ -192,8 +192,29 @@ def update_course(
     return course
 
 
+def _learner_records(course_id: int | None = None, module_id: int | None = None) -> int:
+    """How many enrolments (of a course) or attempts (at a module) learners have."""
+    try:
+        from course.learning.models import Attempt, Enrolment
+    except ImportError:  # the learning area is optional for authoring
+        return 0
+    if module_id is not None:
+        stmt = select(func.count()).select_from(Attempt).where(Attempt.module_id == module_id)
+    else:
+        stmt = select(func.count()).select_from(Enrolment).where(Enrolment.course_id == course_id)
+    return db.session.scalar(stmt) or 0
+
+
 def delete_course(course: Course) -> None:
-    """Delete the course with its modules, pages, quizzes and uploads."""
+    """Delete the course with its modules, pages, quizzes and uploads.
+
+    Refused (ConflictError) while learners are enrolled: their records would go with it.
+    """
+    enrolled = _learner_records(course_id=course.id)
+    if enrolled:
+        raise ConflictError(
+            f"{enrolled} learner{'s are' if enrolled != 1 else ' is'} enrolled on this course; "
+            "a course with learners cannot be deleted.", "course")
     db.session.delete(course)
     db.session.flush()
 
@@ -402,7 +423,15 @@ def move_module(module: Module, position: int) -> Module:
 
 
 def delete_module(module: Module) -> None:
-    """Delete the module with its pages and quiz; the others close up."""
+    """Delete the module with its pages and quiz; the others close up.
+
+    Refused (ConflictError) once learners have attempts at it: their records would go with it.
+    """
+    attempts = _learner_records(module_id=module.id)
+    if attempts:
+        raise ConflictError(
+            f"Learners have {attempts} attempt{'s' if attempts != 1 else ''} at this module; "
+            "it cannot be deleted.", "module")
     course = module.course
     course.modules.remove(module)  # delete-orphan deletes it
     for n, m in enumerate(course.modules):

@@ -202,9 +202,10 @@ def delete_course(slug: str) -> Any:
     try:
         service.delete_course(c)
         db.session.commit()
-    except BaseException:
+    except service.AuthoringError as exc:
         db.session.rollback()
-        raise
+        flash(exc.message, "error")
+        return redirect(url_for("authoring.course_settings", slug=slug))
     flash(f"Course “{title}” deleted.", "success")
     return redirect(url_for("authoring.courses"))
 
@@ -312,8 +313,13 @@ def delete_module(slug: str, module_slug: str) -> Any:
     c = _course_or_404(slug)
     m = _module_or_404(c, module_slug)
     title = m.title
-    service.delete_module(m)
-    db.session.commit()
+    try:
+        service.delete_module(m)
+        db.session.commit()
+    except service.AuthoringError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("authoring.module", slug=c.slug, module_slug=m.slug))
     flash(f"Module “{title}” deleted.", "success")
     return redirect(url_for("authoring.course", slug=c.slug))
 

@@ -275,3 +275,20 @@ def test_images_are_served_to_enrolled_learners_without_an_organisation(units_ap
         client = units_app.test_client()
         login(client, user.email)
         assert client.get("/courses/care/files/photo.png").status_code == status, user.email
+
+
+def test_a_course_with_learners_cannot_be_deleted(tutor, units_app, create_user):
+    from course.learning.models import Enrolment
+
+    make(tutor)
+    tutor.post("/courses/care/modules/new", data={"title": "Risks"})
+    learner = create_user("learner", None)
+    with units_app.app_context():
+        db.session.add(Enrolment(user_id=learner.id, course_id=course_in_db(units_app).id))
+        db.session.commit()
+    response = tutor.post("/courses/care/delete")
+    assert response.headers["Location"] == "/courses/care/settings"
+    assert "1 learner is enrolled on this course; a course with learners cannot be deleted." in text(
+        tutor.get("/courses/care/settings"))
+    with units_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Course)) == 1
