@@ -435,7 +435,7 @@ def progress(course: Course, *, cohort: str | None = None, sort: str | None = "n
     page = min(max(1, page), pages)
     learners = _learner_page(course, cohort, sort, direction, (page - 1) * page_size, page_size)
     rows = learner_rows(st, learners)
-    modules = _module_summaries(st, learners_q)
+    modules = _module_summaries(st, learners_q if cohort is not None else None)
     online = {m.module.id: m.seconds for m in modules}
     offline_total, unit_offline = _offline_totals(st, learners_q)
     unit_online = {u.code: sum(online.get(m, 0) for m in u.module_ids) / 60 for u in st.units}
@@ -447,16 +447,24 @@ def progress(course: Course, *, cohort: str | None = None, sort: str | None = "n
     )
 
 
-def _module_summaries(st: Structure, learners_q: Any) -> list[ModuleSummary]:
+def _module_summaries(st: Structure, learners_q: Any | None) -> list[ModuleSummary]:
+    """Per module: learners complete, learners started, online seconds; ``learners_q`` limits
+    them to a cohort. Without it every attempt on the course's modules counts: only enrolled
+    learners can make one, and skipping the enrolment lookup lets an index on
+    (module_id, status, passed, user_id) answer the count alone."""
     modules = st.module_ids
     if not modules:
         return []
-    passed = dict(db.session.execute(
+    passed_q = (
         select(Attempt.module_id, func.count(distinct(Attempt.user_id)))
-        .where(Attempt.module_id.in_(modules), Attempt.user_id.in_(learners_q), Attempt.status == "finished",
-               Attempt.passed.is_(True))
+        .where(Attempt.module_id.in_(modules), Attempt.status == "finished", Attempt.passed.is_(True))
         .group_by(Attempt.module_id)
-    ).all())
+    )
+    if learners_q is None:
+        learners_q = _learners_query(st.course, None)
+    else:
+        passed_q = passed_q.where(Attempt.user_id.in_(learners_q))
+    passed = dict(db.session.execute(passed_q).all())
     progress_rows = db.session.execute(
         select(ModuleProgress.module_id, func.sum(case((ModuleProgress.pages_done.is_(True), 1), else_=0)),
                func.count())
