@@ -118,12 +118,13 @@ function markOne(M, q, r) {
   try { return M.mark(q, r); } catch (e) { return none([e.message]); }
 }
 
-/** Score, pass and per-criterion results (essays awaiting a tutor count nowhere). */
+/** Score, pass and per-criterion results: essays (marked by a tutor, if anyone) count nowhere; pending = essays answered. */
 function results(M, quiz, questions, responses) {
   const marks = questions.map((q, i) => markOne(M, q, asMarked(q, responses[i]))), crit = {}, thr = quiz.criterion_threshold ?? quiz.pass_mark;
   let score = 0, max = 0, pending = 0;
   marks.forEach((m, i) => {
     if (m.pending) return pending++;
+    if (questions[i].type === "essay") return;
     score += m.score; max += m.max;
     for (const ref of questions[i].criteria || []) {
       const c = crit[ref] || (crit[ref] = { ref, score: 0, max: 0 });
@@ -207,6 +208,8 @@ function boot(win) {
   const say = (msg) => { const l = $("cc-live"); l.textContent = ""; win.setTimeout(() => { l.textContent = msg; }, 60); };
   const focus = (el) => { el.tabIndex = -1; el.focus(); }; // headings, feedback and notes only
   const tell = (text) => { notice.hidden = false; notice.textContent = text; };
+  const tutor = () => rt.kind === "app", PENDING_APP = "Awaiting your tutor's marking";
+  let PENDING = PENDING_APP;
   const fmt = (x) => String(Math.round(x * 100) / 100), pct = (x) => Math.round(x * 100) + "%";
 
   let rt, started;
@@ -218,6 +221,7 @@ function boot(win) {
       : e.message);
     rt = win.CCRuntime.create("none"); started = rt.start();
   }
+  if (!tutor()) PENDING = "Recorded, not marked here";
 
   let st = { c: single, m: {}, o: [] }, cache = {}, ms = null; // o: modules by last visit, oldest first
   // assembleQuiz gives the order to show each list in; answers are kept by id.
@@ -298,7 +302,7 @@ function boot(win) {
     show(0, [info.description && h("div", { html: md(info.description) }), hd, h("ul", { class: "modules" }, mods.map((m, i) => {
       const s = st.m[i], sid = id("s"), b = btn(m.title, () => { st.c = i; route(true); });
       b.setAttribute("aria-describedby", sid);
-      return h("li", {}, b, " ", h("span", { id: sid, text: !s ? "Not started" : s.z ? (s.r[1] ? "Passed, " : "Not passed, ") + s.r[0] + "%" : s.d ? "Finished" : "In progress" }));
+      return h("li", {}, b, " ", h("span", { id: sid, text: !s ? "Not started" : s.z ? (s.r[2] ? "Awaiting marking, " : s.r[1] ? "Passed, " : "Not passed, ") + s.r[0] + "%" : s.d ? "Finished" : "In progress" }));
     }))], moved && hd, moved && "Modules");
   }
   function route(moved) {
@@ -382,8 +386,8 @@ function boot(win) {
   function feedback(q, r) {
     const mk = markOne(M, q, asMarked(q, r)), part = mk.score > 0, fb = mk.feedback.filter((t) => String(t).trim());
     return h("div", { class: "mark " + (mk.pending ? "" : mk.correct ? "ok" : part ? "part" : "no") },
-      h("p", { class: "verdict" }, h("strong", { text: mk.pending ? "Awaiting a tutor's marking" : mk.correct ? "Correct" : part ? "Partly correct" : "Not correct" }),
-        ` (${fmt(mk.score)} of ${fmt(mk.max)} mark${mk.max === 1 ? "" : "s"})`),
+      h("p", { class: "verdict" }, h("strong", { text: mk.pending ? PENDING : mk.correct ? "Correct" : part ? "Partly correct" : "Not correct" }),
+        mk.pending ? "" : ` (${fmt(mk.score)} of ${fmt(mk.max)} mark${mk.max === 1 ? "" : "s"})`),
       fb.length > 0 && h("div", { html: fb.map(md).join("") }));
   }
 
@@ -509,19 +513,23 @@ function boot(win) {
     main.querySelectorAll("nav button").forEach((b) => { b.disabled = true; });
     say("Submitting your answers…");
     rt.submit(qz.orig.map((q, i) => asMarked(q, ms.a[i]))).then((mark) => {
-      if (mark) { server[mi] = mark; keep(mark.fraction ?? mark.score / mark.max, mark.passed ?? res.passed); } // the server's mark counts
+      if (mark) { // the server's mark counts; with essays to mark it decides later
+        server[mi] = mark; keep(mark.fraction ?? mark.score / mark.max, mark.passed ?? res.passed);
+        if (mark.passed == null && (mark.pending > 0 || mark.status === "pending_marking")) ms.r[2] = 1;
+      }
     }, () => tell("The server has not confirmed your mark yet: this one is provisional."))
       .then(() => resultsView(true));
   }
 
   function resultsView(moved) {
     const quiz = mods[st.c].quiz, res = results(M, quiz, quizOf(st.c).orig, ms.a), srv = server[st.c] && server[st.c].score != null ? server[st.c] : res, thr = quiz.criterion_threshold;
-    const [percent, passed] = ms.r, hd = h("h2", { text: "Results" }), row = (tag, cells) => h("tr", {}, cells.map((t, k) => h(k ? tag : "th", { scope: tag === "th" ? "col" : k ? null : "row" }, t)));
+    const [percent, passed, awaiting] = ms.r, n = (srv.pending ?? res.pending) || 0, hd = h("h2", { text: "Results" }), row = (tag, cells) => h("tr", {}, cells.map((t, k) => h(k ? tag : "th", { scope: tag === "th" ? "col" : k ? null : "row" }, t)));
     show("r", [hd,
       h("p", { class: "score" }, "Your score: ", h("strong", { text: `${fmt(srv.score)} of ${fmt(srv.max)} (${fmt(percent)}%)` })),
-      h("p", { class: "verdict " + (passed ? "ok" : "no") }, h("strong", { text: passed ? "Passed" : "Not passed" }),
+      h("p", { class: "verdict " + (awaiting ? "" : passed ? "ok" : "no") }, h("strong", { text: awaiting ? PENDING_APP : passed ? "Passed" : "Not passed" }),
         ` — the pass mark is ${pct(quiz.pass_mark)}` + (thr != null ? ` and at least ${pct(thr)} on each criterion.` : ".")),
-      res.pending > 0 && P(`Awaiting a tutor's marking: ${res.pending} answer(s).`),
+      n > 0 && P(tutor() ? `${PENDING_APP}: ${n} essay answer(s). Your result is provisional until then.`
+        : `${n} essay answer(s) recorded for your tutor, not marked here: your score and result count only the automatically marked questions.`, "pending"),
       res.criteria.length > 0 && h("table", { class: "criteria" }, h("caption", { text: "Results by criterion" }),
         h("thead", {}, row("th", ["Criterion", "Score", "Result"])),
         h("tbody", {}, res.criteria.map((c) => row("td", [c.ref, pct(c.fraction), c.met ? "Met" : "Not yet met"])))),

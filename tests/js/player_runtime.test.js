@@ -372,3 +372,31 @@ test("a state that fits is saved as it is, visit order included; 2004 keeps ever
   const small = { v: 1, c: 1, o: [0, 1], m: { 0: { w: "p" }, 1: { w: "p", p: 2 } } };
   assert.equal(P.fitState(small, 4096), small);
 });
+
+const M = require(path.join(PLAYER, "marking.js"));
+const Q = (id) => COURSE.questions.find((q) => q.id === id);
+
+test("an essay counts nowhere in the player's total: a learner passes on the auto-marked questions", () => {
+  const quiz = { pass_mark: 1, criterion_threshold: null }, qs = [Q("sc-trust"), Q("essay-trust"), Q("tf-consent")];
+  const answered = P.results(M, quiz, qs, ["a", "I listen to him and keep my word.", Q("tf-consent").answer]);
+  assert.deepEqual([answered.score, answered.max, answered.fraction, answered.passed, answered.pending], [2, 2, 1, true, 1]);
+  assert.deepEqual(answered.criteria.map((c) => [c.ref, c.score, c.max]), [["TST/K1", 1, 1], ["TST/K2", 1, 1]]);
+  const blank = P.results(M, quiz, qs, ["a", null, Q("tf-consent").answer]); // an unanswered essay does not count either
+  assert.deepEqual([blank.max, blank.passed, blank.pending], [2, true, 0]);
+  assert.equal(P.results(M, quiz, qs, ["b", "Text.", Q("tf-consent").answer]).passed, false);
+});
+
+test("an essay is reported as an interaction: fill-in (1.2) / long-fill-in (2004), cut to the limit, neutral, no correct response", () => {
+  const q = Q("essay-trust"), text = "I listen. ".repeat(500), mark = M.mark(q, "I listen.");
+  const [ix] = P.interactions(q, text, mark, M, 42000, Date.UTC(2026, 0, 2, 3, 4, 5));
+  assert.deepEqual([ix.id, ix.type, ix.result, ix.correct_responses, ix.objectives], ["TST-K1.essay-trust.v1", "long-fill-in", "neutral", [], ["TST/K1"]]);
+  for (const [v, kind, name, type, max] of [["1.2", "scorm12", "student_response", "fill-in", 255], ["2004", "scorm2004", "learner_response", "long-fill-in", 4000]]) {
+    const lms = fakeLms(v, v === "1.2" ? { "cmi.core.entry": "ab-initio" } : { "cmi.entry": "ab-initio" }), rt = R.create(kind, { api: lms.api });
+    rt.start(); rt.recordInteraction(ix);
+    assert.equal(lms.cmi["cmi.interactions.0.type"], type);
+    assert.equal(lms.cmi["cmi.interactions.0.result"], "neutral");
+    assert.equal(lms.cmi[`cmi.interactions.0.${name}`], text.replace(/\s+/g, " ").trim().slice(0, max));
+    assert.ok(!Object.keys(lms.cmi).some((k) => k.includes("correct_responses")), "no correct response");
+    assert.deepEqual(lms.failures, []);
+  }
+});

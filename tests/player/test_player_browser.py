@@ -166,7 +166,8 @@ def test_whole_module_by_keyboard_alone(page, site):
     heading_focused(page, "Results")
     assert page.get_by_text("Passed", exact=True).is_visible()
     assert "8 of 8 (100%)" in page.locator(".score").inner_text()
-    assert page.get_by_text("Awaiting a tutor's marking: 1 answer(s).", exact=True).is_visible()
+    assert page.get_by_text("1 essay answer(s) recorded for your tutor, not marked here: your score and result "
+                            "count only the automatically marked questions.", exact=True).is_visible()
     rows = page.locator("table.criteria tbody tr").all_inner_texts()
     assert [r.split("\t")[0] for r in rows] == ["TST/K1", "TST/K2", "TST/K3"]
     assert all(r.endswith("Met") for r in rows)
@@ -348,4 +349,33 @@ def test_app_adapter_autosaves_and_shows_the_server_mark(page, site):
     assert answer["index"] == 0 and answer["version"] == 1 and "response" in answer
     submit = next(s[2] for s in sent if s[0] == "submit")
     assert len(submit["responses"]) == 3
+    assert page.errors == []
+
+
+def test_app_essay_awaits_the_tutor_the_server_decides(page, site):
+    """In the app the server's mark counts: with an essay to mark, no pass or fail yet."""
+    one_essay = {"adapter": "app", "module": "m01-all-types", "start": "quiz",
+                 "app": {"api": "/learn/api/attempts/8", "csrf": "t", "attempt": {"seed": 1, "state": None}}}
+
+    def handle(route, request):
+        body = ({"status": "pending_marking", "score": 7, "max": 8, "fraction": 0.875, "passed": None, "pending": 1}
+                if request.url.endswith("/submit") else {})
+        route.fulfill(status=200, content_type="application/json", body=json.dumps(body))
+
+    page.route("**/learn/api/attempts/8/*", handle)
+    page.goto(site(one_essay))
+    for _ in range(7):
+        page.get_by_role("button", name="Next", exact=True).click()
+    page.get_by_role("heading", name="Question 8 of 9").wait_for()
+    page.get_by_label("Your answer", exact=True).fill("I listen and I keep my word.")
+    page.get_by_role("button", name="Next", exact=True).click()
+    page.get_by_role("button", name="Submit quiz").click()
+    page.get_by_role("heading", name="Results").wait_for()
+    assert "7 of 8 (87.5%)" in page.locator(".score").inner_text()
+    assert page.locator("p.verdict strong").inner_text() == "Awaiting your tutor's marking"
+    assert page.get_by_text("Awaiting your tutor's marking: 1 essay answer(s). Your result is provisional until then.",
+                            exact=True).is_visible()
+    page.get_by_role("button", name="Review answers").click()
+    page.get_by_role("heading", name="Review answers").wait_for()
+    assert page.locator(".mark .verdict strong").nth(7).inner_text() == "Awaiting your tutor's marking"
     assert page.errors == []
