@@ -274,68 +274,58 @@ def _course_modules(course: Course) -> Any:
     return select(Module.id).where(Module.course_id == course.id)
 
 
-def _sort_column(course: Course, sort: str) -> Any:
-    """The expression to order enrolments by (subqueries grouped in SQL)."""
-    if sort == "name":
-        return func.lower(User.name)
-    if sort == "email":
-        return User.email
-    if sort == "cohort":
-        return Enrolment.cohort
+def _per_learner(course: Course, sort: str) -> Any | None:
+    """A subquery (user_id, value) aggregated with GROUP BY for sort keys that need one, else None."""
     modules = _course_modules(course)
-    online = (
-        select(func.coalesce(func.sum(TimeOnTask.seconds), 0))
-        .where(TimeOnTask.user_id == Enrolment.user_id, TimeOnTask.module_id.in_(modules))
-        .correlate(Enrolment).scalar_subquery()
-    )
-    offline = (
-        select(func.coalesce(func.sum(OfflineLearning.minutes), 0))
-        .where(OfflineLearning.learner_id == Enrolment.user_id, OfflineLearning.course_id == course.id)
-        .correlate(Enrolment).scalar_subquery()
-    )
-    if sort == "online":
-        return online
+    if sort in ("online", "total"):
+        online = (select(TimeOnTask.user_id.label("user_id"), (func.sum(TimeOnTask.seconds) / 60.0).label("value"))
+                  .where(TimeOnTask.module_id.in_(modules)).group_by(TimeOnTask.user_id))
+        if sort == "online":
+            return online.subquery()
+        offline = (select(OfflineLearning.learner_id.label("user_id"), func.sum(OfflineLearning.minutes).label("value"))
+                   .where(OfflineLearning.course_id == course.id).group_by(OfflineLearning.learner_id))
+        both = online.union_all(offline).subquery()
+        return select(both.c.user_id, func.sum(both.c.value).label("value")).group_by(both.c.user_id).subquery()
     if sort == "offline":
-        return offline
-    if sort == "total":
-        return online / 60.0 + offline
+        return (select(OfflineLearning.learner_id.label("user_id"), func.sum(OfflineLearning.minutes).label("value"))
+                .where(OfflineLearning.course_id == course.id).group_by(OfflineLearning.learner_id).subquery())
     if sort == "complete":
-        passed = (
-            select(func.count(distinct(Attempt.module_id)))
-            .where(Attempt.user_id == Enrolment.user_id, Attempt.module_id.in_(modules),
-                   Attempt.status == "finished", Attempt.passed.is_(True))
-            .correlate(Enrolment).scalar_subquery()
-        )
-        no_quiz_done = (
-            select(func.count())
-            .select_from(ModuleProgress)
-            .where(ModuleProgress.user_id == Enrolment.user_id, ModuleProgress.pages_done.is_(True),
-                   ModuleProgress.module_id.in_(
-                       select(Module.id).where(Module.course_id == course.id, ~Module.quiz.has())))
-            .correlate(Enrolment).scalar_subquery()
-        )
-        return passed + no_quiz_done
-    module_id = int(sort[1:])
-    return (
-        select(func.coalesce(func.max(Attempt.fraction), -1.0))
-        .where(Attempt.user_id == Enrolment.user_id, Attempt.module_id == module_id, Attempt.status == "finished")
-        .correlate(Enrolment).scalar_subquery()
-    )
+        passed = (select(Attempt.user_id.label("user_id"), Attempt.module_id.label("module_id"))
+                  .where(Attempt.module_id.in_(modules), Attempt.status == "finished", Attempt.passed.is_(True)))
+        read = (select(ModuleProgress.user_id.label("user_id"), ModuleProgress.module_id.label("module_id"))
+                .where(ModuleProgress.pages_done.is_(True), ModuleProgress.module_id.in_(
+                    select(Module.id).where(Module.course_id == course.id, ~Module.quiz.has()))))
+        done = passed.union(read).subquery()  # UNION: one row per learner and module
+        return select(done.c.user_id, func.count().label("value")).group_by(done.c.user_id).subquery()
+    if sort.startswith("m") and sort[1:].isdigit():
+        return (select(Attempt.user_id.label("user_id"), func.max(Attempt.fraction).label("value"))
+                .where(Attempt.module_id == int(sort[1:]), Attempt.status == "finished")
+                .group_by(Attempt.user_id).subquery())
+    return None
 
 
 def _learner_page(course: Course, cohort: str | None, sort: str, direction: str, offset: int,
                   limit: int) -> list[tuple[int, str, str, str]]:
-    column = _sort_column(course, sort)
-    order = column.desc() if direction == "desc" else column.asc()
+    """One page of (user id, name, email, cohort), sorted in SQL; aggregates joined as GROUP BY subqueries."""
     query = (
         select(User.id, User.name, User.email, Enrolment.cohort)
         .join(Enrolment, Enrolment.user_id == User.id)
         .where(Enrolment.course_id == course.id)
-        .order_by(order, func.lower(User.name), User.id)
-        .offset(offset).limit(limit)
     )
     if cohort is not None:
         query = query.where(Enrolment.cohort == cohort)
+    agg = _per_learner(course, sort)
+    if agg is not None:
+        query = query.outerjoin(agg, agg.c.user_id == User.id)
+        column: Any = func.coalesce(agg.c.value, -1 if sort.startswith("m") else 0)
+    elif sort == "email":
+        column = User.email
+    elif sort == "cohort":
+        column = Enrolment.cohort
+    else:
+        column = func.lower(User.name)
+    order = column.desc() if direction == "desc" else column.asc()
+    query = query.order_by(order, func.lower(User.name), User.id).offset(offset).limit(limit)
     return [tuple(r) for r in db.session.execute(query).all()]  # type: ignore[misc]
 
 
