@@ -230,6 +230,7 @@ class Progress:
     learners: int
     page: int
     pages: int
+    page_size: int
     sort: str
     direction: str
     cohort: str | None
@@ -430,7 +431,8 @@ def progress(course: Course, *, cohort: str | None = None, sort: str | None = "n
     offline_total, unit_offline = _offline_totals(st, learners_q)
     unit_online = {u.code: sum(online.get(m, 0) for m in u.module_ids) / 60 for u in st.units}
     return Progress(
-        structure=st, rows=rows, learners=total, page=page, pages=pages, sort=sort, direction=direction,
+        structure=st, rows=rows, learners=total, page=page, pages=pages, page_size=page_size, sort=sort,
+        direction=direction,
         cohort=cohort, cohorts=cohorts(course), modules=modules,
         online_minutes=sum(online.values()) / 60, offline_minutes=offline_total, unit_online=unit_online,
         unit_offline=unit_offline,
