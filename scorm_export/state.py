@@ -17,6 +17,7 @@ from scorm_export.document import current_questions, draw_candidates
 TEXT_FLOOR = 40  # fitState never cuts a text below this
 SEED = 4294967295  # the widest 32-bit seed
 LATENCY_S = 9999  # seconds on one question, counted as four digits
+START_S = 9999999999  # a timed quiz's start, epoch seconds (ten digits until 2286)
 RESULT = [66.67, 0]  # the widest [percent, passed (1 or 0)]
 
 
@@ -83,6 +84,8 @@ def worst_module_state(doc: dict, module: dict) -> dict:
                 "r": RESULT,
             }
         )
+        if module["quiz"].get("time_limit_minutes"):
+            state["t"] = START_S
     state["d"] = 1
     return state
 

@@ -54,6 +54,7 @@ function packModule(ms, questions) {
     if (k) o.k = k;
     o.l = trim(questions.map((q, i) => Math.round((ms.l[i] || 0) / 1000)));
   }
+  if (ms.t && !ms.z) o.t = ms.t;
   if (ms.z) o.z = 1;
   if (ms.r) o.r = ms.r;
   if (ms.d) o.d = 1;
@@ -62,7 +63,7 @@ function packModule(ms, questions) {
 
 function unpackModule(o, questions) {
   const a = o.a || [], l = o.l || [], k = o.k || "";
-  return { w: o.w || "p", p: o.p || 0, s: o.s ?? null, q: o.q || 0, z: !!o.z, r: o.r || null, d: !!o.d,
+  return { w: o.w || "p", p: o.p || 0, s: o.s ?? null, q: o.q || 0, t: o.t || null, z: !!o.z, r: o.r || null, d: !!o.d,
     a: questions.map((q, i) => decodeAnswer(q, a[i])), k: questions.map((q, i) => k[i] === "1"), l: questions.map((q, i) => (l[i] || 0) * 1000) };
 }
 
@@ -166,7 +167,7 @@ function interactions(q, r, mark, M, latencyMs, when) {
     const [type, correct, learner] = interactionOf(qq, rr);
     return { id: head + q.id + (sid ? "." + sid : "") + ".v" + (q.version || 1), type, learner_response: learner,
       description: String(qq.stem || "").replace(/<[^>]*>|[*_`#>[\]]/g, "").replace(GAP, "___").replace(/\s+/g, " ").trim().slice(0, 250),
-      correct_responses: correct == null ? [] : [correct], result: m.pending || m.correct == null ? "neutral" : m.correct ? "correct" : "incorrect",
+      correct_responses: correct == null ? [] : [correct], result: m.pending || m.correct == null || qq.type === "essay" ? "neutral" : m.correct ? "correct" : "incorrect",
       weighting: qq.points || 1, latency_ms: Math.round(latencyMs / steps.length), objectives: (qq.criteria || crits).slice(), timestamp: when };
   });
 }
@@ -178,7 +179,14 @@ const inline = (s) => esc(s).replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>").
 const md = (text) => String(text || "").split(/\r?\n\s*\n/).filter((b) => b.trim()).map((b) => "<p>" + b.trim().split("\n").map(inline).join("<br>") + "</p>").join("");
 const stemHtml = (q) => q.stem_html || (q.stem_format === "html" ? String(q.stem).replace(GAP, SPAN) : md(q.stem));
 
-const CCPlayer = { encodeAnswer, decodeAnswer, packModule, unpackModule, measureState, fitState, nextStep, currentStep, results, interactions };
+/** Seconds left of a timed quiz started at t (epoch seconds) at now (ms); null when it has no limit. */
+const secondsLeft = (quiz, t, now) => (quiz && quiz.time_limit_minutes && t ? Math.max(0, t + quiz.time_limit_minutes * 60 - Math.floor(now / 1000)) : null);
+const plural = (n, unit) => n + " " + unit + (n === 1 ? "" : "s");
+const timeText = (left) => "Time left: " + (left >= 60 ? plural(Math.ceil(left / 60), "minute") : plural(left, "second"));
+/** What to announce (politely) when the time left went from before to left: at 5 minutes and 1 minute only. */
+const timeAlert = (before, left) => { const at = [300, 60].find((x) => before > x && left <= x); return at ? plural(at / 60, "minute") + " left" : null; };
+
+const CCPlayer = { secondsLeft, timeText, timeAlert, encodeAnswer, decodeAnswer, packModule, unpackModule, measureState, fitState, nextStep, currentStep, results, interactions };
 
 function boot(win) {
   const doc = win.document, course = win.CC_COURSE, launch = win.CC_LAUNCH || {}, M = win.CCMarking, info = course.course || {};
@@ -256,7 +264,19 @@ function boot(win) {
     } catch (e) { st = { c: single, m: {}, o: [] }; cache = {}; tell("Your saved progress could not be restored."); }
   }
 
-  let onScreen = null;
+  let onScreen = null, before = null;
+  // A timed quiz counts down on the wall clock from ms.t (kept in the state: a reload does not reset it).
+  const clock = h("p", { class: "timer", id: "cc-timer" });
+  function tick() {
+    const left = ms && ms.s != null && !ms.z ? secondsLeft(mods[st.c].quiz, ms.t, Date.now()) : null, msg = left != null && before != null && timeAlert(before, left);
+    clock.hidden = left == null;
+    before = left;
+    if (left == null || finished) return;
+    clock.textContent = timeText(left);
+    if (msg) say(msg);
+    if (!left) { tell("Time is up: your quiz has been submitted with the answers you gave."); submit(true); }
+  }
+  win.setInterval(tick, 1000);
   function stopClock() {
     if (onScreen) { const l = st.m[onScreen.mi].l; l[onScreen.i] = (l[onScreen.i] || 0) + Date.now() - onScreen.t; onScreen = null; }
   }
@@ -331,7 +351,8 @@ function boot(win) {
     if (ms.z) return resultsView(moved);
     const count = quiz.items.reduce((t, it) => t + (it.draw ? it.draw.count : 1), 0), hd = h("h2", { text: quiz.title || "Quiz" });
     show("i", [hd, P(`${count} questions. Pass mark ${pct(quiz.pass_mark)}` + (thr != null ? `, and ${pct(thr)} on each criterion.` : ".") +
-      (quiz.feedback === "immediate" ? " Check each answer as you go; a checked answer is final." : " You will see your marks after you submit.")),
+      (quiz.feedback === "immediate" ? " Check each answer as you go; a checked answer is final." : " You will see your marks after you submit.") +
+      (quiz.time_limit_minutes ? ` Time limit: ${plural(quiz.time_limit_minutes, "minute")}, from when you start; when time runs out your answers are submitted.` : "")),
     h("div", { class: "pager" }, n > 0 && btn("Previous", () => page(n - 1, true), "secondary"), btn(ms.s != null ? "Continue quiz" : "Start quiz", () => startQuiz(true)), toMenu())],
     moved && hd, moved && hd.textContent);
   }
@@ -339,7 +360,7 @@ function boot(win) {
     const a = new Uint32Array(1);
     if (ms.s == null) {
       if (started.seed != null) a[0] = started.seed; else win.crypto.getRandomValues(a);
-      Object.assign(ms, { s: a[0], q: 0, a: [], k: [], l: [] });
+      Object.assign(ms, { s: a[0], q: 0, a: [], k: [], l: [], t: mods[st.c].quiz.time_limit_minutes ? Math.floor(Date.now() / 1000) : null });
     }
     question(moved);
   }
@@ -374,12 +395,13 @@ function boot(win) {
       if (locked) fb.append(feedback(orig, ms.a[i]));
       else if (immediate) body.append(btn("Check answer", () => { if (ready(q, ms.a[i])) { ms.k[i] = true; question(false, ".feedback"); } }));
     }
-    show("q", [h("section", { class: "question", "aria-labelledby": hd.id }, hd, body, fb),
+    show("q", [clock, h("section", { class: "question", "aria-labelledby": hd.id }, hd, body, fb),
       h("nav", { class: "pager" }, i > 0 && btn("Previous", () => { ms.q = i - 1; question(true); }, "secondary"),
         !last && btn("Next", () => { ms.q = i + 1; question(true); }),
         last && [P(`You have answered ${ms.a.filter((r, j) => answered(qz.shown[j], r)).length} of ${n} questions.`, "count"), btn("Submit quiz", submit)])],
     to || (moved && hd), moved && hd.textContent);
     onScreen = { mi, i, t: Date.now() };
+    tick();
     if (to === ".feedback") say(fb.textContent.slice(0, 200));
   }
 
@@ -496,9 +518,9 @@ function boot(win) {
   }
 
   const server = {};
-  function submit() {
+  function submit(timeUp) {
     const mi = st.c, qz = quizOf(mi), quiz = mods[mi].quiz;
-    const bad = qz.orig.findIndex((q, e) => essayProblem(q, ms.a[e]));
+    const bad = timeUp === true ? -1 : qz.orig.findIndex((q, e) => essayProblem(q, ms.a[e]));
     if (bad >= 0) {
       ms.q = bad;
       return question(false, ".count"), say(essayProblem(qz.orig[bad], ms.a[bad]));

@@ -400,3 +400,32 @@ test("an essay is reported as an interaction: fill-in (1.2) / long-fill-in (2004
     assert.deepEqual(lms.failures, []);
   }
 });
+
+test("quiz time limit on a fake clock: countdown text, polite alerts at 5 and 1 minute only, zero at the end", () => {
+  const quiz = { time_limit_minutes: 12 }, t = 1_800_000_000, at = (sec) => (t + sec) * 1000 + 999; // ms, late in the second
+  assert.equal(P.secondsLeft({ time_limit_minutes: null }, t, at(0)), null, "no limit, no clock");
+  assert.equal(P.secondsLeft(quiz, null, at(0)), null, "not started");
+  assert.equal(P.timeText(P.secondsLeft(quiz, t, at(0))), "Time left: 12 minutes");
+  assert.equal(P.timeText(P.secondsLeft(quiz, t, at(61))), "Time left: 11 minutes");
+  assert.equal(P.timeText(P.secondsLeft(quiz, t, at(11 * 60))), "Time left: 1 minute");
+  assert.equal(P.timeText(P.secondsLeft(quiz, t, at(11 * 60 + 1))), "Time left: 59 seconds");
+  assert.equal(P.timeText(1), "Time left: 1 second");
+  const said = [];
+  let before = null, due = null;
+  for (let sec = 0; sec <= 13 * 60; sec++) { // one tick a second, as the player does
+    const left = P.secondsLeft(quiz, t, at(sec)), msg = before != null && P.timeAlert(before, left);
+    if (msg) said.push([sec, msg]);
+    if (left === 0 && due == null) due = sec;
+    before = left;
+  }
+  assert.deepEqual(said, [[7 * 60, "5 minutes left"], [11 * 60, "1 minute left"]]);
+  assert.equal(due, 12 * 60);
+  // a tick skipped (a sleeping laptop) still announces the threshold crossed, once
+  assert.equal(P.timeAlert(400, 250), "5 minutes left");
+  assert.equal(P.timeAlert(250, 200), null);
+  // a reload keeps the start: it travels in the packed state
+  const qs = [Q("sc-trust")], packed = P.packModule({ w: "q", s: 5, q: 0, t, a: ["a"], k: [], l: [] }, qs);
+  assert.equal(packed.t, t);
+  assert.equal(P.unpackModule(JSON.parse(JSON.stringify(packed)), qs).t, t);
+  assert.equal(P.packModule({ w: "r", s: 5, q: 0, t, a: ["a"], k: [], l: [], z: true, r: [100, 1] }, qs).t, undefined, "dropped once submitted");
+});

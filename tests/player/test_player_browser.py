@@ -379,3 +379,51 @@ def test_app_essay_awaits_the_tutor_the_server_decides(page, site):
     page.get_by_role("heading", name="Review answers").wait_for()
     assert page.locator(".mark .verdict strong").nth(7).inner_text() == "Awaiting your tutor's marking"
     assert page.errors == []
+
+
+def test_time_limit_counts_down_survives_a_reload_and_submits_at_zero(page, tmp_path):
+    from player_site import build_site, fixture_course, serve
+
+    course = fixture_course()
+    quiz = next(m for m in course["modules"] if m["slug"] == "m02-immediate")["quiz"]
+    quiz["time_limit_minutes"] = 6
+    launch = {"adapter": "preview", "module": "m02-immediate"}
+    said = "window.__said = []; new MutationObserver(() => { const t = document.getElementById('cc-live').textContent; if (t) __said.push(t); })" \
+           ".observe(document.getElementById('cc-live'), {childList: true, characterData: true, subtree: true});"
+    timer = page.locator("#cc-timer")
+    with serve(build_site(tmp_path / "timed", launch, course)) as base:
+        page.clock.install(time=1_800_000_000_000)
+        page.clock.pause_at(1_800_000_001_000)  # time moves only when the test says so
+        page.goto(base + "/index.html")
+        page.get_by_role("button", name="Next", exact=True).click()
+        assert "Time limit: 6 minutes" in page.locator("main").inner_text()
+        assert not timer.is_visible()
+        page.get_by_role("button", name="Start quiz").click()
+        assert timer.inner_text() == "Time left: 6 minutes"
+        page.evaluate(said)
+        page.clock.run_for(59_000)
+        assert timer.inner_text() == "Time left: 6 minutes"
+        page.clock.run_for(2_000)
+        assert timer.inner_text() == "Time left: 5 minutes"
+        assert [t for t in page.evaluate("__said") if "left" in t] == ["5 minutes left"]
+        page.locator("input[type=radio]").first.check()
+        start = stored(page)["state"]["m"]["1"]["t"]
+        assert isinstance(start, int)
+
+        page.reload()  # the countdown goes on from the saved start
+        assert page.get_by_role("heading", name="Question 1 of 3").is_visible()
+        assert timer.inner_text() == "Time left: 5 minutes"
+        assert stored(page)["state"]["m"]["1"]["t"] == start
+        page.evaluate(said)
+        page.clock.run_for(4 * 60_000 - 1_000)  # 5:00 in all
+        assert timer.inner_text() == "Time left: 1 minute"
+        page.clock.run_for(30_000)
+        assert timer.inner_text() == "Time left: 30 seconds"
+        assert [t for t in page.evaluate("__said") if "left" in t] == ["1 minute left"]  # once, not every second
+        page.clock.run_for(31_000)
+        page.get_by_role("heading", name="Results").wait_for()
+        assert page.locator("#cc-notice").inner_text() == "Time is up: your quiz has been submitted with the answers you gave."
+        assert page.get_by_role("alert").is_visible()
+        assert not timer.is_visible()
+        assert stored(page)["state"]["m"]["1"]["z"] == 1
+    assert page.errors == []

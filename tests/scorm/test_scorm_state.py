@@ -166,3 +166,11 @@ def test_shipped_one_sco_warning_names_the_modules_in_progress_and_the_player_fi
     assert out["fitted"] <= 4096  # never over: the player never skips a save
     assert out["current"] == worst["m"][str(worst["c"])]  # the current module whole
     assert out["kept"] >= 1
+
+
+def test_a_timed_quiz_keeps_its_start_in_the_state(course_doc):
+    doc = load_document(course_doc)
+    untimed = estimate_suspend_data(doc, doc["modules"][0])
+    course_doc["modules"][0]["quiz"]["time_limit_minutes"] = 20
+    timed = load_document(course_doc)
+    assert estimate_suspend_data(timed, timed["modules"][0]) == untimed + len(',"t":9999999999')
