@@ -136,6 +136,12 @@ def test_enrol_take_quiz_reload_resume_submit(app, live_server, browser_page, ma
     page.get_by_role("link", name="Review attempt 1 at Choices and rights").click()
     expect(page.get_by_text("Score: 3 of 4 (75%)")).to_be_visible()
     assert_no_axe(page, "the review page")
+    # Readable on a 360 px phone: nothing wider than the screen.
+    page.set_viewport_size({"width": 360, "height": 740})
+    for path in (page.url, f"{base}/learn/"):
+        page.goto(path)
+        widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert widths[0] <= widths[1], f"{path} is {widths[0]} px wide at 360 px"
 
 
 @pytest.fixture
