@@ -425,3 +425,18 @@ def test_reopening_keeps_a_recent_heartbeat_as_the_start(make_course, ctx):
     assert service.record_heartbeat(user, module, 10, now=t(41)) == 10
     service.open_session(user, module, now=t(500))         # back much later: the clock starts again
     assert service.record_heartbeat(user, module, 30, now=t(505)) == 5
+
+
+def test_an_untouched_ordering_question_is_marked_in_the_order_shown(make_course, ctx):
+    ordering = {"id": "q-ord", "version": 1, "type": "ordering", "title": "Steps", "stem": "Put the steps in order.",
+                "criteria": [K1], "items": [{"id": "i1", "text": "Knock"}, {"id": "i2", "text": "Introduce yourself"},
+                                            {"id": "i3", "text": "Ask consent"}]}
+    c = make_course([ordering])
+    user, module = learner_and_module(c)
+    a = service.start_attempt(user, module, seed=5)
+    shown = a.questions[0]["order"]
+    service.submit_attempt(a, [None])
+    assert a.marks[0].response == shown
+    expected = {("i1", "i2", "i3"): 1.0, ("i1", "i3", "i2"): 0.5, ("i2", "i1", "i3"): 0.5,
+                ("i2", "i3", "i1"): 0.5, ("i3", "i1", "i2"): 0.5, ("i3", "i2", "i1"): 0.0}[tuple(shown)]
+    assert a.score == expected
