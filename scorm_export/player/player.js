@@ -1,578 +1,576 @@
-/* carecourse player (README.md): renders window.CC_COURSE, marks with CCMarking, reports through CCRuntime. */
+/* carecourse player (README.md): renders CC_COURSE, marks with CCMarking, reports via CCRuntime. */
 (function (root) {
 "use strict";
 const B36 = "0123456789abcdefghijklmnopqrstuvwxyz";
-const idx = (list, id) => list.findIndex((x) => x.id === id);
+const idx = (list, id) => list.findIndex(x => x.id === id);
 const byId = (list, id) => list[idx(list, id)];
-const LIST = { single_choice: "options", multiple_response: "options", ordering: "items", matching: "responses" };
+const LIST = {single_choice: "options", multiple_response: "options", ordering: "items", matching: "responses"};
 const copy = (o, more) => Object.assign({}, o, more);
 
-/** A response as a compact code: indices (base 36) into the question's own lists, not ids. */
+/** A response as a compact code: base-36 indices into the question's own lists. */
 function encodeAnswer(q, r) {
-  if (r == null) return null;
-  const c = (id) => B36[idx(q[LIST[q.type]], id)];
-  switch (q.type) {
-    case "single_choice": return c(r);
-    case "multiple_response": return r.map(c).sort().join("");
-    case "ordering": return r.map(c).join("");
-    case "matching": return q.premises.map((p) => (r[p.id] == null ? "-" : c(r[p.id]))).join("");
-    case "true_false": return r ? "t" : "f";
-    case "short_answer": return q.gaps.map((g) => (r[g.id] == null ? "" : String(r[g.id])));
-    case "scenario": {
-      const out = [r.path.map((s) => B36[idx(q.steps, s)]).join("")].concat(q.steps.map((s) => encodeAnswer(s.question, r.answers[s.id])));
-      while (out[out.length - 1] == null) out.pop();
-      return out;
-    }
-    default: return String(r); // numeric, essay
-  }
+	if (r == null) return null;
+	const c = id => B36[idx(q[LIST[q.type]], id)];
+	switch (q.type) {
+		case "single_choice": return c(r);
+		case "multiple_response": return r.map(c).sort().join("");
+		case "ordering": return r.map(c).join("");
+		case "matching": return q.premises.map(p => (r[p.id] == null ? "-" : c(r[p.id]))).join("");
+		case "true_false": return r ? "t" : "f";
+		case "short_answer": return q.gaps.map(g => (r[g.id] == null ? "" : String(r[g.id])));
+		case "scenario": {
+			const out = [r.path.map(s => B36[idx(q.steps, s)]).join("")].concat(q.steps.map(s => encodeAnswer(s.question, r.answers[s.id])));
+			while (out[out.length - 1] == null) out.pop();
+			return out;
+		}
+		default: return String(r); // numeric, essay
+	}
 }
 
 function decodeAnswer(q, c) {
-  if (c == null) return null;
-  const d = (x) => q[LIST[q.type]][B36.indexOf(x)].id, o = {};
-  switch (q.type) {
-    case "single_choice": return d(c);
-    case "multiple_response": case "ordering": return [...c].map(d);
-    case "matching": q.premises.forEach((p, i) => { if (c[i] && c[i] !== "-") o[p.id] = d(c[i]); }); return o;
-    case "true_false": return c === "t";
-    case "short_answer": q.gaps.forEach((g, i) => { if (c[i]) o[g.id] = c[i]; }); return o;
-    case "scenario":
-      q.steps.forEach((s, i) => { if (c[i + 1] != null) o[s.id] = decodeAnswer(s.question, c[i + 1]); });
-      return { path: [...c[0]].map((x) => q.steps[B36.indexOf(x)].id), answers: o };
-    default: return c;
-  }
+	if (c == null) return null;
+	const d = x => q[LIST[q.type]][B36.indexOf(x)].id, o = {};
+	switch (q.type) {
+		case "single_choice": return d(c);
+		case "multiple_response": case "ordering": return [...c].map(d);
+		case "matching": q.premises.forEach((p, i) => { if (c[i] && c[i] !== "-") o[p.id] = d(c[i]); }); return o;
+		case "true_false": return c === "t";
+		case "short_answer": q.gaps.forEach((g, i) => { if (c[i]) o[g.id] = c[i]; }); return o;
+		case "scenario":
+			q.steps.forEach((s, i) => { if (c[i + 1] != null) o[s.id] = decodeAnswer(s.question, c[i + 1]); });
+			return {path: [...c[0]].map(x => q.steps[B36.indexOf(x)].id), answers: o};
+		default: return c;
+	}
 }
 
-/** A module's state packed for suspend_data (README.md, "Compact state"). */
+/** A module's state packed for suspend_data (README.md). */
 function packModule(ms, questions) {
-  const o = { w: ms.w || "p" }, trim = (a) => { while (a.length && !a[a.length - 1]) a.pop(); return a; };
-  if (ms.p) o.p = ms.p;
-  if (ms.s != null) {
-    o.s = ms.s; o.q = ms.q || 0;
-    o.a = trim(questions.map((q, i) => encodeAnswer(q, ms.a[i])));
-    const k = questions.map((q, i) => (ms.k[i] ? 1 : 0)).join("").replace(/0+$/, "");
-    if (k) o.k = k;
-    o.l = trim(questions.map((q, i) => Math.round((ms.l[i] || 0) / 1000)));
-  }
-  if (ms.t && !ms.z) o.t = ms.t;
-  if (ms.z) o.z = 1;
-  if (ms.r) o.r = ms.r;
-  if (ms.d) o.d = 1;
-  return o;
+	const o = {w: ms.w || "p"}, trim = a => { while (a.length && !a[a.length - 1]) a.pop(); return a; };
+	if (ms.p) o.p = ms.p;
+	if (ms.s != null) {
+		o.s = ms.s; o.q = ms.q || 0;
+		o.a = trim(questions.map((q, i) => encodeAnswer(q, ms.a[i])));
+		const k = questions.map((q, i) => (ms.k[i] ? 1 : 0)).join("").replace(/0+$/, "");
+		if (k) o.k = k;
+		o.l = trim(questions.map((q, i) => Math.round((ms.l[i] || 0) / 1000)));
+	}
+	if (ms.t && !ms.z) o.t = ms.t;
+	if (ms.z) o.z = 1;
+	if (ms.r) o.r = ms.r;
+	if (ms.d) o.d = 1;
+	return o;
 }
 
 function unpackModule(o, questions) {
-  const a = o.a || [], l = o.l || [], k = o.k || "";
-  return { w: o.w || "p", p: o.p || 0, s: o.s ?? null, q: o.q || 0, t: o.t || null, z: !!o.z, r: o.r || null, d: !!o.d,
-    a: questions.map((q, i) => decodeAnswer(q, a[i])), k: questions.map((q, i) => k[i] === "1"), l: questions.map((q, i) => (l[i] || 0) * 1000) };
+	const a = o.a || [], l = o.l || [], k = o.k || "";
+	return {w: o.w || "p", p: o.p || 0, s: o.s ?? null, q: o.q || 0, t: o.t || null, z: !!o.z, r: o.r || null, d: !!o.d,
+		a: questions.map((q, i) => decodeAnswer(q, a[i])), k: questions.map((q, i) => k[i] === "1"), l: questions.map((q, i) => (l[i] || 0) * 1000)};
 }
 
-const measureState = (packed) => JSON.stringify(packed).length;
+const measureState = packed => JSON.stringify(packed).length;
 
-/** Fit packed state in limit (README.md): other submitted modules keep their results only, then the
- *  answers of in-progress modules go, left longest ago first (o: oldest first), then long texts are cut (not below 40). */
+/** Fit packed in limit: drop answers of other submitted modules, then of others left longest ago, then cut texts (to 40). */
 function fitState(packed, limit) {
-  if (measureState(packed) <= limit) return packed;
-  const s = JSON.parse(JSON.stringify(packed)), texts = [], len = (t) => t[0][t[1]].length, o = (s.o || []).map(String);
-  const add = (arr) => arr.forEach((c, i) => (Array.isArray(c) ? add(c) : c && c.length > 40 && texts.push([arr, i])));
-  const strip = (m) => { delete m.a; delete m.k; delete m.l; };
-  const others = Object.keys(s.m).filter((k) => k !== String(s.c)).sort((x, y) => o.indexOf(x) - o.indexOf(y));
-  others.forEach((k) => { if (s.m[k].z) { strip(s.m[k]); s.m[k].w = "r"; } });
-  for (const k of others) if (measureState(s) > limit) strip(s.m[k]);
-  for (const k in s.m) add(s.m[k].a || []);
-  while (measureState(s) > limit && texts.length) {
-    texts.sort((x, y) => len(y) - len(x));
-    const [arr, i] = texts[0];
-    arr[i] = arr[i].slice(0, Math.max(40, arr[i].length >> 1));
-    if (arr[i].length <= 40) texts.shift();
-  }
-  return s;
+	if (measureState(packed) <= limit) return packed;
+	const s = JSON.parse(JSON.stringify(packed)), texts = [], len = t => t[0][t[1]].length, o = (s.o || []).map(String);
+	const add = arr => arr.forEach((c, i) => (Array.isArray(c) ? add(c) : c && c.length > 40 && texts.push([arr, i])));
+	const strip = m => { delete m.a; delete m.k; delete m.l; };
+	const others = Object.keys(s.m).filter(k => k !== String(s.c)).sort((x, y) => o.indexOf(x) - o.indexOf(y));
+	others.forEach(k => { if (s.m[k].z) { strip(s.m[k]); s.m[k].w = "r"; } });
+	for (const k of others) if (measureState(s) > limit) strip(s.m[k]);
+	for (const k in s.m) add(s.m[k].a || []);
+	while (measureState(s) > limit && texts.length) {
+		texts.sort((x, y) => len(y) - len(x));
+		const [arr, i] = texts[0];
+		arr[i] = arr[i].slice(0, Math.max(40, arr[i].length >> 1));
+		if (arr[i].length <= 40) texts.shift();
+	}
+	return s;
 }
 
 /** Index of the step after step i given its answer; -1 at the end. */
 function nextStep(sc, i, answer) {
-  const st = sc.steps[i], t = st.question.type;
-  let to = answer != null && (t === "single_choice" || t === "true_false") ? (st.branches || {})[String(answer)] : null;
-  if (to == null) to = st.next ?? (sc.steps[i + 1] || { id: "end" }).id;
-  return to === "end" ? -1 : idx(sc.steps, to);
+	const st = sc.steps[i], t = st.question.type;
+	let to = answer != null && (t === "single_choice" || t === "true_false") ? (st.branches || {})[String(answer)] : null;
+	if (to == null) to = st.next ?? (sc.steps[i + 1] || {id: "end"}).id;
+	return to === "end" ? -1 : idx(sc.steps, to);
 }
 
 /** The step the learner is on (-1: the case has ended). */
 function currentStep(sc, r) {
-  const last = r && r.path[r.path.length - 1];
-  return last == null ? 0 : nextStep(sc, idx(sc.steps, last), r.answers[last]);
+	const last = r && r.path[r.path.length - 1];
+	return last == null ? 0 : nextStep(sc, idx(sc.steps, last), r.answers[last]);
 }
 
 /** A scenario response as marked: the path runs on to the end through unanswered steps. */
 function committed(r, sc) {
-  if (!r) return r;
-  const answers = {}, path = r.path.slice();
-  path.forEach((s) => { if (r.answers[s] != null) answers[s] = r.answers[s]; });
-  for (let k = currentStep(sc, r); k >= 0 && path.length <= sc.steps.length; k = nextStep(sc, k, null)) path.push(sc.steps[k].id);
-  return { path, answers };
+	if (!r) return r;
+	const answers = {}, path = r.path.slice();
+	path.forEach(s => { if (r.answers[s] != null) answers[s] = r.answers[s]; });
+	for (let k = currentStep(sc, r); k >= 0 && path.length <= sc.steps.length; k = nextStep(sc, k, null)) path.push(sc.steps[k].id);
+	return {path, answers};
 }
 const asMarked = (q, r) => (q.type === "scenario" ? committed(r, q) : r);
 
 function markOne(M, q, r) {
-  const none = (fb) => ({ score: 0, max: q.points || 1, correct: false, feedback: fb });
-  if (r == null) return none([]);
-  try { return M.mark(q, r); } catch (e) { return none([e.message]); }
+	const none = fb => ({score: 0, max: q.points || 1, correct: false, feedback: fb});
+	if (r == null) return none([]);
+	try { return M.mark(q, r); } catch (e) { return none([e.message]); }
 }
 
-/** Score, pass and per-criterion results: essays (marked by a tutor, if anyone) count nowhere; pending = essays answered. */
+/** Score, pass and per-criterion results; essays count nowhere (pending: essays answered). */
 function results(M, quiz, questions, responses) {
-  const marks = questions.map((q, i) => markOne(M, q, asMarked(q, responses[i]))), crit = {}, thr = quiz.criterion_threshold ?? quiz.pass_mark;
-  let score = 0, max = 0, pending = 0;
-  marks.forEach((m, i) => {
-    if (m.pending) return pending++;
-    if (questions[i].type === "essay") return;
-    score += m.score; max += m.max;
-    for (const ref of questions[i].criteria || []) {
-      const c = crit[ref] || (crit[ref] = { ref, score: 0, max: 0 });
-      c.score += m.score; c.max += m.max;
-    }
-  });
-  const criteria = Object.values(crit);
-  criteria.forEach((c) => { c.fraction = c.max ? c.score / c.max : 0; c.met = c.fraction + 1e-9 >= thr; });
-  const fraction = max ? score / max : 0;
-  return { score: Math.round(score * 1e6) / 1e6, max, fraction, criteria, marks, pending, passed: fraction + 1e-9 >= quiz.pass_mark && (quiz.criterion_threshold == null || criteria.every((c) => c.met)) };
+	const marks = questions.map((q, i) => markOne(M, q, asMarked(q, responses[i]))), crit = {}, thr = quiz.criterion_threshold ?? quiz.pass_mark;
+	let score = 0, max = 0, pending = 0;
+	marks.forEach((m, i) => {
+		if (m.pending) return pending++;
+		if (questions[i].type === "essay") return;
+		score += m.score; max += m.max;
+		for (const ref of questions[i].criteria || []) {
+			const c = crit[ref] || (crit[ref] = {ref, score: 0, max: 0});
+			c.score += m.score; c.max += m.max;
+		}
+	});
+	const criteria = Object.values(crit);
+	criteria.forEach(c => { c.fraction = c.max ? c.score / c.max : 0; c.met = c.fraction + 1e-9 >= thr; });
+	const fraction = max ? score / max : 0;
+	return {score: Math.round(score * 1e6) / 1e6, max, fraction, criteria, marks, pending, passed: fraction + 1e-9 >= quiz.pass_mark && (quiz.criterion_threshold == null || criteria.every(c => c.met))};
 }
 
-const best = (list) => list.reduce((b, a) => (!b || a.credit > b.credit ? a : b), null);
+const best = list => list.reduce((b, a) => (!b || a.credit > b.credit ? a : b), null);
 
 /** [type, correct, learner response] for the runtime ({id, n}: id and list index). */
 function interactionOf(q, r) {
-  const L = q[LIST[q.type]], key = (id, list = L) => ({ id, n: idx(list, id) }), keys = (ids) => ids.map((id) => key(id));
-  const pairs = (get) => q.premises.filter((p) => get(p) != null).map((p) => [key(p.id, q.premises), key(get(p))]);
-  switch (q.type) {
-    case "single_choice": case "multiple_response": return ["choice", keys(L.filter((o) => o.correct).map((o) => o.id)), keys([].concat(r))];
-    case "true_false": return ["true-false", !!q.answer, !!r];
-    case "matching": return ["matching", pairs((p) => p.match), pairs((p) => r[p.id])];
-    case "ordering": return ["sequencing", keys(L.map((x) => x.id)), keys(r)];
-    case "short_answer": return ["fill-in", q.gaps.map((g) => best(g.answers).text), q.gaps.map((g) => String(r[g.id] || ""))];
-    case "numeric": {
-      const b = best(q.answers), v = +b.value, t = +(b.tolerance || 0);
-      return ["numeric", { min: v - t, max: v + t, value: v }, String(r)];
-    }
-    default: return ["long-fill-in", null, String(r)];
-  }
+	const L = q[LIST[q.type]], key = (id, list = L) => ({id, n: idx(list, id)}), keys = ids => ids.map(id => key(id));
+	const pairs = get => q.premises.filter(p => get(p) != null).map(p => [key(p.id, q.premises), key(get(p))]);
+	switch (q.type) {
+		case "single_choice": case "multiple_response": return ["choice", keys(L.filter(o => o.correct).map(o => o.id)), keys([].concat(r))];
+		case "true_false": return ["true-false", !!q.answer, !!r];
+		case "matching": return ["matching", pairs(p => p.match), pairs(p => r[p.id])];
+		case "ordering": return ["sequencing", keys(L.map(x => x.id)), keys(r)];
+		case "short_answer": return ["fill-in", q.gaps.map(g => best(g.answers).text), q.gaps.map(g => String(r[g.id] || ""))];
+		case "numeric": {
+			const b = best(q.answers), v = +b.value, t = +(b.tolerance || 0);
+			return ["numeric", {min: v - t, max: v + t, value: v}, String(r)];
+		}
+		default: return ["long-fill-in", null, String(r)];
+	}
 }
 
-/** The interactions an answered question reports; a scenario reports one per step taken. */
+/** An answered question's interactions (a scenario: one per step taken). */
 function interactions(q, r, mark, M, latencyMs, when) {
-  if (r == null) return [];
-  const crits = q.criteria || [], head = crits[0] ? crits[0].replace(/\//g, "-") + "." : "", steps = q.type === "scenario" ? r.path : [null];
-  return steps.map((sid) => {
-    const qq = sid ? byId(q.steps, sid).question : q, rr = sid ? r.answers[sid] : r, m = sid ? markOne(M, qq, rr) : mark;
-    const [type, correct, learner] = interactionOf(qq, rr);
-    return { id: head + q.id + (sid ? "." + sid : "") + ".v" + (q.version || 1), type, learner_response: learner,
-      description: String(qq.stem || "").replace(/<[^>]*>|[*_`#>[\]]/g, "").replace(GAP, "___").replace(/\s+/g, " ").trim().slice(0, 250),
-      correct_responses: correct == null ? [] : [correct], result: m.pending || m.correct == null || qq.type === "essay" ? "neutral" : m.correct ? "correct" : "incorrect",
-      weighting: qq.points || 1, latency_ms: Math.round(latencyMs / steps.length), objectives: (qq.criteria || crits).slice(), timestamp: when };
-  });
+	if (r == null) return [];
+	const crits = q.criteria || [], head = crits[0] ? crits[0].replace(/\//g, "-") + "." : "", steps = q.type === "scenario" ? r.path : [null];
+	return steps.map(sid => {
+		const qq = sid ? byId(q.steps, sid).question : q, rr = sid ? r.answers[sid] : r, m = sid ? markOne(M, qq, rr) : mark;
+		const [type, correct, learner] = interactionOf(qq, rr);
+		return {id: head + q.id + (sid ? "." + sid : "") + ".v" + (q.version || 1), type, learner_response: learner,
+			description: String(qq.stem || "").replace(/<[^>]*>|[*_`#>[\]]/g, "").replace(GAP, "___").replace(/\s+/g, " ").trim().slice(0, 250),
+			correct_responses: correct == null ? [] : [correct], result: m.pending || m.correct == null || qq.type === "essay" ? "neutral" : m.correct ? "correct" : "incorrect",
+			weighting: qq.points || 1, latency_ms: Math.round(latencyMs / steps.length), objectives: (qq.criteria || crits).slice(), timestamp: when};
+	});
 }
 
-const esc = (s) => String(s ?? "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+const esc = s => String(s ?? "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 const GAP = /\{\{([\w.-]+)\}\}/g, SPAN = '<span data-gap="$1"></span>';
-const inline = (s) => esc(s).replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>").replace(/(^|[^\w*])[*_]([^*_]+)[*_](?![\w*])/g, "$1<em>$2</em>").replace(GAP, SPAN);
-/** Markdown of stems, cases and feedback: paragraphs, bold, italic (hosts send HTML where they can). */
-const md = (text) => String(text || "").split(/\r?\n\s*\n/).filter((b) => b.trim()).map((b) => "<p>" + b.trim().split("\n").map(inline).join("<br>") + "</p>").join("");
-const stemHtml = (q) => q.stem_html || (q.stem_format === "html" ? String(q.stem).replace(GAP, SPAN) : md(q.stem));
+const inline = s => esc(s).replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>").replace(/(^|[^\w*])[*_]([^*_]+)[*_](?![\w*])/g, "$1<em>$2</em>").replace(GAP, SPAN);
+/** Markdown subset: paragraphs, bold, italic. */
+const md = text => String(text || "").split(/\r?\n\s*\n/).filter(b => b.trim()).map(b => "<p>" + b.trim().split("\n").map(inline).join("<br>") + "</p>").join("");
+const stemHtml = q => q.stem_html || (q.stem_format === "html" ? String(q.stem).replace(GAP, SPAN) : md(q.stem));
 
-/** Seconds left of a timed quiz started at t (epoch seconds) at now (ms); null when it has no limit. */
+/** Seconds left at now (ms) of a quiz started at t (s); null: no limit. */
 const secondsLeft = (quiz, t, now) => (quiz && quiz.time_limit_minutes && t ? Math.max(0, t + quiz.time_limit_minutes * 60 - Math.floor(now / 1000)) : null);
 const plural = (n, unit) => n + " " + unit + (n === 1 ? "" : "s");
-const timeText = (left) => "Time left: " + (left >= 60 ? plural(Math.ceil(left / 60), "minute") : plural(left, "second"));
-/** What to announce (politely) when the time left went from before to left: at 5 minutes and 1 minute only. */
-const timeAlert = (before, left) => { const at = [300, 60].find((x) => before > x && left <= x); return at ? plural(at / 60, "minute") + " left" : null; };
+const timeText = left => "Time left: " + (left >= 60 ? plural(Math.ceil(left / 60), "minute") : plural(left, "second"));
+/** What to announce when the time left went from before to left (5 and 1 minute). */
+const timeAlert = (before, left) => { const at = [300, 60].find(x => before > x && left <= x); return at ? plural(at / 60, "minute") + " left" : null; };
 
-const CCPlayer = { secondsLeft, timeText, timeAlert, encodeAnswer, decodeAnswer, packModule, unpackModule, measureState, fitState, nextStep, currentStep, results, interactions };
+const CCPlayer = {secondsLeft, timeText, timeAlert, encodeAnswer, decodeAnswer, packModule, unpackModule, measureState, fitState, nextStep, currentStep, results, interactions};
 
 function boot(win) {
-  const doc = win.document, course = win.CC_COURSE, launch = win.CC_LAUNCH || {}, M = win.CCMarking, info = course.course || {};
-  const mods = course.modules, byKey = {}, t0 = Date.now(), $ = (id) => doc.getElementById(id), main = $("main"), notice = $("cc-notice");
-  course.questions.forEach((q) => { byKey[q.id + "@" + q.version] = q; });
-  const single = mods.findIndex((m) => m.slug === launch.module);
-  let uid = 0, finished = false;
-  doc.title = $("cc-title").textContent = single >= 0 ? mods[single].title : info.title;
-  if (info.language) doc.documentElement.lang = info.language;
+	const doc = win.document, course = win.CC_COURSE, launch = win.CC_LAUNCH || {}, M = win.CCMarking, info = course.course || {};
+	const mods = course.modules, byKey = {}, t0 = Date.now(), $ = id => doc.getElementById(id), main = $("main"), notice = $("cc-notice");
+	course.questions.forEach(q => { byKey[q.id + "@" + q.version] = q; });
+	const single = mods.findIndex(m => m.slug === launch.module);
+	let uid = 0, finished = false;
+	doc.title = $("cc-title").textContent = single >= 0 ? mods[single].title : info.title;
+	if (info.language) doc.documentElement.lang = info.language;
 
-  function h(tag, props, ...kids) {
-    const el = doc.createElement(tag);
-    for (const k in props) {
-      const v = props[k];
-      if (v == null || v === false) continue;
-      if (k === "text") el.textContent = v;
-      else if (k === "html") el.innerHTML = v;
-      else if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
-      else el.setAttribute(k, v === true ? "" : v);
-    }
-    kids.flat(9).forEach((c) => c != null && c !== false && el.append(c));
-    return el;
-  }
-  const P = (text, cls) => h("p", { text, class: cls });
-  const id = (p) => "cc-" + p + ++uid;
-  const btn = (text, onclick, cls, label) => h("button", { type: "button", class: "btn " + (cls || ""), onclick, "aria-label": label }, text);
-  const say = (msg) => { const l = $("cc-live"); l.textContent = ""; win.setTimeout(() => { l.textContent = msg; }, 60); };
-  const focus = (el) => { el.tabIndex = -1; el.focus(); }; // headings, feedback and notes only
-  const tell = (text) => { notice.hidden = false; notice.textContent = text; };
-  const tutor = () => rt.kind === "app", PENDING_APP = "Awaiting your tutor's marking";
-  let PENDING = PENDING_APP;
-  const fmt = (x) => String(Math.round(x * 100) / 100), pct = (x) => Math.round(x * 100) + "%";
+	function h(tag, props, ...kids) {
+		const el = doc.createElement(tag);
+		for (const k in props) {
+			const v = props[k];
+			if (v == null || v === false) continue;
+			if (k === "text") el.textContent = v;
+			else if (k === "html") el.innerHTML = v;
+			else if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
+			else el.setAttribute(k, v === true ? "" : v);
+		}
+		kids.flat(9).forEach(c => c != null && c !== false && el.append(c));
+		return el;
+	}
+	const T = (tag, text, cls) => h(tag, {text, class: cls}), P = (text, cls) => T("p", text, cls);
+	const id = p => "cc-" + p + ++uid;
+	const btn = (text, onclick, cls, label) => h("button", {type: "button", class: "btn " + (cls || ""), onclick, "aria-label": label}, text);
+	const say = msg => { const l = $("cc-live"); l.textContent = ""; win.setTimeout(() => { l.textContent = msg; }, 60); };
+	const focus = el => { el.tabIndex = -1; el.focus(); };
+	const tell = text => { notice.hidden = false; notice.textContent = text; };
+	const tutor = () => rt.kind === "app", PENDING_APP = "Awaiting your tutor's marking";
+	let PENDING = PENDING_APP;
+	const fmt = x => String(Math.round(x * 100) / 100), pct = x => Math.round(x * 100) + "%";
 
-  let rt, started;
-  try {
-    rt = win.CCRuntime.create(launch.adapter || "preview", { launch, key: `carecourse-preview:${info.slug}:${launch.module}` });
-    started = rt.start();
-  } catch (e) {
-    tell(/^NO_/.test(e.code) ? `This course could not connect to your learning system (LMS), so your progress will not be recorded. Close it and open it again from the LMS. (${e.message})`
-      : e.message);
-    rt = win.CCRuntime.create("none"); started = rt.start();
-  }
-  if (!tutor()) PENDING = "Recorded, not marked here";
+	let rt, started;
+	try {
+		rt = win.CCRuntime.create(launch.adapter || "preview", {launch, key: `carecourse-preview:${info.slug}:${launch.module}`});
+		started = rt.start();
+	} catch (e) {
+		tell(/^NO_/.test(e.code) ? `This course could not connect to your learning system (LMS), so your progress will not be recorded. Close it and open it again from the LMS. (${e.message})`
+			: e.message);
+		rt = win.CCRuntime.create("none"); started = rt.start();
+	}
+	if (!tutor()) PENDING = "Recorded, not marked here";
 
-  let st = { c: single, m: {}, o: [] }, cache = {}, ms = null; // o: modules by last visit, oldest first
-  // assembleQuiz gives the order to show each list in; answers are kept by id.
-  const reorder = (q, order) => (order ? copy(q, { [LIST[q.type]]: order.map((o) => byId(q[LIST[q.type]], o)) }) : q);
-  function quizOf(mi) { // this attempt's questions, replayed from its seed
-    const s = st.m[mi].s;
-    if (!cache[mi] || cache[mi].s !== s) {
-      const list = M.assembleQuiz(mods[mi].quiz, course.questions, s), orig = list.map((e) => byKey[e.question + "@" + e.version]);
-      cache[mi] = { s, orig, shown: list.map(({ order, step_orders: so }, i) => {
-        const q = reorder(orig[i], order);
-        return so ? copy(q, { steps: q.steps.map((x) => (so[x.id] ? copy(x, { question: reorder(x.question, so[x.id]) }) : x)) }) : q;
-      }) };
-    }
-    return cache[mi];
-  }
-  const mstate = (mi) => st.m[mi] || (st.m[mi] = { w: "p", p: 0, s: null, q: 0, a: [], k: [], l: [] });
-  const origOf = (k, s) => (s != null && M ? quizOf(+k).orig : []);
-  function pack() {
-    const o = { v: 1, c: st.c, m: {} };
-    if (st.o.length > 1) o.o = st.o.slice();
-    for (const k in st.m) o.m[k] = packModule(st.m[k], origOf(k, st.m[k].s));
-    return fitState(o, rt.limit);
-  }
-  let booting = true, timer = null; // paint the first view before writing to the host
-  const save = () => { if (!finished && !booting) rt.saveState(pack(), ms ? st.c + ":" + ms.w + ({ p: ms.p, q: ms.q }[ms.w] ?? "") : "menu"); };
-  const saveSoon = () => { win.clearTimeout(timer); timer = win.setTimeout(save, 1500); };
-  const saved = started.state;
-  if (saved && saved.v === 1) {
-    try {
-      st.c = saved.c; st.o = saved.o || [];
-      for (const k in saved.m) { st.m[k] = { s: saved.m[k].s }; st.m[k] = unpackModule(saved.m[k], origOf(k, saved.m[k].s)); }
-    } catch (e) { st = { c: single, m: {}, o: [] }; cache = {}; tell("Your saved progress could not be restored."); }
-  }
+	let st = {c: single, m: {}, o: []}, cache = {}, ms = null; // o: visit order
+	const reorder = (q, order) => (order ? copy(q, {[LIST[q.type]]: order.map(o => byId(q[LIST[q.type]], o))}) : q);
+	function quizOf(mi) { // replayed from the seed; answers are kept by id
+		const s = st.m[mi].s;
+		if (!cache[mi] || cache[mi].s !== s) {
+			const list = M.assembleQuiz(mods[mi].quiz, course.questions, s), orig = list.map(e => byKey[e.question + "@" + e.version]);
+			cache[mi] = {s, orig, shown: list.map(({order, step_orders: so}, i) => {
+				const q = reorder(orig[i], order);
+				return so ? copy(q, {steps: q.steps.map(x => (so[x.id] ? copy(x, {question: reorder(x.question, so[x.id])}) : x))}) : q;
+			})};
+		}
+		return cache[mi];
+	}
+	const mstate = mi => st.m[mi] || (st.m[mi] = {w: "p", p: 0, s: null, q: 0, a: [], k: [], l: []});
+	const origOf = (k, s) => (s != null && M ? quizOf(+k).orig : []);
+	function pack() {
+		const o = {v: 1, c: st.c, m: {}};
+		if (st.o.length > 1) o.o = st.o.slice();
+		for (const k in st.m) o.m[k] = packModule(st.m[k], origOf(k, st.m[k].s));
+		return fitState(o, rt.limit);
+	}
+	let booting = true, timer = null; // no writes before the first view
+	const save = () => { if (!finished && !booting) rt.saveState(pack(), ms ? st.c + ":" + ms.w + ({p: ms.p, q: ms.q}[ms.w] ?? "") : "menu"); };
+	const saveSoon = () => { win.clearTimeout(timer); timer = win.setTimeout(save, 1500); };
+	const saved = started.state;
+	if (saved && saved.v === 1) {
+		try {
+			st.c = saved.c; st.o = saved.o || [];
+			for (const k in saved.m) { st.m[k] = {s: saved.m[k].s}; st.m[k] = unpackModule(saved.m[k], origOf(k, saved.m[k].s)); }
+		} catch (e) { st = {c: single, m: {}, o: []}; cache = {}; tell("Your saved progress could not be restored."); }
+	}
 
-  let onScreen = null, before = null;
-  // A timed quiz counts down on the wall clock from ms.t (kept in the state: a reload does not reset it).
-  const clock = h("p", { class: "timer", id: "cc-timer" });
-  function tick() {
-    const left = ms && ms.s != null && !ms.z ? secondsLeft(mods[st.c].quiz, ms.t, Date.now()) : null, msg = left != null && before != null && timeAlert(before, left);
-    clock.hidden = left == null;
-    before = left;
-    if (left == null || finished) return;
-    clock.textContent = timeText(left);
-    if (msg) say(msg);
-    if (!left) { tell("Time is up: your quiz has been submitted with the answers you gave."); submit(true); }
-  }
-  win.setInterval(tick, 1000);
-  function stopClock() {
-    if (onScreen) { const l = st.m[onScreen.mi].l; l[onScreen.i] = (l[onScreen.i] || 0) + Date.now() - onScreen.t; onScreen = null; }
-  }
-  /** Show view w; focus `to` and announce msg when the learner moved on; save. */
-  function show(w, nodes, to, msg) {
-    stopClock();
-    if (ms) ms.w = w;
-    main.textContent = "";
-    main.append(...nodes.filter(Boolean));
-    const el = typeof to === "string" ? main.querySelector(to) : to;
-    if (el) focus(el);
-    if (msg) say(msg);
-    save();
-  }
+	let onScreen = null, before = null;
+	// Time limit: wall clock from ms.t, kept in the state
+	const clock = h("p", {class: "timer", id: "cc-timer"});
+	function tick() {
+		const left = ms && ms.s != null && !ms.z ? secondsLeft(mods[st.c].quiz, ms.t, Date.now()) : null, msg = left != null && before != null && timeAlert(before, left);
+		clock.hidden = left == null;
+		before = left;
+		if (left == null || finished) return;
+		clock.textContent = timeText(left);
+		if (msg) say(msg);
+		if (!left) { tell("Time is up: your quiz has been submitted with the answers you gave."); submit(true); }
+	}
+	win.setInterval(tick, 1000);
+	function stopClock() {
+		if (onScreen) { const l = st.m[onScreen.mi].l; l[onScreen.i] = (l[onScreen.i] || 0) + Date.now() - onScreen.t; onScreen = null; }
+	}
+	/** Show view w, focus `to`, announce msg, save. */
+	function show(w, nodes, to, msg) {
+		stopClock();
+		if (ms) ms.w = w;
+		main.textContent = "";
+		main.append(...nodes.filter(Boolean));
+		const el = typeof to === "string" ? main.querySelector(to) : to;
+		if (el) focus(el);
+		if (msg) say(msg);
+		save();
+	}
 
-  function summary() {
-    let sum = 0, n = 0, quizzes = 0, failed = false, done = true;
-    mods.forEach((m, mi) => {
-      const s = st.m[mi] || {};
-      if (single >= 0 && mi !== single) return;
-      if (!m.quiz) return void (done = done && !!s.d);
-      quizzes++;
-      if (s.z) { sum += s.r[0]; n++; failed = failed || !s.r[1]; } else done = false;
-    });
-    return { score_raw: n ? sum : null, score_max: n ? n * 100 : null,
-      completion: done ? "completed" : "incomplete", success: !quizzes ? null : failed ? false : done || null,
-      session_ms: Date.now() - t0, exit: done ? "normal" : "suspend" };
-  }
-  function leave() {
-    if (finished) return;
-    stopClock(); booting = false; save(); rt.finish(summary()); finished = true;
-  }
-  ["pagehide", "beforeunload", "unload"].forEach((e) => win.addEventListener(e, leave));
-  $("cc-exit").onclick = (e) => {
-    leave(); e.target.disabled = true;
-    if (launch.app && launch.app.exit_url) win.location.href = launch.app.exit_url;
-    else { main.replaceChildren(P("Your progress is saved: you can close this window.")); focus(main); }
-  };
+	function summary() {
+		let sum = 0, n = 0, quizzes = 0, failed = false, done = true;
+		mods.forEach((m, mi) => {
+			const s = st.m[mi] || {};
+			if (single >= 0 && mi !== single) return;
+			if (!m.quiz) return void (done = done && !!s.d);
+			quizzes++;
+			if (s.z) { sum += s.r[0]; n++; failed = failed || !s.r[1]; } else done = false;
+		});
+		return {score_raw: n ? sum : null, score_max: n ? n * 100 : null,
+			completion: done ? "completed" : "incomplete", success: !quizzes ? null : failed ? false : done || null,
+			session_ms: Date.now() - t0, exit: done ? "normal" : "suspend"};
+	}
+	function leave() {
+		if (finished) return;
+		stopClock(); booting = false; save(); rt.finish(summary()); finished = true;
+	}
+	["pagehide", "beforeunload", "unload"].forEach(e => win.addEventListener(e, leave));
+	$("cc-exit").onclick = e => {
+		leave(); e.target.disabled = true;
+		if (launch.app && launch.app.exit_url) win.location.href = launch.app.exit_url;
+		else { main.replaceChildren(P("Your progress is saved: you can close this window.")); focus(main); }
+	};
 
-  function menu(moved) {
-    st.c = -1; ms = null;
-    const hd = h("h2", { text: "Modules" });
-    show(0, [info.description && h("div", { html: md(info.description) }), hd, h("ul", { class: "modules" }, mods.map((m, i) => {
-      const s = st.m[i], sid = id("s"), b = btn(m.title, () => { st.c = i; route(true); });
-      b.setAttribute("aria-describedby", sid);
-      return h("li", {}, b, " ", h("span", { id: sid, text: !s ? "Not started" : s.z ? (s.r[2] ? "Awaiting marking, " : s.r[1] ? "Passed, " : "Not passed, ") + s.r[0] + "%" : s.d ? "Finished" : "In progress" }));
-    }))], moved && hd, moved && "Modules");
-  }
-  function route(moved) {
-    ms = mstate(st.c);
-    st.o = st.o.filter((k) => k !== st.c).concat(st.c);
-    if (ms.z && ms.w === "v") return review();
-    if (ms.z || ms.w === "i") return intro(moved);
-    return ms.w === "q" && ms.s != null ? question(moved) : page(ms.p, moved);
-  }
-  const toMenu = () => single < 0 && btn("Back to modules", () => menu(true), "secondary");
+	function menu(moved) {
+		st.c = -1; ms = null;
+		const hd = T("h2", "Modules");
+		show(0, [info.description && h("div", {html: md(info.description)}), hd, h("ul", {class: "modules"}, mods.map((m, i) => {
+			const s = st.m[i], sid = id("s"), b = btn(m.title, () => { st.c = i; route(true); });
+			b.setAttribute("aria-describedby", sid);
+			return h("li", {}, b, " ", h("span", {id: sid, text: !s ? "Not started" : s.z ? (s.r[2] ? "Awaiting marking, " : s.r[1] ? "Passed, " : "Not passed, ") + s.r[0] + "%" : s.d ? "Finished" : "In progress"}));
+		}))], moved && hd, moved && "Modules");
+	}
+	function route(moved) {
+		ms = mstate(st.c);
+		st.o = st.o.filter(k => k !== st.c).concat(st.c);
+		if (ms.z && ms.w === "v") return review();
+		if (ms.z || ms.w === "i") return intro(moved);
+		return ms.w === "q" && ms.s != null ? question(moved) : page(ms.p, moved);
+	}
+	const toMenu = () => single < 0 && btn("Back to modules", () => menu(true), "secondary");
 
-  function page(p, moved) {
-    const m = mods[st.c], pages = m.pages, n = pages.length;
-    if (!n) return intro(moved);
-    ms.p = p = Math.max(0, Math.min(p, n - 1));
-    const pg = pages[p], hd = h("h2", { text: pg.title }), last = p === n - 1;
-    if (last && !m.quiz && !ms.d) { ms.d = true; rt.report(summary()); }
-    show("p", [single < 0 && P(m.title, "crumb"), P(`Page ${p + 1} of ${n}`, "crumb"), h("article", {}, hd, h("div", { html: pg.html || md(pg.body) })),
-      h("nav", { class: "pager" }, p > 0 && btn("Previous", () => page(p - 1, true), "secondary"),
-        !last || m.quiz ? btn("Next", () => (last ? intro(true) : page(p + 1, true))) : P("You have reached the end of this module."), toMenu())],
-    moved && hd, moved && `Page ${p + 1} of ${n}: ${pg.title}`);
-  }
+	function page(p, moved) {
+		const m = mods[st.c], pages = m.pages, n = pages.length;
+		if (!n) return intro(moved);
+		ms.p = p = Math.max(0, Math.min(p, n - 1));
+		const pg = pages[p], hd = T("h2", pg.title), last = p === n - 1;
+		if (last && !m.quiz && !ms.d) { ms.d = true; rt.report(summary()); }
+		show("p", [single < 0 && P(m.title, "crumb"), P(`Page ${p + 1} of ${n}`, "crumb"), h("article", {}, hd, h("div", {html: pg.html || md(pg.body)})),
+			h("nav", {class: "pager"}, p > 0 && btn("Previous", () => page(p - 1, true), "secondary"),
+				!last || m.quiz ? btn("Next", () => (last ? intro(true) : page(p + 1, true))) : P("You have reached the end of this module."), toMenu())],
+		moved && hd, moved && `Page ${p + 1} of ${n}: ${pg.title}`);
+	}
 
-  function intro(moved) {
-    const m = mods[st.c], quiz = m.quiz, n = m.pages.length, thr = quiz.criterion_threshold;
-    if (ms.z) return resultsView(moved);
-    const count = quiz.items.reduce((t, it) => t + (it.draw ? it.draw.count : 1), 0), hd = h("h2", { text: quiz.title || "Quiz" });
-    show("i", [hd, P(`${count} questions. Pass mark ${pct(quiz.pass_mark)}` + (thr != null ? `, and ${pct(thr)} on each criterion.` : ".") +
-      (quiz.feedback === "immediate" ? " Check each answer as you go; a checked answer is final." : " You will see your marks after you submit.") +
-      (quiz.time_limit_minutes ? ` Time limit: ${plural(quiz.time_limit_minutes, "minute")}, from when you start; when time runs out your answers are submitted.` : "")),
-    h("div", { class: "pager" }, n > 0 && btn("Previous", () => page(n - 1, true), "secondary"), btn(ms.s != null ? "Continue quiz" : "Start quiz", () => startQuiz(true)), toMenu())],
-    moved && hd, moved && hd.textContent);
-  }
-  function startQuiz(moved) {
-    const a = new Uint32Array(1);
-    if (ms.s == null) {
-      if (started.seed != null) a[0] = started.seed; else win.crypto.getRandomValues(a);
-      Object.assign(ms, { s: a[0], q: 0, a: [], k: [], l: [], t: mods[st.c].quiz.time_limit_minutes ? Math.floor(Date.now() / 1000) : null });
-    }
-    question(moved);
-  }
+	function intro(moved) {
+		const m = mods[st.c], quiz = m.quiz, n = m.pages.length, thr = quiz.criterion_threshold;
+		if (ms.z) return resultsView(moved);
+		const count = quiz.items.reduce((t, it) => t + (it.draw ? it.draw.count : 1), 0), hd = T("h2", quiz.title || "Quiz");
+		show("i", [hd, P(`${count} questions. Pass mark ${pct(quiz.pass_mark)}` + (thr != null ? `, and ${pct(thr)} on each criterion.` : ".") +
+			(quiz.feedback === "immediate" ? " Check each answer as you go; a checked answer is final." : " You will see your marks after you submit.") +
+			(quiz.time_limit_minutes ? ` Time limit: ${plural(quiz.time_limit_minutes, "minute")}, from when you start; when time runs out your answers are submitted.` : "")),
+		h("div", {class: "pager"}, n > 0 && btn("Previous", () => page(n - 1, true), "secondary"), btn(ms.s != null ? "Continue quiz" : "Start quiz", () => startQuiz(true)), toMenu())],
+		moved && hd, moved && hd.textContent);
+	}
+	function startQuiz(moved) {
+		const a = new Uint32Array(1);
+		if (ms.s == null) {
+			if (started.seed != null) a[0] = started.seed; else win.crypto.getRandomValues(a);
+			Object.assign(ms, {s: a[0], q: 0, a: [], k: [], l: [], t: mods[st.c].quiz.time_limit_minutes ? Math.floor(Date.now() / 1000) : null});
+		}
+		question(moved);
+	}
 
-  const words = (t) => (String(t || "").match(/\S+/g) || []).length;
-  /** Why marking would refuse an essay, or "" (scenario steps are checked when committed). */
-  function essayProblem(q, r) {
-    const w = words(r);
-    return q.type !== "essay" || r == null ? "" : q.word_limit && w > q.word_limit ? `Your answer has ${w} words; the limit is ${q.word_limit}.`
-      : w < q.min_words ? `Your answer has ${w} words; write at least ${q.min_words}.` : "";
-  }
-  const answered = (q, r) => r != null && (q.type === "scenario" ? currentStep(q, r) < 0 : typeof r === "object" ? Object.keys(r).length > 0 : String(r).trim() !== "");
-  function ready(q, r) {
-    const why = answered(q, r) ? essayProblem(q, r) : "Answer the question first.";
-    if (why) say(why);
-    return !why;
-  }
+	const words = t => (String(t || "").match(/\S+/g) || []).length;
+	/** Why marking would refuse an essay, or "". */
+	function essayProblem(q, r) {
+		const w = words(r);
+		return q.type !== "essay" || r == null ? "" : q.word_limit && w > q.word_limit ? `Your answer has ${w} words; the limit is ${q.word_limit}.`
+			: w < q.min_words ? `Your answer has ${w} words; write at least ${q.min_words}.` : "";
+	}
+	const answered = (q, r) => r != null && (q.type === "scenario" ? currentStep(q, r) < 0 : typeof r === "object" ? Object.keys(r).length > 0 : String(r).trim() !== "");
+	function ready(q, r) {
+		const why = answered(q, r) ? essayProblem(q, r) : "Answer the question first.";
+		if (why) say(why);
+		return !why;
+	}
 
-  function question(moved, to) {
-    const mi = st.c, quiz = mods[mi].quiz, qz = quizOf(mi), n = qz.shown.length, i = (ms.q = Math.min(ms.q, n - 1));
-    const q = qz.shown[i], orig = qz.orig[i], immediate = quiz.feedback === "immediate", locked = immediate && ms.k[i], last = i === n - 1;
-    const hd = h("h2", { id: id("h"), text: `Question ${i + 1} of ${n}` }), fb = h("div", { class: "feedback", tabindex: "-1" });
-    const change = (r, soon) => {
-      ms.a[i] = r;
-      rt.saveAnswer(i, r, r && r.path ? r.path.slice() : null, orig);
-      if (soon) saveSoon(); else save();
-    };
-    let body;
-    if (q.type === "scenario") body = scenario(q, i, immediate, change);
-    else {
-      body = renderQ(q, ms.a[i], locked, change, "q" + i);
-      if (locked) fb.append(feedback(orig, ms.a[i]));
-      else if (immediate) body.append(btn("Check answer", () => { if (ready(q, ms.a[i])) { ms.k[i] = true; question(false, ".feedback"); } }));
-    }
-    show("q", [clock, h("section", { class: "question", "aria-labelledby": hd.id }, hd, body, fb),
-      h("nav", { class: "pager" }, i > 0 && btn("Previous", () => { ms.q = i - 1; question(true); }, "secondary"),
-        !last && btn("Next", () => { ms.q = i + 1; question(true); }),
-        last && [P(`You have answered ${ms.a.filter((r, j) => answered(qz.shown[j], r)).length} of ${n} questions.`, "count"), btn("Submit quiz", submit)])],
-    to || (moved && hd), moved && hd.textContent);
-    onScreen = { mi, i, t: Date.now() };
-    tick();
-    if (to === ".feedback") say(fb.textContent.slice(0, 200));
-  }
+	function question(moved, to) {
+		const mi = st.c, quiz = mods[mi].quiz, qz = quizOf(mi), n = qz.shown.length, i = (ms.q = Math.min(ms.q, n - 1));
+		const q = qz.shown[i], orig = qz.orig[i], immediate = quiz.feedback === "immediate", locked = immediate && ms.k[i], last = i === n - 1;
+		const hd = h("h2", {id: id("h"), text: `Question ${i + 1} of ${n}`}), fb = h("div", {class: "feedback", tabindex: "-1"});
+		const change = (r, soon) => {
+			ms.a[i] = r;
+			rt.saveAnswer(i, r, r && r.path ? r.path.slice() : null, orig);
+			if (soon) saveSoon(); else save();
+		};
+		let body;
+		if (q.type === "scenario") body = scenario(q, i, immediate, change);
+		else {
+			body = renderQ(q, ms.a[i], locked, change, "q" + i);
+			if (locked) fb.append(feedback(orig, ms.a[i]));
+			else if (immediate) body.append(btn("Check answer", () => { if (ready(q, ms.a[i])) { ms.k[i] = true; question(false, ".feedback"); } }));
+		}
+		show("q", [clock, h("section", {class: "question", "aria-labelledby": hd.id}, hd, body, fb),
+			h("nav", {class: "pager"}, i > 0 && btn("Previous", () => { ms.q = i - 1; question(true); }, "secondary"),
+				!last && btn("Next", () => { ms.q = i + 1; question(true); }),
+				last && [P(`You have answered ${ms.a.filter((r, j) => answered(qz.shown[j], r)).length} of ${n} questions.`, "count"), btn("Submit quiz", submit)])],
+		to || (moved && hd), moved && hd.textContent);
+		onScreen = {mi, i, t: Date.now()};
+		tick();
+		if (to === ".feedback") say(fb.textContent.slice(0, 200));
+	}
 
-  function feedback(q, r) {
-    const mk = markOne(M, q, asMarked(q, r)), part = mk.score > 0, fb = mk.feedback.filter((t) => String(t).trim());
-    return h("div", { class: "mark " + (mk.pending ? "" : mk.correct ? "ok" : part ? "part" : "no") },
-      h("p", { class: "verdict" }, h("strong", { text: mk.pending ? PENDING : mk.correct ? "Correct" : part ? "Partly correct" : "Not correct" }),
-        mk.pending ? "" : ` (${fmt(mk.score)} of ${fmt(mk.max)} mark${mk.max === 1 ? "" : "s"})`),
-      fb.length > 0 && h("div", { html: fb.map(md).join("") }));
-  }
+	function feedback(q, r) {
+		const mk = markOne(M, q, asMarked(q, r)), part = mk.score > 0, fb = mk.feedback.filter(t => String(t).trim());
+		return h("div", {class: "mark " + (mk.pending ? "" : mk.correct ? "ok" : part ? "part" : "no")},
+			h("p", {class: "verdict"}, T("strong", mk.pending ? PENDING : mk.correct ? "Correct" : part ? "Partly correct" : "Not correct"),
+				mk.pending ? "" : ` (${fmt(mk.score)} of ${fmt(mk.max)} mark${mk.max === 1 ? "" : "s"})`),
+			fb.length > 0 && h("div", {html: fb.map(md).join("")}));
+	}
 
-  function scenario(q, i, immediate, change) {
-    const r = ms.a[i] || { path: [], answers: {} }, cur = currentStep(q, r), c = q.case || {}, n = r.path.length, s = q.steps[cur];
-    return h("div", {}, h("section", { class: "case", "aria-label": "The case" }, h("h3", { text: "The case" }),
-      h("dl", {}, [["Person", c.person], ["Setting", c.setting], ["Situation", c.situation]].map(([t, v]) => [h("dt", { text: t }), h("dd", { html: md(v) })]))),
-    r.path.map((sid, k) => {
-      const sq = byId(q.steps, sid).question;
-      return h("div", { class: "step done" + (k === n - 1 ? " last" : "") }, h("h3", { text: "Step " + (k + 1) }),
-        renderQ(sq, r.answers[sid], true, null, `q${i}d${k}`), immediate && feedback(sq, r.answers[sid]));
-    }),
-    cur < 0 ? P("You have reached the end of this case.", "end") : h("div", { class: "step" }, h("h3", { class: "step-h", text: "Step " + (n + 1) }),
-      renderQ(s.question, r.answers[s.id], false, (a, soon) => { r.answers[s.id] = a; change(r, soon); }, `q${i}s${cur}`),
-      btn(immediate ? "Check answer" : "Continue scenario", () => {
-        if (!ready(s.question, r.answers[s.id])) return;
-        r.path.push(s.id);
-        const end = currentStep(q, r) < 0;
-        ms.k[i] = end && immediate;
-        change(r);
-        question(false, immediate ? ".last .mark" : end ? ".end" : ".step-h");
-      })));
-  }
+	function scenario(q, i, immediate, change) {
+		const r = ms.a[i] || {path: [], answers: {}}, cur = currentStep(q, r), c = q.case || {}, n = r.path.length, s = q.steps[cur];
+		return h("div", {}, h("section", {class: "case", "aria-label": "The case"}, T("h3", "The case"),
+			h("dl", {}, [["Person", c.person], ["Setting", c.setting], ["Situation", c.situation]].map(([t, v]) => [T("dt", t), h("dd", {html: md(v)})]))),
+		r.path.map((sid, k) => {
+			const sq = byId(q.steps, sid).question;
+			return h("div", {class: "step done" + (k === n - 1 ? " last" : "")}, T("h3", "Step " + (k + 1)),
+				renderQ(sq, r.answers[sid], true, null, `q${i}d${k}`), immediate && feedback(sq, r.answers[sid]));
+		}),
+		cur < 0 ? P("You have reached the end of this case.", "end") : h("div", {class: "step"}, h("h3", {class: "step-h", text: "Step " + (n + 1)}),
+			renderQ(s.question, r.answers[s.id], false, (a, soon) => { r.answers[s.id] = a; change(r, soon); }, `q${i}s${cur}`),
+			btn(immediate ? "Check answer" : "Continue scenario", () => {
+				if (!ready(s.question, r.answers[s.id])) return;
+				r.path.push(s.id);
+				const end = currentStep(q, r) < 0;
+				ms.k[i] = end && immediate;
+				change(r);
+				question(false, immediate ? ".last .mark" : end ? ".end" : ".step-h");
+			})));
+	}
 
-  /** A question's controls; change(response, soon) on each answer. */
-  function renderQ(q, r, locked, change, name) {
-    const stemId = id("q"), stem = h("div", { id: stemId, html: stemHtml(q) }), wrap = h("div", {}, stem), t = q.type;
-    const group = (legend, kids) => wrap.append(h("fieldset", { "aria-describedby": stemId }, h("legend", { text: legend }), kids));
-    const opt = (type, value, text, checked, onchange) => {
-      const iid = id("o");
-      return h("div", { class: "opt" }, h("input", { type, id: iid, name, value, checked, disabled: locked, onchange }), h("label", { for: iid, text }));
-    };
-    const select = (attrs, options, value) => {
-      const s = h("select", copy({ disabled: locked }, attrs), [["", "Choose…"]].concat(options).map(([v, text]) => h("option", { value: v, text })));
-      s.value = value || "";
-      return s;
-    };
-    const input = (attrs, value, set) => {
-      const el = h(attrs.rows ? "textarea" : "input", copy({ disabled: locked, autocomplete: "off" }, attrs));
-      el.value = value ?? "";
-      el.oninput = () => set(el.value, true);
-      el.onchange = () => set(el.value);
-      return el;
-    };
-    let cur = r || {};
-    const put = (k, v, soon) => { cur = copy(cur, { [k]: v }); if (v === "") delete cur[k]; change(cur, soon); };
-    if (t === "single_choice" || t === "true_false") {
-      const tf = t === "true_false";
-      group("Choose one answer", (tf ? [{ id: "true", text: "True" }, { id: "false", text: "False" }] : q.options)
-        .map((o) => opt("radio", o.id, o.text, String(r) === o.id, () => change(tf ? o.id === "true" : o.id))));
-    } else if (t === "multiple_response") {
-      group("Choose all answers that apply", q.options.map((o) => opt("checkbox", o.id, o.text, (r || []).includes(o.id),
-        () => change(q.options.filter((x) => wrap.querySelector(`[value="${x.id}"]`).checked).map((x) => x.id)))));
-    } else if (t === "matching") {
-      group("Match each item to an answer", q.premises.map((p) => {
-        const sid = id("m"), s = select({ id: sid, onchange: (e) => put(p.id, e.target.value) }, q.responses.map((x) => [x.id, x.text]), cur[p.id]);
-        return h("div", { class: "row" }, h("label", { for: sid, text: p.text }), s);
-      }));
-    } else if (t === "ordering") {
-      const order = r ? r.slice() : q.items.map((x) => x.id), ol = h("ol", { class: "order", "aria-describedby": stemId }), text = (x) => byId(q.items, x).text;
-      const draw = (moved, d) => {
-        ol.textContent = "";
-        order.forEach((item, k) => {
-          const tx = text(item), li = h("li", {}, h("span", { class: "txt", text: tx }));
-          ol.append(li);
-          if (locked) return;
-          const b = [btn("Move up", () => move(k, -1), "small", "Move up: " + tx), btn("Move down", () => move(k, 1), "small", "Move down: " + tx)];
-          b[0].disabled = !k; b[1].disabled = k === order.length - 1;
-          li.append(h("span", {}, b));
-          if (moved === item) { const [x, y] = d < 0 ? b : b.reverse(); (x.disabled ? y : x).focus(); } // focus follows the item
-        });
-      };
-      const move = (k, d) => {
-        const it = order[k];
-        order[k] = order[k + d]; order[k + d] = it;
-        draw(it, d); change(order.slice());
-        say(`${text(it)} moved to position ${k + d + 1} of ${order.length}`);
-      };
-      draw();
-      wrap.append(P("Order the items with Move up and Move down.", "hint"), ol);
-    } else if (t === "short_answer") {
-      q.gaps.forEach((g, k) => {
-        const label = "Gap " + (k + 1), place = stem.querySelector(`[data-gap="${g.id}"]`), set = (v, soon) => put(g.id, v, soon);
-        const ctl = g.options ? select({ "aria-label": label, class: "gap", onchange: (e) => set(e.target.value) }, g.options.map((o) => [o, o]), cur[g.id])
-          : input({ type: "text", class: "gap", "aria-label": label, spellcheck: "false", size: "14" }, cur[g.id], set);
-        if (place) place.replaceWith(ctl); else wrap.append(ctl);
-      });
-    } else if (t === "numeric") {
-      const nid = id("n"), uid2 = id("u");
-      wrap.append(h("div", { class: "row" }, h("label", { for: nid, text: "Your answer" }),
-        input({ type: "text", inputmode: "decimal", id: nid, "aria-describedby": q.unit && uid2 }, r, (v, soon) => change(v.trim() || null, soon)),
-        q.unit && h("span", { id: uid2, text: q.unit })));
-    } else if (t === "essay") {
-      const eid = id("e"), cnt = h("p", { id: id("c"), class: "count" }), lim = q.word_limit;
-      const count = (v) => {
-        const w = words(v);
-        cnt.textContent = w + (w === 1 ? " word" : " words") + (lim ? ` of ${lim}` + (w > lim ? `: ${w - lim} over the limit` : "") : "") + (q.min_words ? ` (at least ${q.min_words})` : "");
-        cnt.className = "count" + (lim && w > lim ? " over" : "");
-      };
-      wrap.append(h("label", { for: eid, text: "Your answer" }), input({ id: eid, rows: "8", "aria-describedby": cnt.id }, r, (v, soon) => {
-        count(v); change(v || null, soon);
-      }), cnt);
-      count(r);
-    }
-    return wrap;
-  }
+	/** A question's controls; change(response, soon). */
+	function renderQ(q, r, locked, change, name) {
+		const stemId = id("q"), stem = h("div", {id: stemId, html: stemHtml(q)}), wrap = h("div", {}, stem), t = q.type;
+		const group = (legend, kids) => wrap.append(h("fieldset", {"aria-describedby": stemId}, T("legend", legend), kids));
+		const opt = (type, value, text, checked, onchange) => {
+			const iid = id("o");
+			return h("div", {class: "opt"}, h("input", {type, id: iid, name, value, checked, disabled: locked, onchange}), h("label", {for: iid, text}));
+		};
+		const select = (attrs, options, value) => {
+			const s = h("select", copy({disabled: locked}, attrs), [["", "Choose…"]].concat(options).map(([v, text]) => h("option", {value: v, text})));
+			s.value = value || "";
+			return s;
+		};
+		const input = (attrs, value, set) => {
+			const el = h(attrs.rows ? "textarea" : "input", copy({disabled: locked, autocomplete: "off"}, attrs));
+			el.value = value ?? "";
+			el.oninput = () => set(el.value, true);
+			el.onchange = () => set(el.value);
+			return el;
+		};
+		let cur = r || {};
+		const put = (k, v, soon) => { cur = copy(cur, {[k]: v}); if (v === "") delete cur[k]; change(cur, soon); };
+		if (t === "single_choice" || t === "true_false") {
+			const tf = t === "true_false";
+			group("Choose one answer", (tf ? [{id: "true", text: "True"}, {id: "false", text: "False"}] : q.options)
+				.map(o => opt("radio", o.id, o.text, String(r) === o.id, () => change(tf ? o.id === "true" : o.id))));
+		} else if (t === "multiple_response") {
+			group("Choose all answers that apply", q.options.map(o => opt("checkbox", o.id, o.text, (r || []).includes(o.id),
+				() => change(q.options.filter(x => wrap.querySelector(`[value="${x.id}"]`).checked).map(x => x.id)))));
+		} else if (t === "matching") {
+			group("Match each item to an answer", q.premises.map(p => {
+				const sid = id("m"), s = select({id: sid, onchange: e => put(p.id, e.target.value)}, q.responses.map(x => [x.id, x.text]), cur[p.id]);
+				return h("div", {class: "row"}, h("label", {for: sid, text: p.text}), s);
+			}));
+		} else if (t === "ordering") {
+			const order = r ? r.slice() : q.items.map(x => x.id), ol = h("ol", {class: "order", "aria-describedby": stemId}), text = x => byId(q.items, x).text;
+			const draw = (moved, d) => {
+				ol.textContent = "";
+				order.forEach((item, k) => {
+					const tx = text(item), li = h("li", {}, h("span", {class: "txt", text: tx}));
+					ol.append(li);
+					if (locked) return;
+					const b = [btn("Move up", () => move(k, -1), "small", "Move up: " + tx), btn("Move down", () => move(k, 1), "small", "Move down: " + tx)];
+					b[0].disabled = !k; b[1].disabled = k === order.length - 1;
+					li.append(h("span", {}, b));
+					if (moved === item) { const [x, y] = d < 0 ? b : b.reverse(); (x.disabled ? y : x).focus(); }
+				});
+			};
+			const move = (k, d) => {
+				const it = order[k];
+				order[k] = order[k + d]; order[k + d] = it;
+				draw(it, d); change(order.slice());
+				say(`${text(it)} moved to position ${k + d + 1} of ${order.length}`);
+			};
+			draw();
+			wrap.append(P("Order the items with Move up and Move down.", "hint"), ol);
+		} else if (t === "short_answer") {
+			q.gaps.forEach((g, k) => {
+				const label = "Gap " + (k + 1), place = stem.querySelector(`[data-gap="${g.id}"]`), set = (v, soon) => put(g.id, v, soon);
+				const ctl = g.options ? select({"aria-label": label, class: "gap", onchange: e => set(e.target.value)}, g.options.map(o => [o, o]), cur[g.id])
+					: input({type: "text", class: "gap", "aria-label": label, spellcheck: "false", size: "14"}, cur[g.id], set);
+				if (place) place.replaceWith(ctl); else wrap.append(ctl);
+			});
+		} else if (t === "numeric") {
+			const nid = id("n"), uid2 = id("u");
+			wrap.append(h("div", {class: "row"}, h("label", {for: nid, text: "Your answer"}),
+				input({type: "text", inputmode: "decimal", id: nid, "aria-describedby": q.unit && uid2}, r, (v, soon) => change(v.trim() || null, soon)),
+				q.unit && h("span", {id: uid2, text: q.unit})));
+		} else if (t === "essay") {
+			const eid = id("e"), cnt = h("p", {id: id("c"), class: "count"}), lim = q.word_limit;
+			const count = v => {
+				const w = words(v);
+				cnt.textContent = w + (w === 1 ? " word" : " words") + (lim ? ` of ${lim}` + (w > lim ? `: ${w - lim} over the limit` : "") : "") + (q.min_words ? ` (at least ${q.min_words})` : "");
+				cnt.className = "count" + (lim && w > lim ? " over" : "");
+			};
+			wrap.append(h("label", {for: eid, text: "Your answer"}), input({id: eid, rows: "8", "aria-describedby": cnt.id}, r, (v, soon) => {
+				count(v); change(v || null, soon);
+			}), cnt);
+			count(r);
+		}
+		return wrap;
+	}
 
-  const server = {};
-  function submit(timeUp) {
-    const mi = st.c, qz = quizOf(mi), quiz = mods[mi].quiz;
-    const bad = timeUp === true ? -1 : qz.orig.findIndex((q, e) => essayProblem(q, ms.a[e]));
-    if (bad >= 0) {
-      ms.q = bad;
-      return question(false, ".count"), say(essayProblem(qz.orig[bad], ms.a[bad]));
-    }
-    stopClock();
-    qz.shown.forEach((q, i) => { if (q.type === "ordering" && ms.a[i] == null) ms.a[i] = q.items.map((x) => x.id); }); // the order shown is an answer
-    const res = results(M, quiz, qz.orig, ms.a), when = Date.now(), keep = (f, passed) => { ms.r = [Math.round(f * 10000) / 100, passed ? 1 : 0]; };
-    ms.z = true; keep(res.fraction, res.passed);
-    qz.orig.forEach((q, i) => interactions(q, ms.a[i], res.marks[i], M, ms.l[i] || 0, when).forEach((ix) => rt.recordInteraction(ix)));
-    res.criteria.forEach((c) => rt.recordObjective({ id: c.ref, score_raw: c.score, score_max: c.max, success: c.met, completion: "completed" }));
-    rt.report(summary()); save();
-    main.querySelectorAll("nav button").forEach((b) => { b.disabled = true; });
-    say("Submitting your answers…");
-    rt.submit(qz.orig.map((q, i) => asMarked(q, ms.a[i]))).then((mark) => {
-      if (mark) { // the server's mark counts; with essays to mark it decides later
-        server[mi] = mark; keep(mark.fraction ?? mark.score / mark.max, mark.passed ?? res.passed);
-        if (mark.passed == null && (mark.pending > 0 || mark.status === "pending_marking")) ms.r[2] = 1;
-      }
-    }, () => tell("The server has not confirmed your mark yet: this one is provisional."))
-      .then(() => resultsView(true));
-  }
+	const server = {};
+	function submit(timeUp) {
+		const mi = st.c, qz = quizOf(mi), quiz = mods[mi].quiz;
+		const bad = timeUp === true ? -1 : qz.orig.findIndex((q, e) => essayProblem(q, ms.a[e]));
+		if (bad >= 0) {
+			ms.q = bad;
+			return question(false, ".count"), say(essayProblem(qz.orig[bad], ms.a[bad]));
+		}
+		stopClock();
+		qz.shown.forEach((q, i) => { if (q.type === "ordering" && ms.a[i] == null) ms.a[i] = q.items.map(x => x.id); }); // the order shown
+		const res = results(M, quiz, qz.orig, ms.a), when = Date.now(), keep = (f, passed) => { ms.r = [Math.round(f * 10000) / 100, passed ? 1 : 0]; };
+		ms.z = true; keep(res.fraction, res.passed);
+		qz.orig.forEach((q, i) => interactions(q, ms.a[i], res.marks[i], M, ms.l[i] || 0, when).forEach(ix => rt.recordInteraction(ix)));
+		res.criteria.forEach(c => rt.recordObjective({id: c.ref, score_raw: c.score, score_max: c.max, success: c.met, completion: "completed"}));
+		rt.report(summary()); save();
+		main.querySelectorAll("nav button").forEach(b => { b.disabled = true; });
+		say("Submitting your answers…");
+		rt.submit(qz.orig.map((q, i) => asMarked(q, ms.a[i]))).then(mark => {
+			if (mark) { // the server's mark counts
+				server[mi] = mark; keep(mark.fraction ?? mark.score / mark.max, mark.passed ?? res.passed);
+				if (mark.passed == null && (mark.pending > 0 || mark.status === "pending_marking")) ms.r[2] = 1;
+			}
+		}, () => tell("The server has not confirmed your mark yet: this one is provisional."))
+			.then(() => resultsView(true));
+	}
 
-  function resultsView(moved) {
-    const quiz = mods[st.c].quiz, res = results(M, quiz, quizOf(st.c).orig, ms.a), srv = server[st.c] && server[st.c].score != null ? server[st.c] : res, thr = quiz.criterion_threshold;
-    const [percent, passed, awaiting] = ms.r, n = (srv.pending ?? res.pending) || 0, hd = h("h2", { text: "Results" }), row = (tag, cells) => h("tr", {}, cells.map((t, k) => h(k ? tag : "th", { scope: tag === "th" ? "col" : k ? null : "row" }, t)));
-    show("r", [hd,
-      h("p", { class: "score" }, "Your score: ", h("strong", { text: `${fmt(srv.score)} of ${fmt(srv.max)} (${fmt(percent)}%)` })),
-      h("p", { class: "verdict " + (awaiting ? "" : passed ? "ok" : "no") }, h("strong", { text: awaiting ? PENDING_APP : passed ? "Passed" : "Not passed" }),
-        ` — the pass mark is ${pct(quiz.pass_mark)}` + (thr != null ? ` and at least ${pct(thr)} on each criterion.` : ".")),
-      n > 0 && P(tutor() ? `${PENDING_APP}: ${n} essay answer(s). Your result is provisional until then.`
-        : `${n} essay answer(s) recorded for your tutor, not marked here: your score and result count only the automatically marked questions.`, "pending"),
-      res.criteria.length > 0 && h("table", { class: "criteria" }, h("caption", { text: "Results by criterion" }),
-        h("thead", {}, row("th", ["Criterion", "Score", "Result"])),
-        h("tbody", {}, res.criteria.map((c) => row("td", [c.ref, pct(c.fraction), c.met ? "Met" : "Not yet met"])))),
-      h("div", { class: "pager" }, btn("Review answers", review), toMenu())], moved && hd, moved && `Results: ${passed ? "passed" : "not passed"}, ${fmt(percent)}%`);
-  }
+	function resultsView(moved) {
+		const quiz = mods[st.c].quiz, res = results(M, quiz, quizOf(st.c).orig, ms.a), srv = server[st.c] && server[st.c].score != null ? server[st.c] : res, thr = quiz.criterion_threshold;
+		const [percent, passed, awaiting] = ms.r, n = (srv.pending ?? res.pending) || 0, hd = T("h2", "Results"), row = (tag, cells) => h("tr", {}, cells.map((t, k) => h(k ? tag : "th", {scope: tag === "th" ? "col" : k ? null : "row"}, t)));
+		show("r", [hd,
+			h("p", {class: "score"}, "Your score: ", T("strong", `${fmt(srv.score)} of ${fmt(srv.max)} (${fmt(percent)}%)`)),
+			h("p", {class: "verdict " + (awaiting ? "" : passed ? "ok" : "no")}, T("strong", awaiting ? PENDING_APP : passed ? "Passed" : "Not passed"),
+				` — the pass mark is ${pct(quiz.pass_mark)}` + (thr != null ? ` and at least ${pct(thr)} on each criterion.` : ".")),
+			n > 0 && P(tutor() ? `${PENDING_APP}: ${n} essay answer(s). Your result is provisional until then.`
+				: `${n} essay answer(s) recorded for your tutor, not marked here: your score and result count only the automatically marked questions.`, "pending"),
+			res.criteria.length > 0 && h("table", {class: "criteria"}, T("caption", "Results by criterion"),
+				h("thead", {}, row("th", ["Criterion", "Score", "Result"])),
+				h("tbody", {}, res.criteria.map(c => row("td", [c.ref, pct(c.fraction), c.met ? "Met" : "Not yet met"])))),
+			h("div", {class: "pager"}, btn("Review answers", review), toMenu())], moved && hd, moved && `Results: ${passed ? "passed" : "not passed"}, ${fmt(percent)}%`);
+	}
 
-  function review() {
-    const qz = quizOf(st.c), hd = h("h2", { text: "Review answers" });
-    const part = (tag, title, q, r, name) => [h(tag, { text: title }), renderQ(q, r, true, null, name), feedback(q, r)];
-    show("v", [hd, h("ol", { class: "review" }, qz.shown.map((q, i) => {
-      const r = ms.a[i], c = q.case || {}, title = `Question ${i + 1}`;
-      return h("li", {}, q.type !== "scenario" ? part("h3", title, q, r, "v" + i) : [h("h3", { text: title }), h("div", { class: "case", html: md(c.person) + md(c.setting) + md(c.situation) }),
-        ((r && r.path) || []).map((sid, k) => part("h4", "Step " + (k + 1), byId(q.steps, sid).question, r.answers[sid], `v${i}s${k}`)), feedback(qz.orig[i], r)]);
-    })), h("div", { class: "pager" }, btn("Back to results", () => resultsView(true), "secondary"), toMenu())], hd, hd.textContent);
-  }
+	function review() {
+		const qz = quizOf(st.c), hd = T("h2", "Review answers");
+		const part = (tag, title, q, r, name) => [h(tag, {text: title}), renderQ(q, r, true, null, name), feedback(q, r)];
+		show("v", [hd, h("ol", {class: "review"}, qz.shown.map((q, i) => {
+			const r = ms.a[i], c = q.case || {}, title = `Question ${i + 1}`;
+			return h("li", {}, q.type !== "scenario" ? part("h3", title, q, r, "v" + i) : [T("h3", title), h("div", {class: "case", html: md(c.person) + md(c.setting) + md(c.situation)}),
+				((r && r.path) || []).map((sid, k) => part("h4", "Step " + (k + 1), byId(q.steps, sid).question, r.answers[sid], `v${i}s${k}`)), feedback(qz.orig[i], r)]);
+		})), h("div", {class: "pager"}, btn("Back to results", () => resultsView(true), "secondary"), toMenu())], hd, hd.textContent);
+	}
 
-  if (!mods[st.c]) menu();
-  else if (!saved && launch.start === "quiz" && mods[st.c].quiz && M) { ms = mstate(st.c); startQuiz(false); }
-  else route(false);
-  booting = false;
-  win.setTimeout(save, 0);
+	if (!mods[st.c]) menu();
+	else if (!saved && launch.start === "quiz" && mods[st.c].quiz && M) { ms = mstate(st.c); startQuiz(false); }
+	else route(false);
+	booting = false;
+	win.setTimeout(save, 0);
 }
 
 CCPlayer.boot = boot;
