@@ -322,3 +322,21 @@ def test_list_filters_by_type_criterion_tag_and_text(client, tutor, put_question
     assert listed("tag=trust") == ["alpha", "gamma"]
     assert listed("q=dignity") == ["gamma"]
     assert listed("q=ALPHA&type=single_choice") == ["alpha"]
+
+
+@pytest.mark.parametrize("junk", [
+    {"options-rows": "abc"},
+    {"options-rows": "-3"},
+    {"options-rows": "99999"},
+    {"_add": "nothing-here"},
+    {"_remove": "options-77"},
+    {"_remove": "options-x"},
+    {"_add": "title"},
+    {"steps-rows": "1", "steps-0-question-type": "scenario"},
+    {"points": "1e400", "title": "x" * 20000},
+    {"criteria": ["../../etc", "A/B\x00"]},
+])
+def test_junk_posts_are_answered_never_a_500(client, tutor, junk):
+    for type_name in ("single_choice", "scenario"):
+        response = client.post(f"/questions/new?type={type_name}", data=dict(common(id="junk"), **junk))
+        assert response.status_code in (200, 302, 422), response.status_code
