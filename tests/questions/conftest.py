@@ -55,3 +55,6 @@ def sc_question(qid: str = "q1", **overrides: Any) -> dict[str, Any]:
                      {"id": "b", "text": "Rushing", "correct": False, "feedback": "No."}]}
     q.update(overrides)
     return q
+
+
+from tests.browser.conftest import browser, browser_page, live_server  # noqa: E402,F401

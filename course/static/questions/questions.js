@@ -14,6 +14,64 @@
       });
     });
   }
+  // "Add ..." buttons add a row in place (no round trip): the last row is copied, renamed to the
+  // next index and emptied. Without JS (or with no row to copy) the button submits and the
+  // server adds the row.
+  function nextId(previous) {
+    var m = /^(.*?)(\d+)$/.exec(previous);
+    if (m) return m[1] + (parseInt(m[2], 10) + 1);
+    if (/^[a-y]$/.test(previous)) return String.fromCharCode(previous.charCodeAt(0) + 1);
+    return "";
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button[name=_add]");
+    if (!button) return;
+    var list = button.value;
+    var fieldset = document.querySelector('fieldset[data-rows="' + list + '"]');
+    var counter = fieldset && fieldset.querySelector('input[name="' + list + '-rows"]');
+    if (!counter) return;
+    var count = parseInt(counter.value, 10);
+    var last = count > 0 && document.getElementById("f-" + list + "-" + (count - 1));
+    if (!last) return;
+    event.preventDefault();
+    var from = list + "-" + (count - 1), to = list + "-" + count;
+    var row = last.cloneNode(true);
+    row.id = "f-" + to;
+    row.querySelectorAll("*").forEach(function (el) {
+      ["name", "id", "for", "aria-describedby", "data-field", "data-rows", "data-apply"].forEach(function (attr) {
+        var value = el.getAttribute(attr);
+        if (value !== null && value.indexOf(from) >= 0) el.setAttribute(attr, value.split(from).join(to));
+      });
+      if (el.name === "_remove" && el.value === from) {
+        el.value = to;
+        el.textContent = el.textContent.replace(/\d+\s*$/, String(count + 1));
+      }
+      if (el.classList.contains("error-message")) el.remove();
+      el.removeAttribute("aria-invalid");
+      el.classList.remove("field-error");
+    });
+    row.querySelectorAll("input, textarea").forEach(function (input) {
+      if (input.type === "hidden") return;
+      if (input.type === "checkbox" || input.type === "radio") input.checked = false;
+      else if (input.name === to + "-id") {
+        var old = last.querySelector('input[name="' + from + '-id"]');
+        input.value = nextId(old ? old.value : "");
+      } else if (input.name === to + "-question-id") {
+        var step = row.querySelector('input[name="' + to + '-id"]');
+        input.value = (step && step.value ? step.value : to) + "-q";
+      } else if (/-id$/.test(input.name)) {
+        // ids of nested rows (a step's options) keep the copied pattern
+      } else input.value = input.defaultValue = "";
+      if (input.tagName === "TEXTAREA") input.textContent = "";
+    });
+    var legend = row.querySelector("legend");
+    if (legend) legend.textContent = legend.textContent.replace(/\d+\s*$/, String(count + 1));
+    last.parentNode.insertBefore(row, last.nextSibling);
+    counter.value = String(count + 1);
+    var first = row.querySelector("input[type=text], textarea");
+    if (first) first.focus();
+  });
+
   // Changing a step's question type applies it at once (the "Apply type" button does it without JS).
   document.querySelectorAll("select[data-apply]").forEach(function (select) {
     select.addEventListener("change", function () {
