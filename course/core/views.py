@@ -16,10 +16,12 @@ bp = Blueprint("core", __name__)
 @bp.get("/")
 @public
 def home() -> Any:
-    """Send people to the framework list, or to sign in."""
+    """Send people where their work is: learners to their learning, tutors and admins to the
+    courses, anyone else to sign in."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
-    return redirect(url_for("frameworks.index"))
+    start = {"learner": "learning.dashboard", "tutor": "authoring.courses", "admin": "authoring.courses"}
+    return redirect(url_for(start.get(current_user.role, "frameworks.index")))
 
 
 @bp.get("/healthz")

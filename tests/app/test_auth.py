@@ -340,3 +340,11 @@ def test_behind_a_proxy_the_forwarded_address_is_throttled(tmp_path):
                        environ_base=other).status_code == 302
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("role", "start"), [("learner", "/learn/"), ("tutor", "/courses/"), ("admin", "/courses/")]
+)
+def test_home_sends_each_role_to_its_work(client, login_as, role, start):
+    login_as(role)
+    assert client.get("/").headers["Location"] == start

@@ -100,3 +100,14 @@ def test_migrate_extension_is_configured(tmp_path):
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
     configure = app.extensions["migrate"].configure_args
     assert configure["render_as_batch"] is True and configure["compare_type"] is True
+
+
+@pytest.mark.skipif(not REPO_MIGRATIONS, reason="the project's migrations are generated at integration")
+def test_repository_migrations_downgrade_to_an_empty_database(tmp_path):
+    from flask_migrate import downgrade
+
+    app = _empty_app(tmp_path, REPO_MIGRATIONS[0])
+    with app.app_context():
+        upgrade(directory=str(REPO_MIGRATIONS[0]))
+        downgrade(directory=str(REPO_MIGRATIONS[0]), revision="base")
+        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
