@@ -167,6 +167,7 @@ COMMANDS: list[str] = [
 # "module:function"; each is called with ``demo`` (bool) and commits its own work.
 INIT_STEPS: list[str] = [
     "course.authoring.commands:init_shipped_course",
+    "course.learning.commands:enrol_demo_learner",
 ]
 
 
