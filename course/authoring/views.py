@@ -51,8 +51,11 @@ AUTHORS = ("tutor", "admin")
 # --------------------------------------------------------------------------- helpers
 
 
-def _course_or_404(slug: str) -> Course:
-    """The signed-in user's organisation's course, else 404 (never another organisation's)."""
+def course_or_404(slug: str) -> Course:
+    """The signed-in user's organisation's course, else 404 (never another organisation's).
+
+    Every area's course pages (authoring, publishing) look courses up through this one function.
+    """
     org_id = current_user.organisation_id
     course = service.get_course(org_id, slug) if org_id is not None else None
     if course is None:
@@ -163,7 +166,7 @@ def new_course() -> Any:
 @roles_required(*AUTHORS)
 def course(slug: str) -> Any:
     """A course: modules in order with target minutes, and the sum against each unit's GLH."""
-    c = _course_or_404(slug)
+    c = course_or_404(slug)
     return render_template("authoring/course.html", course=c, glh=service.glh_summary(c))
 
 
@@ -171,7 +174,7 @@ def course(slug: str) -> Any:
 @roles_required(*AUTHORS)
 def course_settings(slug: str) -> Any:
     """Change the course's title, slug, description and language."""
-    c = _course_or_404(slug)
+    c = course_or_404(slug)
     form = CourseSettingsForm(obj=c)
     form.form_errors = []
     if form.validate_on_submit():
@@ -197,7 +200,7 @@ def course_settings(slug: str) -> Any:
 @roles_required(*AUTHORS)
 def delete_course(slug: str) -> Any:
     """Delete the course and everything in it."""
-    c = _course_or_404(slug)
+    c = course_or_404(slug)
     title = c.title
     try:
         service.delete_course(c)
@@ -214,7 +217,7 @@ def delete_course(slug: str) -> Any:
 @roles_required(*AUTHORS)
 def modules_per_outcome(slug: str) -> Any:
     """Add one module for each outcome of the course's frameworks."""
-    c = _course_or_404(slug)
+    c = course_or_404(slug)
     try:
         added = service.add_modules_per_outcome(c)
         db.session.commit()
@@ -244,7 +247,7 @@ def _module_form_page(c: Course, form: ModuleForm, module: Module | None) -> Any
 @roles_required(*AUTHORS)
 def new_module(slug: str) -> Any:
     """Add a module: outcomes taught, target minutes (default from the outcomes), workplace criteria."""
-    c = _course_or_404(slug)
+    c = course_or_404(slug)
     form = ModuleForm()
     form.form_errors = []
     if form.validate_on_submit():
@@ -269,7 +272,7 @@ def new_module(slug: str) -> Any:
 @roles_required(*AUTHORS)
 def module(slug: str, module_slug: str) -> Any:
     """Edit a module; lists its pages and its quiz."""
-    c = _course_or_404(slug)
+    c = course_or_404(slug)
     m = _module_or_404(c, module_slug)
     form = ModuleForm(obj=m)
     form.form_errors = []
@@ -298,7 +301,7 @@ def module(slug: str, module_slug: str) -> Any:
 @roles_required(*AUTHORS)
 def move_module(slug: str, module_slug: str) -> Any:
     """Move a module up or down one place."""
-    c = _course_or_404(slug)
+    c = course_or_404(slug)
     m = _module_or_404(c, module_slug)
     step = -1 if request.form.get("direction") == "up" else 1
     service.move_module(m, m.position + step)
@@ -310,7 +313,7 @@ def move_module(slug: str, module_slug: str) -> Any:
 @roles_required(*AUTHORS)
 def delete_module(slug: str, module_slug: str) -> Any:
     """Delete a module with its pages and quiz."""
-    c = _course_or_404(slug)
+    c = course_or_404(slug)
     m = _module_or_404(c, module_slug)
     title = m.title
     try:
@@ -362,7 +365,7 @@ def _page_form(c: Course, m: Module, page: Page | None) -> Any:
 @roles_required(*AUTHORS)
 def new_page(slug: str, module_slug: str) -> Any:
     """Write a new page in Markdown, with a preview."""
-    c = _course_or_404(slug)
+    c = course_or_404(slug)
     return _page_form(c, _module_or_404(c, module_slug), None)
 
 
@@ -370,7 +373,7 @@ def new_page(slug: str, module_slug: str) -> Any:
 @roles_required(*AUTHORS)
 def edit_page(slug: str, module_slug: str, page_slug: str) -> Any:
     """Edit a page."""
-    c = _course_or_404(slug)
+    c = course_or_404(slug)
     m = _module_or_404(c, module_slug)
     return _page_form(c, m, _page_or_404(m, page_slug))
 
@@ -379,7 +382,7 @@ def edit_page(slug: str, module_slug: str, page_slug: str) -> Any:
 @roles_required(*AUTHORS)
 def move_page(slug: str, module_slug: str, page_slug: str) -> Any:
     """Move a page up or down one place."""
-    c = _course_or_404(slug)
+    c = course_or_404(slug)
     m = _module_or_404(c, module_slug)
     p = _page_or_404(m, page_slug)
     service.move_page(p, p.position + (-1 if request.form.get("direction") == "up" else 1))
@@ -391,7 +394,7 @@ def move_page(slug: str, module_slug: str, page_slug: str) -> Any:
 @roles_required(*AUTHORS)
 def delete_page(slug: str, module_slug: str, page_slug: str) -> Any:
     """Delete a page."""
-    c = _course_or_404(slug)
+    c = course_or_404(slug)
     m = _module_or_404(c, module_slug)
     p = _page_or_404(m, page_slug)
     title = p.title
@@ -405,7 +408,7 @@ def delete_page(slug: str, module_slug: str, page_slug: str) -> Any:
 @roles_required(*AUTHORS)
 def preview(slug: str) -> Any:
     """The sanitised HTML of the Markdown in ``body`` (the editor's live preview)."""
-    _course_or_404(slug)
+    course_or_404(slug)
     body = request.form.get("body", "")
     if len(body) > 200_000:
         return jsonify(error="too_long", message="The page is too long to preview."), 413
@@ -419,7 +422,7 @@ def preview(slug: str) -> Any:
 @roles_required(*AUTHORS)
 def files(slug: str) -> Any:
     """The course's images, and the upload form."""
-    c = _course_or_404(slug)
+    c = course_or_404(slug)
     form = UploadForm()
     form.form_errors = []
     if form.validate_on_submit():
@@ -475,7 +478,7 @@ def file(slug: str, name: str) -> Any:
 @roles_required(*AUTHORS)
 def delete_file(slug: str, name: str) -> Any:
     """Delete an uploaded image."""
-    c = _course_or_404(slug)
+    c = course_or_404(slug)
     upload = service.get_upload(c, name)
     if upload is None:
         abort(404)
@@ -538,7 +541,7 @@ def _quiz_forms(m: Module) -> tuple[QuizForm, DrawForm, AddQuestionForm]:
 @roles_required(*AUTHORS)
 def quiz(slug: str, module_slug: str) -> Any:
     """The quiz builder: settings, then fixed questions and random draws."""
-    c = _course_or_404(slug)
+    c = course_or_404(slug)
     m = _module_or_404(c, module_slug)
     form, draw_form, add_form = _quiz_forms(m)
     if request.method == "POST":
@@ -566,7 +569,7 @@ def quiz(slug: str, module_slug: str) -> Any:
 @roles_required(*AUTHORS)
 def add_quiz_question(slug: str, module_slug: str) -> Any:
     """Add a fixed question version to the quiz (creating the quiz with default settings)."""
-    c = _course_or_404(slug)
+    c = course_or_404(slug)
     m = _module_or_404(c, module_slug)
     form, draw_form, add_form = _quiz_forms(m)
     if add_form.validate():
@@ -589,7 +592,7 @@ def add_quiz_question(slug: str, module_slug: str) -> Any:
 @roles_required(*AUTHORS)
 def add_quiz_draw(slug: str, module_slug: str) -> Any:
     """Add a random draw: N questions evidencing a criterion, or N with a tag."""
-    c = _course_or_404(slug)
+    c = course_or_404(slug)
     m = _module_or_404(c, module_slug)
     form, draw_form, add_form = _quiz_forms(m)
     if draw_form.validate():
@@ -618,7 +621,7 @@ def add_quiz_draw(slug: str, module_slug: str) -> Any:
 @roles_required(*AUTHORS)
 def move_quiz_item(slug: str, module_slug: str, index: int) -> Any:
     """Move a quiz item up or down one place."""
-    c = _course_or_404(slug)
+    c = course_or_404(slug)
     m = _module_or_404(c, module_slug)
     if m.quiz is None:
         abort(404)
@@ -636,7 +639,7 @@ def move_quiz_item(slug: str, module_slug: str, index: int) -> Any:
 @roles_required(*AUTHORS)
 def delete_quiz_item(slug: str, module_slug: str, index: int) -> Any:
     """Remove a quiz item."""
-    c = _course_or_404(slug)
+    c = course_or_404(slug)
     m = _module_or_404(c, module_slug)
     if m.quiz is None:
         abort(404)
@@ -654,7 +657,7 @@ def delete_quiz_item(slug: str, module_slug: str, index: int) -> Any:
 @roles_required(*AUTHORS)
 def delete_quiz(slug: str, module_slug: str) -> Any:
     """Remove the module's quiz."""
-    c = _course_or_404(slug)
+    c = course_or_404(slug)
     m = _module_or_404(c, module_slug)
     service.delete_quiz(m)
     db.session.commit()
@@ -669,7 +672,7 @@ def delete_quiz(slug: str, module_slug: str) -> Any:
 @roles_required(*AUTHORS)
 def coverage(slug: str) -> Any:
     """The coverage matrix: criteria by outcome against modules and questions."""
-    c = _course_or_404(slug)
+    c = course_or_404(slug)
     return render_template("authoring/coverage.html", course=c, coverage=service.course_coverage(c), printing=False)
 
 
@@ -677,7 +680,7 @@ def coverage(slug: str) -> Any:
 @roles_required(*AUTHORS)
 def coverage_print(slug: str) -> Any:
     """The coverage matrix laid out for printing (for an awarding body)."""
-    c = _course_or_404(slug)
+    c = course_or_404(slug)
     return render_template("authoring/coverage.html", course=c, coverage=service.course_coverage(c), printing=True)
 
 
@@ -690,7 +693,7 @@ def export(slug: str) -> Any:
     """Download the course document (canonical JSON)."""
     from scorm_export.document import dump_document
 
-    c = _course_or_404(slug)
+    c = course_or_404(slug)
     try:
         data = dump_document(export_course(c))
     except DocumentError as exc:

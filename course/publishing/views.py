@@ -5,24 +5,14 @@ Both steps are GETs: building and checking a package changes nothing on the serv
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request
-from flask_login import current_user
 
 from course.auth import roles_required
-from course.authoring import service as authoring
-from course.authoring.models import Course
+from course.authoring.views import course_or_404
 from course.publishing.service import PackageOptions, build_checked_package
 
 bp = Blueprint("publishing", __name__, url_prefix="/courses", template_folder="templates")
 
 AUTHORS = ("tutor", "admin")
-
-
-def _course_or_404(slug: str) -> Course:
-    org_id = current_user.organisation_id
-    course = authoring.get_course(org_id, slug) if org_id is not None else None
-    if course is None:
-        abort(404)
-    return course
 
 
 def _options() -> tuple[PackageOptions | None, str | None]:
@@ -41,7 +31,7 @@ def _options() -> tuple[PackageOptions | None, str | None]:
 @roles_required(*AUTHORS)
 def scorm(slug: str) -> str:
     """Choose the package; with ``check=1``, build it and list every problem found."""
-    course = _course_or_404(slug)
+    course = course_or_404(slug)
     options, error = _options()
     package = None
     if options is not None and request.args.get("check") == "1":
@@ -54,7 +44,7 @@ def scorm(slug: str) -> str:
 @roles_required(*AUTHORS)
 def download(slug: str) -> Response | tuple[str, int]:
     """The package zip, built and checked again; refused (422) while the check finds errors."""
-    course = _course_or_404(slug)
+    course = course_or_404(slug)
     options, error = _options()
     if options is None:
         abort(400, description=error)
