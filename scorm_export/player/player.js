@@ -7,7 +7,7 @@ const byId = (list, id) => list[idx(list, id)];
 const LIST = {single_choice: "options", multiple_response: "options", ordering: "items", matching: "responses"};
 const copy = (o, more) => Object.assign({}, o, more);
 
-/** A response as a compact code: base-36 indices into the question's own lists. */
+/** A response as a compact code (README.md). */
 function encodeAnswer(q, r) {
 	if (r == null) return null;
 	const c = id => B36[idx(q[LIST[q.type]], id)];
@@ -69,7 +69,7 @@ function unpackModule(o, questions) {
 
 const measureState = packed => JSON.stringify(packed).length;
 
-/** Fit packed in limit: drop answers of other submitted modules, then of others left longest ago, then cut texts (to 40). */
+/** Fit packed in limit (README.md: what goes first). */
 function fitState(packed, limit) {
 	if (measureState(packed) <= limit) return packed;
 	const s = JSON.parse(JSON.stringify(packed)), texts = [], len = t => t[0][t[1]].length, o = (s.o || []).map(String);
@@ -102,7 +102,7 @@ function currentStep(sc, r) {
 	return last == null ? 0 : nextStep(sc, idx(sc.steps, last), r.answers[last]);
 }
 
-/** A scenario response as marked: the path runs on to the end through unanswered steps. */
+/** A scenario response as marked: the path run on to the end. */
 function committed(r, sc) {
 	if (!r) return r;
 	const answers = {}, path = r.path.slice();
@@ -118,7 +118,7 @@ function markOne(M, q, r) {
 	try { return M.mark(q, r); } catch (e) { return none([e.message]); }
 }
 
-/** Score, pass and per-criterion results; essays count nowhere (pending: essays answered). */
+/** Score, pass, per-criterion results; essays count nowhere. */
 function results(M, quiz, questions, responses) {
 	const marks = questions.map((q, i) => markOne(M, q, asMarked(q, responses[i]))), crit = {}, thr = quiz.criterion_threshold ?? quiz.pass_mark;
 	let score = 0, max = 0, pending = 0;
@@ -137,9 +137,15 @@ function results(M, quiz, questions, responses) {
 	return {score: Math.round(score * 1e6) / 1e6, max, fraction, criteria, marks, pending, passed: fraction + 1e-9 >= quiz.pass_mark && (quiz.criterion_threshold == null || criteria.every(c => c.met))};
 }
 
+/** The host's answers (by quiz index) over ms.a: the server's copy wins. */
+function overlay(ms, responses, questions) {
+	responses.forEach((r, i) => { try { if (r != null) ms.a[i] = decodeAnswer(questions[i], encodeAnswer(questions[i], r)) ?? ms.a[i]; } catch (e) { /* unreadable */ } });
+	return ms;
+}
+
 const best = list => list.reduce((b, a) => (!b || a.credit > b.credit ? a : b), null);
 
-/** [type, correct, learner response] for the runtime ({id, n}: id and list index). */
+/** [type, correct, learner response] for the runtime (README.md). */
 function interactionOf(q, r) {
 	const L = q[LIST[q.type]], key = (id, list = L) => ({id, n: idx(list, id)}), keys = ids => ids.map(id => key(id));
 	const pairs = get => q.premises.filter(p => get(p) != null).map(p => [key(p.id, q.premises), key(get(p))]);
@@ -182,10 +188,10 @@ const stemHtml = q => q.stem_html || (q.stem_format === "html" ? String(q.stem).
 const secondsLeft = (quiz, t, now) => (quiz && quiz.time_limit_minutes && t ? Math.max(0, t + quiz.time_limit_minutes * 60 - Math.floor(now / 1000)) : null);
 const plural = (n, unit) => n + " " + unit + (n === 1 ? "" : "s");
 const timeText = left => "Time left: " + (left >= 60 ? plural(Math.ceil(left / 60), "minute") : plural(left, "second"));
-/** What to announce when the time left went from before to left (5 and 1 minute). */
+/** What to say going from before to left seconds (5 and 1 minute). */
 const timeAlert = (before, left) => { const at = [300, 60].find(x => before > x && left <= x); return at ? plural(at / 60, "minute") + " left" : null; };
 
-const CCPlayer = {secondsLeft, timeText, timeAlert, encodeAnswer, decodeAnswer, packModule, unpackModule, measureState, fitState, nextStep, currentStep, results, interactions};
+const CCPlayer = {secondsLeft, timeText, timeAlert, encodeAnswer, decodeAnswer, overlay, packModule, unpackModule, measureState, fitState, nextStep, currentStep, results, interactions};
 
 function boot(win) {
 	const doc = win.document, course = win.CC_COURSE, launch = win.CC_LAUNCH || {}, M = win.CCMarking, info = course.course || {};
@@ -209,14 +215,13 @@ function boot(win) {
 		kids.flat(9).forEach(c => c != null && c !== false && el.append(c));
 		return el;
 	}
-	const T = (tag, text, cls) => h(tag, {text, class: cls}), P = (text, cls) => T("p", text, cls);
+	const T = (tag, text, cls) => h(tag, {text, class: cls}), P = (text, cls) => T("p", text, cls), D = (cls, ...k) => h("div", {class: cls}, k);
 	const id = p => "cc-" + p + ++uid;
 	const btn = (text, onclick, cls, label) => h("button", {type: "button", class: "btn " + (cls || ""), onclick, "aria-label": label}, text);
 	const say = msg => { const l = $("cc-live"); l.textContent = ""; win.setTimeout(() => { l.textContent = msg; }, 60); };
 	const focus = el => { el.tabIndex = -1; el.focus(); };
 	const tell = text => { notice.hidden = false; notice.textContent = text; };
 	const tutor = () => rt.kind === "app", PENDING_APP = "Awaiting your tutor's marking";
-	let PENDING = PENDING_APP;
 	const fmt = x => String(Math.round(x * 100) / 100), pct = x => Math.round(x * 100) + "%";
 
 	let rt, started;
@@ -228,7 +233,7 @@ function boot(win) {
 			: e.message);
 		rt = win.CCRuntime.create("none"); started = rt.start();
 	}
-	if (!tutor()) PENDING = "Recorded, not marked here";
+	const PENDING = tutor() ? PENDING_APP : "Recorded, not marked here";
 
 	let st = {c: single, m: {}, o: []}, cache = {}, ms = null; // o: visit order
 	const reorder = (q, order) => (order ? copy(q, {[LIST[q.type]]: order.map(o => byId(q[LIST[q.type]], o))}) : q);
@@ -260,6 +265,12 @@ function boot(win) {
 			st.c = saved.c; st.o = saved.o || [];
 			for (const k in saved.m) { st.m[k] = {s: saved.m[k].s}; st.m[k] = unpackModule(saved.m[k], origOf(k, saved.m[k].s)); }
 		} catch (e) { st = {c: single, m: {}, o: []}; cache = {}; tell("Your saved progress could not be restored."); }
+	}
+	const sr = started.responses || [], qm = mods[single];
+	if (sr.some(r => r != null) && qm && qm.quiz && M) { // app: answers saved after the state
+		const m = mstate(single);
+		if (m.s == null) Object.assign(m, {s: started.seed, w: "q"});
+		overlay(m, sr, quizOf(single).orig);
 	}
 
 	let onScreen = null, before = null;
@@ -351,7 +362,7 @@ function boot(win) {
 		show("i", [hd, P(`${count} questions. Pass mark ${pct(quiz.pass_mark)}` + (thr != null ? `, and ${pct(thr)} on each criterion.` : ".") +
 			(quiz.feedback === "immediate" ? " Check each answer as you go; a checked answer is final." : " You will see your marks after you submit.") +
 			(quiz.time_limit_minutes ? ` Time limit: ${plural(quiz.time_limit_minutes, "minute")}, from when you start; when time runs out your answers are submitted.` : "")),
-		h("div", {class: "pager"}, n > 0 && btn("Previous", () => page(n - 1, true), "secondary"), btn(ms.s != null ? "Continue quiz" : "Start quiz", () => startQuiz(true)), toMenu())],
+		D("pager", n > 0 && btn("Previous", () => page(n - 1, true), "secondary"), btn(ms.s != null ? "Continue quiz" : "Start quiz", () => startQuiz(true)), toMenu())],
 		moved && hd, moved && hd.textContent);
 	}
 	function startQuiz(moved) {
@@ -405,7 +416,7 @@ function boot(win) {
 
 	function feedback(q, r) {
 		const mk = markOne(M, q, asMarked(q, r)), part = mk.score > 0, fb = mk.feedback.filter(t => String(t).trim());
-		return h("div", {class: "mark " + (mk.pending ? "" : mk.correct ? "ok" : part ? "part" : "no")},
+		return D("mark " + (mk.pending ? "" : mk.correct ? "ok" : part ? "part" : "no"),
 			h("p", {class: "verdict"}, T("strong", mk.pending ? PENDING : mk.correct ? "Correct" : part ? "Partly correct" : "Not correct"),
 				mk.pending ? "" : ` (${fmt(mk.score)} of ${fmt(mk.max)} mark${mk.max === 1 ? "" : "s"})`),
 			fb.length > 0 && h("div", {html: fb.map(md).join("")}));
@@ -417,10 +428,10 @@ function boot(win) {
 			h("dl", {}, [["Person", c.person], ["Setting", c.setting], ["Situation", c.situation]].map(([t, v]) => [T("dt", t), h("dd", {html: md(v)})]))),
 		r.path.map((sid, k) => {
 			const sq = byId(q.steps, sid).question;
-			return h("div", {class: "step done" + (k === n - 1 ? " last" : "")}, T("h3", "Step " + (k + 1)),
+			return D("step done" + (k === n - 1 ? " last" : ""), T("h3", "Step " + (k + 1)),
 				renderQ(sq, r.answers[sid], true, null, `q${i}d${k}`), immediate && feedback(sq, r.answers[sid]));
 		}),
-		cur < 0 ? P("You have reached the end of this case.", "end") : h("div", {class: "step"}, h("h3", {class: "step-h", text: "Step " + (n + 1)}),
+		cur < 0 ? P("You have reached the end of this case.", "end") : D("step", h("h3", {class: "step-h", text: "Step " + (n + 1)}),
 			renderQ(s.question, r.answers[s.id], false, (a, soon) => { r.answers[s.id] = a; change(r, soon); }, `q${i}s${cur}`),
 			btn(immediate ? "Check answer" : "Continue scenario", () => {
 				if (!ready(s.question, r.answers[s.id])) return;
@@ -438,7 +449,7 @@ function boot(win) {
 		const group = (legend, kids) => wrap.append(h("fieldset", {"aria-describedby": stemId}, T("legend", legend), kids));
 		const opt = (type, value, text, checked, onchange) => {
 			const iid = id("o");
-			return h("div", {class: "opt"}, h("input", {type, id: iid, name, value, checked, disabled: locked, onchange}), h("label", {for: iid, text}));
+			return D("opt", h("input", {type, id: iid, name, value, checked, disabled: locked, onchange}), h("label", {for: iid, text}));
 		};
 		const select = (attrs, options, value) => {
 			const s = h("select", copy({disabled: locked}, attrs), [["", "Choose…"]].concat(options).map(([v, text]) => h("option", {value: v, text})));
@@ -464,7 +475,7 @@ function boot(win) {
 		} else if (t === "matching") {
 			group("Match each item to an answer", q.premises.map(p => {
 				const sid = id("m"), s = select({id: sid, onchange: e => put(p.id, e.target.value)}, q.responses.map(x => [x.id, x.text]), cur[p.id]);
-				return h("div", {class: "row"}, h("label", {for: sid, text: p.text}), s);
+				return D("row", h("label", {for: sid, text: p.text}), s);
 			}));
 		} else if (t === "ordering") {
 			const order = r ? r.slice() : q.items.map(x => x.id), ol = h("ol", {class: "order", "aria-describedby": stemId}), text = x => byId(q.items, x).text;
@@ -497,7 +508,7 @@ function boot(win) {
 			});
 		} else if (t === "numeric") {
 			const nid = id("n"), uid2 = id("u");
-			wrap.append(h("div", {class: "row"}, h("label", {for: nid, text: "Your answer"}),
+			wrap.append(D("row", h("label", {for: nid, text: "Your answer"}),
 				input({type: "text", inputmode: "decimal", id: nid, "aria-describedby": q.unit && uid2}, r, (v, soon) => change(v.trim() || null, soon)),
 				q.unit && h("span", {id: uid2, text: q.unit})));
 		} else if (t === "essay") {
@@ -543,17 +554,17 @@ function boot(win) {
 
 	function resultsView(moved) {
 		const quiz = mods[st.c].quiz, res = results(M, quiz, quizOf(st.c).orig, ms.a), srv = server[st.c] && server[st.c].score != null ? server[st.c] : res, thr = quiz.criterion_threshold;
-		const [percent, passed, awaiting] = ms.r, n = (srv.pending ?? res.pending) || 0, hd = T("h2", "Results"), row = (tag, cells) => h("tr", {}, cells.map((t, k) => h(k ? tag : "th", {scope: tag === "th" ? "col" : k ? null : "row"}, t)));
+		const [percent, passed, awaiting] = ms.r, crit = srv.criteria || res.criteria, n = (srv.pending ?? res.pending) || 0, hd = T("h2", "Results"), row = (tag, cells) => h("tr", {}, cells.map((t, k) => h(k ? tag : "th", {scope: tag === "th" ? "col" : k ? null : "row"}, t)));
 		show("r", [hd,
 			h("p", {class: "score"}, "Your score: ", T("strong", `${fmt(srv.score)} of ${fmt(srv.max)} (${fmt(percent)}%)`)),
 			h("p", {class: "verdict " + (awaiting ? "" : passed ? "ok" : "no")}, T("strong", awaiting ? PENDING_APP : passed ? "Passed" : "Not passed"),
 				` — the pass mark is ${pct(quiz.pass_mark)}` + (thr != null ? ` and at least ${pct(thr)} on each criterion.` : ".")),
 			n > 0 && P(tutor() ? `${PENDING_APP}: ${n} essay answer(s). Your result is provisional until then.`
 				: `${n} essay answer(s) recorded for your tutor, not marked here: your score and result count only the automatically marked questions.`, "pending"),
-			res.criteria.length > 0 && h("table", {class: "criteria"}, T("caption", "Results by criterion"),
+			crit.length > 0 && h("table", {class: "criteria"}, T("caption", "Results by criterion"),
 				h("thead", {}, row("th", ["Criterion", "Score", "Result"])),
-				h("tbody", {}, res.criteria.map(c => row("td", [c.ref, pct(c.fraction), c.met ? "Met" : "Not yet met"])))),
-			h("div", {class: "pager"}, btn("Review answers", review), toMenu())], moved && hd, moved && `Results: ${passed ? "passed" : "not passed"}, ${fmt(percent)}%`);
+				h("tbody", {}, crit.map(c => row("td", [c.ref, pct(c.fraction), c.met ? "Met" : "Not yet met"])))),
+			D("pager", btn("Review answers", review), toMenu())], moved && hd, moved && `Results: ${passed ? "passed" : "not passed"}, ${fmt(percent)}%`);
 	}
 
 	function review() {
@@ -563,7 +574,7 @@ function boot(win) {
 			const r = ms.a[i], c = q.case || {}, title = `Question ${i + 1}`;
 			return h("li", {}, q.type !== "scenario" ? part("h3", title, q, r, "v" + i) : [T("h3", title), h("div", {class: "case", html: md(c.person) + md(c.setting) + md(c.situation)}),
 				((r && r.path) || []).map((sid, k) => part("h4", "Step " + (k + 1), byId(q.steps, sid).question, r.answers[sid], `v${i}s${k}`)), feedback(qz.orig[i], r)]);
-		})), h("div", {class: "pager"}, btn("Back to results", () => resultsView(true), "secondary"), toMenu())], hd, hd.textContent);
+		})), D("pager", btn("Back to results", () => resultsView(true), "secondary"), toMenu())], hd, hd.textContent);
 	}
 
 	if (!mods[st.c]) menu();

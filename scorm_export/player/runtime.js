@@ -144,13 +144,14 @@ function scorm(kind, options) {
 	return self;
 }
 
-/** beat(s) after each 30 active seconds (visible, input in the last 5 minutes). */
+/** beat(s) per 30 active seconds (README.md). */
 function activity(win, beat) {
 	const doc = win.document;
 	let last = Date.now(), active = 0;
 	"keydown pointerdown input scroll touchstart".split(" ").forEach(e => doc.addEventListener(e, () => { last = Date.now(); }, true));
 	const flush = final => { if (active) beat(active, final); active = 0; };
 	const timer = win.setInterval(() => { if (doc.visibilityState !== "hidden" && Date.now() - last < 300000 && ++active >= 30) flush(); }, 1000);
+	doc.addEventListener("visibilitychange", () => doc.visibilityState === "hidden" && flush(1)); // hidden: send what is counted
 	return {flush, stop: () => win.clearInterval(timer)};
 }
 
@@ -186,7 +187,7 @@ function app(options) {
 		start() {
 			const a = cfg.attempt || {};
 			if (win.document) beats = activity(win, (s, final) => (final ? post("heartbeat", {active_seconds: s}, true).catch(nop) : send("heartbeat", {active_seconds: s})));
-			return begin(a, a.learner || {}, a.seed ?? null);
+			return {...begin(a, a.learner || {}, a.seed ?? null), responses: a.responses || []};
 		},
 		saveAnswer(index, response, path, q) {
 			send("answers", Object.assign({index, response}, q && {question: q.id, version: q.version}, path && {path}));

@@ -144,6 +144,104 @@ def test_enrol_take_quiz_reload_resume_submit(app, live_server, browser_page, ma
         assert widths[0] <= widths[1], f"{path} is {widths[0]} px wide at 360 px"
 
 
+def open_quiz(page, base: str, c) -> int:  # noqa: ANN001
+    """Sign the learner in, open the module, go past its pages and start the quiz; the attempt id."""
+    sign_in(page, base, c.learner.email, DEFAULT_PASSWORD)
+    page.goto(f"{base}/learn/{c.course_slug}/{c.module_slug}")
+    next_button(page).click()
+    next_button(page).click()
+    page.get_by_role("button", name="Start quiz").click()
+    expect(page.get_by_role("heading", name="Question 1 of 3")).to_be_visible()
+    return page.evaluate("window.CC_LAUNCH.app.attempt.id")
+
+
+def criteria_rows(page) -> list[str]:  # noqa: ANN001
+    rows = page.locator("table.criteria tbody tr").all_inner_texts()
+    return [re.sub(r"\s+", " ", r).strip() for r in rows]
+
+
+def test_reload_before_the_state_reached_the_server_shows_every_answer(app, live_server, browser_page, make_course):  # noqa: F811
+    """The answers saved one by one go over the older state the server holds when the page opens."""
+    c = make_course([q_single(), q_tf(), q_scenario()], pass_mark=0.5)
+    page, base = browser_page, live_server.url
+    attempt_id = open_quiz(page, base, c)
+    wait_saved(page, app, attempt_id, lambda a: (a.state or {}).get("m", {}).get("0", {}).get("s") is not None)
+    # From here no state save reaches the server (on reload too); the answers do.
+    page.route("**/state", lambda route: route.fulfill(status=200, content_type="application/json", body="{}"))
+    page.get_by_label("Mr Okafor").check()
+    next_button(page).click()
+    page.get_by_label("True").check()
+    next_button(page).click()
+    page.get_by_label("Agree with her son").check()
+    page.get_by_role("button", name="Continue scenario").click()
+    wait_saved(page, app, attempt_id, lambda a: a.responses.get("2") == {"path": ["s1"], "answers": {"s1": "b"}}
+               and a.responses.get("0") == "a" and a.responses.get("1") is True)
+    page.reload()
+    with app.app_context():
+        state = db.session.get(Attempt, attempt_id).state
+    assert not state["m"]["0"].get("a") and state["m"]["0"]["q"] == 0, state  # the server's state knows none of them
+    expect(page.get_by_role("heading", name="Question 1 of 3")).to_be_visible()
+    expect(page.get_by_label("Mr Okafor")).to_be_checked()
+    next_button(page).click()
+    expect(page.get_by_label("True")).to_be_checked()
+    next_button(page).click()
+    expect(page.get_by_label("Agree with her son")).to_be_checked()
+    expect(page.get_by_text("Who should you talk to now?")).to_be_visible()
+    page.get_by_label("Mrs Patel", exact=True).check()
+    page.get_by_role("button", name="Continue scenario").click()
+    page.get_by_role("button", name="Submit quiz").click()
+    expect(page.get_by_text("Your score: 3 of 4 (75%)")).to_be_visible()
+
+
+def test_results_show_the_servers_mark_per_criterion(app, live_server, browser_page, make_course):  # noqa: F811
+    """An answer given in another window counts: the server marks it, and the results show the server's figures."""
+    c = make_course([q_single(), q_tf(), q_scenario()], pass_mark=0.5)
+    page, base = browser_page, live_server.url
+    attempt_id = open_quiz(page, base, c)
+    page.get_by_label("Mr Okafor").check()
+    wait_saved(page, app, attempt_id, lambda a: a.responses.get("0") == "a")
+    other = page.context.new_page()  # the same learner, a second window on the same attempt
+    other.goto(f"{base}/learn/{c.course_slug}/{c.module_slug}")
+    expect(other.get_by_label("Mr Okafor")).to_be_checked()
+    next_button(other).click()
+    other.get_by_label("True").check()
+    wait_saved(page, app, attempt_id, lambda a: a.responses.get("1") is True)
+    # The first window never saw that answer: its own marking would give TESTFW/K2 0%.
+    next_button(page).click()
+    expect(page.get_by_label("True")).not_to_be_checked()
+    next_button(page).click()
+    page.get_by_role("button", name="Submit quiz").click()
+    expect(page.get_by_role("heading", name="Results")).to_be_visible()
+    expect(page.get_by_text("Your score: 2 of 4 (50%)")).to_be_visible()
+    expect(page.locator("p.verdict strong")).to_have_text("Passed")
+    assert criteria_rows(page) == ["TESTFW/K1 33% Not yet met", "TESTFW/K2 100% Met"]
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        assert attempt.criteria_results["TESTFW/K2"] == {"score": 1.0, "max": 1.0, "fraction": 1.0, "met": True}
+    other.close()
+
+
+def test_a_short_visit_is_counted_when_the_page_is_hidden(app, live_server, browser_page, make_course):  # noqa: F811
+    """Under 30 active seconds and the page hidden (another tab, a phone locked): those seconds reach the server."""
+    c = make_course()
+    page, base = browser_page, live_server.url
+    sign_in(page, base, c.learner.email, DEFAULT_PASSWORD)
+    page.goto(f"{base}/learn/{c.course_slug}/{c.module_slug}")
+    expect(page.get_by_role("heading", name="Why choice matters")).to_be_visible()
+    page.wait_for_timeout(3500)
+    page.evaluate("""() => { Object.defineProperty(document, "visibilityState", {value: "hidden", configurable: true});
+                             document.dispatchEvent(new Event("visibilitychange")); }""")
+    for _ in range(50):
+        with app.app_context():
+            seconds = db.session.scalar(select(TimeOnTask.seconds)) or 0
+            db.session.remove()
+        if seconds:
+            break
+        time.sleep(0.1)
+    assert 2 <= seconds <= 5, seconds
+    assert page.get_by_role("heading", name="Why choice matters").is_visible()  # the page never left
+
+
 @pytest.fixture
 def every_type_course(app, make_course):  # noqa: F811
     """A course whose quiz holds one question of every type (the player's own test fixture)."""

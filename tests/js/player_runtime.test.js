@@ -321,8 +321,8 @@ test("scenario paths: branches, next, following step, end", () => {
 test("app adapter posts answers, state and submit with the CSRF header", async () => {
   const sent = [];
   const fetch = (url, init) => { sent.push([url, init.headers["X-CSRFToken"], JSON.parse(init.body)]); return Promise.resolve({ ok: true, status: 200, json: () => Promise.resolve({ score: 3, max: 4 }) }); };
-  const rt = R.create("app", { fetch, launch: { adapter: "app", app: { api: "/learn/api/attempts/17/", csrf: "tok", attempt: { seed: 99, state: null } } }, window: { setTimeout, addEventListener() {} } });
-  assert.deepEqual(rt.start(), { entry: "ab-initio", state: null, location: null, learner: {}, seed: 99 });
+  const rt = R.create("app", { fetch, launch: { adapter: "app", app: { api: "/learn/api/attempts/17/", csrf: "tok", attempt: { seed: 99, state: null, responses: [null, "a"] } } }, window: { setTimeout, addEventListener() {} } });
+  assert.deepEqual(rt.start(), { entry: "ab-initio", state: null, location: null, learner: {}, seed: 99, responses: [null, "a"] });
   rt.saveAnswer(2, { path: ["s1"], answers: { s1: "a" } }, ["s1"], { id: "scen-fall", version: 1 });
   rt.saveState({ v: 1 }, "0:q2");
   const mark = await rt.submit([null, "a"]);
@@ -428,4 +428,50 @@ test("quiz time limit on a fake clock: countdown text, polite alerts at 5 and 1 
   assert.equal(packed.t, t);
   assert.equal(P.unpackModule(JSON.parse(JSON.stringify(packed)), qs).t, t);
   assert.equal(P.packModule({ w: "r", s: 5, q: 0, t, a: ["a"], k: [], l: [], z: true, r: [100, 1] }, qs).t, undefined, "dropped once submitted");
+});
+
+test("app resume: the server's answers (saved one by one) go over an older saved state; the server's copy wins", () => {
+  const qs = [Q("sc-trust"), Q("mr-rights"), Q("sa-hands"), Q("scen-fall"), Q("tf-consent")];
+  // the state the server holds was saved before the last answers reached it
+  const packed = P.packModule({ w: "q", s: 7, q: 1, a: ["b", ["a"], { g1: "20" }, { path: [], answers: { s1: "a" } }, true], k: [], l: [] }, qs);
+  const ms = P.unpackModule(JSON.parse(JSON.stringify(packed)), qs);
+  const server = ["a", ["a", "c"], null, { path: ["s1"], answers: { s1: "b", s3: "a" } }]; // as launch_data lists them: one per item
+  assert.equal(P.overlay(ms, server, qs), ms);
+  assert.deepEqual(ms.a, ["a", ["a", "c"], { g1: "20" }, { path: ["s1"], answers: { s1: "b", s3: "a" } }, true]);
+  assert.deepEqual([ms.s, ms.q, ms.w], [7, 1, "q"], "the place is the state's");
+  // what it resumes with packs like any answer given in the page
+  assert.deepEqual(P.packModule(ms, qs).a, ["0", "02", ["20", ""], ["0", "1", null, "0"], "t"]);
+  // an answer these questions cannot read is left out, not shown broken
+  const other = P.unpackModule({ w: "q", s: 7, a: ["2", "0"] }, qs);
+  P.overlay(other, ["z", null, null, "not a scenario answer", true, "one too many"], qs);
+  assert.deepEqual(other.a, ["c", ["a"], null, null, true]);
+});
+
+/** A window for the app adapter: a document whose visibility the test sets, a timer the test ticks. */
+function fakeWindow() {
+  const on = {}, ticks = [];
+  const listen = (el) => (type, fn) => { (on[el + type] = on[el + type] || []).push(fn); };
+  const document = { visibilityState: "visible", addEventListener: listen("doc:") };
+  const win = { document, addEventListener: listen("win:"), setTimeout, setInterval: (fn) => ticks.push(fn), clearInterval() {} };
+  const fire = (key) => (on[key] || []).forEach((fn) => fn({}));
+  return { win, document, tick: (n) => { for (let i = 0; i < n; i++) ticks.forEach((fn) => fn()); }, fire };
+}
+
+test("time on task: the seconds since the last beat go out when the page is hidden (keepalive, CSRF), then on leaving", async () => {
+  const sent = [], w = fakeWindow();
+  const fetch = (url, init) => { sent.push([url.split("/").pop(), init.keepalive, init.headers["X-CSRFToken"], JSON.parse(init.body)]); return Promise.resolve({ ok: true, status: 200, json: () => Promise.resolve({}) }); };
+  const rt = R.create("app", { fetch, window: w.win, launch: { app: { api: "/learn/api/attempts/5", csrf: "tok", attempt: { seed: 1, state: null } } } });
+  rt.start();
+  w.tick(34); // one beat at 30 active seconds, 4 seconds counted since
+  await tick();
+  assert.deepEqual(sent, [["heartbeat", false, "tok", { active_seconds: 30 }]]);
+  w.document.visibilityState = "hidden"; w.fire("doc:visibilitychange");
+  assert.deepEqual(sent[1], ["heartbeat", true, "tok", { active_seconds: 4 }], "a short stretch is not lost");
+  w.tick(20); // hidden: nothing counts
+  w.fire("doc:visibilitychange");
+  assert.equal(sent.length, 2, "nothing more to send");
+  w.document.visibilityState = "visible"; w.fire("doc:visibilitychange");
+  w.tick(3);
+  rt.finish({});
+  assert.deepEqual(sent.slice(2), [["heartbeat", true, "tok", { active_seconds: 3 }]]);
 });
