@@ -167,7 +167,8 @@ def test_tutor_of_another_organisation_finds_nothing(client, login_as, bank_of_o
 def test_tutor_of_another_organisation_sees_an_empty_list_and_can_reuse_the_id(client, login_as, bank_of_org_a, stored):
     login_as("tutor", org="Org B")
     html = client.get("/questions/").get_data(as_text=True)
-    assert "0 questions" in html and "q1" not in html
+    # Not a bare "q1": the page's random CSRF token can contain those two characters.
+    assert "0 questions" in html and "/questions/q1" not in html and "Trust" not in html
     response = client.post("/questions/new?type=true_false", data={
         "id": "q1", "title": "Mine", "stem": "True?", "criteria": ["TESTFW/K1"], "answer": "true"})
     assert response.status_code == 302
