@@ -417,6 +417,24 @@ def _check_open(attempt: Attempt) -> None:
                        attempt=attempt_snapshot(attempt), result=result_json(attempt))
 
 
+# Answers may arrive this long after a time limit runs out: the player's automatic submission
+# and a slow connection still count; a script answering later does not.
+TIME_LIMIT_GRACE = dt.timedelta(seconds=60)
+
+
+def deadline(attempt: Attempt) -> dt.datetime | None:
+    """When the quiz's time limit (with the grace period) runs out, or None without a limit."""
+    minutes = attempt.quiz_snapshot.get("time_limit_minutes")
+    if not minutes:
+        return None
+    return attempt.started_at + dt.timedelta(minutes=minutes) + TIME_LIMIT_GRACE
+
+
+def _in_time(attempt: Attempt, now: dt.datetime | None) -> bool:
+    limit = deadline(attempt)
+    return limit is None or (now or utcnow()) <= limit
+
+
 def _size(value: Any) -> int:
     import json
 
@@ -431,15 +449,20 @@ def save_answer(
     question: str | None = None,
     version: int | None = None,
     revision: int | None = None,
+    now: dt.datetime | None = None,
 ) -> Attempt:
     """Store the learner's answer to item ``index`` as given (idempotent: same answer, same data).
 
     ``question``/``version``, when sent, must name the item at ``index`` (a tab showing another
     attempt gets ``Conflict``). The answer is checked by the engine at submission, not here: an
-    answer in progress (a scenario half way) is kept as it is.
+    answer in progress (a scenario half way) is kept as it is. After the quiz's time limit (and
+    its grace period) answers are refused with ``Conflict``.
     """
     _check_open(attempt)
     _check_revision(attempt, revision)
+    if not _in_time(attempt, now):
+        raise Conflict("Time is up for this quiz: the answers saved before the time limit will be marked.",
+                       attempt=attempt_snapshot(attempt))
     if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(attempt.questions):
         raise Invalid(f"index: expected an item number from 0 to {len(attempt.questions) - 1}")
     entry = attempt.questions[index]
@@ -655,7 +678,8 @@ def submit_attempt(
     """Mark the attempt with the Python engine and close it; its mark is the one that counts.
 
     ``responses`` (a list by item index, as the player sends) are merged over the autosaved
-    answers item by item (a ``None`` keeps the saved answer). Idempotent: submitting a
+    answers item by item (a ``None`` keeps the saved answer); after the quiz's time limit they
+    are ignored and only the answers autosaved in time are marked. Idempotent: submitting a
     submitted attempt returns it unchanged. ``Conflict`` when the attempt limit was reached
     meanwhile (another attempt submitted); ``Invalid`` naming the item when an answer is
     malformed (nothing is stored then).
@@ -675,7 +699,8 @@ def submit_attempt(
         if used >= limit:
             raise Conflict(f"You have used all {limit} attempts at this quiz.", attempt=attempt_snapshot(attempt))
     merged = dict(attempt.responses)
-    for i, value in enumerate(responses or []):
+    # After the time limit only what was autosaved in time counts, never answers sent late.
+    for i, value in enumerate(responses if _in_time(attempt, now) else []):
         if value is not None:
             merged[str(i)] = value
     by_key = _questions_by_key(attempt)

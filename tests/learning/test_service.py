@@ -440,3 +440,31 @@ def test_an_untouched_ordering_question_is_marked_in_the_order_shown(make_course
     expected = {("i1", "i2", "i3"): 1.0, ("i1", "i3", "i2"): 0.5, ("i2", "i1", "i3"): 0.5,
                 ("i2", "i3", "i1"): 0.5, ("i3", "i1", "i2"): 0.5, ("i3", "i2", "i1"): 0.0}[tuple(shown)]
     assert a.score == expected
+
+
+def test_time_limit_refuses_late_answers_and_marks_only_what_was_saved_in_time(make_course, ctx):
+    c = make_course(time_limit_minutes=10)
+    user, module = learner_and_module(c)
+    attempt = service.start_attempt(user, module, seed=1)
+    db.session.commit()
+    start = attempt.started_at
+    assert service.deadline(attempt) == start + dt.timedelta(minutes=10, seconds=60)
+    service.save_answer(attempt, 0, "a", now=start + dt.timedelta(minutes=10, seconds=59))  # in the grace
+    with pytest.raises(service.Conflict, match="Time is up for this quiz"):
+        service.save_answer(attempt, 1, True, now=start + dt.timedelta(minutes=11, seconds=1))
+    # The late submission's answers are ignored: only item 1, saved in time, is marked (1 of 2).
+    service.submit_attempt(attempt, ["a", True], now=start + dt.timedelta(minutes=12))
+    db.session.commit()
+    result = service.result_json(attempt)
+    assert (result["score"], result["max"]) == (1.0, 2.0)
+    assert attempt.responses == {"0": "a"}
+
+
+def test_submission_in_time_counts_every_answer_sent(make_course, ctx):
+    c = make_course(time_limit_minutes=10)
+    user, module = learner_and_module(c)
+    attempt = service.start_attempt(user, module, seed=1)
+    db.session.commit()
+    service.submit_attempt(attempt, ["a", True], now=attempt.started_at + dt.timedelta(minutes=9))
+    db.session.commit()
+    assert service.result_json(attempt)["score"] == 2.0
