@@ -700,7 +700,7 @@ def submit_attempt(
             raise Conflict(f"You have used all {limit} attempts at this quiz.", attempt=attempt_snapshot(attempt))
     merged = dict(attempt.responses)
     # After the time limit only what was autosaved in time counts, never answers sent late.
-    for i, value in enumerate(responses if _in_time(attempt, now) else []):
+    for i, value in enumerate((responses or []) if _in_time(attempt, now) else []):
         if value is not None:
             merged[str(i)] = value
     by_key = _questions_by_key(attempt)
