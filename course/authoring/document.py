@@ -37,6 +37,21 @@ def _criteria_frameworks(questions: list[dict[str, Any]]) -> list[str]:
     return codes
 
 
+def quiz_to_dict(quiz: Quiz) -> dict[str, Any]:
+    """A quiz as the course document holds it (also the settings an attempt keeps a copy of)."""
+    return {
+        "title": quiz.title,
+        "pass_mark": quiz.pass_mark,
+        "criterion_threshold": quiz.criterion_threshold,
+        "attempts": quiz.attempts,
+        "grading": quiz.grading,
+        "shuffle": quiz.shuffle,
+        "feedback": quiz.feedback,
+        "time_limit_minutes": quiz.time_limit_minutes,
+        "items": [dict(item) for item in quiz.items or []],
+    }
+
+
 def export_course(course: Course) -> dict[str, Any]:
     """The course document of ``course``: frameworks, modules, pages, quizzes, question versions.
 
@@ -66,19 +81,7 @@ def export_course(course: Course) -> dict[str, Any]:
                 "outcomes": list(module.outcomes),
                 "target_minutes": module.target_minutes,
                 "pages": [{"slug": p.slug, "title": p.title, "body": p.body} for p in module.pages],
-                "quiz": None
-                if quiz is None
-                else {
-                    "title": quiz.title,
-                    "pass_mark": quiz.pass_mark,
-                    "criterion_threshold": quiz.criterion_threshold,
-                    "attempts": quiz.attempts,
-                    "grading": quiz.grading,
-                    "shuffle": quiz.shuffle,
-                    "feedback": quiz.feedback,
-                    "time_limit_minutes": quiz.time_limit_minutes,
-                    "items": [dict(item) for item in quiz.items],
-                },
+                "quiz": None if quiz is None else quiz_to_dict(quiz),
                 "workplace": list(module.workplace),
             }
         )

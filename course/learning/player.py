@@ -86,16 +86,9 @@ def launch_data(module: Module, *, api: str, csrf: str, user: User, attempt: Att
                 progress: ModuleProgress | None, exit_url: str) -> dict[str, Any]:
     """``window.CC_LAUNCH`` for the app adapter."""
     if attempt is not None:
-        record: dict[str, Any] = {
-            "id": attempt.id,
-            "number": attempt.number,
-            "status": attempt.status,
-            "revision": attempt.revision,
-            "seed": attempt.seed,
-            "state": attempt.state,
-            "location": attempt.location,
-            "responses": [attempt.responses.get(str(i)) for i in range(len(attempt.questions))],
-        }
+        from course.learning.service import attempt_snapshot
+
+        record: dict[str, Any] = attempt_snapshot(attempt)
     else:
         record = {"state": progress.state if progress else None,
                   "location": progress.location if progress else None}

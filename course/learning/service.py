@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from course.authoring.models import Course, Module, Quiz
+from course.authoring.document import quiz_to_dict
 from course.extensions import db
 from course.learning.models import (
     AnswerMark,
@@ -238,21 +239,6 @@ def enrol_from_csv(course: Course, data: bytes | str, *, by: User | None = None)
 # ---------------------------------------------------------------- quiz data
 
 
-def quiz_dict(quiz: Quiz) -> dict[str, Any]:
-    """A quiz as in the course document."""
-    return {
-        "title": quiz.title,
-        "pass_mark": quiz.pass_mark,
-        "criterion_threshold": quiz.criterion_threshold,
-        "attempts": quiz.attempts,
-        "grading": quiz.grading,
-        "shuffle": quiz.shuffle,
-        "feedback": quiz.feedback,
-        "time_limit_minutes": quiz.time_limit_minutes,
-        "items": [dict(item) for item in quiz.items or []],
-    }
-
-
 def _bank_rows_for_quiz(organisation_id: int, items: list[dict[str, Any]]) -> list[Any]:
     """The question versions a quiz can use: its fixed versions and every current draw candidate."""
     from course.bank.service import current_questions, get_version
@@ -344,7 +330,7 @@ def start_attempt(user: User, module: Module, *, seed: int | None = None) -> Att
     left = attempts_left(user, module)
     if left == 0:
         raise Conflict(f"You have used all {quiz.attempts} attempts at this quiz.")
-    snapshot = quiz_dict(quiz)
+    snapshot = quiz_to_dict(quiz)
     rows = _bank_rows_for_quiz(module.course.organisation_id, snapshot["items"])
     snapshot["bank"] = [[r.question_id, r.version] for r in rows]
     seed = secrets.randbits(32) if seed is None else seed & 0xFFFFFFFF
