@@ -34,6 +34,7 @@ from course.api.schemas import (
     QuizOut,
 )
 from course.authoring import service as authoring
+from course.authoring.document import quiz_to_dict
 from course.authoring.models import Course, Module, Page, Quiz
 from course.bank import service as bank
 from course.extensions import db
@@ -176,10 +177,8 @@ def _page_out(page: Page) -> dict[str, Any]:
 
 
 def _quiz_out(quiz: Quiz) -> dict[str, Any]:
-    return {"module": quiz.module.slug, "title": quiz.title, "pass_mark": quiz.pass_mark,
-            "criterion_threshold": quiz.criterion_threshold, "attempts": quiz.attempts,
-            "grading": quiz.grading, "shuffle": quiz.shuffle, "feedback": quiz.feedback,
-            "time_limit_minutes": quiz.time_limit_minutes, "items": list(quiz.items)}
+    """The quiz as in the course document, plus the module it belongs to."""
+    return {"module": quiz.module.slug, **quiz_to_dict(quiz)}
 
 
 @courses_bp.route("")
