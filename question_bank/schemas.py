@@ -351,7 +351,8 @@ class CommonSchema(_Strict):
     general_feedback = fields.String(load_default="")
     criteria = fields.List(fields.String(validate=validate.Regexp(
         REFERENCE, error="Not a FRAMEWORK/CODE reference: {input!r}.")),
-        required=True, validate=validate.Length(min=1))
+        required=True, validate=validate.Length(
+            min=1, error="A question evidences at least one criterion: give one FRAMEWORK/CODE reference."))
     difficulty = fields.String(load_default="medium",
                                validate=validate.OneOf(["easy", "medium", "hard"]))
     tags = fields.List(fields.String(validate=validate.Length(min=1)), load_default=list)
@@ -475,17 +476,38 @@ def _canonical(data: Any) -> dict:
     return loaded
 
 
-def load_question(data: dict) -> Question:
-    """Validate question JSON and compile it for marking; raises ValidationError."""
+# Stands in for the missing reference while an unmapped question is checked; never stored.
+_UNMAPPED_PLACEHOLDER = "UNMAPPED/NONE"
+
+
+def _without_placeholder(canonical: dict) -> dict:
+    canonical["criteria"] = []
+    for step in canonical.get("steps") or []:
+        child = step["question"]
+        child["criteria"] = [ref for ref in child["criteria"] if ref != _UNMAPPED_PLACEHOLDER]
+    return canonical
+
+
+def load_question(data: dict, *, unmapped: bool = False) -> Question:
+    """Validate question JSON and compile it for marking; raises ValidationError.
+
+    Every question evidences at least one criterion, except that with ``unmapped=True`` a question
+    whose ``criteria`` is empty (or absent) is accepted, checked in every other respect, with
+    ``criteria: []``: an imported question waiting in the bank for a tutor to map it. Such a
+    question can be previewed and exported, but a quiz does not take it until it is mapped.
+    """
+    if unmapped and isinstance(data, dict) and not data.get("criteria"):
+        canonical = _without_placeholder(_canonical(dict(data, criteria=[_UNMAPPED_PLACEHOLDER])))
+        return Question(canonical, compile_question(canonical))
     canonical = _canonical(data)
     return Question(canonical, compile_question(canonical))
 
 
-def dump_question(question: Question | dict) -> dict:
-    """The canonical JSON form of a question (a fresh copy)."""
+def dump_question(question: Question | dict, *, unmapped: bool = False) -> dict:
+    """The canonical JSON form of a question (a fresh copy); ``unmapped`` as for load_question."""
     if isinstance(question, Question):
         return question.to_dict()
-    return load_question(question).to_dict()
+    return load_question(question, unmapped=unmapped).to_dict()
 
 
 def error_paths(error: ValidationError) -> list[tuple[str, str]]:

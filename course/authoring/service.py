@@ -609,8 +609,12 @@ def validate_quiz_items(course: Course, items: Sequence[Any]) -> tuple[list[dict
         path = f"items[{n}]"
         if "question" in item:
             qid, version = item["question"], item["version"]
-            if bank_version(course.organisation_id, qid, version) is None:
+            stored = bank_version(course.organisation_id, qid, version)
+            if stored is None:
                 problems.append((f"{path}.question", f"question {qid!r} version {version} is not in your question bank"))
+            elif not stored.get("criteria"):
+                problems.append((f"{path}.question", f"question {qid!r} is not mapped to a criterion yet: "
+                                 "edit it in the question bank to add one"))
             elif qid in seen_fixed:
                 problems.append((f"{path}.question", f"question {qid!r} is already in this quiz"))
             seen_fixed.add(qid)

@@ -114,11 +114,6 @@ def import_questions_command(
     report["by_type"] = _counts(result.questions, lambda q: [q["type"]])
     report["questions"] = len(result.questions)
     unmapped = [q["id"] for q in result.questions if not q["criteria"]]
-    if unmapped:
-        fail(
-            f"{file.name}: {len(unmapped)} question(s) carry no criterion reference ({', '.join(unmapped[:5])}"
-            f"{', ...' if len(unmapped) > 5 else ''}): tag them criterion:FRAMEWORK/CODE or pass --criterion REF"
-        )
     org = _organisation(org_name) if not dry_run or org_name else None
     if not dry_run:
         try:
@@ -129,10 +124,10 @@ def import_questions_command(
             if _interactive(as_json) and len(batches) > 1:
                 with click.progressbar(batches, label="Importing questions") as bar:
                     for batch in bar:
-                        save_questions(batch, organisation=org, user=None)
+                        save_questions(batch, organisation=org, user=None, unmapped=True)
             else:
                 for batch in batches:
-                    save_questions(batch, organisation=org, user=None)
+                    save_questions(batch, organisation=org, user=None, unmapped=True)
             db.session.commit()
         except BankError as exc:
             fail(f"{file.name}: {exc}")
@@ -164,11 +159,25 @@ def import_questions_command(
         )
     for w in result.warnings:
         click.echo(f"warning: {w}", err=True)
+    if unmapped:
+        click.echo(
+            f"warning: {_unmapped_warning(unmapped)}",
+            err=True,
+        )
     for ref in _unknown_criteria(by_criterion):
         click.echo(
             f"warning: criterion {ref} is not in any imported framework (import its unit first)",
             err=True,
         )
+
+
+def _unmapped_warning(ids: list[str]) -> str:
+    shown = ", ".join(ids[:5]) + (", ..." if len(ids) > 5 else "")
+    return (
+        f"{len(ids)} question(s) carry no criterion reference ({shown}): they wait in the bank, "
+        "marked 'not mapped', and no quiz takes them until a tutor gives each a criterion "
+        "(or import again with --criterion REF)"
+    )
 
 
 def _unknown_criteria(refs) -> list[str]:
@@ -214,7 +223,7 @@ def export_questions_command(
                     rows.append(row)
         rows.sort(key=lambda r: r.question_id)
     else:
-        rows = current_questions(org)
+        rows = current_questions(org, include_unmapped=True)
     questions = []
     if _interactive(False) and len(rows) > 200:
         with click.progressbar(rows, label="Exporting questions") as bar:

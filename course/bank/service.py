@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 
 from course.bank.models import QuestionCriterion, QuestionVersion
 from course.extensions import db
@@ -36,13 +36,16 @@ def _same(a: dict, b: dict) -> bool:
     }
 
 
-def validate_questions(questions: list[dict]) -> list[dict]:
-    """Canonical forms of all questions, or BankError naming every problem (nothing saved)."""
+def validate_questions(questions: list[dict], *, unmapped: bool = False) -> list[dict]:
+    """Canonical forms of all questions, or BankError naming every problem (nothing saved).
+
+    ``unmapped``: questions without a criterion reference are accepted (imports; see
+    question_bank.load_question), to be mapped by a tutor before a quiz can take them."""
     problems, canonical, seen = [], [], set()
     for index, q in enumerate(questions):
         name = q.get("id") if isinstance(q, dict) and q.get("id") else f"#{index + 1}"
         try:
-            c = dump_question(load_question(q))
+            c = dump_question(load_question(q, unmapped=unmapped))
         except ValidationError as exc:
             problems += [f"{name}: {path}: {message}" for path, message in error_paths(exc)]
             continue
@@ -65,11 +68,14 @@ def current_version(organisation: Any, question_id: str) -> QuestionVersion | No
     )
 
 
-def save_questions(questions: list[dict], *, organisation: Any, user: Any) -> list[QuestionVersion]:
+def save_questions(
+    questions: list[dict], *, organisation: Any, user: Any, unmapped: bool = False
+) -> list[QuestionVersion]:
     """Store questions (validated all first): new ids start at version 1; an unchanged question is
     left alone; a changed question is edited in place unless an attempt uses it (`in_use`), in
-    which case a new version becomes current. Returns the current version of each, in order."""
-    canonical = validate_questions(questions)
+    which case a new version becomes current. Returns the current version of each, in order.
+    ``unmapped`` as for validate_questions."""
+    canonical = validate_questions(questions, unmapped=unmapped)
     org_id, user_id = _org_id(organisation), _user_id(user)
     out = []
     for q in canonical:
@@ -127,14 +133,25 @@ def _fill(row: QuestionVersion, data: dict) -> None:
 
 
 def current_questions(
-    organisation: Any, criterion: str | None = None, tag: str | None = None
+    organisation: Any,
+    criterion: str | None = None,
+    tag: str | None = None,
+    *,
+    include_unmapped: bool = False,
 ) -> list[QuestionVersion]:
     """Current versions of the organisation's questions, by question id; optionally only those
-    evidencing `criterion` or carrying `tag`."""
+    evidencing `criterion` or carrying `tag`.
+
+    Questions not yet mapped to any criterion (imported without one) are left out unless
+    `include_unmapped`: the bank's own list and exports show them, quizzes never take them."""
     stmt = select(QuestionVersion).where(
         QuestionVersion.organisation_id == _org_id(organisation),
         QuestionVersion.is_current.is_(True),
     )
+    if not include_unmapped and criterion is None:
+        stmt = stmt.where(
+            exists().where(QuestionCriterion.question_version_id == QuestionVersion.id)
+        )
     if criterion is not None:
         stmt = stmt.join(QuestionCriterion).where(QuestionCriterion.criterion_ref == criterion)
     rows = list(db.session.scalars(stmt.order_by(QuestionVersion.question_id)))
@@ -162,3 +179,14 @@ def mark_in_use(row: QuestionVersion) -> None:
 
 def question_data(row: QuestionVersion) -> dict:
     return copy.deepcopy(row.data)
+
+
+def count_unmapped(organisation: Any) -> int:
+    """How many current questions of the organisation evidence no criterion yet."""
+    return db.session.scalar(
+        select(func.count(QuestionVersion.id)).where(
+            QuestionVersion.organisation_id == _org_id(organisation),
+            QuestionVersion.is_current.is_(True),
+            ~exists().where(QuestionCriterion.question_version_id == QuestionVersion.id),
+        )
+    )

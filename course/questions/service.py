@@ -135,11 +135,18 @@ def _changed(stored: dict, given: dict) -> bool:
     return strip(stored) != strip(given)
 
 
+count_unmapped = bank.count_unmapped
+
+
 def find_questions(organisation_id: int, *, type_name: str = "", criterion: str = "", tag: str = "",
-                   text: str = "") -> list[QuestionVersion]:
-    """Current versions filtered by type, criterion, tag and text (in title, id or stem)."""
+                   text: str = "", unmapped_only: bool = False) -> list[QuestionVersion]:
+    """Current versions filtered by type, criterion, tag and text (in title, id or stem); with
+    ``unmapped_only``, just those waiting for a criterion (imported without one)."""
     criterion, tag = criterion.replace("\x00", ""), tag.replace("\x00", "")
-    rows = bank.current_questions(organisation_id, criterion=criterion or None, tag=tag or None)
+    rows = bank.current_questions(organisation_id, criterion=criterion or None, tag=tag or None,
+                                  include_unmapped=True)
+    if unmapped_only:
+        rows = [r for r in rows if not r.criteria]
     if type_name:
         rows = [r for r in rows if r.type == type_name]
     if text:
@@ -186,7 +193,7 @@ def try_question(question: dict, response: Any, *, child: bool = False) -> tuple
     try:
         if child:
             return mark_compiled(compile_question(question), response), None
-        return mark(question, response), None
+        return mark(load_question(question, unmapped=True), response), None
     except ResponseError as exc:
         return None, str(exc)
 
@@ -200,12 +207,12 @@ def import_questions(data: bytes, filename: str, *, fmt: str = "auto", default_c
     does (question_bank.formats, then bank.save_questions): all or nothing.
 
     Returns a report: format, questions (count), by_type, skipped [{name, type, reason}],
-    warnings, errors (nothing is stored when there are errors, or with ``dry_run``).
+    warnings, unmapped (how many carry no criterion), errors (nothing is stored when there are errors, or with ``dry_run``).
     """
     from question_bank.formats import FormatError, import_file
 
     report: dict[str, Any] = {"format": None, "questions": 0, "by_type": {}, "skipped": [], "warnings": [],
-                              "errors": []}
+                              "errors": [], "unmapped": 0}
     try:
         used, result = import_file(data, filename, format=fmt, default_criteria=default_criteria or None)
     except (FormatError, ValueError) as exc:
@@ -214,19 +221,19 @@ def import_questions(data: bytes, filename: str, *, fmt: str = "auto", default_c
     report.update(format=used, questions=len(result.questions), by_type=result.by_type(),
                   skipped=list(result.skipped), warnings=list(result.warnings))
     unmapped = [q["id"] for q in result.questions if not q.get("criteria")]
+    report["unmapped"] = len(unmapped)
     if unmapped:
-        report["errors"].append(
+        report["warnings"].append(
             f"{len(unmapped)} question(s) carry no criterion reference ({', '.join(unmapped[:5])}"
-            f"{', ...' if len(unmapped) > 5 else ''}): tag them criterion:FRAMEWORK/CODE in the file or "
-            "give default criteria")
-        return report
+            f"{', ...' if len(unmapped) > 5 else ''}): they are kept as 'not mapped', and no quiz takes them "
+            "until each is given a criterion (edit it, or import again with default criteria)")
     refs = sorted({ref for q in result.questions for ref in q["criteria"]})
     known = known_criteria(refs)
     report["warnings"] += [f"criterion {ref} is not in any imported framework" for ref in refs if ref not in known]
     if dry_run:
         return report
     try:
-        bank.save_questions(result.questions, organisation=organisation_id, user=user)
+        bank.save_questions(result.questions, organisation=organisation_id, user=user, unmapped=True)
     except bank.BankError as exc:
         report["errors"] += exc.problems
     return report
@@ -237,7 +244,7 @@ def export_questions(organisation_id: int, fmt: str, criterion: str = "") -> tup
     (file bytes, warnings, number of questions)."""
     from question_bank.formats import EXPORTERS
 
-    rows = bank.current_questions(organisation_id, criterion=criterion or None)
+    rows = bank.current_questions(organisation_id, criterion=criterion or None, include_unmapped=True)
     warnings: list[str] = []
     data = EXPORTERS[fmt]([dict(r.data) for r in rows], warnings=warnings)
     return data, warnings, len(rows)

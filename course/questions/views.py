@@ -49,12 +49,15 @@ def index() -> Any:
                for key in ("type", "criterion", "tag", "q")}
     if filters["type"] not in spec.TYPE_LABELS:
         filters["type"] = ""
+    filters["unmapped"] = request.args.get("unmapped") == "1"
     rows = []
+    unmapped_count = 0
     if current_user.organisation_id is not None:
         rows = service.find_questions(current_user.organisation_id, type_name=filters["type"],
                                       criterion=filters["criterion"], tag=filters["tag"],
-                                      text=filters["q"])
-    return render_template("questions/index.html", rows=rows, filters=filters,
+                                      text=filters["q"], unmapped_only=filters["unmapped"])
+        unmapped_count = service.count_unmapped(current_user.organisation_id)
+    return render_template("questions/index.html", rows=rows, filters=filters, unmapped_count=unmapped_count,
                            type_labels=spec.TYPE_LABELS, has_org=current_user.organisation_id is not None,
                            export_formats=EXPORT_FORMATS)
 

@@ -334,11 +334,6 @@ def extract_data_uris(fragment: str, files: dict[str, bytes], source: str, where
 # ---------------------------------------------------------------- validation
 
 
-UNMAPPED = (
-    "UNMAPPED/NONE"  # placeholder used only while validating a question with no criterion yet
-)
-
-
 def sanitize_stem(q: dict, warn=None) -> None:
     """HTML stems are stored sanitised (question_bank.text allow-list); so is any feedback or
     guidance that contains markup. Removed tags are reported."""
@@ -377,22 +372,17 @@ def validate(q: dict, source: str, where: Any, warn=None) -> dict:
     """Validate a produced question through the bank's schema; returns its canonical form.
 
     A question the source file gave no criterion reference is checked in every other respect and
-    returned with `criteria: []`: the caller (the CLI's --criterion, or an editor) must map it
-    before the bank takes it (`apply_default_criteria`).
+    returned with `criteria: []` (unmapped): the bank keeps it for a tutor to map, unless the
+    importer gives default criteria (`apply_default_criteria`).
     """
     from question_bank.schemas import ValidationError, load_question
 
     sanitize_stem(q, warn)
-    unmapped = not q.get("criteria")
-    candidate = dict(q, criteria=[UNMAPPED]) if unmapped else q
     try:
         # load_question validates and compiles; its canonical dict is fresh, so no deep copy needed
-        canonical = dict(load_question(candidate).data)
+        return dict(load_question(q, unmapped=True).data)
     except ValidationError as exc:
         raise FormatError(source, where, f"produces an invalid question: {exc.messages}") from None
-    if unmapped:
-        canonical["criteria"] = []
-    return canonical
 
 
 def apply_default_criteria(questions: list[dict], criteria: list[str]) -> int:

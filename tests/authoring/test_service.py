@@ -198,6 +198,29 @@ def test_quiz_items_are_validated_against_the_bank(ctx, save_questions):
     assert [p for p, _ in problems] == ["items[0].draw.count", "items[1].draw", "items[2]"]
 
 
+def test_quizzes_never_take_unmapped_questions(ctx, save_questions):
+    """Questions imported without a criterion wait in the bank: no fixed item, no draw by tag."""
+    from course.bank.service import save_questions as save
+
+    save_questions(ctx.id, [choice("mapped", ["HSCCLD327/K13"], tags=["trust"])])
+    save([choice("imported", [], tags=["trust"])], organisation=ctx.id, user=None, unmapped=True)
+    db.session.commit()
+    course = make_course(ctx, "HSCCLD327")
+    quiz = service.set_quiz(service.add_module(course, title="M"))
+    assert sorted(service.bank_current_questions(ctx.id)) == ["mapped"]
+    _, problems = service.validate_quiz_items(course, [
+        {"question": "imported", "version": 1},
+        {"draw": {"count": 2, "tag": "trust"}},
+    ])
+    assert problems == [
+        ("items[0].question",
+         "question 'imported' is not mapped to a criterion yet: edit it in the question bank to add one"),
+        ("items[1].draw.count", "draw of 2 questions tagged 'trust' has only 1 candidate(s) in your question bank"),
+    ]
+    service.add_draw(quiz, 1, tag="trust")
+    assert quiz.items == [{"draw": {"count": 1, "tag": "trust"}}]
+
+
 def test_another_organisations_questions_are_not_in_the_bank(ctx, save_questions):
     other = Organisation(name="Elsewhere")
     db.session.add(other)

@@ -195,3 +195,27 @@ def test_shipped_course_questions_load():
             assert load_question(data).id == data["id"], path.name
             count += 1
     assert count >= len(files)
+
+
+@pytest.mark.parametrize("criteria", [[], None])
+def test_an_unmapped_question_loads_only_when_allowed(criteria):
+    data = make("scenario", criteria=criteria)
+    if criteria is None:
+        del data["criteria"]
+    expected = ("A question evidences at least one criterion: give one FRAMEWORK/CODE reference."
+                if criteria == [] else "Missing data for required field.")
+    assert paths(data) == {"criteria": expected}
+    loaded = dump_question(data, unmapped=True)
+    # the scenario and its step (which inherits the scenario's criteria) both evidence nothing
+    assert loaded["criteria"] == [] and loaded["steps"][0]["question"]["criteria"] == []
+    assert "UNMAPPED" not in json.dumps(loaded)
+    # every other rule still holds
+    with pytest.raises(ValidationError):
+        load_question(make("scenario", criteria=[], steps=[]), unmapped=True)
+    # a mapped question is unaffected by the flag; a step's own criteria stay
+    mapped = make("scenario")
+    mapped["steps"][0]["question"]["criteria"] = ["NOS-X/K2"]
+    assert dump_question(mapped, unmapped=True) == dump_question(mapped)
+    unmapped_parent = make("scenario", criteria=[])
+    unmapped_parent["steps"][0]["question"]["criteria"] = ["NOS-X/K2"]
+    assert dump_question(unmapped_parent, unmapped=True)["steps"][0]["question"]["criteria"] == ["NOS-X/K2"]

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import io
 
+from werkzeug.datastructures import MultiDict
+
 from tests.questions.conftest import sc_question
+from tests.questions.test_roundtrip import submitted
 
 AIKEN = b"""Which builds trust?
 A. Listening
@@ -37,12 +40,33 @@ def test_import_with_default_criteria_stores_everything(client, tutor, stored):
     assert "2 questions" in listed
 
 
-def test_import_without_criteria_stores_nothing_and_says_why(client, tutor):
+def test_import_without_criteria_keeps_them_unmapped_for_a_tutor_to_map(client, tutor, stored):
     response = upload(client, AIKEN, "trust.txt")
     html = response.get_data(as_text=True)
-    assert response.status_code == 422
-    assert "Nothing was imported" in html and "carry no criterion reference" in html
-    assert "0 questions" in client.get("/questions/").get_data(as_text=True)
+    assert response.status_code == 200, html
+    assert "Imported 2 question(s)" in html
+    assert ("2 question(s) carry no criterion reference (Which-builds-trust, Which-shows-respect): "
+            "they are kept as &#39;not mapped&#39;") in html
+    listed = client.get("/questions/").get_data(as_text=True)
+    assert "2 questions" in listed and listed.count('<strong class="unmapped">Not mapped</strong>') == 2
+    assert "2 questions are not mapped to a criterion yet" in listed
+    only = client.get("/questions/?unmapped=1").get_data(as_text=True)
+    assert "2 questions" in only and 'id="unmapped-notice"' not in only
+    detail = client.get("/questions/Which-builds-trust").get_data(as_text=True)
+    assert "no quiz can use this question until you" in detail
+    # trying it in the preview marks it like any other question
+    tried = client.post("/questions/Which-builds-trust/preview", data={"r": "a"})
+    assert tried.status_code == 200 and "Score 1 out of 1" in tried.get_data(as_text=True)
+    # saving the edit form as it stands is refused (it needs a criterion); adding one maps it
+    form = submitted(client.get("/questions/Which-builds-trust/edit").get_data(as_text=True))
+    refused = client.post("/questions/Which-builds-trust/edit", data=MultiDict(form))
+    assert refused.status_code == 422
+    assert ("A question evidences at least one criterion: give one FRAMEWORK/CODE reference."
+            in refused.get_data(as_text=True))
+    saved = client.post("/questions/Which-builds-trust/edit", data=MultiDict(form + [("criteria", "TESTFW/K1")]))
+    assert saved.status_code == 302
+    assert stored("Which-builds-trust")[0]["data"]["criteria"] == ["TESTFW/K1"]
+    assert "1 question is not mapped to a criterion yet" in client.get("/questions/").get_data(as_text=True)
 
 
 def test_dry_run_stores_nothing(client, tutor):
