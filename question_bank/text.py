@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import re
 from functools import lru_cache
+from typing import Any
 
 import nh3
 from markdown_it import MarkdownIt
 
 from .model import Question
 
-__all__ = ["ALLOWED_TAGS", "ALLOWED_ATTRIBUTES", "render_markdown", "render_stem", "sanitize_html"]
+__all__ = [
+    "ALLOWED_TAGS", "ALLOWED_ATTRIBUTES", "MEDIA_PATH", "media_refs", "render_markdown", "render_stem",
+    "resolve_media", "sanitize_html", "sniff_image",
+]
 
 ALLOWED_TAGS = frozenset({
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt", "em",
@@ -61,9 +67,54 @@ def render_markdown(text: str) -> str:
     return sanitize_html(_markdown().render(text))
 
 
-def render_stem(question: Question | dict) -> str:
-    """The question's stem as safe HTML, whichever `stem_format` it was written in."""
+def render_stem(question: Question | dict, media_base: str | None = None) -> str:
+    """The question's stem as safe HTML, whichever `stem_format` it was written in; with
+    `media_base`, its ``media/...`` images point there (see resolve_media)."""
     data = question.data if isinstance(question, Question) else question
     if data.get("stem_format", "markdown") == "html":
-        return sanitize_html(data["stem"])
-    return render_markdown(data["stem"])
+        html = sanitize_html(data["stem"])
+    else:
+        html = render_markdown(data["stem"])
+    return html if media_base is None else resolve_media(html, media_base)
+
+
+# --------------------------------------------------------------------------- media
+
+# A question's image, by the relative path question text uses for it: ``media/<name>``. A SCORM
+# package carries the file at that path, next to the player, so the reference works as written.
+MEDIA_PATH = re.compile(r"media/[A-Za-z0-9][A-Za-z0-9._-]{0,150}")
+_MEDIA_REF = re.compile(r"(?<![\w/.-])(" + MEDIA_PATH.pattern + r")")
+_MEDIA_ATTR = re.compile(r'((?:src|href)=")(media/)')
+
+
+def media_refs(value: Any) -> set[str]:
+    """Every ``media/<name>`` path that question JSON (or any JSON value) refers to."""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return {m.rstrip(".") for m in _MEDIA_REF.findall(text)}
+
+
+def resolve_media(html: str, base: str) -> str:
+    """Sanitised HTML with its relative ``media/...`` src and href attributes under ``base``
+    (e.g. "/questions/media/" gives "/questions/media/apple.png")."""
+    return _MEDIA_ATTR.sub(lambda m: m.group(1) + base, html)
+
+
+_IMAGE_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
+
+
+def sniff_image(data: bytes) -> str | None:
+    """The type of a PNG, JPEG, GIF or WebP image by its content, else None.
+
+    Raster only, whatever a file's name or declared type says: an SVG can carry script.
+    """
+    for signature, content_type in _IMAGE_SIGNATURES:
+        if data.startswith(signature):
+            return content_type
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None

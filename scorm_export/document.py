@@ -7,12 +7,16 @@ author or an importing tool can go straight to it.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import re
 from collections.abc import Iterable
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from question_bank.text import MEDIA_PATH, sniff_image
 
 FORMAT = "carecourse-course"
 VERSION = 1
@@ -160,6 +164,26 @@ class ModuleSchema(_Strict):
     workplace = fields.List(fields.String(validate=_ref), required=True)
 
 
+# One image in a course document; the whole document is bounded by its importer.
+MAX_MEDIA_BYTES = 10 * 1024 * 1024
+
+
+def _media_path(value: str) -> None:
+    if not MEDIA_PATH.fullmatch(value):
+        raise ValidationError("not a media/<name> path (letters, digits, '_', '.', '-')")
+
+
+def _media_data(value: str) -> None:
+    try:
+        data = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValidationError("not base64") from None
+    if sniff_image(data) is None:
+        raise ValidationError("not a PNG, JPEG, GIF or WebP image")
+    if len(data) > MAX_MEDIA_BYTES:
+        raise ValidationError(f"an image of {len(data):,} bytes; the limit is {MAX_MEDIA_BYTES:,}")
+
+
 class CourseDocumentSchema(_Strict):
     """The whole course document (docs/formats.md, "Course document")."""
 
@@ -174,6 +198,10 @@ class CourseDocumentSchema(_Strict):
     )
     # Each question is validated on its own by the question bank (see _load_question).
     questions = fields.List(fields.Dict(), required=True)
+    # The images the questions show (base64 by their media/ path); absent when there are none.
+    media = fields.Dict(
+        keys=fields.String(validate=_media_path), values=fields.String(validate=_media_data)
+    )
 
 
 # --------------------------------------------------------------------------- questions

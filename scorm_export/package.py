@@ -7,6 +7,7 @@ The same course gives the same bytes: fixed timestamps, permissions and entry or
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import re
@@ -70,9 +71,9 @@ def render_markdown(text: str) -> str:
 _GAP = re.compile(r"\{\{(\w[\w.-]*)\}\}")
 
 
-def stem_html(question: dict) -> str:
+def stem_html(question: dict, media_base: str | None = None) -> str:
     """A question's stem as sanitised HTML, each ``{{gap}}`` a ``<span data-gap>``."""
-    return _GAP.sub(r'<span data-gap="\1"></span>', render_stem(question))
+    return _GAP.sub(r'<span data-gap="\1"></span>', render_stem(question, media_base))
 
 
 def player_files(player_dir: Path | None = None) -> dict[str, bytes]:
@@ -90,16 +91,19 @@ def player_files(player_dir: Path | None = None) -> dict[str, bytes]:
     return out
 
 
-def course_data(doc: dict) -> dict:
-    """The document as the player reads it: pages with ``html``, questions with ``stem_html``."""
-    data = json.loads(json.dumps(doc))
+def course_data(doc: dict, media_base: str | None = None) -> dict:
+    """The document as the player reads it: pages with ``html``, questions with ``stem_html``.
+
+    The images (``media``) stay out: a package carries them as files at their ``media/...`` paths,
+    which the stems use as they are; the app passes ``media_base`` to point them at its route."""
+    data = json.loads(json.dumps({k: v for k, v in doc.items() if k != "media"}))
     for module in data["modules"]:
         for page in module["pages"]:
             page["html"] = render_markdown(page["body"])
     for question in data["questions"]:
-        question["stem_html"] = stem_html(question)
+        question["stem_html"] = stem_html(question, media_base)
         for step in question.get("steps") or []:
-            step["question"]["stem_html"] = stem_html(step["question"])
+            step["question"]["stem_html"] = stem_html(step["question"], media_base)
     return data
 
 
@@ -419,6 +423,8 @@ def package_files(
     clash = set(files) & {*GENERATED_FILES, "imsmanifest.xml"}
     if clash:
         raise ValueError(f"the player folder holds generated file(s): {', '.join(sorted(clash))}")
+    for path, data in (doc.get("media") or {}).items():
+        files[path] = base64.b64decode(data)  # at the media/ path the stems refer to
     files["course-data.js"] = _js_assignment("CC_COURSE", course_data(doc))
     files["launch.js"] = launch_js(standard, multi_sco)
     if standard == "1.2":

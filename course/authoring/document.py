@@ -8,6 +8,7 @@ path. Export, import into an empty database and export again give the same bytes
 """
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
@@ -15,6 +16,7 @@ from scorm_export.document import FORMAT, VERSION, DocumentError, dump_document,
 
 from course.authoring import service
 from course.authoring.models import Course, CourseFramework, Module, Page, Quiz
+from course.bank.media import encode_media, media_for, store_media
 from course.extensions import db
 from course.models.frameworks import Framework
 from course.models.users import Organisation, User
@@ -85,7 +87,7 @@ def export_course(course: Course) -> dict[str, Any]:
                 "workplace": list(module.workplace),
             }
         )
-    return {
+    doc = {
         "format": FORMAT,
         "version": VERSION,
         "course": {
@@ -98,6 +100,10 @@ def export_course(course: Course) -> dict[str, Any]:
         "modules": modules,
         "questions": ordered_questions,
     }
+    media = media_for(course.organisation_id, ordered_questions)
+    if media:
+        doc["media"] = encode_media(media)
+    return doc
 
 
 def export_course_bytes(course: Course) -> bytes:
@@ -256,7 +262,10 @@ def import_course(
                 except FrameworkError as exc:
                     raise DocumentError([(f"frameworks[{i}]", str(exc))]) from None
             frameworks.append(stored)
-        _store_question_versions(doc["questions"], organisation=organisation, user=user)
+        # the images first: a name the bank holds with a different image is renamed in the questions
+        media = {path: base64.b64decode(text) for path, text in (doc.get("media") or {}).items()}
+        questions, _ = store_media(media, doc["questions"], organisation=organisation)
+        _store_question_versions(questions, organisation=organisation, user=user)
         info = doc["course"]
         course = Course(
             organisation_id=organisation.id,

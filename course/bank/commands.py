@@ -84,6 +84,7 @@ def import_questions_command(
     criteria: tuple[str, ...],
 ) -> None:
     """Import questions from a Moodle XML, GIFT, Aiken or QTI (item or package) FILE."""
+    from course.bank.media import store_media
     from course.bank.service import BankError, save_questions
     from question_bank.formats import FormatError, import_file
     from question_bank.formats._common import CRITERION_RE
@@ -115,12 +116,16 @@ def import_questions_command(
     report["questions"] = len(result.questions)
     unmapped = [q["id"] for q in result.questions if not q["criteria"]]
     org = _organisation(org_name) if not dry_run or org_name else None
+    media = None
+    if org is not None:
+        # the images first: a name taken by a different image is renamed in the questions too
+        questions, media = store_media(
+            result.files, result.questions, organisation=org, dry_run=dry_run
+        )
     if not dry_run:
         try:
             chunk = 200
-            batches = [
-                result.questions[i : i + chunk] for i in range(0, len(result.questions), chunk)
-            ]
+            batches = [questions[i : i + chunk] for i in range(0, len(questions), chunk)]
             if _interactive(as_json) and len(batches) > 1:
                 with click.progressbar(batches, label="Importing questions") as bar:
                     for batch in bar:
@@ -153,11 +158,12 @@ def import_questions_command(
             click.echo(f"  {s['name']} ({s['type']}): {s['reason']}")
     if result.descriptions:
         click.echo(f"Not questions (descriptions): {len(result.descriptions)}")
-    if result.files:
+    if media is not None and (media.stored or media.reused):
         click.echo(
-            f"Embedded files referenced by the questions: {len(result.files)} (not stored by this command)"
+            f"Images: {len(media.stored)} {'to store' if dry_run else 'stored'}, "
+            f"{len(media.reused)} already in the bank"
         )
-    for w in result.warnings:
+    for w in result.warnings + (media.warnings() if media is not None else []):
         click.echo(f"warning: {w}", err=True)
     if unmapped:
         click.echo(
@@ -210,8 +216,8 @@ def export_questions_command(
     fmt: str, out: Path, criteria: tuple[str, ...], org_name: str | None
 ) -> None:
     """Export the current questions of the bank (optionally only some criteria) to a file."""
+    from course.bank.media import export_questions_with_media
     from course.bank.service import current_questions
-    from question_bank.formats import EXPORTERS
 
     org = _organisation(org_name)
     if criteria:
@@ -231,7 +237,7 @@ def export_questions_command(
     else:
         questions = [dict(r.data) for r in rows]
     warnings: list[str] = []
-    data = EXPORTERS[fmt](questions, warnings=warnings)
+    data = export_questions_with_media(questions, fmt, organisation=org, warnings=warnings)
     try:
         out.write_bytes(data)
     except OSError as exc:

@@ -1,4 +1,5 @@
-"""QuestionVersion: every version of every bank question, per organisation.
+"""QuestionVersion: every version of every bank question, per organisation; BankMedia: the images
+those questions show (imported with them), per organisation.
 
 A question is identified by its stable `question_id` within an organisation; each edit of a
 question some attempt already uses makes a new version (the old one stays, `is_current` moves).
@@ -11,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course.extensions import db
@@ -65,3 +66,26 @@ class QuestionCriterion(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
     question_version: Mapped[QuestionVersion] = relationship(back_populates="criterion_links")
+
+
+class BankMedia(db.Model):
+    """An image a bank question shows, stored once per organisation under its ``media/<name>`` path.
+
+    Question text refers to it by that relative path (``<img src="media/apple.png">``), which a SCORM
+    package resolves to the copy it carries and the app rewrites to its own media routes.
+    """
+
+    __tablename__ = "bank_media"
+    __table_args__ = (UniqueConstraint("organisation_id", "path"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
+    path: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<BankMedia {self.path} {self.size} bytes>"

@@ -40,12 +40,12 @@ def script_json(value: Any) -> str:
 
 
 def course_document(module: Module, attempt: Attempt | None, questions: list[dict[str, Any]], *,
-                    with_quiz: bool) -> dict[str, Any]:
+                    with_quiz: bool, media_base: str | None = None) -> dict[str, Any]:
     """The course document limited to one module, as the player reads it (pages' HTML rendered).
 
     With an attempt, the quiz is the attempt's snapshot and ``questions`` the versions its draws
     could take, so the player assembles the same questions in the same order from the seed.
-    Essays' marker guidance is left out: it is for tutors.
+    Essays' marker guidance is left out: it is for tutors. Question images point at ``media_base``.
     """
     from scorm_export.package import course_data
 
@@ -79,7 +79,7 @@ def course_document(module: Module, attempt: Attempt | None, questions: list[dic
         }],
         "questions": shown if quiz is not None else [],
     }
-    return course_data(doc)
+    return course_data(doc, media_base=media_base)
 
 
 def launch_data(module: Module, *, api: str, csrf: str, user: User, attempt: Attempt | None,

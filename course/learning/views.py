@@ -46,6 +46,7 @@ from course.learning.forms import CsvEnrolForm, EnrolForm, MarkEssayForm, Offlin
 from course.learning.models import Attempt, Enrolment, OfflineLearning
 from course.learning.player import PLAYER_DIR, PLAYER_FILES, course_document, launch_data, player_file_version, render_player_page
 from course.models.users import User
+from course.bank.media import get_media, media_response
 from question_bank.text import render_markdown, render_stem
 
 bp = Blueprint("learning", __name__, url_prefix="/learn", template_folder="templates")
@@ -163,6 +164,22 @@ def player_file(name: str) -> Any:
     return response
 
 
+def learner_media_base(course: Course) -> str:
+    """Where the learner's pages find the course's question images (see question_bank.text.resolve_media)."""
+    return url_for("learning.media", course_slug=course.slug, name="_")[:-1]
+
+
+@bp.get("/<course_slug>/media/<name>")
+@roles_required("learner")
+def media(course_slug: str, name: str) -> Any:
+    """An image a question of the course shows (from its organisation's question bank)."""
+    course = enrolled_course(course_slug)
+    row = get_media(course.organisation_id, f"media/{name}")
+    if row is None:
+        abort(404)
+    return media_response(row)
+
+
 def _player_page(module: Module, attempt: Attempt | None) -> Any:
     user = me()
     service.open_session(user, module)
@@ -173,7 +190,8 @@ def _player_page(module: Module, attempt: Attempt | None) -> Any:
         api = url_for("learning.api_attempt", attempt_id=attempt.id)
     else:
         api = url_for("learning.api_progress", module_id=module.id)
-    doc = course_document(module, attempt, questions, with_quiz=attempt is not None)
+    doc = course_document(module, attempt, questions, with_quiz=attempt is not None,
+                          media_base=learner_media_base(module.course))
     launch = launch_data(module, api=api, csrf=generate_csrf(), user=user, attempt=attempt, progress=progress,
                          exit_url=url_for("learning.dashboard"))
     html = render_player_page(
@@ -238,6 +256,7 @@ def review(attempt_id: int) -> Any:
 
 def _review_context(attempt: Attempt) -> dict[str, Any]:
     by_key = {(q["id"], q["version"]): q for q in service.snapshot_questions(attempt)}
+    media_base = learner_media_base(attempt.module.course)
     items = []
     for item in attempt.marks:
         question = by_key.get((item.question_id, item.version))
@@ -249,12 +268,12 @@ def _review_context(attempt: Attempt) -> dict[str, Any]:
             index = {s["id"]: s for s in question["steps"]}
             for sid in (item.response or {}).get("path", []):
                 child = index[sid]["question"]
-                steps.append({"stem": render_stem(child), "answer": answer_text(child, answers.get(sid))})
+                steps.append({"stem": render_stem(child, media_base), "answer": answer_text(child, answers.get(sid))})
         case = question.get("case") or {}
         items.append({
             "item": item,
             "question": question,
-            "stem": render_stem(question),
+            "stem": render_stem(question, media_base),
             "case": "".join(render_markdown(case.get(k) or "") for k in ("person", "setting", "situation")),
             "answer": answer_text(question, item.response),
             "steps": steps,
@@ -549,7 +568,7 @@ def mark_essay(item_id: int) -> Any:
                 return redirect(url_for("learning.marking_queue"))
         status = 422
     return render_template(
-        "learning/mark_essay.html", item=item, part=part, question=shown, stem=render_stem(shown),
+        "learning/mark_essay.html", item=item, part=part, question=shown, stem=render_stem(shown, url_for("questions.media", name="_")[:-1]),
         guidance=render_markdown(shown.get("marker_guidance") or ""), answer=str(answer or ""), info=info,
         form=form, attempt=item.attempt, learner=item.attempt.user,
     ), status

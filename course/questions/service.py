@@ -17,7 +17,7 @@ from question_bank import ResponseError, ValidationError, error_paths, load_ques
 from question_bank.types import compile_question, mark_compiled
 
 MAX_ID_LENGTH = 120  # QuestionVersion.question_id
-RESERVED_IDS = {"new", "import", "export"}  # /questions/<id> would be these pages
+RESERVED_IDS = {"new", "import", "export", "media"}  # /questions/<id> would be these pages
 SLUG_RE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
@@ -207,12 +207,13 @@ def import_questions(data: bytes, filename: str, *, fmt: str = "auto", default_c
     does (question_bank.formats, then bank.save_questions): all or nothing.
 
     Returns a report: format, questions (count), by_type, skipped [{name, type, reason}],
-    warnings, unmapped (how many carry no criterion), errors (nothing is stored when there are errors, or with ``dry_run``).
+    warnings, unmapped (how many carry no criterion), media (images kept), errors (nothing is stored when there are errors, or with ``dry_run``).
     """
+    from course.bank.media import store_media
     from question_bank.formats import FormatError, import_file
 
     report: dict[str, Any] = {"format": None, "questions": 0, "by_type": {}, "skipped": [], "warnings": [],
-                              "errors": [], "unmapped": 0}
+                              "errors": [], "unmapped": 0, "media": 0}
     try:
         used, result = import_file(data, filename, format=fmt, default_criteria=default_criteria or None)
     except (FormatError, ValueError) as exc:
@@ -230,10 +231,14 @@ def import_questions(data: bytes, filename: str, *, fmt: str = "auto", default_c
     refs = sorted({ref for q in result.questions for ref in q["criteria"]})
     known = known_criteria(refs)
     report["warnings"] += [f"criterion {ref} is not in any imported framework" for ref in refs if ref not in known]
+    # the images first: a name taken by a different image is renamed in the questions too
+    questions, media = store_media(result.files, result.questions, organisation=organisation_id, dry_run=dry_run)
+    report["media"] = len(media.stored) + len(media.reused)
+    report["warnings"] += media.warnings()
     if dry_run:
         return report
     try:
-        bank.save_questions(result.questions, organisation=organisation_id, user=user, unmapped=True)
+        bank.save_questions(questions, organisation=organisation_id, user=user, unmapped=True)
     except bank.BankError as exc:
         report["errors"] += exc.problems
     return report
@@ -242,9 +247,10 @@ def import_questions(data: bytes, filename: str, *, fmt: str = "auto", default_c
 def export_questions(organisation_id: int, fmt: str, criterion: str = "") -> tuple[bytes, list[str], int]:
     """The current questions (optionally those evidencing ``criterion``) in format ``fmt``:
     (file bytes, warnings, number of questions)."""
-    from question_bank.formats import EXPORTERS
+    from course.bank.media import export_questions_with_media
 
     rows = bank.current_questions(organisation_id, criterion=criterion or None, include_unmapped=True)
     warnings: list[str] = []
-    data = EXPORTERS[fmt]([dict(r.data) for r in rows], warnings=warnings)
+    data = export_questions_with_media([dict(r.data) for r in rows], fmt, organisation=organisation_id,
+                                       warnings=warnings)
     return data, warnings, len(rows)

@@ -17,6 +17,7 @@ from course.extensions import db
 from course.questions import service, spec
 from course.questions.forms import EXPORT_FORMATS, EXTENSIONS, ImportForm
 from question_bank.schemas import IDENT
+from course.bank.media import get_media, media_response
 from question_bank.text import render_markdown, render_stem
 
 bp = Blueprint("questions", __name__, url_prefix="/questions", template_folder="templates")
@@ -228,9 +229,24 @@ def read_response(question: dict, form: Any, prefix: str = "r") -> Any:
     return None
 
 
+def media_base() -> str:
+    """Where the author's pages find the bank's question images (question_bank.text.resolve_media)."""
+    return url_for("questions.media", name="_")[:-1]
+
+
+@bp.get("/media/<name>")
+@roles_required(*AUTHORS)
+def media(name: str) -> Any:
+    """An image of the organisation's bank (imported with its questions)."""
+    row = get_media(_org_id(), f"media/{name}")
+    if row is None:
+        abort(404)
+    return media_response(row)
+
+
 def stem_html(question: dict, form: Any, prefix: str) -> Markup:
     """The stem as the learner sees it; a short answer's gaps become inputs."""
-    html = render_stem(question)
+    html = render_stem(question, media_base())
     if question["type"] != "short_answer":
         return Markup(html)
     for number, gap in enumerate(question["gaps"], start=1):

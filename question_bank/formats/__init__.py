@@ -37,6 +37,8 @@ EXPORTERS = {
     "qti21": export_qti21,
     "qti30": export_qti30,
 }
+# The exporters that carry the questions' images (their `files` argument: bytes by media/ path).
+FORMATS_WITH_FILES = frozenset({"moodle", "qti21", "qti30"})
 
 
 def detect_format(data: bytes, filename: str = "") -> str:
@@ -91,6 +93,7 @@ def import_file(
 
 __all__ = [
     "EXPORTERS",
+    "FORMATS_WITH_FILES",
     "IMPORTERS",
     "MAX_FILE_BYTES",
     "MAX_TEXT_CHARS",
