@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import json
 import struct
 import zipfile
 import zlib
@@ -208,3 +209,19 @@ def test_web_import_stores_images_too(app, client, org, login_as):
     assert "Imported 1 question(s)" in html and "<p>Images: 2.</p>" in html
     assert "image media/drawing.svg" not in html  # the SVG is attached but no question shows it
     assert sorted(media_rows(app)) == sorted([GREEN_PATH, "media/apple.png"])
+
+
+def test_a_qti_package_image_is_stored(app, cli_runner, org):
+    package = INTEROP / "qti21-qtiworks-webdevtest-package.zip"
+    res = cli_runner.invoke(args=["import-questions", str(package)])
+    assert res.exit_code == 0, res.output
+    assert "Images: 1 stored, 0 already in the bank" in res.stdout
+    with zipfile.ZipFile(package) as zf:
+        (name,) = [n for n in zf.namelist() if n.endswith("directory.jpg")]
+        original = zf.read(name)
+    # named .jpg, but a GIF inside: the type comes from the content, so browsers are told the truth
+    assert media_rows(app) == {"media/directory.jpg": ("image/gif", len(original), original)}
+    with app.app_context():
+        showing = [r.question_id for r in current_questions(org.id, include_unmapped=True)
+                   if "media/directory.jpg" in json.dumps(r.data)]
+    assert len(showing) == 1
