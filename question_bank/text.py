@@ -13,7 +13,7 @@ from markdown_it import MarkdownIt
 from .model import Question
 
 __all__ = [
-    "ALLOWED_TAGS", "ALLOWED_ATTRIBUTES", "MEDIA_PATH", "media_refs", "render_markdown", "render_stem",
+    "ALLOWED_TAGS", "ALLOWED_ATTRIBUTES", "FILE_NAME", "MEDIA_PATH", "media_refs", "render_markdown", "render_stem",
     "resolve_media", "sanitize_html", "sniff_image",
 ]
 
@@ -82,7 +82,8 @@ def render_stem(question: Question | dict, media_base: str | None = None) -> str
 
 # A question's image, by the relative path question text uses for it: ``media/<name>``. A SCORM
 # package carries the file at that path, next to the player, so the reference works as written.
-MEDIA_PATH = re.compile(r"media/[A-Za-z0-9][A-Za-z0-9._-]{0,150}")
+FILE_NAME = r"[A-Za-z0-9][A-Za-z0-9._-]{0,150}"
+MEDIA_PATH = re.compile(r"media/" + FILE_NAME)
 _MEDIA_REF = re.compile(r"(?<![\w/.-])(" + MEDIA_PATH.pattern + r")")
 _MEDIA_ATTR = re.compile(r'((?:src|href)=")(media/)')
 

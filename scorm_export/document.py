@@ -16,7 +16,7 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from question_bank.text import MEDIA_PATH, sniff_image
+from question_bank.text import FILE_NAME, sniff_image
 
 FORMAT = "carecourse-course"
 VERSION = 1
@@ -168,9 +168,14 @@ class ModuleSchema(_Strict):
 MAX_MEDIA_BYTES = 10 * 1024 * 1024
 
 
+# media/<name>: a question's image (from the bank); files/<name>: an image a page shows (uploaded
+# to the course). Both are relative to the player, where a package stores them.
+DOCUMENT_FILE_PATH = re.compile(f"(?:media|files)/{FILE_NAME}")
+
+
 def _media_path(value: str) -> None:
-    if not MEDIA_PATH.fullmatch(value):
-        raise ValidationError("not a media/<name> path (letters, digits, '_', '.', '-')")
+    if not DOCUMENT_FILE_PATH.fullmatch(value):
+        raise ValidationError("not a media/<name> or files/<name> path (letters, digits, '_', '.', '-')")
 
 
 def _media_data(value: str) -> None:
@@ -198,7 +203,7 @@ class CourseDocumentSchema(_Strict):
     )
     # Each question is validated on its own by the question bank (see _load_question).
     questions = fields.List(fields.Dict(), required=True)
-    # The images the questions show (base64 by their media/ path); absent when there are none.
+    # The images the questions and pages show (base64 by path); absent when there are none.
     media = fields.Dict(
         keys=fields.String(validate=_media_path), values=fields.String(validate=_media_data)
     )

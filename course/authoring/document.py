@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from typing import Any
 
+from question_bank.text import FILE_NAME, sniff_image
 from scorm_export.document import FORMAT, VERSION, DocumentError, dump_document, load_document
 
 from course.authoring import service
-from course.authoring.models import Course, CourseFramework, Module, Page, Quiz
+from course.authoring.models import Course, CourseFramework, Module, Page, Quiz, Upload
 from course.bank.media import encode_media, media_for, store_media
 from course.extensions import db
 from course.models.frameworks import Framework
@@ -74,15 +76,21 @@ def export_course(course: Course) -> dict[str, Any]:
         if fw is not None:
             frameworks.append(fw)
     modules = []
+    page_files: dict[str, bytes] = {}
     for module in course.modules:
         quiz = module.quiz
+        pages = []
+        for p in module.pages:
+            body, used = _relative_upload_refs(course, p.body)
+            page_files.update(used)
+            pages.append({"slug": p.slug, "title": p.title, "body": body})
         modules.append(
             {
                 "slug": module.slug,
                 "title": module.title,
                 "outcomes": list(module.outcomes),
                 "target_minutes": module.target_minutes,
-                "pages": [{"slug": p.slug, "title": p.title, "body": p.body} for p in module.pages],
+                "pages": pages,
                 "quiz": None if quiz is None else quiz_to_dict(quiz),
                 "workplace": list(module.workplace),
             }
@@ -100,10 +108,37 @@ def export_course(course: Course) -> dict[str, Any]:
         "modules": modules,
         "questions": ordered_questions,
     }
-    media = media_for(course.organisation_id, ordered_questions)
+    media = media_for(course.organisation_id, ordered_questions) | page_files
     if media:
         doc["media"] = encode_media(media)
     return doc
+
+
+def _relative_upload_refs(course: Course, body: str) -> tuple[str, dict[str, bytes]]:
+    """A page body with its links to the course's uploads (``/courses/<slug>/files/<name>``, as the
+    editor writes them) made relative (``files/<name>``), and those files by their relative path.
+    A link to a file the course does not have is left as written."""
+    pattern = re.compile(rf"/courses/{re.escape(course.slug)}/files/({FILE_NAME})(?![\w.-])")
+    used: dict[str, bytes] = {}
+
+    def relative(match: re.Match[str]) -> str:
+        upload = service.get_upload(course, match.group(1))
+        if upload is None:
+            return match.group(0)
+        used[f"files/{upload.filename}"] = upload.data
+        return f"files/{upload.filename}"
+
+    return pattern.sub(relative, body or ""), used
+
+
+def _absolute_upload_refs(body: str, slug: str, names: set[str]) -> str:
+    """The reverse of _relative_upload_refs for a course imported as ``slug``."""
+    if not names:
+        return body
+    pattern = re.compile(rf"(?<![\w/.-])files/({FILE_NAME})(?![\w.-])")
+    return pattern.sub(
+        lambda m: f"/courses/{slug}/files/{m.group(1)}" if m.group(1) in names else m.group(0), body
+    )
 
 
 def export_course_bytes(course: Course) -> bytes:
@@ -265,6 +300,7 @@ def import_course(
         # the images first: a name the bank holds with a different image is renamed in the questions
         media = {path: base64.b64decode(text) for path, text in (doc.get("media") or {}).items()}
         questions, _ = store_media(media, doc["questions"], organisation=organisation)
+        page_files = {path[len("files/"):]: data for path, data in media.items() if path.startswith("files/")}
         _store_question_versions(questions, organisation=organisation, user=user)
         info = doc["course"]
         course = Course(
@@ -287,13 +323,14 @@ def import_course(
                 workplace=list(m["workplace"]),
             )
             for page_position, p in enumerate(m["pages"]):
+                body = _absolute_upload_refs(p["body"], course.slug, set(page_files))
                 module.pages.append(
                     Page(
                         position=page_position,
                         slug=p["slug"],
                         title=p["title"],
-                        body=p["body"],
-                        html=service.render_page(p["body"]),
+                        body=body,
+                        html=service.render_page(body),
                     )
                 )
             quiz = m["quiz"]
@@ -310,6 +347,11 @@ def import_course(
                     items=[_item(item) for item in quiz["items"]],
                 )
             course.modules.append(module)
+        for name, data in sorted(page_files.items()):
+            course.uploads.append(
+                Upload(filename=name, content_type=sniff_image(data) or "application/octet-stream", data=data,
+                       size=len(data))
+            )
         db.session.add(course)
         db.session.flush()
     return course

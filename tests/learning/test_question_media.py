@@ -93,7 +93,7 @@ def test_importing_a_course_whose_image_name_is_taken_renames_it(app, pictured):
      "not a PNG, JPEG, GIF or WebP image"),
     ({"media/x.png": "not base64!"}, "media.media/x.png.value", "not base64"),
     ({"../etc/x.png": base64.b64encode(RED).decode()}, "media.../etc/x.png.key",
-     "not a media/<name> path (letters, digits, '_', '.', '-')"),
+     "not a media/<name> or files/<name> path (letters, digits, '_', '.', '-')"),
 ])
 def test_a_document_with_bad_media_is_refused_with_the_path(app, pictured, media, path, message):
     with app.app_context():
@@ -125,3 +125,41 @@ def test_the_scorm_package_carries_the_image(app, pictured, tmp_path):
         path.write_bytes(data)
         report = validate_package(str(path))
         assert (report["errors"], report["warnings"], report["valid"]) == ([], [], True)
+
+
+def test_page_images_travel_with_the_course_document_and_the_package(app, pictured, create_org, create_user):
+    from course.authoring.models import Page, Upload
+
+    with app.app_context():
+        course = db.session.get(Course, pictured.course_id)
+        course.uploads.append(Upload(filename="apple.png", content_type="image/png", data=BLUE, size=len(BLUE)))
+        page = db.session.scalar(select(Page).where(Page.slug == "intro"))
+        page.body = (f"An apple: ![A blue apple](/courses/{course.slug}/files/apple.png) and a missing one "
+                     f"![Gone](/courses/{course.slug}/files/gone.png).")
+        db.session.commit()
+        doc = export_course(course)
+        first = export_course_bytes(course)
+    body = doc["modules"][0]["pages"][0]["body"]
+    assert body == ("An apple: ![A blue apple](files/apple.png) and a missing one "
+                    "![Gone](/courses/course-1/files/gone.png).")
+    # the page's picture and the question's picture: same name, different images, different paths
+    assert sorted(doc["media"]) == ["files/apple.png", "media/apple.png"]
+    assert doc["media"]["files/apple.png"] == base64.b64encode(BLUE).decode()
+    with zipfile.ZipFile(io.BytesIO(build_package(doc))) as zf:
+        assert zf.read("files/apple.png") == BLUE and zf.read("media/apple.png") == RED
+        assert '<img src=\\"files/apple.png\\" alt=\\"A blue apple\\">' in zf.read("course-data.js").decode()
+    elsewhere = create_org("Elsewhere Care")
+    with app.app_context():
+        copy = import_course(first, organisation=db.session.get(Organisation, elsewhere.id), user=None,
+                             slug="apple-copy")
+        db.session.commit()
+        page = copy.modules[0].pages[0]
+        assert page.body.startswith("An apple: ![A blue apple](/courses/apple-copy/files/apple.png)")
+        assert '<img src="/courses/apple-copy/files/apple.png" alt="A blue apple">' in page.html
+        assert [(u.filename, u.content_type, u.data) for u in copy.uploads] == [("apple.png", "image/png", BLUE)]
+        again = export_course_bytes(copy)
+    # byte for byte the same document but for the slug (a link to no file is kept as written)
+    assert again == first.replace(b'"slug": "course-1"', b'"slug": "apple-copy"')
+    tutor = app.test_client()
+    login(tutor, create_user("tutor", "Elsewhere Care").email)
+    assert tutor.get("/courses/apple-copy/files/apple.png").data == BLUE
