@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response
+from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import quote_etag
 
 from course.api.core import api_roles, api_user, fail, handle_error, organisation_id
 from course.api.schemas import (
@@ -54,9 +55,41 @@ questions_bp = Blueprint("api_questions", __name__, url_prefix="/api/v1/question
 BLUEPRINTS = (frameworks_bp, courses_bp, questions_bp)
 for _blp in BLUEPRINTS:
     # Code-specific too: Flask prefers the app's handler for a code over a blueprint's class handler.
-    for _code in (400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 500):
+    for _code in (400, 401, 403, 404, 405, 409, 412, 413, 415, 422, 429, 500):
         _blp.register_error_handler(_code, handle_error)
     _blp.register_error_handler(HTTPException, handle_error)
+
+
+# Lost-update protection for courses, modules, pages and quizzes: each one's GET and save answer
+# with an ETag, its version (``authoring.version_token``: updated_at to the microsecond, the
+# same token as the web forms' hidden field). A PATCH/PUT that sends it back in If-Match is
+# refused with 412 if someone saved the object since; without If-Match it applies as before.
+ETAG_HEADER = {"ETag": {
+    "description": "The object's version (when it was last saved); send it back in If-Match.",
+    "schema": {"type": "string"},
+}}
+IF_MATCH = {
+    "name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"},
+    "description": "Optional: the ETag of the version you edited. If someone has saved the object "
+                   "since, nothing is changed and the answer is 412 Precondition Failed (HTTP's "
+                   "status for a failed If-Match; the web forms answer 409 for the same conflict). "
+                   "Without If-Match the change is applied whatever the current version.",
+}
+STALE = ("Someone saved it after the version named in If-Match; nothing was changed. GET it for "
+         "its current ETag and apply your change to that version.")
+
+
+def _if_match() -> list[str] | None:
+    """The versions the request's If-Match header names (["*"] for any), None without one."""
+    if "If-Match" not in request.headers:
+        return None
+    tags = request.if_match
+    return ["*"] if tags.star_tag else [tag for tag in tags if tag]  # no version is ever ""
+
+
+def _tagged(body: dict[str, Any], obj: Any) -> tuple[dict[str, Any], dict[str, str]]:
+    """The response body with the object's version as its ETag header."""
+    return body, {"ETag": quote_etag(authoring.version_token(obj))}
 
 
 def _page(items: list[Any], pagination: Any) -> list[Any]:
@@ -76,6 +109,11 @@ def _commit_or_fail(work: Any) -> Any:
         for path, message in exc.problems:
             errors.setdefault(path.replace("[", ".").replace("]", ""), []).append(message)
         fail(422, "The quiz items cannot be used.", errors)
+    except authoring.StaleEditError as exc:
+        db.session.rollback()
+        message = f"The {exc.kind} has changed since the version you edited; nothing was saved."
+        fail(412, message, {"If-Match": [f"Someone saved the {exc.kind} after this version. GET it "
+                                         "for its current ETag and apply your change to that."]})
     except authoring.ConflictError as exc:
         db.session.rollback()
         fail(409, exc.message, {exc.field or "_schema": [exc.message]})
@@ -195,7 +233,7 @@ class Courses(MethodView):
 
     @api_roles(*AUTHORS)
     @courses_bp.arguments(CourseCreate)
-    @courses_bp.response(201, CourseOut)
+    @courses_bp.response(201, CourseOut, headers=ETAG_HEADER)
     @courses_bp.alt_response(409, description="The slug is taken")
     def post(self, data: dict) -> Any:
         """Create a course built against frameworks (by code)."""
@@ -203,24 +241,29 @@ class Courses(MethodView):
         organisation = db.session.get(Organisation, org)
         course = _commit_or_fail(lambda: authoring.create_course(
             organisation=organisation, user=api_user(), **data))
-        return _course_out(course)
+        return _tagged(_course_out(course), course)
 
 
 @courses_bp.route("/<slug>")
 class CourseDetail(MethodView):
     @api_roles(*AUTHORS)
-    @courses_bp.response(200, CourseOut)
+    @courses_bp.response(200, CourseOut, headers=ETAG_HEADER)
     def get(self, slug: str) -> Any:
-        """One course."""
-        return _course_out(_course(slug))
+        """One course; its ETag is the version to send in If-Match when changing it."""
+        course = _course(slug)
+        return _tagged(_course_out(course), course)
 
     @api_roles(*AUTHORS)
     @courses_bp.arguments(CourseUpdate)
-    @courses_bp.response(200, CourseOut)
+    @courses_bp.response(200, CourseOut, headers=ETAG_HEADER)
+    @courses_bp.alt_response(409, description="The slug is taken")
+    @courses_bp.alt_response(412, description=STALE)
+    @courses_bp.doc(parameters=[IF_MATCH])
     def patch(self, data: dict, slug: str) -> Any:
-        """Change a course's title, slug, description or language."""
+        """Change a course's title, slug, description or language (If-Match: only if unchanged since)."""
         course = _course(slug)
-        return _course_out(_commit_or_fail(lambda: authoring.update_course(course, **data)))
+        _commit_or_fail(lambda: authoring.update_course(course, **data, expected_version=_if_match()))
+        return _tagged(_course_out(course), course)
 
     @api_roles(*AUTHORS)
     @courses_bp.response(204)
@@ -243,36 +286,41 @@ class Modules(MethodView):
 
     @api_roles(*AUTHORS)
     @courses_bp.arguments(ModuleCreate)
-    @courses_bp.response(201, ModuleOut)
+    @courses_bp.response(201, ModuleOut, headers=ETAG_HEADER)
     def post(self, data: dict, slug: str) -> Any:
         """Add a module (default target minutes from its outcomes)."""
         course = _course(slug)
-        return _module_out(_commit_or_fail(lambda: authoring.add_module(course, **data)))
+        module = _commit_or_fail(lambda: authoring.add_module(course, **data))
+        return _tagged(_module_out(module), module)
 
 
 @courses_bp.route("/<slug>/modules/<module_slug>")
 class ModuleDetail(MethodView):
     @api_roles(*AUTHORS)
-    @courses_bp.response(200, ModuleOut)
+    @courses_bp.response(200, ModuleOut, headers=ETAG_HEADER)
     def get(self, slug: str, module_slug: str) -> Any:
-        """One module."""
-        return _module_out(_module(slug, module_slug))
+        """One module; its ETag is the version to send in If-Match when changing it."""
+        module = _module(slug, module_slug)
+        return _tagged(_module_out(module), module)
 
     @api_roles(*AUTHORS)
     @courses_bp.arguments(ModuleUpdate)
-    @courses_bp.response(200, ModuleOut)
+    @courses_bp.response(200, ModuleOut, headers=ETAG_HEADER)
+    @courses_bp.alt_response(412, description=STALE)
+    @courses_bp.doc(parameters=[IF_MATCH])
     def patch(self, data: dict, slug: str, module_slug: str) -> Any:
-        """Change a module; ``position`` moves it."""
+        """Change a module; ``position`` moves it (If-Match: only if unchanged since)."""
         module = _module(slug, module_slug)
         position = data.pop("position", None)
 
         def work() -> Module:
-            authoring.update_module(module, **data)
+            authoring.update_module(module, **data, expected_version=_if_match())
             if position is not None:
                 authoring.move_module(module, position)
             return module
 
-        return _module_out(_commit_or_fail(work))
+        _commit_or_fail(work)
+        return _tagged(_module_out(module), module)
 
     @api_roles(*AUTHORS)
     @courses_bp.response(204)
@@ -295,7 +343,7 @@ class Pages(MethodView):
 
     @api_roles(*AUTHORS)
     @courses_bp.arguments(PageCreate)
-    @courses_bp.response(201, PageOut)
+    @courses_bp.response(201, PageOut, headers=ETAG_HEADER)
     def post(self, data: dict, slug: str, module_slug: str) -> Any:
         """Add a page (Markdown body, rendered to sanitised HTML)."""
         module = _module(slug, module_slug)
@@ -307,32 +355,37 @@ class Pages(MethodView):
                 authoring.move_page(page, position)
             return page
 
-        return _page_out(_commit_or_fail(work))
+        page = _commit_or_fail(work)
+        return _tagged(_page_out(page), page)
 
 
 @courses_bp.route("/<slug>/modules/<module_slug>/pages/<page_slug>")
 class PageDetail(MethodView):
     @api_roles(*AUTHORS)
-    @courses_bp.response(200, PageOut)
+    @courses_bp.response(200, PageOut, headers=ETAG_HEADER)
     def get(self, slug: str, module_slug: str, page_slug: str) -> Any:
-        """One page."""
-        return _page_out(_page_of(slug, module_slug, page_slug))
+        """One page; its ETag is the version to send in If-Match when changing it."""
+        page = _page_of(slug, module_slug, page_slug)
+        return _tagged(_page_out(page), page)
 
     @api_roles(*AUTHORS)
     @courses_bp.arguments(PageUpdate)
-    @courses_bp.response(200, PageOut)
+    @courses_bp.response(200, PageOut, headers=ETAG_HEADER)
+    @courses_bp.alt_response(412, description=STALE)
+    @courses_bp.doc(parameters=[IF_MATCH])
     def patch(self, data: dict, slug: str, module_slug: str, page_slug: str) -> Any:
-        """Change a page; ``position`` moves it."""
+        """Change a page; ``position`` moves it (If-Match: only if unchanged since)."""
         page = _page_of(slug, module_slug, page_slug)
         position = data.pop("position", None)
 
         def work() -> Page:
-            authoring.update_page(page, **data)
+            authoring.update_page(page, **data, expected_version=_if_match())
             if position is not None:
                 authoring.move_page(page, position)
             return page
 
-        return _page_out(_commit_or_fail(work))
+        _commit_or_fail(work)
+        return _tagged(_page_out(page), page)
 
     @api_roles(*AUTHORS)
     @courses_bp.response(204)
@@ -358,29 +411,34 @@ class Quizzes(MethodView):
 @courses_bp.route("/<slug>/modules/<module_slug>/quiz")
 class QuizDetail(MethodView):
     @api_roles(*AUTHORS)
-    @courses_bp.response(200, QuizOut)
+    @courses_bp.response(200, QuizOut, headers=ETAG_HEADER)
     def get(self, slug: str, module_slug: str) -> Any:
-        """The module's quiz."""
+        """The module's quiz; its ETag is the version to send in If-Match when changing it."""
         module = _module(slug, module_slug)
         if module.quiz is None:
             fail(404, f"Module {module_slug!r} has no quiz.")
-        return _quiz_out(module.quiz)
+        return _tagged(_quiz_out(module.quiz), module.quiz)
 
     @api_roles(*AUTHORS)
     @courses_bp.arguments(QuizIn)
-    @courses_bp.response(200, QuizOut)
+    @courses_bp.response(200, QuizOut, headers=ETAG_HEADER)
+    @courses_bp.alt_response(412, description=STALE + " (Any If-Match fails while the module has no quiz.)")
+    @courses_bp.doc(parameters=[IF_MATCH])
     def put(self, data: dict, slug: str, module_slug: str) -> Any:
-        """Create the module's quiz or change it; ``items`` (if given) replaces its items."""
+        """Create the module's quiz or change it; ``items`` (if given) replaces its items.
+
+        With If-Match, only if the quiz is unchanged since that version (else 412)."""
         module = _module(slug, module_slug)
         items = data.pop("items", None)
 
         def work() -> Quiz:
-            quiz = authoring.set_quiz(module, **data)
+            quiz = authoring.set_quiz(module, **data, expected_version=_if_match())
             if items is not None:
                 authoring.set_quiz_items(quiz, items)
             return quiz
 
-        return _quiz_out(_commit_or_fail(work))
+        quiz = _commit_or_fail(work)
+        return _tagged(_quiz_out(quiz), quiz)
 
     @api_roles(*AUTHORS)
     @courses_bp.response(204)

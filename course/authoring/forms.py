@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
+    HiddenField,
     IntegerField,
     SelectChoice,
     SelectField,
@@ -32,6 +33,16 @@ class MultiCheckboxField(SelectMultipleField):
         pass
 
 
+class EditVersion:
+    """Mixin: the version (``service.version_token``) of the object the form was loaded from.
+
+    Sent back on save so that an edit of a version someone else has since replaced is refused
+    (409) rather than silently overwriting theirs.
+    """
+
+    base_version = HiddenField()
+
+
 class CourseForm(FlaskForm):
     """A new course: title, optional slug, description, language, frameworks."""
 
@@ -42,7 +53,7 @@ class CourseForm(FlaskForm):
     frameworks = MultiCheckboxField("Frameworks", coerce=str)
 
 
-class CourseSettingsForm(FlaskForm):
+class CourseSettingsForm(EditVersion, FlaskForm):
     """A course's title, slug, description and language."""
 
     title = StringField("Title", validators=[DataRequired("Enter a title."), Length(max=300)])
@@ -51,7 +62,7 @@ class CourseSettingsForm(FlaskForm):
     language = StringField("Language", validators=[DataRequired("Enter a language tag."), Length(max=35)])
 
 
-class ModuleForm(FlaskForm):
+class ModuleForm(EditVersion, FlaskForm):
     """A module: title, slug, outcomes taught, target minutes, workplace criteria."""
 
     title = StringField("Title", validators=[DataRequired("Enter a title."), Length(max=300)])
@@ -64,7 +75,7 @@ class ModuleForm(FlaskForm):
     workplace = MultiCheckboxField("Criteria prepared for and assessed at work", coerce=str)
 
 
-class PageForm(FlaskForm):
+class PageForm(EditVersion, FlaskForm):
     """A content page: title, slug and a Markdown body."""
 
     title = StringField("Title", validators=[DataRequired("Enter a title."), Length(max=300)])
@@ -96,7 +107,7 @@ FEEDBACK_CHOICES = [
 ]
 
 
-class QuizForm(FlaskForm):
+class QuizForm(EditVersion, FlaskForm):
     """A quiz's settings (pass mark and threshold in per cent)."""
 
     title = StringField("Quiz title", validators=[DataRequired("Enter a title."), Length(max=300)])

@@ -3,7 +3,9 @@
 Every function flushes and never commits: the caller (a view, a command, an API endpoint)
 commits once, or rolls back so that nothing is stored. Problems a user can fix raise
 ``AuthoringError`` with the field it concerns; a clash with existing data raises
-``ConflictError`` (an API answers 409 for it, 422 for the other).
+``ConflictError`` (an API answers 409 for it, 422 for the other). An edit started from a version
+someone has since saved over raises ``StaleEditError`` (``check_version``: forms answer 409, the
+API 412 for its If-Match).
 """
 from __future__ import annotations
 
@@ -14,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
+from sqlalchemy.exc import InvalidRequestError
 
 from course.authoring.models import (
     FEEDBACK_MODES,
@@ -27,6 +30,7 @@ from course.authoring.models import (
     Upload,
 )
 from course.extensions import db
+from course.models.base import UTC
 from course.models.frameworks import Criterion, Framework, Outcome
 from course.models.users import Organisation, User
 
@@ -54,6 +58,20 @@ class AuthoringError(ValueError):
 
 class ConflictError(AuthoringError):
     """The change clashes with stored data (a slug already taken, for instance)."""
+
+
+class StaleEditError(ConflictError):
+    """Someone saved the object after the version an edit started from (a lost update averted).
+
+    ``kind`` names the object: "course", "module", "page" or "quiz".
+    """
+
+    def __init__(self, kind: str):
+        super().__init__(
+            f"Someone else saved this {kind} after you opened it, so your changes have not been saved.",
+            "version",
+        )
+        self.kind = kind
 
 
 # --------------------------------------------------------------------------- helpers
@@ -173,8 +191,13 @@ def update_course(
     slug: str | None = None,
     description: str | None = None,
     language: str | None = None,
+    expected_version: str | Iterable[str] | None = None,
 ) -> Course:
-    """Change the course's title, slug, description or language (None: unchanged)."""
+    """Change the course's title, slug, description or language (None: unchanged).
+
+    ``expected_version``: the ``version_token`` the edit started from (see ``check_version``).
+    """
+    check_version(course, expected_version)
     if title is not None:
         course.title = _check_title(title)
     if slug is not None and slug != course.slug:
@@ -217,6 +240,52 @@ def delete_course(course: Course) -> None:
             "a course with learners cannot be deleted.", "course")
     db.session.delete(course)
     db.session.flush()
+
+
+# --------------------------------------------------------------------------- edit conflicts
+
+_KIND_NAMES = {Course: "course", Module: "module", Page: "page", Quiz: "quiz"}
+
+
+def version_token(obj: Course | Module | Page | Quiz | None) -> str:
+    """The version of ``obj`` an edit starts from: its ``updated_at`` as UTC to the microsecond.
+
+    ``2024-05-01T09:30:00.123456Z``; "" for no object (a module without a quiz). SQLite (ISO
+    text) and PostgreSQL (``timestamp``) both keep microseconds, so the token read back from
+    either equals the one made from the value written; ``utcnow()`` is aware UTC, naive values
+    are taken as UTC.
+    """
+    value = getattr(obj, "updated_at", None)
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def check_version(
+    obj: Course | Module | Page | Quiz | None, expected: str | Iterable[str] | None, kind: str | None = None
+) -> None:
+    """Refuse (``StaleEditError``) an edit started from a version other than ``obj``'s current one.
+
+    ``expected`` is the ``version_token`` the editor loaded (or several: any may match; "*"
+    matches any existing object); None skips the check, for clients that send no version.
+    The row is re-read with ``FOR UPDATE`` (a no-op on SQLite, whose writers are serialised),
+    so on PostgreSQL two saves racing each other cannot both pass.
+    """
+    if expected is None:
+        return
+    tokens = {expected} if isinstance(expected, str) else set(expected)
+    current = version_token(obj)
+    if obj is not None and inspect(obj).persistent:
+        try:
+            db.session.refresh(obj, ["updated_at"], with_for_update=True)
+            current = version_token(obj)
+        except InvalidRequestError:  # deleted meanwhile
+            current = ""
+    if current in tokens or ("*" in tokens and current != ""):
+        return
+    raise StaleEditError(kind or _KIND_NAMES.get(type(obj), "item"))
 
 
 # --------------------------------------------------------------------------- framework lookups
@@ -385,8 +454,10 @@ def update_module(
     outcomes: Iterable[str] | None = None,
     target_minutes: int | None = None,
     workplace: Iterable[str] | None = None,
+    expected_version: str | Iterable[str] | None = None,
 ) -> Module:
-    """Change a module's fields (None: unchanged)."""
+    """Change a module's fields (None: unchanged); ``expected_version`` as in ``update_course``."""
+    check_version(module, expected_version)
     course = module.course
     if title is not None:
         module.title = _check_title(title)
@@ -471,9 +542,18 @@ def add_page(module: Module, *, title: str, body: str = "", slug: str | None = N
 
 
 def update_page(
-    page: Page, *, title: str | None = None, body: str | None = None, slug: str | None = None
+    page: Page,
+    *,
+    title: str | None = None,
+    body: str | None = None,
+    slug: str | None = None,
+    expected_version: str | Iterable[str] | None = None,
 ) -> Page:
-    """Change a page (None: unchanged); the HTML is rendered again from the body."""
+    """Change a page (None: unchanged); the HTML is rendered again from the body.
+
+    ``expected_version`` as in ``update_course``.
+    """
+    check_version(page, expected_version)
     if title is not None:
         page.title = _check_title(title)
     if slug is not None and slug != page.slug:
@@ -667,11 +747,14 @@ def set_quiz(
     shuffle: bool | None = None,
     feedback: str | None = None,
     time_limit_minutes: int | None | str = "unchanged",
+    expected_version: str | Iterable[str] | None = None,
 ) -> Quiz:
     """Create the module's quiz or change its settings (None / "unchanged": keep or default).
 
     ``criterion_threshold`` and ``time_limit_minutes`` may be set to None explicitly.
+    ``expected_version`` as in ``update_course``; "" expects the module to have no quiz yet.
     """
+    check_version(module.quiz, expected_version, "quiz")
     quiz = module.quiz
     if quiz is None:
         quiz = Quiz(title=f"{module.title}: quiz"[:300], items=[], **QUIZ_DEFAULTS)

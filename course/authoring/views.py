@@ -20,6 +20,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from markupsafe import Markup
 from wtforms import SelectChoice
 
 from course.auth import roles_required
@@ -85,6 +86,33 @@ def _attach(form: Any, exc: service.AuthoringError) -> None:
             target.errors = list(target.errors)
         target.errors.append(exc.message)
     form.form_errors.append(exc.message)
+
+
+def _load_version(form: Any, obj: Any) -> None:
+    """When the form is shown (not submitted), put the version of ``obj`` in its hidden field."""
+    if not form.is_submitted():
+        form.base_version.data = service.version_token(obj)
+
+
+def _sent_version(form: Any) -> str | None:
+    """The version a submitted form was loaded from; None if it sent none (no check then)."""
+    return form.base_version.data if form.base_version.raw_data else None
+
+
+def _stale(form: Any, exc: service.StaleEditError, latest_url: str) -> None:
+    """Explain an edit conflict at the top of the form (answered 409); the typed text stays."""
+    form.edit_conflict = True
+    form.form_errors.append(Markup(
+        '{} Your text is still in the form below: copy what you want to keep, then '
+        '<a href="{}">reload the latest version</a> and make your changes again.'
+    ).format(exc.message, latest_url))
+
+
+def _status(*forms: Any) -> int:
+    """409 after an edit conflict, 422 after other errors, else 200."""
+    if any(getattr(f, "edit_conflict", False) for f in forms):
+        return 409
+    return 422 if any(f.form_errors for f in forms) else 200
 
 
 def _minutes(value: int | None) -> str:
@@ -177,13 +205,17 @@ def course_settings(slug: str) -> Any:
     c = course_or_404(slug)
     form = CourseSettingsForm(obj=c)
     form.form_errors = []
+    _load_version(form, c)
     if form.validate_on_submit():
         try:
             service.update_course(
                 c, title=form.title.data, slug=form.slug.data, description=form.description.data or "",
-                language=form.language.data,
+                language=form.language.data, expected_version=_sent_version(form),
             )
             db.session.commit()
+        except service.StaleEditError as exc:
+            db.session.rollback()
+            _stale(form, exc, url_for("authoring.course_settings", slug=c.slug))
         except service.AuthoringError as exc:
             db.session.rollback()
             _attach(form, exc)
@@ -192,8 +224,7 @@ def course_settings(slug: str) -> Any:
             return redirect(url_for("authoring.course", slug=c.slug))
     elif request.method == "POST":
         form.form_errors = [e for errors in form.errors.values() for e in errors]
-    status = 422 if form.form_errors else 200
-    return render_template("authoring/course_settings.html", course=c, form=form), status
+    return render_template("authoring/course_settings.html", course=c, form=form), _status(form)
 
 
 @bp.post("/<slug>/delete")
@@ -233,7 +264,7 @@ def modules_per_outcome(slug: str) -> Any:
 
 
 def _module_form_page(c: Course, form: ModuleForm, module: Module | None) -> Any:
-    status = 422 if form.form_errors else 200
+    status = _status(form)
     defaults = {
         ref: service.default_target_minutes(c, [ref]) for ref in service.course_outcomes(c)
     }
@@ -276,6 +307,7 @@ def module(slug: str, module_slug: str) -> Any:
     m = _module_or_404(c, module_slug)
     form = ModuleForm(obj=m)
     form.form_errors = []
+    _load_version(form, m)
     if form.validate_on_submit():
         try:
             service.update_module(
@@ -283,9 +315,12 @@ def module(slug: str, module_slug: str) -> Any:
                 target_minutes=form.target_minutes.data
                 if form.target_minutes.data is not None
                 else service.default_target_minutes(c, form.outcomes.data or []),
-                workplace=form.workplace.data or [],
+                workplace=form.workplace.data or [], expected_version=_sent_version(form),
             )
             db.session.commit()
+        except service.StaleEditError as exc:
+            db.session.rollback()
+            _stale(form, exc, url_for("authoring.module", slug=c.slug, module_slug=m.slug))
         except service.AuthoringError as exc:
             db.session.rollback()
             _attach(form, exc)
@@ -333,6 +368,7 @@ def delete_module(slug: str, module_slug: str) -> Any:
 def _page_form(c: Course, m: Module, page: Page | None) -> Any:
     form = PageForm(obj=page)
     form.form_errors = []
+    _load_version(form, page)
     preview_html = None
     if request.method == "POST" and request.form.get("action") == "preview":
         form.validate()
@@ -345,8 +381,15 @@ def _page_form(c: Course, m: Module, page: Page | None) -> Any:
             if page is None:
                 page = service.add_page(m, title=form.title.data, slug=form.slug.data or None, body=form.body.data or "")
             else:
-                service.update_page(page, title=form.title.data, slug=form.slug.data or page.slug, body=form.body.data or "")
+                service.update_page(
+                    page, title=form.title.data, slug=form.slug.data or page.slug, body=form.body.data or "",
+                    expected_version=_sent_version(form),
+                )
             db.session.commit()
+        except service.StaleEditError as exc:
+            db.session.rollback()
+            latest = url_for("authoring.edit_page", slug=c.slug, module_slug=m.slug, page_slug=page.slug)
+            _stale(form, exc, latest)
         except service.AuthoringError as exc:
             db.session.rollback()
             _attach(form, exc)
@@ -355,10 +398,9 @@ def _page_form(c: Course, m: Module, page: Page | None) -> Any:
             return redirect(url_for("authoring.edit_page", slug=c.slug, module_slug=m.slug, page_slug=page.slug))
     elif request.method == "POST":
         form.form_errors = [e for errors in form.errors.values() for e in errors]
-    status = 422 if form.form_errors else 200
     return render_template(
         "authoring/page_form.html", course=c, module=m, page=page, form=form, preview_html=preview_html
-    ), status
+    ), _status(form)
 
 
 @bp.route("/<slug>/modules/<module_slug>/pages/new", methods=["GET", "POST"])
@@ -506,18 +548,19 @@ def _quiz_page(c: Course, m: Module, form: QuizForm, draw_form: DrawForm, add_fo
         and (not wanted_tag or wanted_tag in (q.get("tags") or []))
     ]
     tags = sorted({t for q in bank.values() for t in q.get("tags") or []})
-    errors = form.form_errors + draw_form.form_errors + add_form.form_errors
     return render_template(
         "authoring/quiz.html", course=c, module=m, quiz=m.quiz, form=form, draw_form=draw_form,
         add_form=add_form, questions=listed[:200], listed_total=len(listed), criteria=criteria,
         wanted_criterion=wanted_criterion, wanted_tag=wanted_tag, tags=tags, bank=bank,
-    ), 422 if errors else 200
+    ), _status(form, draw_form, add_form)
 
 
-def _quiz_forms(m: Module) -> tuple[QuizForm, DrawForm, AddQuestionForm]:
+def _quiz_forms(m: Module, *, settings_post: bool = False) -> tuple[QuizForm, DrawForm, AddQuestionForm]:
+    """The quiz page's three forms. The settings form shows the stored settings and version,
+    except on its own POST (``settings_post``), where it keeps what the tutor typed."""
     quiz = m.quiz
     data = None
-    if quiz is not None and request.method == "GET":
+    if quiz is not None and not settings_post:
         data = {
             "title": quiz.title,
             "pass_mark": round(quiz.pass_mark * 100),
@@ -528,9 +571,13 @@ def _quiz_forms(m: Module) -> tuple[QuizForm, DrawForm, AddQuestionForm]:
             "feedback": quiz.feedback,
             "time_limit_minutes": quiz.time_limit_minutes,
         }
-    form = QuizForm(data=data) if data else QuizForm()
-    if request.method == "GET" and quiz is None:
-        form.title.data = f"{m.title}: quiz"[:300]
+    if settings_post:
+        form = QuizForm()
+    else:
+        form = QuizForm(formdata=None, data=data)
+        if quiz is None:
+            form.title.data = f"{m.title}: quiz"[:300]
+        form.base_version.data = service.version_token(quiz)
     draw_form, add_form = DrawForm(prefix="draw"), AddQuestionForm()
     for f in (form, draw_form, add_form):
         f.form_errors = []
@@ -543,7 +590,7 @@ def quiz(slug: str, module_slug: str) -> Any:
     """The quiz builder: settings, then fixed questions and random draws."""
     c = course_or_404(slug)
     m = _module_or_404(c, module_slug)
-    form, draw_form, add_form = _quiz_forms(m)
+    form, draw_form, add_form = _quiz_forms(m, settings_post=request.method == "POST")
     if request.method == "POST":
         if form.validate():
             try:
@@ -552,8 +599,12 @@ def quiz(slug: str, module_slug: str) -> Any:
                     criterion_threshold=None if form.criterion_threshold.data is None else form.criterion_threshold.data / 100,
                     attempts=form.attempts.data, grading=form.grading.data, shuffle=form.shuffle.data,
                     feedback=form.feedback.data, time_limit_minutes=form.time_limit_minutes.data,
+                    expected_version=_sent_version(form),
                 )
                 db.session.commit()
+            except service.StaleEditError as exc:
+                db.session.rollback()
+                _stale(form, exc, url_for("authoring.quiz", slug=c.slug, module_slug=m.slug))
             except service.AuthoringError as exc:
                 db.session.rollback()
                 _attach(form, exc)
