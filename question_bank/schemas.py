@@ -484,7 +484,9 @@ def _without_placeholder(canonical: dict) -> dict:
     canonical["criteria"] = []
     for step in canonical.get("steps") or []:
         child = step["question"]
-        child["criteria"] = [ref for ref in child["criteria"] if ref != _UNMAPPED_PLACEHOLDER]
+        own = [ref for ref in child["criteria"] if ref != _UNMAPPED_PLACEHOLDER]
+        # a step that would inherit the scenario's criteria still does, once the scenario has some
+        child["criteria"] = own or None
     return canonical
 
 

@@ -1,8 +1,11 @@
-"""Moodle Cloze (embedded answers, `{1:SHORTANSWER:=cat}`) <-> short_answer gaps.
+"""Moodle Cloze (embedded answers, `{1:SHORTANSWER:=cat}`) <-> short_answer gaps or a scenario.
 
 Short-answer sub-questions become text gaps, multichoice sub-questions (any layout) become
-drop-down gaps. Multi-response and numerical sub-questions have no gap equivalent: the whole
-question is skipped with a reason.
+drop-down gaps: a Cloze of only those is a short_answer question. Multi-response and numerical
+sub-questions have no gap equivalent, so a Cloze holding any is a scenario instead: its stem is the
+text with each sub-question shown as a numbered marker, [1], [2], ..., and each sub-question is a
+step (a one-gap short answer, multiple response or numeric question) worth the sub-question's
+weight. Such a scenario exports back to the same Cloze.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import html
 import re
 
-from ._common import html_to_text
+from ._common import fmt_number, html_to_text
 
 _SUB = re.compile(r"\{(\d*):([A-Za-z_]+):((?:\\.|[^\\}])*)\}", re.DOTALL)
 _TEXT = {
@@ -96,8 +99,9 @@ def _answers(body: str, ctx) -> list[tuple[float, str, str]]:
 
 
 def parse(stem: str, ctx) -> tuple[list[dict], str, list[int]]:
-    from .moodle import _Skip
-
+    """(gaps, stem with {{gN}} for each sub-question, weights). A multi-response or numerical
+    sub-question becomes ``{"id", "kind": "multiple_response" | "numeric", "answers"}`` in place
+    of a gap (see is_gap_only and to_scenario)."""
     gaps: list[dict] = []
     weights: list[int] = []
     problems: list[str] = []
@@ -148,16 +152,9 @@ def parse(stem: str, ctx) -> tuple[list[dict], str, list[int]]:
                 }
             )
         elif kind in _RESPONSE:
-            problems.append(
-                f"gap {len(gaps) + 1} is a multiple-response ({kind}) sub-question, which a gap cannot hold"
-            )
-            gaps.append({"id": gid})
+            gaps.append({"id": gid, "kind": "multiple_response", "answers": answers})
         elif kind in _NUMERIC:
-            problems.append(
-                f"gap {len(gaps) + 1} is a numerical ({kind}) sub-question with tolerances, "
-                "which a text gap cannot mark"
-            )
-            gaps.append({"id": gid})
+            gaps.append({"id": gid, "kind": "numeric", "answers": answers})
         else:
             raise ctx.error(f"unknown embedded (Cloze) sub-question type {kind!r}")
         weights.append(weight)
@@ -167,8 +164,69 @@ def parse(stem: str, ctx) -> tuple[list[dict], str, list[int]]:
     if not gaps:
         raise ctx.error("a Cloze question has no embedded answers")
     if problems:
+        from .moodle import _Skip
+
         raise _Skip("; ".join(problems))
     return gaps, new_stem, weights
+
+
+def is_gap_only(gaps: list[dict]) -> bool:
+    """True when every sub-question is a text or drop-down gap (a short_answer question)."""
+    return not any("kind" in g for g in gaps)
+
+
+def marker(number: int) -> str:
+    """How a scenario made from a Cloze shows sub-question ``number`` in its text."""
+    return f"<strong>[{number}]</strong>"
+
+
+def _numeric_answers(answers: list[tuple[float, str, str]], ctx, number: int) -> list[dict]:
+    out = []
+    for credit, text, feedback in answers:
+        value, _, tolerance = html_to_text(text).partition(":")
+        if value.strip() == "*":
+            ctx.warn(f"sub-question {number}: the catch-all answer '*' is not expressible (dropped)")
+            continue
+        try:
+            out.append({"value": float(value), "tolerance": abs(float(tolerance or 0)),
+                        "credit": round(max(0.0, credit) / 100, 6), "feedback": feedback})
+        except ValueError:
+            raise ctx.error(f"numerical sub-question {number}: {text!r} is not a number[:tolerance]") from None
+    return [a for a in out if a["credit"] > 0 or a["feedback"]]
+
+
+def _response_options(answers: list[tuple[float, str, str]], ctx, number: int) -> list[dict]:
+    right = {round(c, 6) for c, _t, _f in answers if c > 0}
+    if len(right) > 1:
+        ctx.warn(f"sub-question {number}: unequal credits of the right choices are not expressible "
+                 "(each right choice earns an equal share)")
+    return [
+        {"id": chr(ord("a") + n) if n < 26 else f"o{n + 1}", "text": html_to_text(t), "correct": c > 0,
+         "feedback": f}
+        for n, (c, t, f) in enumerate(answers)
+    ]
+
+
+def to_scenario(q: dict, gaps: list[dict], stem: str, weights: list[int], ctx) -> dict:
+    """A Cloze with multi-response or numerical sub-questions as a scenario, one step each."""
+    steps = []
+    for number, (gap, weight) in enumerate(zip(gaps, weights), start=1):
+        child: dict = {"id": f"g{number}", "title": f"Gap {number}", "stem_format": "html",
+                       "stem": f"<p>{marker(number)}</p>", "points": float(weight)}
+        kind = gap.get("kind")
+        if kind == "multiple_response":
+            child.update(type="multiple_response", options=_response_options(gap["answers"], ctx, number))
+        elif kind == "numeric":
+            child.update(type="numeric", answers=_numeric_answers(gap["answers"], ctx, number))
+        else:
+            child.update(type="short_answer", stem=f"<p>{marker(number)} {{{{g1}}}}</p>",
+                         gaps=[dict(gap, id="g1")])
+        steps.append({"id": f"s{number}", "question": child})
+    ctx.warn("a Cloze with multiple-response or numerical sub-questions is imported as a scenario, "
+             "one step per sub-question")
+    text = re.sub(r"\{\{g(\d+)\}\}", lambda m: marker(int(m.group(1))), stem)
+    return dict(q, type="scenario", stem=text, stem_format="html",
+                case={"person": "", "setting": "", "situation": ""}, steps=steps)
 
 
 def _esc(text: str) -> str:
@@ -182,8 +240,8 @@ def _credit(c: float) -> str:
     return f"%{int(pct) if float(pct).is_integer() else pct}%"
 
 
-def render(q: dict, stem: str) -> str:
-    """The stem with each {{gN}} replaced by its Cloze sub-question."""
+def render(q: dict, stem: str, weight: int = 1) -> str:
+    """The stem with each {{gN}} replaced by its Cloze sub-question (each worth ``weight``)."""
     by_id = {g["id"]: g for g in q["gaps"]}
 
     def one(g: dict) -> str:
@@ -196,7 +254,7 @@ def render(q: dict, stem: str) -> str:
                 if a.get("feedback"):
                     part += "#" + _esc(a["feedback"])
                 parts.append(part)
-            return "{1:MULTICHOICE:" + "~".join(parts) + "}"
+            return "{" + str(weight) + ":MULTICHOICE:" + "~".join(parts) + "}"
         kind = "SHORTANSWER_C" if g.get("case_sensitive") else "SHORTANSWER"
         parts = []
         for a in g["answers"]:
@@ -207,10 +265,90 @@ def render(q: dict, stem: str) -> str:
             if a.get("feedback"):
                 part += "#" + _esc(a["feedback"])
             parts.append(part)
-        return "{1:" + kind + ":" + "~".join(parts) + "}"
+        return "{" + str(weight) + ":" + kind + ":" + "~".join(parts) + "}"
 
     return re.sub(
         r"\{\{([A-Za-z0-9_.-]+)\}\}",
         lambda m: one(by_id[m.group(1)]) if m.group(1) in by_id else m.group(0),
         stem,
     )
+
+
+def _part(credit: float, text: str, feedback: str) -> str:
+    part = _credit(credit) + _esc(html.escape(text, quote=False)) if credit > 0 else _esc(
+        html.escape(text, quote=False))
+    return part + ("#" + _esc(feedback) if feedback else "")
+
+
+def _sub_question(child: dict, weight: int, stem_html: str) -> str:
+    """One scenario step as Cloze text: its stem with the embedded sub-question(s)."""
+    kind = child["type"]
+    if kind == "short_answer":
+        return render(child, stem_html, weight)
+    if kind == "multiple_response":
+        code = "MULTIRESPONSE:" + "~".join(
+            _part(1.0 if o["correct"] else 0.0, o["text"], o.get("feedback", "")) for o in child["options"])
+    elif kind == "numeric":
+        code = "NUMERICAL:" + "~".join(
+            _credit(a["credit"]) + f"{fmt_number(a['value'])}:{fmt_number(a.get('tolerance', 0))}"
+            + ("#" + _esc(a["feedback"]) if a.get("feedback") else "")
+            for a in child["answers"])
+    elif kind == "single_choice":
+        code = "MULTICHOICE_V:" + "~".join(
+            _part(1.0 if o["correct"] else 0.0, o["text"], o.get("feedback", "")) for o in child["options"])
+    else:  # true_false
+        code = "MULTICHOICE_V:" + "~".join(
+            _part(1.0 if value == child["answer"] else 0.0, label, child.get(f"feedback_{label.lower()}", ""))
+            for value, label in ((True, "True"), (False, "False")))
+    code = "{" + str(weight) + ":" + code + "}"
+    marker_only = re.fullmatch(r"<p><strong>\[\d+\]</strong></p>", stem_html.strip())
+    return code if marker_only else f"{stem_html.strip()[:-4]} {code}</p>" if stem_html.strip().endswith(
+        "</p>") else f"{stem_html} {code}"
+
+
+CLOZE_STEP_TYPES = ("short_answer", "multiple_response", "numeric", "single_choice", "true_false")
+
+
+def from_scenario(q: dict, warnings: list[str]) -> str | None:
+    """A scenario as Moodle Cloze text, or None (with a warning) when a step has no Cloze form.
+
+    A scenario imported from a Cloze comes back as the same Cloze: each [N] marker in its text
+    is replaced by sub-question N. Any other scenario becomes its case, its text and then each step
+    in order; branching and the steps' own criteria are lost, and said so."""
+    from question_bank.text import render_markdown, render_stem
+
+    steps = q["steps"]
+    odd = [f"step {s['id']} ({s['question']['type']})" for s in steps
+           if s["question"]["type"] not in CLOZE_STEP_TYPES]
+    if odd:
+        warnings.append(f"{q['id']}: a scenario with {', '.join(odd)} cannot be expressed as a Moodle "
+                        "Cloze question (not exported)")
+        return None
+    weights = []
+    for step in steps:
+        points = step["question"].get("points", 1.0)
+        weight = max(1, round(points))
+        if weight != points:
+            warnings.append(f"{q['id']}: step {step['id']} is worth {fmt_number(points)} points; a Cloze "
+                            f"sub-question takes whole points (exported as {weight})")
+        weights.append(weight)
+    codes = [_sub_question(s["question"], w, render_stem(s["question"])) for s, w in zip(steps, weights)]
+    stem = render_stem(q)
+    if all(marker(n) in stem for n in range(1, len(steps) + 1)) and all(
+        c.startswith("{") for c, s in zip(codes, steps) if s["question"]["type"] != "short_answer"
+    ):
+        for number, code in enumerate(codes, start=1):
+            code = code if code.startswith("{") else re.sub(r"^<p><strong>\[\d+\]</strong> |</p>$", "", code)
+            stem = stem.replace(marker(number), code, 1)
+        return stem
+    if any(s.get("branches") or s.get("next") for s in steps):
+        warnings.append(f"{q['id']}: branching is not expressible in a Moodle Cloze question "
+                        "(every step is shown, in order)")
+    if any(s["question"].get("criteria") != q["criteria"] for s in steps):
+        warnings.append(f"{q['id']}: the steps' own criteria are not expressible in Moodle XML "
+                        "(the scenario's are kept)")
+    warnings.append(f"{q['id']}: scenario exported as a Moodle Cloze question (case, text and steps as one text)")
+    case = q["case"]
+    parts = [render_markdown(f"**{label}:** {case[key]}") for key, label in
+             (("person", "Person"), ("setting", "Setting"), ("situation", "Situation")) if case.get(key)]
+    return "".join(parts) + stem + "".join(codes)

@@ -515,6 +515,10 @@ def _imp_essay(qel, q, ctx):
 
 def _imp_cloze(qel, q, ctx):
     gaps, stem, weights = _cloze.parse(q["stem"], ctx)
+    if not _value(qel, "defaultgrade", ""):
+        q["points"] = float(sum(weights))
+    if not _cloze.is_gap_only(gaps):
+        return _cloze.to_scenario(q, gaps, stem, weights, ctx)
     q["stem"] = stem
     q["type"] = "short_answer"
     q["gaps"] = gaps
@@ -559,6 +563,11 @@ def export_moodle(
             _set_text(etree.SubElement(c, "category"), "$course$/top" + (f"/{cat}" if cat else ""))
             current_cat = cat
         maker = _exporter_for(q)
+        if q["type"] == "scenario":
+            cloze = _cloze.from_scenario(q, warnings)
+            if cloze is None:
+                continue
+            q = dict(q, stem=cloze, stem_format="html")
         if maker is None:
             warnings.append(
                 f"{q['id']}: {q['type']} questions cannot be expressed in Moodle XML (not exported)"
@@ -765,4 +774,6 @@ _EXPORTERS = {
 def _exporter_for(q):
     if q["type"] == "short_answer":
         return (_short_type(q), _exp_short)
+    if q["type"] == "scenario":
+        return ("cloze", lambda qel, q: None)  # the stem is the Cloze text (_cloze.from_scenario)
     return _EXPORTERS.get(q["type"])

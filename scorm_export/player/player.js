@@ -424,7 +424,7 @@ function boot(win) {
 
 	function scenario(q, i, immediate, change) {
 		const r = ms.a[i] || {path: [], answers: {}}, cur = currentStep(q, r), c = q.case || {}, n = r.path.length, s = q.steps[cur];
-		return h("div", {}, h("section", {class: "case", "aria-label": "The case"}, T("h3", "The case"),
+		return h("div", {}, Object.values(c).join("") && h("section", {class: "case", "aria-label": "The case"}, T("h3", "The case"),
 			h("dl", {}, [["Person", c.person], ["Setting", c.setting], ["Situation", c.situation]].map(([t, v]) => [T("dt", t), h("dd", {html: md(v)})]))),
 		r.path.map((sid, k) => {
 			const sq = byId(q.steps, sid).question;

@@ -28,4 +28,6 @@ def correct(q: dict):
         return {p["text"]: text[p["match"]] for p in q["premises"]}
     if t == "ordering":
         return [i["text"] for i in q["items"]]
+    if t == "scenario":
+        return [correct(step["question"]) for step in q["steps"]]
     return None

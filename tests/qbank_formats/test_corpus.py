@@ -17,7 +17,6 @@ ENTRIES = manifest()
 # What the bank cannot represent, per file: {format type name: count} (the rest import).
 SKIPPED = {
     "moodle-gapfill-examples-images.xml": {"gapfill": 22, "ddwtos": 1},
-    "moodle-moodlecore-cloze-alltypes.xml": {"cloze": 1},
 }
 DESCRIPTIONS = {"moodle-dimatools-description.xml": 1}
 
@@ -53,10 +52,17 @@ CORRECT = {
     "moodle-dimatools-numerical.xml": (4.0, 0.0),
     "moodle-dimatools-shortanswer.xml": ["SELECT"],
     "aiken-qaseditor-moodlehistory.txt": "2.5",
+    # a scenario, one step per sub-question: what each step takes as fully right
+    "moodle-moodlecore-cloze-alltypes.xml": [
+        ["50 B.C."], ["Obelix"], ["Australia"], ["Latin"], ["a Menhir"], ["59"],
+        ["Lisa", "Marge"], ["being a soccer mom", "blue hair"], ["Bart", "Lisa", "Maggie"],
+        ["20th Century Fox as a division of The Walt Disney Company.", "The Titanic submarine implosion",
+         "Trump becomes president"],
+        (32.0, 0.0), (212.0, 0.0), (1701.0, 0.0), ["Fahrenheit"], ["H<sub>2</sub>O"], ["Whisky"],
+    ],
 }
 # Samples that are not imported questions: where the manifest's sample lives instead.
 SAMPLE_ELSEWHERE = {
-    "moodle-moodlecore-cloze-alltypes.xml": ("skipped", "All CLOZE types in one question"),
     "moodle-gapfill-examples-images.xml": ("skipped", None),
     "moodle-dimatools-description.xml": ("description", "This is a very fancy description without"),
 }
@@ -150,14 +156,44 @@ def test_gapfill_file_keeps_the_cloze_and_reports_the_rest():
     assert "Gapfill" in reasons["gapfill"] and "drag-and-drop" in reasons["ddwtos"]
 
 
-def test_cloze_alltypes_skip_reason_names_the_gaps():
+def test_cloze_with_every_sub_question_type_becomes_a_scenario():
     r = IMPORTERS["moodle"](
         (INTEROP / "moodle-moodlecore-cloze-alltypes.xml").read_bytes(), source="c.xml"
     )
-    assert r.questions == []
-    reason = r.skipped[0]["reason"]
-    assert "gap 7 is a multiple-response (MULTIRESPONSE)" in reason
-    assert "gap 11 is a numerical (NUMERICAL)" in reason
+    (q,) = r.questions
+    assert r.skipped == []
+    assert q["type"] == "scenario" and q["title"] == "All CLOZE types in one question"
+    assert q["case"] == {"person": "", "setting": "", "situation": ""}
+    # Moodle's own count: multichoice 10 (6 single, 4 multi), numerical 3, shortanswer 3
+    types = [s["question"]["type"] for s in q["steps"]]
+    assert types == ["short_answer"] * 6 + ["multiple_response"] * 4 + ["numeric"] * 3 + ["short_answer"] * 3
+    # weights are points: {3:NUMERICAL:...} is worth 3, the question 15 + 3
+    assert [s["question"]["points"] for s in q["steps"]][12] == 3.0 and q["points"] == 18.0
+    assert "times <strong>[1]</strong></p>" in q["stem"] and "<strong>[16]</strong>" in q["stem"]
+    assert q["steps"][12]["question"]["answers"] == [
+        {"value": 1701.0, "tolerance": 0.0, "credit": 1.0, "feedback": "Exact match"},
+        {"value": 1701.0, "tolerance": 20.0, "credit": 0.66, "feedback": "Within the tolerance of 20 years."},
+        {"value": 1701.0, "tolerance": 50.0, "credit": 0.33, "feedback": "Within the tolerance of 20 years."},
+    ]
+    assert r.warnings == [
+        "All CLOZE types in one question: sub-question 8: unequal credits of the right choices are not "
+        "expressible (each right choice earns an equal share)",
+        "All CLOZE types in one question: a Cloze with multiple-response or numerical sub-questions is "
+        "imported as a scenario, one step per sub-question",
+    ]
+    # and it marks like Moodle: everything right is full marks; the 20-year band earns 0.66 of 3
+    from question_bank import load_question, mark
+
+    loaded = load_question(dict(q, criteria=["X/Y"]))
+    answers = {
+        "s1": {"g1": "50 B.C."}, "s2": {"g1": "Obelix"}, "s3": {"g1": "Australia"}, "s4": {"g1": "Latin"},
+        "s5": {"g1": "a Menhir"}, "s6": {"g1": "59"}, "s7": ["a", "c"], "s8": ["a", "c"],
+        "s9": ["a", "b", "d"], "s10": ["a", "b", "d"], "s11": 32, "s12": 212, "s13": 1701,
+        "s14": {"g1": "Fahrenheit"}, "s15": {"g1": "H2O"}, "s16": {"g1": "Whisky"},
+    }
+    path = [f"s{n}" for n in range(1, 17)]
+    assert mark(loaded, {"path": path, "answers": answers}).score == 18.0
+    assert mark(loaded, {"path": path, "answers": dict(answers, s13=1690)}).score == 16.98  # 15 + 0.66 × 3
 
 
 def test_qti_package_images_become_files():

@@ -86,6 +86,17 @@ def test_round_trip(fmt):
     result = IMPORTERS[fmt](data, source=f"bank.{fmt}")
     expected = [e for e in (expressible(fmt, q) for q in bank) if e is not None]
     assert result.skipped == []
+    if fmt == "moodle":
+        # a scenario goes to Moodle as a Cloze question: case, text and each step's sub-question
+        # in one text (said so), which comes back as a question of embedded answers
+        (cloze,) = [q for q in result.questions if q["id"] == "scn-visit-1"]
+        result.questions.remove(cloze)
+        assert "scn-visit-1: scenario exported as a Moodle Cloze question (case, text and steps as one text)" in warnings
+        assert cloze["type"] == "short_answer" and cloze["criteria"] == ["HSCCLD327/K13"]
+        assert html_to_text(cloze["stem"]) == (
+            "Person: Mr Okafor Setting: His home Situation: First visit Read the case. Knock first? {{g1}}")
+        assert cloze["gaps"][0]["options"] == ["True", "False"]
+        assert [a["text"] for a in cloze["gaps"][0]["answers"] if a["credit"] == 1.0] == ["True"]
     assert len(result.questions) == len(expected)
     for want, got in zip(expected, result.questions):
         if want["stem"] is None:
@@ -96,6 +107,8 @@ def test_round_trip(fmt):
         assert got == want, want["id"]
     # every question left out is reported, never silently dropped
     exported = {q["id"] for q in expected} if fmt != "aiken" else {"sc-trust-1"}
+    if fmt == "moodle":
+        exported.add("scn-visit-1")
     for q in bank:
         if q["id"] not in exported:
             assert any(w.startswith(q["id"] + ":") and "not exported" in w for w in warnings), q[
