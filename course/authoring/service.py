@@ -33,6 +33,7 @@ from course.extensions import db
 from course.models.base import UTC
 from course.models.frameworks import Criterion, Framework, Outcome
 from course.models.users import Organisation, User
+from question_bank.text import sniff_image
 
 IDENTIFIER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 NOS_DEFAULT_MINUTES = 60
@@ -1082,18 +1083,6 @@ def course_coverage(course: Course) -> Coverage:
 # --------------------------------------------------------------------------- uploads
 
 
-def _sniff_image(data: bytes) -> str | None:
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data[:6] in (b"GIF87a", b"GIF89a"):
-        return "image/gif"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return None
-
-
 def max_upload_bytes() -> int:
     """The size limit of an upload (config AUTHORING_MAX_UPLOAD_BYTES, default 2 MiB)."""
     return int(current_app.config.get("AUTHORING_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES))
@@ -1111,7 +1100,7 @@ def add_upload(course: Course, *, filename: str, data: bytes, replace: bool = Fa
         raise AuthoringError(
             f"The file is {len(data):,} bytes; the limit is {limit:,} bytes.", "file"
         )
-    content_type = _sniff_image(data)
+    content_type = sniff_image(data)
     if content_type is None:
         raise AuthoringError("Only PNG, JPEG, GIF or WebP images can be uploaded.", "file")
     stem, _, ext = (filename or "").rpartition(".")
