@@ -11,10 +11,11 @@ import pytest
 from sqlalchemy import select
 
 from course.authoring import service
-from course.authoring.models import Course, Module, Page
+from course.authoring.models import Module, Page
 from course.extensions import db
 from tests.api.conftest import token_for
 from tests.api.test_api import assert_error
+from tests.authoring.test_edit_conflicts import _course, _module, _page
 
 ETAG_RE = re.compile(r'^"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z"$')
 
@@ -33,16 +34,6 @@ def second(app, org_a, create_user):
     return call
 
 
-def _course() -> Course:
-    return db.session.scalar(select(Course).where(Course.slug == "c1"))
-
-
-def _module() -> Module:
-    return db.session.scalar(select(Module).where(Module.slug == "m1"))
-
-
-def _page() -> Page:
-    return db.session.scalar(select(Page).where(Page.slug == "p1"))
 
 
 @dataclass

@@ -255,3 +255,18 @@ def make_scenario() -> dict:
 @pytest.fixture
 def bank() -> list[dict]:
     return make_bank()
+
+
+@pytest.fixture
+def cli_runner(app, runner):
+    """The app's CLI runner with import-questions and export-questions registered."""
+    from course.bank.commands import register_commands
+
+    register_commands(app.cli)
+    return runner
+
+
+@pytest.fixture
+def org(create_org):
+    """The organisation whose bank the commands use (the only one)."""
+    return create_org("Northfield Care")

@@ -9,7 +9,6 @@ import zipfile
 import pytest
 from sqlalchemy import func, select
 
-from course.bank.commands import register_commands
 from course.bank.models import QuestionCriterion, QuestionVersion
 from course.bank.service import (
     BankError,
@@ -22,17 +21,6 @@ from course.extensions import db
 from question_bank.formats import export_moodle, import_moodle
 
 from .conftest import INTEROP, make_bank
-
-
-@pytest.fixture
-def cli_runner(app, runner):
-    register_commands(app.cli)
-    return runner
-
-
-@pytest.fixture
-def org(create_org):
-    return create_org("Northfield Care")
 
 
 def _count(app, org_id=None):

@@ -10,10 +10,8 @@ import struct
 import zipfile
 import zlib
 
-import pytest
 from sqlalchemy import select
 
-from course.bank.commands import register_commands
 from course.bank.media import store_media
 from course.bank.models import BankMedia
 from course.bank.service import current_questions
@@ -55,17 +53,6 @@ def moodle(name: str, apple: bytes, *, extra: str = "") -> bytes:
 </question>
 </quiz>
 """.encode()
-
-
-@pytest.fixture
-def cli_runner(app, runner):
-    register_commands(app.cli)
-    return runner
-
-
-@pytest.fixture
-def org(create_org):
-    return create_org("Northfield Care")
 
 
 def media_rows(app) -> dict[str, tuple[str, int, bytes]]:
