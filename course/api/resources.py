@@ -505,6 +505,19 @@ class QuestionDetail(MethodView):
         return _question_out(row)
 
     @api_roles(*AUTHORS)
+    @questions_bp.response(204)
+    @questions_bp.alt_response(409, description="A quiz still needs the question")
+    def delete(self, question_id: str) -> Any:
+        """Take the question out of the bank: deleted if no attempt ever used it, else retired (its
+        versions stay for those attempts; it is no longer listed or drawn). 409 while a quiz holds
+        it as a fixed question or a draw would be left short without it (``errors.id`` says which)."""
+        org = organisation_id()
+        if questions.get_current(org, question_id) is None:
+            fail(404, f"Your bank has no question {question_id!r}.")
+        _commit_or_fail(lambda: questions.remove_question(org, question_id))
+        return Response(status=204)
+
+    @api_roles(*AUTHORS)
     @questions_bp.arguments(QuestionBody)
     @questions_bp.response(200, QuestionOut)
     @questions_bp.alt_response(409, description="Another version was saved since the one edited")

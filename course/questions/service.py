@@ -130,6 +130,72 @@ def update_question(question_id: str, question: dict, *, organisation_id: int, u
     return bank.save_questions([canonical], organisation=organisation_id, user=user)[0]
 
 
+# --------------------------------------------------------------------------- removing
+
+
+def _org_quizzes(organisation_id: int) -> list[Any]:
+    from course.authoring.models import Course, Module, Quiz
+
+    return list(db.session.scalars(
+        select(Quiz).join(Module, Quiz.module_id == Module.id).join(Course, Module.course_id == Course.id)
+        .where(Course.organisation_id == organisation_id).order_by(Course.title, Module.position)
+    ))
+
+
+def _quiz_name(quiz: Any) -> str:
+    return f"{quiz.module.course.title} › {quiz.module.title}"
+
+
+def removal_blockers(organisation_id: int, question_id: str) -> list[str]:
+    """Why the question cannot be removed now: each quiz that holds it as a fixed question, and
+    each quiz whose draws would be left with too few questions without it. Empty: it can go."""
+    from course.authoring.service import validate_quiz_items
+
+    quizzes = _org_quizzes(organisation_id)
+    blockers = [f"{_quiz_name(q)}: it is a fixed question of this quiz; take it out of the quiz first"
+                for q in quizzes if any(item.get("question") == question_id for item in q.items)]
+    if blockers:
+        return blockers
+    with_draws = [q for q in quizzes if any("draw" in item for item in q.items)]
+    if not with_draws:
+        return []
+    before = {q.id: set(validate_quiz_items(q.module.course, q.items)[1]) for q in with_draws}
+    current = get_current(organisation_id, question_id)
+    savepoint = db.session.begin_nested()  # try the removal, see what the draws make of it, undo
+    try:
+        current.is_current = False
+        db.session.flush()
+        for quiz in with_draws:
+            _, problems = validate_quiz_items(quiz.module.course, quiz.items)
+            blockers += [f"{_quiz_name(quiz)}: without it, the {message}"
+                         for problem in problems if problem not in before[quiz.id] for message in [problem[1]]]
+    finally:
+        savepoint.rollback()
+    return blockers
+
+
+def remove_question(organisation_id: int, question_id: str) -> str:
+    """Take a question out of the bank: "deleted" when no attempt ever used it (every version
+    goes), else "retired" (its versions stay for the attempts, their review and regrading, but it
+    is no longer listed, edited or drawn). Refused (QuestionProblems, conflict) while a quiz needs
+    it (removal_blockers)."""
+    if get_current(organisation_id, question_id) is None:
+        raise LookupError(question_id)
+    blockers = removal_blockers(organisation_id, question_id)
+    if blockers:
+        raise QuestionProblems([("id", b) for b in blockers], conflict=True)
+    rows = versions(organisation_id, question_id)
+    if any(row.in_use for row in rows):
+        for row in rows:
+            row.is_current = False
+        db.session.flush()
+        return "retired"
+    for row in rows:
+        db.session.delete(row)
+    db.session.flush()
+    return "deleted"
+
+
 def _changed(stored: dict, given: dict) -> bool:
     strip = lambda d: {k: v for k, v in d.items() if k != "version"}  # noqa: E731
     return strip(stored) != strip(given)

@@ -200,6 +200,27 @@ def detail(question_id: str) -> Any:
                            type_labels=spec.TYPE_LABELS)
 
 
+@bp.route("/<question_id>/delete", methods=["GET", "POST"])
+@roles_required(*AUTHORS)
+def delete(question_id: str) -> Any:
+    """Confirm, then take the question out of the bank (deleted, or retired when attempts used it)."""
+    row = _current_or_404(question_id)
+    org_id = _org_id()
+    blockers = service.removal_blockers(org_id, question_id)
+    if request.method == "POST" and not blockers:  # (CSRFProtect has checked the token)
+        outcome = service.remove_question(org_id, question_id)
+        db.session.commit()
+        if outcome == "deleted":
+            flash(f"Question {question_id!r} deleted.", "success")
+        else:
+            flash(f"Question {question_id!r} retired: attempts that used it keep it, and nothing else shows it.",
+                  "success")
+        return redirect(url_for("questions.index"))
+    in_use = any(v.in_use for v in service.versions(org_id, question_id))
+    status = 409 if request.method == "POST" else 200
+    return render_template("questions/delete.html", row=row, blockers=blockers, in_use=in_use), status
+
+
 # --------------------------------------------------------------------------- preview
 
 

@@ -37,6 +37,7 @@ ENDPOINTS = [
     ("POST", "/api/v1/questions"),
     ("GET", "/api/v1/questions/q1"),
     ("PUT", "/api/v1/questions/q1"),
+    ("DELETE", "/api/v1/questions/q1"),
     ("GET", "/api/v1/questions/q1/versions"),
     ("GET", "/api/v1/questions/q1/versions/1"),
     ("PUT", "/api/v1/questions/q1/versions/1"),
