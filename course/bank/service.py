@@ -68,6 +68,24 @@ def current_version(organisation: Any, question_id: str) -> QuestionVersion | No
     )
 
 
+def _stored_state(org_id: int, ids: list[str]) -> tuple[dict[str, QuestionVersion], dict[str, int]]:
+    """The current version row and the highest version number of each id, in a few queries."""
+    current: dict[str, QuestionVersion] = {}
+    latest: dict[str, int] = {}
+    unique = sorted(set(ids))
+    for i in range(0, len(unique), 500):  # IN lists within every database's parameter limit
+        chunk = unique[i : i + 500]
+        mine = (QuestionVersion.organisation_id == org_id, QuestionVersion.question_id.in_(chunk))
+        for row in db.session.scalars(select(QuestionVersion).where(*mine, QuestionVersion.is_current.is_(True))):
+            current[row.question_id] = row
+        for qid, version in db.session.execute(
+            select(QuestionVersion.question_id, func.max(QuestionVersion.version))
+            .where(*mine).group_by(QuestionVersion.question_id)
+        ):
+            latest[qid] = version
+    return current, latest
+
+
 def save_questions(
     questions: list[dict], *, organisation: Any, user: Any, unmapped: bool = False
 ) -> list[QuestionVersion]:
@@ -77,40 +95,36 @@ def save_questions(
     ``unmapped`` as for validate_questions."""
     canonical = validate_questions(questions, unmapped=unmapped)
     org_id, user_id = _org_id(organisation), _user_id(user)
+    currents, latest = _stored_state(org_id, [q["id"] for q in canonical])
     out = []
-    for q in canonical:
-        current = current_version(org_id, q["id"])
-        if current is not None and _same(current.data, q):
-            out.append(current)
-            continue
-        if current is not None and not current.in_use:
-            data = dict(q, version=current.version)
-            current.data = data
-            _fill(current, data)
-            out.append(current)
-            continue
-        latest = db.session.scalar(
-            select(func.max(QuestionVersion.version)).where(
-                QuestionVersion.organisation_id == org_id, QuestionVersion.question_id == q["id"]
+    with db.session.no_autoflush:
+        for q in canonical:
+            current = currents.get(q["id"])
+            if current is not None and _same(current.data, q):
+                out.append(current)
+                continue
+            if current is not None and not current.in_use:
+                data = dict(q, version=current.version)
+                current.data = data
+                _fill(current, data)
+                out.append(current)
+                continue
+            version = latest.get(q["id"], 0) + 1
+            if current is not None:
+                current.is_current = False
+            row = QuestionVersion(
+                question_id=q["id"],
+                version=version,
+                organisation_id=org_id,
+                is_current=True,
+                in_use=False,
+                created_by=user_id,
             )
-        )
-        version = (latest or 0) + 1
-        if current is not None:
-            current.is_current = False
-            db.session.flush()
-        row = QuestionVersion(
-            question_id=q["id"],
-            version=version,
-            organisation_id=org_id,
-            is_current=True,
-            in_use=False,
-            created_by=user_id,
-        )
-        data = dict(q, version=version)
-        row.data = data
-        _fill(row, data)
-        db.session.add(row)
-        out.append(row)
+            data = dict(q, version=version)
+            row.data = data
+            _fill(row, data)
+            db.session.add(row)
+            out.append(row)
     db.session.flush()
     return out
 

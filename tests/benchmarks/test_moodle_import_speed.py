@@ -10,6 +10,7 @@ best of three runs (wall clock; CPU time printed too), since a loaded machine on
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -129,3 +130,51 @@ def test_moodle_import_2000_questions(tmp_path, capsys):
     assert figures["seconds"] < 2.0
     assert figures["max_rss_mb"] < 200
     assert figures["tracemalloc_peak_mb"] < 200
+
+
+BANK_CHILD = textwrap.dedent("""
+    import json, resource, sys, time
+    from pathlib import Path
+    from course.extensions import db
+    from course.models import Organisation
+    from tests.helpers import drop_postgres_schema, make_app
+    app = make_app(Path(sys.argv[2]))  # a fresh schema: SQLite file, or this process's PostgreSQL schema
+    with app.app_context():
+        db.session.add(Organisation(name="Bench"))
+        db.session.commit()
+    runner = app.test_cli_runner()
+    figures = {}
+    for run in ("first", "again"):  # again: every question unchanged, so nothing is written
+        t0, c0 = time.perf_counter(), time.process_time()
+        res = runner.invoke(args=["import-questions", sys.argv[1], "--json"])
+        assert res.exit_code == 0, res.output
+        figures[run] = time.perf_counter() - t0
+        figures[run + "_cpu"] = time.process_time() - c0
+    figures["questions"] = json.loads(res.stdout)["questions"]
+    figures["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    drop_postgres_schema()
+    print(json.dumps(figures))
+""")
+
+
+def test_moodle_import_2000_questions_into_the_bank(tmp_path, capsys):
+    """The whole `carecourse import-questions`: parse, check, store in the database, commit (the
+    interpreter's start and the app's creation left out: they are the same for any file)."""
+    path = tmp_path / "bench.xml"
+    path.write_bytes(moodle_file())
+    out = subprocess.run([sys.executable, "-c", BANK_CHILD, str(path), str(tmp_path)], capture_output=True,
+                         text=True, cwd=REPO, check=True)
+    figures = json.loads(out.stdout.strip().splitlines()[-1])
+    engine = os.environ.get("DATABASE_URL", "sqlite").split(":", 1)[0]
+    with capsys.disabled():
+        print(
+            f"\nimport-questions into the bank ({engine}), {N} questions: {figures['first']:.3f} s wall "
+            f"({figures['first_cpu']:.3f} s CPU); again, all unchanged: {figures['again']:.3f} s; peak RSS "
+            f"{figures['max_rss_mb']:.1f} MB"
+        )
+    assert figures["questions"] == N
+    assert figures["first"] < 2.0
+    assert figures["max_rss_mb"] < 200
