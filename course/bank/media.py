@@ -102,9 +102,12 @@ def store_media(
     org_id = _org_id(organisation)
     report = MediaReport()
     limit = max_media_bytes()
-    wanted = set().union(*(media_refs(q) for q in questions)) if questions else set()
-    for path in sorted(wanted & set(files)):
+    texts = [json.dumps(q, ensure_ascii=False) for q in questions]
+    for path in sorted(p for p in files if any(p in text for text in texts)):
         data = files[path]
+        if not MEDIA_PATH.fullmatch(path):
+            report.not_stored[path] = "its name is not 1 to 151 letters, digits, '_', '.' or '-'"
+            continue
         content_type = sniff_image(data)
         if content_type is None:
             report.not_stored[path] = "only PNG, JPEG, GIF and WebP images are kept"

@@ -212,3 +212,12 @@ def test_a_qti_package_image_is_stored(app, cli_runner, org):
         showing = [r.question_id for r in current_questions(org.id, include_unmapped=True)
                    if "media/directory.jpg" in json.dumps(r.data)]
     assert len(showing) == 1
+
+
+def test_an_image_name_too_long_to_serve_is_reported(app, org):
+    long_path = "media/" + "a" * 160 + ".png"
+    with app.app_context():
+        _, report = store_media({long_path: RED}, [{"stem": f'<img src="{long_path}">'}], organisation=org.id)
+    assert report.warnings() == [
+        f"image {long_path} was not stored: its name is not 1 to 151 letters, digits, '_', '.' or '-'"]
+    assert media_rows(app) == {}
