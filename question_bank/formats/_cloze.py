@@ -280,30 +280,47 @@ def _part(credit: float, text: str, feedback: str) -> str:
     return part + ("#" + _esc(feedback) if feedback else "")
 
 
-def _sub_question(child: dict, weight: int, stem_html: str) -> str:
-    """One scenario step as Cloze text: its stem with the embedded sub-question(s)."""
+def _embedded(child: dict, weight: int, text: str = "{{g1}}") -> str:
+    """A step's answer as embedded sub-question(s): for a short answer, ``text`` (its stem) with
+    each gap embedded; for the other types, the one sub-question alone."""
     kind = child["type"]
     if kind == "short_answer":
-        return render(child, stem_html, weight)
-    if kind == "multiple_response":
-        code = "MULTIRESPONSE:" + "~".join(
+        return render(child, text, weight)
+    if kind in ("multiple_response", "single_choice"):
+        code = ("MULTIRESPONSE:" if kind == "multiple_response" else "MULTICHOICE_V:") + "~".join(
             _part(1.0 if o["correct"] else 0.0, o["text"], o.get("feedback", "")) for o in child["options"])
     elif kind == "numeric":
         code = "NUMERICAL:" + "~".join(
             _credit(a["credit"]) + f"{fmt_number(a['value'])}:{fmt_number(a.get('tolerance', 0))}"
             + ("#" + _esc(a["feedback"]) if a.get("feedback") else "")
             for a in child["answers"])
-    elif kind == "single_choice":
-        code = "MULTICHOICE_V:" + "~".join(
-            _part(1.0 if o["correct"] else 0.0, o["text"], o.get("feedback", "")) for o in child["options"])
     else:  # true_false
         code = "MULTICHOICE_V:" + "~".join(
             _part(1.0 if value == child["answer"] else 0.0, label, child.get(f"feedback_{label.lower()}", ""))
             for value, label in ((True, "True"), (False, "False")))
-    code = "{" + str(weight) + ":" + code + "}"
-    marker_only = re.fullmatch(r"<p><strong>\[\d+\]</strong></p>", stem_html.strip())
-    return code if marker_only else f"{stem_html.strip()[:-4]} {code}</p>" if stem_html.strip().endswith(
-        "</p>") else f"{stem_html} {code}"
+    return "{" + str(weight) + ":" + code + "}"
+
+
+def _step_text(child: dict, weight: int) -> str:
+    """A step of any scenario as Cloze text: its stem, then its embedded sub-question."""
+    from question_bank.text import render_stem
+
+    html_stem = render_stem(child).strip()
+    if child["type"] == "short_answer":
+        return _embedded(child, weight, html_stem)
+    code = _embedded(child, weight)
+    return f"{html_stem[:-4]} {code}</p>" if html_stem.endswith("</p>") else f"{html_stem} {code}"
+
+
+def _made_from_cloze(q: dict) -> bool:
+    """True for a scenario to_scenario made: each step N's text is its marker [N] (and a gap)."""
+    for number, step in enumerate(q["steps"], start=1):
+        child, shown = step["question"], f"<p>{marker(number)}</p>"
+        if child["type"] == "short_answer":
+            shown = f"<p>{marker(number)} {{{{g1}}}}</p>"
+        if child.get("stem") != shown or marker(number) not in q["stem"]:
+            return False
+    return True
 
 
 CLOZE_STEP_TYPES = ("short_answer", "multiple_response", "numeric", "single_choice", "true_false")
@@ -332,14 +349,10 @@ def from_scenario(q: dict, warnings: list[str]) -> str | None:
             warnings.append(f"{q['id']}: step {step['id']} is worth {fmt_number(points)} points; a Cloze "
                             f"sub-question takes whole points (exported as {weight})")
         weights.append(weight)
-    codes = [_sub_question(s["question"], w, render_stem(s["question"])) for s, w in zip(steps, weights)]
     stem = render_stem(q)
-    if all(marker(n) in stem for n in range(1, len(steps) + 1)) and all(
-        c.startswith("{") for c, s in zip(codes, steps) if s["question"]["type"] != "short_answer"
-    ):
-        for number, code in enumerate(codes, start=1):
-            code = code if code.startswith("{") else re.sub(r"^<p><strong>\[\d+\]</strong> |</p>$", "", code)
-            stem = stem.replace(marker(number), code, 1)
+    if _made_from_cloze(q):
+        for number, (step, weight) in enumerate(zip(steps, weights), start=1):
+            stem = stem.replace(marker(number), _embedded(step["question"], weight), 1)
         return stem
     if any(s.get("branches") or s.get("next") for s in steps):
         warnings.append(f"{q['id']}: branching is not expressible in a Moodle Cloze question "
@@ -351,4 +364,4 @@ def from_scenario(q: dict, warnings: list[str]) -> str | None:
     case = q["case"]
     parts = [render_markdown(f"**{label}:** {case[key]}") for key, label in
              (("person", "Person"), ("setting", "Setting"), ("situation", "Situation")) if case.get(key)]
-    return "".join(parts) + stem + "".join(codes)
+    return "".join(parts) + stem + "".join(_step_text(s["question"], w) for s, w in zip(steps, weights))
