@@ -303,6 +303,10 @@ def test_axe_and_360px(browser, site):
         page.goto(url)
         run_axe(page, f"content page at {width}px")
         no_horizontal_scroll(page, "content page")
+        # however long the module's title, the Exit button keeps its word on one line
+        page.evaluate("document.querySelector('.top h1').textContent = 'Understanding relationships '.repeat(4)")
+        exit_box = page.get_by_role("button", name="Exit").bounding_box()
+        assert exit_box["height"] < 50 and exit_box["width"] > 50, exit_box
         page.get_by_role("button", name="Next", exact=True).click()
         page.get_by_role("button", name="Next", exact=True).click()
         page.get_by_role("button", name="Start quiz").click()
