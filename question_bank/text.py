@@ -14,7 +14,7 @@ from .model import Question
 
 __all__ = [
     "ALLOWED_TAGS", "ALLOWED_ATTRIBUTES", "FILE_NAME", "MEDIA_PATH", "media_refs", "render_markdown", "render_stem",
-    "resolve_media", "sanitize_html", "sniff_image",
+    "render_page", "resolve_media", "sanitize_html", "sniff_image",
 ]
 
 ALLOWED_TAGS = frozenset({
@@ -65,6 +65,15 @@ def _markdown() -> MarkdownIt:
 def render_markdown(text: str) -> str:
     """CommonMark (plus tables) with raw HTML disabled, then sanitised."""
     return sanitize_html(_markdown().render(text))
+
+
+_HEADING = re.compile(r"<(/?)h([1-5])\b")
+
+
+def render_page(body: str) -> str:
+    """A content page's Markdown as safe HTML, each heading one level down (``##`` gives <h3>):
+    the page's title is the <h2> above them, so the outline reads title, then sections."""
+    return _HEADING.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", render_markdown(body))
 
 
 def render_stem(question: Question | dict, media_base: str | None = None) -> str:

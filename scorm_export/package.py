@@ -18,7 +18,7 @@ from pathlib import Path
 import xmltodict
 
 from question_bank.text import render_markdown as bank_render_markdown
-from question_bank.text import render_stem
+from question_bank.text import render_page, render_stem
 from scorm_export.document import in_framework_order, load_document, module_criteria, objective_id
 
 PLAYER_DIR = Path(__file__).resolve().parent / "player"
@@ -99,7 +99,7 @@ def course_data(doc: dict, media_base: str | None = None) -> dict:
     data = json.loads(json.dumps({k: v for k, v in doc.items() if k != "media"}))
     for module in data["modules"]:
         for page in module["pages"]:
-            page["html"] = render_markdown(page["body"])
+            page["html"] = render_page(page["body"])
     for question in data["questions"]:
         question["stem_html"] = stem_html(question, media_base)
         for step in question.get("steps") or []:

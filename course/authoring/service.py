@@ -520,10 +520,10 @@ def get_module(course: Course, slug: str) -> Module | None:
 
 
 def render_page(body: str) -> str:
-    """The sanitised HTML of a page's Markdown body."""
-    from question_bank.text import render_markdown
+    """The sanitised HTML of a page's Markdown body (headings under the page title)."""
+    from question_bank.text import render_page as render
 
-    return render_markdown(body or "")
+    return render(body or "")
 
 
 def add_page(module: Module, *, title: str, body: str = "", slug: str | None = None) -> Page:

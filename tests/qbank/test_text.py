@@ -102,3 +102,10 @@ def test_render_stem_by_format():
     assert render_stem(make("essay", stem="**Why?**")) == "<p><strong>Why?</strong></p>\n"
     assert render_stem(make("essay", stem="<p onclick=x()>Why?</p>", stem_format="html")) == "<p>Why?</p>"
     assert render_stem(make("short_answer")) == "<p>Fill {{g1}}.</p>\n"
+
+
+def test_a_page_s_headings_sit_under_its_title():
+    from question_bank.text import render_page
+
+    assert render_page("# One\n\n## Two\n\n###### Six\n\nText") == (
+        "<h2>One</h2>\n<h3>Two</h3>\n<h6>Six</h6>\n<p>Text</p>\n")

@@ -289,9 +289,10 @@ def test_course_data_carries_sanitised_page_html(course_doc):
     text = files["course-data.js"].decode("ascii")
     assert text.startswith("window.CC_COURSE = {") and text.endswith("};\n")
     data = json.loads(text[len("window.CC_COURSE = ") : -2])
+    # headings one level under the page title (its <h2>): "#" gives <h2>, "##" <h3>
     assert data["modules"][0]["pages"][0]["html"] == (
-        "<h1>Belonging</h1>\n<p>Relationships give people a sense of <strong>belonging</strong>.</p>\n"
-        "<h2>Who matters</h2>\n<p>Ask the individual who matters to them.</p>\n"
+        "<h2>Belonging</h2>\n<p>Relationships give people a sense of <strong>belonging</strong>.</p>\n"
+        "<h3>Who matters</h3>\n<p>Ask the individual who matters to them.</p>\n"
     )
     # Raw HTML is escaped and a javascript: link is not made a link.
     assert data["modules"][1]["pages"][0]["html"] == (
