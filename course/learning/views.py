@@ -30,6 +30,7 @@ from flask import (
 )
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -274,7 +275,8 @@ def _review_context(attempt: Attempt) -> dict[str, Any]:
             "item": item,
             "question": question,
             "stem": render_stem(question, media_base),
-            "case": "".join(render_markdown(case.get(k) or "") for k in ("person", "setting", "situation")),
+            "case": [(label, Markup(render_markdown(case[key]))) for key, label in
+                     (("person", "Person"), ("setting", "Setting"), ("situation", "Situation")) if case.get(key)],
             "answer": answer_text(question, item.response),
             "steps": steps,
             "comments": [p["comment"] for p in (item.essays or {}).values() if p.get("comment")],

@@ -149,6 +149,8 @@ def test_answers_state_heartbeat_submit_and_resume(client, make_course, app):
     page = client.get(f"/learn/attempts/{attempt_id}").get_data(as_text=True)
     assert "3 of 4 (75%)" in page and "TESTFW/K1" in page and "know the first thing" in page
     assert "Your answer: Mr Okafor" in page
+    assert ('<dl class="case"><dt>Person</dt><dd><p>Mrs Patel, 81</p>\n</dd><dt>Setting</dt><dd><p>Her home</p>\n'
+            '</dd><dt>Situation</dt><dd><p>Her son wants her to move.</p>\n</dd></dl>') in page
     # Reopening shows the finished attempt; a new attempt is started from the dashboard form.
     assert launch_of(open_module(client, c))["app"]["attempt"]["id"] == attempt_id
     dashboard = client.get("/learn/").get_data(as_text=True)
