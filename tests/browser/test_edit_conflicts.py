@@ -8,7 +8,7 @@ from sqlalchemy import select
 from course.authoring import service
 from course.authoring.models import Page
 from course.extensions import db
-from course.models import Organisation
+from tests.authoring.test_edit_conflicts import org_id  # noqa: F401  (fixture: course c1, module m1, page p1)
 from tests.browser.conftest import axe_violations, describe_violations, sign_in
 
 pytestmark = pytest.mark.browser
@@ -16,19 +16,7 @@ pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery staple"
 
 
-def test_a_stale_page_save_is_explained_and_keeps_the_text(app, create_framework, create_user, live_server,
-                                                           browser_page):
-    create_framework("TESTFW")
-    with app.app_context():
-        org = Organisation(name="Ours")
-        db.session.add(org)
-        db.session.flush()
-        course = service.create_course(organisation=org, user=None, title="Course one", slug="c1",
-                                       frameworks=["TESTFW"])
-        module = service.add_module(course, title="Module one", slug="m1")
-        service.add_page(module, title="Page one", slug="p1", body="First body")
-        db.session.commit()
-        org_id = org.id
+def test_a_stale_page_save_is_explained_and_keeps_the_text(app, org_id, create_user, live_server, browser_page):
     email = create_user("tutor", org_id, password=PASSWORD).email
     page = browser_page
     base = live_server.url
