@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 
 import pytest
 
@@ -234,3 +235,47 @@ def test_malformed_values_are_format_errors():
     )
     with pytest.raises(FormatError, match="maxwordlimit 'many' is not a whole number"):
         import_moodle(quiz(essay), source="e.xml")
+
+
+# Moodle's Cloze grammar (question/type/multianswer, "Embedded answers" in the Moodle docs):
+# {weight:TYPE:alternative~alternative...}; an alternative is an optional fraction ("=" or
+# "%n%", n possibly decimal), a non-empty answer, and an optional "#feedback"; "~", "#" and "}"
+# inside text are escaped with a backslash.
+CLOZE_TYPES = ("SHORTANSWER", "SHORTANSWER_C", "NUMERICAL", "MULTICHOICE", "MULTICHOICE_V", "MULTICHOICE_H",
+               "MULTIRESPONSE", "MULTIRESPONSE_H")
+SUB_QUESTION = re.compile(r"\{(\d+):([A-Z_]+):((?:\\.|[^\\}])*)\}")
+ALTERNATIVE = re.compile(r"(=|%-?\d+(?:[.,]\d*)?%)?((?:\\.|[^\\~#}])+)(#(?:\\.|[^\\~}])*)?")
+
+
+def test_the_shipped_scenarios_export_as_cloze_moodle_can_parse():
+    import json
+    from pathlib import Path
+
+    from lxml import etree
+
+    questions = []
+    for path in sorted((Path(__file__).resolve().parents[2] / "course" / "shipped" / "modules").glob("*.json")):
+        questions += json.loads(path.read_text(encoding="utf-8"))["questions"]
+    scenarios = [q for q in questions if q["type"] == "scenario"]
+    warnings: list[str] = []
+    root = etree.fromstring(export_moodle(questions, warnings=warnings))
+    clozes = root.findall("question[@type='cloze']")
+    not_exported = [w for w in warnings if w.endswith("(not exported)")]
+    assert len(scenarios) == 61 and len(not_exported) == 10
+    assert len(clozes) == 51  # the other 51 scenarios (the shipped short answers are single-gap)
+    parsed = 0
+    for el in clozes:
+        text = el.findtext("questiontext/text")
+        subs = SUB_QUESTION.findall(text)
+        assert subs, el.findtext("name/text")
+        for weight, kind, body in subs:
+            assert int(weight) >= 1 and kind in CLOZE_TYPES, (kind, weight)
+            alternatives = re.split(r"(?<!\\)~", body)
+            assert all(ALTERNATIVE.fullmatch(a) for a in alternatives), body
+            assert any(a.startswith("=") or a.startswith("%100%") for a in alternatives), body
+            parsed += 1
+        # and our own importer reads the same number of sub-questions back
+        (again,) = import_moodle(b"<quiz>" + etree.tostring(el) + b"</quiz>", source="x.xml").questions
+        steps = again["steps"] if again["type"] == "scenario" else again["gaps"]
+        assert len(steps) == len(subs)
+    assert parsed == 165  # every step of those 51 scenarios
