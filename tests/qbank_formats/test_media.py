@@ -221,3 +221,15 @@ def test_an_image_name_too_long_to_serve_is_reported(app, org):
     assert report.warnings() == [
         f"image {long_path} was not stored: its name is not 1 to 151 letters, digits, '_', '.' or '-'"]
     assert media_rows(app) == {}
+
+
+def test_an_inline_picture_from_any_format_becomes_a_stored_file(app, cli_runner, org, tmp_path):
+    inline = base64.b64encode(BLUE).decode()
+    path = tmp_path / "apple.gift"
+    path.write_text(f'::Apple:: [html]<p>Is this an apple? <img src="data:image/png;base64,{inline}" '
+                    f'alt="A blue apple"></p> {{T}}\n', encoding="utf-8")
+    res = cli_runner.invoke(args=["import-questions", str(path), "--criterion", "TESTFW/K1"])
+    assert res.exit_code == 0, res.output
+    name = f"media/{hashlib.sha256(BLUE).hexdigest()[:16]}.png"
+    assert media_rows(app) == {name: ("image/png", len(BLUE), BLUE)}
+    assert stem(app, org.id, "Apple") == f'<p>Is this an apple? <img src="{name}" alt="A blue apple"></p>'
