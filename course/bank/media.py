@@ -68,11 +68,14 @@ def get_media(organisation: Any, path: str) -> BankMedia | None:
 
 
 def _free_path(org_id: int, path: str, digest: str) -> str:
+    """A new name for an image whose name the bank already uses for another: the old name with
+    part of the image's hash, short enough to stay a MEDIA_PATH."""
     stem, ext = posixpath.splitext(path)
-    candidate = f"{stem[:140]}-{digest[:12]}{ext}"
+    stem = stem[: len("media/") + 120]
+    candidate = f"{stem}-{digest[:12]}{ext[:10]}"
     n = 2
     while (row := get_media(org_id, candidate)) is not None and row.sha256 != digest:
-        candidate = f"{stem[:140]}-{digest[:12]}-{n}{ext}"
+        candidate = f"{stem}-{digest[:12]}-{n}{ext[:10]}"
         n += 1
     return candidate
 

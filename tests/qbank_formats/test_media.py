@@ -12,7 +12,7 @@ import zlib
 
 from sqlalchemy import select
 
-from course.bank.media import store_media
+from course.bank.media import get_media, store_media
 from course.bank.models import BankMedia
 from course.bank.service import current_questions
 from course.extensions import db
@@ -233,3 +233,16 @@ def test_an_inline_picture_from_any_format_becomes_a_stored_file(app, cli_runner
     name = f"media/{hashlib.sha256(BLUE).hexdigest()[:16]}.png"
     assert media_rows(app) == {name: ("image/png", len(BLUE), BLUE)}
     assert stem(app, org.id, "Apple") == f'<p>Is this an apple? <img src="{name}" alt="A blue apple"></p>'
+
+
+def test_a_renamed_long_name_stays_servable(app, org):
+    long_path = "media/" + "b" * 140 + ".png"  # 144 characters: a name as long as it may be, nearly
+    with app.app_context():
+        store_media({long_path: RED}, [{"stem": f'<img src="{long_path}">'}], organisation=org.id)
+        questions, report = store_media({long_path: BLUE}, [{"stem": f'<img src="{long_path}">'}],
+                                        organisation=org.id)
+        db.session.commit()
+        (renamed,) = report.renamed.values()
+        assert renamed == "media/" + "b" * 120 + f"-{hashlib.sha256(BLUE).hexdigest()[:12]}.png"
+        assert questions == [{"stem": f'<img src="{renamed}">'}]
+        assert get_media(org.id, renamed).data == BLUE
