@@ -665,17 +665,21 @@ def _normalise_item(item: Any, path: str) -> tuple[dict[str, Any] | None, list[t
     return {"question": qid, "version": version}, []
 
 
-def validate_quiz_items(course: Course, items: Sequence[Any]) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
+def validate_quiz_items(
+    course: Course, items: Sequence[Any], current: dict[str, dict[str, Any]] | None = None
+) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
     """Check quiz items against the course's frameworks and its organisation's bank.
 
     Returns the normalised items and every problem as (path, message), paths like
     ``items[1].draw.count``. A draw needs enough candidates after the quiz's fixed questions
-    and, in the worst case, everything earlier draws could take from the same pool.
+    and, in the worst case, everything earlier draws could take from the same pool. ``current``:
+    the bank's current questions by id (bank_current_questions), when the caller has them.
     """
     problems: list[tuple[str, str]] = []
     normalised: list[dict[str, Any]] = []
     criteria = course_criteria(course)
-    current = bank_current_questions(course.organisation_id)
+    if current is None:
+        current = bank_current_questions(course.organisation_id)
     for n, raw in enumerate(items):
         item, item_problems = _normalise_item(raw, f"items[{n}]")
         problems += item_problems

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from course.bank import service as bank
 from course.bank.models import QuestionVersion
@@ -139,6 +140,7 @@ def _org_quizzes(organisation_id: int) -> list[Any]:
     return list(db.session.scalars(
         select(Quiz).join(Module, Quiz.module_id == Module.id).join(Course, Module.course_id == Course.id)
         .where(Course.organisation_id == organisation_id).order_by(Course.title, Module.position)
+        .options(contains_eager(Quiz.module).contains_eager(Module.course))  # names need both
     ))
 
 
@@ -149,28 +151,22 @@ def _quiz_name(quiz: Any) -> str:
 def removal_blockers(organisation_id: int, question_id: str) -> list[str]:
     """Why the question cannot be removed now: each quiz that holds it as a fixed question, and
     each quiz whose draws would be left with too few questions without it. Empty: it can go."""
-    from course.authoring.service import validate_quiz_items
+    from course.authoring.service import bank_current_questions, validate_quiz_items
 
     quizzes = _org_quizzes(organisation_id)
     blockers = [f"{_quiz_name(q)}: it is a fixed question of this quiz; take it out of the quiz first"
                 for q in quizzes if any(item.get("question") == question_id for item in q.items)]
-    if blockers:
-        return blockers
     with_draws = [q for q in quizzes if any("draw" in item for item in q.items)]
-    if not with_draws:
-        return []
-    before = {q.id: set(validate_quiz_items(q.module.course, q.items)[1]) for q in with_draws}
-    current = get_current(organisation_id, question_id)
-    savepoint = db.session.begin_nested()  # try the removal, see what the draws make of it, undo
-    try:
-        current.is_current = False
-        db.session.flush()
-        for quiz in with_draws:
-            _, problems = validate_quiz_items(quiz.module.course, quiz.items)
-            blockers += [f"{_quiz_name(quiz)}: without it, the {message}"
-                         for problem in problems if problem not in before[quiz.id] for message in [problem[1]]]
-    finally:
-        savepoint.rollback()
+    if blockers or not with_draws:
+        return blockers
+    # the draws with the bank as it is and as it would be without the question: new problems block
+    current = bank_current_questions(organisation_id)
+    without = {qid: q for qid, q in current.items() if qid != question_id}
+    for quiz in with_draws:
+        before = set(validate_quiz_items(quiz.module.course, quiz.items, current)[1])
+        blockers += [f"{_quiz_name(quiz)}: without it, the {message}"
+                     for problem in validate_quiz_items(quiz.module.course, quiz.items, without)[1]
+                     if problem not in before for message in [problem[1]]]
     return blockers
 
 
@@ -199,9 +195,6 @@ def remove_question(organisation_id: int, question_id: str) -> str:
 def _changed(stored: dict, given: dict) -> bool:
     strip = lambda d: {k: v for k, v in d.items() if k != "version"}  # noqa: E731
     return strip(stored) != strip(given)
-
-
-count_unmapped = bank.count_unmapped
 
 
 def find_questions(organisation_id: int, *, type_name: str = "", criterion: str = "", tag: str = "",

@@ -57,7 +57,7 @@ def index() -> Any:
         rows = service.find_questions(current_user.organisation_id, type_name=filters["type"],
                                       criterion=filters["criterion"], tag=filters["tag"],
                                       text=filters["q"], unmapped_only=filters["unmapped"])
-        unmapped_count = service.count_unmapped(current_user.organisation_id)
+        unmapped_count = bank.count_unmapped(current_user.organisation_id)
     return render_template("questions/index.html", rows=rows, filters=filters, unmapped_count=unmapped_count,
                            type_labels=spec.TYPE_LABELS, has_org=current_user.organisation_id is not None,
                            export_formats=EXPORT_FORMATS)
@@ -206,16 +206,21 @@ def delete(question_id: str) -> Any:
     """Confirm, then take the question out of the bank (deleted, or retired when attempts used it)."""
     row = _current_or_404(question_id)
     org_id = _org_id()
-    blockers = service.removal_blockers(org_id, question_id)
-    if request.method == "POST" and not blockers:  # (CSRFProtect has checked the token)
-        outcome = service.remove_question(org_id, question_id)
-        db.session.commit()
-        if outcome == "deleted":
-            flash(f"Question {question_id!r} deleted.", "success")
+    if request.method == "POST":  # (CSRFProtect has checked the token)
+        try:
+            outcome = service.remove_question(org_id, question_id)
+        except service.QuestionProblems as exc:
+            blockers = [message for _path, message in exc.problems]
         else:
-            flash(f"Question {question_id!r} retired: attempts that used it keep it, and nothing else shows it.",
-                  "success")
-        return redirect(url_for("questions.index"))
+            db.session.commit()
+            if outcome == "deleted":
+                flash(f"Question {question_id!r} deleted.", "success")
+            else:
+                flash(f"Question {question_id!r} retired: attempts that used it keep it, and nothing else shows it.",
+                      "success")
+            return redirect(url_for("questions.index"))
+    else:
+        blockers = service.removal_blockers(org_id, question_id)
     in_use = any(v.in_use for v in service.versions(org_id, question_id))
     status = 409 if request.method == "POST" else 200
     return render_template("questions/delete.html", row=row, blockers=blockers, in_use=in_use), status

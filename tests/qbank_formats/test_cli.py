@@ -201,7 +201,6 @@ def test_import_keeps_questions_without_criteria_unmapped(app, cli_runner, org):
         ]
         # quizzes draw from the mapped questions only
         assert current_questions(org.id) == []
-        assert current_questions(org.id, tag=None) == []
 
 
 def test_import_json_of_a_file_without_criteria(app, cli_runner, org):
