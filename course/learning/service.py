@@ -470,16 +470,21 @@ def save_answer(
     return attempt
 
 
-def save_state(attempt: Attempt, state: Any, location: Any, *, revision: int | None = None) -> Attempt:
-    """Store the player's compact state and location (after submission too: it is only the view)."""
-    _check_revision(attempt, revision)
+def _checked_state(state: Any, location: Any) -> tuple[dict | None, str | None]:
+    """The player's state (an object within MAX_STATE_CHARS) and location (cut to 255), or Invalid."""
     if state is not None and not isinstance(state, dict):
         raise Invalid("state: expected an object")
     if location is not None and not isinstance(location, str):
         raise Invalid("location: expected a string")
     if _size(state) > MAX_STATE_CHARS:
         raise Invalid(f"state: longer than {MAX_STATE_CHARS} characters")
-    location = None if location is None else location[:255]
+    return state, None if location is None else location[:255]
+
+
+def save_state(attempt: Attempt, state: Any, location: Any, *, revision: int | None = None) -> Attempt:
+    """Store the player's compact state and location (after submission too: it is only the view)."""
+    _check_revision(attempt, revision)
+    state, location = _checked_state(state, location)
     if attempt.state == state and attempt.location == location:
         return attempt
     attempt.state = state
@@ -526,14 +531,7 @@ def module_progress(user_id: int, module_id: int) -> ModuleProgress:
 
 def save_module_state(progress: ModuleProgress, state: Any, location: Any) -> ModuleProgress:
     """Store the player state of a module without a quiz, and the pages seen."""
-    if state is not None and not isinstance(state, dict):
-        raise Invalid("state: expected an object")
-    if location is not None and not isinstance(location, str):
-        raise Invalid("location: expected a string")
-    if _size(state) > MAX_STATE_CHARS:
-        raise Invalid(f"state: longer than {MAX_STATE_CHARS} characters")
-    progress.state = state
-    progress.location = None if location is None else location[:255]
+    progress.state, progress.location = _checked_state(state, location)
     _record_pages(progress.user_id, progress.module, progress.location)
     db.session.flush()
     return progress
