@@ -4,7 +4,7 @@ Pure Python (no Flask, no database): see README.md in this folder.
 """
 
 from .model import Mark, Question, ResponseError
-from .marking import mark
+from .marking import mark, scenario_path
 from .schemas import QuestionSchema, ValidationError, dump_question, error_paths, load_question
 from .types import REGISTRY
 
@@ -19,4 +19,5 @@ __all__ = [
     "error_paths",
     "load_question",
     "mark",
+    "scenario_path",
 ]

@@ -37,7 +37,7 @@ from course.learning.models import (
 from course.models.base import utcnow
 from course.models.users import User
 from question_bank.draw import assemble_quiz
-from question_bank.marking import ResponseError, mark
+from question_bank.marking import ResponseError, mark, scenario_path
 from question_bank.model import Question
 
 # The player sends a heartbeat every 30 s of its clock; a beat is credited at most this much
@@ -538,31 +538,6 @@ def save_module_state(progress: ModuleProgress, state: Any, location: Any) -> Mo
 
 
 # ---------------------------------------------------------------- marking
-
-
-def scenario_path(question: dict[str, Any], answers: dict[str, Any]) -> list[str]:
-    """The path the branching rules give for ``answers`` (docs/formats.md, scenario)."""
-    steps = question["steps"]
-    index_of = {s["id"]: i for i, s in enumerate(steps)}
-    path: list[str] = []
-    current = steps[0]["id"]
-    while current != "end" and current in index_of and current not in path:
-        path.append(current)
-        i = index_of[current]
-        step = steps[i]
-        default = step.get("next")
-        if default is None:
-            default = steps[i + 1]["id"] if i + 1 < len(steps) else "end"
-        answer = answers.get(current)
-        key = None
-        kind = step["question"]["type"]
-        if kind == "single_choice" and isinstance(answer, str):
-            key = answer
-        elif kind == "true_false" and isinstance(answer, bool):
-            key = "true" if answer else "false"
-        branches = step.get("branches") or {}
-        current = branches.get(key, default) if key is not None else default
-    return path
 
 
 def _committed(question: dict[str, Any], response: Any) -> Any:

@@ -223,29 +223,6 @@ def framework_tree() -> list[Framework]:
 # --------------------------------------------------------------------------- trying a question
 
 
-def scenario_path(question: dict, answers: dict[str, Any]) -> list[str]:
-    """The steps a learner goes through for ``answers`` (by the branching rules of formats.md)."""
-    steps = question["steps"]
-    index = {step["id"]: n for n, step in enumerate(steps)}
-    path: list[str] = []
-    current = steps[0]["id"]
-    while current != "end" and current in index and len(path) <= len(steps):
-        n = index[current]
-        step = steps[n]
-        path.append(current)
-        answer = answers.get(current)
-        key = None
-        if answer is not None:
-            kind = step["question"]["type"]
-            if kind == "single_choice":
-                key = answer
-            elif kind == "true_false" and isinstance(answer, bool):
-                key = "true" if answer else "false"
-        default = step.get("next") or (steps[n + 1]["id"] if n + 1 < len(steps) else "end")
-        current = (step.get("branches") or {}).get(key, default) if key is not None else default
-    return path
-
-
 def try_question(question: dict, response: Any, *, child: bool = False) -> tuple[Any, str | None]:
     """(Mark, None) for a response, or (None, the ResponseError message). ``child``: a scenario
     step's (canonical) question, marked on its own."""

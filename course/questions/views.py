@@ -16,6 +16,7 @@ from course.core.nav import nav_item
 from course.extensions import db
 from course.questions import service, spec
 from course.questions.forms import EXPORT_FORMATS, EXTENSIONS, ImportForm
+from question_bank import scenario_path
 from question_bank.schemas import IDENT
 from course.bank.media import get_media, media_response
 from question_bank.text import render_markdown, render_stem
@@ -250,7 +251,7 @@ def read_response(question: dict, form: Any, prefix: str = "r") -> Any:
     if kind == "scenario":
         answers = {step["id"]: read_response(step["question"], form, f"{prefix}-{step['id']}")
                    for step in question["steps"]}
-        path = service.scenario_path(question, answers)
+        path = scenario_path(question, answers)
         return {"path": path, "answers": {k: v for k, v in answers.items() if k in path and v is not None}}
     return None
 

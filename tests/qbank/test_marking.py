@@ -92,3 +92,19 @@ def test_unanswered_is_zero_for_every_type():
         result = mark(make(qtype), None)
         assert result.to_dict() == {"score": 0.0, "max": 1.0, "fraction": 0.0, "correct": False,
                                     "feedback": [], "response": None, "pending": False}, qtype
+
+
+def test_scenario_path_follows_branches_then_next_then_order():
+    from question_bank import scenario_path
+
+    steps = [
+        {"id": "s1", "question": {"type": "single_choice"}, "branches": {"b": "s3"}, "next": None},
+        {"id": "s2", "question": {"type": "true_false"}, "branches": {"false": "end"}, "next": None},
+        {"id": "s3", "question": {"type": "short_answer"}, "branches": {}, "next": "end"},
+    ]
+    scenario = {"steps": steps}
+    assert scenario_path(scenario, {}) == ["s1", "s2", "s3"]  # unanswered: the steps in order
+    assert scenario_path(scenario, {"s1": "b"}) == ["s1", "s3"]
+    assert scenario_path(scenario, {"s1": "a", "s2": False}) == ["s1", "s2"]
+    assert scenario_path(scenario, {"s1": "a", "s2": True}) == ["s1", "s2", "s3"]
+    assert scenario_path(scenario, {"s1": ["b"]}) == ["s1", "s2", "s3"]  # not a choice: no branch
