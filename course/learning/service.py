@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from course.authoring.models import Course, Module, Quiz
+from course.authoring.models import Course, Module
 from course.authoring.document import quiz_to_dict
 from course.extensions import db
 from course.learning.models import (
