@@ -490,7 +490,7 @@ def _may_read_files(c: Course) -> bool:
     if current_user.organisation_id == c.organisation_id:
         return True
     try:  # enrolments belong to the learning area; without it only the organisation's users
-        from course.learning.service import is_enrolled  # type: ignore[import-not-found]
+        from course.learning.enrolment import is_enrolled  # type: ignore[import-not-found]
     except ImportError:
         return False
     return bool(is_enrolled(current_user, c))

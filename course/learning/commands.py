@@ -13,7 +13,7 @@ def enrol_demo_learner(demo: bool) -> None:
     if not demo:
         return
     from course.authoring.models import Course
-    from course.learning.service import enrol_learner, enrolment_of
+    from course.learning.enrolment import enrol_learner, enrolment_of
     from course.models.users import Organisation, User
     from course.seeds import DEMO_ORGANISATION, DEMO_USERS
     from course.shipped import load_course_block

@@ -86,7 +86,7 @@ def launch_data(module: Module, *, api: str, csrf: str, user: User, attempt: Att
                 progress: ModuleProgress | None, exit_url: str) -> dict[str, Any]:
     """``window.CC_LAUNCH`` for the app adapter."""
     if attempt is not None:
-        from course.learning.service import attempt_snapshot
+        from course.learning.attempts import attempt_snapshot
 
         record: dict[str, Any] = attempt_snapshot(attempt)
     else:

@@ -41,7 +41,7 @@ from course.auth.decorators import is_api_path
 from course.authoring.models import Course, Module
 from course.core.nav import nav_item
 from course.extensions import db
-from course.learning import service
+from course.learning import attempts, enrolment, errors, essays, overview, submission, time_on_task
 from course.learning.display import answer_text, fmt, percent
 from course.learning.forms import CsvEnrolForm, EnrolForm, MarkEssayForm, OfflineForm
 from course.learning.models import Attempt, Enrolment, OfflineLearning
@@ -69,8 +69,8 @@ def _percent_filter(value: float | None) -> str:
     return percent(value)
 
 
-@bp.errorhandler(service.LearningError)
-def learning_error(error: service.LearningError) -> Any:
+@bp.errorhandler(errors.LearningError)
+def learning_error(error: errors.LearningError) -> Any:
     """JSON on API paths, an error page elsewhere."""
     db.session.rollback()
     if is_api_path():
@@ -93,7 +93,7 @@ def run(operation: Callable[[], T]) -> T:
         except (StaleDataError, IntegrityError):
             db.session.rollback()
             if attempt == RETRIES - 1:
-                raise service.Conflict("Another window changed this at the same moment; please try again.") from None
+                raise errors.Conflict("Another window changed this at the same moment; please try again.") from None
         except Exception:
             db.session.rollback()
             raise
@@ -104,7 +104,7 @@ def json_body() -> dict[str, Any]:
     """The request's JSON object, or a 400 JSON error."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise service.LearningError("Send a JSON object with Content-Type: application/json.")
+        raise errors.LearningError("Send a JSON object with Content-Type: application/json.")
     return body
 
 
@@ -139,8 +139,8 @@ def course_module(course: Course, slug: str) -> Module:
 def enrolled_module(module_id: int) -> Module:
     """A module of a course the signed-in learner is enrolled on, else NotFound."""
     module = db.session.get(Module, module_id)
-    if module is None or not service.is_enrolled(me(), module.course):
-        raise service.NotFound("There is no such module.")
+    if module is None or not enrolment.is_enrolled(me(), module.course):
+        raise errors.NotFound("There is no such module.")
     return module
 
 
@@ -151,8 +151,7 @@ def enrolled_module(module_id: int) -> Module:
 @roles_required("learner")
 def dashboard() -> Any:
     """Enrolled courses; per module progress, time against target, attempts left, mark, criteria."""
-    overview = service.learner_overview(me())
-    return render_template("learning/dashboard.html", overview=overview)
+    return render_template("learning/dashboard.html", overview=overview.learner_overview(me()))
 
 
 @bp.get("/player/<name>")
@@ -183,9 +182,9 @@ def media(course_slug: str, name: str) -> Any:
 
 def _player_page(module: Module, attempt: Attempt | None) -> Any:
     user = me()
-    service.open_session(user, module)
-    progress = service.module_progress(user.id, module.id) if attempt is None else None
-    questions = service.snapshot_questions(attempt) if attempt is not None else []
+    time_on_task.open_session(user, module)
+    progress = attempts.module_progress(user.id, module.id) if attempt is None else None
+    questions = attempts.snapshot_questions(attempt) if attempt is not None else []
     db.session.commit()
     if attempt is not None:
         api = url_for("learning.api_attempt", attempt_id=attempt.id)
@@ -211,7 +210,7 @@ def module_player(course_slug: str, module_slug: str) -> Any:
     user = me()
     attempt = None
     if module.quiz is not None:
-        attempt = service.open_attempt(user, module)
+        attempt = attempts.open_attempt(user, module)
         if attempt is None:
             latest = db.session.scalar(
                 select(Attempt).where(Attempt.user_id == user.id, Attempt.module_id == module.id)
@@ -221,8 +220,8 @@ def module_player(course_slug: str, module_slug: str) -> Any:
                 attempt = latest  # its results; a new attempt is started from the dashboard
             else:
                 try:
-                    attempt = run(lambda: service.start_attempt(user, module))
-                except service.LearningError as exc:
+                    attempt = run(lambda: attempts.start_attempt(user, module))
+                except errors.LearningError as exc:
                     if latest is None:
                         flash(exc.message, "error")
                         return redirect(url_for("learning.dashboard"))
@@ -238,8 +237,8 @@ def new_attempt(course_slug: str, module_slug: str) -> Any:
     module = course_module(course, module_slug)
     user = me()
     try:
-        run(lambda: service.start_attempt(user, module))
-    except service.LearningError as exc:
+        run(lambda: attempts.start_attempt(user, module))
+    except errors.LearningError as exc:
         flash(exc.message, "error")
         return redirect(url_for("learning.dashboard"))
     return redirect(url_for("learning.module_player", course_slug=course.slug, module_slug=module.slug))
@@ -249,14 +248,14 @@ def new_attempt(course_slug: str, module_slug: str) -> Any:
 @roles_required("learner")
 def review(attempt_id: int) -> Any:
     """A submitted attempt: the server's mark, criteria, each answer with its mark and feedback."""
-    attempt = service.get_attempt(attempt_id, me())
+    attempt = attempts.get_attempt(attempt_id, me())
     if attempt.is_open:
         abort(404)
     return render_template("learning/review.html", **_review_context(attempt))
 
 
 def _review_context(attempt: Attempt) -> dict[str, Any]:
-    by_key = {(q["id"], q["version"]): q for q in service.snapshot_questions(attempt)}
+    by_key = {(q["id"], q["version"]): q for q in attempts.snapshot_questions(attempt)}
     media_base = learner_media_base(attempt.module.course)
     items = []
     for item in attempt.marks:
@@ -303,8 +302,8 @@ def _criteria_text(course: Course) -> dict[str, str]:
 @roles_required("learner")
 def api_attempt(attempt_id: int) -> Any:
     """The attempt to resume (state, answers by item, revision) and its result when submitted."""
-    attempt = service.get_attempt(attempt_id, me())
-    return jsonify(attempt=service.attempt_snapshot(attempt), result=service.result_json(attempt))
+    attempt = attempts.get_attempt(attempt_id, me())
+    return jsonify(attempt=attempts.attempt_snapshot(attempt), result=attempts.result_json(attempt))
 
 
 @bp.post("/api/attempts/<int:attempt_id>/answers")
@@ -315,8 +314,8 @@ def api_answer(attempt_id: int) -> Any:
     user = me()
 
     def op() -> Attempt:
-        attempt = service.get_attempt(attempt_id, user)
-        return service.save_answer(attempt, body.get("index"), body.get("response"), question=body.get("question"),
+        attempt = attempts.get_attempt(attempt_id, user)
+        return attempts.save_answer(attempt, body.get("index"), body.get("response"), question=body.get("question"),
                                    version=body.get("version"), revision=body.get("revision"))
 
     attempt = run(op)
@@ -331,8 +330,8 @@ def api_state(attempt_id: int) -> Any:
     user = me()
 
     def op() -> Attempt:
-        attempt = service.get_attempt(attempt_id, user)
-        return service.save_state(attempt, body.get("state"), body.get("location"), revision=body.get("revision"))
+        attempt = attempts.get_attempt(attempt_id, user)
+        return attempts.save_state(attempt, body.get("state"), body.get("location"), revision=body.get("revision"))
 
     attempt = run(op)
     return jsonify(saved=True, revision=attempt.revision)
@@ -346,9 +345,9 @@ def api_heartbeat(attempt_id: int) -> Any:
     user = me()
 
     def op() -> tuple[int, int]:
-        attempt = service.get_attempt(attempt_id, user)
-        credited = service.record_heartbeat(user, attempt.module, body.get("active_seconds"))
-        return credited, service.seconds_on(user, attempt.module)
+        attempt = attempts.get_attempt(attempt_id, user)
+        credited = time_on_task.record_heartbeat(user, attempt.module, body.get("active_seconds"))
+        return credited, time_on_task.seconds_on(user, attempt.module)
 
     credited, total = run(op)
     return jsonify(credited=credited, seconds=total)
@@ -362,12 +361,12 @@ def api_submit(attempt_id: int) -> Any:
     user = me()
 
     def op() -> Attempt:
-        attempt = service.get_attempt(attempt_id, user)
-        return service.submit_attempt(attempt, body.get("responses"), client_result=body.get("result"),
+        attempt = attempts.get_attempt(attempt_id, user)
+        return submission.submit_attempt(attempt, body.get("responses"), client_result=body.get("result"),
                                       revision=body.get("revision"))
 
     attempt = run(op)
-    return jsonify(service.result_json(attempt))
+    return jsonify(attempts.result_json(attempt))
 
 
 @bp.post("/api/progress/<int:module_id>/state")
@@ -379,7 +378,7 @@ def api_progress_state(module_id: int) -> Any:
 
     def op() -> None:
         module = enrolled_module(module_id)
-        service.save_module_state(service.module_progress(user.id, module.id), body.get("state"), body.get("location"))
+        attempts.save_module_state(attempts.module_progress(user.id, module.id), body.get("state"), body.get("location"))
 
     run(op)
     return jsonify(saved=True)
@@ -394,8 +393,8 @@ def api_progress_heartbeat(module_id: int) -> Any:
 
     def op() -> tuple[int, int]:
         module = enrolled_module(module_id)
-        credited = service.record_heartbeat(user, module, body.get("active_seconds"))
-        return credited, service.seconds_on(user, module)
+        credited = time_on_task.record_heartbeat(user, module, body.get("active_seconds"))
+        return credited, time_on_task.seconds_on(user, module)
 
     credited, total = run(op)
     return jsonify(credited=credited, seconds=total)
@@ -406,7 +405,7 @@ def api_progress_heartbeat(module_id: int) -> Any:
 def api_progress(module_id: int) -> Any:
     """A module's saved player state and pages seen (the base URL of the progress API)."""
     module = enrolled_module(module_id)
-    progress = service.module_progress(me().id, module.id)
+    progress = attempts.module_progress(me().id, module.id)
     db.session.commit()
     return jsonify(state=progress.state, location=progress.location, pages_seen=progress.pages_seen,
                    pages=len(module.pages))
@@ -434,7 +433,7 @@ def tutor_home() -> Any:
         select(Enrolment.course_id, func.count()).join(Course, Enrolment.course_id == Course.id)
         .where(Course.organisation_id == current_user.organisation_id).group_by(Enrolment.course_id)
     ).all())
-    pending = len(service.pending_essays(current_user.organisation_id)) if current_user.organisation_id else 0
+    pending = len(essays.pending_essays(current_user.organisation_id)) if current_user.organisation_id else 0
     return render_template("learning/tutor_home.html", courses=courses, counts=counts, pending=pending)
 
 
@@ -460,12 +459,12 @@ def learners(course_id: int) -> Any:
             return _learners_page(course, form, csv_form, status=422)
         tutor = me()
         try:
-            enrolment, created = run(lambda: service.enrol_learner(
+            enrolled, created = run(lambda: enrolment.enrol_learner(
                 course, name=form.name.data or "", email=form.email.data or "", cohort=form.cohort.data or "", by=tutor))
-        except service.Invalid as exc:
+        except errors.Invalid as exc:
             form.email.errors = [*form.email.errors, exc.message]
             return _learners_page(course, form, csv_form, status=422)
-        user = db.session.get(User, enrolment.user_id)
+        user = db.session.get(User, enrolled.user_id)
         flash(f"{user.name} ({user.email}) is enrolled" + (" with a new account." if created else "."), "success")
         return redirect(url_for("learning.learners", course_id=course.id))
     return _learners_page(course, form, csv_form)
@@ -485,8 +484,8 @@ def learners_csv(course_id: int) -> Any:
         return _learners_page(course, form, csv_form, ["the file is larger than 2 MB"], status=422)
     tutor = me()
     try:
-        result = run(lambda: service.enrol_from_csv(course, data, by=tutor))
-    except service.CsvError as exc:
+        result = run(lambda: enrolment.enrol_from_csv(course, data, by=tutor))
+    except enrolment.CsvError as exc:
         return _learners_page(course, form, csv_form, exc.problems, status=422)
     flash(f"{result.enrolled} learner{'s' if result.enrolled != 1 else ''} enrolled "
           f"({result.created} new account{'s' if result.created != 1 else ''}).", "success")
@@ -514,9 +513,9 @@ def offline(course_id: int) -> Any:
                 outcomes = [o.strip() for o in (form.outcomes.data or "").replace(";", ",").split(",") if o.strip()]
                 tutor = me()
                 try:
-                    run(lambda: service.record_offline(learner, course, date=form.date.data, minutes=form.minutes.data,
+                    run(lambda: time_on_task.record_offline(learner, course, date=form.date.data, minutes=form.minutes.data,
                                                        activity=form.activity.data or "", outcomes=outcomes, by=tutor))
-                except service.Invalid as exc:
+                except errors.Invalid as exc:
                     form.activity.errors = [exc.message]
                 else:
                     flash(f"{form.minutes.data} minutes recorded for {learner.name}.", "success")
@@ -533,8 +532,8 @@ def offline(course_id: int) -> Any:
 @roles_required("tutor", "admin")
 def marking_queue() -> Any:
     """Essays awaiting marking on the organisation's courses, oldest first."""
-    essays = service.pending_essays(current_user.organisation_id) if current_user.organisation_id else []
-    return render_template("learning/marking_queue.html", essays=essays)
+    pending = essays.pending_essays(current_user.organisation_id) if current_user.organisation_id else []
+    return render_template("learning/marking_queue.html", essays=pending)
 
 
 @bp.route("/tutor/marking/<int:item_id>", methods=["GET", "POST"])
@@ -544,13 +543,13 @@ def mark_essay(item_id: int) -> Any:
     if current_user.organisation_id is None:
         abort(404)
     try:
-        item = service.get_answer_mark(item_id, current_user.organisation_id)
-    except service.NotFound:
+        item = essays.get_answer_mark(item_id, current_user.organisation_id)
+    except errors.NotFound:
         abort(404)
     part = request.values.get("part", "")
     if part not in (item.essays or {}):
         abort(404)
-    question = service._questions_by_key(item.attempt)[(item.question_id, item.version)]
+    question = attempts._questions_by_key(item.attempt)[(item.question_id, item.version)]
     shown = question if part == "" else next(s["question"] for s in question["steps"] if s["id"] == part)
     answer = item.response if part == "" else (item.response or {}).get("answers", {}).get(part)
     info = item.essays[part]
@@ -561,9 +560,9 @@ def mark_essay(item_id: int) -> Any:
         if form.validate_on_submit():
             tutor = me()
             try:
-                run(lambda: service.mark_essay(service.get_answer_mark(item_id, tutor.organisation_id), part,
+                run(lambda: essays.mark_essay(essays.get_answer_mark(item_id, tutor.organisation_id), part,
                                                float(form.score.data), form.comment.data or "", tutor=tutor))
-            except service.Invalid as exc:
+            except errors.Invalid as exc:
                 form.score.errors = [exc.message]
             else:
                 flash("Mark saved.", "success")

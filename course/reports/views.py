@@ -251,7 +251,7 @@ def items_export(course_id: int, fmt: str) -> Any:
 def attempt(attempt_id: int) -> Any:
     """One submitted attempt as the server marked it (the evidence a criteria map links to)."""
     from course.learning.display import answer_text
-    from course.learning.service import snapshot_questions
+    from course.learning.attempts import snapshot_questions
 
     found = db.session.get(Attempt, attempt_id)
     if found is None or found.is_open or found.module.course.organisation_id != current_user.organisation_id:

@@ -275,7 +275,7 @@ def test_axe_on_every_question_type(app, live_server, browser_page, every_type_c
 
 def test_axe_on_tutor_pages(app, live_server, browser_page, make_course):  # noqa: F811
     """The tutor's learners, offline learning, marking queue and essay pages pass axe too."""
-    from course.learning import service
+    from course.learning import attempts, submission
     from course.learning.models import AnswerMark
     from course.models import User
     from course.authoring.models import Module
@@ -283,8 +283,8 @@ def test_axe_on_tutor_pages(app, live_server, browser_page, make_course):  # noq
 
     c = make_course([q_tf(), q_essay()])
     with app.app_context():
-        attempt = service.start_attempt(db.session.get(User, c.learner.id), db.session.get(Module, c.module_id))
-        service.submit_attempt(attempt, [True, "I listened first."])
+        attempt = attempts.start_attempt(db.session.get(User, c.learner.id), db.session.get(Module, c.module_id))
+        submission.submit_attempt(attempt, [True, "I listened first."])
         db.session.commit()
         item_id = db.session.scalar(select(AnswerMark.id).where(AnswerMark.pending.is_(True)))
     page, base = browser_page, live_server.url

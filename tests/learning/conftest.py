@@ -96,7 +96,7 @@ def make_course(app: Flask, create_framework: Callable[..., Framework], create_u
         tutor = create_user("tutor", org_name)
         learner = create_user("learner", org_name)
         from course.bank.service import save_questions
-        from course.learning import service
+        from course.learning import enrolment
 
         with app.app_context():
             org = db.session.scalar(db.select(Organisation).where(Organisation.name == org_name))
@@ -121,7 +121,7 @@ def make_course(app: Flask, create_framework: Callable[..., Framework], create_u
             db.session.add(course)
             db.session.flush()
             if enrol:
-                service.enrol_learner(course, name=learner.name, email=learner.email, cohort="Spring")
+                enrolment.enrol_learner(course, name=learner.name, email=learner.email, cohort="Spring")
             db.session.commit()
             return LearningCourse(org.id, course.id, course.slug, module.id, module.slug,
                                   module.quiz.id if module.quiz else None, learner, tutor, 2)

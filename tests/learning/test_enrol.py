@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from course.authoring.models import Course
 from course.extensions import db
-from course.learning import service
+from course.learning import enrolment as enrolments, errors
 from course.learning.models import Enrolment
 from course.models import User
 
@@ -20,24 +20,24 @@ def count(model):
 def test_enrol_creates_a_learner_account_in_the_course_organisation(make_course, ctx):
     c = make_course(enrol=False)
     course = db.session.get(Course, c.course_id)
-    enrolment, created = service.enrol_learner(course, name="Ada Lovelace", email=" Ada@Example.org ", cohort="May")
+    enrolment, created = enrolments.enrol_learner(course, name="Ada Lovelace", email=" Ada@Example.org ", cohort="May")
     assert created is True
     user = db.session.get(User, enrolment.user_id)
     assert (user.email, user.role, user.organisation_id, enrolment.cohort) == ("ada@example.org", "learner", c.org_id, "May")
-    again, created = service.enrol_learner(course, name="Ada Lovelace", email="ada@example.org", cohort="")
+    again, created = enrolments.enrol_learner(course, name="Ada Lovelace", email="ada@example.org", cohort="")
     assert created is False and again.id == enrolment.id and again.cohort == "May"
 
 
 def test_enrol_refuses_tutors_and_other_organisations(make_course, ctx, create_user):
     c = make_course(enrol=False)
     course = db.session.get(Course, c.course_id)
-    with pytest.raises(service.Invalid, match="is a tutor account"):
-        service.enrol_learner(course, name="T", email=c.tutor.email)
+    with pytest.raises(errors.Invalid, match="is a tutor account"):
+        enrolments.enrol_learner(course, name="T", email=c.tutor.email)
     outsider = create_user("learner", "Elsewhere Ltd")
-    with pytest.raises(service.Invalid, match="belongs to another organisation"):
-        service.enrol_learner(course, name="O", email=outsider.email)
-    with pytest.raises(service.Invalid, match="not an email address"):
-        service.enrol_learner(course, name="N", email="not-an-email")
+    with pytest.raises(errors.Invalid, match="belongs to another organisation"):
+        enrolments.enrol_learner(course, name="O", email=outsider.email)
+    with pytest.raises(errors.Invalid, match="not an email address"):
+        enrolments.enrol_learner(course, name="N", email="not-an-email")
 
 
 def test_csv_enrols_every_row(make_course, ctx):
@@ -45,7 +45,7 @@ def test_csv_enrols_every_row(make_course, ctx):
     course = db.session.get(Course, c.course_id)
     data = ("\ufeffName,Email,Cohort\r\nAda Lovelace,ada@example.org,May\r\n\r\n"
             f"Existing,{c.learner.email},June\r\n").encode()
-    result = service.enrol_from_csv(course, data)
+    result = enrolments.enrol_from_csv(course, data)
     assert (result.enrolled, result.created) == (2, 1)
     rows = db.session.execute(select(User.email, Enrolment.cohort).join(Enrolment, Enrolment.user_id == User.id)
                               .order_by(User.email)).all()
@@ -67,8 +67,8 @@ def test_csv_with_bad_rows_names_each_and_imports_nothing(make_course, ctx, crea
         f"Out,{outsider.email},May",              # row 7: another organisation
         "Di,di@example.org,May,extra",            # row 8: too many values
     ]).encode()
-    with pytest.raises(service.CsvError) as info:
-        service.enrol_from_csv(course, data)
+    with pytest.raises(enrolments.CsvError) as info:
+        enrolments.enrol_from_csv(course, data)
     assert info.value.problems == [
         "row 3: name is empty",
         "row 4: email 'cy-at-example.org' is not an email address",
@@ -91,8 +91,8 @@ def test_csv_with_bad_rows_names_each_and_imports_nothing(make_course, ctx, crea
 def test_csv_file_level_problems(make_course, ctx, data, problem):
     c = make_course(enrol=False)
     course = db.session.get(Course, c.course_id)
-    with pytest.raises(service.CsvError) as info:
-        service.enrol_from_csv(course, data)
+    with pytest.raises(enrolments.CsvError) as info:
+        enrolments.enrol_from_csv(course, data)
     assert info.value.problems[0].startswith(problem)
 
 

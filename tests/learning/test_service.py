@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from course.authoring.models import Module
 from course.extensions import db
-from course.learning import service
+from course.learning import attempts, errors, essays, grading, overview, submission, time_on_task
 from course.learning.models import Attempt, TimeLog, TimeOnTask
 from course.models import User
 from course.models.base import UTC
@@ -28,22 +28,22 @@ def test_attempt_is_assembled_from_its_seed_and_replays(make_course, ctx):
     c = make_course([q_single("q1"), q_single("q2"), q_single("q3"), q_tf()],
                     items=[{"draw": {"count": 2, "criterion": K1}}, {"question": "q-tf", "version": 1}], shuffle=True)
     user, module = learner_and_module(c)
-    attempt = service.start_attempt(user, module, seed=12345)
+    attempt = attempts.start_attempt(user, module, seed=12345)
     db.session.commit()
-    bank = service.snapshot_questions(attempt)
+    bank = attempts.snapshot_questions(attempt)
     assert [q["id"] for q in bank] == ["q-tf", "q1", "q2", "q3"]
     quiz = {k: v for k, v in attempt.quiz_snapshot.items() if k != "bank"}
     assert attempt.questions == assemble_quiz(quiz, bank, 12345)
     assert len(attempt.questions) == 3
     # Reopening returns the same attempt, same questions, same order.
-    again = service.start_attempt(user, module)
+    again = attempts.start_attempt(user, module)
     assert again.id == attempt.id and again.questions == attempt.questions
 
 
 def test_random_seed_is_32_bit(make_course, ctx):
     c = make_course()
     user, module = learner_and_module(c)
-    attempt = service.start_attempt(user, module)
+    attempt = attempts.start_attempt(user, module)
     assert 0 <= attempt.seed < 2**32
     assert attempt.number == 1 and attempt.status == "in_progress"
 
@@ -51,23 +51,23 @@ def test_random_seed_is_32_bit(make_course, ctx):
 def test_start_refused_when_not_enrolled(make_course, ctx):
     c = make_course(enrol=False)
     user, module = learner_and_module(c)
-    with pytest.raises(service.NotFound):
-        service.start_attempt(user, module)
+    with pytest.raises(errors.NotFound):
+        attempts.start_attempt(user, module)
 
 
 def test_autosave_is_per_item_and_idempotent(make_course, ctx):
     c = make_course()
     user, module = learner_and_module(c)
-    attempt = service.start_attempt(user, module, seed=1)
+    attempt = attempts.start_attempt(user, module, seed=1)
     db.session.commit()
-    service.save_answer(attempt, 0, "b", question="q-sc", version=1)
+    attempts.save_answer(attempt, 0, "b", question="q-sc", version=1)
     db.session.commit()
     rev = attempt.revision
-    service.save_answer(attempt, 0, "b")  # the same answer again (a retried request)
+    attempts.save_answer(attempt, 0, "b")  # the same answer again (a retried request)
     db.session.commit()
     assert attempt.revision == rev
-    service.save_answer(attempt, 1, False)
-    service.save_answer(attempt, 0, "a")
+    attempts.save_answer(attempt, 1, False)
+    attempts.save_answer(attempt, 0, "a")
     db.session.commit()
     assert attempt.responses == {"0": "a", "1": False}
     assert attempt.revision == rev + 2  # each save is one new revision
@@ -76,26 +76,26 @@ def test_autosave_is_per_item_and_idempotent(make_course, ctx):
 def test_autosave_refuses_another_attempts_item_and_bad_index(make_course, ctx):
     c = make_course()
     user, module = learner_and_module(c)
-    attempt = service.start_attempt(user, module, seed=1)
-    with pytest.raises(service.Conflict, match="Item 1 of this attempt is q-sc version 1"):
-        service.save_answer(attempt, 0, "a", question="q-tf", version=1)
-    with pytest.raises(service.Invalid, match="from 0 to 1"):
-        service.save_answer(attempt, 2, "a")
-    with pytest.raises(service.Invalid):
-        service.save_answer(attempt, "0", "a")
+    attempt = attempts.start_attempt(user, module, seed=1)
+    with pytest.raises(errors.Conflict, match="Item 1 of this attempt is q-sc version 1"):
+        attempts.save_answer(attempt, 0, "a", question="q-tf", version=1)
+    with pytest.raises(errors.Invalid, match="from 0 to 1"):
+        attempts.save_answer(attempt, 2, "a")
+    with pytest.raises(errors.Invalid):
+        attempts.save_answer(attempt, "0", "a")
 
 
 def test_stale_revision_gets_409_with_current_state(make_course, ctx):
     c = make_course()
     user, module = learner_and_module(c)
-    attempt = service.start_attempt(user, module, seed=1)
-    service.save_state(attempt, {"v": 1}, "0:p0")
+    attempt = attempts.start_attempt(user, module, seed=1)
+    attempts.save_state(attempt, {"v": 1}, "0:p0")
     db.session.commit()
     old = attempt.revision
-    service.save_answer(attempt, 0, "a", revision=old)
+    attempts.save_answer(attempt, 0, "a", revision=old)
     db.session.commit()
-    with pytest.raises(service.Conflict) as info:
-        service.save_answer(attempt, 1, True, revision=old)
+    with pytest.raises(errors.Conflict) as info:
+        attempts.save_answer(attempt, 1, True, revision=old)
     assert info.value.payload["attempt"]["responses"] == ["a", None]
     assert info.value.payload["attempt"]["revision"] == old + 1
 
@@ -108,7 +108,7 @@ def test_two_tabs_writing_at_once_lose_nothing(app, make_course):
     c = make_course()
     with app.app_context():
         user, module = learner_and_module(c)
-        attempt_id = service.start_attempt(user, module, seed=1).id
+        attempt_id = attempts.start_attempt(user, module, seed=1).id
         db.session.commit()
         engine = db.engine
         tab_a, tab_b = Session(engine), Session(engine)
@@ -125,7 +125,7 @@ def test_two_tabs_writing_at_once_lose_nothing(app, make_course):
         # The view retries the operation on fresh data: both answers survive.
         fresh = db.session.get(Attempt, attempt_id)
         db.session.refresh(fresh)
-        service.save_answer(fresh, 1, True)
+        attempts.save_answer(fresh, 1, True)
         db.session.commit()
         assert fresh.responses == {"0": "a", "1": True}
 
@@ -136,12 +136,12 @@ def test_two_tabs_writing_at_once_lose_nothing(app, make_course):
 def test_submission_is_marked_by_the_server_not_the_player(make_course, ctx):
     c = make_course([q_single(), q_tf(), q_scenario()], pass_mark=0.6)
     user, module = learner_and_module(c)
-    attempt = service.start_attempt(user, module, seed=3)
-    service.save_answer(attempt, 0, "b")
+    attempt = attempts.start_attempt(user, module, seed=3)
+    attempts.save_answer(attempt, 0, "b")
     db.session.commit()
     # The player claims full marks; its answers: item 0 from autosave ("b", wrong), tf right,
     # scenario: wrong branch b -> s3 answered right.
-    service.submit_attempt(attempt, [None, True, {"path": ["s1", "s3"], "answers": {"s1": "b", "s3": "a"}}],
+    submission.submit_attempt(attempt, [None, True, {"path": ["s1", "s3"], "answers": {"s1": "b", "s3": "a"}}],
                            client_result={"score": 4, "max": 4})
     db.session.commit()
     assert attempt.status == "finished"
@@ -159,9 +159,9 @@ def test_submission_is_marked_by_the_server_not_the_player(make_course, ctx):
 def test_an_unfinished_scenario_is_completed_by_the_rules(make_course, ctx):
     c = make_course([q_scenario()])
     user, module = learner_and_module(c)
-    attempt = service.start_attempt(user, module, seed=3)
-    service.save_answer(attempt, 0, {"path": ["s1"], "answers": {"s1": "a"}})
-    service.submit_attempt(attempt, None)
+    attempt = attempts.start_attempt(user, module, seed=3)
+    attempts.save_answer(attempt, 0, {"path": ["s1"], "answers": {"s1": "a"}})
+    submission.submit_attempt(attempt, None)
     assert attempt.marks[0].response == {"path": ["s1", "s2"], "answers": {"s1": "a", "s2": None}}
     assert attempt.score == 1.0 and attempt.max_score == 2.0
 
@@ -169,25 +169,25 @@ def test_an_unfinished_scenario_is_completed_by_the_rules(make_course, ctx):
 def test_double_submission_is_idempotent(make_course, ctx):
     c = make_course(attempts=2)
     user, module = learner_and_module(c)
-    attempt = service.start_attempt(user, module, seed=3)
-    service.submit_attempt(attempt, ["a", False])
+    attempt = attempts.start_attempt(user, module, seed=3)
+    submission.submit_attempt(attempt, ["a", False])
     db.session.commit()
-    first = service.result_json(attempt)
-    again = service.submit_attempt(attempt, ["b", True])  # a retried or second click
+    first = attempts.result_json(attempt)
+    again = submission.submit_attempt(attempt, ["b", True])  # a retried or second click
     db.session.commit()
-    assert service.result_json(again) == first
+    assert attempts.result_json(again) == first
     assert first["score"] == 1.0
     assert db.session.scalar(select(func.count()).select_from(Attempt)) == 1
-    assert service.attempts_left(user, module) == 1
+    assert attempts.attempts_left(user, module) == 1
 
 
 def test_malformed_answer_names_the_item_and_stores_nothing(make_course, ctx):
     c = make_course()
     user, module = learner_and_module(c)
-    attempt = service.start_attempt(user, module, seed=3)
+    attempt = attempts.start_attempt(user, module, seed=3)
     db.session.commit()
-    with pytest.raises(service.Invalid, match=r"item 1: unknown option 'zz'"):
-        service.submit_attempt(attempt, ["zz", True])
+    with pytest.raises(errors.Invalid, match=r"item 1: unknown option 'zz'"):
+        submission.submit_attempt(attempt, ["zz", True])
     db.session.rollback()
     assert attempt.status == "in_progress" and attempt.marks == []
 
@@ -196,19 +196,19 @@ def test_attempt_limit(make_course, ctx):
     c = make_course(attempts=2)
     user, module = learner_and_module(c)
     for _ in range(2):
-        a = service.start_attempt(user, module)
-        service.submit_attempt(a, ["b", False])
+        a = attempts.start_attempt(user, module)
+        submission.submit_attempt(a, ["b", False])
         db.session.commit()
-    assert service.attempts_left(user, module) == 0
-    with pytest.raises(service.Conflict, match="used all 2 attempts"):
-        service.start_attempt(user, module)
+    assert attempts.attempts_left(user, module) == 0
+    with pytest.raises(errors.Conflict, match="used all 2 attempts"):
+        attempts.start_attempt(user, module)
     assert [a.number for a in db.session.scalars(select(Attempt).order_by(Attempt.number))] == [1, 2]
 
 
 def test_submission_refused_once_the_limit_was_reached_elsewhere(make_course, ctx):
     c = make_course(attempts=1)
     user, module = learner_and_module(c)
-    a = service.start_attempt(user, module, seed=1)
+    a = attempts.start_attempt(user, module, seed=1)
     db.session.commit()
     # Another attempt finished meanwhile (made by hand: start_attempt would reuse the open one).
     other = Attempt(user_id=user.id, module_id=module.id, quiz_id=c.quiz_id, number=2, seed=2,
@@ -216,22 +216,22 @@ def test_submission_refused_once_the_limit_was_reached_elsewhere(make_course, ct
                     criteria_results={})
     db.session.add(other)
     db.session.commit()
-    with pytest.raises(service.Conflict, match="used all 1 attempts"):
-        service.submit_attempt(a, ["a", True])
+    with pytest.raises(errors.Conflict, match="used all 1 attempts"):
+        submission.submit_attempt(a, ["a", True])
 
 
 def test_criterion_threshold_fails_a_pass_on_total(make_course, ctx):
     qs = [q_single("q1", [K1]), q_single("q2", [K1]), q_single("q3", [K1]), q_tf("q4", [K2]), q_tf("q5", [K2])]
     c = make_course(qs, pass_mark=0.6, criterion_threshold=0.5)
     user, module = learner_and_module(c)
-    a = service.start_attempt(user, module, seed=1)
-    service.submit_attempt(a, ["a", "a", "a", False, False])  # 3 of 5 = 60 %, but K2 at 0 %
+    a = attempts.start_attempt(user, module, seed=1)
+    submission.submit_attempt(a, ["a", "a", "a", False, False])  # 3 of 5 = 60 %, but K2 at 0 %
     assert a.fraction == 0.6
     assert a.criteria_results[K1]["met"] is True and a.criteria_results[K2]["met"] is False
     assert a.passed is False
     db.session.commit()
-    b = service.start_attempt(user, module, seed=2)
-    service.submit_attempt(b, ["a", "a", "b", True, False])  # 3 of 5, K1 2/3, K2 1/2: both reach 0.5
+    b = attempts.start_attempt(user, module, seed=2)
+    submission.submit_attempt(b, ["a", "a", "b", True, False])  # 3 of 5, K1 2/3, K2 1/2: both reach 0.5
     assert b.fraction == 0.6 and b.passed is True
 
 
@@ -242,24 +242,24 @@ def test_essay_goes_to_the_queue_and_the_mark_is_final_when_marked(make_course, 
     c = make_course([q_tf(), q_essay(points=2.0)], pass_mark=0.75)
     user, module = learner_and_module(c)
     tutor = db.session.get(User, c.tutor.id)
-    a = service.start_attempt(user, module, seed=1)
-    service.submit_attempt(a, [True, "I asked her what she wanted first."])
+    a = attempts.start_attempt(user, module, seed=1)
+    submission.submit_attempt(a, [True, "I asked her what she wanted first."])
     db.session.commit()
     assert a.status == "pending_marking" and a.passed is None
     assert (a.score, a.max_score) == (1.0, 1.0)  # provisional: the essay counts nowhere yet
-    queue = service.pending_essays(c.org_id)
+    queue = essays.pending_essays(c.org_id)
     assert [(e.item.position, e.part, e.answer) for e in queue] == [(1, "", "I asked her what she wanted first.")]
-    assert service.pending_essays(c.org_id + 1000) == []
-    with pytest.raises(service.Invalid, match="from 0 to 2"):
-        service.mark_essay(queue[0].item, "", 3, "", tutor=tutor)
-    service.mark_essay(queue[0].item, "", 1, "Good start; say how you checked.", tutor=tutor)
+    assert essays.pending_essays(c.org_id + 1000) == []
+    with pytest.raises(errors.Invalid, match="from 0 to 2"):
+        essays.mark_essay(queue[0].item, "", 3, "", tutor=tutor)
+    essays.mark_essay(queue[0].item, "", 1, "Good start; say how you checked.", tutor=tutor)
     db.session.commit()
     assert a.status == "finished"
     assert (a.score, a.max_score, a.fraction) == (2.0, 3.0, 0.666667)
     assert a.passed is False
     assert a.criteria_results[K2] == {"score": 2.0, "max": 3.0, "fraction": 0.666667, "met": False}
-    assert service.result_json(a)["items"][1]["comments"] == ["Good start; say how you checked."]
-    assert service.pending_essays(c.org_id) == []
+    assert attempts.result_json(a)["items"][1]["comments"] == ["Good start; say how you checked."]
+    assert essays.pending_essays(c.org_id) == []
 
 
 def test_essay_step_in_a_scenario_is_marked_into_the_scenario(make_course, ctx):
@@ -268,13 +268,13 @@ def test_essay_step_in_a_scenario_is_marked_into_the_scenario(make_course, ctx):
     c = make_course([scen])
     user, module = learner_and_module(c)
     tutor = db.session.get(User, c.tutor.id)
-    a = service.start_attempt(user, module, seed=1)
-    service.submit_attempt(a, [{"path": ["s1", "s2"], "answers": {"s1": "a", "s2": "She decides."}}])
+    a = attempts.start_attempt(user, module, seed=1)
+    submission.submit_attempt(a, [{"path": ["s1", "s2"], "answers": {"s1": "a", "s2": "She decides."}}])
     db.session.commit()
     assert a.status == "pending_marking"
-    [essay] = service.pending_essays(c.org_id)
+    [essay] = essays.pending_essays(c.org_id)
     assert essay.part == "s2" and essay.answer == "She decides."
-    service.mark_essay(essay.item, "s2", 0.5, "", tutor=tutor)
+    essays.mark_essay(essay.item, "s2", 0.5, "", tutor=tutor)
     assert a.status == "finished"
     assert a.score == 1.5 and a.max_score == 2.0  # 2 x (1 + 0.5) / 2
 
@@ -294,7 +294,7 @@ ATTEMPTS = [fake(1, 0.4), fake(2, 0.9), fake(3, 0.6), fake(4, 1.0, status="pendi
     ("highest", 0.9, 2, True), ("last", 0.6, 3, True), ("first", 0.4, 1, False), ("average", 0.633333, None, True),
 ])
 def test_grading_methods_over_finished_attempts(method, fraction, number, passed):
-    g = service.grade(ATTEMPTS, method=method, pass_mark=0.5, criterion_threshold=None)
+    g = grading.grade(ATTEMPTS, method=method, pass_mark=0.5, criterion_threshold=None)
     assert g.fraction == fraction and g.attempts == 3
     assert (g.attempt.number if g.attempt else None) == number
     assert g.passed is passed
@@ -302,20 +302,20 @@ def test_grading_methods_over_finished_attempts(method, fraction, number, passed
 
 def test_highest_prefers_a_passed_attempt_on_a_tie_then_the_earlier():
     tied = [fake(1, 0.8, passed=False), fake(2, 0.8, passed=True), fake(3, 0.8, passed=True)]
-    assert service.grade(tied, method="highest", pass_mark=0.5, criterion_threshold=0.5).attempt.number == 2
+    assert grading.grade(tied, method="highest", pass_mark=0.5, criterion_threshold=0.5).attempt.number == 2
 
 
 def test_average_applies_the_criterion_rule_to_mean_criterion_fractions():
     runs = [fake(1, 0.8, criteria={K1: {"fraction": 1.0, "met": True}, K2: {"fraction": 0.2, "met": False}}),
             fake(2, 0.6, criteria={K1: {"fraction": 0.6, "met": True}, K2: {"fraction": 0.6, "met": True}})]
-    g = service.grade(runs, method="average", pass_mark=0.6, criterion_threshold=0.5)
+    g = grading.grade(runs, method="average", pass_mark=0.6, criterion_threshold=0.5)
     assert g.fraction == 0.7
     assert g.criteria == {K1: {"fraction": 0.8, "met": True}, K2: {"fraction": 0.4, "met": False}}
     assert g.passed is False
 
 
 def test_no_finished_attempt_no_grade():
-    g = service.grade([fake(1, 1.0, status="pending_marking")], method="highest", pass_mark=0.5, criterion_threshold=None)
+    g = grading.grade([fake(1, 1.0, status="pending_marking")], method="highest", pass_mark=0.5, criterion_threshold=None)
     assert (g.fraction, g.passed, g.attempts) == (None, None, 0)
 
 
@@ -329,15 +329,15 @@ def t(seconds):
 def test_heartbeats_never_credit_more_than_wall_clock(make_course, ctx):
     c = make_course()
     user, module = learner_and_module(c)
-    service.open_session(user, module, now=t(0))
-    assert service.record_heartbeat(user, module, 30, now=t(30)) == 30
-    assert service.record_heartbeat(user, module, 30, now=t(31)) == 1    # a fast script: 1 s passed
-    assert service.record_heartbeat(user, module, 30, now=t(31)) == 0    # no time passed at all
-    assert service.record_heartbeat(user, module, 600, now=t(631)) == 45  # interval 30 + slack 15
-    assert service.record_heartbeat(user, module, 10, now=t(700)) == 10   # a hidden tab reports less
-    assert service.record_heartbeat(user, module, 30, now=t(650)) == 0    # from the past
+    time_on_task.open_session(user, module, now=t(0))
+    assert time_on_task.record_heartbeat(user, module, 30, now=t(30)) == 30
+    assert time_on_task.record_heartbeat(user, module, 30, now=t(31)) == 1    # a fast script: 1 s passed
+    assert time_on_task.record_heartbeat(user, module, 30, now=t(31)) == 0    # no time passed at all
+    assert time_on_task.record_heartbeat(user, module, 600, now=t(631)) == 45  # interval 30 + slack 15
+    assert time_on_task.record_heartbeat(user, module, 10, now=t(700)) == 10   # a hidden tab reports less
+    assert time_on_task.record_heartbeat(user, module, 30, now=t(650)) == 0    # from the past
     db.session.commit()
-    assert service.seconds_on(user, module) == 86
+    assert time_on_task.seconds_on(user, module) == 86
     row = db.session.scalar(select(TimeOnTask))
     assert row.last_heartbeat_at == t(700)
     assert [(r.day, r.seconds) for r in db.session.scalars(select(TimeLog))] == [(dt.date(2026, 11, 23), 86)]
@@ -346,16 +346,16 @@ def test_heartbeats_never_credit_more_than_wall_clock(make_course, ctx):
 def test_first_heartbeat_without_an_opened_module_only_starts_the_clock(make_course, ctx):
     c = make_course()
     user, module = learner_and_module(c)
-    assert service.record_heartbeat(user, module, 30, now=t(0)) == 0
-    assert service.record_heartbeat(user, module, 30, now=t(20)) == 20
+    assert time_on_task.record_heartbeat(user, module, 30, now=t(0)) == 0
+    assert time_on_task.record_heartbeat(user, module, 30, now=t(20)) == 20
 
 
 def test_time_is_logged_per_day(make_course, ctx):
     c = make_course()
     user, module = learner_and_module(c)
-    service.open_session(user, module, now=t(13 * 3600 + 59 * 60 + 40))   # 23:59:40
-    service.record_heartbeat(user, module, 30, now=t(14 * 3600 + 10))       # 00:00:10 next day
-    service.record_heartbeat(user, module, 30, now=t(14 * 3600 + 40))
+    time_on_task.open_session(user, module, now=t(13 * 3600 + 59 * 60 + 40))   # 23:59:40
+    time_on_task.record_heartbeat(user, module, 30, now=t(14 * 3600 + 10))       # 00:00:10 next day
+    time_on_task.record_heartbeat(user, module, 30, now=t(14 * 3600 + 40))
     db.session.commit()
     assert sorted((r.day.isoformat(), r.seconds) for r in db.session.scalars(select(TimeLog))) == [("2026-11-24", 60)]
 
@@ -364,8 +364,8 @@ def test_heartbeat_refuses_nonsense(make_course, ctx):
     c = make_course()
     user, module = learner_and_module(c)
     for bad in (-1, "30", None, True):
-        with pytest.raises(service.Invalid):
-            service.record_heartbeat(user, module, bad, now=t(0))
+        with pytest.raises(errors.Invalid):
+            time_on_task.record_heartbeat(user, module, bad, now=t(0))
 
 
 # ---------------------------------------------------------------- offline learning and progress
@@ -376,38 +376,38 @@ def test_offline_learning_counts_for_enrolled_learners_only(make_course, ctx, cr
     user, module = learner_and_module(c)
     tutor = db.session.get(User, c.tutor.id)
     course = module.course
-    service.record_offline(user, course, date=dt.date(2026, 11, 2), minutes=90, activity="Workshop on consent",
+    time_on_task.record_offline(user, course, date=dt.date(2026, 11, 2), minutes=90, activity="Workshop on consent",
                            outcomes=["TESTFW/K.1"], by=tutor)
-    service.record_offline(user, course, date=dt.date(2026, 11, 3), minutes=30, activity="Supervision", by=tutor)
-    assert service.offline_minutes(user, course) == 120
+    time_on_task.record_offline(user, course, date=dt.date(2026, 11, 3), minutes=30, activity="Supervision", by=tutor)
+    assert time_on_task.offline_minutes(user, course) == 120
     stranger = db.session.get(User, create_user("learner").id)
-    with pytest.raises(service.Invalid, match="not enrolled"):
-        service.record_offline(stranger, course, date=dt.date(2026, 11, 2), minutes=10, activity="x", by=tutor)
-    with pytest.raises(service.Invalid, match="minutes"):
-        service.record_offline(user, course, date=dt.date(2026, 11, 2), minutes=0, activity="x", by=tutor)
+    with pytest.raises(errors.Invalid, match="not enrolled"):
+        time_on_task.record_offline(stranger, course, date=dt.date(2026, 11, 2), minutes=10, activity="x", by=tutor)
+    with pytest.raises(errors.Invalid, match="minutes"):
+        time_on_task.record_offline(user, course, date=dt.date(2026, 11, 2), minutes=0, activity="x", by=tutor)
 
 
 def test_pages_seen_follow_the_player_location(make_course, ctx):
     c = make_course()
     user, module = learner_and_module(c)
-    a = service.start_attempt(user, module, seed=1)
-    service.save_state(a, {"v": 1}, "0:p0")
-    assert service.module_progress(user.id, module.id).pages_seen == 1
-    service.save_state(a, {"v": 1, "x": 1}, "0:p1")
-    service.save_state(a, {"v": 1, "x": 2}, "0:p0")  # going back keeps the furthest page
-    progress = service.module_progress(user.id, module.id)
+    a = attempts.start_attempt(user, module, seed=1)
+    attempts.save_state(a, {"v": 1}, "0:p0")
+    assert attempts.module_progress(user.id, module.id).pages_seen == 1
+    attempts.save_state(a, {"v": 1, "x": 1}, "0:p1")
+    attempts.save_state(a, {"v": 1, "x": 2}, "0:p0")  # going back keeps the furthest page
+    progress = attempts.module_progress(user.id, module.id)
     assert (progress.pages_seen, progress.pages_done) == (2, True)
 
 
 def test_overview_for_the_dashboard(make_course, ctx):
     c = make_course(attempts=3, pass_mark=0.5)
     user, module = learner_and_module(c)
-    a = service.start_attempt(user, module, seed=1)
-    service.submit_attempt(a, ["a", False])
-    service.open_session(user, module, now=t(0))
-    service.record_heartbeat(user, module, 25, now=t(25))
+    a = attempts.start_attempt(user, module, seed=1)
+    submission.submit_attempt(a, ["a", False])
+    time_on_task.open_session(user, module, now=t(0))
+    time_on_task.record_heartbeat(user, module, 25, now=t(25))
     db.session.commit()
-    [course] = service.learner_overview(user)
+    [course] = overview.learner_overview(user)
     assert course.glh == 10 and course.online_seconds == 25 and course.offline_minutes == 0
     [m] = course.modules
     assert (m.quiz_status, m.attempts_used, m.attempts_left, m.grade.fraction, m.criteria_met) == (
@@ -419,12 +419,12 @@ def test_reopening_keeps_a_recent_heartbeat_as_the_start(make_course, ctx):
     """A reload: the closing page's last beat may come after the new page opened; it still counts."""
     c = make_course()
     user, module = learner_and_module(c)
-    service.open_session(user, module, now=t(0))
-    assert service.record_heartbeat(user, module, 30, now=t(30)) == 30
-    service.open_session(user, module, now=t(40))          # reloaded 10 s after the last beat
-    assert service.record_heartbeat(user, module, 10, now=t(41)) == 10
-    service.open_session(user, module, now=t(500))         # back much later: the clock starts again
-    assert service.record_heartbeat(user, module, 30, now=t(505)) == 5
+    time_on_task.open_session(user, module, now=t(0))
+    assert time_on_task.record_heartbeat(user, module, 30, now=t(30)) == 30
+    time_on_task.open_session(user, module, now=t(40))          # reloaded 10 s after the last beat
+    assert time_on_task.record_heartbeat(user, module, 10, now=t(41)) == 10
+    time_on_task.open_session(user, module, now=t(500))         # back much later: the clock starts again
+    assert time_on_task.record_heartbeat(user, module, 30, now=t(505)) == 5
 
 
 def test_an_untouched_ordering_question_is_marked_in_the_order_shown(make_course, ctx):
@@ -433,9 +433,9 @@ def test_an_untouched_ordering_question_is_marked_in_the_order_shown(make_course
                                             {"id": "i3", "text": "Ask consent"}]}
     c = make_course([ordering])
     user, module = learner_and_module(c)
-    a = service.start_attempt(user, module, seed=5)
+    a = attempts.start_attempt(user, module, seed=5)
     shown = a.questions[0]["order"]
-    service.submit_attempt(a, [None])
+    submission.submit_attempt(a, [None])
     assert a.marks[0].response == shown
     expected = {("i1", "i2", "i3"): 1.0, ("i1", "i3", "i2"): 0.5, ("i2", "i1", "i3"): 0.5,
                 ("i2", "i3", "i1"): 0.5, ("i3", "i1", "i2"): 0.5, ("i3", "i2", "i1"): 0.0}[tuple(shown)]
@@ -445,17 +445,17 @@ def test_an_untouched_ordering_question_is_marked_in_the_order_shown(make_course
 def test_time_limit_refuses_late_answers_and_marks_only_what_was_saved_in_time(make_course, ctx):
     c = make_course(time_limit_minutes=10)
     user, module = learner_and_module(c)
-    attempt = service.start_attempt(user, module, seed=1)
+    attempt = attempts.start_attempt(user, module, seed=1)
     db.session.commit()
     start = attempt.started_at
-    assert service.deadline(attempt) == start + dt.timedelta(minutes=10, seconds=60)
-    service.save_answer(attempt, 0, "a", now=start + dt.timedelta(minutes=10, seconds=59))  # in the grace
-    with pytest.raises(service.Conflict, match="Time is up for this quiz"):
-        service.save_answer(attempt, 1, True, now=start + dt.timedelta(minutes=11, seconds=1))
+    assert attempts.deadline(attempt) == start + dt.timedelta(minutes=10, seconds=60)
+    attempts.save_answer(attempt, 0, "a", now=start + dt.timedelta(minutes=10, seconds=59))  # in the grace
+    with pytest.raises(errors.Conflict, match="Time is up for this quiz"):
+        attempts.save_answer(attempt, 1, True, now=start + dt.timedelta(minutes=11, seconds=1))
     # The late submission's answers are ignored: only item 1, saved in time, is marked (1 of 2).
-    service.submit_attempt(attempt, ["a", True], now=start + dt.timedelta(minutes=12))
+    submission.submit_attempt(attempt, ["a", True], now=start + dt.timedelta(minutes=12))
     db.session.commit()
-    result = service.result_json(attempt)
+    result = attempts.result_json(attempt)
     assert (result["score"], result["max"]) == (1.0, 2.0)
     assert attempt.responses == {"0": "a"}
 
@@ -463,8 +463,8 @@ def test_time_limit_refuses_late_answers_and_marks_only_what_was_saved_in_time(m
 def test_submission_in_time_counts_every_answer_sent(make_course, ctx):
     c = make_course(time_limit_minutes=10)
     user, module = learner_and_module(c)
-    attempt = service.start_attempt(user, module, seed=1)
+    attempt = attempts.start_attempt(user, module, seed=1)
     db.session.commit()
-    service.submit_attempt(attempt, ["a", True], now=attempt.started_at + dt.timedelta(minutes=9))
+    submission.submit_attempt(attempt, ["a", True], now=attempt.started_at + dt.timedelta(minutes=9))
     db.session.commit()
-    assert service.result_json(attempt)["score"] == 2.0
+    assert attempts.result_json(attempt)["score"] == 2.0

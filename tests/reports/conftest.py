@@ -66,7 +66,7 @@ class ReportCourse:
 def report_course(app: Flask, create_framework: Callable[..., Framework], create_user: Callable[..., User]) -> ReportCourse:
     """The course of the module docstring, committed."""
     from course.bank.service import save_questions
-    from course.learning import service
+    from course.learning import attempts, enrolment, submission
     from course.learning.models import ModuleProgress, OfflineLearning, TimeLog, TimeOnTask
     from course.models.base import utcnow
 
@@ -89,20 +89,20 @@ def report_course(app: Flask, create_framework: Callable[..., Framework], create
         course.modules += [m1, m2]
         db.session.add(course)
         db.session.flush()
-        users, emails, attempts = {}, {}, {}
+        users, emails, attempt_ids = {}, {}, {}
         for key, (name, cohort) in names.items():
             email = f"{key}@a.test"
-            enrolment, _ = service.enrol_learner(course, name=name, email=email, cohort=cohort)
-            users[key], emails[key] = enrolment.user_id, email
+            enrolled, _ = enrolment.enrol_learner(course, name=name, email=email, cohort=cohort)
+            users[key], emails[key] = enrolled.user_id, email
         for key, responses in FIRST.items():
             user = db.session.get(User, users[key])
-            attempt = service.start_attempt(user, m1, seed=1)
-            service.submit_attempt(attempt, responses)
-            attempts[key] = [attempt.id]
+            attempt = attempts.start_attempt(user, m1, seed=1)
+            submission.submit_attempt(attempt, responses)
+            attempt_ids[key] = [attempt.id]
         ben = db.session.get(User, users["ben"])
-        second = service.start_attempt(ben, m1, seed=2)
-        service.submit_attempt(second, ["a", True, "a"])
-        attempts["ben"].append(second.id)
+        second = attempts.start_attempt(ben, m1, seed=2)
+        submission.submit_attempt(second, ["a", True, "a"])
+        attempt_ids["ben"].append(second.id)
         today = utcnow().date()
         for key, module, seconds, day in (("ann", m1, 1800, today), ("ann", m2, 1200, today - dt.timedelta(days=2)),
                                           ("ben", m1, 3600, today), ("cat", m2, 600, today)):
@@ -116,4 +116,4 @@ def report_course(app: Flask, create_framework: Callable[..., Framework], create
         db.session.add(OfflineLearning(learner_id=users["dan"], course_id=course.id, date=today - dt.timedelta(days=1),
                                        minutes=30, activity="Team meeting", outcomes=[], recorded_by_id=tutor_row.id))
         db.session.commit()
-        return ReportCourse(org.id, course.id, course.slug, m1.id, m2.id, users, emails, attempts, tutor, today)
+        return ReportCourse(org.id, course.id, course.slug, m1.id, m2.id, users, emails, attempt_ids, tutor, today)

@@ -1,0 +1,351 @@
+"""Attempts: start one from the quiz's snapshot, autosave answers and the player's state, read the result.
+
+Every function flushes and never commits; the views commit once per request.
+
+Concurrency (two tabs on one attempt): answers merge per item. Each write loads the attempt,
+changes only the item it was given and bumps ``Attempt.revision``, which is the mapper's
+version counter: if another request wrote in between, the flush raises ``StaleDataError`` and the
+view retries the whole operation on fresh data, so no write is lost and none overwrites another
+item. A client may also send the ``revision`` it last saw; a stale one is refused with
+``Conflict`` (409) carrying the current state.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import secrets
+from typing import Any
+
+from sqlalchemy import func, select
+
+from course.authoring.document import quiz_to_dict
+from course.authoring.models import Module
+from course.extensions import db
+from course.learning.enrolment import is_enrolled
+from course.learning.errors import Conflict, Invalid, LearningError, NotFound
+from course.learning.models import Attempt, ModuleProgress
+from course.models.base import utcnow
+from course.models.users import User
+from question_bank.draw import assemble_quiz
+
+MAX_RESPONSE_CHARS = 100_000
+MAX_STATE_CHARS = 200_000
+
+
+def _bank_rows_for_quiz(organisation_id: int, items: list[dict[str, Any]]) -> list[Any]:
+    """The question versions a quiz can use: its fixed versions and every current draw candidate."""
+    from course.bank.service import current_questions, get_version
+
+    rows: dict[tuple[str, int], Any] = {}
+    for number, item in enumerate(items, start=1):
+        if "draw" in item:
+            draw = item["draw"] or {}
+            for row in current_questions(organisation_id, criterion=draw.get("criterion"), tag=draw.get("tag")):
+                rows.setdefault((row.question_id, row.version), row)
+        else:
+            row = get_version(item.get("question"), item.get("version"), organisation=organisation_id)
+            if row is None:
+                raise LearningError(
+                    f"quiz item {number}: question {item.get('question')!r} version {item.get('version')!r} "
+                    "is not in the question bank"
+                )
+            rows.setdefault((row.question_id, row.version), row)
+    return sorted(rows.values(), key=lambda r: (r.question_id, r.version))
+
+
+def snapshot_questions(attempt: Attempt) -> list[dict[str, Any]]:
+    """The question versions of the attempt's snapshot ("bank"), as question JSON."""
+    from course.bank.models import QuestionVersion
+
+    keys = {(qid, version) for qid, version in attempt.quiz_snapshot.get("bank", [])}
+    if not keys:
+        return []
+    organisation_id = attempt.module.course.organisation_id
+    ids = sorted({qid for qid, _ in keys})
+    rows = db.session.scalars(
+        select(QuestionVersion).where(
+            QuestionVersion.organisation_id == organisation_id, QuestionVersion.question_id.in_(ids)
+        )
+    )
+    found = {(r.question_id, r.version): r.data for r in rows if (r.question_id, r.version) in keys}
+    return [found[key] for key in sorted(found)]
+
+
+def _questions_by_key(attempt: Attempt) -> dict[tuple[str, int], dict[str, Any]]:
+    return {(q["id"], q["version"]): q for q in snapshot_questions(attempt)}
+
+
+# ---------------------------------------------------------------- attempts
+
+
+def attempts_used(user: User, module: Module) -> int:
+    """Attempts the learner has submitted on the module (in progress ones do not count)."""
+    return db.session.scalar(
+        select(func.count()).select_from(Attempt).where(
+            Attempt.user_id == user.id, Attempt.module_id == module.id, Attempt.status != "in_progress"
+        )
+    ) or 0
+
+
+def attempts_left(user: User, module: Module) -> int | None:
+    """Submissions left under the quiz's limit; None when unlimited (or no quiz)."""
+    quiz = module.quiz
+    if quiz is None or not quiz.attempts:
+        return None
+    return max(0, quiz.attempts - attempts_used(user, module))
+
+
+def open_attempt(user: User, module: Module) -> Attempt | None:
+    """The learner's attempt in progress on the module, if any."""
+    return db.session.scalar(
+        select(Attempt)
+        .where(Attempt.user_id == user.id, Attempt.module_id == module.id, Attempt.status == "in_progress")
+        .order_by(Attempt.number.desc())
+    )
+
+
+def start_attempt(user: User, module: Module, *, seed: int | None = None) -> Attempt:
+    """The learner's open attempt on the module's quiz, or a new one.
+
+    A new attempt gets a random 32-bit seed (or ``seed``), the quiz settings and the question
+    versions its draws can take (``quiz_snapshot``), and the assembled list ``assemble_quiz``
+    gives (``questions``); the player replays the same assembly from the same data. Refused when
+    the learner is not enrolled, the module has no quiz, or no attempts are left.
+    """
+    if not is_enrolled(user, module.course):
+        raise NotFound("You are not enrolled on this course.")
+    quiz = module.quiz
+    if quiz is None:
+        raise LearningError("This module has no quiz.")
+    existing = open_attempt(user, module)
+    if existing is not None:
+        return existing
+    left = attempts_left(user, module)
+    if left == 0:
+        raise Conflict(f"You have used all {quiz.attempts} attempts at this quiz.")
+    snapshot = quiz_to_dict(quiz)
+    rows = _bank_rows_for_quiz(module.course.organisation_id, snapshot["items"])
+    snapshot["bank"] = [[r.question_id, r.version] for r in rows]
+    seed = secrets.randbits(32) if seed is None else seed & 0xFFFFFFFF
+    try:
+        assembled = assemble_quiz(snapshot, [r.data for r in rows], seed)
+    except ValueError as exc:  # DrawError: the quiz cannot be assembled from the bank
+        raise LearningError(f"This quiz cannot be started: {exc}") from None
+    used = {(e["question"], e["version"]) for e in assembled}
+    from course.bank.service import mark_in_use
+
+    for row in rows:
+        if (row.question_id, row.version) in used:
+            mark_in_use(row)
+    number = (
+        db.session.scalar(
+            select(func.max(Attempt.number)).where(Attempt.user_id == user.id, Attempt.module_id == module.id)
+        )
+        or 0
+    ) + 1
+    attempt = Attempt(
+        user_id=user.id,
+        module_id=module.id,
+        quiz_id=quiz.id,
+        number=number,
+        seed=seed,
+        quiz_snapshot=snapshot,
+        questions=assembled,
+        responses={},
+        criteria_results={},
+    )
+    # Two tabs starting at once both try number n; the unique constraint refuses one and the
+    # view retries it, which then finds this attempt open.
+    db.session.add(attempt)
+    db.session.flush()
+    return attempt
+
+
+def get_attempt(attempt_id: int, user: User) -> Attempt:
+    """The user's own attempt, else ``NotFound``."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != user.id:
+        raise NotFound("There is no such attempt.")
+    return attempt
+
+
+def attempt_snapshot(attempt: Attempt) -> dict[str, Any]:
+    """The attempt as a client resumes it: ids, revision, state, responses, status."""
+    return {
+        "id": attempt.id,
+        "number": attempt.number,
+        "status": attempt.status,
+        "revision": attempt.revision,
+        "seed": attempt.seed,
+        "state": attempt.state,
+        "location": attempt.location,
+        "responses": [attempt.responses.get(str(i)) for i in range(len(attempt.questions))],
+    }
+
+
+def _check_revision(attempt: Attempt, revision: Any) -> None:
+    if revision is not None and revision != attempt.revision:
+        raise Conflict(
+            "The attempt was changed in another window.", attempt=attempt_snapshot(attempt)
+        )
+
+
+def _check_open(attempt: Attempt) -> None:
+    if not attempt.is_open:
+        raise Conflict("This attempt has been submitted; answers can no longer change.",
+                       attempt=attempt_snapshot(attempt), result=result_json(attempt))
+
+
+# Answers may arrive this long after a time limit runs out: the player's automatic submission
+# and a slow connection still count; a script answering later does not.
+TIME_LIMIT_GRACE = dt.timedelta(seconds=60)
+
+
+def deadline(attempt: Attempt) -> dt.datetime | None:
+    """When the quiz's time limit (with the grace period) runs out, or None without a limit."""
+    minutes = attempt.quiz_snapshot.get("time_limit_minutes")
+    if not minutes:
+        return None
+    return attempt.started_at + dt.timedelta(minutes=minutes) + TIME_LIMIT_GRACE
+
+
+def _in_time(attempt: Attempt, now: dt.datetime | None) -> bool:
+    limit = deadline(attempt)
+    return limit is None or (now or utcnow()) <= limit
+
+
+def _size(value: Any) -> int:
+    return len(json.dumps(value, separators=(",", ":"), ensure_ascii=False))
+
+
+def save_answer(
+    attempt: Attempt,
+    index: Any,
+    response: Any,
+    *,
+    question: str | None = None,
+    version: int | None = None,
+    revision: int | None = None,
+    now: dt.datetime | None = None,
+) -> Attempt:
+    """Store the learner's answer to item ``index`` as given (idempotent: same answer, same data).
+
+    ``question``/``version``, when sent, must name the item at ``index`` (a tab showing another
+    attempt gets ``Conflict``). The answer is checked by the engine at submission, not here: an
+    answer in progress (a scenario half way) is kept as it is. After the quiz's time limit (and
+    its grace period) answers are refused with ``Conflict``.
+    """
+    _check_open(attempt)
+    _check_revision(attempt, revision)
+    if not _in_time(attempt, now):
+        raise Conflict("Time is up for this quiz: the answers saved before the time limit will be marked.",
+                       attempt=attempt_snapshot(attempt))
+    if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(attempt.questions):
+        raise Invalid(f"index: expected an item number from 0 to {len(attempt.questions) - 1}")
+    entry = attempt.questions[index]
+    if question is not None and (question != entry["question"] or (version is not None and version != entry["version"])):
+        raise Conflict(
+            f"Item {index + 1} of this attempt is {entry['question']} version {entry['version']}, "
+            f"not {question} version {version}.",
+            attempt=attempt_snapshot(attempt),
+        )
+    if _size(response) > MAX_RESPONSE_CHARS:
+        raise Invalid(f"response: longer than {MAX_RESPONSE_CHARS} characters")
+    key = str(index)
+    if attempt.responses.get(key, None) == response and (response is not None or key in attempt.responses):
+        return attempt  # idempotent: nothing changes, no new revision
+    responses = dict(attempt.responses)
+    responses[key] = response
+    attempt.responses = responses  # the flush bumps attempt.revision (the version counter)
+    db.session.flush()
+    return attempt
+
+
+def _checked_state(state: Any, location: Any) -> tuple[dict | None, str | None]:
+    """The player's state (an object within MAX_STATE_CHARS) and location (cut to 255), or Invalid."""
+    if state is not None and not isinstance(state, dict):
+        raise Invalid("state: expected an object")
+    if location is not None and not isinstance(location, str):
+        raise Invalid("location: expected a string")
+    if _size(state) > MAX_STATE_CHARS:
+        raise Invalid(f"state: longer than {MAX_STATE_CHARS} characters")
+    return state, None if location is None else location[:255]
+
+
+def save_state(attempt: Attempt, state: Any, location: Any, *, revision: int | None = None) -> Attempt:
+    """Store the player's compact state and location (after submission too: it is only the view)."""
+    _check_revision(attempt, revision)
+    state, location = _checked_state(state, location)
+    if attempt.state == state and attempt.location == location:
+        return attempt
+    attempt.state = state
+    attempt.location = location
+    _record_pages(attempt.user_id, attempt.module, location)
+    db.session.flush()
+    return attempt
+
+
+LOCATION_RE = re.compile(r"^-?\d+:([a-z])(\d*)$")
+
+
+def _record_pages(user_id: int, module: Module, location: str | None) -> None:
+    """Note the page the player is on ("0:p3" is page 4; "0:i" the quiz intro, past every page)."""
+    match = LOCATION_RE.match(location or "")
+    if not match:
+        return
+    view, number = match.group(1), match.group(2)
+    total = len(module.pages)
+    if view == "p" and number:
+        seen = min(total, int(number) + 1)
+    elif view in ("i", "q", "r", "v"):
+        seen = total
+    else:
+        return
+    progress = module_progress(user_id, module.id)
+    if seen > progress.pages_seen:
+        progress.pages_seen = seen
+    if total and progress.pages_seen >= total:
+        progress.pages_done = True
+
+
+def module_progress(user_id: int, module_id: int) -> ModuleProgress:
+    """The learner's progress row for the module (created, flushed, when missing)."""
+    progress = db.session.scalar(
+        select(ModuleProgress).where(ModuleProgress.user_id == user_id, ModuleProgress.module_id == module_id)
+    )
+    if progress is None:
+        progress = ModuleProgress(user_id=user_id, module_id=module_id, pages_seen=0, pages_done=False)
+        db.session.add(progress)
+        db.session.flush()
+    return progress
+
+
+def save_module_state(progress: ModuleProgress, state: Any, location: Any) -> ModuleProgress:
+    """Store the player state of a module without a quiz, and the pages seen."""
+    progress.state, progress.location = _checked_state(state, location)
+    _record_pages(progress.user_id, progress.module, progress.location)
+    db.session.flush()
+    return progress
+
+
+def result_json(attempt: Attempt) -> dict[str, Any]:
+    """The server's mark as the player and the pages read it."""
+    done = attempt.status in ("finished", "pending_marking")
+    return {
+        "attempt": attempt.id,
+        "number": attempt.number,
+        "status": attempt.status,
+        "score": attempt.score if done else None,
+        "max": attempt.max_score if done else None,
+        "fraction": attempt.fraction if done else None,
+        "passed": attempt.passed,
+        "pending": sum(1 for m in attempt.marks if m.pending) if done else 0,
+        "criteria": [{"ref": ref, **values} for ref, values in (attempt.criteria_results or {}).items()],
+        "items": [
+            {"index": m.position, "question": m.question_id, "version": m.version, "score": m.score,
+             "max": m.max_score, "correct": m.correct, "pending": m.pending, "feedback": m.feedback,
+             "comments": [p["comment"] for p in (m.essays or {}).values() if p.get("comment")]}
+            for m in attempt.marks
+        ] if done else [],
+    }

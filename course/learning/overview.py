@@ -1,0 +1,105 @@
+"""The learner's dashboard: every enrolled course with its modules' progress, grade and time."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from course.authoring.models import Course, Module
+from course.extensions import db
+from course.learning.grading import Grade, grade
+from course.learning.models import Attempt, Enrolment, ModuleProgress, OfflineLearning, TimeOnTask
+from course.models.users import User
+
+
+@dataclass
+class ModuleSummary:
+    """One module on the dashboard."""
+
+    module: Module
+    pages: int
+    pages_seen: int
+    has_quiz: bool
+    quiz_status: str  # not started | in progress | awaiting marking | passed | not passed | no quiz
+    attempts_used: int
+    attempts_left: int | None
+    grade: Grade | None
+    seconds: int
+    target_minutes: int
+    criteria_met: list[str]
+    latest: Attempt | None
+
+
+@dataclass
+class CourseSummary:
+    """One enrolled course on the dashboard."""
+
+    course: Course
+    enrolment: Enrolment
+    modules: list[ModuleSummary]
+    glh: int | None
+    online_seconds: int
+    offline_minutes: int
+
+    @property
+    def total_minutes(self) -> int:
+        """Online and offline guided minutes together."""
+        return self.online_seconds // 60 + self.offline_minutes
+
+
+def learner_overview(user: User) -> list[CourseSummary]:
+    """Everything the learner's dashboard shows, in a fixed number of queries per course."""
+    enrolments = db.session.scalars(
+        select(Enrolment).where(Enrolment.user_id == user.id).order_by(Enrolment.enrolled_at, Enrolment.id)
+    ).all()
+    attempts: dict[int, list[Attempt]] = {}
+    for a in db.session.scalars(select(Attempt).where(Attempt.user_id == user.id).order_by(Attempt.number)):
+        attempts.setdefault(a.module_id, []).append(a)
+    progress = {p.module_id: p for p in db.session.scalars(select(ModuleProgress).where(ModuleProgress.user_id == user.id))}
+    seconds = dict(db.session.execute(
+        select(TimeOnTask.module_id, TimeOnTask.seconds).where(TimeOnTask.user_id == user.id)).all())
+    offline = dict(db.session.execute(
+        select(OfflineLearning.course_id, func.sum(OfflineLearning.minutes))
+        .where(OfflineLearning.learner_id == user.id).group_by(OfflineLearning.course_id)).all())
+    out = []
+    for enrolment in enrolments:
+        course = enrolment.course
+        modules = []
+        for module in course.modules:
+            mine = attempts.get(module.id, [])
+            quiz = module.quiz
+            used = sum(1 for a in mine if a.status != "in_progress")
+            g = grade(mine, method=quiz.grading, pass_mark=quiz.pass_mark,
+                      criterion_threshold=quiz.criterion_threshold) if quiz else None
+            latest = mine[-1] if mine else None
+            if quiz is None:
+                status = "no quiz"
+            elif g is not None and g.attempts:
+                status = "passed" if g.passed else "not passed"
+                if latest is not None and latest.status == "pending_marking":
+                    status = "awaiting marking"
+            elif latest is None:
+                status = "not started"
+            elif latest.status == "pending_marking":
+                status = "awaiting marking"
+            else:
+                status = "in progress"
+            met: list[str] = []
+            for a in mine:
+                for ref, r in (a.criteria_results or {}).items():
+                    if a.status == "finished" and r.get("met") and ref not in met:
+                        met.append(ref)
+            p = progress.get(module.id)
+            modules.append(ModuleSummary(
+                module=module, pages=len(module.pages), pages_seen=p.pages_seen if p else 0, has_quiz=quiz is not None,
+                quiz_status=status, attempts_used=used,
+                attempts_left=(max(0, quiz.attempts - used) if quiz and quiz.attempts else None),
+                grade=g, seconds=seconds.get(module.id, 0), target_minutes=module.target_minutes,
+                criteria_met=met, latest=latest,
+            ))
+        glhs = [f.glh for f in course.frameworks if f.glh]
+        out.append(CourseSummary(
+            course=course, enrolment=enrolment, modules=modules, glh=sum(glhs) if glhs else None,
+            online_seconds=sum(m.seconds for m in modules), offline_minutes=int(offline.get(course.id) or 0),
+        ))
+    return out
