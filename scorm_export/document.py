@@ -294,15 +294,6 @@ def _framework_index(data: dict) -> tuple[dict[str, dict], set[str], list[str]]:
     return criteria, outcomes, order
 
 
-def question_criteria(question: dict) -> list[str]:
-    """Every criterion a question evidences, its scenario steps' own criteria included."""
-    refs = [c for c in _list(question.get("criteria")) if isinstance(c, str)]
-    for step in _list(question.get("steps")):
-        child = _dict(_dict(step).get("question"))
-        refs.extend(c for c in _list(child.get("criteria")) if isinstance(c, str) and c not in refs)
-    return refs
-
-
 def current_questions(data: dict) -> dict[str, dict]:
     """The current (highest) version of each question id in the document."""
     current: dict[str, dict] = {}
@@ -360,10 +351,16 @@ def in_framework_order(data: dict, refs: Iterable[str]) -> list[str]:
 
 
 def module_criteria(data: dict, module: dict) -> list[str]:
-    """The criteria a module's quiz can evidence, in framework order (its SCORM objectives)."""
+    """The criteria a module's quiz can mark, in framework order: its SCORM objectives.
+
+    They are the criteria of the questions the quiz can draw, as the player totals them (a
+    question's own criteria); essays are left out, since no one marks them inside an LMS, so a
+    criterion evidenced only by an essay (typically a performance criterion) is never an objective.
+    """
     evidenced: set[str] = set()
     for q in module_question_versions(data, module):
-        evidenced.update(question_criteria(q))
+        if q.get("type") != "essay":
+            evidenced.update(c for c in _list(q.get("criteria")) if isinstance(c, str))
     return in_framework_order(data, evidenced)
 
 

@@ -131,11 +131,6 @@ def launch_js(standard: str, multi_sco: bool) -> bytes:
 # --------------------------------------------------------------------------- manifest pieces
 
 
-def _number(value: float) -> str:
-    """A plain decimal without float noise: 0.8 -> '0.8', 80.0 -> '80', never exponent form."""
-    return f"{value:.6f}".rstrip("0").rstrip(".")
-
-
 def course_keywords(doc: dict) -> list[str]:
     """The frameworks' keywords, first spelling kept, case-insensitively unique."""
     seen, out = set(), []
@@ -145,16 +140,6 @@ def course_keywords(doc: dict) -> list[str]:
                 seen.add(word.casefold())
                 out.append(word.strip())
     return out
-
-
-def _pass_mark(modules: list[dict]) -> float | None:
-    """The pass mark of a SCO: its quiz's; for a whole course, the one its quizzes share.
-
-    Quizzes with different pass marks have no single mark an LMS could compare the course's
-    average with, so then none is declared and the LMS takes the player's passed/failed.
-    """
-    marks = {m["quiz"]["pass_mark"] for m in modules if m["quiz"]}
-    return marks.pop() if len(marks) == 1 else None
 
 
 def _sco_criteria(doc: dict, modules: list[dict]) -> list[str]:
@@ -248,13 +233,10 @@ def _item_base(sco: dict) -> dict:
 def manifest12(doc: dict, files: Iterable[str], *, multi_sco: bool = False) -> dict:
     """The SCORM 1.2 manifest as an xmltodict dict."""
     slug = doc["course"]["slug"]
-    items = []
-    for sco in _scos(doc, multi_sco):
-        item = _item_base(sco)
-        mark = _pass_mark(sco["modules"])
-        if mark is not None:
-            item["adlcp:masteryscore"] = _number(mark * 100)
-        items.append(item)
+    # No adlcp:masteryscore: Moodle (mastery score overrides status, on by default) and others then re-derive
+    # passed/failed from the score at LMSFinish, which ignores the per-criterion rule, the attempts left and, in
+    # a one-SCO course, the modules not yet taken. The player reports the status itself (README.md).
+    items = [_item_base(sco) for sco in _scos(doc, multi_sco)]
     return {
         "manifest": {
             "@identifier": f"MANIFEST-{slug}",
@@ -276,57 +258,45 @@ def manifest12(doc: dict, files: Iterable[str], *, multi_sco: bool = False) -> d
     }
 
 
-def _global_passed(doc: dict, module: dict) -> str:
-    return f"carecourse.{doc['course']['slug']}.{module['slug']}.passed"
+def _in_order_rule(module: dict) -> dict:
+    """A module's post-condition: retried until its quiz is passed (or, without a quiz, it is completed).
 
-
-def _sequencing2004(
-    doc: dict, sco: dict, previous: dict | None, successor: bool, flow: bool
-) -> dict:
-    """``imsss:sequencing`` of one SCO item: objectives, and with flow the in-order rule."""
-    seq: dict = {}
-    module = sco["modules"][0] if len(sco["modules"]) == 1 else None
-    if flow and previous is not None:
-        seq["imsss:sequencingRules"] = {
-            "imsss:preConditionRule": {
-                "imsss:ruleConditions": {
-                    "@conditionCombination": "any",
-                    "imsss:ruleCondition": {
-                        "@referencedObjective": f"requires-{previous['slug']}",
-                        "@operator": "not",
-                        "@condition": "satisfied",
-                    },
-                },
-                "imsss:ruleAction": {"@action": "disabled"},
-            }
+    With the organisation's flow-only navigation this takes modules in order using nothing but the
+    activity's own tracking: no shared global objectives (``mapInfo``), which Moodle 4.3's importer
+    cannot read (it fails with a fatal error on any mapInfo). Unknown status counts as not yet done.
+    """
+    done, known = ("satisfied", "objectiveStatusKnown") if module["quiz"] else ("completed", "activityProgressKnown")
+    return {
+        "imsss:postConditionRule": {
+            "imsss:ruleConditions": {
+                "@conditionCombination": "any",
+                "imsss:ruleCondition": [
+                    {"@operator": "not", "@condition": done},
+                    {"@operator": "not", "@condition": known},
+                ],
+            },
+            "imsss:ruleAction": {"@action": "retry"},
         }
-    primary: dict = {"@objectiveID": sco["primary"]}
-    mark = _pass_mark(sco["modules"])
-    if mark is not None:
-        primary["@satisfiedByMeasure"] = "true"
-        primary["imsss:minNormalizedMeasure"] = _number(mark)
-        if flow and successor and module is not None:
-            primary["imsss:mapInfo"] = {
-                "@targetObjectiveID": _global_passed(doc, module),
-                "@readSatisfiedStatus": "false",
-                "@readNormalizedMeasure": "false",
-                "@writeSatisfiedStatus": "true",
-            }
-    objectives = [{"@objectiveID": objective_id(ref)} for ref in _sco_criteria(doc, sco["modules"])]
-    if flow and previous is not None:
-        objectives.append(
-            {
-                "@objectiveID": f"requires-{previous['slug']}",
-                "imsss:mapInfo": {
-                    "@targetObjectiveID": _global_passed(doc, previous),
-                    "@readSatisfiedStatus": "true",
-                    "@readNormalizedMeasure": "false",
-                },
-            }
-        )
-    seq["imsss:objectives"] = {"imsss:primaryObjective": primary}
-    if objectives:
-        seq["imsss:objectives"]["imsss:objective"] = objectives
+    }
+
+
+def _sequencing2004(doc: dict, sco: dict, *, multi_sco: bool, in_order: bool) -> dict:
+    """``imsss:sequencing`` of one SCO item: its objectives, and with ``in_order`` the rule above.
+
+    The primary objective (the module, or the course for one SCO) is satisfied by the status the
+    player reports, never by measure: a ``minNormalizedMeasure`` would let an LMS declare a pass from
+    the score alone. One SCO per module declares the criteria its questions evidence; a one-SCO
+    course declares none and creates them at run time as quizzes are submitted, so an LMS that
+    re-sends every objective on every commit (Moodle) sends only those used.
+    """
+    seq: dict = {}
+    if in_order:
+        seq["imsss:sequencingRules"] = _in_order_rule(sco["modules"][0])
+    seq["imsss:objectives"] = {"imsss:primaryObjective": {"@objectiveID": sco["primary"]}}
+    if multi_sco:
+        objectives = [{"@objectiveID": objective_id(ref)} for ref in _sco_criteria(doc, sco["modules"])]
+        if objectives:
+            seq["imsss:objectives"]["imsss:objective"] = objectives
     return seq
 
 
@@ -335,29 +305,17 @@ def manifest2004(
 ) -> dict:
     """The SCORM 2004 4th Edition manifest as an xmltodict dict."""
     slug = doc["course"]["slug"]
-    scos = _scos(doc, multi_sco)
     items = []
-    previous = None  # the last module with a quiz: the one a later module requires
-    for n, sco in enumerate(scos):
+    for sco in _scos(doc, multi_sco):
         item = _item_base(sco)
-        item["imsss:sequencing"] = _sequencing2004(
-            doc,
-            sco,
-            previous,
-            successor=n + 1 < len(scos),
-            flow=sequencing,
-        )
-        if sequencing and sco["modules"][0]["quiz"]:
-            previous = sco["modules"][0]
+        item["imsss:sequencing"] = _sequencing2004(doc, sco, multi_sco=multi_sco, in_order=sequencing)
         items.append(item)
     organization: dict = {"@identifier": f"ORG-{slug}"}
-    if sequencing:
-        organization["@adlseq:objectivesGlobalToSystem"] = "false"
     organization["title"] = doc["course"]["title"]
     organization["item"] = items
-    if sequencing:
+    if sequencing:  # Continue and Previous only: no jumping ahead from the menu
         organization["imsss:sequencing"] = {
-            "imsss:controlMode": {"@choice": "true", "@flow": "true"}
+            "imsss:controlMode": {"@choice": "false", "@flow": "true"}
         }
     return {
         "manifest": {

@@ -1,4 +1,4 @@
-/* carecourse player (README.md): renders CC_COURSE, marks with CCMarking, reports via CCRuntime. */
+/* carecourse player (README.md): renders CC_COURSE, marks with CCMarking (in the app the server marks), reports via CCRuntime. */
 (function (root) {
 "use strict";
 const B36 = "0123456789abcdefghijklmnopqrstuvwxyz";
@@ -53,18 +53,22 @@ function packModule(ms, questions) {
 		const k = questions.map((q, i) => (ms.k[i] ? 1 : 0)).join("").replace(/0+$/, "");
 		if (k) o.k = k;
 		o.l = trim(questions.map((q, i) => Math.round((ms.l[i] || 0) / 1000)));
+		const e = trim(questions.map((q, i) => ms.e && ms.e[i]));
+		if (e.length) o.e = e.map(x => x || 0);
 	}
 	if (ms.t && !ms.z) o.t = ms.t;
 	if (ms.z) o.z = 1;
 	if (ms.r) o.r = ms.r;
+	if (ms.h && ms.h.length) o.h = ms.h;
 	if (ms.d) o.d = 1;
 	return o;
 }
 
 function unpackModule(o, questions) {
-	const a = o.a || [], l = o.l || [], k = o.k || "";
-	return {w: o.w || "p", p: o.p || 0, s: o.s ?? null, q: o.q || 0, t: o.t || null, z: !!o.z, r: o.r || null, d: !!o.d,
-		a: questions.map((q, i) => decodeAnswer(q, a[i])), k: questions.map((q, i) => k[i] === "1"), l: questions.map((q, i) => (l[i] || 0) * 1000)};
+	const a = o.a || [], l = o.l || [], k = o.k || "", e = o.e || [];
+	return {w: o.w || "p", p: o.p || 0, s: o.s ?? null, q: o.q || 0, t: o.t || null, z: !!o.z, r: o.r || null, d: !!o.d, h: o.h || [], m: {},
+		a: questions.map((q, i) => decodeAnswer(q, a[i])), k: questions.map((q, i) => k[i] === "1"), l: questions.map((q, i) => (l[i] || 0) * 1000),
+		e: questions.map((q, i) => e[i] ?? null)};
 }
 
 const measureState = packed => JSON.stringify(packed).length;
@@ -74,7 +78,7 @@ function fitState(packed, limit) {
 	if (measureState(packed) <= limit) return packed;
 	const s = JSON.parse(JSON.stringify(packed)), texts = [], len = t => t[0][t[1]].length, o = (s.o || []).map(String);
 	const add = arr => arr.forEach((c, i) => (Array.isArray(c) ? add(c) : c && c.length > 40 && texts.push([arr, i])));
-	const strip = m => { delete m.a; delete m.k; delete m.l; };
+	const strip = m => { delete m.a; delete m.k; delete m.l; delete m.e; };
 	const others = Object.keys(s.m).filter(k => k !== String(s.c)).sort((x, y) => o.indexOf(x) - o.indexOf(y));
 	others.forEach(k => { if (s.m[k].z) { strip(s.m[k]); s.m[k].w = "r"; } });
 	for (const k of others) if (measureState(s) > limit) strip(s.m[k]);
@@ -163,14 +167,15 @@ function interactionOf(q, r) {
 	}
 }
 
-/** An answered question's interactions (a scenario: one per step taken). */
+/** An answered question's interactions (a scenario: one per step taken); ids name the question, step and version, the
+ *  objectives the criteria (README.md). */
 function interactions(q, r, mark, M, latencyMs, when) {
 	if (r == null) return [];
-	const crits = q.criteria || [], head = crits[0] ? crits[0].replace(/\//g, "-") + "." : "", steps = q.type === "scenario" ? r.path : [null];
+	const crits = q.criteria || [], steps = q.type === "scenario" ? r.path : [null];
 	return steps.map(sid => {
 		const qq = sid ? byId(q.steps, sid).question : q, rr = sid ? r.answers[sid] : r, m = sid ? markOne(M, qq, rr) : mark;
 		const [type, correct, learner] = interactionOf(qq, rr);
-		return {id: head + q.id + (sid ? "." + sid : "") + ".v" + (q.version || 1), type, learner_response: learner,
+		return {id: q.id + (sid ? "." + sid : "") + ".v" + (q.version || 1), type, learner_response: learner,
 			description: String(qq.stem || "").replace(/<[^>]*>|[*_`#>[\]]/g, "").replace(GAP, "___").replace(/\s+/g, " ").trim().slice(0, 250),
 			correct_responses: correct == null ? [] : [correct], result: m.pending || m.correct == null || qq.type === "essay" ? "neutral" : m.correct ? "correct" : "incorrect",
 			weighting: qq.points || 1, latency_ms: Math.round(latencyMs / steps.length), objectives: (qq.criteria || crits).slice(), timestamp: when};
@@ -191,7 +196,44 @@ const timeText = left => "Time left: " + (left >= 60 ? plural(Math.ceil(left / 6
 /** What to say going from before to left seconds (5 and 1 minute). */
 const timeAlert = (before, left) => { const at = [300, 60].find(x => before > x && left <= x); return at ? plural(at / 60, "minute") + " left" : null; };
 
-const CCPlayer = {secondsLeft, timeText, timeAlert, encodeAnswer, decodeAnswer, overlay, packModule, unpackModule, measureState, fitState, nextStep, currentStep, results, interactions};
+/** A module's grade over its submitted attempts h ([percent, passed, {ref: percent} for "average"]) by the quiz's
+ *  grading method, as the server grades: {pct, passed, at (the attempt chosen; -1 for average), crit}. */
+function graded(quiz, h) {
+	if (!h || !h.length) return null;
+	const g = quiz.grading || "highest", thr = (quiz.criterion_threshold ?? quiz.pass_mark) * 100;
+	if (g === "average") {
+		const crit = {}, n = {}, pct = h.reduce((s, x) => s + x[0], 0) / h.length;
+		h.forEach(x => { for (const ref in x[2] || {}) { crit[ref] = (crit[ref] || 0) + x[2][ref]; n[ref] = (n[ref] || 0) + 1; } });
+		for (const ref in crit) crit[ref] /= n[ref];
+		return {pct, at: -1, crit, passed: pct + 1e-9 >= quiz.pass_mark * 100 && (quiz.criterion_threshold == null || Object.values(crit).every(c => c + 1e-9 >= thr))};
+	}
+	let at = g === "last" ? h.length - 1 : 0;
+	if (g === "highest") h.forEach((x, i) => { if (x[0] > h[at][0] || (x[0] === h[at][0] && x[1] && !h[at][1])) at = i; });
+	return {pct: h[at][0], passed: !!h[at][1], at};
+}
+
+/** Where a module stands: s = none, progress, passed, retake (not passed, attempts left), failed (none left), done (read, no quiz). */
+function standing(mod, ms) {
+	if (!ms) return {s: "none"};
+	if (!mod.quiz) return {s: ms.d ? "done" : "progress"};
+	const g = graded(mod.quiz, ms.h);
+	if (!g) return {s: "progress"};
+	const left = !mod.quiz.attempts || ms.h.length < mod.quiz.attempts;
+	return {s: g.passed ? "passed" : left ? "retake" : "failed", pct: g.pct};
+}
+
+/** What a SCO reports (README.md, "What the LMS records"): one module, or the whole course for one SCO, where every
+ *  quiz counts (a module not taken scores 0) and it passes only when every module has passed or been read. */
+function outcome(mods, st, single) {
+	const list = single >= 0 ? [single] : mods.map((m, i) => i), res = list.map(i => standing(mods[i], st.m[i]));
+	const quizzes = list.filter(i => mods[i].quiz), met = res.every(r => r.s === "passed" || r.s === "done");
+	const over = met || res.every(r => r.s === "passed" || r.s === "done" || r.s === "failed"), scored = res.some(r => r.pct != null);
+	const raw = res.reduce((t, r) => t + (r.pct || 0), 0);
+	return {score_raw: scored ? raw : null, score_max: scored ? quizzes.length * 100 : null, completion: met ? "completed" : "incomplete",
+		success: !quizzes.length ? null : met ? true : over || (single >= 0 && res[0].s === "retake") ? false : null, final: over, exit: over ? "normal" : "suspend"};
+}
+
+const CCPlayer = {graded, standing, outcome, secondsLeft, timeText, timeAlert, encodeAnswer, decodeAnswer, overlay, packModule, unpackModule, measureState, fitState, nextStep, currentStep, results, interactions};
 
 function boot(win) {
 	const doc = win.document, course = win.CC_COURSE, launch = win.CC_LAUNCH || {}, M = win.CCMarking, info = course.course || {};
@@ -219,28 +261,35 @@ function boot(win) {
 	const id = p => "cc-" + p + ++uid;
 	const btn = (text, onclick, cls, label) => h("button", {type: "button", class: "btn " + (cls || ""), onclick, "aria-label": label}, text);
 	const say = msg => { const l = $("cc-live"); l.textContent = ""; win.setTimeout(() => { l.textContent = msg; }, 60); };
-	const focus = el => { el.tabIndex = -1; el.focus(); };
+	// Focus never scrolls the page around the player (an LMS frame): only the player's own window scrolls.
+	const focus = el => {
+		el.tabIndex = -1; el.focus({preventScroll: true});
+		const r = el.getBoundingClientRect();
+		if (r.top < 0 || r.bottom > win.innerHeight) win.scrollTo(0, Math.max(0, win.scrollY + r.top - 16));
+	};
 	const tell = text => { notice.hidden = false; notice.textContent = text; };
-	const tutor = () => rt.kind === "app", PENDING_APP = "Awaiting your tutor's marking";
+	const PENDING_APP = "Awaiting your tutor's marking";
 	const fmt = x => String(Math.round(x * 100) / 100), pct = x => Math.round(x * 100) + "%";
 
 	let rt, started;
 	try {
-		rt = win.CCRuntime.create(launch.adapter || "preview", {launch, key: `carecourse-preview:${info.slug}:${launch.module}`});
+		rt = win.CCRuntime.create(launch.adapter || "preview", {launch, tell, key: `carecourse${launch.adapter === "preview" ? "-preview" : ""}:${info.slug}:${launch.module}`});
 		started = rt.start();
 	} catch (e) {
 		tell(/^NO_/.test(e.code) ? `This course could not connect to your learning system (LMS), so your progress will not be recorded. Close it and open it again from the LMS. (${e.message})`
 			: e.message);
 		rt = win.CCRuntime.create("none"); started = rt.start();
 	}
-	const PENDING = tutor() ? PENDING_APP : "Recorded, not marked here";
+	const app = !!rt.server, reviewing = started.mode !== "normal", PENDING = app ? PENDING_APP : "Recorded, not marked here";
+	if (reviewing) tell("You are reviewing this course: what you do now is not recorded.");
 
 	let st = {c: single, m: {}, o: []}, cache = {}, ms = null; // o: visit order
+	const server = {}; // the server's marks by module (app)
 	const reorder = (q, order) => (order ? copy(q, {[LIST[q.type]]: order.map(o => byId(q[LIST[q.type]], o))}) : q);
-	function quizOf(mi) { // replayed from the seed; answers are kept by id
+	function quizOf(mi) { // the app plays the items the server stored; a package replays its draw from the seed
 		const s = st.m[mi].s;
 		if (!cache[mi] || cache[mi].s !== s) {
-			const list = M.assembleQuiz(mods[mi].quiz, course.questions, s), orig = list.map(e => byKey[e.question + "@" + e.version]);
+			const list = app ? started.items : M.assembleQuiz(mods[mi].quiz, course.questions, s), orig = list.map(e => byKey[e.question + "@" + e.version]);
 			cache[mi] = {s, orig, shown: list.map(({order, step_orders: so}, i) => {
 				const q = reorder(orig[i], order);
 				return so ? copy(q, {steps: q.steps.map(x => (so[x.id] ? copy(x, {question: reorder(x.question, so[x.id])}) : x))}) : q;
@@ -248,8 +297,8 @@ function boot(win) {
 		}
 		return cache[mi];
 	}
-	const mstate = mi => st.m[mi] || (st.m[mi] = {w: "p", p: 0, s: null, q: 0, a: [], k: [], l: []});
-	const origOf = (k, s) => (s != null && M ? quizOf(+k).orig : []);
+	const mstate = mi => st.m[mi] || (st.m[mi] = {w: "p", p: 0, s: null, q: 0, a: [], k: [], l: [], e: [], h: [], m: {}});
+	const origOf = (k, s) => (s != null && (M || app) ? quizOf(+k).orig : []);
 	function pack() {
 		const o = {v: 1, c: st.c, m: {}};
 		if (st.o.length > 1) o.o = st.o.slice();
@@ -257,7 +306,9 @@ function boot(win) {
 		return fitState(o, rt.limit);
 	}
 	let booting = true, timer = null; // no writes before the first view
-	const save = () => { if (!finished && !booting) rt.saveState(pack(), ms ? st.c + ":" + ms.w + ({p: ms.p, q: ms.q}[ms.w] ?? "") : "menu"); };
+	const where = () => (ms ? st.c + ":" + ms.w + ({p: ms.p, q: ms.q}[ms.w] ?? "") : "menu");
+	/** when: "now" commits (a milestone), "hold" only sets (finish stores it), else routine (README.md: commits). */
+	const save = when => { if (!finished && !booting) rt.saveState(pack(), where(), typeof when === "string" ? when : ""); };
 	const saveSoon = () => { win.clearTimeout(timer); timer = win.setTimeout(save, 1500); };
 	const saved = started.state;
 	if (saved && saved.v === 1) {
@@ -267,10 +318,18 @@ function boot(win) {
 		} catch (e) { st = {c: single, m: {}, o: []}; cache = {}; tell("Your saved progress could not be restored."); }
 	}
 	const sr = started.responses || [], qm = mods[single];
-	if (sr.some(r => r != null) && qm && qm.quiz && M) { // app: answers saved after the state
-		const m = mstate(single);
-		if (m.s == null) Object.assign(m, {s: started.seed, w: "q"});
-		overlay(m, sr, quizOf(single).orig);
+	if (app && qm && qm.quiz && started.items) { // the server's record wins: answers saved one by one, answers checked, its mark
+		const m = mstate(single), res = started.result, checked = started.checked || {};
+		if (m.s == null && (sr.some(r => r != null) || res)) Object.assign(m, {s: started.seed, w: "q"});
+		if (m.s == null) m.s = started.seed;
+		const orig = quizOf(single).orig;
+		overlay(m, sr, orig);
+		m.m = checked;
+		orig.forEach((q, i) => { m.k[i] = !!checked[i] && (q.type !== "scenario" || !checked[i].next); });
+		if (res && res.status !== "in_progress") {
+			server[single] = res; m.z = true;
+			m.r = [Math.round((res.fraction ?? 0) * 10000) / 100, res.passed ? 1 : 0].concat(res.passed == null && res.pending ? [1] : []);
+		}
 	}
 
 	let onScreen = null, before = null;
@@ -289,50 +348,58 @@ function boot(win) {
 	function stopClock() {
 		if (onScreen) { const l = st.m[onScreen.mi].l; l[onScreen.i] = (l[onScreen.i] || 0) + Date.now() - onScreen.t; onScreen = null; }
 	}
-	/** Show view w, focus `to`, announce msg, save. */
-	function show(w, nodes, to, msg) {
+	/** Show view w, focus `to`, announce msg, save (when: see save). */
+	function show(w, nodes, to, msg, when) {
 		stopClock();
 		if (ms) ms.w = w;
 		main.textContent = "";
 		main.append(...nodes.filter(Boolean));
+		win.scrollTo(0, 0);
 		const el = typeof to === "string" ? main.querySelector(to) : to;
 		if (el) focus(el);
 		if (msg) say(msg);
-		save();
+		save(when);
 	}
 
-	function summary() {
-		let sum = 0, n = 0, quizzes = 0, failed = false, done = true;
-		mods.forEach((m, mi) => {
-			const s = st.m[mi] || {};
-			if (single >= 0 && mi !== single) return;
-			if (!m.quiz) return void (done = done && !!s.d);
-			quizzes++;
-			if (s.z) { sum += s.r[0]; n++; failed = failed || !s.r[1]; } else done = false;
-		});
-		return {score_raw: n ? sum : null, score_max: n ? n * 100 : null,
-			completion: done ? "completed" : "incomplete", success: !quizzes ? null : failed ? false : done || null,
-			session_ms: Date.now() - t0, exit: done ? "normal" : "suspend"};
-	}
+	const summary = () => Object.assign(outcome(mods, st, single), {session_ms: Date.now() - t0});
 	function leave() {
 		if (finished) return;
-		stopClock(); booting = false; save(); rt.finish(summary()); finished = true;
+		stopClock(); booting = false; save("hold"); rt.finish(summary()); finished = true;
 	}
 	["pagehide", "beforeunload", "unload"].forEach(e => win.addEventListener(e, leave));
+	doc.addEventListener("visibilitychange", () => doc.visibilityState === "hidden" && save("now"));
+	const leftMsg = text => { main.replaceChildren(P(text)); focus(main); };
 	$("cc-exit").onclick = e => {
 		leave(); e.target.disabled = true;
-		if (launch.app && launch.app.exit_url) win.location.href = launch.app.exit_url;
-		else { main.replaceChildren(P("Your progress is saved: you can close this window.")); focus(main); }
+		if (launch.app && launch.app.exit_url) return void (win.location.href = launch.app.exit_url);
+		let top = win, popup = false;
+		try { top = win.top; popup = top !== win ? !!top.opener : !!win.opener; if (popup) top.close(); } catch (x) { /* another site's frame */ }
+		// In an LMS's frame there is no window to close: its own Exit or Back link leaves.
+		win.setTimeout(() => leftMsg(top === win || popup ? "Your progress is saved. You can close this window."
+			: "Your progress is saved. Use your learning system's own Exit or Back link to leave."), 300);
 	};
+	const after = single >= 0 && (launch.app ? launch.app.next : mods[single + 1]);
+	const nextBtn = () => after && btn("Next module", () => {
+		const go = rt.next(), own = `Your progress is saved. Close this module, then open “${after.title}” from your course page.`;
+		leave();
+		// The LMS opens the next module now; one that cannot (or does not within a few seconds) leaves it to the learner.
+		if (!go) return leftMsg(own);
+		leftMsg(`Opening “${after.title}”…`);
+		win.setTimeout(() => leftMsg(own), 4000);
+	}, "", "Next module: " + after.title);
 
+	const label = {none: "Not started", progress: "In progress", done: "Finished", passed: "Passed", retake: "Not passed yet", failed: "Not passed"};
 	function menu(moved) {
 		st.c = -1; ms = null;
-		const hd = T("h2", "Modules");
-		show(0, [info.description && h("div", {html: md(info.description)}), hd, h("ul", {class: "modules"}, mods.map((m, i) => {
-			const s = st.m[i], sid = id("s"), b = btn(m.title, () => { st.c = i; route(true); });
-			b.setAttribute("aria-describedby", sid);
-			return h("li", {}, b, " ", h("span", {id: sid, text: !s ? "Not started" : s.z ? (s.r[2] ? "Awaiting marking, " : s.r[1] ? "Passed, " : "Not passed, ") + s.r[0] + "%" : s.d ? "Finished" : "In progress"}));
-		}))], moved && hd, moved && "Modules");
+		const hd = T("h2", "Modules"), open = i => !/passed|failed|done/.test(standing(mods[i], st.m[i]).s);
+		const go = st.o.slice().reverse().concat(mods.map((m, i) => i)).find(open);
+		show(0, [info.description && h("div", {html: md(info.description)}),
+			go != null && btn((st.o.length ? "Continue: " : "Start: ") + mods[go].title, () => { st.c = go; route(true); }),
+			hd, h("ul", {class: "modules"}, mods.map((m, i) => {
+				const s = st.m[i], sid = id("s"), b = btn(m.title, () => { st.c = i; route(true); }), sd = standing(m, s);
+				b.setAttribute("aria-describedby", sid);
+				return h("li", {}, b, " ", h("span", {id: sid, text: s && s.z && s.r && s.r[2] ? "Awaiting marking" : label[sd.s] + (sd.pct != null ? ", " + fmt(sd.pct) + "%" : "")}));
+			}))], moved && hd, moved && "Modules");
 	}
 	function route(moved) {
 		ms = mstate(st.c);
@@ -347,29 +414,31 @@ function boot(win) {
 		const m = mods[st.c], pages = m.pages, n = pages.length;
 		if (!n) return intro(moved);
 		ms.p = p = Math.max(0, Math.min(p, n - 1));
-		const pg = pages[p], hd = T("h2", pg.title), last = p === n - 1;
-		if (last && !m.quiz && !ms.d) { ms.d = true; rt.report(summary()); }
+		const pg = pages[p], hd = T("h2", pg.title), last = p === n - 1, done = last && !m.quiz && !ms.d;
+		if (done) ms.d = true;
 		show("p", [single < 0 && P(m.title, "crumb"), P(`Page ${p + 1} of ${n}`, "crumb"), h("article", {}, hd, h("div", {html: pg.html || md(pg.body)})),
 			h("nav", {class: "pager"}, p > 0 && btn("Previous", () => page(p - 1, true), "secondary"),
-				!last || m.quiz ? btn("Next", () => (last ? intro(true) : page(p + 1, true))) : P("You have reached the end of this module."), toMenu())],
+				!last || m.quiz ? btn("Next", () => (last ? intro(true) : page(p + 1, true))) : [P("You have reached the end of this module."), nextBtn()], toMenu())],
 		moved && hd, moved && `Page ${p + 1} of ${n}: ${pg.title}`);
+		if (done) rt.report(summary()); // read to the end: the module (or the course) may now be complete
 	}
 
 	function intro(moved) {
-		const m = mods[st.c], quiz = m.quiz, n = m.pages.length, thr = quiz.criterion_threshold;
+		const m = mods[st.c], quiz = m.quiz, n = m.pages.length, thr = quiz.criterion_threshold, tries = ms.h.length;
 		if (ms.z) return resultsView(moved);
 		const count = quiz.items.reduce((t, it) => t + (it.draw ? it.draw.count : 1), 0), hd = T("h2", quiz.title || "Quiz");
 		show("i", [hd, P(`${count} questions. Pass mark ${pct(quiz.pass_mark)}` + (thr != null ? `, and ${pct(thr)} on each criterion.` : ".") +
 			(quiz.feedback === "immediate" ? " Check each answer as you go; a checked answer is final." : " You will see your marks after you submit.") +
-			(quiz.time_limit_minutes ? ` Time limit: ${plural(quiz.time_limit_minutes, "minute")}, from when you start; when time runs out your answers are submitted.` : "")),
+			(quiz.time_limit_minutes ? ` Time limit: ${plural(quiz.time_limit_minutes, "minute")}, from when you start; when time runs out your answers are submitted.` : "") +
+			(!app && tries ? ` This is attempt ${tries + 1}` + (quiz.attempts ? ` of ${quiz.attempts}.` : ".") : "")),
 		D("pager", n > 0 && btn("Previous", () => page(n - 1, true), "secondary"), btn(ms.s != null ? "Continue quiz" : "Start quiz", () => startQuiz(true)), toMenu())],
 		moved && hd, moved && hd.textContent);
 	}
 	function startQuiz(moved) {
-		const a = new Uint32Array(1);
 		if (ms.s == null) {
-			if (started.seed != null) a[0] = started.seed; else win.crypto.getRandomValues(a);
-			Object.assign(ms, {s: a[0], q: 0, a: [], k: [], l: [], t: mods[st.c].quiz.time_limit_minutes ? Math.floor(Date.now() / 1000) : null});
+			const a = new Uint32Array(1);
+			if (app && started.seed != null) a[0] = started.seed; else win.crypto.getRandomValues(a);
+			Object.assign(ms, {s: a[0], q: 0, a: [], k: [], l: [], e: [], m: {}, t: Math.floor(Date.now() / 1000)});
 		}
 		question(moved);
 	}
@@ -381,41 +450,54 @@ function boot(win) {
 		return q.type !== "essay" || r == null ? "" : q.word_limit && w > q.word_limit ? `Your answer has ${w} words; the limit is ${q.word_limit}.`
 			: w < q.min_words ? `Your answer has ${w} words; write at least ${q.min_words}.` : "";
 	}
-	const answered = (q, r) => r != null && (q.type === "scenario" ? currentStep(q, r) < 0 : typeof r === "object" ? Object.keys(r).length > 0 : String(r).trim() !== "");
+	// A scenario's step on screen: the server says which comes next in the app (it keeps the branches), else the branches do.
+	const stepOf = (q, r, i) => (app ? (r && r.path.length ? idx(q.steps, (ms.m[i] || {}).next) : 0) : currentStep(q, r));
+	const answered = (q, r, i) => r != null && (q.type === "scenario" ? stepOf(q, r, i) < 0 : typeof r === "object" ? Object.keys(r).length > 0 : String(r).trim() !== "");
 	function ready(q, r) {
 		const why = answered(q, r) ? essayProblem(q, r) : "Answer the question first.";
 		if (why) say(why);
 		return !why;
+	}
+	/** Check an answer (or a scenario step): the server marks it in the app, the player elsewhere; then `go(mark)`. */
+	function check(el, i, r, step, go) {
+		if (!app) return go(null);
+		el.disabled = true; say("Checking your answer…");
+		rt.check(i, r, step).then(go, () => { el.disabled = false; });
 	}
 
 	function question(moved, to) {
 		const mi = st.c, quiz = mods[mi].quiz, qz = quizOf(mi), n = qz.shown.length, i = (ms.q = Math.min(ms.q, n - 1));
 		const q = qz.shown[i], orig = qz.orig[i], immediate = quiz.feedback === "immediate", locked = immediate && ms.k[i], last = i === n - 1;
 		const hd = h("h2", {id: id("h"), text: `Question ${i + 1} of ${n}`}), fb = h("div", {class: "feedback", tabindex: "-1"});
-		const change = (r, soon) => {
-			ms.a[i] = r;
-			rt.saveAnswer(i, r, r && r.path ? r.path.slice() : null, orig);
+		const change = (r, soon, quiet) => {
+			ms.a[i] = r; ms.e[i] = Math.max(0, Math.floor(Date.now() / 1000) - (ms.t || 0));
+			if (!quiet) rt.saveAnswer(i, r, r && r.path ? r.path.slice() : null, orig);
 			if (soon) saveSoon(); else save();
 		};
 		let body;
 		if (q.type === "scenario") body = scenario(q, i, immediate, change);
 		else {
 			body = renderQ(q, ms.a[i], locked, change, "q" + i);
-			if (locked) fb.append(feedback(orig, ms.a[i]));
-			else if (immediate) body.append(btn("Check answer", () => { if (ready(q, ms.a[i])) { ms.k[i] = true; question(false, ".feedback"); } }));
+			if (locked) fb.append(feedback(orig, ms.a[i], ms.m[i]));
+			else if (immediate) body.append(btn("Check answer", e => ready(q, ms.a[i]) && check(e.target, i, ms.a[i], null, mk => {
+				ms.k[i] = true; if (mk) ms.m[i] = mk; question(false, ".feedback");
+			})));
 		}
 		show("q", [clock, h("section", {class: "question", "aria-labelledby": hd.id}, hd, body, fb),
 			h("nav", {class: "pager"}, i > 0 && btn("Previous", () => { ms.q = i - 1; question(true); }, "secondary"),
 				!last && btn("Next", () => { ms.q = i + 1; question(true); }),
-				last && [P(`You have answered ${ms.a.filter((r, j) => answered(qz.shown[j], r)).length} of ${n} questions.`, "count"), btn("Submit quiz", submit)])],
-		to || (moved && hd), moved && hd.textContent);
+				last && [P(`You have answered ${ms.a.filter((r, j) => answered(qz.shown[j], r, j)).length} of ${n} questions.`, "count"), btn("Submit quiz", submit)], toMenu())],
+		to || (moved && hd), moved && hd.textContent, moved ? "now" : ""); // a question left is a milestone
 		onScreen = {mi, i, t: Date.now()};
 		tick();
 		if (to === ".feedback") say(fb.textContent.slice(0, 200));
 	}
 
-	function feedback(q, r) {
-		const mk = markOne(M, q, asMarked(q, r)), part = mk.score > 0, fb = mk.feedback.filter(t => String(t).trim());
+	/** A mark shown: the server's (mk) in the app, the player's own elsewhere. */
+	function feedback(q, r, mk) {
+		if (!mk && app) return null;
+		mk = mk || markOne(M, q, asMarked(q, r));
+		const part = mk.score > 0, fb = (mk.feedback || []).filter(t => String(t).trim());
 		return D("mark " + (mk.pending ? "" : mk.correct ? "ok" : part ? "part" : "no"),
 			h("p", {class: "verdict"}, T("strong", mk.pending ? PENDING : mk.correct ? "Correct" : part ? "Partly correct" : "Not correct"),
 				mk.pending ? "" : ` (${fmt(mk.score)} of ${fmt(mk.max)} mark${mk.max === 1 ? "" : "s"})`),
@@ -423,26 +505,25 @@ function boot(win) {
 	}
 
 	function scenario(q, i, immediate, change) {
-		const r = ms.a[i] || {path: [], answers: {}}, cur = currentStep(q, r), c = q.case || {}, n = r.path.length, s = q.steps[cur];
+		const r = ms.a[i] || {path: [], answers: {}}, cur = stepOf(q, r, i), c = q.case || {}, n = r.path.length, s = q.steps[cur], sm = (ms.m[i] || {}).steps || {};
 		return h("div", {}, Object.values(c).join("") && h("section", {class: "case", "aria-label": "The case"}, T("h3", "The case"),
 			h("dl", {}, [["Person", c.person], ["Setting", c.setting], ["Situation", c.situation]].map(([t, v]) => [T("dt", t), h("dd", {html: md(v)})]))),
 		r.path.map((sid, k) => {
 			const sq = byId(q.steps, sid).question;
 			return D("step done" + (k === n - 1 ? " last" : ""), T("h3", "Step " + (k + 1)),
-				renderQ(sq, r.answers[sid], true, null, `q${i}d${k}`), immediate && feedback(sq, r.answers[sid]));
+				renderQ(sq, r.answers[sid], true, null, `q${i}d${k}`), immediate && feedback(sq, r.answers[sid], sm[sid]));
 		}),
 		cur < 0 ? P("You have reached the end of this case.", "end") : D("step", h("h3", {class: "step-h", text: "Step " + (n + 1)}),
 			renderQ(s.question, r.answers[s.id], false, (a, soon) => { r.answers[s.id] = a; change(r, soon); }, `q${i}s${cur}`),
-			btn(immediate ? "Check answer" : "Continue scenario", () => {
-				if (!ready(s.question, r.answers[s.id])) return;
+			btn(immediate ? "Check answer" : "Continue scenario", e => ready(s.question, r.answers[s.id]) && check(e.target, i, r.answers[s.id], s.id, mk => {
 				r.path.push(s.id);
-				const end = currentStep(q, r) < 0;
+				if (mk) { const m = ms.m[i] = ms.m[i] || {}; (m.steps = m.steps || {})[s.id] = mk; m.next = mk.next; }
+				const end = stepOf(q, r, i) < 0;
 				ms.k[i] = end && immediate;
-				change(r);
+				change(r, false, app); // the server stored it with the check
 				question(false, immediate ? ".last .mark" : end ? ".end" : ".step-h");
-			})));
+			}))));
 	}
-
 	/** A question's controls; change(response, soon). */
 	function renderQ(q, r, locked, change, name) {
 		const stemId = id("q"), stem = h("div", {id: stemId, html: stemHtml(q)}), wrap = h("div", {}, stem), t = q.type;
@@ -526,7 +607,6 @@ function boot(win) {
 		return wrap;
 	}
 
-	const server = {};
 	function submit(timeUp) {
 		const mi = st.c, qz = quizOf(mi), quiz = mods[mi].quiz;
 		const bad = timeUp === true ? -1 : qz.orig.findIndex((q, e) => essayProblem(q, ms.a[e]));
@@ -536,49 +616,62 @@ function boot(win) {
 		}
 		stopClock();
 		qz.shown.forEach((q, i) => { if (q.type === "ordering" && ms.a[i] == null) ms.a[i] = q.items.map(x => x.id); }); // the order shown
-		const res = results(M, quiz, qz.orig, ms.a), when = Date.now(), keep = (f, passed) => { ms.r = [Math.round(f * 10000) / 100, passed ? 1 : 0]; };
-		ms.z = true; keep(res.fraction, res.passed);
-		qz.orig.forEach((q, i) => interactions(q, ms.a[i], res.marks[i], M, ms.l[i] || 0, when).forEach(ix => rt.recordInteraction(ix)));
-		res.criteria.forEach(c => rt.recordObjective({id: c.ref, score_raw: c.score, score_max: c.max, success: c.met, completion: "completed"}));
-		rt.report(summary()); save();
 		main.querySelectorAll("nav button").forEach(b => { b.disabled = true; });
-		say("Submitting your answers…");
-		rt.submit(qz.orig.map((q, i) => asMarked(q, ms.a[i]))).then(mark => {
-			if (mark) { // the server's mark counts
-				server[mi] = mark; keep(mark.fraction ?? mark.score / mark.max, mark.passed ?? res.passed);
-				if (mark.passed == null && (mark.pending > 0 || mark.status === "pending_marking")) ms.r[2] = 1;
-			}
-		}, () => tell("The server has not confirmed your mark yet: this one is provisional."))
-			.then(() => resultsView(true));
+		ms.z = true;
+		if (app) { // the server marks; its mark is the one shown
+			say("Submitting your answers…"); save("now");
+			return rt.submit(qz.orig.map((q, i) => ms.a[i] ?? null)).then(mk => {
+				server[mi] = mk;
+				ms.r = [Math.round((mk.fraction ?? mk.score / mk.max) * 10000) / 100, mk.passed ? 1 : 0].concat(mk.passed == null && mk.pending ? [1] : []);
+				resultsView(true);
+			}, () => { ms.z = false; question(false); });
+		}
+		const res = results(M, quiz, qz.orig, ms.a), now = Date.now(), at = i => (ms.t && ms.e[i] != null ? (ms.t + ms.e[i]) * 1000 : now);
+		ms.r = [Math.round(res.fraction * 1e6) / 1e4, res.passed ? 1 : 0]; // percent to 4 places: a course's mean stays exact to 2
+		const crit = {};
+		res.criteria.forEach(c => { crit[c.ref] = Math.round(c.fraction * 1e6) / 1e4; });
+		ms.h = (ms.h || []).concat([quiz.grading === "average" ? ms.r.concat([crit]) : ms.r.slice()]);
+		qz.orig.forEach((q, i) => interactions(q, ms.a[i], res.marks[i], M, ms.l[i] || 0, at(i)).forEach(ix => rt.recordInteraction(ix)));
+		// Each criterion as graded: from this attempt when the grading method picks it, the mean over attempts for "average".
+		const g = graded(quiz, ms.h), thr = quiz.criterion_threshold ?? quiz.pass_mark;
+		if (g.at < 0) for (const ref in g.crit) rt.recordObjective({id: ref, score_raw: g.crit[ref], score_max: 100, success: g.crit[ref] + 1e-9 >= thr * 100});
+		else if (g.at === ms.h.length - 1) res.criteria.forEach(c => rt.recordObjective({id: c.ref, score_raw: c.score, score_max: c.max, success: c.met}));
+		save("hold"); rt.report(summary()); // status committed, then the score
+		resultsView(true);
 	}
 
 	function resultsView(moved) {
-		const quiz = mods[st.c].quiz, res = results(M, quiz, quizOf(st.c).orig, ms.a), srv = server[st.c] && server[st.c].score != null ? server[st.c] : res, thr = quiz.criterion_threshold;
-		const [percent, passed, awaiting] = ms.r, crit = srv.criteria || res.criteria, n = (srv.pending ?? res.pending) || 0, hd = T("h2", "Results"), row = (tag, cells) => h("tr", {}, cells.map((t, k) => h(k ? tag : "th", {scope: tag === "th" ? "col" : k ? null : "row"}, t)));
+		const mi = st.c, m = mods[mi], quiz = m.quiz, thr = quiz.criterion_threshold, sd = standing(m, ms);
+		const srv = server[mi] || {}, res = app ? {score: srv.score ?? 0, max: srv.max ?? 0, criteria: srv.criteria || [], pending: srv.pending} : results(M, quiz, quizOf(mi).orig, ms.a);
+		const [percent, passed, awaiting] = ms.r || [0, 0], crit = res.criteria, n = res.pending || 0, hd = T("h2", "Results"), row = (tag, cells) => h("tr", {}, cells.map((t, k) => h(k ? tag : "th", {scope: tag === "th" ? "col" : k ? null : "row"}, t)));
+		const g = !app && ms.h.length > 1 && graded(quiz, ms.h), tried = ms.h.length;
 		show("r", [hd,
-			h("p", {class: "score"}, "Your score: ", T("strong", `${fmt(srv.score)} of ${fmt(srv.max)} (${fmt(percent)}%)`)),
+			h("p", {class: "score"}, "Your score: ", T("strong", `${fmt(res.score)} of ${fmt(res.max)} (${fmt(percent)}%)`)),
 			h("p", {class: "verdict " + (awaiting ? "" : passed ? "ok" : "no")}, T("strong", awaiting ? PENDING_APP : passed ? "Passed" : "Not passed"),
 				` — the pass mark is ${pct(quiz.pass_mark)}` + (thr != null ? ` and at least ${pct(thr)} on each criterion.` : ".")),
-			n > 0 && P(tutor() ? `${PENDING_APP}: ${n} essay answer(s). Your result is provisional until then.`
+			g && P(`Your result for this module after ${tried} attempts (${quiz.grading || "highest"} grade): ${fmt(g.pct)}%, ${g.passed ? "passed" : "not passed"}.`),
+			!app && !reviewing && sd.s === "retake" && P(quiz.attempts ? `You have ${plural(quiz.attempts - tried, "attempt")} left.` : "You can try the quiz again."),
+			n > 0 && P(app ? `${PENDING_APP}: ${n} essay answer(s). Your result is provisional until then.`
 				: `${n} essay answer(s) recorded for your tutor, not marked here: your score and result count only the automatically marked questions.`, "pending"),
 			crit.length > 0 && h("table", {class: "criteria"}, T("caption", "Results by criterion"),
 				h("thead", {}, row("th", ["Criterion", "Score", "Result"])),
 				h("tbody", {}, crit.map(c => row("td", [c.ref, pct(c.fraction), c.met ? "Met" : "Not yet met"])))),
-			D("pager", btn("Review answers", review), toMenu())], moved && hd, moved && `Results: ${passed ? "passed" : "not passed"}, ${fmt(percent)}%`);
+			D("pager", btn("Review answers", review), !app && !reviewing && sd.s === "retake" && btn("Try again", () => { Object.assign(ms, {s: null, z: false, r: null}); intro(true); }),
+				nextBtn(), toMenu())], moved && hd, moved && `Results: ${passed ? "passed" : "not passed"}, ${fmt(percent)}%`);
 	}
 
 	function review() {
-		const qz = quizOf(st.c), hd = T("h2", "Review answers");
-		const part = (tag, title, q, r, name) => [h(tag, {text: title}), renderQ(q, r, true, null, name), feedback(q, r)];
+		const qz = quizOf(st.c), hd = T("h2", "Review answers"), items = (server[st.c] || {}).items || [];
+		const part = (tag, title, q, r, name, mk) => [h(tag, {text: title}), renderQ(q, r, true, null, name), feedback(q, r, mk)];
 		show("v", [hd, h("ol", {class: "review"}, qz.shown.map((q, i) => {
-			const r = ms.a[i], c = q.case || {}, title = `Question ${i + 1}`;
-			return h("li", {}, q.type !== "scenario" ? part("h3", title, q, r, "v" + i) : [T("h3", title), h("div", {class: "case", html: md(c.person) + md(c.setting) + md(c.situation)}),
-				((r && r.path) || []).map((sid, k) => part("h4", "Step " + (k + 1), byId(q.steps, sid).question, r.answers[sid], `v${i}s${k}`)), feedback(qz.orig[i], r)]);
+			const r = ms.a[i], c = q.case || {}, title = `Question ${i + 1}`, mk = items[i], steps = (mk && mk.steps) || {};
+			return h("li", {}, q.type !== "scenario" ? part("h3", title, q, r, "v" + i, mk) : [T("h3", title), h("div", {class: "case", html: md(c.person) + md(c.setting) + md(c.situation)}),
+				((r && r.path) || []).map((sid, k) => part("h4", "Step " + (k + 1), byId(q.steps, sid).question, r.answers[sid], `v${i}s${k}`, steps[sid])), feedback(qz.orig[i], r, mk)]);
 		})), D("pager", btn("Back to results", () => resultsView(true), "secondary"), toMenu())], hd, hd.textContent);
 	}
 
 	if (!mods[st.c]) menu();
-	else if (!saved && launch.start === "quiz" && mods[st.c].quiz && M) { ms = mstate(st.c); startQuiz(false); }
+	else if (!saved && launch.start === "quiz" && mods[st.c].quiz && (M || app)) { ms = mstate(st.c); startQuiz(false); }
 	else route(false);
 	booting = false;
 	win.setTimeout(save, 0);

@@ -1,17 +1,19 @@
 /* carecourse runtime (README.md): CCRuntime.create(kind), the player's host interface. */
 (function (root) {
 "use strict";
-// CMI names per version (SCORM 1.2 RTE 3.4; SCORM 2004 4th ed. RTE 4.2).
+// CMI names per version (SCORM 1.2 RTE 3.4; SCORM 2004 4th ed. RTE 4.2). nav: 1.2 has none; Moodle reads "nav.event".
 const CMI = {
 	scorm12: {api: "API", depth: 7, limit: 4096, fn: "LMSInitialize LMSFinish LMSGetValue LMSSetValue LMSCommit LMSGetLastError",
 		entry: "cmi.core.entry", location: "cmi.core.lesson_location", id: "cmi.core.student_id", name: "cmi.core.student_name",
-		status: "cmi.core.lesson_status", time: "cmi.core.session_time", exit: "cmi.core.exit", normal: "",
-		response: "student_response", wrong: "wrong", long: "fill-in"},
+		mode: "cmi.core.lesson_mode", status: "cmi.core.lesson_status", time: "cmi.core.session_time", exit: "cmi.core.exit", normal: "",
+		nav: "nav.event", response: "student_response", wrong: "wrong", long: "fill-in"},
 	scorm2004: {api: "API_1484_11", depth: 500, limit: 64000, fn: "Initialize Terminate GetValue SetValue Commit GetLastError",
-		entry: "cmi.entry", location: "cmi.location", id: "cmi.learner_id", name: "cmi.learner_name",
-		time: "cmi.session_time", exit: "cmi.exit", normal: "normal",
+		entry: "cmi.entry", location: "cmi.location", id: "cmi.learner_id", name: "cmi.learner_name", mode: "cmi.mode",
+		time: "cmi.session_time", exit: "cmi.exit", normal: "normal", nav: "adl.nav.request",
 		response: "learner_response", wrong: "incorrect", long: "long-fill-in", v4: 1}
 };
+// A routine save (a page turned, an answer checked) commits at most this often; milestones commit at once (README.md).
+const EVERY = 120000;
 
 /** "/" -> "-", other chars outside [A-Za-z0-9_.-] -> "_", 255 at most. */
 const sanitizeId = s => String(s).replace(/\//g, "-").replace(/[^\w.-]/g, "_").slice(0, 255);
@@ -27,7 +29,11 @@ function duration2004(ms) {
 	const [h, m, s] = split(ms);
 	return "PT" + (h ? h + "H" : "") + (h || m ? m + "M" : "") + s + "S";
 }
+/** 2004 time (second,10,2): UTC with two fractional digits, 2026-01-02T03:04:05.00Z (toISOString gives three). */
+const timestamp2004 = ms => new Date(ms).toISOString().slice(0, 22) + "Z";
 const oneLine = (s, max) => String(s ?? "").replace(/\s+/g, " ").replace(/^\{/, "(").trim().slice(0, max);
+/** A short hash of a string (FNV-1a), to tie a journal to the suspend_data it continues. */
+const hash = s => { let h = 2166136261; for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619); return (h >>> 0).toString(36); };
 
 // Response patterns (README.md); 1.2 ids are single characters (RTE 3.4.2.7.5).
 const L = "abcdefghijklmnopqrstuvwxyz0123456789", R = "123456789abcdefghijklmnopqrstuvwxyz";
@@ -54,28 +60,61 @@ function findAPI(win, name, depth) {
 	return walk(win) || walk(win.opener);
 }
 
+/** Unsaved progress kept in the browser between commits: {get, put, drop} (nothing kept without storage). */
+function journal(store, key) {
+	const safe = f => { try { return f(); } catch (e) { return null; } }; // storage full, blocked or absent
+	return {get: () => safe(() => JSON.parse(store.getItem(key))), put: v => safe(() => store.setItem(key, JSON.stringify(v))), drop: () => safe(() => store.removeItem(key))};
+}
+const storage = o => (o.storage !== undefined ? o.storage : (() => { try { return root.localStorage; } catch (e) { return null; } })());
+
 const nop = () => {};
-const host = (kind, limit, own) => Object.assign({kind, limit, saveAnswer: nop, recordInteraction: nop, recordObjective: nop, report: nop, submit: () => Promise.resolve(null), finish: nop}, own);
-const begin = (rec, learner, seed) => ({entry: rec.state ? "resume" : "ab-initio", state: rec.state || null, location: rec.location || null, learner, seed});
+const host = (kind, limit, own) => Object.assign({kind, limit, mode: "normal", saveAnswer: nop, recordInteraction: nop, recordObjective: nop, report: nop,
+	submit: () => Promise.resolve(null), next: () => false, finish: nop}, own);
+const begin = (rec, learner, seed) => ({entry: rec.state ? "resume" : "ab-initio", mode: "normal", state: rec.state || null, location: rec.location || null, learner, seed});
 
 function scorm(kind, options) {
 	const T = CMI[kind], v4 = !!T.v4, api = options.api || findAPI(options.window || root, T.api, T.depth);
-	const [INIT, TERM, GET, SET, COMMIT, ERR] = T.fn.split(" "), objIndex = {};
-	let live = false, dirty = false, queued = false, err = 0, ixN = 0, objN = 0, noIx = false, noObj = false;
+	const [INIT, TERM, GET, SET, COMMIT, ERR] = T.fn.split(" "), objIndex = {}, sent = {}, store = storage(options);
+	let live = false, locked = false, dirty = false, err = 0, ixN = 0, objN = 0, noIx = false, noObj = false, last = 0, base = "", jr = journal(null, "");
 	const call = (f, ...a) => { const r = api[f](...a); err = +api[ERR]() || 0; return r; };
 	const get = name => { const v = call(GET, name); return err || v == null ? "" : String(v); };
-	const set = (name, value) => { const ok = live && String(call(SET, name, String(value))) === "true"; dirty = dirty || ok; return ok; };
-	const commit = () => { queued = false; if (live && dirty) { dirty = false; call(COMMIT, ""); } };
-	const later = () => { if (!queued) { queued = true; Promise.resolve().then(() => queued && commit()); } }; // one commit per batch
+	// Writes nothing in review or browse mode, and skips a value the LMS already has from us.
+	const set = (name, value) => {
+		value = String(value);
+		if (!live || locked) return false;
+		if (sent[name] === value) return true;
+		const ok = String(call(SET, name, value)) === "true";
+		if (ok) { sent[name] = value; dirty = true; }
+		return ok;
+	};
+	function commit() {
+		if (!live || !dirty) return;
+		dirty = false; last = Date.now();
+		if (String(call(COMMIT, "")) !== "true") { dirty = true; return; } // kept: the next commit sends it
+		if (sent["cmi.suspend_data"] != null) base = hash(sent["cmi.suspend_data"]);
+		jr.drop();
+	}
 	const unsupported = () => err === 401 || err === 402 || (!v4 && err === 403);
-	function result(p, raw, max, success, completion, status = p + "status") {
-		if (max != null) {
-			set(p + "score.min", 0); set(p + "score.max", 100); set(p + "score.raw", max > 0 ? Math.round(raw / max * 10000) / 100 : 0);
-			if (v4) set(p + "score.scaled", max > 0 ? Math.round(raw / max * 10000) / 10000 : 0);
-		}
-		const s = success === true ? "passed" : success === false ? "failed" : null;
-		if (!v4) return set(status, s || completion);
-		set(p + "completion_status", completion); set(p + "success_status", s || "unknown");
+	const score = (raw, max) => (max > 0 ? Math.round(raw / max * 10000) / 100 : 0);
+	/** Status elements of a result; true when one changed. */
+	function status(p, r) {
+		const s = r.success === true ? "passed" : r.success === false ? "failed" : "unknown", before = dirty;
+		dirty = false;
+		if (v4) { set(p + "completion_status", r.completion); set(p + "success_status", s); }
+		else set(p === "cmi.core." ? T.status : p + "status", r.success === true || (r.success === false && r.final !== false) ? s : r.completion);
+		const changed = dirty;
+		dirty = dirty || before;
+		return changed;
+	}
+	function scores(p, raw, max, nudge) {
+		if (max == null) return;
+		let v = String(score(raw, max));
+		const had = sent[p + "score.raw"];
+		// Moodle (1.2) posts only changed values and recomputes grade and completion only when score.raw arrives:
+		// after a status change with the same score, write the same number the other way so it is sent (85 <-> 85.0).
+		if (had && +had === +v) v = !nudge ? had : had === String(+had) ? had + (had.includes(".") ? "0" : ".0") : String(+had);
+		set(p + "score.min", 0); set(p + "score.max", 100); set(p + "score.raw", v);
+		if (v4) set(p + "score.scaled", max > 0 ? Math.round(raw / max * 10000) / 10000 : 0);
 	}
 	const fail = (code, msg) => { throw Object.assign(new Error(msg), {code}); };
 	const self = host(kind, T.limit, {
@@ -84,10 +123,24 @@ function scorm(kind, options) {
 			if (String(call(INIT, "")) !== "true") fail("NO_INIT", `The LMS refused to start the session (error ${err})`);
 			live = true;
 			const entry = get(T.entry), out = {entry: entry === "resume" ? "resume" : "ab-initio", state: null, location: null, learner: {id: get(T.id), name: get(T.name)}};
-			if (entry === "resume") { // only a resumed attempt has these set
-				try { out.state = JSON.parse(get("cmi.suspend_data") || "null"); } catch (e) { /* unreadable: start again */ }
+			out.mode = self.mode = get(T.mode) || "normal";
+			locked = out.mode !== "normal"; // review, browse: show what was recorded, change nothing
+			let data = "";
+			if (entry !== "ab-initio" || locked) { // a later launch (resumed or not) or a review: what was kept
+				data = get("cmi.suspend_data");
+				try { out.state = JSON.parse(data || "null"); } catch (e) { /* unreadable: start again */ }
 				out.location = get(T.location) || null;
-			} else set(v4 ? "cmi.completion_status" : "cmi.core.lesson_status", "incomplete");
+			}
+			if (!locked) { // never over a status already reported; "not attempted" would become "completed" at LMSFinish in Moodle
+				const s = v4 ? "cmi.completion_status" : T.status, was = sent[s] = get(s);
+				if (!/^(incomplete|completed|passed|failed)$/.test(was)) set(s, "incomplete");
+				if (!v4) sent["cmi.core.score.raw"] = get("cmi.core.score.raw");
+			}
+			base = hash(data);
+			jr = journal(store, `${options.key || "carecourse"}:${out.learner.id}`);
+			const j = !locked && jr.get(); // progress this browser kept since the LMS's last commit
+			if (j && j.b === base) { out.state = j.s; out.location = j.l; }
+			else if (!locked) jr.drop();
 			let n = call(GET, "cmi.interactions._count");
 			if (err) noIx = true; else ixN = +n || 0; // optional: skip
 			n = call(GET, "cmi.objectives._count");
@@ -95,50 +148,71 @@ function scorm(kind, options) {
 			else for (objN = +n || 0, n = 0; n < objN; n++) objIndex[get(`cmi.objectives.${n}.id`)] = n;
 			return out;
 		},
-		saveState(state, location) {
+		/** when "now": commit (a milestone); "hold": only set (finish stores it); else commit when the last commit is
+		 *  EVERY old, and meanwhile keep the state in the browser's journal. */
+		saveState(state, location, when) {
 			const s = JSON.stringify(state);
 			if (state != null && s.length <= T.limit) set("cmi.suspend_data", s);
 			if (location != null) set(T.location, String(location).slice(0, 255));
-			commit();
+			if (!dirty || when === "hold") return;
+			if (when === "now" || Date.now() - last >= EVERY) commit();
+			else jr.put({b: base, s: state, l: location});
 		},
 		recordInteraction(ix) {
-			const p = `cmi.interactions.${ixN}.`, type = ix.type === "long-fill-in" ? T.long : ix.type, when = new Date(ix.timestamp || Date.now());
-			if (noIx || !live) return;
+			const p = `cmi.interactions.${ixN}.`, type = ix.type === "long-fill-in" ? T.long : ix.type, when = ix.timestamp || Date.now();
+			if (noIx || !live || locked) return;
 			if (!set(p + "id", sanitizeId(ix.id))) return void (noIx = unsupported());
 			ixN++;
 			set(p + "type", type);
 			(ix.objectives || []).forEach((o, i) => set(`${p}objectives.${i}.id`, sanitizeId(o)));
-			if (v4) set(p + "timestamp", when.toISOString());
-			else set(p + "time", [when.getHours(), when.getMinutes(), when.getSeconds()].map(pad).join(":"));
+			const d = new Date(when);
+			set(p + (v4 ? "timestamp" : "time"), v4 ? timestamp2004(when) : [d.getHours(), d.getMinutes(), d.getSeconds()].map(pad).join(":"));
 			const cr = ix.correct_responses || [];
 			if (cr.length && type !== "long-fill-in") set(p + "correct_responses.0.pattern", format(v4, type, cr[0], true));
 			if (ix.weighting != null) set(p + "weighting", ix.weighting);
 			if (ix.learner_response != null) set(p + T.response, format(v4, type, ix.learner_response));
 			set(p + "result", ix.result === "incorrect" ? T.wrong : ix.result);
 			set(p + "latency", v4 ? duration2004(ix.latency_ms || 0) : timespan12(ix.latency_ms || 0, true));
-			if (v4 && ix.description) set(p + "description", oneLine(ix.description, 250));
-			later();
+			if (v4 && ix.description) set(p + "description", oneLine(ix.description, 100));
 		},
 		recordObjective(o) {
 			const id = sanitizeId(o.id);
 			let i = objIndex[id];
-			if (noObj || !live) return;
+			if (noObj || !live || locked) return;
 			if (i === undefined) { // append, never overwrite
 				if (!set(`cmi.objectives.${objN}.id`, id)) return void (noObj = unsupported());
 				i = objIndex[id] = objN++;
 			}
-			result(`cmi.objectives.${i}.`, o.score_raw || 0, o.score_max, o.success, o.completion || "completed");
-			later();
+			const p = `cmi.objectives.${i}.`;
+			scores(p, o.score_raw || 0, o.score_max);
+			status(p, Object.assign({final: true}, o, {completion: o.completion || "completed"}));
 		},
-		report(r) { result(v4 ? "cmi." : "cmi.core.", r.score_raw || 0, r.score_max, r.success, r.completion, T.status); later(); },
+		/** The result: status (with what was set before it) committed first, then the score, so an LMS that
+		 *  recomputes grade and completion when the score arrives reads the new status (Moodle does). */
+		report(r) {
+			if (!live || locked) return;
+			const p = v4 ? "cmi." : "cmi.core.", changed = status(p, r);
+			if (changed && r.score_max != null) commit();
+			scores(p, r.score_raw || 0, r.score_max, changed);
+			commit();
+		},
+		/** Ask the LMS to launch the next SCO when this one ends; false when it cannot. */
+		next() {
+			if (!live) return false;
+			const ok = String(call(SET, T.nav, "continue")) === "true";
+			if (ok) dirty = true;
+			return ok;
+		},
 		finish(r) {
 			if (!live) return;
-			self.report(r);
-			set(T.time, v4 ? duration2004(r.session_ms || 0) : timespan12(r.session_ms || 0));
-			set(T.exit, r.exit === "suspend" ? "suspend" : T.normal);
-			commit();
-			live = false;
-			call(TERM, "");
+			if (!locked) {
+				const p = v4 ? "cmi." : "cmi.core.";
+				status(p, r); scores(p, r.score_raw || 0, r.score_max);
+				set(T.time, v4 ? duration2004(r.session_ms || 0) : timespan12(r.session_ms || 0));
+				set(T.exit, r.exit === "suspend" ? "suspend" : T.normal);
+			}
+			live = false; // Terminate/LMSFinish stores everything: no Commit before it
+			if (String(call(TERM, "")) === "true" && !locked) jr.drop();
 		}
 	});
 	return self;
@@ -155,45 +229,64 @@ function activity(win, beat) {
 	return {flush, stop: () => win.clearInterval(timer)};
 }
 
+// What the learner is told when the server refuses a request (README.md: conflicts are shown, never dropped silently).
+const SAY = {
+	401: "You have been signed out, so your answers are not being saved. Sign in again in another tab: they will be saved then.",
+	403: "You have been signed out, so your answers are not being saved. Sign in again in another tab: they will be saved then."
+};
+
 function app(options) {
-	const cfg = (options.launch || root.CC_LAUNCH || {}).app || {}, win = options.window || root, queue = [];
+	const cfg = (options.launch || root.CC_LAUNCH || {}).app || {}, win = options.window || root, queue = [], tell = options.tell || nop;
 	const base = String(cfg.api || "").replace(/\/$/, ""), fetch = options.fetch || win.fetch.bind(win);
 	let busy = false, done = false, beats = null;
 	const post = (path, body, keepalive) => fetch(`${base}/${path}`, {
 		method: "POST", credentials: "same-origin", keepalive: !!keepalive, body: JSON.stringify(body),
 		headers: {"Content-Type": "application/json", "X-CSRFToken": cfg.csrf || ""}
-	}).then(r => {
-		if (!r.ok) throw Object.assign(new Error("HTTP " + r.status), {status: r.status});
-		return r.json().catch(() => null);
-	});
-	// In order, retried; a newer state replaces a waiting one.
+	}).then(r => r.json().catch(() => null).then(data => {
+		if (!r.ok) throw Object.assign(new Error((data && data.message) || "HTTP " + r.status), {status: r.status, data});
+		return data;
+	}));
+	// In order; retried when the network, the server or the session fails; a newer state replaces a waiting one.
 	function send(path, body) {
 		const waiting = path === "state" && queue.find((j, i) => i > 0 && j.path === path);
-		if (waiting) waiting.body = body; else queue.push({path, body, tries: 0});
+		if (waiting) return waiting.body = body, waiting.done;
+		const job = {path, body, tries: 0};
+		job.done = new Promise((ok, no) => { job.ok = ok; job.no = no; });
+		job.done.catch(nop);
+		queue.push(job);
 		pump();
+		return job.done;
 	}
 	function pump() {
 		const job = queue[0];
 		if (busy || !job) return;
 		busy = true;
-		post(job.path, job.body).then(() => { queue.shift(); busy = false; pump(); }, e => {
+		post(job.path, job.body).then(data => { queue.shift(); busy = false; job.ok(data); pump(); }, e => {
 			busy = false;
-			if (e.status < 500 && e.status !== 408 && e.status !== 429) return queue.shift(), pump();
+			const s = e.status, again = !s || s >= 500 || s === 408 || s === 429 || s === 401 || s === 403 || (s === 409 && e.data && e.data.code === "busy");
+			if (SAY[s]) tell(SAY[s]);
+			if (!again) { // refused for good (a closed attempt, a malformed answer): say so, go on with the rest
+				queue.shift(); tell(e.message); job.no(e); return pump();
+			}
 			win.setTimeout(pump, Math.min(30000, 1000 * 2 ** ++job.tries));
 		});
 	}
 	if (win.addEventListener) win.addEventListener("online", pump);
 	return host("app", Infinity, {
+		server: true, // the server marks: the page has no answer keys
 		start() {
 			const a = cfg.attempt || {};
 			if (win.document) beats = activity(win, (s, final) => (final ? post("heartbeat", {active_seconds: s}, true).catch(nop) : send("heartbeat", {active_seconds: s})));
-			return {...begin(a, a.learner || {}, a.seed ?? null), responses: a.responses || []};
+			return {...begin(a, a.learner || {}, a.seed ?? null), responses: a.responses || [], items: a.items || null, checked: a.checked || {}};
 		},
 		saveAnswer(index, response, path, q) {
 			send("answers", Object.assign({index, response}, q && {question: q.id, version: q.version}, path && {path}));
 		},
-		saveState: (state, location) => send("state", {state, location: location == null ? null : String(location)}),
-		submit: responses => post("submit", {responses}),
+		saveState: (state, location) => void send("state", {state, location: location == null ? null : String(location)}),
+		/** The server marks one answer (immediate feedback) or one scenario step: {score, max, correct, feedback[, next]}. */
+		check: (index, response, step) => send("check", Object.assign({index, response}, step && {step})),
+		submit: responses => send("submit", {responses}),
+		next: () => !!cfg.next && (win.location.href = cfg.next.url, true),
 		finish() {
 			if (done) return;
 			done = true;
@@ -215,7 +308,7 @@ function preview(options) {
 }
 
 const CCRuntime = {
-	CMI, sanitizeId, timespan12, duration2004, findAPI,
+	CMI, EVERY, sanitizeId, timespan12, duration2004, timestamp2004, findAPI, hash,
 	/** kind: scorm12, scorm2004, app, preview or none. */
 	create(kind, options = {}) {
 		if (CMI[kind]) return scorm(kind, options);

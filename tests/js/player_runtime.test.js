@@ -51,86 +51,147 @@ const commits = (lms) => lms.calls.filter((c) => c[0] === lms.N.commit).length;
 const names = (calls) => calls.map((c) => c.slice(0, 2).join(" "));
 
 const CHOICE = {
-  id: "HSCCLD327/K13.q17", type: "choice", description: "Which **one**\nis right?", result: "correct", weighting: 1, latency_ms: 17000,
+  id: "q17.v1", type: "choice", description: "Which **one**\nis right?", result: "correct", weighting: 1, latency_ms: 17000,
   correct_responses: [[{ id: "b", n: 1 }]], learner_response: [{ id: "b", n: 1 }], objectives: ["HSCCLD327/K13"], timestamp: Date.UTC(2026, 0, 2, 3, 4, 5),
 };
+const FRESH12 = { "cmi.core.entry": "ab-initio", "cmi.core.student_id": "L1", "cmi.core.student_name": "Doe, Jane", "cmi.core.lesson_mode": "normal",
+  "cmi.core.lesson_status": "not attempted", "cmi.core.score.raw": "" };
+const FRESH2004 = { "cmi.entry": "ab-initio", "cmi.learner_id": "L1", "cmi.learner_name": "Doe, Jane", "cmi.mode": "normal", "cmi.completion_status": "unknown" };
+const sets = (lms) => lms.calls.filter((c) => c[0] === lms.N.set).map((c) => c.slice(1));
+/** The calls from each commit (or the end) back to the previous one: what each POST to an LMS like Moodle carries. */
+const batches = (lms) => {
+  const out = [[]];
+  for (const c of lms.calls) if (c[0] === lms.N.commit || c[0] === lms.N.term) out.push([]); else if (c[0] === lms.N.set) out[out.length - 1].push(c[1]);
+  return out;
+};
+/** A fake clock for Date.now (restored after fn). */
+async function clock(fn) {
+  const real = Date.now;
+  let now = Date.UTC(2026, 11, 6, 10, 0, 0);
+  Date.now = () => now;
+  try { await fn((ms) => { now += ms; }); } finally { Date.now = real; }
+}
+const memory = () => { const m = {}; return { m, getItem: (k) => (k in m ? m[k] : null), setItem: (k, v) => { m[k] = String(v); }, removeItem: (k) => { delete m[k]; } }; };
 
-test("1.2 fresh attempt: entry first, nothing unset read, one commit per batch, finish once", async () => {
-  const lms = fakeLms("1.2", { "cmi.core.entry": "ab-initio", "cmi.core.student_id": "L1", "cmi.core.student_name": "Doe, Jane" });
-  const rt = R.create("scorm12", { api: lms.api });
+test("1.2 fresh attempt: entry and mode first, a result commits its status before its score, finish stores the rest once", () => {
+  const lms = fakeLms("1.2", FRESH12);
+  const rt = R.create("scorm12", { api: lms.api, storage: null });
   const s = rt.start();
-  assert.deepEqual(s, { entry: "ab-initio", state: null, location: null, learner: { id: "L1", name: "Doe, Jane" } });
+  assert.deepEqual(s, { entry: "ab-initio", mode: "normal", state: null, location: null, learner: { id: "L1", name: "Doe, Jane" } });
   assert.deepEqual(names(lms.calls), [
     "LMSInitialize ", "LMSGetValue cmi.core.entry", "LMSGetValue cmi.core.student_id", "LMSGetValue cmi.core.student_name",
-    "LMSSetValue cmi.core.lesson_status", "LMSGetValue cmi.interactions._count", "LMSGetValue cmi.objectives._count",
+    "LMSGetValue cmi.core.lesson_mode", "LMSGetValue cmi.core.lesson_status", "LMSSetValue cmi.core.lesson_status", "LMSGetValue cmi.core.score.raw",
+    "LMSGetValue cmi.interactions._count", "LMSGetValue cmi.objectives._count",
   ]);
   assert.deepEqual(lms.unsetReads, []);
   lms.calls.length = 0;
   rt.recordInteraction(CHOICE);
   rt.recordObjective({ id: "HSCCLD327/K13", score_raw: 1, score_max: 2, success: false, completion: "completed" });
-  rt.report({ score_raw: 75, score_max: 100, completion: "completed", success: true });
-  rt.saveState({ v: 1, c: 0, m: {} }, "0:r");
-  assert.deepEqual(lms.calls.filter((c) => c[0] === "LMSSetValue").map((c) => c.slice(1)), [
-    ["cmi.interactions.0.id", "HSCCLD327-K13.q17"], ["cmi.interactions.0.type", "choice"],
+  rt.saveState({ v: 1, c: 0, m: {} }, "0:r", "hold");
+  rt.report({ score_raw: 75, score_max: 100, completion: "completed", success: true, final: true });
+  assert.deepEqual(sets(lms), [
+    ["cmi.interactions.0.id", "q17.v1"], ["cmi.interactions.0.type", "choice"],
     ["cmi.interactions.0.objectives.0.id", "HSCCLD327-K13"], ["cmi.interactions.0.time", lms.cmi["cmi.interactions.0.time"]],
     ["cmi.interactions.0.correct_responses.0.pattern", "b"], ["cmi.interactions.0.weighting", "1"],
     ["cmi.interactions.0.student_response", "b"], ["cmi.interactions.0.result", "correct"], ["cmi.interactions.0.latency", "00:00:17"],
     ["cmi.objectives.0.id", "HSCCLD327-K13"], ["cmi.objectives.0.score.min", "0"], ["cmi.objectives.0.score.max", "100"],
     ["cmi.objectives.0.score.raw", "50"], ["cmi.objectives.0.status", "failed"],
-    ["cmi.core.score.min", "0"], ["cmi.core.score.max", "100"], ["cmi.core.score.raw", "75"], ["cmi.core.lesson_status", "passed"],
     ["cmi.suspend_data", '{"v":1,"c":0,"m":{}}'], ["cmi.core.lesson_location", "0:r"],
+    ["cmi.core.lesson_status", "passed"],
+    ["cmi.core.score.min", "0"], ["cmi.core.score.max", "100"], ["cmi.core.score.raw", "75"],
   ]);
-  assert.match(lms.cmi["cmi.interactions.0.time"], /^\d\d:\d\d:\d\d$/);
-  assert.equal(commits(lms), 1);
-  await tick();
-  assert.equal(commits(lms), 1, "the queued commit of the batch was already done by saveState");
+  // Moodle recomputes grade and completion when score.raw arrives, reading the status it has stored by then
+  const [first, second] = batches(lms);
+  assert.ok(first.includes("cmi.core.lesson_status") && !first.includes("cmi.core.score.raw"), "status committed on its own");
+  assert.ok(second.includes("cmi.core.score.raw"), "then the score");
+  assert.equal(new Date(Date.now()).getHours() >= 0 && /^\d\d:\d\d:\d\d$/.test(lms.cmi["cmi.interactions.0.time"]), true);
+  assert.equal(commits(lms), 2);
   lms.calls.length = 0;
-  rt.finish({ score_raw: 75, score_max: 100, completion: "completed", success: true, session_ms: 5025340, exit: "normal" });
+  rt.finish({ score_raw: 75, score_max: 100, completion: "completed", success: true, final: true, session_ms: 5025340, exit: "normal" });
   rt.finish({ session_ms: 1, exit: "suspend" });
-  assert.deepEqual(names(lms.calls).slice(-4), ["LMSSetValue cmi.core.session_time", "LMSSetValue cmi.core.exit", "LMSCommit ", "LMSFinish "]);
+  assert.deepEqual(names(lms.calls), ["LMSSetValue cmi.core.session_time", "LMSSetValue cmi.core.exit", "LMSFinish "], "no Commit before LMSFinish, nothing set twice");
   assert.equal(lms.cmi["cmi.core.session_time"], "0001:23:45.34");
   assert.equal(lms.cmi["cmi.core.exit"], "");
   assert.deepEqual(lms.failures, []);
 });
 
+test("1.2: a new status with the same score still sends the score (85 -> 85.0), so Moodle recomputes grade and completion", () => {
+  const lms = fakeLms("1.2", Object.assign({}, FRESH12, { "cmi.core.entry": "resume", "cmi.core.lesson_status": "incomplete", "cmi.core.score.raw": "85",
+    "cmi.suspend_data": "{\"v\":1}" }));
+  const rt = R.create("scorm12", { api: lms.api, storage: null });
+  rt.start();
+  lms.calls.length = 0;
+  rt.report({ score_raw: 85, score_max: 100, completion: "completed", success: true, final: true });
+  assert.deepEqual(batches(lms).map((b) => b.filter((n) => /status|raw/.test(n))), [["cmi.core.lesson_status"], ["cmi.core.score.raw"], []]);
+  assert.equal(lms.cmi["cmi.core.score.raw"], "85.0");
+  lms.calls.length = 0;
+  rt.report({ score_raw: 85, score_max: 100, completion: "completed", success: true, final: true });
+  assert.deepEqual(lms.calls, [], "nothing changed: nothing written, nothing committed");
+});
+
 test("1.2 resumed attempt reads suspend_data and lesson_location, appends interactions", () => {
   const state = { v: 1, c: 0, m: { 0: { w: "q", s: 7, q: 2, a: ["a"] } } };
-  const lms = fakeLms("1.2", { "cmi.core.entry": "resume", "cmi.core.student_id": "L1", "cmi.core.student_name": "J",
-    "cmi.suspend_data": JSON.stringify(state), "cmi.core.lesson_location": "0:q2", "cmi.interactions.0.id": "x.q1.v1" });
-  const rt = R.create("scorm12", { api: lms.api });
+  const lms = fakeLms("1.2", Object.assign({}, FRESH12, { "cmi.core.entry": "resume", "cmi.core.student_name": "J", "cmi.core.lesson_status": "incomplete",
+    "cmi.suspend_data": JSON.stringify(state), "cmi.core.lesson_location": "0:q2", "cmi.interactions.0.id": "x.q1.v1" }));
+  const rt = R.create("scorm12", { api: lms.api, storage: null });
   const s = rt.start();
-  assert.deepEqual(s.state, state);
-  assert.equal(s.location, "0:q2");
-  assert.equal(s.entry, "resume");
-  assert.deepEqual(names(lms.calls).slice(1, 6), ["LMSGetValue cmi.core.entry", "LMSGetValue cmi.core.student_id",
-    "LMSGetValue cmi.core.student_name", "LMSGetValue cmi.suspend_data", "LMSGetValue cmi.core.lesson_location"]);
-  assert.ok(!lms.calls.some((c) => c[1] === "cmi.core.lesson_status"), "a resumed status is left alone");
+  assert.deepEqual([s.state, s.location, s.entry], [state, "0:q2", "resume"]);
+  assert.deepEqual(names(lms.calls).slice(1, 7), ["LMSGetValue cmi.core.entry", "LMSGetValue cmi.core.student_id", "LMSGetValue cmi.core.student_name",
+    "LMSGetValue cmi.core.lesson_mode", "LMSGetValue cmi.suspend_data", "LMSGetValue cmi.core.lesson_location"]);
+  assert.ok(!lms.calls.some((c) => c[0] === "LMSSetValue" && c[1] === "cmi.core.lesson_status"), "a resumed status is left alone");
   rt.recordInteraction(CHOICE);
-  assert.equal(lms.cmi["cmi.interactions.1.id"], "HSCCLD327-K13.q17");
+  assert.equal(lms.cmi["cmi.interactions.1.id"], "q17.v1");
   rt.finish({ session_ms: 61000, exit: "suspend", completion: "incomplete", success: null });
   assert.equal(lms.cmi["cmi.core.exit"], "suspend");
   assert.equal(lms.cmi["cmi.core.lesson_status"], "incomplete");
-  assert.equal(commits(lms), 1);
+  assert.equal(commits(lms), 0, "LMSFinish stores it all");
 });
 
-test("2004 fresh attempt: entry first, no 403 reads, 2004 formats", async () => {
-  const lms = fakeLms("2004", { "cmi.entry": "ab-initio", "cmi.learner_id": "L1", "cmi.learner_name": "Doe, Jane" });
-  const rt = R.create("scorm2004", { api: lms.api });
+test("a later launch after a normal exit (Moodle: the other SCOs unfinished) reads the state and never writes incomplete over passed", () => {
+  const state = { v: 1, c: 0, m: { 0: { w: "r", z: 1, r: [100, 1], h: [[100, 1]] } } };
+  const lms = fakeLms("1.2", Object.assign({}, FRESH12, { "cmi.core.entry": "", "cmi.core.lesson_status": "passed", "cmi.core.score.raw": "100",
+    "cmi.suspend_data": JSON.stringify(state) }));
+  const s = R.create("scorm12", { api: lms.api, storage: null }).start();
+  assert.deepEqual(s.state, state);
+  assert.deepEqual(sets(lms), []);
+});
+
+test("review and browse modes: the recorded result is read and shown, nothing is written", () => {
+  for (const [v, kind, preset] of [["1.2", "scorm12", { "cmi.core.entry": "", "cmi.core.lesson_mode": "review", "cmi.core.lesson_status": "passed" }],
+    ["2004", "scorm2004", { "cmi.entry": "", "cmi.mode": "browse", "cmi.completion_status": "completed" }]]) {
+    const lms = fakeLms(v, Object.assign({ "cmi.suspend_data": "{\"v\":1,\"c\":0,\"m\":{}}" }, preset));
+    const rt = R.create(kind, { api: lms.api, storage: null });
+    const s = rt.start();
+    assert.deepEqual([s.mode, s.state], [v === "1.2" ? "review" : "browse", { v: 1, c: 0, m: {} }]);
+    rt.recordInteraction(CHOICE);
+    rt.recordObjective({ id: "K1", score_raw: 0, score_max: 1, success: false });
+    rt.saveState({ v: 1, c: 0, m: { 0: { w: "r" } } }, "0:r", "now");
+    rt.report({ score_raw: 0, score_max: 100, completion: "incomplete", success: false, final: false });
+    rt.finish({ score_raw: 0, score_max: 100, completion: "incomplete", success: false, session_ms: 9000, exit: "suspend" });
+    assert.deepEqual(lms.calls.filter((c) => c[0] === lms.N.set || c[0] === lms.N.commit), [], v + ": no SetValue, no Commit");
+    assert.equal(names(lms.calls).pop(), lms.N.term + " ");
+  }
+});
+
+test("2004 fresh attempt: entry first, no 403 reads, 2004 formats (timestamps with two fractional digits)", () => {
+  const lms = fakeLms("2004", FRESH2004);
+  const rt = R.create("scorm2004", { api: lms.api, storage: null });
   rt.start();
-  assert.deepEqual(names(lms.calls), ["Initialize ", "GetValue cmi.entry", "GetValue cmi.learner_id", "GetValue cmi.learner_name",
-    "SetValue cmi.completion_status", "GetValue cmi.interactions._count", "GetValue cmi.objectives._count"]);
-  rt.recordInteraction(CHOICE);
+  assert.deepEqual(names(lms.calls), ["Initialize ", "GetValue cmi.entry", "GetValue cmi.learner_id", "GetValue cmi.learner_name", "GetValue cmi.mode",
+    "GetValue cmi.completion_status", "SetValue cmi.completion_status", "GetValue cmi.interactions._count", "GetValue cmi.objectives._count"]);
+  rt.recordInteraction(Object.assign({}, CHOICE, { description: "Which **one**\nis right? " + "x".repeat(200) }));
   rt.recordInteraction({ id: "K1.match", type: "matching", result: "incorrect", weighting: 2, latency_ms: 1500,
     correct_responses: [[[{ id: "p1", n: 0 }, { id: "r2", n: 1 }], [{ id: "p2", n: 1 }, { id: "r1", n: 0 }]]],
-    learner_response: [[{ id: "p1", n: 0 }, { id: "r1", n: 0 }]], objectives: ["K1"] });
+    learner_response: [[{ id: "p1", n: 0 }, { id: "r1", n: 0 }]], objectives: ["K1"], timestamp: Date.UTC(2026, 0, 2, 3, 4, 5, 987) });
   rt.recordInteraction({ id: "K1.gaps", type: "fill-in", result: "correct", correct_responses: [["20", "soap"]], learner_response: ["20 ", "soap"], objectives: [] });
   rt.recordInteraction({ id: "K1.num", type: "numeric", result: "correct", correct_responses: [{ min: 36.5, max: 37.5, value: 37 }], learner_response: "37.2", objectives: [] });
   rt.recordInteraction({ id: "K1.seq", type: "sequencing", result: "correct", correct_responses: [[{ id: "i1", n: 0 }, { id: "i2", n: 1 }]], learner_response: [{ id: "i1", n: 0 }, { id: "i2", n: 1 }], objectives: [] });
   rt.recordInteraction({ id: "K1.essay", type: "long-fill-in", result: "neutral", correct_responses: [], learner_response: "Line one\nline two", objectives: [] });
   const c = lms.cmi;
   assert.equal(c["cmi.interactions.0.correct_responses.0.pattern"], "b");
-  assert.equal(c["cmi.interactions.0.description"], "Which **one** is right?");
-  assert.equal(c["cmi.interactions.0.timestamp"], "2026-01-02T03:04:05.000Z");
+  assert.equal(c["cmi.interactions.0.description"], ("Which **one** is right? " + "x".repeat(200)).slice(0, 100), "100 characters: Moodle re-sends every interaction on every 2004 commit");
+  assert.equal(c["cmi.interactions.0.timestamp"], "2026-01-02T03:04:05.00Z");
+  assert.equal(c["cmi.interactions.1.timestamp"], "2026-01-02T03:04:05.98Z");
   assert.equal(c["cmi.interactions.0.latency"], "PT17S");
   assert.equal(c["cmi.interactions.1.correct_responses.0.pattern"], "p1[.]r2[,]p2[.]r1");
   assert.equal(c["cmi.interactions.1.learner_response"], "p1[.]r1");
@@ -142,26 +203,23 @@ test("2004 fresh attempt: entry first, no 403 reads, 2004 formats", async () => 
   assert.equal(c["cmi.interactions.5.type"], "long-fill-in");
   assert.equal(c["cmi.interactions.5.learner_response"], "Line one line two");
   assert.ok(!("cmi.interactions.5.correct_responses.0.pattern" in c));
-  assert.equal(commits(lms), 0);
-  await tick();
-  assert.equal(commits(lms), 1, "six interactions, one commit");
-  rt.report({ score_raw: 160, score_max: 200, completion: "completed", success: true });
-  rt.finish({ score_raw: 160, score_max: 200, completion: "completed", success: true, session_ms: 3723450, exit: "normal" });
-  assert.equal(c["cmi.score.scaled"], "0.8");
-  assert.equal(c["cmi.score.raw"], "80");
-  assert.equal(c["cmi.success_status"], "passed");
-  assert.equal(c["cmi.completion_status"], "completed");
-  assert.equal(c["cmi.session_time"], "PT1H2M3.45S");
-  assert.equal(c["cmi.exit"], "normal");
+  for (const k of Object.keys(c).filter((k) => k.endsWith(".timestamp"))) assert.match(c[k], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,2})?Z$/);
+  assert.equal(commits(lms), 0, "interactions wait for the result's commit");
+  rt.report({ score_raw: 160, score_max: 200, completion: "completed", success: true, final: true });
+  rt.finish({ score_raw: 160, score_max: 200, completion: "completed", success: true, final: true, session_ms: 3723450, exit: "normal" });
+  assert.deepEqual([c["cmi.score.scaled"], c["cmi.score.raw"], c["cmi.success_status"], c["cmi.completion_status"]], ["0.8", "80", "passed", "completed"]);
+  assert.deepEqual([c["cmi.session_time"], c["cmi.exit"]], ["PT1H2M3.45S", "normal"]);
+  assert.equal(commits(lms), 2, "status, then score");
   assert.deepEqual(lms.unsetReads, []);
   assert.deepEqual(lms.failures, []);
   assert.equal(names(lms.calls).pop(), "Terminate ");
+  assert.equal(R.timestamp2004(Date.UTC(2026, 11, 31, 23, 59, 59, 999)), "2026-12-31T23:59:59.99Z");
 });
 
 test("2004 objectives pre-filled by the LMS are found by id, never overwritten; new ones appended", () => {
-  const lms = fakeLms("2004", { "cmi.entry": "ab-initio", "cmi.learner_id": "L1", "cmi.learner_name": "J",
-    "cmi.objectives.0.id": "m01-all-types", "cmi.objectives.1.id": "TST-K2", "cmi.objectives.2.id": "TST-K1" });
-  const rt = R.create("scorm2004", { api: lms.api });
+  const lms = fakeLms("2004", Object.assign({}, FRESH2004, { "cmi.learner_name": "J",
+    "cmi.objectives.0.id": "m01-all-types", "cmi.objectives.1.id": "TST-K2", "cmi.objectives.2.id": "TST-K1" }));
+  const rt = R.create("scorm2004", { api: lms.api, storage: null });
   rt.start();
   assert.deepEqual(names(lms.calls).slice(-4), ["GetValue cmi.objectives._count", "GetValue cmi.objectives.0.id",
     "GetValue cmi.objectives.1.id", "GetValue cmi.objectives.2.id"]);
@@ -179,44 +237,85 @@ test("2004 objectives pre-filled by the LMS are found by id, never overwritten; 
   assert.equal(lms.cmi["cmi.objectives.0.id"], "m01-all-types");
 });
 
-test("batched commits: one per saveState, one per synchronous batch, none when nothing changed", async () => {
-  const lms = fakeLms("1.2", { "cmi.core.entry": "ab-initio", "cmi.core.student_id": "L1", "cmi.core.student_name": "J" });
-  const rt = R.create("scorm12", { api: lms.api });
-  rt.start();
-  for (let i = 0; i < 5; i++) rt.recordInteraction(Object.assign({}, CHOICE, { id: "K1.q" + i }));
-  for (let i = 0; i < 3; i++) rt.recordObjective({ id: "K" + i, score_raw: 1, score_max: 1, success: true });
-  rt.saveState({ v: 1 }, "0:q1");
-  assert.equal(commits(lms), 1);
-  rt.saveState({ v: 1 }, "0:q2");
-  rt.saveState({ v: 1 }, "0:q3");
-  assert.equal(commits(lms), 3, "one commit per page change or answer");
-  await tick();
-  assert.equal(commits(lms), 3);
-  rt.recordObjective({ id: "K0", score_raw: 0, score_max: 1, success: false });
-  rt.recordObjective({ id: "K1", score_raw: 0, score_max: 1, success: false });
-  await tick();
-  assert.equal(commits(lms), 4);
-  assert.equal(lms.calls.filter((c) => c[0] === "LMSSetValue").length, 5 * 9 + 3 * 5 + 2 + 2 + 2 + 2 * 4 + 1);
+test("commits: a milestone commits at once, a routine save at most every 2 minutes, and waits in the browser's journal meanwhile", async () => {
+  await clock(async (advance) => {
+    const lms = fakeLms("1.2", FRESH12), store = memory();
+    const rt = R.create("scorm12", { api: lms.api, storage: store, key: "carecourse:c:m1" });
+    rt.start();
+    rt.saveState({ v: 1, n: 1 }, "0:p0");
+    assert.equal(commits(lms), 1, "the first save commits: the LMS learns the attempt has begun");
+    advance(30000); rt.saveState({ v: 1, n: 2 }, "0:p1");
+    advance(30000); rt.saveState({ v: 1, n: 3 }, "0:p2");
+    assert.equal(commits(lms), 1, "page turns within two minutes wait");
+    assert.deepEqual(JSON.parse(store.m["carecourse:c:m1:L1"]), { b: R.hash('{"v":1,"n":1}'), s: { v: 1, n: 3 }, l: "0:p2" }, "kept in the browser meanwhile");
+    rt.saveState({ v: 1, n: 3 }, "0:p2");
+    assert.equal(commits(lms), 1, "nothing new: nothing to commit");
+    rt.saveState({ v: 1, n: 4 }, "0:q0", "now");
+    assert.equal(commits(lms), 2, "a milestone commits");
+    assert.deepEqual(store.m, {}, "committed: the journal is cleared");
+    advance(119000); rt.saveState({ v: 1, n: 5 }, "0:q0");
+    assert.equal(commits(lms), 2);
+    advance(1000); rt.saveState({ v: 1, n: 6 }, "0:q0");
+    assert.equal(commits(lms), 3, "two minutes after the last commit, a routine save commits");
+  });
 });
 
-test("an LMS without interactions: skipped quietly, everything else still reported", async () => {
-  const lms = fakeLms("1.2", { "cmi.core.entry": "ab-initio", "cmi.core.student_id": "L1", "cmi.core.student_name": "J" }, { unsupported: ["cmi.interactions"] });
-  const rt = R.create("scorm12", { api: lms.api });
+test("a browser that died between commits: the next launch resumes from its journal, only on top of the state it continued", () => {
+  const committed = JSON.stringify({ v: 1, c: 0, m: { 0: { w: "p", p: 1 } } }), newer = { v: 1, c: 0, m: { 0: { w: "q", s: 5, q: 3, a: ["a", "b"] } } };
+  const resume = Object.assign({}, FRESH12, { "cmi.core.entry": "resume", "cmi.suspend_data": committed, "cmi.core.lesson_location": "0:p1", "cmi.core.lesson_status": "incomplete" });
+  const store = memory();
+  store.setItem("carecourse:c:m1:L1", JSON.stringify({ b: R.hash(committed), s: newer, l: "0:q3" }));
+  const lms = fakeLms("1.2", resume), rt = R.create("scorm12", { api: lms.api, storage: store, key: "carecourse:c:m1" });
+  const s = rt.start();
+  assert.deepEqual([s.state, s.location], [newer, "0:q3"]);
+  rt.saveState(newer, "0:q3");
+  assert.equal(lms.cmi["cmi.suspend_data"], JSON.stringify(newer), "and it reaches the LMS at the next commit");
+  assert.equal(commits(lms), 1);
+  // a journal from another device's older state (the LMS moved on since) is not applied, and is dropped
+  store.setItem("carecourse:c:m1:L1", JSON.stringify({ b: R.hash("something else"), s: newer, l: "0:q3" }));
+  const lms2 = fakeLms("1.2", resume), s2 = R.create("scorm12", { api: lms2.api, storage: store, key: "carecourse:c:m1" }).start();
+  assert.deepEqual([s2.state, s2.location], [JSON.parse(committed), "0:p1"]);
+  assert.deepEqual(store.m, {});
+  // another learner on the same browser never sees it
+  store.setItem("carecourse:c:m1:L1", JSON.stringify({ b: R.hash(committed), s: newer, l: "0:q3" }));
+  const lms3 = fakeLms("1.2", Object.assign({}, resume, { "cmi.core.student_id": "L2" }));
+  assert.deepEqual(R.create("scorm12", { api: lms3.api, storage: store, key: "carecourse:c:m1" }).start().state, JSON.parse(committed));
+});
+
+test("next module: 2004 asks the LMS to continue; a 1.2 LMS without Moodle's nav.event says no", () => {
+  const lms = fakeLms("2004", FRESH2004), rt = R.create("scorm2004", { api: lms.api, storage: null });
+  rt.start();
+  assert.equal(rt.next(), true);
+  rt.finish({ completion: "completed", success: true, session_ms: 1000, exit: "normal" });
+  assert.equal(lms.cmi["adl.nav.request"], "continue");
+  assert.equal(names(lms.calls).pop(), "Terminate ");
+  const l12 = fakeLms("1.2", FRESH12, { unsupported: ["nav."] }), r12 = R.create("scorm12", { api: l12.api, storage: null });
+  r12.start();
+  assert.equal(r12.next(), false);
+  const moodle = fakeLms("1.2", FRESH12), rm = R.create("scorm12", { api: moodle.api, storage: null });
+  rm.start();
+  assert.equal(rm.next(), true);
+  assert.equal(moodle.cmi["nav.event"], "continue");
+});
+
+test("an LMS without interactions: skipped quietly, everything else still reported", () => {
+  const lms = fakeLms("1.2", FRESH12, { unsupported: ["cmi.interactions"] });
+  const rt = R.create("scorm12", { api: lms.api, storage: null });
   rt.start();
   rt.recordInteraction(CHOICE);
   rt.recordObjective({ id: "TST/K1", score_raw: 1, score_max: 1, success: true });
-  rt.saveState({ v: 1 }, "x");
+  rt.saveState({ v: 1 }, "x", "now");
   assert.ok(!lms.calls.some((c) => c[0] === "LMSSetValue" && c[1].startsWith("cmi.interactions")));
   assert.equal(lms.cmi["cmi.objectives.0.status"], "passed");
   assert.equal(commits(lms), 1);
 
-  const lms2 = fakeLms("2004", { "cmi.entry": "ab-initio", "cmi.learner_id": "L1", "cmi.learner_name": "J" }, { unsupported: ["cmi.objectives"] });
-  const rt2 = R.create("scorm2004", { api: lms2.api });
+  const lms2 = fakeLms("2004", FRESH2004, { unsupported: ["cmi.objectives"] });
+  const rt2 = R.create("scorm2004", { api: lms2.api, storage: null });
   rt2.start();
   rt2.recordObjective({ id: "TST/K1", score_raw: 1, score_max: 1, success: true });
   rt2.recordInteraction(CHOICE);
   assert.ok(!lms2.calls.some((c) => c[0] === "SetValue" && c[1].startsWith("cmi.objectives")));
-  assert.equal(lms2.cmi["cmi.interactions.0.id"], "HSCCLD327-K13.q17");
+  assert.equal(lms2.cmi["cmi.interactions.0.id"], "q17.v1");
 });
 
 test("the API is found through parents (bounded) and then the opener; none is a clear error", () => {
@@ -235,7 +334,7 @@ test("the API is found through parents (bounded) and then the opener; none is a 
 
 test("1.2 response formats use single-character identifiers; ids sanitised", () => {
   const lms = fakeLms("1.2", { "cmi.core.entry": "ab-initio", "cmi.core.student_id": "L1", "cmi.core.student_name": "J" });
-  const rt = R.create("scorm12", { api: lms.api });
+  const rt = R.create("scorm12", { api: lms.api, storage: null });
   rt.start();
   rt.recordInteraction({ id: "QCF RELNET/1.3.match-it.v2", type: "matching", result: "incorrect", latency_ms: 3723000,
     correct_responses: [[[{ id: "p1", n: 0 }, { id: "r1", n: 0 }], [{ id: "p2", n: 1 }, { id: "r3", n: 2 }]]],
@@ -318,21 +417,42 @@ test("scenario paths: branches, next, following step, end", () => {
   assert.equal(P.currentStep(sc, { path: ["s1", "s3"], answers: { s1: "b", s3: "a" } }), -1);
 });
 
-test("app adapter posts answers, state and submit with the CSRF header", async () => {
+test("app adapter posts answers, state, checks and submit in order, with the CSRF header", async () => {
   const sent = [];
   const fetch = (url, init) => { sent.push([url, init.headers["X-CSRFToken"], JSON.parse(init.body)]); return Promise.resolve({ ok: true, status: 200, json: () => Promise.resolve({ score: 3, max: 4 }) }); };
-  const rt = R.create("app", { fetch, launch: { adapter: "app", app: { api: "/learn/api/attempts/17/", csrf: "tok", attempt: { seed: 99, state: null, responses: [null, "a"] } } }, window: { setTimeout, addEventListener() {} } });
-  assert.deepEqual(rt.start(), { entry: "ab-initio", state: null, location: null, learner: {}, seed: 99, responses: [null, "a"] });
+  const items = [{ question: "sc-trust", version: 1, order: ["b", "a"] }];
+  const rt = R.create("app", { fetch, launch: { adapter: "app", app: { api: "/learn/api/attempts/17/", csrf: "tok", attempt: { seed: 99, state: null, responses: [null, "a"], items, checked: { 1: { score: 1, max: 1 } } } } }, window: { setTimeout, addEventListener() {} } });
+  assert.deepEqual(rt.start(), { entry: "ab-initio", mode: "normal", state: null, location: null, learner: {}, seed: 99, responses: [null, "a"], items, checked: { 1: { score: 1, max: 1 } } });
+  assert.equal(rt.server, true, "the server marks");
   rt.saveAnswer(2, { path: ["s1"], answers: { s1: "a" } }, ["s1"], { id: "scen-fall", version: 1 });
   rt.saveState({ v: 1 }, "0:q2");
+  const checked = await rt.check(2, "b", "s2");
   const mark = await rt.submit([null, "a"]);
-  await tick(); await tick();
-  assert.deepEqual(mark, { score: 3, max: 4 });
+  assert.deepEqual([checked, mark], [{ score: 3, max: 4 }, { score: 3, max: 4 }]);
   assert.deepEqual(sent, [
     ["/learn/api/attempts/17/answers", "tok", { index: 2, response: { path: ["s1"], answers: { s1: "a" } }, question: "scen-fall", version: 1, path: ["s1"] }],
-    ["/learn/api/attempts/17/submit", "tok", { responses: [null, "a"] }],
     ["/learn/api/attempts/17/state", "tok", { state: { v: 1 }, location: "0:q2" }],
+    ["/learn/api/attempts/17/check", "tok", { index: 2, response: "b", step: "s2" }],
+    ["/learn/api/attempts/17/submit", "tok", { responses: [null, "a"] }],
   ]);
+});
+
+test("app adapter: a busy server or an ended session is retried and said; a refusal is said, never dropped silently", async () => {
+  const answers = [[409, { code: "busy", message: "Another window changed this at the same moment; please try again." }], [401, { message: "Sign in" }], [200, {}],
+    [409, { code: "conflict", message: "This attempt has been submitted; answers can no longer change." }], [200, { saved: true }]];
+  const sent = [], told = [], later = [];
+  const fetch = (url, init) => { sent.push(url.split("/").pop()); const [status, body] = answers.shift(); return Promise.resolve({ ok: status < 300, status, json: () => Promise.resolve(body) }); };
+  const rt = R.create("app", { fetch, tell: (m) => told.push(m), launch: { app: { api: "/a/5", csrf: "t", attempt: {} } }, window: { setTimeout: (fn) => later.push(fn), addEventListener() {} } });
+  rt.start();
+  rt.saveAnswer(0, "a", null, { id: "q", version: 1 });
+  const refused = rt.saveAnswer(1, "b", null, { id: "q2", version: 1 });
+  const after = rt.saveState({ v: 1 }, "0:q1");
+  for (let i = 0; i < 6; i++) { await tick(); await tick(); await tick(); if (later.length) later.shift()(); }
+  assert.deepEqual(sent, ["answers", "answers", "answers", "answers", "state"], "retried until saved, then the next in order");
+  assert.deepEqual(told, ["You have been signed out, so your answers are not being saved. Sign in again in another tab: they will be saved then.",
+    "This attempt has been submitted; answers can no longer change."]);
+  assert.equal(refused, undefined);
+  assert.equal(after, undefined);
 });
 
 /** A one-SCO course state: 23 modules, each with the 40-question module's answers, visited in `order`. */
@@ -389,9 +509,9 @@ test("an essay counts nowhere in the player's total: a learner passes on the aut
 test("an essay is reported as an interaction: fill-in (1.2) / long-fill-in (2004), cut to the limit, neutral, no correct response", () => {
   const q = Q("essay-trust"), text = "I listen. ".repeat(500), mark = M.mark(q, "I listen.");
   const [ix] = P.interactions(q, text, mark, M, 42000, Date.UTC(2026, 0, 2, 3, 4, 5));
-  assert.deepEqual([ix.id, ix.type, ix.result, ix.correct_responses, ix.objectives], ["TST-K1.essay-trust.v1", "long-fill-in", "neutral", [], ["TST/K1"]]);
+  assert.deepEqual([ix.id, ix.type, ix.result, ix.correct_responses, ix.objectives], ["essay-trust.v1", "long-fill-in", "neutral", [], ["TST/K1"]]);
   for (const [v, kind, name, type, max] of [["1.2", "scorm12", "student_response", "fill-in", 255], ["2004", "scorm2004", "learner_response", "long-fill-in", 4000]]) {
-    const lms = fakeLms(v, v === "1.2" ? { "cmi.core.entry": "ab-initio" } : { "cmi.entry": "ab-initio" }), rt = R.create(kind, { api: lms.api });
+    const lms = fakeLms(v, v === "1.2" ? FRESH12 : FRESH2004), rt = R.create(kind, { api: lms.api, storage: null });
     rt.start(); rt.recordInteraction(ix);
     assert.equal(lms.cmi["cmi.interactions.0.type"], type);
     assert.equal(lms.cmi["cmi.interactions.0.result"], "neutral");

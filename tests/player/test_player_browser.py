@@ -185,7 +185,7 @@ def test_whole_module_by_keyboard_alone(page, site):
     assert cmi["cmi.core.lesson_status"] == "passed" and cmi["cmi.core.score.raw"] == "100"
     ids = sorted(v for k, v in cmi.items() if k.startswith("cmi.interactions.") and k.count(".") == 3 and k.endswith(".id"))
     assert len(ids) == 10  # 8 questions + 2 scenario steps
-    assert "TST-K1.scen-fall.s2.v1" in ids and "TST-K2.match-roles.v1" in ids
+    assert "scen-fall.s2.v1" in ids and "match-roles.v1" in ids  # the question, step and version; criteria are its objectives
     assert cmi["cmi.interactions.3.student_response"] == "a.1,b.2"
     assert {v for k, v in cmi.items() if k.startswith("cmi.objectives.") and k.endswith(".id")} == {"TST-K1", "TST-K2", "TST-K3"}
     assert len(cmi["cmi.suspend_data"]) < 4096
@@ -326,6 +326,17 @@ def test_axe_and_360px(browser, site):
         context.close()
 
 
+def assembled(module_slug: str, seed: int) -> list[dict]:
+    """The items the server stores for an attempt (the app's player plays these, never its own draw)."""
+    from player_site import fixture_course
+
+    from question_bank.draw import assemble_quiz
+
+    course = fixture_course()
+    quiz = next(m for m in course["modules"] if m["slug"] == module_slug)["quiz"]
+    return assemble_quiz(quiz, course["questions"], seed)
+
+
 def test_app_adapter_autosaves_and_shows_the_server_mark(page, site):
     sent = []
 
@@ -338,7 +349,8 @@ def test_app_adapter_autosaves_and_shows_the_server_mark(page, site):
 
     page.route("**/learn/api/attempts/7/*", handle)
     launch = {"adapter": "app", "module": "m02-immediate", "start": "quiz",
-              "app": {"api": "/learn/api/attempts/7", "csrf": "tok-1", "attempt": {"seed": 42, "state": None}}}
+              "app": {"api": "/learn/api/attempts/7", "csrf": "tok-1",
+                      "attempt": {"seed": 42, "state": None, "items": assembled("m02-immediate", 42)}}}
     page.goto(site(launch))
     assert page.get_by_role("heading", name="Question 1 of 3").is_visible()
     page.locator("input[type=radio]").first.check()
@@ -363,11 +375,14 @@ def test_app_adapter_autosaves_and_shows_the_server_mark(page, site):
 def test_app_essay_awaits_the_tutor_the_server_decides(page, site):
     """In the app the server's mark counts: with an essay to mark, no pass or fail yet."""
     one_essay = {"adapter": "app", "module": "m01-all-types", "start": "quiz",
-                 "app": {"api": "/learn/api/attempts/8", "csrf": "t", "attempt": {"seed": 1, "state": None}}}
+                 "app": {"api": "/learn/api/attempts/8", "csrf": "t",
+                         "attempt": {"seed": 1, "state": None, "items": assembled("m01-all-types", 1)}}}
+    items = [{"index": i, "score": 1, "max": 1, "correct": True, "pending": False, "feedback": []} for i in range(9)]
+    items[7] = {"index": 7, "score": 0, "max": 2, "correct": None, "pending": True, "feedback": []}
 
     def handle(route, request):
-        body = ({"status": "pending_marking", "score": 7, "max": 8, "fraction": 0.875, "passed": None, "pending": 1}
-                if request.url.endswith("/submit") else {})
+        body = ({"status": "pending_marking", "score": 7, "max": 8, "fraction": 0.875, "passed": None, "pending": 1,
+                 "items": items} if request.url.endswith("/submit") else {})
         route.fulfill(status=200, content_type="application/json", body=json.dumps(body))
 
     page.route("**/learn/api/attempts/8/*", handle)

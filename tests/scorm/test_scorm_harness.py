@@ -17,10 +17,10 @@ from scorm_export.package import build_package
 pytestmark = pytest.mark.scorm
 
 M02 = "ITEM-m02-keeping-in-touch"
-IX_MATCH = "HSCCLD327-K14.rel-k14-contact-1.v1"
-IX_S1 = "HSCCLD327-K14.rel-k14-scenario-1.s1.v1"
-IX_S2 = "HSCCLD327-K14.rel-k14-scenario-1.s2.v1"
-IX_TF = "HSCCLD327-K13.rel-k13-trust-1.v1"
+IX_MATCH = "rel-k14-contact-1.v1"
+IX_S1 = "rel-k14-scenario-1.s1.v1"
+IX_S2 = "rel-k14-scenario-1.s2.v1"
+IX_TF = "rel-k13-trust-1.v1"
 
 
 @pytest.fixture(scope="module")
@@ -151,15 +151,18 @@ def test_12_learner_passes_module(packages):
     }
     assert interactions(r["cmi"])[2]["correct_responses"]["0"]["pattern"] == "a"
     assert re.fullmatch(r"\d{2,4}:\d\d:\d\d(\.\d\d?)?", core["session_time"])
-    assert r["cmi"]["student_data"]["mastery_score"] == "75"  # from adlcp:masteryscore
+    # no adlcp:masteryscore: an LMS's mastery override would re-derive the status from the score alone
+    assert r["cmi"]["student_data"]["mastery_score"] == ""
     assert len(r["cmi"]["suspend_data"]) <= 4096
 
 
 def test_12_learner_fails_module(packages):
+    """Unlimited attempts: not passed yet is "incomplete" with its score (a retake is open), never "failed"."""
     r = play(packages["1.2"], "1.2", lambda f: (start_quiz(f), take_quiz(f, False)))
     core = r["cmi"]["core"]
-    assert core["lesson_status"] == "failed"
+    assert core["lesson_status"] == "incomplete"
     assert core["score"]["raw"] == "0"
+    assert core["exit"] == "suspend"
     assert [(o["id"], o["status"]) for o in objectives(r["cmi"])] == [
         ("HSCCLD327-K14", "failed"),
         ("HSCCLD327-K13", "failed"),
@@ -251,7 +254,8 @@ def test_2004_learner_passes_module(packages):
 def test_2004_learner_fails_module(packages):
     r = play(packages["2004"], "2004", lambda f: (start_quiz(f), take_quiz(f, False)))
     cmi = r["cmi"]
-    assert (cmi["completion_status"], cmi["success_status"]) == ("completed", "failed")
+    # not completed: in Moodle, "Completed" and "Learning objects" must not count a failed module
+    assert (cmi["completion_status"], cmi["success_status"]) == ("incomplete", "failed")
     assert (cmi["score"]["scaled"], cmi["score"]["raw"]) == ("0", "0")
     assert [(o["id"], o["success_status"]) for o in objectives(cmi)] == [
         ("HSCCLD327-K14", "failed"),
@@ -363,7 +367,7 @@ def test_12_module_with_a_seeded_draw(packages):
     assert (r["errors"], r["warnings"], r["page_errors"]) == ([], [], [])
     core = r["cmi"]["core"]
     assert (core["lesson_status"], core["score"]["raw"]) == ("passed", "100")
-    assert r["cmi"]["student_data"]["mastery_score"] == "80"
+    assert r["cmi"]["student_data"]["mastery_score"] == ""
     assert [(o["id"], o["status"]) for o in objectives(r["cmi"])] == [
         ("HSCCLD327-K12", "passed"),
         ("QCF-RELNET-1.1", "passed"),
@@ -372,11 +376,11 @@ def test_12_module_with_a_seeded_draw(packages):
     ]
     got = [(i["id"], i["type"], i["student_response"], i["result"]) for i in interactions(r["cmi"])]
     assert got[:2] == [
-        ("HSCCLD327-K12.rel-k12-wellbeing-1.v1", "choice", "a", "correct"),
-        ("QCF-RELNET-1.2.rel-12-factors-1.v1", "choice", "a,b", "correct"),
+        ("rel-k12-wellbeing-1.v1", "choice", "a", "correct"),
+        ("rel-12-factors-1.v1", "choice", "a,b", "correct"),
     ]
     assert got[2] in [
-        ("HSCCLD327-K13.rel-k13-trust-1.v1", "true-false", "t", "correct"),
-        ("HSCCLD327-K13.rel-k13-trust-2.v1", "choice", "a", "correct"),
+        ("rel-k13-trust-1.v1", "true-false", "t", "correct"),
+        ("rel-k13-trust-2.v1", "choice", "a", "correct"),
     ]
     assert interactions(r["cmi"])[1]["correct_responses"]["0"]["pattern"] == "a,b"
