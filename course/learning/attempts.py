@@ -17,7 +17,7 @@ import re
 import secrets
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from course.authoring.document import quiz_to_dict
 from course.authoring.models import Module
@@ -28,6 +28,8 @@ from course.learning.models import Attempt, ModuleProgress
 from course.models.base import utcnow
 from course.models.users import User
 from question_bank.draw import assemble_quiz
+from question_bank.marking import ResponseError, check_shape, mark, mark_step, step_after
+from question_bank.model import Question
 
 MAX_RESPONSE_CHARS = 100_000
 MAX_STATE_CHARS = 200_000
@@ -162,16 +164,24 @@ def start_attempt(user: User, module: Module, *, seed: int | None = None) -> Att
     return attempt
 
 
-def get_attempt(attempt_id: int, user: User) -> Attempt:
-    """The user's own attempt, else ``NotFound``."""
-    attempt = db.session.get(Attempt, attempt_id)
+def get_attempt(attempt_id: int, user: User, *, for_update: bool = False) -> Attempt:
+    """The user's own attempt, else ``NotFound``.
+
+    ``for_update``: locked until the transaction ends, so concurrent saves to one attempt wait their
+    turn on fresh data instead of failing the revision check and retrying. PostgreSQL locks the row
+    (SELECT ... FOR UPDATE); SQLite has no row locks, so a write that changes nothing takes the
+    database's write lock first (SQLite's reads begin no transaction; its first write does)."""
+    if for_update and db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(update(Attempt).where(Attempt.id == attempt_id).values(id=Attempt.id))
+    attempt = db.session.get(Attempt, attempt_id, with_for_update=for_update, populate_existing=for_update)
     if attempt is None or attempt.user_id != user.id:
         raise NotFound("There is no such attempt.")
     return attempt
 
 
 def attempt_snapshot(attempt: Attempt) -> dict[str, Any]:
-    """The attempt as a client resumes it: ids, revision, state, responses, status."""
+    """The attempt as a client resumes it: ids, revision, state, the items it plays (question ids,
+    versions, display orders), the answers by item, the marks of answers already checked, status."""
     return {
         "id": attempt.id,
         "number": attempt.number,
@@ -180,7 +190,9 @@ def attempt_snapshot(attempt: Attempt) -> dict[str, Any]:
         "seed": attempt.seed,
         "state": attempt.state,
         "location": attempt.location,
+        "items": attempt.questions,
         "responses": [attempt.responses.get(str(i)) for i in range(len(attempt.questions))],
+        "checked": attempt.checked or {},
     }
 
 
@@ -232,9 +244,10 @@ def save_answer(
     """Store the learner's answer to item ``index`` as given (idempotent: same answer, same data).
 
     ``question``/``version``, when sent, must name the item at ``index`` (a tab showing another
-    attempt gets ``Conflict``). The answer is checked by the engine at submission, not here: an
-    answer in progress (a scenario half way) is kept as it is. After the quiz's time limit (and
-    its grace period) answers are refused with ``Conflict``.
+    attempt gets ``Conflict``). The answer must fit its question (``check_shape``: an answer in
+    progress is fine, one that could never be marked is ``Invalid``); an answer already checked is
+    final (``Conflict``), and a scenario's steps taken change only through ``check_answer``. After
+    the quiz's time limit (and its grace period) answers are refused with ``Conflict``.
     """
     _check_open(attempt)
     _check_revision(attempt, revision)
@@ -255,11 +268,113 @@ def save_answer(
     key = str(index)
     if attempt.responses.get(key, None) == response and (response is not None or key in attempt.responses):
         return attempt  # idempotent: nothing changes, no new revision
+    question_data = _item_question(attempt, index)
+    try:
+        check_shape(question_data, response)
+    except ResponseError as exc:
+        raise Invalid(f"item {index + 1}: {exc}", index=index) from None
+    checked = (attempt.checked or {}).get(key)
+    if question_data["type"] != "scenario" and checked is not None:
+        raise Conflict(f"Item {index + 1} was checked: a checked answer is final.", attempt=attempt_snapshot(attempt))
+    if question_data["type"] == "scenario":
+        _check_steps_kept(attempt, index, response)
     responses = dict(attempt.responses)
     responses[key] = response
     attempt.responses = responses  # the flush bumps attempt.revision (the version counter)
     db.session.flush()
     return attempt
+
+
+def _item_question(attempt: Attempt, index: int) -> dict[str, Any]:
+    entry = attempt.questions[index]
+    question = _questions_by_key(attempt).get((entry["question"], entry["version"]))
+    if question is None:
+        raise LearningError(f"item {index + 1}: question {entry['question']} version {entry['version']} is missing")
+    return question
+
+
+def _check_steps_kept(attempt: Attempt, index: int, response: Any) -> None:
+    """A scenario's autosave keeps the steps taken (and their answers) exactly as checked."""
+    saved = attempt.responses.get(str(index)) or {"path": [], "answers": {}}
+    path = (response or {}).get("path", []) if isinstance(response, dict) else []
+    taken = saved.get("path", [])
+    answers = (response or {}).get("answers", {}) if isinstance(response, dict) else {}
+    if path != taken or any(answers.get(s) != saved.get("answers", {}).get(s) for s in taken):
+        raise Conflict(f"Item {index + 1}: the steps already taken cannot change.", attempt=attempt_snapshot(attempt))
+
+
+def _mark_json(result: Any) -> dict[str, Any]:
+    return {"score": result.score, "max": result.max, "correct": result.correct,
+            "feedback": [f for f in result.feedback if f], "pending": result.pending}
+
+
+def check_answer(
+    attempt: Attempt, index: Any, response: Any, *, step: Any = None, now: dt.datetime | None = None
+) -> dict[str, Any]:
+    """Mark one answer as the learner checks it, or one scenario step as they move on; it is final.
+
+    A question: only in a quiz with immediate feedback; the answer is marked by the engine and its
+    mark returned. A scenario step: ``step`` must be the step the scenario is on; its answer joins
+    the path, and the reply names the next step (``next``, None at the end) with the step's mark
+    when feedback is immediate. Checking the same answer again returns the same reply.
+    """
+    _check_open(attempt)
+    if not _in_time(attempt, now):
+        raise Conflict("Time is up for this quiz: the answers saved before the time limit will be marked.",
+                       attempt=attempt_snapshot(attempt))
+    if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(attempt.questions):
+        raise Invalid(f"index: expected an item number from 0 to {len(attempt.questions) - 1}")
+    question = _item_question(attempt, index)
+    immediate = attempt.quiz_snapshot.get("feedback") == "immediate"
+    key, checked = str(index), {k: v for k, v in (attempt.checked or {}).items()}
+    if _size(response) > MAX_RESPONSE_CHARS:
+        raise Invalid(f"response: longer than {MAX_RESPONSE_CHARS} characters")
+    if response is None:
+        raise Invalid(f"item {index + 1}: answer the question first", index=index)
+    responses = dict(attempt.responses)
+    if question["type"] != "scenario":
+        if step is not None:
+            raise Invalid(f"step: item {index + 1} is not a scenario")
+        if not immediate:
+            raise Conflict("This quiz gives its feedback after submission.", attempt=attempt_snapshot(attempt))
+        if key in checked:
+            if responses.get(key) == response:
+                return checked[key]
+            raise Conflict(f"Item {index + 1} was checked: a checked answer is final.", attempt=attempt_snapshot(attempt))
+        try:
+            result = mark(Question.trusted(question), response)
+        except ResponseError as exc:
+            raise Invalid(f"item {index + 1}: {exc}", index=index) from None
+        reply = _mark_json(result)
+        responses[key] = result.response
+        checked[key] = reply
+    else:
+        saved = responses.get(key) or {"path": [], "answers": {}}
+        path, answers = list(saved.get("path", [])), dict(saved.get("answers", {}))
+        record = dict(checked.get(key) or {"steps": {}, "next": None})
+        if step in path:  # a retry of a check that reached the server
+            if answers.get(step) == response:
+                return {**record["steps"].get(step, {}), "next": record.get("next")}
+            raise Conflict(f"Item {index + 1}, step {step}: a checked step is final.", attempt=attempt_snapshot(attempt))
+        on = step_after(question, answers, path)
+        if step != on:
+            raise Conflict(f"Item {index + 1}: the scenario is on step {on}, not {step}.", attempt=attempt_snapshot(attempt))
+        try:
+            result = mark_step(question, step, response)
+        except ResponseError as exc:
+            raise Invalid(f"item {index + 1}, step {step}: {exc}", index=index) from None
+        answers[step] = result.response
+        path.append(step)
+        following = step_after(question, answers, path)
+        # After-submission feedback: the page learns where the case goes, never how the step scored.
+        record = {"steps": {**record["steps"], step: _mark_json(result) if immediate else {}}, "next": following}
+        responses[key] = {"path": path, "answers": answers}
+        checked[key] = record
+        reply = {**record["steps"][step], "next": following}
+    attempt.responses = responses
+    attempt.checked = checked  # the flush bumps attempt.revision
+    db.session.flush()
+    return reply
 
 
 def _checked_state(state: Any, location: Any) -> tuple[dict | None, str | None]:
@@ -329,9 +444,24 @@ def save_module_state(progress: ModuleProgress, state: Any, location: Any) -> Mo
     return progress
 
 
+def _step_marks(question: dict[str, Any] | None, response: Any) -> dict[str, dict[str, Any]]:
+    """Each scenario step's own mark, for the learner's review (the item's mark is their total)."""
+    if not question or question["type"] != "scenario" or not isinstance(response, dict):
+        return {}
+    answers = response.get("answers") or {}
+    out = {}
+    for step in response.get("path") or []:
+        try:
+            out[step] = _mark_json(mark_step(question, step, answers.get(step)))
+        except ResponseError:
+            out[step] = {"score": 0.0, "max": 0.0, "correct": False, "feedback": [], "pending": False}
+    return out
+
+
 def result_json(attempt: Attempt) -> dict[str, Any]:
-    """The server's mark as the player and the pages read it."""
+    """The server's mark as the player and the pages read it (each item's feedback, a scenario's steps)."""
     done = attempt.status in ("finished", "pending_marking")
+    by_key = _questions_by_key(attempt) if done else {}
     return {
         "attempt": attempt.id,
         "number": attempt.number,
@@ -345,7 +475,9 @@ def result_json(attempt: Attempt) -> dict[str, Any]:
         "items": [
             {"index": m.position, "question": m.question_id, "version": m.version, "score": m.score,
              "max": m.max_score, "correct": m.correct, "pending": m.pending, "feedback": m.feedback,
-             "comments": [p["comment"] for p in (m.essays or {}).values() if p.get("comment")]}
+             "comments": [p["comment"] for p in (m.essays or {}).values() if p.get("comment")],
+             **({"steps": _step_marks(by_key.get((m.question_id, m.version)), m.response)}
+                if (by_key.get((m.question_id, m.version)) or {}).get("type") == "scenario" else {})}
             for m in attempt.marks
         ] if done else [],
     }

@@ -103,6 +103,12 @@ class Attempt(TimestampMixin, db.Model):
     state: Mapped[dict[str, Any] | None]
     location: Mapped[str | None] = mapped_column(String(255))
     responses: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Answers the server marked as they were checked, final from then on (README: Learning):
+    # {"3": {score, max, correct, feedback, pending}} for a question; for a scenario
+    # {"1": {"steps": {step: mark, or {} when feedback comes after submission}, "next": step or None}}.
+    checked: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Why the attempt was closed by someone other than the learner, shown to them (or None).
+    closed_note: Mapped[str | None] = mapped_column(String(500))
     status: Mapped[str] = mapped_column(String(20), default="in_progress", index=True)
     started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[dt.datetime | None]

@@ -7,7 +7,6 @@ SCORM package run the same player.
 """
 from __future__ import annotations
 
-import copy
 import json
 import re
 from functools import lru_cache
@@ -41,27 +40,26 @@ def script_json(value: Any) -> str:
 
 def course_document(module: Module, attempt: Attempt | None, questions: list[dict[str, Any]], *,
                     with_quiz: bool, media_base: str | None = None) -> dict[str, Any]:
-    """The course document limited to one module, as the player reads it (pages' HTML rendered).
+    """The course document limited to one module, as the learner's player reads it (HTML rendered).
 
-    With an attempt, the quiz is the attempt's snapshot and ``questions`` the versions its draws
-    could take, so the player assembles the same questions in the same order from the seed.
-    Essays' marker guidance is left out: it is for tutors. Question images point at ``media_base``.
+    With an attempt, the quiz is the attempt's snapshot and the questions are exactly the items it
+    stored (``attempt.questions``: ids, versions, display orders), each in its public form
+    (``question_bank.public``): no answer keys, feedback, marker guidance or branches, since the
+    server marks every answer. ``questions`` are the attempt's question versions. Question images
+    point at ``media_base``.
     """
+    from question_bank.public import public_question
     from scorm_export.package import course_data
 
     course = module.course
     quiz = None
+    shown = []
     if with_quiz and attempt is not None:
         quiz = {k: v for k, v in attempt.quiz_snapshot.items() if k != "bank"}
-    shown = []
-    for q in questions:
-        q = copy.deepcopy(q)
-        if q.get("type") == "essay":
-            q["marker_guidance"] = ""
-        for step in q.get("steps") or []:
-            if step["question"].get("type") == "essay":
-                step["question"]["marker_guidance"] = ""
-        shown.append(q)
+        by_key = {(q["id"], q["version"]): q for q in questions}
+        for entry in attempt.questions:
+            question = by_key[(entry["question"], entry["version"])]
+            shown.append(public_question(question, entry.get("order"), entry.get("step_orders")))
     doc = {
         "format": "carecourse-course",
         "version": 1,
@@ -77,24 +75,28 @@ def course_document(module: Module, attempt: Attempt | None, questions: list[dic
             "quiz": quiz,
             "workplace": list(module.workplace or []),
         }],
-        "questions": shown if quiz is not None else [],
+        "questions": shown,
     }
     return course_data(doc, media_base=media_base)
 
 
 def launch_data(module: Module, *, api: str, csrf: str, user: User, attempt: Attempt | None,
-                progress: ModuleProgress | None, exit_url: str) -> dict[str, Any]:
-    """``window.CC_LAUNCH`` for the app adapter."""
+                progress: ModuleProgress | None, exit_url: str, next_module: dict[str, str] | None = None
+                ) -> dict[str, Any]:
+    """``window.CC_LAUNCH`` for the app adapter: the attempt (its items, answers, checked marks, and
+    the server's result once submitted), where Exit goes, and the next module ({title, url})."""
     if attempt is not None:
-        from course.learning.attempts import attempt_snapshot
+        from course.learning.attempts import attempt_snapshot, result_json
 
         record: dict[str, Any] = attempt_snapshot(attempt)
+        if not attempt.is_open:
+            record["result"] = result_json(attempt)
     else:
         record = {"state": progress.state if progress else None,
                   "location": progress.location if progress else None}
     record["learner"] = {"id": str(user.id), "name": user.name}
     return {"adapter": "app", "module": module.slug,
-            "app": {"api": api, "csrf": csrf, "attempt": record, "exit_url": exit_url}}
+            "app": {"api": api, "csrf": csrf, "attempt": record, "exit_url": exit_url, "next": next_module}}
 
 
 @lru_cache(maxsize=4)

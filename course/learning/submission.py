@@ -18,7 +18,7 @@ from course.learning.errors import Conflict, Invalid, LearningError
 from course.learning.grading import EPSILON
 from course.learning.models import AnswerMark, Attempt
 from course.models.base import utcnow
-from question_bank.marking import ResponseError, mark, scenario_path
+from question_bank.marking import ResponseError, mark, scenario_path, step_after
 from question_bank.model import Question
 
 
@@ -108,6 +108,25 @@ def _summarise(attempt: Attempt) -> None:
         attempt.finished_at = attempt.finished_at or utcnow()
 
 
+def _unchecked_part(attempt: Attempt, index: int, by_key: dict, value: Any) -> Any:
+    """What a submission may still change of an item: nothing of an answer checked (final), and of a
+    scenario only the answer to the step it is on (its steps taken are the server's)."""
+    key, checked = str(index), (attempt.checked or {}).get(str(index))
+    if checked is None:
+        return value
+    entry = attempt.questions[index]
+    question = by_key.get((entry["question"], entry["version"]))
+    if question is None or question["type"] != "scenario" or not isinstance(value, dict):
+        return None
+    saved = attempt.responses.get(key) or {"path": [], "answers": {}}
+    path, answers = list(saved.get("path", [])), dict(saved.get("answers", {}))
+    on = step_after(question, answers, path)
+    given = (value.get("answers") or {}) if isinstance(value.get("answers"), dict) else {}
+    if on is not None and given.get(on) is not None:
+        answers[on] = given[on]
+    return {"path": path, "answers": answers}
+
+
 def submit_attempt(
     attempt: Attempt,
     responses: Any = None,
@@ -139,12 +158,16 @@ def submit_attempt(
         used = attempts_used(attempt.user, attempt.module)
         if used >= limit:
             raise Conflict(f"You have used all {limit} attempts at this quiz.", attempt=attempt_snapshot(attempt))
+    by_key = _questions_by_key(attempt)
     merged = dict(attempt.responses)
+    sent: set[int] = set()
     # After the time limit only what was autosaved in time counts, never answers sent late.
     for i, value in enumerate((responses or []) if _in_time(attempt, now) else []):
-        if value is not None:
-            merged[str(i)] = value
-    by_key = _questions_by_key(attempt)
+        if value is not None and i < len(attempt.questions):
+            value = _unchecked_part(attempt, i, by_key, value)
+            if value is not None:
+                merged[str(i)] = value
+                sent.add(i)
     marks: list[AnswerMark] = []
     for i, entry in enumerate(attempt.questions):
         question = by_key.get((entry["question"], entry["version"]))
@@ -156,7 +179,11 @@ def submit_attempt(
         try:
             result = mark(Question.trusted(question), response)
         except ResponseError as exc:
-            raise Invalid(f"item {i + 1}: {exc}", index=i) from None
+            if i in sent:  # the submission's own answer: the learner can put it right
+                raise Invalid(f"item {i + 1}: {exc}", index=i) from None
+            # A saved answer that cannot be marked (from before answers were checked on saving)
+            # must never stop the attempt being submitted: it counts as not answered.
+            result = mark(Question.trusted(question), None)
         essays = _essay_parts(question, result.response) if result.pending else {}
         marks.append(AnswerMark(
             position=i,

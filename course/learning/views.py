@@ -3,6 +3,7 @@
 JSON API (learner role; POST bodies are JSON and carry the CSRF token in ``X-CSRFToken``):
 
     POST /learn/api/attempts/<id>/answers    {index, response, question?, version?, revision?}
+    POST /learn/api/attempts/<id>/check      {index, response, step?}   the server marks it; final
     POST /learn/api/attempts/<id>/state      {state, location, revision?}
     POST /learn/api/attempts/<id>/heartbeat  {active_seconds}
     POST /learn/api/attempts/<id>/submit     {responses: [...], result?, revision?}
@@ -10,10 +11,13 @@ JSON API (learner role; POST bodies are JSON and carry the CSRF token in ``X-CSR
     POST /learn/api/progress/<module_id>/state|heartbeat   a module without a quiz
 
 Errors are JSON ``{error, message, ...}``: 404 not yours, 409 conflict (submitted, stale
-revision, another attempt's item; with ``attempt`` holding the current state), 422 invalid.
+revision, another attempt's item, a checked answer; with ``attempt`` holding the current state;
+``code: "busy"`` when concurrent writes kept winning: send it again), 422 invalid.
 """
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -57,6 +61,9 @@ nav_item("Marking", "learning.marking_queue", roles=("tutor", "admin"), order=45
 
 T = TypeVar("T")
 RETRIES = 3
+# The player's saves of one attempt may race (two tabs, a retry overtaking its original): each
+# lost race is retried on fresh data after a short random pause, so concurrent writers interleave.
+SAVE_RETRIES = 8
 
 
 @bp.app_template_filter("score")
@@ -83,17 +90,22 @@ def learning_error(error: errors.LearningError) -> Any:
                            message=error.message), error.status
 
 
-def run(operation: Callable[[], T]) -> T:
-    """Run a service operation and commit; retried on fresh data when a concurrent write won."""
-    for attempt in range(RETRIES):
+def run(operation: Callable[[], T], retries: int = RETRIES) -> T:
+    """Run a service operation and commit; retried on fresh data when a concurrent write won.
+
+    When every try lost, the answer is 409 with ``code: "busy"``: nothing was stored, and the
+    player sends it again (it never drops a save)."""
+    for attempt in range(retries):
         try:
             result = operation()
             db.session.commit()
             return result
         except (StaleDataError, IntegrityError):
             db.session.rollback()
-            if attempt == RETRIES - 1:
-                raise errors.Conflict("Another window changed this at the same moment; please try again.") from None
+            if attempt == retries - 1:
+                raise errors.Conflict("Another window changed this at the same moment; please try again.",
+                                      code="busy") from None
+            time.sleep(random.uniform(0.002, 0.02) * (attempt + 1))
         except Exception:
             db.session.rollback()
             raise
@@ -192,8 +204,11 @@ def _player_page(module: Module, attempt: Attempt | None) -> Any:
         api = url_for("learning.api_progress", module_id=module.id)
     doc = course_document(module, attempt, questions, with_quiz=attempt is not None,
                           media_base=learner_media_base(module.course))
+    later = [m for m in module.course.modules if m.position > module.position]
+    following = {"title": later[0].title, "url": url_for("learning.module_player", course_slug=module.course.slug,
+                                                         module_slug=later[0].slug)} if later else None
     launch = launch_data(module, api=api, csrf=generate_csrf(), user=user, attempt=attempt, progress=progress,
-                         exit_url=url_for("learning.dashboard"))
+                         exit_url=url_for("learning.dashboard"), next_module=following)
     html = render_player_page(
         title=module.title, course=doc, launch=launch,
         file_url=lambda name: url_for("learning.player_file", name=name, v=player_file_version(name)),
@@ -314,12 +329,26 @@ def api_answer(attempt_id: int) -> Any:
     user = me()
 
     def op() -> Attempt:
-        attempt = attempts.get_attempt(attempt_id, user)
+        attempt = attempts.get_attempt(attempt_id, user, for_update=True)
         return attempts.save_answer(attempt, body.get("index"), body.get("response"), question=body.get("question"),
                                    version=body.get("version"), revision=body.get("revision"))
 
-    attempt = run(op)
+    attempt = run(op, SAVE_RETRIES)
     return jsonify(saved=True, index=body.get("index"), revision=attempt.revision)
+
+
+@bp.post("/api/attempts/<int:attempt_id>/check")
+@roles_required("learner")
+def api_check(attempt_id: int) -> Any:
+    """Mark one answer as it is checked, or one scenario step as the learner moves on (final)."""
+    body = json_body()
+    user = me()
+
+    def op() -> dict[str, Any]:
+        attempt = attempts.get_attempt(attempt_id, user, for_update=True)
+        return attempts.check_answer(attempt, body.get("index"), body.get("response"), step=body.get("step"))
+
+    return jsonify(run(op, SAVE_RETRIES))
 
 
 @bp.post("/api/attempts/<int:attempt_id>/state")
@@ -330,10 +359,10 @@ def api_state(attempt_id: int) -> Any:
     user = me()
 
     def op() -> Attempt:
-        attempt = attempts.get_attempt(attempt_id, user)
+        attempt = attempts.get_attempt(attempt_id, user, for_update=True)
         return attempts.save_state(attempt, body.get("state"), body.get("location"), revision=body.get("revision"))
 
-    attempt = run(op)
+    attempt = run(op, SAVE_RETRIES)
     return jsonify(saved=True, revision=attempt.revision)
 
 
@@ -361,7 +390,7 @@ def api_submit(attempt_id: int) -> Any:
     user = me()
 
     def op() -> Attempt:
-        attempt = attempts.get_attempt(attempt_id, user)
+        attempt = attempts.get_attempt(attempt_id, user, for_update=True)
         return submission.submit_attempt(attempt, body.get("responses"), client_result=body.get("result"),
                                       revision=body.get("revision"))
 
