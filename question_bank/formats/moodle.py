@@ -712,7 +712,8 @@ def _exp_ordering(qel, q):
     _val(qel, "layouttype", "VERTICAL")
     _val(qel, "selecttype", "ALL")
     _val(qel, "selectcount", "0")
-    _val(qel, "gradingtype", "ABSOLUTE_POSITION")
+    # the bank credits the longest run in the right relative order: Moodle's closest grading
+    _val(qel, "gradingtype", "LONGEST_ORDERED_SUBSET")
     for n, it in enumerate(q["items"], start=1):
         a = etree.SubElement(qel, "answer", fraction=str(n), format="moodle_auto_format")
         _set_text(a, it["text"])

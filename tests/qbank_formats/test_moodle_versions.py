@@ -173,6 +173,15 @@ def test_from_moodle_44_ordering_is_kept(version):
     assert xml == export_moodle(make_bank())  # the same file as for the default, 5.3
 
 
+def test_from_moodle_44_ordering_is_marked_by_the_longest_run_in_order():
+    # the bank credits the longest run of items in the right relative order; of Moodle's grading
+    # types LONGEST_ORDERED_SUBSET does the same (run/n where the bank has (run-1)/(n-1)), where
+    # ABSOLUTE_POSITION gives nothing for a procedure whose first step was moved to the end
+    root = etree.fromstring(export_moodle([_ordering()], moodle_version="4.4"))
+    assert root.findtext("question/gradingtype") == "LONGEST_ORDERED_SUBSET"
+    assert root.findtext("question/selecttype") == "ALL"
+
+
 # ------------------------------------------------------------------ scenarios (Cloze)
 
 
