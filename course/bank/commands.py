@@ -16,6 +16,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from course.extensions import db
+from question_bank.moodle_versions import DEFAULT_MOODLE_VERSION, MOODLE_VERSIONS
 
 IMPORT_FORMATS = ["auto", "moodle", "gift", "aiken", "qti"]
 EXPORT_FORMATS = ["moodle", "gift", "aiken", "qti21", "qti30"]
@@ -211,14 +212,41 @@ def _unknown_criteria(refs) -> list[str]:
     help="Only questions evidencing this criterion (repeatable: any of them).",
 )
 @click.option("--organisation", "org_name", help="The organisation whose bank to export.")
+@click.option(
+    "--moodle-version",
+    "moodle_version",
+    metavar="X.Y",
+    help=(
+        f"With --format moodle: the Moodle that will import the file ({', '.join(MOODLE_VERSIONS)}; "
+        f"default {DEFAULT_MOODLE_VERSION}, the current LTS). Before 4.4, ordering questions are "
+        "exported as matching questions."
+    ),
+)
 @with_appcontext
 def export_questions_command(
-    fmt: str, out: Path, criteria: tuple[str, ...], org_name: str | None
+    fmt: str,
+    out: Path,
+    criteria: tuple[str, ...],
+    org_name: str | None,
+    moodle_version: str | None,
 ) -> None:
     """Export the current questions of the bank (optionally only some criteria) to a file."""
     from course.bank.media import export_questions_with_media
     from course.bank.service import current_questions
+    from question_bank.formats import (
+        MoodleVersionError,
+        check_moodle_version,
+        is_converted,
+        is_not_exported,
+    )
 
+    if moodle_version is not None and fmt != "moodle":
+        raise _Fail(f"--moodle-version applies only to --format moodle, not {fmt}")
+    if fmt == "moodle":
+        try:
+            moodle_version = check_moodle_version(moodle_version)
+        except MoodleVersionError as exc:
+            raise _Fail(f"--moodle-version: {exc}") from None
     org = _organisation(org_name)
     if criteria:
         rows, seen = [], set()
@@ -237,13 +265,22 @@ def export_questions_command(
     else:
         questions = [dict(r.data) for r in rows]
     warnings: list[str] = []
-    data = export_questions_with_media(questions, fmt, organisation=org, warnings=warnings)
+    data = export_questions_with_media(
+        questions, fmt, organisation=org, warnings=warnings, moodle_version=moodle_version
+    )
     try:
         out.write_bytes(data)
     except OSError as exc:
         raise _Fail(f"{out}: {exc.strerror or exc}") from None
-    not_exported = sum(1 for w in warnings if w.endswith("(not exported)"))
-    click.echo(f"Exported {len(questions) - not_exported} question(s) to {out} ({fmt})")
+    not_exported = sum(1 for w in warnings if is_not_exported(w))
+    target = f"{fmt} for Moodle {moodle_version}" if fmt == "moodle" else fmt
+    click.echo(f"Exported {len(questions) - not_exported} question(s) to {out} ({target})")
+    converted = list(dict.fromkeys(w.split(":", 1)[0] for w in warnings if is_converted(w)))
+    if converted:
+        click.echo(
+            f"Converted {len(converted)} question(s) to core question types "
+            f"(each reason is a warning): {', '.join(converted)}"
+        )
     for w in warnings:
         click.echo(f"warning: {w}", err=True)
 

@@ -166,13 +166,21 @@ def media_response(row: BankMedia) -> Response:
 
 
 def export_questions_with_media(
-    questions: list[dict], fmt: str, *, organisation: Any, warnings: list[str]
+    questions: list[dict],
+    fmt: str,
+    *,
+    organisation: Any,
+    warnings: list[str],
+    moodle_version: str | None = None,
 ) -> bytes:
     """The questions in exchange format ``fmt`` (question_bank.formats.EXPORTERS), carrying the
-    images they show where the format can (Moodle XML, QTI packages); where it cannot, a warning."""
+    images they show where the format can (Moodle XML, QTI packages); where it cannot, a warning.
+    Moodle XML is written for ``moodle_version`` (default the current LTS)."""
     from question_bank.formats import EXPORTERS, FORMATS_WITH_FILES
 
     files = media_for(organisation, questions)
+    if fmt == "moodle":
+        return EXPORTERS[fmt](questions, files=files, warnings=warnings, moodle_version=moodle_version)
     if fmt in FORMATS_WITH_FILES:
         return EXPORTERS[fmt](questions, files=files, warnings=warnings)
     if files:

@@ -280,13 +280,35 @@ def import_questions(data: bytes, filename: str, *, fmt: str = "auto", default_c
     return report
 
 
-def export_questions(organisation_id: int, fmt: str, criterion: str = "") -> tuple[bytes, list[str], int]:
-    """The current questions (optionally those evidencing ``criterion``) in format ``fmt``:
+def export_questions(organisation_id: int, fmt: str, criterion: str = "",
+                     moodle_version: str | None = None) -> tuple[bytes, list[str], int]:
+    """The current questions (optionally those evidencing ``criterion``) in format ``fmt``, Moodle
+    XML for ``moodle_version`` (already checked; default the current LTS):
     (file bytes, warnings, number of questions)."""
     from course.bank.media import export_questions_with_media
 
     rows = bank.current_questions(organisation_id, criterion=criterion or None, include_unmapped=True)
     warnings: list[str] = []
     data = export_questions_with_media([dict(r.data) for r in rows], fmt, organisation=organisation_id,
-                                       warnings=warnings)
+                                       warnings=warnings, moodle_version=moodle_version)
     return data, warnings, len(rows)
+
+
+def export_report(organisation_id: int, fmt: str, criterion: str = "",
+                  moodle_version: str | None = None) -> dict[str, Any]:
+    """What an export gives, for the page shown before the download: the number of questions in
+    the file, those converted to another type or left out (each {id, reason}), other notes."""
+    from question_bank.formats import is_converted, is_not_exported
+
+    data, warnings, count = export_questions(organisation_id, fmt, criterion, moodle_version)
+    report: dict[str, Any] = {"converted": [], "not_exported": [], "notes": [], "bytes": len(data)}
+    for warning in warnings:
+        qid, _, reason = warning.partition(": ")
+        if is_converted(warning):
+            report["converted"].append({"id": qid, "reason": reason.removesuffix(" (converted)")})
+        elif is_not_exported(warning):
+            report["not_exported"].append({"id": qid, "reason": reason.removesuffix(" (not exported)")})
+        else:
+            report["notes"].append(warning)
+    report["exported"] = count - len(report["not_exported"])
+    return report

@@ -17,6 +17,7 @@ from course.extensions import db
 from course.questions import service, spec
 from course.questions.forms import EXPORT_FORMATS, EXTENSIONS, ImportForm
 from question_bank import scenario_path
+from question_bank.moodle_versions import DEFAULT_MOODLE_VERSION, MOODLE_VERSIONS
 from question_bank.schemas import IDENT
 from course.bank.media import get_media, media_response
 from question_bank.text import render_markdown, render_stem
@@ -61,7 +62,8 @@ def index() -> Any:
         unmapped_count = bank.count_unmapped(current_user.organisation_id)
     return render_template("questions/index.html", rows=rows, filters=filters, unmapped_count=unmapped_count,
                            type_labels=spec.TYPE_LABELS, has_org=current_user.organisation_id is not None,
-                           export_formats=EXPORT_FORMATS)
+                           export_formats=EXPORT_FORMATS, moodle_versions=MOODLE_VERSIONS,
+                           default_moodle_version=DEFAULT_MOODLE_VERSION)
 
 
 def _render_form(*, type_name: str, draft: dict, errors: dict[str, list[str]], general: list[str],
@@ -147,20 +149,67 @@ def import_file() -> Any:
                            dry_run=bool(form.dry_run.data)), status
 
 
-@bp.get("/export")
-@roles_required(*AUTHORS)
-def export_file() -> Any:
-    """Download the bank's current questions (optionally one criterion's) in an exchange format."""
-    org_id = _org_id()
+def _export_choice() -> tuple[str, str, str | None]:
+    """(format, criterion, Moodle version) an export link asks for: 404 for an unknown format;
+    a Moodle version this export does not know raises MoodleVersionError."""
+    from question_bank.formats import check_moodle_version
+
     fmt = request.args.get("format", "moodle")
     if fmt not in EXTENSIONS:
         abort(404)
     criterion = request.args.get("criterion", "").replace("\x00", "").strip()[:200]
-    data, warnings, count = service.export_questions(org_id, fmt, criterion)
+    version = None
+    if fmt == "moodle":  # the form always sends a version; other formats ignore it
+        version = check_moodle_version(request.args.get("moodle_version", "")[:40] or None)
+    return fmt, criterion, version
+
+
+def _export_file_name(fmt: str, version: str | None) -> str:
+    return f"questions-{fmt}{'-' + version if version else ''}.{EXTENSIONS[fmt]}"
+
+
+def _bad_moodle_version(exc: Exception) -> Any:
+    return render_template("questions/export.html", error=f"moodle_version: {exc}", report=None,
+                           format_label=dict(EXPORT_FORMATS)["moodle"], version=None), 400
+
+
+@bp.get("/export")
+@roles_required(*AUTHORS)
+def export_file() -> Any:
+    """Download the bank's current questions (optionally one criterion's) in an exchange format."""
+    from question_bank.formats import MoodleVersionError
+
+    org_id = _org_id()
+    try:
+        fmt, criterion, version = _export_choice()
+    except MoodleVersionError as exc:
+        return _bad_moodle_version(exc)
+    data, warnings, count = service.export_questions(org_id, fmt, criterion, version)
     response = Response(data, mimetype="application/zip" if EXTENSIONS[fmt] == "zip" else "application/octet-stream")
-    response.headers["Content-Disposition"] = f"attachment; filename=questions-{fmt}.{EXTENSIONS[fmt]}"
+    response.headers["Content-Disposition"] = f"attachment; filename={_export_file_name(fmt, version)}"
     response.headers["X-Questions-Exported"] = str(count - sum(1 for w in warnings if w.endswith("(not exported)")))
     return response
+
+
+@bp.get("/export/summary")
+@roles_required(*AUTHORS)
+def export_summary() -> Any:
+    """What an export will hold (questions converted for the chosen Moodle or left out, with the
+    reasons), with the link that downloads it."""
+    from question_bank.formats import MoodleVersionError
+
+    org_id = _org_id()
+    try:
+        fmt, criterion, version = _export_choice()
+    except MoodleVersionError as exc:
+        return _bad_moodle_version(exc)
+    report = service.export_report(org_id, fmt, criterion, version)
+    args = {"format": fmt, **({"criterion": criterion} if criterion else {}),
+            **({"moodle_version": version} if version else {})}
+    return render_template("questions/export.html", report=report, error=None, criterion=criterion,
+                           format_label=dict(EXPORT_FORMATS)[fmt], version=version,
+                           download_url=url_for("questions.export_file", **args),
+                           file_name=_export_file_name(fmt, version))
 
 
 @bp.route("/new", methods=["GET", "POST"])

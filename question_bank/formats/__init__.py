@@ -3,13 +3,23 @@
 Every importer is `import_<fmt>(data: bytes, *, source: str) -> ImportResult` and is
 all-or-nothing: malformed input raises `FormatError(source, line_or_question, message)`.
 Every exporter is `export_<fmt>(questions, *, warnings=None, ...) -> bytes`; what a format
-cannot express is appended to `warnings`. See README.md in this folder for the mappings.
+cannot express is appended to `warnings`. `export_moodle(..., moodle_version="4.3")` writes for
+that Moodle's core question types (default the current LTS, DEFAULT_MOODLE_VERSION). See README.md in this folder for the mappings.
 """
 
 from __future__ import annotations
 
 import os
 from typing import Any
+
+from question_bank.moodle_versions import (
+    DEFAULT_MOODLE_VERSION,
+    MOODLE_VERSIONS,
+    MoodleVersionError,
+    check_moodle_version,
+    is_converted,
+    is_not_exported,
+)
 
 from ._common import (
     MAX_FILE_BYTES,
@@ -112,14 +122,18 @@ def _inline_images_to_files(result: ImportResult, source: str) -> None:
 
 
 __all__ = [
+    "DEFAULT_MOODLE_VERSION",
     "EXPORTERS",
     "FORMATS_WITH_FILES",
     "IMPORTERS",
     "MAX_FILE_BYTES",
     "MAX_TEXT_CHARS",
+    "MOODLE_VERSIONS",
     "FormatError",
+    "MoodleVersionError",
     "ImportResult",
     "apply_default_criteria",
+    "check_moodle_version",
     "detect_format",
     "export_aiken",
     "export_gift",
@@ -134,4 +148,6 @@ __all__ = [
     "import_qti",
     "import_qti21",
     "import_qti30",
+    "is_converted",
+    "is_not_exported",
 ]

@@ -5,13 +5,18 @@ drop-down gaps: a Cloze of only those is a short_answer question. Multi-response
 sub-questions have no gap equivalent, so a Cloze holding any is a scenario instead: its stem is the
 text with each sub-question shown as a numbered marker, [1], [2], ..., and each sub-question is a
 step (a one-gap short answer, multiple response or numeric question) worth the sub-question's
-weight. Such a scenario exports back to the same Cloze.
+weight. Such a scenario exports back to the same Cloze. Other scenarios export as their case,
+text and steps in order; an ordering step as a drop-down per item to choose its place.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
+import math
 import re
+
+from question_bank.moodle_versions import ordinal
 
 from ._common import fmt_number, html_to_text
 
@@ -301,11 +306,34 @@ def _embedded(child: dict, weight: int, text: str = "{{g1}}") -> str:
     return "{" + str(weight) + ":" + code + "}"
 
 
-def _step_text(child: dict, weight: int) -> str:
-    """A step of any scenario as Cloze text: its stem, then its embedded sub-question."""
+def _shown_order(items: list[dict], key: str) -> list[dict]:
+    """The items in a fixed order that is not the right one (a Cloze cannot shuffle them): sorted
+    by a hash of ``key`` and each id, so the same scenario always gives the same bytes."""
+    shown = sorted(items, key=lambda it: hashlib.sha256(f"{key}/{it['id']}".encode()).hexdigest())
+    return shown[1:] + shown[:1] if shown == items else shown
+
+
+def _places(child: dict, weight: int, key: str) -> str:
+    """An ordering step as one drop-down per item to choose its place (1st, 2nd, ...), each
+    worth ``weight``: Moodle marks each item placed right, as its matching question does."""
+    items = child["items"]
+    right = {it["id"]: n for n, it in enumerate(items, start=1)}
+    rows = []
+    for it in _shown_order(items, key):
+        choices = "~".join(("=" if n == right[it["id"]] else "") + ordinal(n)
+                           for n in range(1, len(items) + 1))
+        rows.append(f"<li>{html.escape(it['text'], quote=False)} "
+                    f"{{{weight}:MULTICHOICE:{choices}}}</li>")
+    return "<ul>" + "".join(rows) + "</ul>"
+
+
+def _step_text(child: dict, weight: int, key: str = "") -> str:
+    """A step of any scenario as Cloze text: its stem, then its embedded sub-question(s)."""
     from question_bank.text import render_stem
 
     html_stem = render_stem(child).strip()
+    if child["type"] == "ordering":
+        return html_stem + _places(child, weight // len(child["items"]), key)
     if child["type"] == "short_answer":
         return _embedded(child, weight, html_stem)
     code = _embedded(child, weight)
@@ -314,6 +342,8 @@ def _step_text(child: dict, weight: int) -> str:
 
 def _made_from_cloze(q: dict) -> bool:
     """True for a scenario to_scenario made: each step N's text is its marker [N] (and a gap)."""
+    if any(step["question"]["type"] not in CLOZE_STEP_TYPES for step in q["steps"]):
+        return False
     for number, step in enumerate(q["steps"], start=1):
         child, shown = step["question"], f"<p>{marker(number)}</p>"
         if child["type"] == "short_answer":
@@ -331,12 +361,14 @@ def from_scenario(q: dict, warnings: list[str]) -> str | None:
 
     A scenario imported from a Cloze comes back as the same Cloze: each [N] marker in its text
     is replaced by sub-question N. Any other scenario becomes its case, its text and then each step
-    in order; branching and the steps' own criteria are lost, and said so."""
+    in order; branching and the steps' own criteria are lost, and said so. Cloze has no ordering
+    sub-question in any Moodle version: an ordering step becomes a drop-down per item to choose
+    its place, as a whole ordering question becomes matching before Moodle 4.4."""
     from question_bank.text import render_markdown, render_stem
 
     steps = q["steps"]
     odd = [f"step {s['id']} ({s['question']['type']})" for s in steps
-           if s["question"]["type"] not in CLOZE_STEP_TYPES]
+           if s["question"]["type"] not in CLOZE_STEP_TYPES + ("ordering",)]
     if odd:
         warnings.append(f"{q['id']}: a scenario with {', '.join(odd)} cannot be expressed as a Moodle "
                         "Cloze question (not exported)")
@@ -349,6 +381,7 @@ def from_scenario(q: dict, warnings: list[str]) -> str | None:
             warnings.append(f"{q['id']}: step {step['id']} is worth {fmt_number(points)} points; a Cloze "
                             f"sub-question takes whole points (exported as {weight})")
         weights.append(weight)
+    weights = _with_places(q, weights, warnings)
     stem = render_stem(q)
     if _made_from_cloze(q):
         for number, (step, weight) in enumerate(zip(steps, weights), start=1):
@@ -364,4 +397,28 @@ def from_scenario(q: dict, warnings: list[str]) -> str | None:
     case = q["case"]
     parts = [render_markdown(f"**{label}:** {case[key]}") for key, label in
              (("person", "Person"), ("setting", "Setting"), ("situation", "Situation")) if case.get(key)]
-    return "".join(parts) + stem + "".join(_step_text(s["question"], w) for s, w in zip(steps, weights))
+    return "".join(parts) + stem + "".join(
+        _step_text(s["question"], w, f"{q['id']}/{s['id']}") for s, w in zip(steps, weights))
+
+
+def _with_places(q: dict, weights: list[int], warnings: list[str]) -> list[int]:
+    """The steps' Cloze weights once each ordering step is split into one drop-down per item:
+    every weight is multiplied by the smallest factor that gives each item a whole share, so each
+    step keeps its share of the question. Each ordering step is reported as converted."""
+    factor = 1
+    for step, weight in zip(q["steps"], weights):
+        count = len(step["question"].get("items") or [])
+        if step["question"]["type"] == "ordering":
+            factor = math.lcm(factor, count // math.gcd(weight, count))
+    scaled = [w * factor for w in weights]
+    # Moodle makes a Cloze question's mark the sum of its sub-questions' weights
+    scale = (f"; every step's weight is multiplied by {factor} to keep its share, so Moodle gives the "
+             f"question {sum(scaled)} marks (carecourse: {fmt_number(q.get('points', 1.0))}; set its "
+             "mark in the quiz)") if factor > 1 else ""
+    for step in q["steps"]:
+        if step["question"]["type"] == "ordering":
+            warnings.append(
+                f"{q['id']}: step {step['id']} (ordering) has no Moodle Cloze form: exported as a "
+                "drop-down for each item to choose its place (1st, 2nd, ...), an equal share of the "
+                f"step's marks for each item placed right{scale} (converted)")
+    return scaled

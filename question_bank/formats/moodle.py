@@ -13,6 +13,13 @@ import re
 
 from lxml import etree
 
+from question_bank.moodle_versions import (
+    check_moodle_version,
+    converted_to_matching,
+    has_core_ordering,
+    ordering_as_matching,
+)
+
 from . import _cloze
 from ._common import (
     CATEGORY_TAG,
@@ -551,7 +558,12 @@ def export_moodle(
     *,
     files: dict[str, bytes] | None = None,
     warnings: list[str] | None = None,
+    moodle_version: str | None = None,
 ) -> bytes:
+    """The questions as Moodle XML that ``moodle_version`` (default the current LTS) imports with
+    its core question types: ordering becomes matching before Moodle 4.4 (see
+    question_bank.moodle_versions). Raises MoodleVersionError for a version it does not know."""
+    version = check_moodle_version(moodle_version)
     files = files or {}
     warnings = warnings if warnings is not None else []
     root = etree.Element("quiz")
@@ -562,6 +574,9 @@ def export_moodle(
             c = etree.SubElement(root, "question", type="category")
             _set_text(etree.SubElement(c, "category"), "$course$/top" + (f"/{cat}" if cat else ""))
             current_cat = cat
+        if q["type"] == "ordering" and not has_core_ordering(version):
+            q = ordering_as_matching(q)
+            warnings.append(converted_to_matching(q["id"], version))
         maker = _exporter_for(q)
         if q["type"] == "scenario":
             cloze = _cloze.from_scenario(q, warnings)
@@ -697,7 +712,8 @@ def _exp_ordering(qel, q):
     _val(qel, "layouttype", "VERTICAL")
     _val(qel, "selecttype", "ALL")
     _val(qel, "selectcount", "0")
-    _val(qel, "gradingtype", "ABSOLUTE_POSITION")
+    # the bank credits the longest run in the right relative order: Moodle's closest grading
+    _val(qel, "gradingtype", "LONGEST_ORDERED_SUBSET")
     for n, it in enumerate(q["items"], start=1):
         a = etree.SubElement(qel, "answer", fraction=str(n), format="moodle_auto_format")
         _set_text(a, it["text"])

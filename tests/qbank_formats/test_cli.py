@@ -261,7 +261,7 @@ def test_export_filters_by_criterion(app, cli_runner, org, tmp_path):
         ]
     )
     assert res.exit_code == 0, res.output
-    assert res.stdout == f"Exported 2 question(s) to {out} (moodle)\n"
+    assert res.stdout == f"Exported 2 question(s) to {out} (moodle for Moodle 5.3)\n"
     back = import_moodle(out.read_bytes(), source="k14.xml")
     assert [q["id"] for q in back.questions] == ["num-fluids-1", "sc-trust-1"]
     assert "<text>criterion:NOS-EFFREL/K14</text>" in out.read_text()

@@ -64,3 +64,30 @@ def test_add_step_in_place_copies_a_renamed_empty_step(live_server, browser_page
     assert page.locator('input[name="steps-2-question-options-3-id"]').input_value() == "d"
     assert page.locator("#f-steps-2 > legend").inner_text() == "Step 3"
     assert page.get_by_role("button", name="Remove step 3").count() == 1
+
+
+def test_export_for_moodle_43_shows_what_is_converted(live_server, browser_page, create_framework, create_user,
+                                                      put_question):
+    from tests.questions.test_export_moodle_version import ordering_question
+
+    create_framework("TESTFW")
+    tutor = create_user("tutor", org="Org A")
+    put_question(tutor.organisation_id, ordering_question())
+    page = browser_page
+    sign_in(page, live_server.url, tutor.email, DEFAULT_PASSWORD, next_path="/questions/")
+    assert page.get_by_label("For Moodle version").input_value() == "5.3"
+    page.get_by_label("Export your current questions as").select_option("moodle")
+    page.get_by_label("For Moodle version").select_option("4.3")
+    violations = axe_violations(page)
+    assert violations == [], describe_violations(violations)
+    page.get_by_role("button", name="Export").click()
+    page.wait_for_url(f"{live_server.url}/questions/export/summary?format=moodle&moodle_version=4.3")
+    assert page.get_by_role("heading", level=2).first.inner_text() == "1 question in Moodle XML for Moodle 4.3"
+    assert page.locator("ul.converted li").all_inner_texts() == [
+        "steps: Moodle 4.3 has no ordering question type (core from 4.4): exported as a matching question, "
+        "each item matched to its place (1st, 2nd, ...), an equal share of the marks for each item placed right"]
+    violations = axe_violations(page)
+    assert violations == [], describe_violations(violations)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download questions-moodle-4.3.xml").click()
+    assert download.value.suggested_filename == "questions-moodle-4.3.xml"
