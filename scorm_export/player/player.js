@@ -321,7 +321,6 @@ function boot(win) {
 	if (app && qm && qm.quiz && started.items) { // the server's record wins: answers saved one by one, answers checked, its mark
 		const m = mstate(single), res = started.result, checked = started.checked || {};
 		if (m.s == null && (sr.some(r => r != null) || res)) Object.assign(m, {s: started.seed, w: "q"});
-		if (m.s == null) m.s = started.seed;
 		const orig = quizOf(single).orig;
 		overlay(m, sr, orig);
 		m.m = checked;
