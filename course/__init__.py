@@ -53,7 +53,9 @@ def _proxy_count(name: str) -> int:
     """The number of trusted proxies in environment variable ``name`` (unset: 0)."""
     value = os.environ.get(name, "0").strip() or "0"
     if not value.isdigit():
-        raise ConfigError(f"{name} must be the number of proxies in front of the app (0 or more), not {value!r}")
+        raise ConfigError(
+            f"{name} must be the number of proxies in front of the app (0 or more), not {value!r}"
+        )
     return int(value)
 
 
@@ -136,7 +138,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         proxied = ProxyFix(
-            app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=app.config["PROXY_FIX_X_PROTO"]
+            app.wsgi_app,
+            x_for=app.config["PROXY_FIX_X_FOR"],
+            x_proto=app.config["PROXY_FIX_X_PROTO"],
         )
         app.wsgi_app = proxied  # type: ignore[method-assign]
 

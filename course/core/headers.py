@@ -61,7 +61,7 @@ def cacheable(view: F) -> F:
 
 
 def _may_keep_cache_control(response: Response) -> bool:
-    """Whether the response's own Cache-Control stands: static files and ``@cacheable`` views only."""
+    """Whether the response's own Cache-Control stands: static files, ``@cacheable`` views."""
     if "Cache-Control" not in response.headers or not 200 <= response.status_code < 400:
         return False
     if request.endpoint == "static":
