@@ -49,6 +49,16 @@ def is_production() -> bool:
     }
 
 
+def _proxy_count(name: str) -> int:
+    """The number of trusted proxies in environment variable ``name`` (unset: 0)."""
+    value = os.environ.get(name, "0").strip() or "0"
+    if not value.isdigit():
+        raise ConfigError(
+            f"{name} must be the number of proxies in front of the app (0 or more), not {value!r}"
+        )
+    return int(value)
+
+
 def _config_from_env(app: Flask) -> dict[str, Any]:
     default_db = "sqlite:///" + str(Path(app.instance_path) / "carecourse.sqlite3")
     production = is_production()
@@ -70,7 +80,10 @@ def _config_from_env(app: Flask) -> dict[str, Any]:
         "LOGIN_WINDOW_SECONDS": 15 * 60,
         "LOGIN_LOCK_SECONDS": 15 * 60,
         # Number of proxies in front of the app that set X-Forwarded-For (0: trust none).
-        "PROXY_FIX_X_FOR": int(os.environ.get("CARECOURSE_PROXY_FIX_X_FOR", "0")),
+        "PROXY_FIX_X_FOR": _proxy_count("CARECOURSE_PROXY_FIX_X_FOR"),
+        # Number of proxies that set X-Forwarded-Proto: behind a TLS-terminating proxy, 1 lets the
+        # app see HTTPS requests as secure (HSTS is sent only on those).
+        "PROXY_FIX_X_PROTO": _proxy_count("CARECOURSE_PROXY_FIX_X_PROTO"),
         "MIGRATIONS_DIR": _migrations_dir(),
         "SEEDS_DIR": os.environ.get("CARECOURSE_SEEDS") or None,
     }
@@ -121,10 +134,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         raise ConfigError("SECRET_KEY must be set to a long random value in production")
     os.makedirs(app.instance_path, exist_ok=True)
 
-    if app.config["PROXY_FIX_X_FOR"]:
+    if app.config["PROXY_FIX_X_FOR"] or app.config["PROXY_FIX_X_PROTO"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        proxied = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"])
+        proxied = ProxyFix(
+            app.wsgi_app,
+            x_for=app.config["PROXY_FIX_X_FOR"],
+            x_proto=app.config["PROXY_FIX_X_PROTO"],
+        )
         app.wsgi_app = proxied  # type: ignore[method-assign]
 
     from course import models  # noqa: F401  (every table known before create_all / Alembic)

@@ -38,6 +38,7 @@ from course.authoring.forms import (
     UploadForm,
 )
 from course.authoring.models import Course, Module, Page
+from course.core.headers import cacheable
 from course.core.nav import nav_item
 from course.extensions import db
 from course.models.frameworks import Framework
@@ -498,6 +499,7 @@ def _may_read_files(c: Course) -> bool:
 
 @bp.get("/<slug>/files/<name>")
 @roles_required()
+@cacheable
 def file(slug: str, name: str) -> Any:
     """An uploaded image, for signed-in users of the course's organisation (or enrolled learners)."""
     from course.authoring.models import Upload

@@ -9,6 +9,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 from marshmallow import ValidationError
 
 from course.auth.decorators import is_api_path
+from course.core.headers import setup_headers
 from course.core.nav import nav_for, nav_item
 
 __all__ = ["json_error", "nav_item", "setup_core"]
@@ -52,7 +53,7 @@ def _flatten(messages: Any, path: tuple[str, ...] = ()) -> str:
 
 
 def setup_core(app: Flask) -> None:
-    """Register error pages and template globals on ``app``."""
+    """Register error pages, the security headers and template globals on ``app``."""
     messages = {
         400: "The request could not be understood.",
         403: "Your account does not have access to this page.",
@@ -75,12 +76,7 @@ def setup_core(app: Flask) -> None:
             return json_error(422, "The data sent is not valid.", errors=e.messages)
         return _error(422, "The data sent is not valid: " + _flatten(e.messages))
 
-    @app.after_request
-    def security_headers(response: Any) -> Any:
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-        return response
+    setup_headers(app)
 
     @app.context_processor
     def inject_nav() -> dict[str, Any]:

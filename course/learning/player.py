@@ -104,11 +104,15 @@ def _index_html(mtime: float) -> str:
     return (PLAYER_DIR / "index.html").read_text(encoding="utf-8")
 
 
-def render_player_page(*, title: str, course: dict[str, Any], launch: dict[str, Any], file_url: Any) -> str:
-    """The player's index.html with file URLs from ``file_url(name)`` and the data inline."""
+def render_player_page(*, title: str, course: dict[str, Any], launch: dict[str, Any], file_url: Any,
+                       nonce: str) -> str:
+    """The player's index.html with file URLs from ``file_url(name)`` and the data inline.
+
+    The inline data scripts carry ``nonce``, the request's Content-Security-Policy script nonce.
+    """
     html = _index_html((PLAYER_DIR / "index.html").stat().st_mtime)
-    data = (f"<script>window.CC_COURSE = {script_json(course)};</script>\n"
-            f"<script>window.CC_LAUNCH = {script_json(launch)};</script>")
+    data = (f'<script nonce="{nonce}">window.CC_COURSE = {script_json(course)};</script>\n'
+            f'<script nonce="{nonce}">window.CC_LAUNCH = {script_json(launch)};</script>')
     html = re.sub(r'<script src="course-data\.js"></script>\s*<script src="launch\.js"></script>',
                   lambda m: data, html, count=1)
     for name in PLAYER_FILES:

@@ -43,6 +43,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from course.auth import roles_required
 from course.auth.decorators import is_api_path
 from course.authoring.models import Course, Module
+from course.core.headers import cacheable, csp_nonce
 from course.core.nav import nav_item
 from course.extensions import db
 from course.learning import attempts, enrolment, errors, essays, overview, submission, time_on_task
@@ -168,6 +169,7 @@ def dashboard() -> Any:
 
 @bp.get("/player/<name>")
 @roles_required()
+@cacheable
 def player_file(name: str) -> Any:
     """The player's own JS and CSS files (scorm_export/player), the same the SCORM zip carries."""
     if name not in PLAYER_FILES:
@@ -183,6 +185,7 @@ def learner_media_base(course: Course) -> str:
 
 @bp.get("/<course_slug>/media/<name>")
 @roles_required("learner")
+@cacheable
 def media(course_slug: str, name: str) -> Any:
     """An image a question of the course shows (from its organisation's question bank)."""
     course = enrolled_course(course_slug)
@@ -212,6 +215,7 @@ def _player_page(module: Module, attempt: Attempt | None) -> Any:
     html = render_player_page(
         title=module.title, course=doc, launch=launch,
         file_url=lambda name: url_for("learning.player_file", name=name, v=player_file_version(name)),
+        nonce=csp_nonce(),
     )
     return html, 200, {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}
 

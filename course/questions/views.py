@@ -12,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 
 from course.auth.decorators import roles_required
 from course.bank import service as bank
+from course.core.headers import cacheable
 from course.core.nav import nav_item
 from course.extensions import db
 from course.questions import service, spec
@@ -312,6 +313,7 @@ def media_base() -> str:
 
 @bp.get("/media/<name>")
 @roles_required(*AUTHORS)
+@cacheable
 def media(name: str) -> Any:
     """An image of the organisation's bank (imported with its questions)."""
     row = get_media(_org_id(), f"media/{name}")

@@ -111,7 +111,7 @@ def test_pages_are_landmarked_and_send_safety_headers(client, login_as):
     assert '<div class="flashes" role="status" aria-live="polite">' in html
     assert '<meta name="csrf-token" content="' in html
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert response.headers["X-Frame-Options"] == "DENY"  # never framed (CSP frame-ancestors 'none')
 
 
 def test_not_found_page_and_json(client):

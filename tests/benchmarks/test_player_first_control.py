@@ -64,7 +64,7 @@ def test_first_quiz_control_median(tmp_path):
                 page = context.new_page()
                 page.add_init_script(WATCH)
                 page.goto(base + "/index.html")
-                page.wait_for_function("window.__firstControl !== undefined", timeout=10000)
+                page.wait_for_function("() => window.__firstControl !== undefined", timeout=10000)  # a function: the CSP blocks eval
                 assert page.get_by_role("heading", name="Question 1 of 9").is_visible()
                 if run:
                     times.append(page.evaluate("window.__firstControl"))

@@ -7,12 +7,17 @@ browser, browser_page  # noqa: F401`` in that folder's conftest.py. Mark tests
     def test_x(seeded_app, live_server, browser_page):
         browser_page.goto(live_server.url + "/frameworks/")
         assert axe_violations(browser_page) == []
+
+Every page runs under the app's Content-Security-Policy: ``browser_page`` (and any context
+opened with ``checked_context``) fails its test on a policy violation or a JavaScript error.
 """
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +38,19 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 AXE_PATH = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# axe-core is loaded from this path on the page's own origin (answered by a Playwright route), so
+# the Content-Security-Policy's script-src 'self' lets it run, as it would not an inline script.
+AXE_ROUTE = "/__tests__/axe.min.js"
+# Each Content-Security-Policy violation fires a securitypolicyviolation event; this script, run
+# first in every page, logs it to the console (Chromium's own "Refused to ..." line does not reach
+# Playwright) and counts it in window.cspViolations so a test can wait for one.
+CSP_LISTENER = """window.cspViolations = 0;
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.cspViolations++;
+  console.error(`Content-Security-Policy violation: ${e.effectiveDirective} blocked ${e.blockedURI}`
+                + ` in ${e.sourceFile || document.URL}:${e.lineNumber}`);
+}, true);"""
+CSP_MESSAGES = ("Refused to ", "Content-Security-Policy violation: ")
 
 
 @dataclass
@@ -78,25 +96,52 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
+def watch_csp(context: Any) -> list[str]:
+    """The Content-Security-Policy violations of every page of ``context``, as they happen."""
+    found: list[str] = []
+    context.add_init_script(CSP_LISTENER)
+    context.on("console", lambda message: message.text.startswith(CSP_MESSAGES) and found.append(message.text))
+    return found
+
+
+@contextmanager
+def checked_context(browser: Any, **options: Any) -> Iterator[Any]:
+    """A browser context (``options`` as for ``new_context``) whose pages may not break the
+    Content-Security-Policy or throw a JavaScript error; axe-core is served at ``AXE_ROUTE``."""
+    context = browser.new_context(**options)
+    context.route(f"**{AXE_ROUTE}", lambda route: route.fulfill(path=AXE_PATH, content_type="text/javascript"))
+    violations = watch_csp(context)
+    errors: list[str] = []
+    context.on("weberror", lambda error: errors.append(str(error.error)))
+    try:
+        yield context
+    finally:
+        context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
 @pytest.fixture
 def browser_page(browser: Any) -> Iterator[Any]:
-    """A fresh page in its own context (no cookies shared between tests), en-GB, 1280x800."""
-    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 800})
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
+    """A fresh page in its own checked context (no cookies shared between tests), en-GB, 1280x800."""
+    with checked_context(browser, locale="en-GB", viewport={"width": 1280, "height": 800}) as context:
+        context.set_default_timeout(10_000)
+        yield context.new_page()
+
+
+def inject_axe(page: Any) -> None:
+    """Load axe-core into ``page`` from its own origin (a page of a ``checked_context``)."""
+    if not AXE_PATH.exists():
+        pytest.fail(f"{AXE_PATH} not found: run `npm ci` (make install-test)")
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        origin = re.match(r"https?://[^/]+", page.url)
+        assert origin, f"axe-core needs a page served over HTTP, not {page.url}"
+        page.add_script_tag(url=origin.group(0) + AXE_ROUTE)
 
 
 def axe_violations(page: Any, options: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """Run axe-core (WCAG 2.x A/AA rules by default) on ``page``; its violations, [] if none."""
-    if not AXE_PATH.exists():
-        pytest.fail(f"{AXE_PATH} not found: run `npm ci` (make install-test)")
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(content=AXE_PATH.read_text(encoding="utf-8"))
+    inject_axe(page)
     run_options = options or {
         "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}
     }

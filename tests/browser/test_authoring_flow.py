@@ -9,7 +9,7 @@ import pytest
 from course.extensions import db
 from course.models import Organisation
 from tests.authoring.conftest import scenario, units_app  # noqa: F401  (units_app: fixture)
-from tests.browser.conftest import axe_violations, describe_violations, sign_in
+from tests.browser.conftest import axe_violations, checked_context, describe_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -147,9 +147,8 @@ def test_authoring_pages_fit_a_phone(units_app, tutor_email, live_server, browse
         service.add_draw(service.set_quiz(module), 1, criterion="HSCCLD327/K15")
         service.add_module(course, title="Networks", outcomes=["QCF-RELNET/1"])
         db.session.commit()
-    context = browser.new_context(locale="en-GB", viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    try:
+    with checked_context(browser, locale="en-GB", viewport={"width": 360, "height": 740}) as context:
+        page = context.new_page()
         sign_in(page, live_server.url, tutor_email, PASSWORD)
         for path in ("/courses/", "/courses/phone-course/", "/courses/phone-course/modules/risks/",
                      "/courses/phone-course/modules/risks/pages/intro", "/courses/phone-course/modules/risks/quiz",
@@ -162,5 +161,3 @@ def test_authoring_pages_fit_a_phone(units_app, tutor_email, live_server, browse
                 .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + e.getBoundingClientRect().right)""")
             assert width <= 360, f"{path} scrolls sideways on a 360px phone ({width}px): {wide}"
             assert_accessible(page)
-    finally:
-        context.close()

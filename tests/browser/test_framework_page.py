@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import axe_violations, describe_violations, sign_in
+from tests.browser.conftest import axe_violations, checked_context, describe_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -34,9 +34,8 @@ def test_tutor_reads_k13_on_the_framework_page(seeded_app, live_server, browser_
 
 
 def test_framework_pages_are_accessible_and_fit_a_phone(seeded_app, live_server, browser):
-    context = browser.new_context(locale="en-GB", viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    try:
+    with checked_context(browser, locale="en-GB", viewport={"width": 360, "height": 740}) as context:
+        page = context.new_page()
         sign_in(page, live_server.url, "learner@example.org", "demo-learner-pass")
         for path in ("/frameworks/", "/frameworks/QCF-RELNET", "/frameworks/NOS-EFFREL"):
             page.goto(live_server.url + path)
@@ -48,8 +47,6 @@ def test_framework_pages_are_accessible_and_fit_a_phone(seeded_app, live_server,
         page.goto(f"{live_server.url}/frameworks/HSCCLD327")
         row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="K13", exact=True))
         assert row.get_by_role("cell").all_inner_texts() == [K13_TEXT, "Knowledge", "No"]
-    finally:
-        context.close()
 
 
 def test_keyboard_skip_link_and_login_page(live_server, browser_page):

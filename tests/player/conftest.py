@@ -11,6 +11,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from player_site import CHROMIUM_ARGS, build_site, marking_js, serve  # noqa: E402
 
+from tests.browser.conftest import checked_context  # noqa: E402
+
 CHROMIUM = os.environ.get("SCORM_KIT_CHROMIUM", "/usr/bin/chromium")
 
 
@@ -49,10 +51,10 @@ def site(tmp_path):
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1024, "height": 800})
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    pg.errors = errors
-    yield pg
-    context.close()
+    """A page in a context that fails the test on a Content-Security-Policy violation."""
+    with checked_context(browser, viewport={"width": 1024, "height": 800}) as context:
+        pg = context.new_page()
+        errors: list[str] = []
+        pg.on("pageerror", lambda e: errors.append(str(e)))
+        pg.errors = errors
+        yield pg

@@ -11,6 +11,8 @@ import shutil
 import threading
 from pathlib import Path
 
+from course.core.headers import content_security_policy
+
 ROOT = Path(__file__).resolve().parents[2]
 PLAYER = ROOT / "scorm_export" / "player"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -48,6 +50,8 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
     def end_headers(self):
         self.send_header("Cache-Control", "no-store")
+        # The app's policy: the player must run under it (its data comes from files here).
+        self.send_header("Content-Security-Policy", content_security_policy())
         super().end_headers()
 
 

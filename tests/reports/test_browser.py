@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import axe_violations, browser, browser_page, describe_violations, live_server, sign_in
+from tests.browser.conftest import (axe_violations, browser, browser_page, checked_context, describe_violations, live_server,
+                                    sign_in)
 from tests.helpers import DEFAULT_PASSWORD
 from tests.reports.conftest import ReportCourse
 
@@ -46,9 +47,8 @@ def test_sorting_by_keyboard(report_course: ReportCourse, live_server: Any, brow
 
 
 def test_progress_fits_a_phone(report_course: ReportCourse, live_server: Any, browser: Any) -> None:
-    context = browser.new_context(locale="en-GB", viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    try:
+    with checked_context(browser, locale="en-GB", viewport={"width": 360, "height": 740}) as context:
+        page = context.new_page()
         sign_in(page, live_server.url, "tutor@a.test", DEFAULT_PASSWORD)
         page.goto(f"{live_server.url}/reports/courses/{report_course.course_id}/progress")
         width = page.evaluate("() => document.documentElement.scrollWidth")
@@ -57,5 +57,3 @@ def test_progress_fits_a_phone(report_course: ReportCourse, live_server: Any, br
         assert width <= 360, wide
         violations = axe_violations(page)
         assert violations == [], describe_violations(violations)
-    finally:
-        context.close()
