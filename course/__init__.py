@@ -59,6 +59,16 @@ def _proxy_count(name: str) -> int:
     return int(value)
 
 
+def _positive_int_env(name: str, default: int) -> int:
+    """A whole number of at least 1 from the environment variable ``name``, else ``default``."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigError(f"{name} must be a whole number of at least 1, not {raw!r}")
+    return int(raw)
+
+
 def _config_from_env(app: Flask) -> dict[str, Any]:
     default_db = "sqlite:///" + str(Path(app.instance_path) / "carecourse.sqlite3")
     production = is_production()
@@ -73,12 +83,27 @@ def _config_from_env(app: Flask) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_SECURE": production,
         "PRODUCTION": production,
-        # Sign-in throttle: this many failures within the window lock the email or IP.
-        "LOGIN_MAX_FAILURES": 5,
-        # Higher per IP: a care home's staff often share one public address.
-        "LOGIN_MAX_FAILURES_PER_IP": 20,
+        # Server-side sessions (course/auth/sessions.py). Idle: an hour without a request ends
+        # a session; the player's autosaves and 30-second heartbeats keep an active learner's
+        # alive through a long quiz, while a shared care-home computer left signed in is closed
+        # within the hour. Absolute: 12 hours after sign-in (a long shift), whatever happens.
+        "SESSION_IDLE_MINUTES": _positive_int_env("CARECOURSE_SESSION_IDLE_MINUTES", 60),
+        "SESSION_MAX_HOURS": _positive_int_env("CARECOURSE_SESSION_MAX_HOURS", 12),
+        # last_seen is written at most this often per session (one small UPDATE, not one a request).
+        "SESSION_TOUCH_SECONDS": 60,
+        # How long a browser stays trusted for an account after its last sign-in (devices.py).
+        "DEVICE_COOKIE_DAYS": 180,
+        # Sign-in delays (course/auth/throttle.py has the rule): a key reaching its threshold
+        # makes attempts wait LOGIN_FIRST_DELAY_SECONDS, doubling with each failure, to its cap.
         "LOGIN_WINDOW_SECONDS": 15 * 60,
-        "LOGIN_LOCK_SECONDS": 15 * 60,
+        "LOGIN_FIRST_DELAY_SECONDS": 5,
+        "LOGIN_PAIR_FAILURES": 5,
+        "LOGIN_PAIR_MAX_DELAY_SECONDS": 5 * 60,
+        "LOGIN_ACCOUNT_FAILURES": 20,
+        "LOGIN_ACCOUNT_MAX_DELAY_SECONDS": 60,
+        # Distinct accounts failing from one address: a care home's staff share one address.
+        "LOGIN_ADDRESS_ACCOUNTS": 30,
+        "LOGIN_ADDRESS_MAX_DELAY_SECONDS": 60,
         # Number of proxies in front of the app that set X-Forwarded-For (0: trust none).
         "PROXY_FIX_X_FOR": _proxy_count("CARECOURSE_PROXY_FIX_X_FOR"),
         # Number of proxies that set X-Forwarded-Proto: behind a TLS-terminating proxy, 1 lets the

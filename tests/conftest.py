@@ -217,3 +217,28 @@ def seeded_app(app: Flask) -> Flask:
     result = app.test_cli_runner().invoke(args=["init", "--demo"])
     assert result.exit_code == 0, result.output + result.stderr
     return app
+
+
+class Clock:
+    """The time as sign-in, sessions and the throttle see it; ``move(minutes=5)`` moves it on."""
+
+    def __init__(self) -> None:
+        from course.dbtypes import utcnow
+
+        self.now = utcnow()
+
+    def move(self, **delta: float) -> None:
+        """Move the clock forward by ``datetime.timedelta(**delta)``."""
+        import datetime as dt
+
+        self.now += dt.timedelta(**delta)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """A controllable clock for course.auth (no sleeping in tests)."""
+    c = Clock()
+    for target in ("course.auth.throttle.utcnow", "course.auth.views.utcnow",
+                   "course.auth.sessions.utcnow", "course.auth.commands.utcnow"):
+        monkeypatch.setattr(target, lambda: c.now)
+    return c

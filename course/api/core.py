@@ -19,6 +19,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 from wtforms import ValidationError as CsrfValidationError
 
 from course.api.models import ApiToken
+from course.auth import sessions
 from course.extensions import db
 from course.models.base import utcnow
 from course.models.users import User
@@ -161,6 +162,8 @@ def api_roles(*roles: str) -> Callable:
                         validate_csrf(request.headers.get("X-CSRFToken") or request.headers.get("X-CSRF-Token"))
                     except CsrfValidationError as exc:
                         fail(400, f"CSRF check failed: {exc}. Send the page's csrf-token in an X-CSRFToken header.")
+            elif sessions.has_ended():
+                fail(401, sessions.ENDED_MESSAGE)
             else:
                 fail(401, "Sign in, or send an API token as 'Authorization: Bearer <token>'.")
             if user.role not in allowed:

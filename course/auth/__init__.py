@@ -1,4 +1,8 @@
-"""Sign-in, sign-out, roles and the failed sign-in throttle.
+"""Sign-in, sign-out, roles, server-side sessions and sign-in delays.
+
+Modules: ``sessions`` (sessions that sign-out, a new password or an admin can end),
+``throttle`` (the waits after failed sign-ins; its docstring states the rule), ``devices`` (the
+trusted-device cookie), ``accounts`` (a password change, which ends every session).
 
 Public API::
 

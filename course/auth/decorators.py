@@ -8,7 +8,8 @@ from typing import Any, TypeVar
 from flask import Flask, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from course.extensions import db, login_manager
+from course.auth import sessions
+from course.extensions import login_manager
 from course.models.users import ROLES, User
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -24,11 +25,15 @@ def is_api_path(path: str | None = None) -> bool:
 
 
 def _unauthenticated() -> Any:
+    """401 JSON on API paths, else the sign-in page; saying so when a session has ended."""
+    ended = sessions.has_ended()
     if is_api_path():
         from course.core import json_error
 
+        if ended:
+            return json_error(401, sessions.ENDED_MESSAGE, reason="session_ended")
         return json_error(401, "Sign in to use this API.")
-    flash("Please sign in to see that page.", "info")
+    flash(sessions.ENDED_MESSAGE if ended else "Please sign in to see that page.", "info")
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
@@ -72,12 +77,9 @@ def setup_login(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        try:
-            user = db.session.get(User, int(user_id))
-        except ValueError:
-            return None
-        return user if user is not None and user.active else None
+    def load_user(session_id: str) -> User | None:
+        # The cookie names a server-side session (course.auth.sessions), never a user id.
+        return sessions.user_for(session_id)
 
     @login_manager.unauthorized_handler
     def unauthorized() -> Any:

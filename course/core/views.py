@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, redirect, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
+from course.auth import sessions
 from course.auth.decorators import public
 from course.extensions import db
 
@@ -19,6 +20,8 @@ def home() -> Any:
     """Send people where their work is: learners to their learning, tutors and admins to the
     courses, anyone else to sign in."""
     if not current_user.is_authenticated:
+        if sessions.has_ended():
+            flash(sessions.ENDED_MESSAGE, "info")
         return redirect(url_for("auth.login"))
     start = {"learner": "learning.dashboard", "tutor": "authoring.courses", "admin": "authoring.courses"}
     return redirect(url_for(start.get(current_user.role, "frameworks.index")))

@@ -46,6 +46,23 @@ def _check_learner_fields(name: str, email: str, cohort: str) -> list[str]:
     return problems
 
 
+def refusal(user: User, course: Course) -> str | None:
+    """Why the existing account ``user`` cannot be enrolled on ``course``, or None if it can.
+
+    Nothing is said about an account outside the course's organisation beyond that it cannot be
+    enrolled: not its organisation, nor its role (a tutor must not learn who works elsewhere).
+    Accounts of the tutor's own organisation get the real reason. A learner with no
+    organisation can be enrolled.
+    """
+    own = user.organisation_id == course.organisation_id
+    if own and user.role != "learner":
+        article = "an" if user.role[0] in "aeiou" else "a"
+        return f"{user.email} is {article} {user.role} in your organisation; only learners can be enrolled"
+    if not own and (user.organisation_id is not None or user.role != "learner"):
+        return f"{user.email} cannot be enrolled with this email address; ask your administrator"
+    return None
+
+
 def enrol_learner(
     course: Course, *, name: str, email: str, cohort: str = "", by: User | None = None
 ) -> tuple[Enrolment, bool]:
@@ -53,8 +70,8 @@ def enrol_learner(
 
     Returns (enrolment, created_account). An account created here has no password: the learner
     sets one through the password reset. An existing enrolment keeps its date and takes the new
-    cohort when one is given. Refused (``Invalid``) for bad fields, for a tutor or admin account,
-    and for a learner of another organisation.
+    cohort when one is given. Refused (``Invalid``) for bad fields, for a tutor or admin of the
+    course's organisation, and for any account of another organisation (``refusal`` says how).
     """
     problems = _check_learner_fields(name, email, cohort)
     if problems:
@@ -66,10 +83,10 @@ def enrol_learner(
         db.session.add(user)
         db.session.flush()
         created = True
-    elif user.role != "learner":
-        raise Invalid(f"{user.email} is a {user.role} account, not a learner")
-    elif user.organisation_id not in (None, course.organisation_id):
-        raise Invalid(f"{user.email} belongs to another organisation")
+    else:
+        problem = refusal(user, course)
+        if problem:
+            raise Invalid(problem)
     enrolment = enrolment_of(user, course)
     if enrolment is None:
         enrolment = Enrolment(
@@ -150,10 +167,9 @@ def enrol_from_csv(course: Course, data: bytes | str, *, by: User | None = None)
             row_problems.append(f"email {email} is also on row {seen[key]}")
         if not row_problems:
             user = User.by_email(email)
-            if user is not None and user.role != "learner":
-                row_problems.append(f"{user.email} is a {user.role} account, not a learner")
-            elif user is not None and user.organisation_id not in (None, course.organisation_id):
-                row_problems.append(f"{user.email} belongs to another organisation")
+            problem = refusal(user, course) if user is not None else None
+            if problem:
+                row_problems.append(problem)
         seen.setdefault(key, number)
         if row_problems:
             problems.append(f"row {number}: " + "; ".join(row_problems))

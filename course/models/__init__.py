@@ -5,7 +5,7 @@ Adding an area? Import its models module here, one line, e.g.
 """
 from course.models.base import TimestampMixin, utcnow
 from course.models.frameworks import Criterion, Framework, Outcome
-from course.models.users import ROLES, LoginThrottle, Organisation, User
+from course.models.users import ROLES, LoginThrottle, Organisation, User, UserSession
 
 # Other areas' model modules (one line each):
 from course.authoring import models as _authoring_models  # noqa: F401,E402
@@ -22,5 +22,6 @@ __all__ = [
     "Outcome",
     "TimestampMixin",
     "User",
+    "UserSession",
     "utcnow",
 ]

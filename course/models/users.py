@@ -1,4 +1,4 @@
-"""Organisations, users with one role each, and the login throttle."""
+"""Organisations, users with one role each, their server-side sessions and the sign-in throttle."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from course.extensions import db
-from course.models.base import TimestampMixin
+from course.models.base import TimestampMixin, utcnow
 
 ROLES: tuple[str, ...] = ("admin", "tutor", "learner")
 
@@ -46,7 +46,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     )
     password_hash: Mapped[str] = mapped_column(String(255), default="")
     active: Mapped[bool] = mapped_column(default=True)
-    # Bookkeeping shown to admins; the lock itself lives in LoginThrottle (per email and per IP).
+    # Bookkeeping shown to admins; the delays themselves live in LoginThrottle.
     failed_logins: Mapped[int] = mapped_column(default=0)
     last_failed_login_at: Mapped[dt.datetime | None]
     last_login_at: Mapped[dt.datetime | None]
@@ -76,6 +76,17 @@ class User(UserMixin, TimestampMixin, db.Model):
         """Whether ``password`` matches the stored hash."""
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
 
+    # The server-side session this instance was loaded or signed in for (course.auth.sessions).
+    # Not a column: Flask-Login keeps get_id() in the cookie, so the cookie names a session
+    # that the database can end, never the user's permanent id.
+    session_token = None
+
+    def get_id(self) -> str:
+        """The random id of this user's current session (Flask-Login's alternative id)."""
+        if not self.session_token:
+            raise RuntimeError("sign users in with course.auth.sessions.start(), not with their id")
+        return self.session_token
+
     @property
     def is_active(self) -> bool:
         """Flask-Login refuses inactive users."""
@@ -89,16 +100,37 @@ class User(UserMixin, TimestampMixin, db.Model):
         return f"<User {self.email} {self.role}>"
 
 
+class UserSession(db.Model):
+    """One signed-in browser: a hash of the random id its cookie carries, its user and times."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # SHA-256 of the id: a copy of this table does not let anyone act as the users in it.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+
+
 class LoginThrottle(db.Model):
-    """Failed sign-ins counted per key ("email:<addr>" or "ip:<addr>"), shared by all workers."""
+    """Failed sign-ins counted per key, shared by every worker (course.auth.throttle has the rules).
+
+    ``kind`` is "pair" (one account from one address), "account" (one account from addresses
+    without a trusted-device cookie), "address" (distinct accounts failing from one address) or
+    "device" (one account from one trusted browser).
+    """
 
     __tablename__ = "login_throttle"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(300), unique=True)
+    key: Mapped[str] = mapped_column(String(320), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    email: Mapped[str | None] = mapped_column(String(254), index=True)
+    address: Mapped[str | None] = mapped_column(String(64), index=True)
     failures: Mapped[int] = mapped_column(default=0)
-    window_start: Mapped[dt.datetime]
-    locked_until: Mapped[dt.datetime | None]
+    last_failure_at: Mapped[dt.datetime]
+    blocked_until: Mapped[dt.datetime | None]
 
     @classmethod
     def count(cls) -> int:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from course.extensions import db
 from tests.api.conftest import token_for
+from tests.helpers import sign_in_without_form
 from tests.questions.conftest import sc_question
 
 ENDPOINTS = [
@@ -142,9 +143,7 @@ def test_session_requests_need_the_csrf_header_for_unsafe_methods(csrf_app, crea
         store_framework(framework_doc("TESTFW"), source="test")
         db.session.commit()
     user = create_user("tutor", org="Org T")
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
+    sign_in_without_form(csrf_app, client, user)
     page = client.get("/questions/").get_data(as_text=True)
     csrf = page.split('<meta name="csrf-token" content="', 1)[1].split('"', 1)[0]
     assert client.get("/api/v1/questions").status_code == 200  # safe: no token needed

@@ -1,7 +1,6 @@
-"""Sign-in, sign-out, the role decorator, CSRF and the failed sign-in throttle."""
+"""Sign-in, sign-out, the role decorator, CSRF and the sign-in delays."""
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
@@ -9,14 +8,12 @@ from flask import Blueprint, jsonify
 from sqlalchemy import select
 
 from course import create_app
-from course.auth import public, roles_required, throttle
-from course.dbtypes import utcnow
+from course.auth import public, roles_required
 from course.extensions import db
 from course.models import LoginThrottle, User
 from tests.helpers import DEFAULT_PASSWORD, login
 
 WRONG = "The email address or password is not right."
-LOCKED = "Too many failed sign-in attempts."
 
 
 def test_sign_in_and_out(client, create_user):
@@ -215,59 +212,99 @@ def test_csrf_enforced_on_login(csrf_app):
     assert client.get("/frameworks/").status_code == 302
 
 
-# ---- throttle ---------------------------------------------------------------------------------
+# ---- sign-in delays (course/auth/throttle.py) --------------------------------------------------
+
+CARE_HOME = "203.0.113.5"  # one public address shared by a care home's staff
+
 
 def _fail(client, email, ip="10.0.0.1"):
     return client.post("/login", data={"email": email, "password": "nope"},
                        environ_base={"REMOTE_ADDR": ip})
 
 
-def test_five_failures_lock_the_email_for_fifteen_minutes(client, create_user, monkeypatch):
+def _sign_in(client, email, ip="10.0.0.1", password=DEFAULT_PASSWORD):
+    return client.post("/login", data={"email": email, "password": password},
+                       environ_base={"REMOTE_ADDR": ip})
+
+
+def _wait(words):
+    return f"Too many failed sign-in attempts: wait {words}, then try again. An administrator can lift the wait sooner."
+
+
+def _trusted_browser(app, user, ip):
+    """A browser where ``user`` has signed in before (it holds the trusted-device cookie)."""
+    browser = app.test_client()
+    assert _sign_in(browser, user.email, ip).status_code == 302
+    assert browser.post("/logout").status_code == 302
+    return browser
+
+
+@pytest.mark.parametrize("known", [True, False], ids=["known account", "unknown email"])
+def test_the_fifth_failure_makes_the_account_wait_at_that_address(app, create_user, clock, known):
     user = create_user("tutor")
+    email = user.email if known else "nobody@example.test"
+    client = app.test_client()
     for attempt in range(4):
-        assert _fail(client, user.email).status_code == 401, attempt
-    locked = _fail(client, user.email)
-    assert locked.status_code == 429
-    assert locked.headers["Retry-After"] == "900"
-    assert LOCKED in locked.get_data(as_text=True)
-    assert "try again in 15 minutes. An administrator can lift the lock sooner." in locked.get_data(as_text=True)
+        response = _fail(client, email)
+        assert response.status_code == 401, attempt
+        assert "Retry-After" not in response.headers
+        assert WRONG in response.get_data(as_text=True)
+    fifth = _fail(client, email)
+    assert fifth.status_code == 429
+    assert fifth.headers["Retry-After"] == "5"
+    assert WRONG in fifth.get_data(as_text=True) and _wait("5 seconds") in fifth.get_data(as_text=True)
 
-    # The right password does not get through while locked, from another address either.
-    response = client.post("/login", data={"email": user.email, "password": DEFAULT_PASSWORD},
-                           environ_base={"REMOTE_ADDR": "10.9.9.9"})
-    assert response.status_code == 429
-    assert client.get("/frameworks/").status_code == 302
-
-    later = utcnow() + dt.timedelta(minutes=14)
-    monkeypatch.setattr(throttle, "utcnow", lambda: later)
-    monkeypatch.setattr("course.auth.views.utcnow", lambda: later)
-    response = client.post("/login", data={"email": user.email, "password": DEFAULT_PASSWORD})
-    assert response.status_code == 429
-    assert "try again in 1 minute." in response.get_data(as_text=True)
-    assert 55 <= int(response.headers["Retry-After"]) <= 60
-
-    later = utcnow() + dt.timedelta(minutes=15, seconds=1)
-    monkeypatch.setattr(throttle, "utcnow", lambda: later)
-    response = client.post("/login", data={"email": user.email, "password": DEFAULT_PASSWORD})
-    assert response.status_code == 302
+    # While it waits even the right password is refused unchecked (and the refusal does not count).
+    clock.move(seconds=4)
+    waiting = _sign_in(client, email)
+    assert waiting.status_code == 429
+    assert waiting.headers["Retry-After"] == "1"
+    assert _wait("1 second") in waiting.get_data(as_text=True)
+    assert WRONG not in waiting.get_data(as_text=True)
+    clock.move(seconds=1)
+    after = _sign_in(client, email)
+    if known:
+        assert after.status_code == 302
+    else:  # the sixth failure: twice the wait
+        assert after.status_code == 429 and after.headers["Retry-After"] == "10"
 
 
-def test_failures_outside_the_window_do_not_add_up(client, create_user, monkeypatch):
+@pytest.mark.parametrize("known", [True, False], ids=["known account", "unknown email"])
+def test_each_further_failure_doubles_the_wait_up_to_five_minutes(app, create_user, clock, known):
     user = create_user("tutor")
-    start = utcnow()
-    for minute in (0, 4, 8, 12, 16, 20):  # never five within 15 minutes
-        moment = start + dt.timedelta(minutes=minute)
-        monkeypatch.setattr(throttle, "utcnow", lambda moment=moment: moment)
-        assert _fail(client, user.email).status_code == 401, minute
+    email = user.email if known else "nobody@example.test"
+    client = app.test_client()
+    for _ in range(4):
+        _fail(client, email)
+    for seconds, words in ((5, "5 seconds"), (10, "10 seconds"), (20, "20 seconds"), (40, "40 seconds"),
+                           (80, "2 minutes"), (160, "3 minutes"), (300, "5 minutes"), (300, "5 minutes")):
+        response = _fail(client, email)
+        assert response.status_code == 429, seconds
+        assert response.headers["Retry-After"] == str(seconds)
+        assert _wait(words) in response.get_data(as_text=True)
+        clock.move(seconds=seconds)
+    assert _sign_in(client, email).status_code == (302 if known else 429)
 
 
-def test_success_clears_the_email_count(app, client, create_user):
+def test_a_quiet_quarter_of_an_hour_forgets_the_failures(client, create_user, clock):
+    user = create_user("tutor")
+    for _ in range(4):
+        assert _fail(client, user.email).status_code == 401
+        clock.move(minutes=14)  # failures 14 minutes apart still add up...
+    assert _fail(client, user.email).status_code == 429
+    clock.move(minutes=15)  # ...but after 15 quiet minutes the count starts again
+    for _ in range(4):
+        assert _fail(client, user.email).status_code == 401
+    assert _fail(client, user.email).status_code == 429
+
+
+def test_success_clears_the_count_of_that_browser(app, client, create_user):
     user = create_user("tutor")
     for _ in range(4):
         _fail(client, user.email)
     with app.app_context():
         assert db.session.get(User, user.id).failed_logins == 4
-    assert login(client, user.email).status_code == 302
+    assert _sign_in(client, user.email).status_code == 302
     client.post("/logout")
     with app.app_context():
         stored = db.session.get(User, user.id)
@@ -277,53 +314,119 @@ def test_success_clears_the_email_count(app, client, create_user):
         assert _fail(client, user.email).status_code == 401
 
 
-def test_one_address_trying_many_emails_is_locked(client, create_user):
+def test_a_colleague_behind_the_same_address_is_not_slowed_while_another_account_is_hammered(app, create_user, clock):
+    target = create_user("learner")
+    colleague = create_user("learner")
+    her_own_browser = _trusted_browser(app, target, CARE_HOME)
+    attacker = app.test_client()
+    for _ in range(40):  # each try as soon as it is allowed: 40 counted failures
+        response = _fail(attacker, target.email, ip=CARE_HOME)
+        assert response.status_code in (401, 429)
+        clock.move(seconds=int(response.headers.get("Retry-After", 0)))
+    assert _fail(attacker, target.email, ip=CARE_HOME).headers["Retry-After"] == "300"
+
+    assert _sign_in(app.test_client(), colleague.email, ip=CARE_HOME).status_code == 302
+    # The hammered account itself: a new browser at that address waits; her own browser does not.
+    assert _sign_in(app.test_client(), target.email, ip=CARE_HOME).status_code == 429
+    assert _sign_in(her_own_browser, target.email, ip=CARE_HOME).status_code == 302
+
+
+def test_one_address_trying_many_accounts_waits_at_most_a_minute(app, create_user, clock):
     user = create_user("learner")
+    regular = _trusted_browser(app, user, CARE_HOME)
+    sprayer = app.test_client()
+    for n in range(29):
+        assert _fail(sprayer, f"guess{n}@example.test", ip=CARE_HOME).status_code == 401, n
+    thirtieth = _fail(sprayer, "guess-last@example.test", ip=CARE_HOME)
+    assert thirtieth.status_code == 429 and thirtieth.headers["Retry-After"] == "5"
+
+    new_browser = _sign_in(app.test_client(), user.email, ip=CARE_HOME)
+    assert new_browser.status_code == 429
+    assert _wait("5 seconds") in new_browser.get_data(as_text=True)
+    assert _sign_in(app.test_client(), user.email, ip="198.51.100.7").status_code == 302
+    assert _sign_in(regular, user.email, ip=CARE_HOME).status_code == 302  # a browser she used before
+    regular.post("/logout")
+
+    waits = []
+    for n in range(6):  # each new account doubles the wait, to a minute at most
+        clock.move(seconds=int(_fail(sprayer, "again@example.test", ip=CARE_HOME).headers["Retry-After"]))
+        response = _fail(sprayer, f"more{n}@example.test", ip=CARE_HOME)
+        waits.append(response.headers["Retry-After"])
+    assert waits == ["10", "20", "40", "60", "60", "60"]
+
+
+def test_many_addresses_trying_one_account_wait_at_most_a_minute(app, create_user, clock):
+    user = create_user("tutor")
+    own_browser = _trusted_browser(app, user, "192.0.2.1")
+    botnet = app.test_client()
     for n in range(19):
-        assert _fail(client, f"guess{n}@example.test", ip="10.0.0.7").status_code == 401
-    assert _fail(client, "guess-last@example.test", ip="10.0.0.7").status_code == 429
-    blocked = client.post("/login", data={"email": user.email, "password": DEFAULT_PASSWORD},
-                          environ_base={"REMOTE_ADDR": "10.0.0.7"})
-    assert blocked.status_code == 429
-    elsewhere = client.post("/login", data={"email": user.email, "password": DEFAULT_PASSWORD},
-                            environ_base={"REMOTE_ADDR": "10.0.0.8"})
-    assert elsewhere.status_code == 302
+        assert _fail(botnet, user.email, ip=f"10.4.0.{n}").status_code == 401, n
+    twentieth = _fail(botnet, user.email, ip="10.4.1.1")
+    assert twentieth.status_code == 429 and twentieth.headers["Retry-After"] == "5"
+    assert _sign_in(app.test_client(), user.email, ip="10.9.9.9").status_code == 429  # a new browser
+    assert _sign_in(own_browser, user.email, ip="10.9.9.9").status_code == 302  # hers, anywhere
+    own_browser.post("/logout")
+    waits = []
+    for n in range(6):
+        clock.move(seconds=60)
+        waits.append(_fail(botnet, user.email, ip=f"10.5.0.{n}").headers["Retry-After"])
+    assert waits == ["10", "20", "40", "60", "60", "60"]
 
 
-def test_throttle_is_shared_between_app_processes(app, create_user):
-    """Two app instances on one database (two gunicorn workers) see the same lock."""
+def test_a_trusted_browser_is_trusted_only_for_its_account_and_cannot_be_forged(app, create_user):
+    ada = create_user("learner")
+    bea = create_user("learner")
+    browser = _trusted_browser(app, ada, CARE_HOME)
+    sprayer = app.test_client()
+    for n in range(30):
+        _fail(sprayer, f"guess{n}@example.test", ip=CARE_HOME)
+    assert _sign_in(browser, bea.email, ip=CARE_HOME).status_code == 429
+    forged = app.test_client()
+    forged.set_cookie("carecourse_device", browser.get_cookie("carecourse_device").value[:-2] + "xx")
+    assert _sign_in(forged, ada.email, ip=CARE_HOME).status_code == 429
+    assert _sign_in(browser, ada.email, ip=CARE_HOME).status_code == 302
+
+
+def test_the_device_cookie_is_http_only_and_signed(client, create_user):
+    user = create_user("learner")
+    response = _sign_in(client, user.email)
+    header = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("carecourse_device="))
+    assert "HttpOnly" in header and "SameSite=Lax" in header and "Max-Age=15552000" in header
+    assert user.email not in header and "password" not in header
+
+
+def test_delays_are_shared_between_app_processes(app, create_user):
+    """Two app instances on one database (two gunicorn workers) see the same wait."""
     user = create_user("tutor")
     worker_a = app.test_client()
     for _ in range(5):
         _fail(worker_a, user.email)
     other = create_app(dict(app.config))
     worker_b = other.test_client()
-    response = worker_b.post("/login", data={"email": user.email, "password": DEFAULT_PASSWORD},
-                             environ_base={"REMOTE_ADDR": "10.1.1.1"})
+    response = _sign_in(worker_b, user.email)
     assert response.status_code == 429
     with other.app_context():
         keys = set(db.session.scalars(select(LoginThrottle.key)))
-        assert f"email:{user.email}" in keys
+        assert f"pair:10.0.0.1 {user.email}" in keys
         db.engine.dispose()
 
 
-def test_old_throttle_rows_are_pruned(app, client, monkeypatch):
-    start = utcnow()
+def test_quiet_throttle_rows_are_pruned(app, client, clock):
     for n in range(3):
         _fail(client, f"someone{n}@example.test", ip=f"10.2.0.{n}")
     with app.app_context():
-        assert LoginThrottle.count() == 6
-    later = start + dt.timedelta(minutes=16)
-    monkeypatch.setattr(throttle, "utcnow", lambda: later)
+        assert LoginThrottle.count() == 9  # pair, account and address for each
+    clock.move(minutes=16)
     _fail(client, "fresh@example.test", ip="10.3.0.1")
     with app.app_context():
-        assert set(db.session.scalars(select(LoginThrottle.key))) == {"email:fresh@example.test", "ip:10.3.0.1"}
+        assert set(db.session.scalars(select(LoginThrottle.key))) == {
+            "pair:10.3.0.1 fresh@example.test", "account:fresh@example.test", "address:10.3.0.1"}
 
 
-def test_behind_a_proxy_the_forwarded_address_is_throttled(tmp_path):
+def test_behind_a_proxy_the_forwarded_address_is_counted(tmp_path):
     from tests.helpers import make_app
 
-    app = make_app(tmp_path, PROXY_FIX_X_FOR=1, LOGIN_MAX_FAILURES_PER_IP=3)
+    app = make_app(tmp_path, PROXY_FIX_X_FOR=1, LOGIN_ADDRESS_ACCOUNTS=3)
     client = app.test_client()
     with app.app_context():
         user = User(email="p@x.test", name="P", role="tutor")
@@ -340,6 +443,35 @@ def test_behind_a_proxy_the_forwarded_address_is_throttled(tmp_path):
                        environ_base=other).status_code == 302
     with app.app_context():
         db.engine.dispose()
+
+
+def test_an_admin_lists_and_lifts_delays(app, runner, create_user, clock):
+    user = create_user("learner", email="ada@example.org")
+    client = app.test_client()
+    assert runner.invoke(args=["sign-in-delays"]).stdout == "No sign-in delays.\n"
+    for _ in range(5):
+        _fail(client, user.email, ip=CARE_HOME)
+    for n in range(30):
+        _fail(client, f"guess{n}@example.test", ip="198.51.100.7")
+    clock.move(seconds=2)
+    listing = runner.invoke(args=["sign-in-delays"])
+    assert listing.exit_code == 0
+    assert listing.stdout.splitlines() == [
+        "  wait  failures  what                              who",
+        "    3s        30  accounts from address             198.51.100.7",
+        "    3s         5  account from address              ada@example.org from 203.0.113.5",
+    ]
+
+    lifted = runner.invoke(args=["unlock-user", "ADA@example.org"])
+    assert lifted.stdout == "Lifted the sign-in delays on ada@example.org\n"
+    assert _sign_in(app.test_client(), user.email, ip=CARE_HOME).status_code == 302
+    assert runner.invoke(args=["unlock-user", user.email]).stdout == "ada@example.org had no sign-in delay\n"
+
+    assert _sign_in(app.test_client(), user.email, ip="198.51.100.7").status_code == 429
+    lifted = runner.invoke(args=["unlock-address", "198.51.100.7"])
+    assert lifted.stdout == "Lifted the sign-in delays on 198.51.100.7\n"
+    assert _sign_in(app.test_client(), user.email, ip="198.51.100.7").status_code == 302
+    assert runner.invoke(args=["sign-in-delays"]).stdout == "No sign-in delays.\n"
 
 
 @pytest.mark.parametrize(

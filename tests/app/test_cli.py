@@ -208,12 +208,13 @@ def test_unlock_and_set_password(app, runner, create_user):
         client.post("/login", data={"email": user.email, "password": "wrong"})
     assert login(client, user.email).status_code == 429
     result = runner.invoke(args=["unlock-user", user.email])
-    assert result.stdout == f"Unlocked {user.email}\n"
+    assert result.stdout == f"Lifted the sign-in delays on {user.email}\n"
     assert login(client, user.email).status_code == 302
-    assert runner.invoke(args=["unlock-user", user.email]).stdout == f"{user.email} was not locked\n"
+    assert runner.invoke(args=["unlock-user", user.email]).stdout == f"{user.email} had no sign-in delay\n"
 
     result = runner.invoke(args=["set-password", user.email], input="a new password\na new password\n")
     assert result.exit_code == 0, result.output
+    assert result.stdout.endswith(f"Password set for {user.email}; 1 session ended\n")
     fresh = app.test_client()
     assert login(fresh, user.email).status_code == 401
     assert login(fresh, user.email, "a new password").status_code == 302

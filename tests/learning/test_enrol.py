@@ -28,16 +28,56 @@ def test_enrol_creates_a_learner_account_in_the_course_organisation(make_course,
     assert created is False and again.id == enrolment.id and again.cohort == "May"
 
 
-def test_enrol_refuses_tutors_and_other_organisations(make_course, ctx, create_user):
+def cannot(email):
+    return f"{email} cannot be enrolled with this email address; ask your administrator"
+
+
+def test_enrol_refuses_staff_of_the_organisation_and_says_why(make_course, ctx, create_user):
     c = make_course(enrol=False)
     course = db.session.get(Course, c.course_id)
-    with pytest.raises(errors.Invalid, match="is a tutor account"):
+    with pytest.raises(errors.Invalid) as info:
         enrolments.enrol_learner(course, name="T", email=c.tutor.email)
-    outsider = create_user("learner", "Elsewhere Ltd")
-    with pytest.raises(errors.Invalid, match="belongs to another organisation"):
-        enrolments.enrol_learner(course, name="O", email=outsider.email)
+    assert info.value.message == f"{c.tutor.email} is a tutor in your organisation; only learners can be enrolled"
+    admin = create_user("admin", c.org_id)
+    with pytest.raises(errors.Invalid) as info:
+        enrolments.enrol_learner(course, name="A", email=admin.email.upper())
+    assert info.value.message == f"{admin.email} is an admin in your organisation; only learners can be enrolled"
     with pytest.raises(errors.Invalid, match="not an email address"):
         enrolments.enrol_learner(course, name="N", email="not-an-email")
+
+
+@pytest.mark.parametrize("role", ["learner", "tutor", "admin"])
+def test_enrol_says_the_same_of_every_account_elsewhere(make_course, ctx, create_user, role):
+    """Neither another organisation nor the role of an account there is revealed."""
+    c = make_course(enrol=False)
+    course = db.session.get(Course, c.course_id)
+    outsider = create_user(role, "Elsewhere Ltd")
+    with pytest.raises(errors.Invalid) as info:
+        enrolments.enrol_learner(course, name="O", email=outsider.email)
+    assert info.value.message == cannot(outsider.email)
+    with pytest.raises(enrolments.CsvError) as info:
+        enrolments.enrol_from_csv(course, f"name,email\nO,{outsider.email}\n".encode())
+    assert info.value.problems == [f"row 2: {cannot(outsider.email)}"]
+    db.session.rollback()
+    assert count(Enrolment) == 0
+
+
+@pytest.mark.parametrize("role", ["tutor", "admin"])
+def test_enrol_says_the_same_of_staff_accounts_of_no_organisation(make_course, ctx, create_user, role):
+    c = make_course(enrol=False)
+    course = db.session.get(Course, c.course_id)
+    unattached = create_user(role)
+    with pytest.raises(errors.Invalid) as info:
+        enrolments.enrol_learner(course, name="U", email=unattached.email)
+    assert info.value.message == cannot(unattached.email)
+
+
+def test_a_learner_of_no_organisation_can_be_enrolled(make_course, ctx, create_user):
+    c = make_course(enrol=False)
+    course = db.session.get(Course, c.course_id)
+    unattached = create_user("learner")
+    enrolment, created = enrolments.enrol_learner(course, name="U", email=unattached.email)
+    assert created is False and enrolment.user_id == unattached.id
 
 
 def test_csv_enrols_every_row(make_course, ctx):
@@ -73,8 +113,8 @@ def test_csv_with_bad_rows_names_each_and_imports_nothing(make_course, ctx, crea
         "row 3: name is empty",
         "row 4: email 'cy-at-example.org' is not an email address",
         "row 5: email ADA@example.org is also on row 2",
-        f"row 6: {c.tutor.email} is a tutor account, not a learner",
-        f"row 7: {outsider.email} belongs to another organisation",
+        f"row 6: {c.tutor.email} is a tutor in your organisation; only learners can be enrolled",
+        f"row 7: {cannot(outsider.email)}",
         "row 8: 4 values, but the header has 3 columns",
     ]
     db.session.rollback()
@@ -126,4 +166,28 @@ def test_enrol_one_page(client, login, make_course, app):
     response = client.post(f"/learn/tutor/courses/{c.course_id}/learners",
                            data={"one-name": "T", "one-email": c.tutor.email})
     assert response.status_code == 422
-    assert "is a tutor account, not a learner" in response.get_data(as_text=True)
+    assert f"{c.tutor.email} is a tutor in your organisation; only learners can be enrolled" in response.get_data(as_text=True)
+
+
+def test_enrol_pages_reveal_nothing_of_other_organisations(client, login, make_course, create_user, app):
+    c = make_course(enrol=False)
+    login(client, c.tutor.email)
+    client.get(f"/learn/tutor/courses/{c.course_id}/learners")  # shows "Signed in as ..." once
+    pages = {}
+    for role in ("learner", "tutor", "admin"):
+        outsider = create_user(role, "Elsewhere Ltd", email=f"someone-{role}@example.org", name="Olu Outsider")
+        one = client.post(f"/learn/tutor/courses/{c.course_id}/learners",
+                          data={"one-name": "O", "one-email": outsider.email})
+        upload = client.post(f"/learn/tutor/courses/{c.course_id}/learners/csv",
+                             data={"csv-file": (io.BytesIO(f"name,email\nO,{outsider.email}\n".encode()), "l.csv")},
+                             content_type="multipart/form-data")
+        for kind, response in (("one", one), ("csv", upload)):
+            assert response.status_code == 422
+            page = response.get_data(as_text=True)
+            assert cannot(outsider.email) in page
+            assert "Elsewhere" not in page and "another organisation" not in page and "Olu Outsider" not in page
+            pages.setdefault(kind, set()).add(page.replace(outsider.email, "EMAIL"))
+    # The same page, word for word, whatever the account's role.
+    assert len(pages["one"]) == 1 and len(pages["csv"]) == 1
+    with app.app_context():
+        assert count(Enrolment) == 0

@@ -11,6 +11,7 @@ from course.extensions import db
 from course.models import Organisation
 from tests.api.conftest import org_a, token_for  # noqa: F401 (org_a: a fixture)
 from tests.api.test_api import assert_error
+from tests.helpers import sign_in_without_form
 from tests.questions.conftest import sc_question
 
 
@@ -106,9 +107,7 @@ def test_removing_needs_the_csrf_token(csrf_app, create_framework, create_user):
         save_questions([sc_question("q1")], organisation=user.organisation_id, user=None)
         db.session.commit()
     client = csrf_app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
+    sign_in_without_form(csrf_app, client, user)
     page = client.get("/questions/q1/delete").get_data(as_text=True)
     token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
     assert client.post("/questions/q1/delete").status_code == 400
