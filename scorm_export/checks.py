@@ -160,6 +160,7 @@ def check_package(zip_bytes: bytes) -> list[Problem]:
         try:
             if doc is not None:
                 problems += check_suspend_data(doc, standard, multi_sco=multi)
+                problems += check_commit_size(doc, standard, multi_sco=multi)
         except (KeyError, TypeError, ValueError, StopIteration, AttributeError):
             doc = None  # JSON, but not the course document the exporter writes
         if doc is None:
@@ -210,6 +211,63 @@ def check_suspend_data(doc: dict, standard: str, *, multi_sco: bool = True) -> l
                     severity="warning",
                 )
             )
+    return problems
+
+
+# Moodle's 2004 player re-posts every interaction and objective of the SCO on each save; a browser
+# sends at most 64 KiB in the requests a closing page leaves behind (Chromium's keepalive limit), so
+# a bigger final save (the one with the session time) never arrives.
+CLOSING_SAVE_LIMIT = 64 * 1024
+# Bytes one interaction takes in such a post: ten elements, each "&cmi__interactions__N12__<name>=",
+# plus its values (id, criteria, patterns, a 100-character description), URL-encoded.
+INTERACTION_POST_BYTES = 700
+OBJECTIVE_POST_BYTES = 250
+
+
+def _interactions_of(doc: dict, module: dict) -> int:
+    """Interactions one submission of the module's quiz records at most (a scenario: every step)."""
+    from scorm_export.document import module_question_versions
+
+    quiz = module.get("quiz")
+    if not quiz:
+        return 0
+    largest: dict[str, int] = {}
+    for q in module_question_versions(doc, module):
+        largest[q["id"]] = max(largest.get(q["id"], 0), len(q.get("steps") or []) or 1)
+    sizes = sorted(largest.values(), reverse=True)
+    count = sum(item.get("draw", {}).get("count", 1) if "draw" in item else 1 for item in quiz["items"])
+    return sum(sizes[:count])
+
+
+def estimate_commit_bytes(doc: dict, modules: list[dict]) -> int:
+    """About what Moodle posts on each SCORM 2004 save once every quiz of these modules is submitted."""
+    from scorm_export.document import module_criteria
+
+    interactions = sum(_interactions_of(doc, m) for m in modules)
+    objectives = len({ref for m in modules for ref in module_criteria(doc, m)})
+    state = sum(estimate_suspend_data(doc, m) for m in modules)
+    return interactions * INTERACTION_POST_BYTES + objectives * OBJECTIVE_POST_BYTES + state * 3 // 2 + 600
+
+
+def check_commit_size(doc: dict, standard: str, *, multi_sco: bool = True) -> list[Problem]:
+    """A SCORM 2004 SCO whose saves, as Moodle posts them, outgrow what a closing page can send."""
+    if standard != "2004":
+        return []
+    scos = [[m] for m in doc["modules"]] if multi_sco else [doc["modules"]]
+    problems = []
+    for modules in scos:
+        size = estimate_commit_bytes(doc, modules)
+        if size > CLOSING_SAVE_LIMIT:
+            what = f"module {modules[0]['title']!r}" if multi_sco else "the course (one SCO)"
+            problems.append(Problem(
+                "course" if not multi_sco else f"modules[{doc['modules'].index(modules[0])}]",
+                f"{what}: once its quizzes are taken, each SCORM 2004 save can reach about "
+                f"{size // 1024} KB in Moodle, which re-sends every answer recorded so far; over "
+                f"{CLOSING_SAVE_LIMIT // 1024} KB the last save when the learner closes the window "
+                "(with the session time) is lost. Export one SCO per module, or SCORM 1.2",
+                module=modules[0]["slug"] if multi_sco else None,
+                severity="warning",
+            ))
     return problems
 
 

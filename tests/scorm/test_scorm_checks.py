@@ -168,3 +168,22 @@ def test_course_data_json_that_is_not_a_course(course_doc):
     assert check_package(rezip(files)) == [
         Problem("zip:course-data.js", "does not hold the course document as window.CC_COURSE"),
     ]
+
+
+def test_a_one_sco_2004_course_whose_saves_outgrow_a_closing_page_is_warned():
+    """Moodle re-posts every 2004 interaction on each save: one SCO for the shipped course grows past
+    what a closing page can send (64 KiB); one SCO per module, or 1.2, stays small."""
+    from course.shipped import load_shipped_document
+
+    from scorm_export.checks import check_commit_size, estimate_commit_bytes
+    from scorm_export.document import load_document
+
+    doc = load_document(load_shipped_document())
+    [warning] = check_commit_size(doc, "2004", multi_sco=False)
+    assert (warning.where, warning.severity) == ("course", "warning")
+    assert warning.message.startswith("the course (one SCO): once its quizzes are taken, each SCORM 2004 save can reach about ")
+    assert "Export one SCO per module, or SCORM 1.2" in warning.message
+    assert check_commit_size(doc, "2004", multi_sco=True) == []
+    assert check_commit_size(doc, "1.2", multi_sco=False) == []
+    # module 1 as Moodle would post it after its quiz (tests/scorm/test_scorm_shipped_harness.py measures ~12 KB)
+    assert 10_000 < estimate_commit_bytes(doc, [doc["modules"][0]]) < 16 * 1024
