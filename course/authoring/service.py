@@ -863,11 +863,17 @@ def move_quiz_item(quiz: Quiz, index: int, position: int) -> Quiz:
     return quiz
 
 
-def delete_quiz(module: Module) -> None:
-    """Remove the module's quiz."""
-    if module.quiz is not None:
-        module.quiz = None  # delete-orphan deletes it
-        db.session.flush()
+def delete_quiz(module: Module) -> int:
+    """Remove the module's quiz; the attempts still open on it are submitted and marked first, with a
+    note to their learners (README: Courses). Returns how many were closed."""
+    if module.quiz is None:
+        return 0
+    from course.learning.submission import close_open_attempts
+
+    closed = close_open_attempts(module)
+    module.quiz = None  # delete-orphan deletes it; attempts keep their snapshot of it
+    db.session.flush()
+    return closed
 
 
 def quiz_question_versions(

@@ -550,10 +550,14 @@ def _quiz_page(c: Course, m: Module, form: QuizForm, draw_form: DrawForm, add_fo
         and (not wanted_tag or wanted_tag in (q.get("tags") or []))
     ]
     tags = sorted({t for q in bank.values() for t in q.get("tags") or []})
+    from course.learning.models import Attempt
+
+    in_progress = db.session.scalar(
+        db.select(db.func.count()).select_from(Attempt).where(Attempt.module_id == m.id, Attempt.status == "in_progress"))
     return render_template(
         "authoring/quiz.html", course=c, module=m, quiz=m.quiz, form=form, draw_form=draw_form,
         add_form=add_form, questions=listed[:200], listed_total=len(listed), criteria=criteria,
-        wanted_criterion=wanted_criterion, wanted_tag=wanted_tag, tags=tags, bank=bank,
+        wanted_criterion=wanted_criterion, wanted_tag=wanted_tag, tags=tags, bank=bank, in_progress=in_progress,
     ), _status(form, draw_form, add_form)
 
 
@@ -712,9 +716,11 @@ def delete_quiz(slug: str, module_slug: str) -> Any:
     """Remove the module's quiz."""
     c = course_or_404(slug)
     m = _module_or_404(c, module_slug)
-    service.delete_quiz(m)
+    closed = service.delete_quiz(m)
     db.session.commit()
-    flash("Quiz removed.", "success")
+    flash("Quiz removed." + (f" {closed} attempt{'s' if closed != 1 else ''} in progress "
+                             f"{'were' if closed != 1 else 'was'} submitted with the answers saved and marked; "
+                             "the learners see the result and a note under My learning." if closed else ""), "success")
     return redirect(url_for("authoring.module", slug=c.slug, module_slug=m.slug))
 
 

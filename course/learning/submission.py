@@ -207,3 +207,23 @@ def submit_attempt(
     _summarise(attempt)
     db.session.flush()
     return attempt
+
+
+QUIZ_REMOVED = ("Your tutor removed this quiz while your attempt was open: the answers you had saved "
+                "were submitted and marked.")
+
+
+def close_open_attempts(module: Any, note: str = QUIZ_REMOVED) -> int:
+    """Submit every attempt in progress on the module with the answers saved, marked by the server,
+    each with ``note`` for its learner; the number closed. Used before its quiz is removed, so no
+    learner is left with an attempt nobody can finish."""
+    from sqlalchemy import select
+
+    open_ = db.session.scalars(
+        select(Attempt).where(Attempt.module_id == module.id, Attempt.status == "in_progress")
+    ).all()
+    for attempt in open_:
+        submit_attempt(attempt, None)
+        attempt.closed_note = note
+    db.session.flush()
+    return len(open_)

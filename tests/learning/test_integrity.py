@@ -210,3 +210,28 @@ def test_four_concurrent_writers_lose_no_save(app, make_course):
     with app.app_context():
         attempt = db.session.scalar(select(Attempt))
         assert attempt.responses == {str(n): "a" for n in range(8)}
+
+
+def test_removing_a_quiz_submits_and_marks_the_attempts_still_open(client, make_course, app, create_user, login):
+    """Nobody is left with an attempt no one can finish: removing a quiz submits each open attempt
+    with its saved answers, marks it, and tells the learner (before, it was stranded)."""
+    c = make_course([q_single(), q_tf()], pass_mark=0.5)
+    login(client, c.learner.email)
+    api = launch_of(open_module(client, c))["app"]["api"]
+    client.post(f"{api}/answers", json={"index": 0, "response": "a"})
+    client.post("/logout")
+    login(client, c.tutor.email)
+    course = client.get(f"/courses/{c.course_slug}/modules/{c.module_slug}/quiz").get_data(as_text=True)
+    assert ("1 learner has this quiz in progress. Removing it submits the attempt with the answers saved so far, "
+            "marked, with a note to the learner.") in course
+    r = client.post(f"/courses/{c.course_slug}/modules/{c.module_slug}/quiz/delete", follow_redirects=True)
+    assert ("Quiz removed. 1 attempt in progress was submitted with the answers saved and marked; the learners see "
+            "the result and a note under My learning.") in r.get_data(as_text=True)
+    with app.app_context():
+        attempt = db.session.scalar(select(Attempt))
+        assert (attempt.status, attempt.score, attempt.max_score, attempt.quiz_id) == ("finished", 1.0, 2.0, None)
+    client.post("/logout")
+    login(client, c.learner.email)
+    note = "Your tutor removed this quiz while your attempt was open: the answers you had saved were submitted and marked."
+    assert note in client.get("/learn/").get_data(as_text=True)
+    assert note in client.get(f"/learn/attempts/{attempt.id}").get_data(as_text=True)
