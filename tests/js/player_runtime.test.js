@@ -595,3 +595,63 @@ test("time on task: the seconds since the last beat go out when the page is hidd
   rt.finish({});
   assert.deepEqual(sent.slice(2), [["heartbeat", true, "tok", { active_seconds: 3 }]]);
 });
+
+/* ---------- the results model (README: "What the LMS records") ---------- */
+
+/** What each export writes for a state: [1.2 status, 2004 completion, 2004 success, score.raw or ""]. */
+function recorded(mods, st, single) {
+  const r = P.outcome(mods, st, single), out = [];
+  for (const [v, kind, fresh] of [["1.2", "scorm12", FRESH12], ["2004", "scorm2004", FRESH2004]]) {
+    const lms = fakeLms(v, fresh), rt = R.create(kind, { api: lms.api, storage: null });
+    rt.start();
+    rt.report(r);
+    const c = lms.cmi;
+    if (v === "1.2") out.push(c["cmi.core.lesson_status"]);
+    else out.push(c["cmi.completion_status"], c["cmi.success_status"] || "unknown", c["cmi.score.raw"] ?? "");
+  }
+  return out.concat([r.exit]);
+}
+
+test("the results model: one SCO per module reports its module; one SCO the course, passed only when every module is", () => {
+  const quiz = (attempts) => ({ pass_mark: 0.8, criterion_threshold: null, attempts, grading: "highest" });
+  const mods = [{ quiz: quiz(2) }, { quiz: quiz(0) }, { quiz: null }];
+  const m = (h, extra) => Object.assign({ w: "r", h, z: h.length > 0 }, extra);
+  const rows = {
+    "opened, nothing done": { m: {} },
+    "in progress": { m: { 0: { w: "q", h: [] } } },
+    "module passed": { m: { 0: m([[100, 1]]) } },
+    "not passed, attempts left": { m: { 0: m([[50, 0]]) } },
+    "not passed, none left": { m: { 0: m([[50, 0], [70, 0]]) } },
+    "passed on the retake": { m: { 0: m([[50, 0], [90, 1]]) } },
+  };
+  const perModule = Object.fromEntries(Object.entries(rows).map(([k, st]) => [k, recorded(mods, st, 0)]));
+  assert.deepEqual(perModule, {
+    "opened, nothing done": ["incomplete", "incomplete", "unknown", "", "suspend"],
+    "in progress": ["incomplete", "incomplete", "unknown", "", "suspend"],
+    "module passed": ["passed", "completed", "passed", "100", "normal"],
+    "not passed, attempts left": ["incomplete", "incomplete", "failed", "50", "suspend"],
+    "not passed, none left": ["failed", "incomplete", "failed", "70", "normal"],
+    "passed on the retake": ["passed", "completed", "passed", "90", "normal"],
+  });
+  assert.deepEqual(recorded(mods, { m: { 2: { w: "p", d: true } } }, 2), ["completed", "completed", "unknown", "", "normal"], "read to the end");
+  // one SCO for the course: two quizzes and a reading module
+  const course = (st) => recorded(mods, { m: st }, -1);
+  assert.deepEqual(course({ 0: m([[100, 1]]) }), ["incomplete", "incomplete", "unknown", "50", "suspend"], "one of two quizzes: 100 + 0");
+  assert.deepEqual(course({ 0: m([[50, 0], [70, 0]]), 1: m([[100, 1]]) }), ["incomplete", "incomplete", "unknown", "85", "suspend"],
+    "a module failed for good, another unread: not over yet");
+  assert.deepEqual(course({ 0: m([[50, 0], [70, 0]]), 1: m([[100, 1]]), 2: { d: true } }), ["failed", "incomplete", "failed", "85", "normal"],
+    "every module finished, the rule not met");
+  assert.deepEqual(course({ 0: m([[90, 1]]), 1: m([[100, 1]]), 2: { d: true } }), ["passed", "completed", "passed", "95", "normal"],
+    "the course rule met");
+});
+
+test("grading over a module's attempts, as the server grades", () => {
+  const q = (grading, extra) => Object.assign({ pass_mark: 0.8, criterion_threshold: null, grading }, extra);
+  const h = [[60, 0], [85, 1], [85, 0], [70, 0]];
+  assert.deepEqual(P.graded(q("highest"), h), { pct: 85, passed: true, at: 1 });
+  assert.deepEqual(P.graded(q("first"), h), { pct: 60, passed: false, at: 0 });
+  assert.deepEqual(P.graded(q("last"), h), { pct: 70, passed: false, at: 3 });
+  const avg = P.graded(q("average", { criterion_threshold: 0.5 }), [[90, 1, { K1: 100, K2: 40 }], [80, 1, { K1: 80 }]]);
+  assert.deepEqual(avg, { pct: 85, at: -1, crit: { K1: 90, K2: 40 }, passed: false }, "K2's mean is under its threshold");
+  assert.equal(P.graded(q("highest"), []), null);
+});
