@@ -63,6 +63,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from question_bank.limits import UNIT_DOCUMENT_BYTES, TooLarge, read_at_most
+
 
 class UnitError(Exception):
     """A unit document that cannot be read as a framework.
@@ -957,10 +959,15 @@ def decode_unit_bytes(data: bytes, source: str) -> str:
 
 
 def parse_unit_file(path: str | Path, code: str | None = None) -> dict:
-    """Read a unit document from ``path`` (bytes, decoded) and parse it with :func:`parse_unit`."""
+    """Read a unit document from ``path`` (bytes, decoded) and parse it with :func:`parse_unit`.
+
+    A file over UNIT_DOCUMENT_BYTES is refused before it is read.
+    """
     source = str(path)
     try:
-        data = Path(path).read_bytes()
+        data = read_at_most(path, UNIT_DOCUMENT_BYTES)
+    except TooLarge as exc:
+        raise UnitError(source, None, f"the file is {exc}: a unit document is plain text") from None
     except OSError as exc:
         raise UnitError(source, None, f"cannot read the file: {exc.strerror or exc}") from None
     return parse_unit(decode_unit_bytes(data, source), source=source, code=code)
