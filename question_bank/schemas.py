@@ -21,6 +21,7 @@ from .types import REGISTRY, compile_question
 __all__ = [
     "IDENT",
     "MaxChars",
+    "MaxItems",
     "REFERENCE",
     "QuestionSchema",
     "TYPE_SCHEMAS",
@@ -69,6 +70,16 @@ class StrictInt(fields.Field):
 def MaxChars(limit: int) -> validate.Length:
     """A text of at most ``limit`` characters; else "longer than 5,000 characters"."""
     return validate.Length(max=limit, error=longer_than(limit))
+
+
+def MaxItems(limit: int, noun: str) -> Any:
+    """A list of at most ``limit`` entries; else "600 items, at most 500"."""
+
+    def check(value: Any) -> None:
+        if len(value) > limit:
+            raise ValidationError(too_many(len(value), limit, noun))
+
+    return check
 
 
 def Text(limit: int, *more: Any, **kwargs) -> fields.String:

@@ -43,7 +43,7 @@ from course.core.request_limits import max_body, read_upload
 from course.extensions import db
 from course.models.frameworks import Framework
 from course.models.users import Organisation
-from question_bank.limits import COURSE_DOCUMENT_BYTES, FORM_ENVELOPE_BYTES, TooLarge
+from question_bank.limits import COURSE_DOCUMENT_BYTES, FORM_ENVELOPE_BYTES, PAGE_BODY_CHARS, TooLarge
 
 bp = Blueprint("authoring", __name__, url_prefix="/courses", template_folder="templates")
 nav_item("Courses", "authoring.courses", roles=("admin", "tutor"), order=20)
@@ -454,7 +454,7 @@ def preview(slug: str) -> Any:
     """The sanitised HTML of the Markdown in ``body`` (the editor's live preview)."""
     course_or_404(slug)
     body = request.form.get("body", "")
-    if len(body) > 200_000:
+    if len(body) > PAGE_BODY_CHARS:
         return jsonify(error="too_long", message="The page is too long to preview."), 413
     return jsonify(html=service.render_page(body))
 

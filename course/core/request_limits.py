@@ -16,7 +16,9 @@ from flask import Flask, Request, current_app, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import BadRequest
 
-from question_bank.limits import TooLarge, human_bytes
+from wtforms.validators import Length
+
+from question_bank.limits import TooLarge, human_bytes, longer_than
 from question_bank.safe_json import JsonInputError, load_json
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -88,3 +90,8 @@ def read_upload(upload: Any, limit: int) -> bytes:
     if len(data) > limit:
         raise TooLarge(None, limit)
     return data
+
+
+def max_chars(limit: int, label: str) -> Length:
+    """A form check of at most ``limit`` characters: "Description: longer than 5,000 characters."."""
+    return Length(max=limit, message=f"{label}: {longer_than(limit)}.")
