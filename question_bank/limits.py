@@ -61,7 +61,7 @@ CHOICES_PER_QUESTION = 100  # options, premises, responses, items, answers, drop
 GAPS_PER_QUESTION = 100  # gaps of a short-answer question
 STEPS_PER_SCENARIO = 100  # steps of a scenario (a Moodle Cloze part becomes one)
 FILES_PER_DOCUMENT = 2_000  # images a course document carries
-LEARNERS_PER_CSV = 2_000  # rows of one enrolment CSV (a cohort is tens; a provider's intake hundreds)
+LEARNERS_PER_CSV = 2_000  # rows of an enrolment CSV (a cohort is tens, an intake hundreds)
 ZIP_ENTRIES = 2_000  # entries of a QTI package
 
 # --------------------------------------------------------------------------- sizes
@@ -112,7 +112,7 @@ def larger_than(size: int, limit: int) -> str:
 
 
 class TooLarge(ValueError):
-    """A file or upload over its size limit; ``str()`` is "17,000,000 bytes; the limit is 16 MiB"."""
+    """A file or upload over its size limit; str() is "17,000,000 bytes; the limit is 16 MiB"."""
 
     def __init__(self, size: int | None, limit: int):
         self.size = size

@@ -57,7 +57,8 @@ def load_json(data: bytes | bytearray | str, *, max_depth: int = JSON_MAX_DEPTH)
     outside_strings = _STRING.sub("", text) if '"' in text else text
     where = _too_deep(text, outside_strings, max_depth)
     if where is not None:
-        raise JsonInputError(f"nested more than {max_depth} levels deep ({_line_column(text, where)})")
+        place = _line_column(text, where)
+        raise JsonInputError(f"nested more than {max_depth} levels deep ({place})")
     refused: list[_Refused] = []
 
     def constant(name: str) -> _Refused:
@@ -74,7 +75,8 @@ def load_json(data: bytes | bytearray | str, *, max_depth: int = JSON_MAX_DEPTH)
     def integer(literal: str) -> int | _Refused:
         if len(literal.lstrip("-")) <= 19 and abs(value := int(literal)) <= JSON_MAX_INTEGER:
             return value
-        refused.append(_Refused(f"{literal[:40]} is too large an integer (at most {JSON_MAX_INTEGER:,})"))
+        reason = f"{literal[:40]} is too large an integer (at most {JSON_MAX_INTEGER:,})"
+        refused.append(_Refused(reason))
         return refused[-1]
 
     hooks: dict[str, Any] = {"parse_constant": constant, "parse_float": number}
@@ -83,7 +85,8 @@ def load_json(data: bytes | bytearray | str, *, max_depth: int = JSON_MAX_DEPTH)
     try:
         value = json.loads(text, **hooks)
     except json.JSONDecodeError as exc:
-        raise JsonInputError(f"not JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+        place = f"line {exc.lineno}, column {exc.colno}"
+        raise JsonInputError(f"not JSON: {exc.msg} ({place})") from None
     except RecursionError:  # the depth scan makes this unreachable; kept as a guard
         raise JsonInputError(f"nested more than {max_depth} levels deep") from None
     if refused:

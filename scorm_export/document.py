@@ -155,7 +155,9 @@ class QuizSchema(_Strict):
     criterion_threshold = fields.Float(
         required=True, allow_none=True, validate=validate.Range(min=0, max=1)
     )
-    attempts = fields.Integer(required=True, strict=True, validate=[validate.Range(min=0), validate.Range(max=1000)])
+    attempts = fields.Integer(
+        required=True, strict=True, validate=[validate.Range(min=0), validate.Range(max=1000)]
+    )
     grading = fields.String(
         required=True, validate=validate.OneOf(["highest", "last", "first", "average"])
     )
@@ -164,7 +166,10 @@ class QuizSchema(_Strict):
         required=True, validate=validate.OneOf(["immediate", "after_submission"])
     )
     time_limit_minutes = fields.Integer(
-        required=True, allow_none=True, strict=True, validate=[validate.Range(min=1), validate.Range(max=100_000)]
+        required=True,
+        allow_none=True,
+        strict=True,
+        validate=[validate.Range(min=1), validate.Range(max=100_000)],
     )
     items = fields.List(fields.Nested(ItemSchema), required=True, validate=validate.Length(min=1))
 
@@ -567,8 +572,9 @@ def _count_problems(data: dict) -> list[tuple[str, str]]:
         fw, where = _dict(fw), f"frameworks[{i}]"
         for key, limit, noun in _FRAMEWORK_LISTS:
             problems += _over(fw, key, limit, noun, where)
-        if not _over(fw, "outcomes", limits.OUTCOMES_PER_FRAMEWORK, "", where):
-            for j, outcome in enumerate(_list(fw.get("outcomes"))):
+        outcomes = _list(fw.get("outcomes"))
+        if len(outcomes) <= limits.OUTCOMES_PER_FRAMEWORK:
+            for j, outcome in enumerate(outcomes):
                 problems += _over(_dict(outcome), "criteria", limits.CRITERIA_PER_OUTCOME,
                                   "criteria", f"{where}.outcomes[{j}]")
     for i, module in enumerate(_list(data.get("modules"))):

@@ -111,8 +111,6 @@ def handle_error(error: HTTPException) -> Any:
     if isinstance(messages, dict) and len(messages) == 1 and next(iter(messages)) in LOCATIONS:
         messages = next(iter(messages.values()))
     errors = flatten(messages) if messages else {}
-    if status == 400 and errors.get("_schema") == ["Invalid JSON body."]:
-        return error_response(400, "The body is not valid JSON.", {})
     if status == 422:
         message = "The data sent is not valid."
     elif status == 413:

@@ -15,7 +15,6 @@ from typing import Any, TypeVar
 from flask import Flask, Request, current_app, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import BadRequest
-
 from wtforms.validators import Length
 
 from question_bank.limits import TooLarge, human_bytes, longer_than
@@ -28,6 +27,8 @@ class SafeJSONProvider(DefaultJSONProvider):
     """Flask's JSON provider, reading with ``load_json`` (writing is unchanged)."""
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        if kwargs:  # hooks would be silently lost: say so rather than parse differently
+            raise TypeError(f"app.json.loads takes no options (given {', '.join(sorted(kwargs))})")
         return load_json(s)
 
 
@@ -93,5 +94,5 @@ def read_upload(upload: Any, limit: int) -> bytes:
 
 
 def max_chars(limit: int, label: str) -> Length:
-    """A form check of at most ``limit`` characters: "Description: longer than 5,000 characters."."""
+    """A form check of at most ``limit`` characters ("Description: longer than 5,000 characters.")."""
     return Length(max=limit, message=f"{label}: {longer_than(limit)}.")

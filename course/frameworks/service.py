@@ -39,34 +39,42 @@ def _date(value: Any, field: str) -> dt.date | None:
         raise FrameworkError(f"{field}: not an ISO date: {value!r}") from None
 
 
+def _too_long(value: Any, limit: int) -> bool:
+    return value is not None and len(str(value)) > limit
+
+
 def check_limits(data: dict[str, Any]) -> None:
     """FrameworkError naming the first text or list of a framework document over its limit."""
     for key, limit in TEXT_LIMITS.items():
-        value = data.get(key)
-        if value is not None and len(str(value)) > limit:
+        if _too_long(data.get(key), limit):
             raise FrameworkError(f"{key}: {longer_than(limit)}")
     keywords = list(data.get("keywords") or [])
     if len(keywords) > limits.KEYWORDS_PER_FRAMEWORK:
-        raise FrameworkError(f"keywords: {too_many(len(keywords), limits.KEYWORDS_PER_FRAMEWORK, 'keywords')}")
-    if any(len(str(k)) > limits.KEYWORD_CHARS for k in keywords):
+        raise FrameworkError(
+            f"keywords: {too_many(len(keywords), limits.KEYWORDS_PER_FRAMEWORK, 'keywords')}")
+    if any(_too_long(k, limits.KEYWORD_CHARS) for k in keywords):
         raise FrameworkError(f"keywords: a keyword {longer_than(limits.KEYWORD_CHARS)}")
     outcomes = data.get("outcomes") or []
     if len(outcomes) > limits.OUTCOMES_PER_FRAMEWORK:
-        raise FrameworkError(f"outcomes: {too_many(len(outcomes), limits.OUTCOMES_PER_FRAMEWORK, 'outcomes')}")
+        raise FrameworkError(
+            f"outcomes: {too_many(len(outcomes), limits.OUTCOMES_PER_FRAMEWORK, 'outcomes')}")
+    code_chars = limits.CRITERION_CODE_CHARS
     for o_pos, outcome in enumerate(outcomes):
         where = f"outcome {o_pos + 1}"
         criteria = outcome.get("criteria") or []
-        if len(str(outcome.get("code") or "")) > limits.CRITERION_CODE_CHARS:
-            raise FrameworkError(f"{where}: code {longer_than(limits.CRITERION_CODE_CHARS)}")
-        if len(str(outcome.get("title") or "")) > limits.OUTCOME_TITLE_CHARS:
+        if _too_long(outcome.get("code"), code_chars):
+            raise FrameworkError(f"{where}: code {longer_than(code_chars)}")
+        if _too_long(outcome.get("title"), limits.OUTCOME_TITLE_CHARS):
             raise FrameworkError(f"{where}: title {longer_than(limits.OUTCOME_TITLE_CHARS)}")
         if len(criteria) > limits.CRITERIA_PER_OUTCOME:
-            raise FrameworkError(f"{where}: {too_many(len(criteria), limits.CRITERIA_PER_OUTCOME, 'criteria')}")
+            raise FrameworkError(
+                f"{where}: {too_many(len(criteria), limits.CRITERIA_PER_OUTCOME, 'criteria')}")
         for c_pos, criterion in enumerate(criteria):
-            if len(str(criterion.get("code") or "")) > limits.CRITERION_CODE_CHARS:
-                raise FrameworkError(f"{where}, criterion {c_pos + 1}: code {longer_than(limits.CRITERION_CODE_CHARS)}")
-            if len(str(criterion.get("text") or "")) > limits.CRITERION_TEXT_CHARS:
-                raise FrameworkError(f"{where}, criterion {c_pos + 1}: text {longer_than(limits.CRITERION_TEXT_CHARS)}")
+            here = f"{where}, criterion {c_pos + 1}"
+            if _too_long(criterion.get("code"), code_chars):
+                raise FrameworkError(f"{here}: code {longer_than(code_chars)}")
+            if _too_long(criterion.get("text"), limits.CRITERION_TEXT_CHARS):
+                raise FrameworkError(f"{here}: text {longer_than(limits.CRITERION_TEXT_CHARS)}")
 
 
 def store_framework(data: dict[str, Any], *, source: str) -> Framework:

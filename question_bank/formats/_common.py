@@ -85,8 +85,10 @@ def check_size(data: bytes, source: str) -> None:
 def check_text(text: str, source: str, where: Any, what: str) -> str:
     if len(text) > MAX_TEXT_CHARS:
         raise FormatError(
-            source, where,
-            f"{what} is {len(text)} characters; the limit is {MAX_TEXT_CHARS} ({human_bytes(MAX_TEXT_CHARS)})"
+            source,
+            where,
+            f"{what} is {len(text)} characters; "
+            f"the limit is {MAX_TEXT_CHARS} ({human_bytes(MAX_TEXT_CHARS)})",
         )
     return text
 
@@ -402,8 +404,8 @@ def add_question(result: ImportResult, q: dict, source: str, where: Any, warn=No
     before any more work is done on it.
     """
     if len(result.questions) >= QUESTIONS_PER_IMPORT:
-        raise FormatError(source, where, f"more than {QUESTIONS_PER_IMPORT:,} questions in one file; "
-                                         "split it and import the parts")
+        message = f"more than {QUESTIONS_PER_IMPORT:,} questions in one file; split it and import the parts"
+        raise FormatError(source, where, message)
     q = inline_images_to_files(q, result.files, source, where)
     result.questions.append(validate(q, source, where, warn))
 
