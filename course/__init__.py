@@ -76,8 +76,9 @@ def _config_from_env(app: Flask) -> dict[str, Any]:
         "SECRET_KEY": os.environ.get("SECRET_KEY", DEV_SECRET_KEY),
         "SQLALCHEMY_DATABASE_URI": _database_uri(os.environ.get("DATABASE_URL", default_db)),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        # Uploads (question files, course documents) larger than this get a 413 page.
-        "MAX_CONTENT_LENGTH": int(os.environ.get("CARECOURSE_MAX_UPLOAD_MB", "32")) * 1024 * 1024,
+        # Any request larger than this gets a 413 before it is read; upload forms have their own,
+        # smaller caps (course.core.request_limits.max_body). Default: a course document and its form.
+        "MAX_CONTENT_LENGTH": _max_request_bytes(),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
@@ -112,6 +113,14 @@ def _config_from_env(app: Flask) -> dict[str, Any]:
         "MIGRATIONS_DIR": _migrations_dir(),
         "SEEDS_DIR": os.environ.get("CARECOURSE_SEEDS") or None,
     }
+
+
+def _max_request_bytes() -> int:
+    """CARECOURSE_MAX_UPLOAD_MB if set, else question_bank.limits.REQUEST_BYTES."""
+    from question_bank.limits import MIB, REQUEST_BYTES
+
+    megabytes = os.environ.get("CARECOURSE_MAX_UPLOAD_MB")
+    return int(megabytes) * MIB if megabytes else REQUEST_BYTES
 
 
 def _migrations_dir() -> str:
@@ -170,7 +179,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = proxied  # type: ignore[method-assign]
 
     from course import models  # noqa: F401  (every table known before create_all / Alembic)
+    from course.core.request_limits import setup_request_limits
     from course.extensions import csrf, db, login_manager, migrate
+
+    setup_request_limits(app)  # before CSRFProtect, whose check reads the (capped) body
 
     db.init_app(app)
     # render_as_batch: SQLite can only ALTER tables by copying them; Alembic's batch mode does that.

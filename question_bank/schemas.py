@@ -13,11 +13,15 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from . import limits
+from .limits import longer_than, too_many
 from .model import Question
 from .types import REGISTRY, compile_question
 
 __all__ = [
     "IDENT",
+    "MaxChars",
+    "MaxItems",
     "REFERENCE",
     "QuestionSchema",
     "TYPE_SCHEMAS",
@@ -63,10 +67,30 @@ class StrictInt(fields.Field):
         return value
 
 
-def Ident(**kwargs) -> fields.String:
+def MaxChars(limit: int) -> validate.Length:
+    """A text of at most ``limit`` characters; else "longer than 5,000 characters"."""
+    return validate.Length(max=limit, error=longer_than(limit))
+
+
+def MaxItems(limit: int, noun: str) -> Any:
+    """A list of at most ``limit`` entries; else "600 items, at most 500"."""
+
+    def check(value: Any) -> None:
+        if len(value) > limit:
+            raise ValidationError(too_many(len(value), limit, noun))
+
+    return check
+
+
+def Text(limit: int, *more: Any, **kwargs) -> fields.String:
+    """A string of at most ``limit`` characters (question_bank.limits), with ``more`` validators."""
+    return fields.String(validate=[MaxChars(limit), *more], **kwargs)
+
+
+def Ident(limit: int = limits.PART_ID_CHARS, **kwargs) -> fields.String:
     """An identifier: letters, digits, `_ . -`, no spaces (it becomes a SCORM identifier)."""
     not_ident = validate.Regexp(IDENT, error="Not a valid identifier: {input!r}.")
-    return fields.String(validate=not_ident, **kwargs)
+    return fields.String(validate=[MaxChars(limit), not_ident], **kwargs)
 
 
 def _unique(items: list[dict], key: str, field: str) -> None:
@@ -84,36 +108,36 @@ class _Strict(Schema):
 
 class OptionSchema(_Strict):
     id = Ident(required=True)
-    text = fields.String(required=True)
+    text = Text(limits.CHOICE_TEXT_CHARS, required=True)
     correct = StrictBool(required=True)
-    feedback = fields.String(load_default="")
+    feedback = Text(limits.QUESTION_TEXT_CHARS, load_default="")
 
 
 class PremiseSchema(_Strict):
     id = Ident(required=True)
-    text = fields.String(required=True)
+    text = Text(limits.CHOICE_TEXT_CHARS, required=True)
     match = Ident(required=True)
 
 
 class ItemSchema(_Strict):
     id = Ident(required=True)
-    text = fields.String(required=True)
+    text = Text(limits.CHOICE_TEXT_CHARS, required=True)
 
 
 Credit = lambda: StrictNumber(load_default=1.0, validate=validate.Range(0, 1))  # noqa: E731
 
 
 class GapAnswerSchema(_Strict):
-    text = fields.String(required=True, validate=validate.Length(min=1))
+    text = Text(limits.CHOICE_TEXT_CHARS, validate.Length(min=1), required=True)
     credit = Credit()
-    feedback = fields.String(load_default="")
+    feedback = Text(limits.QUESTION_TEXT_CHARS, load_default="")
 
 
 class GapSchema(_Strict):
     id = Ident(required=True)
     answers = fields.List(fields.Nested(GapAnswerSchema), required=True,
                           validate=validate.Length(min=1))
-    options = fields.List(fields.String(validate=validate.Length(min=1)), load_default=None,
+    options = fields.List(Text(limits.CHOICE_TEXT_CHARS, validate.Length(min=1)), load_default=None,
                           allow_none=True)
     case_sensitive = StrictBool(load_default=False)
     wildcard = StrictBool(load_default=False)
@@ -138,7 +162,7 @@ class NumericAnswerSchema(_Strict):
     value = StrictNumber(required=True)
     tolerance = StrictNumber(load_default=0.0, validate=validate.Range(min=0))
     credit = Credit()
-    feedback = fields.String(load_default="")
+    feedback = Text(limits.QUESTION_TEXT_CHARS, load_default="")
 
 
 # --- type-specific keys, shared by top-level questions and scenario children -----------------
@@ -170,8 +194,8 @@ class MultipleResponseBody(Schema):
 
 class TrueFalseBody(Schema):
     answer = StrictBool(required=True)
-    feedback_true = fields.String(load_default="")
-    feedback_false = fields.String(load_default="")
+    feedback_true = Text(limits.QUESTION_TEXT_CHARS, load_default="")
+    feedback_false = Text(limits.QUESTION_TEXT_CHARS, load_default="")
 
 
 class MatchingBody(Schema):
@@ -225,7 +249,7 @@ class ShortAnswerBody(Schema):
 class NumericBody(Schema):
     answers = fields.List(fields.Nested(NumericAnswerSchema), required=True,
                           validate=validate.Length(min=1))
-    unit = fields.String(load_default=None, allow_none=True)
+    unit = Text(limits.UNIT_CHARS, load_default=None, allow_none=True)
 
     @validates_schema
     def _check(self, data, **kwargs):
@@ -236,7 +260,7 @@ class NumericBody(Schema):
 class EssayBody(Schema):
     word_limit = StrictInt(load_default=None, allow_none=True, validate=validate.Range(min=1))
     min_words = StrictInt(load_default=0, validate=validate.Range(min=0))
-    marker_guidance = fields.String(load_default="")
+    marker_guidance = Text(limits.QUESTION_TEXT_CHARS, load_default="")
 
     @validates_schema
     def _check(self, data, **kwargs):
@@ -245,9 +269,9 @@ class EssayBody(Schema):
 
 
 class CaseSchema(_Strict):
-    person = fields.String(required=True)
-    setting = fields.String(required=True)
-    situation = fields.String(required=True)
+    person = Text(limits.QUESTION_TEXT_CHARS, required=True)
+    setting = Text(limits.QUESTION_TEXT_CHARS, required=True)
+    situation = Text(limits.QUESTION_TEXT_CHARS, required=True)
 
 
 class ChildQuestionField(fields.Field):
@@ -260,7 +284,7 @@ class ChildQuestionField(fields.Field):
 class StepSchema(_Strict):
     id = Ident(required=True)
     question = ChildQuestionField(required=True)
-    branches = fields.Dict(keys=fields.String(), values=Ident(), load_default=dict)
+    branches = fields.Dict(keys=Text(limits.PART_ID_CHARS), values=Ident(), load_default=dict)
     next = Ident(load_default=None, allow_none=True)
 
 
@@ -340,22 +364,22 @@ if set(BODIES) != set(REGISTRY):  # a type without a schema (or the reverse) is 
 class CommonSchema(_Strict):
     """Keys every question version has."""
 
-    id = Ident(required=True)
+    id = Ident(limits.QUESTION_ID_CHARS, required=True)
     version = StrictInt(required=True, validate=validate.Range(min=1))
     type = fields.String(required=True)
-    title = fields.String(required=True, validate=validate.Length(min=1))
-    stem = fields.String(required=True)
+    title = Text(limits.QUESTION_TITLE_CHARS, validate.Length(min=1), required=True)
+    stem = Text(limits.STEM_CHARS, required=True)
     stem_format = fields.String(load_default="markdown",
                                 validate=validate.OneOf(["markdown", "html"]))
     points = StrictNumber(load_default=1.0, validate=validate.Range(min=0, min_inclusive=False))
-    general_feedback = fields.String(load_default="")
-    criteria = fields.List(fields.String(validate=validate.Regexp(
+    general_feedback = Text(limits.QUESTION_TEXT_CHARS, load_default="")
+    criteria = fields.List(Text(limits.REFERENCE_CHARS, validate.Regexp(
         REFERENCE, error="Not a FRAMEWORK/CODE reference: {input!r}.")),
         required=True, validate=validate.Length(
             min=1, error="A question evidences at least one criterion: give one FRAMEWORK/CODE reference."))
     difficulty = fields.String(load_default="medium",
                                validate=validate.OneOf(["easy", "medium", "hard"]))
-    tags = fields.List(fields.String(validate=validate.Length(min=1)), load_default=list)
+    tags = fields.List(Text(limits.TAG_CHARS, validate.Length(min=1)), load_default=list)
 
     @validates_schema
     def _check_common(self, data, **kwargs):
@@ -367,21 +391,21 @@ class CommonSchema(_Strict):
 class ChildCommonSchema(_Strict):
     """Keys of a scenario step's question: no version; criteria and difficulty inherited."""
 
-    id = Ident(required=True)
+    id = Ident(limits.QUESTION_ID_CHARS, required=True)
     type = fields.String(required=True)
-    title = fields.String(load_default="")
-    stem = fields.String(required=True)
+    title = Text(limits.QUESTION_TITLE_CHARS, load_default="")
+    stem = Text(limits.STEM_CHARS, required=True)
     stem_format = fields.String(load_default="markdown",
                                 validate=validate.OneOf(["markdown", "html"]))
     points = StrictNumber(load_default=1.0, validate=validate.Range(min=0, min_inclusive=False))
-    general_feedback = fields.String(load_default="")
+    general_feedback = Text(limits.QUESTION_TEXT_CHARS, load_default="")
     # None: the scenario's criteria (filled in when the scenario loads).
-    criteria = fields.List(fields.String(validate=validate.Regexp(
+    criteria = fields.List(Text(limits.REFERENCE_CHARS, validate.Regexp(
         REFERENCE, error="Not a FRAMEWORK/CODE reference: {input!r}.")),
         load_default=None, validate=validate.Length(min=1))
     difficulty = fields.String(load_default=None,
                                validate=validate.OneOf(["easy", "medium", "hard"]))
-    tags = fields.List(fields.String(validate=validate.Length(min=1)), load_default=list)
+    tags = fields.List(Text(limits.TAG_CHARS, validate.Length(min=1)), load_default=list)
 
 
 TYPE_SCHEMAS: dict[str, type[Schema]] = {
@@ -407,11 +431,48 @@ def _load_dict(value: Any, schemas: dict[str, type[Schema]], child: bool = False
         else:
             message = f"Unknown question type {kind!r}; expected one of {', '.join(schemas)}."
         raise ValidationError({"type": [message]})
+    _check_counts(value)
     cls = schemas[kind]
     schema = _INSTANCES.get(id(cls))
     if schema is None:
         schema = _INSTANCES[id(cls)] = cls()
     return schema.load(value)
+
+
+# How many entries each list of a question may hold (question_bank.limits), and their names.
+LIST_LIMITS: dict[str, tuple[int, str]] = {
+    "options": (limits.CHOICES_PER_QUESTION, "options"),
+    "premises": (limits.CHOICES_PER_QUESTION, "premises"),
+    "responses": (limits.CHOICES_PER_QUESTION, "responses"),
+    "items": (limits.CHOICES_PER_QUESTION, "items"),
+    "answers": (limits.CHOICES_PER_QUESTION, "answers"),
+    "gaps": (limits.GAPS_PER_QUESTION, "gaps"),
+    "steps": (limits.STEPS_PER_SCENARIO, "steps"),
+    "criteria": (limits.REFERENCES_PER_LIST, "criteria"),
+    "tags": (limits.TAGS_PER_QUESTION, "tags"),
+}
+
+
+def _check_counts(question: dict) -> None:
+    """Refuse over-long lists before marshmallow reads their entries (ValidationError by path).
+
+    A scenario step's question is checked when it loads; a gap's answers and choices here.
+    """
+    errors: dict[Any, Any] = {}
+    for key, (limit, noun) in LIST_LIMITS.items():
+        value = question.get(key)
+        if isinstance(value, list) and len(value) > limit:
+            errors[key] = [too_many(len(value), limit, noun)]
+    gaps = question.get("gaps")
+    if "gaps" not in errors and isinstance(gaps, list):
+        for index, gap in enumerate(gaps):
+            for key in ("answers", "options"):
+                value = gap.get(key) if isinstance(gap, dict) else None
+                if isinstance(value, list) and len(value) > limits.CHOICES_PER_QUESTION:
+                    message = too_many(len(value), limits.CHOICES_PER_QUESTION, key)
+                    errors.setdefault("gaps", {}).setdefault(index, {})[key] = [message]
+    if errors:
+        raise ValidationError(errors)
 
 
 class QuestionSchema(Schema):

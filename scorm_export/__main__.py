@@ -11,6 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from question_bank.limits import COURSE_DOCUMENT_BYTES, TooLarge, read_at_most
 from scorm_export.checks import check_content, check_package
 from scorm_export.document import DocumentError, load_document
 from scorm_export.package import build_package
@@ -30,13 +31,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="the zip to write")
     args = parser.parse_args(argv)
     try:
-        doc = load_document(args.document.read_bytes())
+        doc = load_document(read_at_most(args.document, COURSE_DOCUMENT_BYTES))
         data = build_package(
             doc, standard=args.standard, multi_sco=args.multi_sco, sequencing=args.sequencing
         )
     except DocumentError as exc:
         for path, message in exc.problems:
             print(f"{args.document}:{path}: error: {message}", file=sys.stderr)
+        return 1
+    except TooLarge as exc:
+        print(f"{args.document}: error: the document is {exc}", file=sys.stderr)
         return 1
     except ValueError as exc:
         parser.error(str(exc))

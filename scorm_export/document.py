@@ -16,6 +16,10 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from question_bank import limits
+from question_bank.limits import larger_than, too_many
+from question_bank.safe_json import JsonInputError, load_json
+from question_bank.schemas import MaxChars
 from question_bank.text import FILE_NAME, sniff_image
 
 FORMAT = "carecourse-course"
@@ -41,6 +45,16 @@ class DocumentError(ValueError):
         super().__init__(f"{len(self.problems)} problem(s) in the course document:\n{lines}")
 
 
+class DocumentRefused(DocumentError):
+    """A document refused before its content is checked: too large, not JSON, or a list longer
+    than question_bank.limits allows. Nothing else is checked (it could take minutes)."""
+
+
+def _chars(limit: int, *more: Any, **kwargs: Any) -> fields.String:
+    """A string of at most ``limit`` characters (question_bank.limits), with ``more`` validators."""
+    return fields.String(validate=[MaxChars(limit), *more], **kwargs)
+
+
 # --------------------------------------------------------------------------- schemas
 
 
@@ -50,15 +64,15 @@ class _Strict(Schema):
 
 
 class CriterionSchema(_Strict):
-    code = fields.String(required=True, validate=_ident)
+    code = _chars(limits.CRITERION_CODE_CHARS, _ident, required=True)
     kind = fields.String(required=True, validate=validate.OneOf(["knowledge", "performance"]))
-    text = fields.String(required=True, validate=validate.Length(min=1))
+    text = _chars(limits.CRITERION_TEXT_CHARS, validate.Length(min=1), required=True)
     workplace = fields.Boolean(required=True)
 
 
 class OutcomeSchema(_Strict):
-    code = fields.String(required=True, validate=_ident)
-    title = fields.String(required=True)
+    code = _chars(limits.CRITERION_CODE_CHARS, _ident, required=True)
+    title = _chars(limits.OUTCOME_TITLE_CHARS, required=True)
     kind = fields.String(required=True, validate=validate.OneOf(["knowledge", "performance"]))
     criteria = fields.List(fields.Nested(CriterionSchema), required=True)
 
@@ -70,47 +84,48 @@ _iso_date = validate.Regexp(
 
 class FrameworkSchema(_Strict):
     kind = fields.String(required=True, validate=validate.OneOf(["nos", "qcf"]))
-    code = fields.String(required=True, validate=_ident)
-    title = fields.String(required=True, validate=validate.Length(min=1))
-    urn = fields.String(required=True, allow_none=True)
-    version = fields.String(required=True, allow_none=True)
+    code = _chars(limits.FRAMEWORK_CODE_CHARS, _ident, required=True)
+    title = _chars(limits.FRAMEWORK_TITLE_CHARS, validate.Length(min=1), required=True)
+    urn = _chars(limits.FRAMEWORK_CODE_CHARS, required=True, allow_none=True)
+    version = _chars(limits.FRAMEWORK_VERSION_CHARS, required=True, allow_none=True)
     date_approved = fields.String(required=True, allow_none=True, validate=_iso_date)
     review_date = fields.String(required=True, allow_none=True, validate=_iso_date)
-    suite = fields.String(required=True, allow_none=True)
-    keywords = fields.List(fields.String(), required=True)
-    overview = fields.String(required=True)
+    suite = _chars(limits.FRAMEWORK_TITLE_CHARS, required=True, allow_none=True)
+    keywords = fields.List(_chars(limits.KEYWORD_CHARS), required=True)
+    overview = _chars(limits.FRAMEWORK_TEXT_CHARS, required=True)
     glh = fields.Integer(
         required=True, allow_none=True, strict=True, validate=validate.Range(min=0)
     )
-    linked_standards = fields.String(required=True, allow_none=True)
+    linked_standards = _chars(limits.FRAMEWORK_TITLE_CHARS, required=True, allow_none=True)
     outcomes = fields.List(fields.Nested(OutcomeSchema), required=True)
-    scope = fields.String(required=True, allow_none=True)
-    values = fields.String(required=True, allow_none=True)
-    guidance = fields.String(required=True, allow_none=True)
+    scope = _chars(limits.FRAMEWORK_TEXT_CHARS, required=True, allow_none=True)
+    values = _chars(limits.FRAMEWORK_TEXT_CHARS, required=True, allow_none=True)
+    guidance = _chars(limits.FRAMEWORK_TEXT_CHARS, required=True, allow_none=True)
 
 
 class CourseSchema(_Strict):
-    slug = fields.String(required=True, validate=_ident)
-    title = fields.String(required=True, validate=validate.Length(min=1))
-    description = fields.String(required=True)
-    language = fields.String(
-        required=True,
-        validate=validate.Regexp(
+    slug = _chars(limits.SLUG_CHARS, _ident, required=True)
+    title = _chars(limits.TITLE_CHARS, validate.Length(min=1), required=True)
+    description = _chars(limits.DESCRIPTION_CHARS, required=True)
+    language = _chars(
+        limits.LANGUAGE_CHARS,
+        validate.Regexp(
             r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", error="not a language tag (e.g. en-GB)"
         ),
+        required=True,
     )
 
 
 class PageSchema(_Strict):
-    slug = fields.String(required=True, validate=_ident)
-    title = fields.String(required=True, validate=validate.Length(min=1))
-    body = fields.String(required=True)
+    slug = _chars(limits.SLUG_CHARS, _ident, required=True)
+    title = _chars(limits.TITLE_CHARS, validate.Length(min=1), required=True)
+    body = _chars(limits.PAGE_BODY_CHARS, required=True)
 
 
 class DrawSchema(_Strict):
     count = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
-    criterion = fields.String(validate=_ref)
-    tag = fields.String(validate=validate.Length(min=1))
+    criterion = _chars(limits.REFERENCE_CHARS, _ref)
+    tag = _chars(limits.TAG_CHARS, validate.Length(min=1))
 
     @validates_schema
     def _one_selector(self, data, **kwargs):
@@ -119,7 +134,7 @@ class DrawSchema(_Strict):
 
 
 class ItemSchema(_Strict):
-    question = fields.String(validate=_ident)
+    question = _chars(limits.QUESTION_ID_CHARS, _ident)
     version = fields.Integer(strict=True, validate=validate.Range(min=1))
     draw = fields.Nested(DrawSchema)
 
@@ -135,12 +150,14 @@ class ItemSchema(_Strict):
 
 
 class QuizSchema(_Strict):
-    title = fields.String(required=True, validate=validate.Length(min=1))
+    title = _chars(limits.TITLE_CHARS, validate.Length(min=1), required=True)
     pass_mark = fields.Float(required=True, validate=validate.Range(min=0, max=1))
     criterion_threshold = fields.Float(
         required=True, allow_none=True, validate=validate.Range(min=0, max=1)
     )
-    attempts = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+    attempts = fields.Integer(
+        required=True, strict=True, validate=[validate.Range(min=0), validate.Range(max=1000)]
+    )
     grading = fields.String(
         required=True, validate=validate.OneOf(["highest", "last", "first", "average"])
     )
@@ -149,23 +166,28 @@ class QuizSchema(_Strict):
         required=True, validate=validate.OneOf(["immediate", "after_submission"])
     )
     time_limit_minutes = fields.Integer(
-        required=True, allow_none=True, strict=True, validate=validate.Range(min=1)
+        required=True,
+        allow_none=True,
+        strict=True,
+        validate=[validate.Range(min=1), validate.Range(max=100_000)],
     )
     items = fields.List(fields.Nested(ItemSchema), required=True, validate=validate.Length(min=1))
 
 
 class ModuleSchema(_Strict):
-    slug = fields.String(required=True, validate=_ident)
-    title = fields.String(required=True, validate=validate.Length(min=1))
-    outcomes = fields.List(fields.String(validate=_ref), required=True)
-    target_minutes = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+    slug = _chars(limits.SLUG_CHARS, _ident, required=True)
+    title = _chars(limits.TITLE_CHARS, validate.Length(min=1), required=True)
+    outcomes = fields.List(_chars(limits.REFERENCE_CHARS, _ref), required=True)
+    target_minutes = fields.Integer(
+        required=True, strict=True, validate=[validate.Range(min=0), validate.Range(max=100_000)]
+    )
     pages = fields.List(fields.Nested(PageSchema), required=True)
     quiz = fields.Nested(QuizSchema, required=True, allow_none=True)
-    workplace = fields.List(fields.String(validate=_ref), required=True)
+    workplace = fields.List(_chars(limits.REFERENCE_CHARS, _ref), required=True)
 
 
-# One image in a course document; the whole document is bounded by its importer.
-MAX_MEDIA_BYTES = 10 * 1024 * 1024
+# One image in a course document; the whole document is within COURSE_DOCUMENT_BYTES.
+MAX_MEDIA_BYTES = limits.DOCUMENT_IMAGE_BYTES
 
 
 # media/<name>: a question's image (from the bank); files/<name>: an image a page shows (uploaded
@@ -179,6 +201,8 @@ def _media_path(value: str) -> None:
 
 
 def _media_data(value: str) -> None:
+    if len(value) > (MAX_MEDIA_BYTES + 2) // 3 * 4:  # its base64 alone shows it is too large
+        raise ValidationError(f"an image of more than {MAX_MEDIA_BYTES:,} bytes, the limit")
     try:
         data = base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError):
@@ -505,21 +529,95 @@ def _cross_problems(data: dict) -> list[tuple[str, str]]:
     return problems
 
 
+# --------------------------------------------------------------------------- limits
+
+# The lists of a document, where they are, and how long each may be (question_bank.limits).
+# A question's own lists are checked as it loads (question_bank.schemas).
+_TOP_LISTS = (
+    ("frameworks", limits.FRAMEWORKS_PER_DOCUMENT, "frameworks"),
+    ("modules", limits.MODULES_PER_COURSE, "modules"),
+    ("questions", limits.QUESTIONS_PER_IMPORT, "questions"),
+)
+_FRAMEWORK_LISTS = (
+    ("outcomes", limits.OUTCOMES_PER_FRAMEWORK, "outcomes"),
+    ("keywords", limits.KEYWORDS_PER_FRAMEWORK, "keywords"),
+)
+_MODULE_LISTS = (
+    ("pages", limits.PAGES_PER_MODULE, "pages"),
+    ("outcomes", limits.REFERENCES_PER_LIST, "outcomes"),
+    ("workplace", limits.REFERENCES_PER_LIST, "criteria"),
+)
+
+
+def _over(container: dict, key: str, limit: int, noun: str, path: str) -> list[tuple[str, str]]:
+    value = container.get(key)
+    if isinstance(value, (list, dict)) and len(value) > limit:
+        return [(_join(path, key), too_many(len(value), limit, noun))]
+    return []
+
+
+def _count_problems(data: dict) -> list[tuple[str, str]]:
+    """Every list longer than its limit, found without reading the entries (a few hundred steps
+    for any document), so that a huge document is refused before its content is checked."""
+    problems: list[tuple[str, str]] = []
+    for key, limit, noun in _TOP_LISTS:
+        problems += _over(data, key, limit, noun, "")
+    problems += _over(data, "media", limits.FILES_PER_DOCUMENT, "files", "")
+    if problems:
+        return problems  # the nested lists of a list this long are not worth reading
+    for i, fw in enumerate(_list(data.get("frameworks"))):
+        fw, where = _dict(fw), f"frameworks[{i}]"
+        for key, limit, noun in _FRAMEWORK_LISTS:
+            problems += _over(fw, key, limit, noun, where)
+        outcomes = _list(fw.get("outcomes"))
+        if len(outcomes) <= limits.OUTCOMES_PER_FRAMEWORK:
+            for j, outcome in enumerate(outcomes):
+                problems += _over(_dict(outcome), "criteria", limits.CRITERIA_PER_OUTCOME,
+                                  "criteria", f"{where}.outcomes[{j}]")
+    for i, module in enumerate(_list(data.get("modules"))):
+        module, where = _dict(module), f"modules[{i}]"
+        for key, limit, noun in _MODULE_LISTS:
+            problems += _over(module, key, limit, noun, where)
+        problems += _over(_dict(module.get("quiz")), "items", limits.ITEMS_PER_QUIZ, "items",
+                          f"{where}.quiz")
+    return problems
+
+
+def read_document(data: dict | bytes | str) -> dict:
+    """The course document as a dict, before its content is checked.
+
+    Raises DocumentRefused if it is larger than COURSE_DOCUMENT_BYTES, is not JSON that
+    ``load_json`` accepts (too deep, NaN...), is not an object, or holds a list longer than the
+    limits (each with its path: "modules[0].pages: 60,000 pages, at most 100").
+    """
+    if isinstance(data, (bytes, str)):
+        size = len(data.encode("utf-8")) if isinstance(data, str) else len(data)
+        if size > limits.COURSE_DOCUMENT_BYTES:
+            raise DocumentRefused(
+                [("", f"the document is {larger_than(size, limits.COURSE_DOCUMENT_BYTES)}")]
+            )
+        try:
+            data = load_json(data)
+        except JsonInputError as exc:
+            raise DocumentRefused([(exc.path, exc.message)]) from None
+    if not isinstance(data, dict):
+        raise DocumentRefused([("", "a course document is a JSON object")])
+    problems = _count_problems(data)
+    if problems:
+        raise DocumentRefused(problems)
+    return data
+
+
 # --------------------------------------------------------------------------- load / dump
 
 
 def load_document(data: dict | bytes | str) -> dict:
     """Validate a course document (dict or JSON bytes) and return it normalised.
 
-    Raises DocumentError listing every problem with its JSON path.
+    Raises DocumentError listing every problem with its JSON path (DocumentRefused, before the
+    content is checked, for a document over the limits: see ``read_document``).
     """
-    if isinstance(data, (bytes, str)):
-        try:
-            data = json.loads(data)
-        except ValueError as exc:
-            raise DocumentError([("", f"not JSON: {exc}")]) from None
-    if not isinstance(data, dict):
-        raise DocumentError([("", "a course document is a JSON object")])
+    data = read_document(data)
     version = data.get("version")
     if data.get("format") == FORMAT and (
         type(version) is not int or version not in SUPPORTED_VERSIONS

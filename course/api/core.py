@@ -12,14 +12,17 @@ from typing import Any, NoReturn
 
 from flask import current_app, g, jsonify, request
 from flask_login import current_user
-from flask_smorest import Api
+from flask_smorest import Api, Blueprint
 from flask_wtf.csrf import validate_csrf
+from webargs import core as webargs_core
+from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.http import HTTP_STATUS_CODES
 from wtforms import ValidationError as CsrfValidationError
 
 from course.api.models import ApiToken
 from course.auth import sessions
+from course.core.request_limits import JsonBodyRefused, too_large_message
 from course.extensions import db
 from course.models.base import utcnow
 from course.models.users import User
@@ -35,6 +38,22 @@ class CarecourseApi(Api):
     def _register_error_handlers(self) -> None:  # noqa: D401
         return None
 
+
+
+class SafeJsonParser(FlaskParser):
+    """webargs' parser, reading JSON bodies through the app's JSON provider (``load_json``) rather
+    than the standard library, so that a refused body is a 400 saying why (never a 500)."""
+
+    def _raw_load_json(self, req: Any) -> Any:
+        if not is_json_request(req) or not req.get_data(cache=True).strip():
+            return webargs_core.missing  # as webargs does: no body, no JSON arguments
+        return req.get_json()
+
+
+class ApiBlueprint(Blueprint):
+    """flask-smorest's Blueprint with the safe JSON parser."""
+
+    ARGUMENTS_PARSER = SafeJsonParser()
 
 
 class ApiError(HTTPException):
@@ -82,6 +101,9 @@ def handle_error(error: HTTPException) -> Any:
     """Every HTTP error raised in an API blueprint, as the API's JSON error."""
     if isinstance(error, ApiError):
         return error_response(error.code, error.message, error.errors)
+    if isinstance(error, JsonBodyRefused):
+        where = {error.error.path: [error.error.message]} if error.error.path else {}
+        return error_response(400, error.description or "", where)
     status = error.code or 500
     if isinstance(error, InternalServerError) or status >= 500:
         return error_response(500, "The server hit an error. It has been logged; please try again.")
@@ -90,10 +112,10 @@ def handle_error(error: HTTPException) -> Any:
     if isinstance(messages, dict) and len(messages) == 1 and next(iter(messages)) in LOCATIONS:
         messages = next(iter(messages.values()))
     errors = flatten(messages) if messages else {}
-    if status == 400 and errors.get("_schema") == ["Invalid JSON body."]:
-        return error_response(400, "The body is not valid JSON.", {})
     if status == 422:
         message = "The data sent is not valid."
+    elif status == 413:
+        message = too_large_message()
     else:
         message = data.get("message") or error.description or HTTP_STATUS_CODES.get(status, "Error")
     return error_response(status, message, errors)

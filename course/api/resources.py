@@ -9,11 +9,11 @@ from typing import Any
 
 from flask import Response, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import quote_etag
 
+from course.api.core import ApiBlueprint
 from course.api.core import api_roles, api_user, fail, handle_error, organisation_id
 from course.api.schemas import (
     CourseCreate,
@@ -46,11 +46,11 @@ from course.questions import service as questions
 AUTHORS = ("tutor", "admin")
 ERRORS = (400, 401, 403, 404, 409, 422)
 
-frameworks_bp = Blueprint("api_frameworks", __name__, url_prefix="/api/v1/frameworks",
+frameworks_bp = ApiBlueprint("api_frameworks", __name__, url_prefix="/api/v1/frameworks",
                           description="Frameworks (NOS and QCF units) with outcomes and criteria; read only.")
-courses_bp = Blueprint("api_courses", __name__, url_prefix="/api/v1/courses",
+courses_bp = ApiBlueprint("api_courses", __name__, url_prefix="/api/v1/courses",
                        description="Your organisation's courses, their modules, pages and quizzes.")
-questions_bp = Blueprint("api_questions", __name__, url_prefix="/api/v1/questions",
+questions_bp = ApiBlueprint("api_questions", __name__, url_prefix="/api/v1/questions",
                          description="Your organisation's question bank: versioned questions (docs/formats.md).")
 BLUEPRINTS = (frameworks_bp, courses_bp, questions_bp)
 for _blp in BLUEPRINTS:

@@ -1,9 +1,13 @@
 """marshmallow schemas of the JSON API: strict types (no "1" for 1, no "yes" for true), unknown
-fields refused, lengths bounded so that huge strings are a 422, never a database error."""
+fields refused, lengths bounded (question_bank.limits, as the forms and the course document) so
+that huge strings are a 422, never a database error."""
 from __future__ import annotations
 
 import marshmallow as ma
 from marshmallow import fields, validate
+
+from question_bank import limits
+from question_bank.schemas import MaxChars, MaxItems
 
 IDENT = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 REF = r"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$"
@@ -37,18 +41,24 @@ class StrictBoolean(fields.Boolean):
 
 
 def Slug(**kwargs) -> fields.String:
-    return fields.String(validate=[validate.Length(min=1, max=100),
+    return fields.String(validate=[validate.Length(min=1, max=limits.SLUG_CHARS),
                                    validate.Regexp(IDENT, error="Not a valid identifier (letters, digits, _ . - and no spaces).")],
                          **kwargs)
 
 
 def Title(**kwargs) -> fields.String:
-    return fields.String(validate=validate.Length(min=1, max=300), **kwargs)
+    # One message for empty and too long, as before: "Length must be between 1 and 300."
+    return fields.String(validate=validate.Length(min=1, max=limits.TITLE_CHARS), **kwargs)
 
 
-def RefList(max_items: int = 500, **kwargs) -> fields.List:
-    return fields.List(fields.String(validate=[validate.Length(max=200), validate.Regexp(REF, error="Not a FRAMEWORK/CODE reference.")]),
-                       validate=validate.Length(max=max_items), **kwargs)
+def Chars(limit: int, **kwargs) -> fields.String:
+    """A string of at most ``limit`` characters."""
+    return fields.String(validate=MaxChars(limit), **kwargs)
+
+
+def RefList(max_items: int = limits.REFERENCES_PER_LIST, **kwargs) -> fields.List:
+    return fields.List(fields.String(validate=[MaxChars(limits.REFERENCE_CHARS), validate.Regexp(REF, error="Not a FRAMEWORK/CODE reference.")]),
+                       validate=MaxItems(max_items, "references"), **kwargs)
 
 
 class Strict(ma.Schema):
@@ -103,17 +113,18 @@ class FrameworkOut(FrameworkSummary):
 class CourseCreate(Strict):
     title = Title(required=True)
     slug = Slug()
-    description = fields.String(validate=validate.Length(max=20000))
-    language = fields.String(validate=validate.Length(min=2, max=35))
-    frameworks = fields.List(fields.String(validate=validate.Length(min=1, max=64)), required=True,
-                             validate=validate.Length(min=1, max=20))
+    description = Chars(limits.DESCRIPTION_CHARS)
+    language = fields.String(validate=[validate.Length(min=2), MaxChars(limits.LANGUAGE_CHARS)])
+    frameworks = fields.List(fields.String(validate=[validate.Length(min=1), MaxChars(limits.FRAMEWORK_CODE_CHARS)]),
+                             required=True, validate=[validate.Length(min=1),
+                                                      MaxItems(limits.FRAMEWORKS_PER_COURSE, "frameworks")])
 
 
 class CourseUpdate(Strict):
     title = Title()
     slug = Slug()
-    description = fields.String(validate=validate.Length(max=20000))
-    language = fields.String(validate=validate.Length(min=2, max=35))
+    description = Chars(limits.DESCRIPTION_CHARS)
+    language = fields.String(validate=[validate.Length(min=2), MaxChars(limits.LANGUAGE_CHARS)])
 
 
 class CourseOut(ma.Schema):
@@ -157,7 +168,7 @@ class ModuleOut(ma.Schema):
 class PageCreate(Strict):
     title = Title(required=True)
     slug = Slug()
-    body = fields.String(validate=validate.Length(max=200_000))
+    body = Chars(limits.PAGE_BODY_CHARS)
     position = StrictInteger(validate=validate.Range(min=0, max=10_000))
 
 
@@ -185,7 +196,7 @@ class QuizIn(Strict):
     shuffle = StrictBoolean()
     feedback = fields.String(validate=validate.OneOf(["immediate", "after_submission"]))
     time_limit_minutes = StrictInteger(allow_none=True, validate=validate.Range(min=1, max=100_000))
-    items = fields.List(fields.Dict(), validate=validate.Length(max=500),
+    items = fields.List(fields.Dict(), validate=MaxItems(limits.ITEMS_PER_QUIZ, "items"),
                         metadata={"description": 'Items as in the course document: {"question": id, "version": n} '
                                                  'or {"draw": {"count": n, "criterion": ref}} / {"draw": {"count": n, "tag": t}}.'})
 

@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from course.extensions import db
+from question_bank.limits import COURSE_DOCUMENT_BYTES, TooLarge, read_at_most
 
 SHIPPED_ORGANISATION = "carecourse"
 
@@ -117,7 +118,11 @@ def import_course_command(file: Path, organisation: str | None) -> None:
 
     org = _organisation(organisation)
     try:
-        course = import_course(file.read_bytes(), organisation=org, user=None)
+        data = read_at_most(file, COURSE_DOCUMENT_BYTES)  # an oversize file is refused unread
+    except TooLarge as exc:
+        raise CommandError(f"{file}: the course document is {exc}; nothing imported") from None
+    try:
+        course = import_course(data, organisation=org, user=None)
         summary = (course.slug, course.title, len(course.modules))
         db.session.commit()
     except DocumentError as exc:

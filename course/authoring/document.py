@@ -9,12 +9,19 @@ path. Export, import into an empty database and export again give the same bytes
 from __future__ import annotations
 
 import base64
-import json
 import re
 from typing import Any
 
 from question_bank.text import FILE_NAME, sniff_image
-from scorm_export.document import FORMAT, VERSION, DocumentError, dump_document, load_document
+from scorm_export.document import (
+    FORMAT,
+    VERSION,
+    DocumentError,
+    DocumentRefused,
+    dump_document,
+    load_document,
+    read_document,
+)
 
 from course.authoring import service
 from course.authoring.models import Course, CourseFramework, Module, Page, Quiz, Upload
@@ -23,7 +30,8 @@ from course.extensions import db
 from course.models.frameworks import Framework
 from course.models.users import Organisation, User
 
-__all__ = ["DocumentError", "export_course", "export_course_bytes", "import_course", "check_document"]
+__all__ = ["DocumentError", "DocumentRefused", "export_course", "export_course_bytes", "import_course",
+           "check_document"]
 
 
 def framework_to_dict(framework: Framework) -> dict[str, Any]:
@@ -194,6 +202,7 @@ def check_document(
 
     problems: list[tuple[str, str]] = []
     valid = True
+    data = read_document(data)  # DocumentRefused: too large, not JSON, a list over its limit
     try:
         doc = load_document(data)
     except DocumentError as exc:
@@ -202,7 +211,7 @@ def check_document(
         # Go on with what the app alone can check, so that one pass lists every problem.
         problems += exc.problems
         valid = False
-        doc = json.loads(data) if isinstance(data, (bytes, str)) else data
+        doc = data
     frameworks = doc.get("frameworks") if isinstance(doc.get("frameworks"), list) else []
     for i, fw in enumerate(frameworks):
         code = fw.get("code") if isinstance(fw, dict) else None

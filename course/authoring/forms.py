@@ -13,8 +13,19 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from course.core.request_limits import max_chars
+from question_bank.limits import (
+    DESCRIPTION_CHARS,
+    LANGUAGE_CHARS,
+    PAGE_BODY_CHARS,
+    QUESTION_ID_CHARS,
+    SLUG_CHARS,
+    TAG_CHARS,
+    TITLE_CHARS,
+)
 
 SLUG_RULE = Regexp(
     r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
@@ -46,27 +57,27 @@ class EditVersion:
 class CourseForm(FlaskForm):
     """A new course: title, optional slug, description, language, frameworks."""
 
-    title = StringField("Title", validators=[DataRequired("Enter a title."), Length(max=300)])
-    slug = StringField("Slug (optional)", validators=[Optional(), Length(max=100), SLUG_RULE])
-    description = TextAreaField("Description", validators=[Optional(), Length(max=5000)])
-    language = StringField("Language", default="en-GB", validators=[DataRequired("Enter a language tag."), Length(max=35)])
+    title = StringField("Title", validators=[DataRequired("Enter a title."), max_chars(TITLE_CHARS, "Title")])
+    slug = StringField("Slug (optional)", validators=[Optional(), max_chars(SLUG_CHARS, "Slug"), SLUG_RULE])
+    description = TextAreaField("Description", validators=[Optional(), max_chars(DESCRIPTION_CHARS, "Description")])
+    language = StringField("Language", default="en-GB", validators=[DataRequired("Enter a language tag."), max_chars(LANGUAGE_CHARS, "Language")])
     frameworks = MultiCheckboxField("Frameworks", coerce=str)
 
 
 class CourseSettingsForm(EditVersion, FlaskForm):
     """A course's title, slug, description and language."""
 
-    title = StringField("Title", validators=[DataRequired("Enter a title."), Length(max=300)])
-    slug = StringField("Slug", validators=[DataRequired("Enter a slug."), Length(max=100), SLUG_RULE])
-    description = TextAreaField("Description", validators=[Optional(), Length(max=5000)])
-    language = StringField("Language", validators=[DataRequired("Enter a language tag."), Length(max=35)])
+    title = StringField("Title", validators=[DataRequired("Enter a title."), max_chars(TITLE_CHARS, "Title")])
+    slug = StringField("Slug", validators=[DataRequired("Enter a slug."), max_chars(SLUG_CHARS, "Slug"), SLUG_RULE])
+    description = TextAreaField("Description", validators=[Optional(), max_chars(DESCRIPTION_CHARS, "Description")])
+    language = StringField("Language", validators=[DataRequired("Enter a language tag."), max_chars(LANGUAGE_CHARS, "Language")])
 
 
 class ModuleForm(EditVersion, FlaskForm):
     """A module: title, slug, outcomes taught, target minutes, workplace criteria."""
 
-    title = StringField("Title", validators=[DataRequired("Enter a title."), Length(max=300)])
-    slug = StringField("Slug (optional)", validators=[Optional(), Length(max=100), SLUG_RULE])
+    title = StringField("Title", validators=[DataRequired("Enter a title."), max_chars(TITLE_CHARS, "Title")])
+    slug = StringField("Slug (optional)", validators=[Optional(), max_chars(SLUG_CHARS, "Slug"), SLUG_RULE])
     target_minutes = IntegerField(
         "Target guided minutes",
         validators=[Optional(), NumberRange(min=0, max=100_000, message="Enter a whole number, 0 or more.")],
@@ -78,9 +89,9 @@ class ModuleForm(EditVersion, FlaskForm):
 class PageForm(EditVersion, FlaskForm):
     """A content page: title, slug and a Markdown body."""
 
-    title = StringField("Title", validators=[DataRequired("Enter a title."), Length(max=300)])
-    slug = StringField("Slug (optional)", validators=[Optional(), Length(max=100), SLUG_RULE])
-    body = TextAreaField("Content (Markdown)", validators=[Optional(), Length(max=200_000)])
+    title = StringField("Title", validators=[DataRequired("Enter a title."), max_chars(TITLE_CHARS, "Title")])
+    slug = StringField("Slug (optional)", validators=[Optional(), max_chars(SLUG_CHARS, "Slug"), SLUG_RULE])
+    body = TextAreaField("Content (Markdown)", validators=[Optional(), max_chars(PAGE_BODY_CHARS, "Content")])
 
 
 class UploadForm(FlaskForm):
@@ -110,7 +121,7 @@ FEEDBACK_CHOICES = [
 class QuizForm(EditVersion, FlaskForm):
     """A quiz's settings (pass mark and threshold in per cent)."""
 
-    title = StringField("Quiz title", validators=[DataRequired("Enter a title."), Length(max=300)])
+    title = StringField("Quiz title", validators=[DataRequired("Enter a title."), max_chars(TITLE_CHARS, "Title")])
     pass_mark = IntegerField(
         "Pass mark (%)",
         default=80,
@@ -143,11 +154,11 @@ class DrawForm(FlaskForm):
         validators=[InputRequired("Enter how many questions to draw."), NumberRange(min=1, max=200, message="Enter 1 or more.")],
     )
     criterion = SelectField("Evidencing criterion", choices=[], validate_choice=False)
-    tag = StringField("or with tag", validators=[Optional(), Length(max=100)])
+    tag = StringField("or with tag", validators=[Optional(), max_chars(TAG_CHARS, "Tag")])
 
 
 class AddQuestionForm(FlaskForm):
     """A fixed question version to add to a quiz."""
 
-    question = StringField("Question id", validators=[DataRequired("Choose a question."), Length(max=120)])
+    question = StringField("Question id", validators=[DataRequired("Choose a question."), max_chars(QUESTION_ID_CHARS, "Question id")])
     version = IntegerField("Version", validators=[Optional(), NumberRange(min=1)])

@@ -33,6 +33,8 @@ from course.extensions import db
 from course.models.base import UTC
 from course.models.frameworks import Criterion, Framework, Outcome
 from course.models.users import Organisation, User
+from question_bank import limits
+from question_bank.limits import longer_than, too_many
 from question_bank.text import sniff_image
 
 IDENTIFIER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -107,6 +109,19 @@ def _check_slug(slug: str, field_name: str = "slug") -> str:
     return slug
 
 
+def _check_chars(value: str, limit: int, field_name: str, label: str) -> str:
+    """``value`` if it has at most ``limit`` characters, else AuthoringError naming the field."""
+    if len(value) > limit:
+        raise AuthoringError(f"{label}: {longer_than(limit)}.", field_name)
+    return value
+
+
+def _check_room(count: int, limit: int, what: str, where: str) -> None:
+    """Refuse to add one more ``what`` to ``where`` holding ``count`` already (limit reached)."""
+    if count >= limit:
+        raise AuthoringError(f"{where} already has the most {what} it may have: {limit:,}.", None)
+
+
 def _check_title(title: str, field_name: str = "title") -> str:
     title = (title or "").strip()
     if not title:
@@ -170,11 +185,14 @@ def create_course(
     if not re.match(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", language):
         raise AuthoringError("Not a language tag (e.g. en-GB).", "language")
     fws = _resolve_frameworks(frameworks)
+    if len(fws) > limits.FRAMEWORKS_PER_COURSE:
+        raise AuthoringError(too_many(len(fws), limits.FRAMEWORKS_PER_COURSE, "frameworks"), "frameworks")
+    description = _check_chars((description or "").strip(), limits.DESCRIPTION_CHARS, "description", "Description")
     course = Course(
         organisation_id=organisation.id,
         slug=slug,
         title=title,
-        description=(description or "").strip(),
+        description=description,
         language=language,
         created_by_id=user.id if user is not None else None,
     )
@@ -207,7 +225,8 @@ def update_course(
             raise ConflictError(f"Your organisation already has a course with the slug {slug!r}.", "slug")
         course.slug = slug
     if description is not None:
-        course.description = description.strip()
+        course.description = _check_chars(description.strip(), limits.DESCRIPTION_CHARS, "description",
+                                          "Description")
     if language is not None:
         if not re.match(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", language.strip()):
             raise AuthoringError("Not a language tag (e.g. en-GB).", "language")
@@ -412,6 +431,7 @@ def add_module(
     position: int | None = None,
 ) -> Module:
     """Add a module (at the end, or at 0-based ``position``); default target from ``outcomes``."""
+    _check_room(len(course.modules), limits.MODULES_PER_COURSE, "modules", "This course")
     title = _check_title(title)
     taken = {m.slug for m in course.modules}
     if slug:
@@ -528,7 +548,9 @@ def render_page(body: str) -> str:
 
 def add_page(module: Module, *, title: str, body: str = "", slug: str | None = None) -> Page:
     """Add a page at the end of the module; its HTML is rendered and sanitised now."""
+    _check_room(len(module.pages), limits.PAGES_PER_MODULE, "pages", "This module")
     title = _check_title(title)
+    body = _check_chars(body or "", limits.PAGE_BODY_CHARS, "body", "Content")
     taken = {p.slug for p in module.pages}
     if slug:
         slug = _check_slug(slug)
@@ -563,7 +585,7 @@ def update_page(
             raise ConflictError(f"This module already has a page with the slug {slug!r}.", "slug")
         page.slug = slug
     if body is not None:
-        page.body = body
+        page.body = _check_chars(body, limits.PAGE_BODY_CHARS, "body", "Content")
         page.html = render_page(body)
     db.session.flush()
     return page
@@ -675,6 +697,8 @@ def validate_quiz_items(
     and, in the worst case, everything earlier draws could take from the same pool. ``current``:
     the bank's current questions by id (bank_current_questions), when the caller has them.
     """
+    if len(items) > limits.ITEMS_PER_QUIZ:  # before any of them is looked at
+        return [], [("items", too_many(len(items), limits.ITEMS_PER_QUIZ, "items"))]
     problems: list[tuple[str, str]] = []
     normalised: list[dict[str, Any]] = []
     criteria = course_criteria(course)

@@ -40,9 +40,11 @@ from course.authoring.forms import (
 from course.authoring.models import Course, Module, Page
 from course.core.headers import cacheable
 from course.core.nav import nav_item
+from course.core.request_limits import max_body, read_upload
 from course.extensions import db
 from course.models.frameworks import Framework
 from course.models.users import Organisation
+from question_bank.limits import COURSE_DOCUMENT_BYTES, FORM_ENVELOPE_BYTES, PAGE_BODY_CHARS, TooLarge
 
 bp = Blueprint("authoring", __name__, url_prefix="/courses", template_folder="templates")
 nav_item("Courses", "authoring.courses", roles=("admin", "tutor"), order=20)
@@ -453,7 +455,7 @@ def preview(slug: str) -> Any:
     """The sanitised HTML of the Markdown in ``body`` (the editor's live preview)."""
     course_or_404(slug)
     body = request.form.get("body", "")
-    if len(body) > 200_000:
+    if len(body) > PAGE_BODY_CHARS:
         return jsonify(error="too_long", message="The page is too long to preview."), 413
     return jsonify(html=service.render_page(body))
 
@@ -462,6 +464,7 @@ def preview(slug: str) -> Any:
 
 
 @bp.route("/<slug>/files/", methods=["GET", "POST"])
+@max_body(lambda: service.max_upload_bytes() + FORM_ENVELOPE_BYTES)
 @roles_required(*AUTHORS)
 def files(slug: str) -> Any:
     """The course's images, and the upload form."""
@@ -768,6 +771,7 @@ def export(slug: str) -> Any:
 
 
 @bp.route("/import", methods=["GET", "POST"])
+@max_body(COURSE_DOCUMENT_BYTES + FORM_ENVELOPE_BYTES)
 @roles_required(*AUTHORS)
 def import_document() -> Any:
     """Upload a course document; every problem is listed with its JSON path, nothing is created."""
@@ -780,11 +784,13 @@ def import_document() -> Any:
         else:
             try:
                 course = import_course(
-                    form.file.data.read(),
+                    read_upload(form.file.data, COURSE_DOCUMENT_BYTES),
                     organisation=db.session.get(Organisation, current_user.organisation_id),
                     user=current_user,
                 )
                 db.session.commit()
+            except TooLarge as exc:
+                form.form_errors.append(f"The course document is {exc}; nothing was imported.")
             except DocumentError as exc:
                 db.session.rollback()
                 problems = exc.problems

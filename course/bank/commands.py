@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from course.extensions import db
 from question_bank.moodle_versions import DEFAULT_MOODLE_VERSION, MOODLE_VERSIONS
+from question_bank.limits import QUESTION_FILE_BYTES, TooLarge, read_at_most
 
 IMPORT_FORMATS = ["auto", "moodle", "gift", "aiken", "qti"]
 EXPORT_FORMATS = ["moodle", "gift", "aiken", "qti21", "qti30"]
@@ -103,7 +104,9 @@ def import_questions_command(
     if bad:
         fail(f"--criterion {bad[0]!r} is not a FRAMEWORK/CODE reference")
     try:
-        data = file.read_bytes()
+        data = read_at_most(file, QUESTION_FILE_BYTES)  # an oversize file is refused unread
+    except TooLarge as exc:
+        fail(f"{file}: file is {exc}")
     except OSError as exc:
         fail(f"{file}: {exc.strerror or exc}")
     try:

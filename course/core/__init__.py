@@ -11,6 +11,7 @@ from marshmallow import ValidationError
 from course.auth.decorators import is_api_path
 from course.core.headers import setup_headers
 from course.core.nav import nav_for, nav_item
+from course.core.request_limits import JsonBodyRefused, too_large_message
 
 __all__ = ["json_error", "nav_item", "setup_core"]
 
@@ -59,11 +60,16 @@ def setup_core(app: Flask) -> None:
         403: "Your account does not have access to this page.",
         404: "There is no page at this address.",
         405: "That action is not available here.",
-        413: "The upload is too large.",
         500: "The server hit an error. It has been logged; please try again.",
     }
     for status, message in messages.items():
         app.register_error_handler(status, lambda e, s=status, m=message: _error(s, m))
+    app.register_error_handler(413, lambda e: _error(413, too_large_message()))
+
+    @app.errorhandler(JsonBodyRefused)
+    def json_body_refused(e: JsonBodyRefused) -> Any:
+        # What was wrong and where: "The JSON body was refused: nested more than 64 levels ..."
+        return _error(400, e.description or "")
 
     @app.errorhandler(CSRFError)
     def csrf_error(e: CSRFError) -> Any:

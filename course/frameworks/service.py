@@ -6,6 +6,22 @@ from typing import Any
 
 from course.extensions import db
 from course.models.frameworks import CRITERION_KINDS, FRAMEWORK_KINDS, Criterion, Framework, Outcome
+from question_bank import limits
+from question_bank.limits import longer_than, too_many
+
+# The framework document's texts and their limits (question_bank.limits; the columns' sizes).
+TEXT_LIMITS = {
+    "code": limits.FRAMEWORK_CODE_CHARS,
+    "urn": limits.FRAMEWORK_CODE_CHARS,
+    "title": limits.FRAMEWORK_TITLE_CHARS,
+    "version": limits.FRAMEWORK_VERSION_CHARS,
+    "suite": limits.FRAMEWORK_TITLE_CHARS,
+    "linked_standards": limits.FRAMEWORK_TITLE_CHARS,
+    "overview": limits.FRAMEWORK_TEXT_CHARS,
+    "scope": limits.FRAMEWORK_TEXT_CHARS,
+    "values": limits.FRAMEWORK_TEXT_CHARS,
+    "guidance": limits.FRAMEWORK_TEXT_CHARS,
+}
 
 
 class FrameworkError(ValueError):
@@ -23,6 +39,44 @@ def _date(value: Any, field: str) -> dt.date | None:
         raise FrameworkError(f"{field}: not an ISO date: {value!r}") from None
 
 
+def _too_long(value: Any, limit: int) -> bool:
+    return value is not None and len(str(value)) > limit
+
+
+def check_limits(data: dict[str, Any]) -> None:
+    """FrameworkError naming the first text or list of a framework document over its limit."""
+    for key, limit in TEXT_LIMITS.items():
+        if _too_long(data.get(key), limit):
+            raise FrameworkError(f"{key}: {longer_than(limit)}")
+    keywords = list(data.get("keywords") or [])
+    if len(keywords) > limits.KEYWORDS_PER_FRAMEWORK:
+        raise FrameworkError(
+            f"keywords: {too_many(len(keywords), limits.KEYWORDS_PER_FRAMEWORK, 'keywords')}")
+    if any(_too_long(k, limits.KEYWORD_CHARS) for k in keywords):
+        raise FrameworkError(f"keywords: a keyword {longer_than(limits.KEYWORD_CHARS)}")
+    outcomes = data.get("outcomes") or []
+    if len(outcomes) > limits.OUTCOMES_PER_FRAMEWORK:
+        raise FrameworkError(
+            f"outcomes: {too_many(len(outcomes), limits.OUTCOMES_PER_FRAMEWORK, 'outcomes')}")
+    code_chars = limits.CRITERION_CODE_CHARS
+    for o_pos, outcome in enumerate(outcomes):
+        where = f"outcome {o_pos + 1}"
+        criteria = outcome.get("criteria") or []
+        if _too_long(outcome.get("code"), code_chars):
+            raise FrameworkError(f"{where}: code {longer_than(code_chars)}")
+        if _too_long(outcome.get("title"), limits.OUTCOME_TITLE_CHARS):
+            raise FrameworkError(f"{where}: title {longer_than(limits.OUTCOME_TITLE_CHARS)}")
+        if len(criteria) > limits.CRITERIA_PER_OUTCOME:
+            raise FrameworkError(
+                f"{where}: {too_many(len(criteria), limits.CRITERIA_PER_OUTCOME, 'criteria')}")
+        for c_pos, criterion in enumerate(criteria):
+            here = f"{where}, criterion {c_pos + 1}"
+            if _too_long(criterion.get("code"), code_chars):
+                raise FrameworkError(f"{here}: code {longer_than(code_chars)}")
+            if _too_long(criterion.get("text"), limits.CRITERION_TEXT_CHARS):
+                raise FrameworkError(f"{here}: text {longer_than(limits.CRITERION_TEXT_CHARS)}")
+
+
 def store_framework(data: dict[str, Any], *, source: str) -> Framework:
     """Add the framework in ``data`` (framework JSON) with its outcomes and criteria; flush only.
 
@@ -36,6 +90,7 @@ def store_framework(data: dict[str, Any], *, source: str) -> Framework:
         raise FrameworkError(f"kind: must be one of {', '.join(FRAMEWORK_KINDS)}")
     if not str(data.get("title") or "").strip():
         raise FrameworkError("title: missing")
+    check_limits(data)
     if Framework.by_code(code) is not None:
         raise FrameworkError(f"a framework with code {code} already exists")
     framework = Framework(

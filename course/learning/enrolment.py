@@ -16,6 +16,7 @@ from course.extensions import db
 from course.learning.errors import Invalid
 from course.learning.models import Enrolment
 from course.models.users import User
+from question_bank.limits import LEARNERS_PER_CSV, too_many
 
 
 def is_enrolled(user: User, course: Course) -> bool:
@@ -133,6 +134,9 @@ def enrol_from_csv(course: Course, data: bytes | str, *, by: User | None = None)
     else:
         text = data.lstrip("\ufeff")
     rows = list(csv.reader(io.StringIO(text, newline="")))
+    if len(rows) - 1 > LEARNERS_PER_CSV:
+        raise CsvError([f"the file has {too_many(len(rows) - 1, LEARNERS_PER_CSV, 'rows')} "
+                        "(split it into several files)"])
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise CsvError(["the file is empty; expected a header row: name,email,cohort"])
     header = [cell.strip().lower() for cell in rows[0]]

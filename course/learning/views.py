@@ -45,6 +45,7 @@ from course.auth.decorators import is_api_path
 from course.authoring.models import Course, Module
 from course.core.headers import cacheable, csp_nonce
 from course.core.nav import nav_item
+from course.core.request_limits import max_body
 from course.extensions import db
 from course.learning import attempts, enrolment, errors, essays, overview, submission, time_on_task
 from course.learning.display import answer_text, fmt, percent
@@ -53,6 +54,7 @@ from course.learning.models import Attempt, Enrolment, OfflineLearning
 from course.learning.player import PLAYER_DIR, PLAYER_FILES, course_document, launch_data, player_file_version, render_player_page
 from course.models.users import User
 from course.bank.media import get_media, media_response
+from question_bank.limits import ENROLMENT_CSV_BYTES, FORM_ENVELOPE_BYTES, JSON_BODY_BYTES
 from question_bank.text import render_markdown, render_stem
 
 bp = Blueprint("learning", __name__, url_prefix="/learn", template_folder="templates")
@@ -114,8 +116,10 @@ def run(operation: Callable[[], T], retries: int = RETRIES) -> T:
 
 
 def json_body() -> dict[str, Any]:
-    """The request's JSON object, or a 400 JSON error."""
-    body = request.get_json(silent=True)
+    """The request's JSON object, or a 400 JSON error (saying what is wrong with a refused body)."""
+    if not request.is_json:
+        raise errors.LearningError("Send a JSON object with Content-Type: application/json.")
+    body = request.get_json()  # a body load_json refuses: JsonBodyRefused, the app's JSON 400
     if not isinstance(body, dict):
         raise errors.LearningError("Send a JSON object with Content-Type: application/json.")
     return body
@@ -326,6 +330,7 @@ def api_attempt(attempt_id: int) -> Any:
 
 
 @bp.post("/api/attempts/<int:attempt_id>/answers")
+@max_body(JSON_BODY_BYTES)
 @roles_required("learner")
 def api_answer(attempt_id: int) -> Any:
     """Autosave one answer as given; idempotent per item."""
@@ -356,6 +361,7 @@ def api_check(attempt_id: int) -> Any:
 
 
 @bp.post("/api/attempts/<int:attempt_id>/state")
+@max_body(JSON_BODY_BYTES)
 @roles_required("learner")
 def api_state(attempt_id: int) -> Any:
     """Save the player's compact state and location."""
@@ -371,6 +377,7 @@ def api_state(attempt_id: int) -> Any:
 
 
 @bp.post("/api/attempts/<int:attempt_id>/heartbeat")
+@max_body(JSON_BODY_BYTES)
 @roles_required("learner")
 def api_heartbeat(attempt_id: int) -> Any:
     """Credit active time on the attempt's module (never more than wall-clock time)."""
@@ -387,6 +394,7 @@ def api_heartbeat(attempt_id: int) -> Any:
 
 
 @bp.post("/api/attempts/<int:attempt_id>/submit")
+@max_body(JSON_BODY_BYTES)
 @roles_required("learner")
 def api_submit(attempt_id: int) -> Any:
     """Mark the attempt on the server; a second submission returns the same result."""
@@ -403,6 +411,7 @@ def api_submit(attempt_id: int) -> Any:
 
 
 @bp.post("/api/progress/<int:module_id>/state")
+@max_body(JSON_BODY_BYTES)
 @roles_required("learner")
 def api_progress_state(module_id: int) -> Any:
     """Save the player state of a module without a quiz."""
@@ -418,6 +427,7 @@ def api_progress_state(module_id: int) -> Any:
 
 
 @bp.post("/api/progress/<int:module_id>/heartbeat")
+@max_body(JSON_BODY_BYTES)
 @roles_required("learner")
 def api_progress_heartbeat(module_id: int) -> Any:
     """Credit active time on a module without a quiz."""
@@ -504,6 +514,7 @@ def learners(course_id: int) -> Any:
 
 
 @bp.post("/tutor/courses/<int:course_id>/learners/csv")
+@max_body(ENROLMENT_CSV_BYTES + FORM_ENVELOPE_BYTES)
 @roles_required("tutor", "admin")
 def learners_csv(course_id: int) -> Any:
     """Enrol every learner of a CSV (name, email, cohort); any bad row and nothing is imported."""
@@ -512,8 +523,8 @@ def learners_csv(course_id: int) -> Any:
     csv_form = CsvEnrolForm(prefix="csv")
     if not csv_form.validate_on_submit():
         return _learners_page(course, form, csv_form, status=422)
-    data = csv_form.file.data.read(2_000_001)
-    if len(data) > 2_000_000:
+    data = csv_form.file.data.read(ENROLMENT_CSV_BYTES + 1)
+    if len(data) > ENROLMENT_CSV_BYTES:
         return _learners_page(course, form, csv_form, ["the file is larger than 2 MB"], status=422)
     tutor = me()
     try:

@@ -17,7 +17,6 @@ from course.models.frameworks import Criterion, Framework
 from question_bank import ResponseError, ValidationError, error_paths, load_question, mark
 from question_bank.types import compile_question, mark_compiled
 
-MAX_ID_LENGTH = 120  # QuestionVersion.question_id
 RESERVED_IDS = {"new", "import", "export", "media"}  # /questions/<id> would be these pages
 SLUG_RE = re.compile(r"[^A-Za-z0-9_.-]+")
 
@@ -75,8 +74,6 @@ def check_question(question: Any) -> dict:
             problems += criteria_problems(question)
         raise QuestionProblems(problems) from None
     problems = criteria_problems(canonical)
-    if len(canonical["id"]) > MAX_ID_LENGTH:
-        problems.insert(0, ("id", f"An id has at most {MAX_ID_LENGTH} characters."))
     if problems:
         raise QuestionProblems(problems)
     return canonical

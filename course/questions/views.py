@@ -14,11 +14,13 @@ from course.auth.decorators import roles_required
 from course.bank import service as bank
 from course.core.headers import cacheable
 from course.core.nav import nav_item
+from course.core.request_limits import max_body
 from course.extensions import db
 from course.questions import service, spec
 from course.questions.forms import EXPORT_FORMATS, EXTENSIONS, ImportForm
 from question_bank import scenario_path
 from question_bank.moodle_versions import DEFAULT_MOODLE_VERSION, MOODLE_VERSIONS
+from question_bank.limits import FORM_ENVELOPE_BYTES, QUESTION_FILE_BYTES, human_bytes
 from question_bank.schemas import IDENT
 from course.bank.media import get_media, media_response
 from question_bank.text import render_markdown, render_stem
@@ -118,6 +120,7 @@ def _handle_post(type_name: str, row: Any) -> Any:
 
 
 @bp.route("/import", methods=["GET", "POST"])
+@max_body(QUESTION_FILE_BYTES + FORM_ENVELOPE_BYTES)
 @roles_required(*AUTHORS)
 def import_file() -> Any:
     """Upload a Moodle XML, GIFT, Aiken or QTI file into the bank (as `carecourse import-questions`)."""
@@ -126,12 +129,11 @@ def import_file() -> Any:
     report = None
     status = 200
     if form.validate_on_submit():
-        from question_bank.formats import MAX_FILE_BYTES
-
-        data = form.file.data.read(MAX_FILE_BYTES + 1)
+        data = form.file.data.read(QUESTION_FILE_BYTES + 1)
         refs = [ref for ref in re.split(r"[\s,]+", form.criteria.data or "") if ref]
-        if len(data) > MAX_FILE_BYTES:
-            report = {"errors": ["The file is too large."], "skipped": [], "warnings": [], "by_type": {},
+        if len(data) > QUESTION_FILE_BYTES:
+            message = f"The file is larger than {human_bytes(QUESTION_FILE_BYTES)}, the limit for a question file."
+            report = {"errors": [message], "skipped": [], "warnings": [], "by_type": {},
                       "questions": 0, "format": None}
         else:
             report = service.import_questions(data, form.file.data.filename or "upload", fmt=form.format.data,

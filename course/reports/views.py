@@ -81,7 +81,7 @@ def export(tables: Table | list[Table], fmt: str, filename: str) -> Response:
         tables = [tables]
     if fmt == "csv":
         body: Any = to_csv(tables[0])
-        mimetype = "text/csv; charset=utf-8"
+        mimetype = "text/csv"  # Werkzeug adds "; charset=utf-8" to text/* types itself
     else:
         body = to_xlsx(tables)
         mimetype = XLSX

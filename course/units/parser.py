@@ -63,6 +63,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from question_bank.limits import UNIT_DOCUMENT_BYTES, TooLarge, read_at_most
+
 
 class UnitError(Exception):
     """A unit document that cannot be read as a framework.
@@ -381,6 +383,15 @@ class _Item:
     line: int
     parts: list[str]
 
+    def __post_init__(self) -> None:
+        # Kept up to date by ``add`` so that the test costs O(1) per wrapped line.
+        self.has_text = any(self.parts)
+
+    def add(self, part: str) -> None:
+        """Append one wrapped line of the criterion's text."""
+        self.parts.append(part)
+        self.has_text = self.has_text or bool(part)
+
 
 @dataclass
 class _Group:
@@ -391,6 +402,12 @@ class _Group:
     number: int = 0  # QCF outcome number
     items: list[_Item] = field(default_factory=list)
     title_open: bool = False  # a QCF outcome heading still collecting wrapped title lines
+    # Wrapped title lines, joined once at the end: joining as they come costs O(n^2).
+    more_title: list[str] = field(default_factory=list)
+
+    def full_title(self) -> str:
+        """The title with its wrapped lines, one space between each."""
+        return " ".join(part for part in (self.title, *self.more_title) if part)
 
 
 class _Parser:
@@ -409,12 +426,17 @@ class _Parser:
         self.seen: dict[str, int] = {}  # criterion code -> line
         self.prev_content: _Line | None = None  # the previous non-blank line
         self.overview: list[str] = []
-        self.summary: dict[int, str] = {}  # QCF learning outcome list: number -> title
+        # QCF learning outcome list: number -> the title's lines (see summary_title).
+        self.summary: dict[int, list[str]] = {}
+        self.summary_last = 0  # the highest number in ``summary``
         self.texts: dict[str, list[str | None]] = {"scope": [], "values": [], "guidance": []}
         self.assessment: list[str] = []
         self.glh_text: list[str] = []
         self.linked_text: list[str] = []
-        self.meta: dict[str, tuple[str, int]] = {}
+        # Metadata table: key -> (the value's lines, line number); see meta_value.
+        self.meta: dict[str, tuple[list[str], int]] = {}
+        self.groups_of_kind: dict[str, int] = {}  # NOS: groups opened so far per kind
+        self._next_content: list[int] | None = None
         self.meta_key: str | None = None
 
     # -- helpers ---------------------------------------------------------------------------
@@ -428,17 +450,34 @@ class _Parser:
 
     def next_content(self, index: int) -> _Line | None:
         """The next line with content, passing over lower-case (wrapped) text lines."""
-        for line in self.lines[index + 1:]:
-            if line.kind in ("blank", "artefact"):
-                continue
-            if line.kind == "text" and line.text[0].islower():
-                continue
-            return line
-        return None
+        if self._next_content is None:
+            # One pass from the end, so that each question is answered in O(1): scanning
+            # forward on each call made long documents quadratic.
+            found = len(self.lines)
+            after = [found] * len(self.lines)
+            for i in range(len(self.lines) - 1, -1, -1):
+                after[i] = found
+                line = self.lines[i]
+                if line.kind in ("blank", "artefact"):
+                    continue
+                if line.kind == "text" and line.text[0].islower():
+                    continue
+                found = i
+            self._next_content = after
+        following = self._next_content[index]
+        return self.lines[following] if following < len(self.lines) else None
+
+    def summary_title(self, number: int) -> str:
+        """A QCF learning outcome's title as the unit's outcome list gives it."""
+        return " ".join(self.summary[number])
+
+    def meta_value(self, key: str) -> str:
+        """A metadata table value, its wrapped lines joined by spaces."""
+        return " ".join(self.meta[key][0])
 
     def is_continuation(self, line: _Line) -> bool:
         """Does this text line carry on the open criterion (or outcome title)?"""
-        if self.item is not None and not any(self.item.parts):
+        if self.item is not None and not self.item.has_text:
             return True  # the item's number stood alone on the line before
         first = line.text[0]
         if first.islower() or not first.isalnum() and first not in "\"'\u2018\u201c":
@@ -495,12 +534,11 @@ class _Parser:
             self.close_item()
             self.state = "meta"
             self.meta_key = line.data["key"]
-            self.meta.setdefault(self.meta_key, (line.data["value"], line.number))
+            self.meta.setdefault(self.meta_key, ([line.data["value"]], line.number))
             return
         if self.state == "meta":
             if self.meta_key:  # a wrapped value
-                value, number = self.meta[self.meta_key]
-                self.meta[self.meta_key] = (f"{value} {line.text}", number)
+                self.meta[self.meta_key][0].append(line.text)
             return
         if TITLE_FIELD_RE.match(line.text):
             return  # read by _find_headers
@@ -554,7 +592,7 @@ class _Parser:
         text = line.text
         if self.state in ("start", "overview", "criteria"):
             if self.item and self.is_continuation(line):
-                self.item.parts.append(BULLET_RE.sub("", text, count=1))
+                self.item.add(BULLET_RE.sub("", text, count=1))
                 return
             following = self.next_content(index)
             if self.state == "criteria" and self.item is None and not self.pending and (
@@ -588,7 +626,7 @@ class _Parser:
                 title = " ".join(self.pending)
             else:  # the 2026 format: one section named by its major heading
                 title = SECTION_NAMES[kind]
-            count = sum(1 for g in self.groups if g.kind == kind) + 1
+            count = self.groups_of_kind[kind] = self.groups_of_kind.get(kind, 0) + 1
             self.group = _Group(f"{letter}.{count}", title, kind, self.pending_line or line.number)
             self.groups.append(self.group)
             self.pending = []
@@ -607,12 +645,13 @@ class _Parser:
             return
         if state == "lo_summary":
             if line.kind in ("numbered", "outcome"):
-                self.summary[int(line.data["num"])] = (
+                number = int(line.data["num"])
+                self.summary[number] = [
                     (line.data["text"] or "") if line.kind == "numbered" else line.data["title"]
-                )
+                ]
+                self.summary_last = max(self.summary_last, number)
             elif line.kind == "text" and self.summary and self.is_continuation(line):
-                last = max(self.summary)
-                self.summary[last] += " " + line.text
+                self.summary[self.summary_last].append(line.text)
             return
         if state == "qcf_criteria":
             self.qcf_criteria_line(line)
@@ -646,7 +685,7 @@ class _Parser:
             outcome = int(line.data["outcome"])
             if group is None or group.number != outcome:
                 if outcome in self.summary and outcome == len(self.groups) + 1:
-                    self.qcf_outcome(line, outcome, self.summary[outcome])
+                    self.qcf_outcome(line, outcome, self.summary_title(outcome))
                     group = self.group
                 else:
                     raise self.error(line, f"criterion {line.data['outcome']}.{line.data['num']} "
@@ -661,10 +700,10 @@ class _Parser:
                 return  # text between the heading and the first outcome
             raise self.error(line, "criterion before any learning outcome")
         if group.title_open or (not group.items and self.item is None):
-            group.title = f"{group.title} {line.text}".strip()
+            group.more_title.append(line.text)
             return
         if self.item and line.kind == "text" and self.is_continuation(line):
-            self.item.parts.append(BULLET_RE.sub("", line.text, count=1))
+            self.item.add(BULLET_RE.sub("", line.text, count=1))
             return
         raise self.error(line, f"unexpected text in learning outcome {group.number}: {line.text!r}")
 
@@ -787,14 +826,14 @@ def _find_headers(cleaned: list[str]) -> tuple[str | None, str | None, str | Non
 
 def _outcome_dict(group: _Group, kind: str, workplace: set[int], summary: dict[int, str]) -> dict:
     if kind == "qcf":
-        title = group.title or summary.get(group.number, "")
+        title = group.full_title() or summary.get(group.number, "")
         # "Understand ..." / "Know ..." outcomes are knowledge; "Be able to ..." (and any other
         # wording) performance.
         knows = title.lower().startswith(("understand", "know"))
         group_kind = "knowledge" if knows else "performance"
         in_work = group.number in workplace
     else:
-        title = group.title
+        title = group.full_title()
         group_kind = group.kind
         in_work = group_kind == "performance"  # NOS performance criteria are assessed at work
     return {
@@ -867,13 +906,14 @@ def parse_unit(text: str, *, source: str = "<text>", code: str | None = None) ->
     meta = parser.meta
 
     def meta_value(*keys: str) -> str | None:
-        return next((meta[key][0] for key in keys if key in meta), None)
+        return next((parser.meta_value(key) for key in keys if key in meta), None)
 
     def date_of(*keys: str) -> str | None:
         found = next((meta[key] for key in keys if key in meta), None)
-        return _iso_date(found[0], source, found[1]) if found else None
+        return _iso_date(" ".join(found[0]), source, found[1]) if found else None
 
     keywords = meta_value("keywords")
+    summary = {number: parser.summary_title(number) for number in parser.summary}
     glh_match = GLH_TEXT_RE.search(_one_line(parser.glh_text))
     linked_match = LINKED_RE.search(_one_line(parser.linked_text))
     return {
@@ -889,7 +929,7 @@ def parse_unit(text: str, *, source: str = "<text>", code: str | None = None) ->
         "overview": overview,
         "glh": int(glh_match["hours"]) if glh_match else None,
         "linked_standards": linked_match["std"].strip() if linked_match else None,
-        "outcomes": [_outcome_dict(g, kind, workplace, parser.summary) for g in groups],
+        "outcomes": [_outcome_dict(g, kind, workplace, summary) for g in groups],
         "scope": _join_text(parser.texts["scope"]),
         "values": _join_text(parser.texts["values"]),
         "guidance": _join_text(parser.texts["guidance"]),
@@ -919,10 +959,15 @@ def decode_unit_bytes(data: bytes, source: str) -> str:
 
 
 def parse_unit_file(path: str | Path, code: str | None = None) -> dict:
-    """Read a unit document from ``path`` (bytes, decoded) and parse it with :func:`parse_unit`."""
+    """Read a unit document from ``path`` (bytes, decoded) and parse it with :func:`parse_unit`.
+
+    A file over UNIT_DOCUMENT_BYTES is refused before it is read.
+    """
     source = str(path)
     try:
-        data = Path(path).read_bytes()
+        data = read_at_most(path, UNIT_DOCUMENT_BYTES)
+    except TooLarge as exc:
+        raise UnitError(source, None, f"the file is {exc}: a unit document is plain text") from None
     except OSError as exc:
         raise UnitError(source, None, f"cannot read the file: {exc.strerror or exc}") from None
     return parse_unit(decode_unit_bytes(data, source), source=source, code=code)

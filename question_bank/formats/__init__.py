@@ -10,7 +10,6 @@ that Moodle's core question types (default the current LTS, DEFAULT_MOODLE_VERSI
 from __future__ import annotations
 
 import os
-from typing import Any
 
 from question_bank.moodle_versions import (
     DEFAULT_MOODLE_VERSION,
@@ -27,7 +26,6 @@ from ._common import (
     FormatError,
     ImportResult,
     apply_default_criteria,
-    extract_data_uris,
 )
 from .aiken import export_aiken, import_aiken
 from .gift import export_gift, import_gift
@@ -97,28 +95,10 @@ def import_file(
     fmt = detect_format(data, filename) if format == "auto" else format
     if fmt not in IMPORTERS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(IMPORTERS)}")
-    result = IMPORTERS[fmt](data, source=source)
-    _inline_images_to_files(result, source)
+    result = IMPORTERS[fmt](data, source=source)  # inline images are files already (add_question)
     if default_criteria:
         apply_default_criteria(result.questions, default_criteria)
     return fmt, result
-
-
-def _inline_images_to_files(result: ImportResult, source: str) -> None:
-    """Whatever the format, an inline ``data:`` image in question HTML becomes a file
-    (``media/<hash>.<ext>`` in ``result.files``), as Moodle's importer does already: the bank
-    keeps images once, apart from the text, and exports them as files."""
-
-    def walk(value: Any, where: str) -> Any:
-        if isinstance(value, str):
-            return extract_data_uris(value, result.files, source, where) if "data:image" in value else value
-        if isinstance(value, list):
-            return [walk(v, where) for v in value]
-        if isinstance(value, dict):
-            return {k: walk(v, where) for k, v in value.items()}
-        return value
-
-    result.questions = [walk(q, f"question {q.get('id')!r}") for q in result.questions]
 
 
 __all__ = [

@@ -11,9 +11,19 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
-MAX_FILE_BYTES = 50 * 1024 * 1024  # a whole import file (or an unpacked package)
-MAX_TEXT_CHARS = 1024 * 1024  # any one text of a question (stem, feedback, answer)
-MAX_ZIP_ENTRIES = 2000
+from ..limits import (
+    QUESTION_FILE_BYTES,
+    QUESTIONS_PER_IMPORT,
+    RAW_QUESTION_TEXT_CHARS,
+    ZIP_ENTRIES,
+    human_bytes,
+    larger_than,
+)
+
+# The limits of question_bank.limits under the names the formats have always used.
+MAX_FILE_BYTES = QUESTION_FILE_BYTES  # a whole import file (or an unpacked package)
+MAX_TEXT_CHARS = RAW_QUESTION_TEXT_CHARS  # any one text of a question, images still inline
+MAX_ZIP_ENTRIES = ZIP_ENTRIES
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 CRITERION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -69,15 +79,16 @@ def check_size(data: bytes, source: str) -> None:
     if not isinstance(data, (bytes, bytearray)):
         raise TypeError("data must be bytes")
     if len(data) > MAX_FILE_BYTES:
-        raise FormatError(
-            source, None, f"file is {len(data)} bytes; the limit is {MAX_FILE_BYTES} bytes (50 MB)"
-        )
+        raise FormatError(source, None, f"file is {larger_than(len(data), MAX_FILE_BYTES)}")
 
 
 def check_text(text: str, source: str, where: Any, what: str) -> str:
     if len(text) > MAX_TEXT_CHARS:
         raise FormatError(
-            source, where, f"{what} is {len(text)} characters; the limit is {MAX_TEXT_CHARS} (1 MB)"
+            source,
+            where,
+            f"{what} is {len(text)} characters; "
+            f"the limit is {MAX_TEXT_CHARS} ({human_bytes(MAX_TEXT_CHARS)})",
         )
     return text
 
@@ -383,6 +394,31 @@ def validate(q: dict, source: str, where: Any, warn=None) -> dict:
         return dict(load_question(q, unmapped=True).data)
     except ValidationError as exc:
         raise FormatError(source, where, f"produces an invalid question: {exc.messages}") from None
+
+
+def add_question(result: ImportResult, q: dict, source: str, where: Any, warn=None) -> None:
+    """Validate one produced question and add it to ``result`` (its inline ``data:`` images moved
+    to ``result.files`` first, so that only the text counts against the stem's limit).
+
+    A file holding more than QUESTIONS_PER_IMPORT questions is refused when the next one comes,
+    before any more work is done on it.
+    """
+    if len(result.questions) >= QUESTIONS_PER_IMPORT:
+        message = f"more than {QUESTIONS_PER_IMPORT:,} questions in one file; split it and import the parts"
+        raise FormatError(source, where, message)
+    q = inline_images_to_files(q, result.files, source, where)
+    result.questions.append(validate(q, source, where, warn))
+
+
+def inline_images_to_files(value: Any, files: dict[str, bytes], source: str, where: Any) -> Any:
+    """``value`` with every inline ``data:`` image in its texts moved into ``files``."""
+    if isinstance(value, str):
+        return extract_data_uris(value, files, source, where) if "data:image" in value else value
+    if isinstance(value, list):
+        return [inline_images_to_files(v, files, source, where) for v in value]
+    if isinstance(value, dict):
+        return {k: inline_images_to_files(v, files, source, where) for k, v in value.items()}
+    return value
 
 
 def apply_default_criteria(questions: list[dict], criteria: list[str]) -> int:

@@ -19,7 +19,7 @@ from ._common import (
     html_to_text,
     letter_ids,
     text_to_html,
-    validate,
+    add_question,
 )
 
 FORMAT = "aiken"
@@ -75,7 +75,7 @@ def import_aiken(data: bytes, *, source: str) -> ImportResult:
                 result.warnings.append(
                     f"{name}: options with identical text ({same}) kept as distinct options"
                 )
-            result.questions.append(validate(q, source, f"question at line {start}"))
+            add_question(result, q, source, f"question at line {start}")
             result.source_types.append("multichoice")
             stem_lines, options, start = [], [], None
         elif m_option and stem_lines and (options or len(stem_lines) >= 1):

@@ -27,7 +27,7 @@ from ._common import (
     matching_sequence,
     split_tags,
     text_to_html,
-    validate,
+    add_question,
 )
 
 FORMAT = "gift"
@@ -388,7 +388,7 @@ def _question(body, comments, line, category, result, ids, source):
     q.update(criteria=criteria, tags=tags, difficulty=difficulty)
     if points is not None:
         q["points"] = points
-    result.questions.append(validate(q, source, where, warn))
+    add_question(result, q, source, where, warn)
     result.source_types.append(native)
 
 

@@ -40,7 +40,7 @@ from ._common import (
     matching_sequence,
     split_tags,
     text_to_html,
-    validate,
+    add_question,
 )
 from ._xml import localname, parse_xml
 
@@ -122,7 +122,7 @@ def import_moodle(data: bytes, *, source: str) -> ImportResult:
             raise FormatError(source, where, f"malformed question: {exc}") from None
         if outcome is not None:
             q = outcome
-        result.questions.append(validate(q, source, where, ctx.warn))
+        add_question(result, q, source, where, ctx.warn)
         result.source_types.append(qtype)
     return result
 

@@ -28,7 +28,8 @@ from ._common import (
     export_tags,
     fmt_number,
     split_tags,
-    validate,
+    add_question,
+    human_bytes,
 )
 from ._xml import localname, namespace, parse_xml
 
@@ -174,7 +175,7 @@ def _safe_entries(zf: zipfile.ZipFile, source: str) -> dict[str, zipfile.ZipInfo
         total += info.file_size
         if total > MAX_FILE_BYTES:
             raise FormatError(
-                source, None, f"package unpacks to more than {MAX_FILE_BYTES} bytes (50 MB)"
+                source, None, f"package unpacks to more than {human_bytes(MAX_FILE_BYTES)}"
             )
         if not name.endswith("/"):
             out[norm] = info
@@ -403,7 +404,7 @@ def _import_item_checked(root, source, result: ImportResult, ids, expect, meta, 
     q["id"] = root.get("identifier") or ""
     q = _map_ids(q, _unqid)
     q["id"] = ids.make(q["id"], title)
-    result.questions.append(validate(q, source, where, warn))
+    add_question(result, q, source, where, warn)
     result.source_types.append(native)
 
 

@@ -151,7 +151,10 @@ def test_import_unit_bad_inputs(app, runner, tmp_path):
     prose = tmp_path / "prose.txt"
     prose.write_text("Dear colleague,\n\nPlease find the minutes attached.\n")
     missing = tmp_path / "missing.txt"
+    huge = tmp_path / "huge.txt"
+    huge.write_bytes(b"\n" * (2 * 1024 * 1024 + 1))
     cases = [
+        (huge, f"error: {huge}: the file is 2,097,153 bytes; the limit is 2 MiB: a unit document is plain text\n"),
         (empty, f"error: {empty}: empty document\n"),
         (binary, f"error: {binary}:3: binary data (NUL byte), not text\n"),
         (prose, f"error: {prose}: no criteria found: not a unit document\n"),

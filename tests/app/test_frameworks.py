@@ -101,6 +101,12 @@ def test_store_framework_round_trips_the_parser_output(app):
     (lambda d: d["outcomes"][1].update(code="P.1"), "outcome 2: duplicate outcome code P.1"),
     (lambda d: d.update(date_approved="31/01/2026"), "date_approved: not an ISO date"),
     (lambda d: d["outcomes"][0]["criteria"][0].update(text=" "), "criterion P1: text missing"),
+    # the limits of question_bank.limits (the columns' sizes, and bounds on the long texts)
+    (lambda d: d.update(title="x" * 501), "title: longer than 500 characters"),
+    (lambda d: d.update(overview="x" * 100_001), "overview: longer than 100,000 characters"),
+    (lambda d: d["outcomes"][0]["criteria"][1].update(text="x" * 2_001),
+     "outcome 1, criterion 2: text longer than 2,000 characters"),
+    (lambda d: d.update(outcomes=d["outcomes"] * 251), "outcomes: 502 outcomes, at most 500"),
 ])
 def test_store_framework_refuses_bad_documents(app, change, message):
     doc = framework_doc("BAD")

@@ -119,6 +119,7 @@ def test_progress_pages_a_hundred_learners_at_a_time(client: FlaskClient, tutor:
 def _csv(response: Any) -> list[list[str]]:
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # once, not twice
     return list(csv.reader(io.StringIO(response.get_data(as_text=True))))
 
 

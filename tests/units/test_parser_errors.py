@@ -181,3 +181,12 @@ def test_invalid_code_argument():
 def test_bytes_are_refused_by_parse_unit():
     with pytest.raises(TypeError):
         parse_unit(b"Overview\n")  # type: ignore[arg-type]
+
+
+def test_a_file_over_2_mib_is_refused_before_it_is_read(tmp_path):
+    path = tmp_path / "huge.txt"
+    path.write_bytes(b"\n" * (2 * 1024 * 1024 + 1))
+    with pytest.raises(UnitError) as caught:
+        parse_unit_file(path)
+    assert str(caught.value) == f"{path}: the file is 2,097,153 bytes; the limit is 2 MiB: a unit document is plain text"
+    assert caught.value.line is None
