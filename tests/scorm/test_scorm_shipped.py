@@ -39,7 +39,7 @@ def test_shipped_course_packages_validate(
     assert {(p.where, p.severity) for p in problems} <= {("course", "warning")}
     assert not problems or not multi
     if (standard, multi) == ("2004", False):
-        assert [p.message[:60] for p in problems] == ["the course (one SCO): once its quizzes are taken, each SCORM "]
+        assert [p.message[:60] for p in problems] == ["the course (one SCO): once its quizzes are taken, each SCORM"]
     path = tmp_path / "shipped.zip"
     path.write_bytes(data)
     report = validate_package(str(path))
