@@ -455,3 +455,66 @@ def test_time_limit_counts_down_survives_a_reload_and_submits_at_zero(page, tmp_
         assert not timer.is_visible()
         assert stored(page)["state"]["m"]["1"]["z"] == 1
     assert page.errors == []
+
+
+# A SCORM 1.2 LMS that, like a real one, keeps only what was committed: on LMSCommit/LMSFinish it
+# stores the CMI in sessionStorage, and a page load starts from what was stored ("resume").
+PERSISTING_API_12 = """
+window.API = (() => {
+  const saved = JSON.parse(sessionStorage.getItem("lms") || "null");
+  const cmi = saved ? Object.assign(saved, {"cmi.core.entry": "resume"})
+    : {"cmi.core.entry": "ab-initio", "cmi.core.student_id": "L1", "cmi.core.student_name": "Doe, Jane", "cmi.core.lesson_mode": "normal"};
+  const store = () => { sessionStorage.setItem("lms", JSON.stringify(cmi)); sessionStorage.setItem("commits", String(+(sessionStorage.getItem("commits") || 0) + 1)); return "true"; };
+  const count = (p) => new Set(Object.keys(cmi).filter((k) => k.startsWith(p) && k.endsWith(".id") && k.split(".").length === 4).map((k) => k.split(".")[2])).size;
+  return {cmi, LMSInitialize: () => "true", LMSGetLastError: () => "0", LMSFinish: store, LMSCommit: store,
+    LMSGetValue: (n) => n.endsWith("._count") ? String(count(n.slice(0, -6))) : (cmi[n] ?? ""),
+    LMSSetValue: (n, v) => { cmi[n] = v; return "true"; }};
+})();
+"""
+# The browser dies: from now on nothing reaches the LMS (what the page tries on leaving is lost).
+CRASH = """() => { window.API.LMSCommit = window.API.LMSFinish = () => "false"; }"""
+
+
+def test_a_browser_that_dies_between_commits_loses_no_answer(page, site):
+    """Answers given since the last commit live in the browser's journal: the next launch in the
+    same browser resumes from it, though the LMS only ever stored the last commit."""
+    page.add_init_script(PERSISTING_API_12)
+    url = site({"adapter": "scorm12", "module": "m01-all-types"})
+    page.goto(url)
+    page.get_by_role("button", name="Next", exact=True).click()
+    page.get_by_role("button", name="Next", exact=True).click()
+    page.get_by_role("button", name="Start quiz").click()
+    choose_radio(page, "Sit with him and ask how he is feeling")
+    page.get_by_role("button", name="Next", exact=True).click()  # a question left: committed
+    page.get_by_label("Privacy").check()
+    page.get_by_label("Dignity").check()
+    committed = json.loads(page.evaluate("sessionStorage.getItem('lms')"))
+    assert committed["cmi.core.lesson_location"] == "0:q1"
+    assert '"a":["0"]' in committed["cmi.suspend_data"], "question 2's answer was not committed yet"
+    page.evaluate(CRASH)
+    page.goto(url)
+    page.get_by_role("heading", name="Question 2 of 9").wait_for()
+    assert page.get_by_label("Privacy").is_checked() and page.get_by_label("Dignity").is_checked()
+    # and it reaches the LMS at the next commit
+    page.get_by_role("button", name="Next", exact=True).click()
+    stored = json.loads(page.evaluate("sessionStorage.getItem('lms')"))
+    assert stored["cmi.core.lesson_location"] == "0:q2"
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('carecourse:'))") == [], "committed: journal dropped"
+    assert page.errors == []
+
+
+def test_exit_closes_a_window_the_lms_opened(browser, site):
+    """In a new window (opened by the LMS's page) Exit ends the session and closes the window."""
+    from tests.browser.conftest import checked_context
+
+    url = site({"adapter": "scorm12", "module": "m01-all-types"})
+    with checked_context(browser) as context:
+        lms = context.new_page()
+        lms.add_init_script(FAKE_API_12)
+        lms.goto(url)  # any page of the LMS's origin
+        with context.expect_page() as opened:
+            lms.evaluate(f"window.open({json.dumps(url)}, 'sco')")
+        popup = opened.value
+        popup.wait_for_load_state()
+        with popup.expect_event("close"):
+            popup.get_by_role("button", name="Exit").click()
