@@ -176,7 +176,6 @@ function interactions(q, r, mark, M, latencyMs, when) {
 		const qq = sid ? byId(q.steps, sid).question : q, rr = sid ? r.answers[sid] : r, m = sid ? markOne(M, qq, rr) : mark;
 		const [type, correct, learner] = interactionOf(qq, rr);
 		return {id: q.id + (sid ? "." + sid : "") + ".v" + (q.version || 1), type, learner_response: learner,
-			description: String(qq.stem || "").replace(/<[^>]*>|[*_`#>[\]]/g, "").replace(GAP, "___").replace(/\s+/g, " ").trim().slice(0, 250),
 			correct_responses: correct == null ? [] : [correct], result: m.pending || m.correct == null || qq.type === "essay" ? "neutral" : m.correct ? "correct" : "incorrect",
 			weighting: qq.points || 1, latency_ms: Math.round(latencyMs / steps.length), objectives: (qq.criteria || crits).slice(), timestamp: when};
 	});
@@ -230,7 +229,7 @@ function outcome(mods, st, single) {
 	const over = met || res.every(r => r.s === "passed" || r.s === "done" || r.s === "failed"), scored = res.some(r => r.pct != null);
 	const raw = res.reduce((t, r) => t + (r.pct || 0), 0);
 	return {score_raw: scored ? raw : null, score_max: scored ? quizzes.length * 100 : null, completion: met ? "completed" : "incomplete",
-		success: !quizzes.length ? null : met ? true : over || (single >= 0 && res[0].s === "retake") ? false : null, final: over, exit: over ? "normal" : "suspend"};
+		success: !quizzes.length ? null : met ? true : over || (single >= 0 && res[0].s === "retake") ? false : null, final: over, exit: "suspend"}; // always: an LMS gives a SCO its saved data back only after a suspend (Moodle's 2004 player)
 }
 
 const CCPlayer = {graded, standing, outcome, secondsLeft, timeText, timeAlert, encodeAnswer, decodeAnswer, overlay, packModule, unpackModule, measureState, fitState, nextStep, currentStep, results, interactions};
@@ -452,6 +451,8 @@ function boot(win) {
 	// A scenario's step on screen: the server says which comes next in the app (it keeps the branches), else the branches do.
 	const stepOf = (q, r, i) => (app ? (r && r.path.length ? idx(q.steps, (ms.m[i] || {}).next) : 0) : currentStep(q, r));
 	const answered = (q, r, i) => r != null && (q.type === "scenario" ? stepOf(q, r, i) < 0 : typeof r === "object" ? Object.keys(r).length > 0 : String(r).trim() !== "");
+	// An ordering left as it is shown is an answer: the order shown (a learner may find it right).
+	const shownOrder = (q, r) => (r == null && q.type === "ordering" ? q.items.map(x => x.id) : r);
 	function ready(q, r) {
 		const why = answered(q, r) ? essayProblem(q, r) : "Answer the question first.";
 		if (why) say(why);
@@ -478,7 +479,7 @@ function boot(win) {
 		else {
 			body = renderQ(q, ms.a[i], locked, change, "q" + i);
 			if (locked) fb.append(feedback(orig, ms.a[i], ms.m[i]));
-			else if (immediate) body.append(btn("Check answer", e => ready(q, ms.a[i]) && check(e.target, i, ms.a[i], null, mk => {
+			else if (immediate) body.append(btn("Check answer", e => ready(q, ms.a[i] = shownOrder(q, ms.a[i])) && check(e.target, i, ms.a[i], null, mk => {
 				ms.k[i] = true; if (mk) ms.m[i] = mk; question(false, ".feedback");
 			})));
 		}
@@ -514,7 +515,7 @@ function boot(win) {
 		}),
 		cur < 0 ? P("You have reached the end of this case.", "end") : D("step", h("h3", {class: "step-h", text: "Step " + (n + 1)}),
 			renderQ(s.question, r.answers[s.id], false, (a, soon) => { r.answers[s.id] = a; change(r, soon); }, `q${i}s${cur}`),
-			btn(immediate ? "Check answer" : "Continue scenario", e => ready(s.question, r.answers[s.id]) && check(e.target, i, r.answers[s.id], s.id, mk => {
+			btn(immediate ? "Check answer" : "Continue scenario", e => ready(s.question, r.answers[s.id] = shownOrder(s.question, r.answers[s.id])) && check(e.target, i, r.answers[s.id], s.id, mk => {
 				r.path.push(s.id);
 				if (mk) { const m = ms.m[i] = ms.m[i] || {}; (m.steps = m.steps || {})[s.id] = mk; m.next = mk.next; }
 				const end = stepOf(q, r, i) < 0;

@@ -120,7 +120,9 @@ function scorm(kind, options) {
 	const self = host(kind, T.limit, {
 		start() {
 			if (!api) fail("NO_API", `No SCORM ${v4 ? "2004" : "1.2"} API found`);
-			if (String(call(INIT, "")) !== "true") fail("NO_INIT", `The LMS refused to start the session (error ${err})`);
+			if (String(call(INIT, "")) !== "true") fail("NO_INIT", err === 104 // 2004: this page's API already served another SCO (Moodle 4.3 keeps one per page)
+				? "Your learning system cannot start a second module in the same page: leave this activity, then open the module again from your course page (error 104)"
+				: `The LMS refused to start the session (error ${err})`);
 			live = true;
 			const entry = get(T.entry), out = {entry: entry === "resume" ? "resume" : "ab-initio", state: null, location: null, learner: {id: get(T.id), name: get(T.name)}};
 			out.mode = self.mode = get(T.mode) || "normal";
@@ -135,6 +137,9 @@ function scorm(kind, options) {
 				const s = v4 ? "cmi.completion_status" : T.status, was = sent[s] = get(s);
 				if (!/^(incomplete|completed|passed|failed)$/.test(was)) set(s, "incomplete");
 				if (!v4) sent["cmi.core.score.raw"] = get("cmi.core.score.raw");
+				// Stored with the first commit: if the last save is lost (a closing page sends at most 64 KiB),
+				// the next launch still resumes (Moodle's 2004 player gives a SCO its data back only after a suspend).
+				set(T.exit, "suspend");
 			}
 			base = hash(data);
 			jr = journal(store, `${options.key || "carecourse"}:${out.learner.id}`);
@@ -173,7 +178,6 @@ function scorm(kind, options) {
 			if (ix.learner_response != null) set(p + T.response, format(v4, type, ix.learner_response));
 			set(p + "result", ix.result === "incorrect" ? T.wrong : ix.result);
 			set(p + "latency", v4 ? duration2004(ix.latency_ms || 0) : timespan12(ix.latency_ms || 0, true));
-			if (v4 && ix.description) set(p + "description", oneLine(ix.description, 100));
 		},
 		recordObjective(o) {
 			const id = sanitizeId(o.id);

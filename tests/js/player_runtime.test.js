@@ -81,7 +81,7 @@ test("1.2 fresh attempt: entry and mode first, a result commits its status befor
   assert.deepEqual(names(lms.calls), [
     "LMSInitialize ", "LMSGetValue cmi.core.entry", "LMSGetValue cmi.core.student_id", "LMSGetValue cmi.core.student_name",
     "LMSGetValue cmi.core.lesson_mode", "LMSGetValue cmi.core.lesson_status", "LMSSetValue cmi.core.lesson_status", "LMSGetValue cmi.core.score.raw",
-    "LMSGetValue cmi.interactions._count", "LMSGetValue cmi.objectives._count",
+    "LMSSetValue cmi.core.exit", "LMSGetValue cmi.interactions._count", "LMSGetValue cmi.objectives._count",
   ]);
   assert.deepEqual(lms.unsetReads, []);
   lms.calls.length = 0;
@@ -153,7 +153,7 @@ test("a later launch after a normal exit (Moodle: the other SCOs unfinished) rea
     "cmi.suspend_data": JSON.stringify(state) }));
   const s = R.create("scorm12", { api: lms.api, storage: null }).start();
   assert.deepEqual(s.state, state);
-  assert.deepEqual(sets(lms), []);
+  assert.deepEqual(sets(lms), [["cmi.core.exit", "suspend"]], "only the exit, stored early so a lost last save still resumes");
 });
 
 test("review and browse modes: the recorded result is read and shown, nothing is written", () => {
@@ -178,7 +178,7 @@ test("2004 fresh attempt: entry first, no 403 reads, 2004 formats (timestamps wi
   const rt = R.create("scorm2004", { api: lms.api, storage: null });
   rt.start();
   assert.deepEqual(names(lms.calls), ["Initialize ", "GetValue cmi.entry", "GetValue cmi.learner_id", "GetValue cmi.learner_name", "GetValue cmi.mode",
-    "GetValue cmi.completion_status", "SetValue cmi.completion_status", "GetValue cmi.interactions._count", "GetValue cmi.objectives._count"]);
+    "GetValue cmi.completion_status", "SetValue cmi.completion_status", "SetValue cmi.exit", "GetValue cmi.interactions._count", "GetValue cmi.objectives._count"]);
   rt.recordInteraction(Object.assign({}, CHOICE, { description: "Which **one**\nis right? " + "x".repeat(200) }));
   rt.recordInteraction({ id: "K1.match", type: "matching", result: "incorrect", weighting: 2, latency_ms: 1500,
     correct_responses: [[[{ id: "p1", n: 0 }, { id: "r2", n: 1 }], [{ id: "p2", n: 1 }, { id: "r1", n: 0 }]]],
@@ -189,7 +189,7 @@ test("2004 fresh attempt: entry first, no 403 reads, 2004 formats (timestamps wi
   rt.recordInteraction({ id: "K1.essay", type: "long-fill-in", result: "neutral", correct_responses: [], learner_response: "Line one\nline two", objectives: [] });
   const c = lms.cmi;
   assert.equal(c["cmi.interactions.0.correct_responses.0.pattern"], "b");
-  assert.equal(c["cmi.interactions.0.description"], ("Which **one** is right? " + "x".repeat(200)).slice(0, 100), "100 characters: Moodle re-sends every interaction on every 2004 commit");
+  assert.ok(!("cmi.interactions.0.description" in c), "no description: Moodle re-sends every 2004 interaction field on every save, and never shows it");
   assert.equal(c["cmi.interactions.0.timestamp"], "2026-01-02T03:04:05.00Z");
   assert.equal(c["cmi.interactions.1.timestamp"], "2026-01-02T03:04:05.98Z");
   assert.equal(c["cmi.interactions.0.latency"], "PT17S");
@@ -208,7 +208,7 @@ test("2004 fresh attempt: entry first, no 403 reads, 2004 formats (timestamps wi
   rt.report({ score_raw: 160, score_max: 200, completion: "completed", success: true, final: true });
   rt.finish({ score_raw: 160, score_max: 200, completion: "completed", success: true, final: true, session_ms: 3723450, exit: "normal" });
   assert.deepEqual([c["cmi.score.scaled"], c["cmi.score.raw"], c["cmi.success_status"], c["cmi.completion_status"]], ["0.8", "80", "passed", "completed"]);
-  assert.deepEqual([c["cmi.session_time"], c["cmi.exit"]], ["PT1H2M3.45S", "normal"]);
+  assert.deepEqual([c["cmi.session_time"], c["cmi.exit"]], ["PT1H2M3.45S", "normal"], "as asked (the player always asks suspend)");
   assert.equal(commits(lms), 2, "status, then score");
   assert.deepEqual(lms.unsetReads, []);
   assert.deepEqual(lms.failures, []);
@@ -628,20 +628,20 @@ test("the results model: one SCO per module reports its module; one SCO the cour
   assert.deepEqual(perModule, {
     "opened, nothing done": ["incomplete", "incomplete", "unknown", "", "suspend"],
     "in progress": ["incomplete", "incomplete", "unknown", "", "suspend"],
-    "module passed": ["passed", "completed", "passed", "100", "normal"],
+    "module passed": ["passed", "completed", "passed", "100", "suspend"],
     "not passed, attempts left": ["incomplete", "incomplete", "failed", "50", "suspend"],
-    "not passed, none left": ["failed", "incomplete", "failed", "70", "normal"],
-    "passed on the retake": ["passed", "completed", "passed", "90", "normal"],
+    "not passed, none left": ["failed", "incomplete", "failed", "70", "suspend"],
+    "passed on the retake": ["passed", "completed", "passed", "90", "suspend"],
   });
-  assert.deepEqual(recorded(mods, { m: { 2: { w: "p", d: true } } }, 2), ["completed", "completed", "unknown", "", "normal"], "read to the end");
+  assert.deepEqual(recorded(mods, { m: { 2: { w: "p", d: true } } }, 2), ["completed", "completed", "unknown", "", "suspend"], "read to the end");
   // one SCO for the course: two quizzes and a reading module
   const course = (st) => recorded(mods, { m: st }, -1);
   assert.deepEqual(course({ 0: m([[100, 1]]) }), ["incomplete", "incomplete", "unknown", "50", "suspend"], "one of two quizzes: 100 + 0");
   assert.deepEqual(course({ 0: m([[50, 0], [70, 0]]), 1: m([[100, 1]]) }), ["incomplete", "incomplete", "unknown", "85", "suspend"],
     "a module failed for good, another unread: not over yet");
-  assert.deepEqual(course({ 0: m([[50, 0], [70, 0]]), 1: m([[100, 1]]), 2: { d: true } }), ["failed", "incomplete", "failed", "85", "normal"],
+  assert.deepEqual(course({ 0: m([[50, 0], [70, 0]]), 1: m([[100, 1]]), 2: { d: true } }), ["failed", "incomplete", "failed", "85", "suspend"],
     "every module finished, the rule not met");
-  assert.deepEqual(course({ 0: m([[90, 1]]), 1: m([[100, 1]]), 2: { d: true } }), ["passed", "completed", "passed", "95", "normal"],
+  assert.deepEqual(course({ 0: m([[90, 1]]), 1: m([[100, 1]]), 2: { d: true } }), ["passed", "completed", "passed", "95", "suspend"],
     "the course rule met");
 });
 

@@ -123,7 +123,7 @@ def test_12_learner_passes_module(packages):
     core = r["cmi"]["core"]
     assert core["lesson_status"] == "passed"
     assert (core["score"]["raw"], core["score"]["min"], core["score"]["max"]) == ("100", "0", "100")
-    assert core["exit"] == ""
+    assert core["exit"] == "suspend"  # always: an LMS gives a SCO its data back only after a suspend
     assert [
         (o["id"], o["status"], o["score"]["raw"], o["score"]["max"]) for o in objectives(r["cmi"])
     ] == [
@@ -216,7 +216,7 @@ def test_2004_learner_passes_module(packages):
         cmi["score"]["min"],
         cmi["score"]["max"],
     ) == ("1", "100", "0", "100")
-    assert cmi["exit"] == "normal"
+    assert cmi["exit"] == "suspend"  # always: Moodle's 2004 player gives the data back only after a suspend
     assert [
         (o["id"], o["success_status"], o["completion_status"], o["score"]["scaled"])
         for o in objectives(cmi)
@@ -231,12 +231,11 @@ def test_2004_learner_passes_module(packages):
         (IX_S2, "choice", "a", "correct"),
         (IX_TF, "true-false", "true", "correct"),
     ]
-    assert (
-        interactions(cmi)[3]["description"]
-        == "Keeping small promises helps an individual to trust you."
-    )
+    # no description: Moodle re-sends every 2004 interaction field on each save and never shows it
+    assert not interactions(cmi)[3].get("description")
     first = dict(interactions(cmi)[0])
-    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", first.pop("timestamp"))
+    assert first.pop("description") == "", "scorm-again's empty default: the player writes none"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d\dZ", first.pop("timestamp"))
     assert re.fullmatch(r"PT(\d+H)?(\d+M)?[\d.]+S", first.pop("latency"))
     assert first == {
         "id": IX_MATCH,
@@ -245,7 +244,6 @@ def test_2004_learner_passes_module(packages):
         "weighting": "1",
         "learner_response": "p1[.]r1[,]p2[.]r2",
         "result": "correct",
-        "description": "Match each barrier to a way of reducing it.",
         "correct_responses": {"0": {"pattern": "p1[.]r1[,]p2[.]r2"}},
     }
     assert re.fullmatch(r"PT(\d+H)?(\d+M)?[\d.]+S", cmi["session_time"])
