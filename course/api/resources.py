@@ -15,6 +15,17 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import quote_etag
 
 from course.api.core import api_roles, api_user, fail, handle_error, organisation_id
+from course.api.docs import (
+    CODE,
+    MODULE_SLUG,
+    PAGE_SLUG,
+    QUESTION_ID,
+    SLUG,
+    STALE,
+    VERSION,
+    WITH_BODY,
+    errors,
+)
 from course.api.schemas import (
     CourseCreate,
     CourseOut,
@@ -44,7 +55,7 @@ from course.models.users import Organisation
 from course.questions import service as questions
 
 AUTHORS = ("tutor", "admin")
-ERRORS = (400, 401, 403, 404, 409, 422)
+NO_ORGANISATION = (404, "Your account belongs to no organisation.")
 
 frameworks_bp = Blueprint("api_frameworks", __name__, url_prefix="/api/v1/frameworks",
                           description="Frameworks (NOS and QCF units) with outcomes and criteria; read only.")
@@ -75,8 +86,6 @@ IF_MATCH = {
                    "status for a failed If-Match; the web forms answer 409 for the same conflict). "
                    "Without If-Match the change is applied whatever the current version.",
 }
-STALE = ("Someone saved it after the version named in If-Match; nothing was changed. GET it for "
-         "its current ETag and apply your change to that version.")
 
 
 def _if_match() -> list[str] | None:
@@ -150,17 +159,18 @@ class Frameworks(MethodView):
     @frameworks_bp.arguments(QueryArgs, location="query")
     @frameworks_bp.response(200, FrameworkSummary(many=True))
     @frameworks_bp.paginate()
-    @frameworks_bp.alt_response(401, description="Not signed in")
+    @errors(frameworks_bp)
     def get(self, args: dict, pagination_parameters: Any) -> Any:
         """Every framework, by code."""
         rows = list(db.session.scalars(select(Framework).order_by(Framework.code)))
         return _page(rows, pagination_parameters)
 
 
-@frameworks_bp.route("/<code>")
+@frameworks_bp.route("/<code>", parameters=[CODE])
 class FrameworkDetail(MethodView):
     @api_roles(*AUTHORS)
     @frameworks_bp.response(200, FrameworkOut)
+    @errors(frameworks_bp, (404, "No framework has this code."))
     def get(self, code: str) -> Any:
         """One framework with its outcomes and criteria."""
         fw = Framework.by_code(code)
@@ -225,6 +235,7 @@ class Courses(MethodView):
     @courses_bp.arguments(QueryArgs, location="query")
     @courses_bp.response(200, CourseOut(many=True))
     @courses_bp.paginate()
+    @errors(courses_bp)
     def get(self, args: dict, pagination_parameters: Any) -> Any:
         """Your organisation's courses, by title."""
         org = api_user().organisation_id
@@ -234,7 +245,7 @@ class Courses(MethodView):
     @api_roles(*AUTHORS)
     @courses_bp.arguments(CourseCreate)
     @courses_bp.response(201, CourseOut, headers=ETAG_HEADER)
-    @courses_bp.alt_response(409, description="The slug is taken")
+    @errors(courses_bp, *WITH_BODY, NO_ORGANISATION, (409, "Your organisation already has a course with this slug."))
     def post(self, data: dict) -> Any:
         """Create a course built against frameworks (by code)."""
         org = organisation_id()
@@ -244,10 +255,11 @@ class Courses(MethodView):
         return _tagged(_course_out(course), course)
 
 
-@courses_bp.route("/<slug>")
+@courses_bp.route("/<slug>", parameters=[SLUG])
 class CourseDetail(MethodView):
     @api_roles(*AUTHORS)
     @courses_bp.response(200, CourseOut, headers=ETAG_HEADER)
+    @errors(courses_bp, (404, "Your organisation has no course with this slug."))
     def get(self, slug: str) -> Any:
         """One course; its ETag is the version to send in If-Match when changing it."""
         course = _course(slug)
@@ -256,8 +268,8 @@ class CourseDetail(MethodView):
     @api_roles(*AUTHORS)
     @courses_bp.arguments(CourseUpdate)
     @courses_bp.response(200, CourseOut, headers=ETAG_HEADER)
-    @courses_bp.alt_response(409, description="The slug is taken")
-    @courses_bp.alt_response(412, description=STALE)
+    @errors(courses_bp, *WITH_BODY, (404, "Your organisation has no course with this slug."),
+            (409, "Your organisation already has a course with this slug."), 412)
     @courses_bp.doc(parameters=[IF_MATCH])
     def patch(self, data: dict, slug: str) -> Any:
         """Change a course's title, slug, description or language (If-Match: only if unchanged since)."""
@@ -267,6 +279,8 @@ class CourseDetail(MethodView):
 
     @api_roles(*AUTHORS)
     @courses_bp.response(204)
+    @errors(courses_bp, 400, (404, "Your organisation has no course with this slug."),
+            (409, "Learners are enrolled on the course."))
     def delete(self, slug: str) -> Any:
         """Delete a course with its modules, pages and quizzes."""
         course = _course(slug)
@@ -274,12 +288,13 @@ class CourseDetail(MethodView):
         return Response(status=204)
 
 
-@courses_bp.route("/<slug>/modules")
+@courses_bp.route("/<slug>/modules", parameters=[SLUG])
 class Modules(MethodView):
     @api_roles(*AUTHORS)
     @courses_bp.arguments(QueryArgs, location="query")
     @courses_bp.response(200, ModuleOut(many=True))
     @courses_bp.paginate()
+    @errors(courses_bp, (404, "Your organisation has no course with this slug."))
     def get(self, args: dict, pagination_parameters: Any, slug: str) -> Any:
         """The course's modules in order."""
         return [_module_out(m) for m in _page(list(_course(slug).modules), pagination_parameters)]
@@ -287,6 +302,8 @@ class Modules(MethodView):
     @api_roles(*AUTHORS)
     @courses_bp.arguments(ModuleCreate)
     @courses_bp.response(201, ModuleOut, headers=ETAG_HEADER)
+    @errors(courses_bp, *WITH_BODY, (404, "Your organisation has no course with this slug."),
+            (409, "The course already has a module with this slug."))
     def post(self, data: dict, slug: str) -> Any:
         """Add a module (default target minutes from its outcomes)."""
         course = _course(slug)
@@ -294,10 +311,11 @@ class Modules(MethodView):
         return _tagged(_module_out(module), module)
 
 
-@courses_bp.route("/<slug>/modules/<module_slug>")
+@courses_bp.route("/<slug>/modules/<module_slug>", parameters=[SLUG, MODULE_SLUG])
 class ModuleDetail(MethodView):
     @api_roles(*AUTHORS)
     @courses_bp.response(200, ModuleOut, headers=ETAG_HEADER)
+    @errors(courses_bp, (404, "No such course or module."))
     def get(self, slug: str, module_slug: str) -> Any:
         """One module; its ETag is the version to send in If-Match when changing it."""
         module = _module(slug, module_slug)
@@ -306,7 +324,8 @@ class ModuleDetail(MethodView):
     @api_roles(*AUTHORS)
     @courses_bp.arguments(ModuleUpdate)
     @courses_bp.response(200, ModuleOut, headers=ETAG_HEADER)
-    @courses_bp.alt_response(412, description=STALE)
+    @errors(courses_bp, *WITH_BODY, (404, "No such course or module."),
+            (409, "The course already has a module with this slug."), 412)
     @courses_bp.doc(parameters=[IF_MATCH])
     def patch(self, data: dict, slug: str, module_slug: str) -> Any:
         """Change a module; ``position`` moves it (If-Match: only if unchanged since)."""
@@ -324,6 +343,8 @@ class ModuleDetail(MethodView):
 
     @api_roles(*AUTHORS)
     @courses_bp.response(204)
+    @errors(courses_bp, 400, (404, "No such course or module."),
+            (409, "Learners have attempts at the module."))
     def delete(self, slug: str, module_slug: str) -> Any:
         """Delete a module with its pages and quiz."""
         module = _module(slug, module_slug)
@@ -331,12 +352,13 @@ class ModuleDetail(MethodView):
         return Response(status=204)
 
 
-@courses_bp.route("/<slug>/modules/<module_slug>/pages")
+@courses_bp.route("/<slug>/modules/<module_slug>/pages", parameters=[SLUG, MODULE_SLUG])
 class Pages(MethodView):
     @api_roles(*AUTHORS)
     @courses_bp.arguments(QueryArgs, location="query")
     @courses_bp.response(200, PageOut(many=True))
     @courses_bp.paginate()
+    @errors(courses_bp, (404, "No such course or module."))
     def get(self, args: dict, pagination_parameters: Any, slug: str, module_slug: str) -> Any:
         """The module's pages in order."""
         return [_page_out(p) for p in _page(list(_module(slug, module_slug).pages), pagination_parameters)]
@@ -344,6 +366,8 @@ class Pages(MethodView):
     @api_roles(*AUTHORS)
     @courses_bp.arguments(PageCreate)
     @courses_bp.response(201, PageOut, headers=ETAG_HEADER)
+    @errors(courses_bp, *WITH_BODY, (404, "No such course or module."),
+            (409, "The module already has a page with this slug."))
     def post(self, data: dict, slug: str, module_slug: str) -> Any:
         """Add a page (Markdown body, rendered to sanitised HTML)."""
         module = _module(slug, module_slug)
@@ -359,10 +383,11 @@ class Pages(MethodView):
         return _tagged(_page_out(page), page)
 
 
-@courses_bp.route("/<slug>/modules/<module_slug>/pages/<page_slug>")
+@courses_bp.route("/<slug>/modules/<module_slug>/pages/<page_slug>", parameters=[SLUG, MODULE_SLUG, PAGE_SLUG])
 class PageDetail(MethodView):
     @api_roles(*AUTHORS)
     @courses_bp.response(200, PageOut, headers=ETAG_HEADER)
+    @errors(courses_bp, (404, "No such course, module or page."))
     def get(self, slug: str, module_slug: str, page_slug: str) -> Any:
         """One page; its ETag is the version to send in If-Match when changing it."""
         page = _page_of(slug, module_slug, page_slug)
@@ -371,7 +396,8 @@ class PageDetail(MethodView):
     @api_roles(*AUTHORS)
     @courses_bp.arguments(PageUpdate)
     @courses_bp.response(200, PageOut, headers=ETAG_HEADER)
-    @courses_bp.alt_response(412, description=STALE)
+    @errors(courses_bp, *WITH_BODY, (404, "No such course, module or page."),
+            (409, "The module already has a page with this slug."), 412)
     @courses_bp.doc(parameters=[IF_MATCH])
     def patch(self, data: dict, slug: str, module_slug: str, page_slug: str) -> Any:
         """Change a page; ``position`` moves it (If-Match: only if unchanged since)."""
@@ -389,6 +415,7 @@ class PageDetail(MethodView):
 
     @api_roles(*AUTHORS)
     @courses_bp.response(204)
+    @errors(courses_bp, 400, (404, "No such course, module or page."))
     def delete(self, slug: str, module_slug: str, page_slug: str) -> Any:
         """Delete a page."""
         page = _page_of(slug, module_slug, page_slug)
@@ -396,22 +423,24 @@ class PageDetail(MethodView):
         return Response(status=204)
 
 
-@courses_bp.route("/<slug>/quizzes")
+@courses_bp.route("/<slug>/quizzes", parameters=[SLUG])
 class Quizzes(MethodView):
     @api_roles(*AUTHORS)
     @courses_bp.arguments(QueryArgs, location="query")
     @courses_bp.response(200, QuizOut(many=True))
     @courses_bp.paginate()
+    @errors(courses_bp, (404, "Your organisation has no course with this slug."))
     def get(self, args: dict, pagination_parameters: Any, slug: str) -> Any:
         """The quizzes of the course's modules, in module order."""
         quizzes = [m.quiz for m in _course(slug).modules if m.quiz is not None]
         return [_quiz_out(q) for q in _page(quizzes, pagination_parameters)]
 
 
-@courses_bp.route("/<slug>/modules/<module_slug>/quiz")
+@courses_bp.route("/<slug>/modules/<module_slug>/quiz", parameters=[SLUG, MODULE_SLUG])
 class QuizDetail(MethodView):
     @api_roles(*AUTHORS)
     @courses_bp.response(200, QuizOut, headers=ETAG_HEADER)
+    @errors(courses_bp, (404, "No such course or module, or the module has no quiz."))
     def get(self, slug: str, module_slug: str) -> Any:
         """The module's quiz; its ETag is the version to send in If-Match when changing it."""
         module = _module(slug, module_slug)
@@ -422,7 +451,8 @@ class QuizDetail(MethodView):
     @api_roles(*AUTHORS)
     @courses_bp.arguments(QuizIn)
     @courses_bp.response(200, QuizOut, headers=ETAG_HEADER)
-    @courses_bp.alt_response(412, description=STALE + " (Any If-Match fails while the module has no quiz.)")
+    @errors(courses_bp, *WITH_BODY, (404, "No such course or module."),
+            (412, STALE + " (Any If-Match fails while the module has no quiz.)"))
     @courses_bp.doc(parameters=[IF_MATCH])
     def put(self, data: dict, slug: str, module_slug: str) -> Any:
         """Create the module's quiz or change it; ``items`` (if given) replaces its items.
@@ -442,6 +472,7 @@ class QuizDetail(MethodView):
 
     @api_roles(*AUTHORS)
     @courses_bp.response(204)
+    @errors(courses_bp, 400, (404, "No such course or module, or the module has no quiz."))
     def delete(self, slug: str, module_slug: str) -> Any:
         """Remove the module's quiz."""
         module = _module(slug, module_slug)
@@ -473,6 +504,7 @@ class Questions(MethodView):
     @questions_bp.arguments(QuestionFilter, location="query")
     @questions_bp.response(200, QuestionOut(many=True))
     @questions_bp.paginate()
+    @errors(questions_bp)
     def get(self, args: dict, pagination_parameters: Any) -> Any:
         """Current versions of your questions, by id; filter by type, criterion, tag, text (q)."""
         org = api_user().organisation_id
@@ -484,7 +516,7 @@ class Questions(MethodView):
     @api_roles(*AUTHORS)
     @questions_bp.arguments(QuestionBody)
     @questions_bp.response(201, QuestionOut)
-    @questions_bp.alt_response(409, description="The id is taken")
+    @errors(questions_bp, *WITH_BODY, NO_ORGANISATION, (409, "Your bank already has a question with this id."))
     def post(self, data: dict) -> Any:
         """Add a question (version 1); the body is the question JSON."""
         org = organisation_id()
@@ -493,10 +525,11 @@ class Questions(MethodView):
         return _question_out(row)
 
 
-@questions_bp.route("/<question_id>")
+@questions_bp.route("/<question_id>", parameters=[QUESTION_ID])
 class QuestionDetail(MethodView):
     @api_roles(*AUTHORS)
     @questions_bp.response(200, QuestionOut)
+    @errors(questions_bp, (404, "Your bank has no question with this id."))
     def get(self, question_id: str) -> Any:
         """The current version of a question."""
         row = questions.get_current(organisation_id(), question_id)
@@ -506,7 +539,8 @@ class QuestionDetail(MethodView):
 
     @api_roles(*AUTHORS)
     @questions_bp.response(204)
-    @questions_bp.alt_response(409, description="A quiz still needs the question")
+    @errors(questions_bp, 400, (404, "Your bank has no question with this id."),
+            (409, "A quiz still needs the question."))
     def delete(self, question_id: str) -> Any:
         """Take the question out of the bank: deleted if no attempt ever used it, else retired (its
         versions stay for those attempts; it is no longer listed or drawn). 409 while a quiz holds
@@ -520,7 +554,8 @@ class QuestionDetail(MethodView):
     @api_roles(*AUTHORS)
     @questions_bp.arguments(QuestionBody)
     @questions_bp.response(200, QuestionOut)
-    @questions_bp.alt_response(409, description="Another version was saved since the one edited")
+    @errors(questions_bp, *WITH_BODY, (404, "Your bank has no question with this id."),
+            (409, "Another version was saved since the one edited."))
     def put(self, data: dict, question_id: str) -> Any:
         """Save an edit. The body's ``version`` must be the current version (else 409: someone
         saved meanwhile). Edited in place while no attempt uses it, else saved as a new version."""
@@ -536,12 +571,13 @@ class QuestionDetail(MethodView):
         return _question_out(row)
 
 
-@questions_bp.route("/<question_id>/versions")
+@questions_bp.route("/<question_id>/versions", parameters=[QUESTION_ID])
 class QuestionVersions(MethodView):
     @api_roles(*AUTHORS)
     @questions_bp.arguments(QueryArgs, location="query")
     @questions_bp.response(200, QuestionOut(many=True))
     @questions_bp.paginate()
+    @errors(questions_bp, (404, "Your bank has no question with this id."))
     def get(self, args: dict, pagination_parameters: Any, question_id: str) -> Any:
         """Every version of a question, newest first."""
         rows = questions.versions(organisation_id(), question_id)
@@ -550,10 +586,11 @@ class QuestionVersions(MethodView):
         return [_question_out(r) for r in _page(rows, pagination_parameters)]
 
 
-@questions_bp.route("/<question_id>/versions/<int:version>")
+@questions_bp.route("/<question_id>/versions/<int:version>", parameters=[QUESTION_ID, VERSION])
 class QuestionVersionDetail(MethodView):
     @api_roles(*AUTHORS)
     @questions_bp.response(200, QuestionOut)
+    @errors(questions_bp, (404, "Your bank has no such version of this question."))
     def get(self, question_id: str, version: int) -> Any:
         """One version of a question."""
         row = bank.get_version(question_id, version, organisation=organisation_id())
@@ -564,7 +601,8 @@ class QuestionVersionDetail(MethodView):
     @api_roles(*AUTHORS)
     @questions_bp.arguments(QuestionBody)
     @questions_bp.response(200, QuestionOut)
-    @questions_bp.alt_response(409, description="The version is in use or not current")
+    @errors(questions_bp, *WITH_BODY, (404, "Your bank has no such version of this question."),
+            (409, "The version is in use or not current."))
     def put(self, data: dict, question_id: str, version: int) -> Any:
         """Change exactly this version, in place: 409 if it is not current or attempts use it."""
         org = organisation_id()

@@ -7,6 +7,12 @@ from marshmallow import fields, validate
 
 IDENT = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 REF = r"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$"
+# The rules the authoring service applies, stated here so that the document states them too.
+LANGUAGE_TAG = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
+# What Python's str.strip() removes, spelled out: JSON Schema's \s is not Python's.
+_SPACE = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+# Not only spaces (marshmallow matches from the start, JSON Schema searches: this reads alike).
+NOT_BLANK = rf"^[{_SPACE}]*[^{_SPACE}]"
 
 
 class StrictInteger(fields.Integer):
@@ -43,7 +49,15 @@ def Slug(**kwargs) -> fields.String:
 
 
 def Title(**kwargs) -> fields.String:
-    return fields.String(validate=validate.Length(min=1, max=300), **kwargs)
+    return fields.String(validate=[validate.Length(min=1, max=300),
+                                   validate.Regexp(NOT_BLANK, error="Enter a title (not only spaces).")],
+                         **kwargs)
+
+
+def Language(**kwargs) -> fields.String:
+    return fields.String(validate=[validate.Length(min=2, max=35),
+                                   validate.Regexp(LANGUAGE_TAG, error="Not a language tag (e.g. en-GB).")],
+                         **kwargs)
 
 
 def RefList(max_items: int = 500, **kwargs) -> fields.List:
@@ -104,7 +118,7 @@ class CourseCreate(Strict):
     title = Title(required=True)
     slug = Slug()
     description = fields.String(validate=validate.Length(max=20000))
-    language = fields.String(validate=validate.Length(min=2, max=35))
+    language = Language()
     frameworks = fields.List(fields.String(validate=validate.Length(min=1, max=64)), required=True,
                              validate=validate.Length(min=1, max=20))
 
@@ -113,7 +127,7 @@ class CourseUpdate(Strict):
     title = Title()
     slug = Slug()
     description = fields.String(validate=validate.Length(max=20000))
-    language = fields.String(validate=validate.Length(min=2, max=35))
+    language = Language()
 
 
 class CourseOut(ma.Schema):
@@ -176,6 +190,25 @@ class PageOut(ma.Schema):
 # --------------------------------------------------------------------------- quizzes
 
 
+def _draw_by(selector: str) -> dict:
+    return {"type": "object", "required": ["count", selector], "additionalProperties": False,
+            "properties": {"count": {"type": "integer", "minimum": 1},
+                           selector: {"type": "string", "minLength": 1, "pattern": NOT_BLANK}}}
+
+
+def QuizItem() -> fields.Dict:
+    """A quiz item: a fixed question version, or a draw by criterion or by tag. The authoring
+    service checks them (``validate_quiz_items``); this documents what it takes."""
+    fixed = {"type": "object", "title": "A fixed question version", "required": ["question", "version"],
+             "additionalProperties": False,
+             "properties": {"question": {"type": "string", "minLength": 1},
+                            "version": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}}}
+    draw = {"type": "object", "title": "A draw of count questions evidencing a criterion or tagged tag",
+            "required": ["draw"], "additionalProperties": False,
+            "properties": {"draw": {"oneOf": [_draw_by("criterion"), _draw_by("tag")]}}}
+    return fields.Dict(metadata={"oneOf": [fixed, draw]})
+
+
 class QuizIn(Strict):
     title = Title()
     pass_mark = StrictFloat(validate=validate.Range(min=0, max=1))
@@ -185,9 +218,9 @@ class QuizIn(Strict):
     shuffle = StrictBoolean()
     feedback = fields.String(validate=validate.OneOf(["immediate", "after_submission"]))
     time_limit_minutes = StrictInteger(allow_none=True, validate=validate.Range(min=1, max=100_000))
-    items = fields.List(fields.Dict(), validate=validate.Length(max=500),
-                        metadata={"description": 'Items as in the course document: {"question": id, "version": n} '
-                                                 'or {"draw": {"count": n, "criterion": ref}} / {"draw": {"count": n, "tag": t}}.'})
+    items = fields.List(QuizItem(), validate=validate.Length(max=500),
+                        metadata={"description": "The quiz's items in order, as in the course document; "
+                                                 "given, they replace the quiz's items."})
 
 
 class QuizOut(ma.Schema):
@@ -200,7 +233,7 @@ class QuizOut(ma.Schema):
     shuffle = fields.Boolean()
     feedback = fields.String()
     time_limit_minutes = fields.Integer(allow_none=True)
-    items = fields.List(fields.Dict())
+    items = fields.List(QuizItem())
 
 
 # --------------------------------------------------------------------------- questions
@@ -234,8 +267,15 @@ class QuestionFilter(QueryArgs):
     q = fields.String(validate=validate.Length(max=200))
 
 
-class ErrorOut(ma.Schema):
-    code = fields.Integer()
-    status = fields.String()
-    message = fields.String()
-    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+class ErrorSchema(ma.Schema):
+    """Every error of the API (documented as ``Error``; the body is built by ``error_response``)."""
+
+    code = fields.Integer(required=True, metadata={"description": "The HTTP status code, e.g. 422."})
+    status = fields.String(required=True, metadata={"description": 'The HTTP status, e.g. "Unprocessable Entity".'})
+    message = fields.String(required=True, metadata={"description": "What went wrong, in a sentence."})
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), required=True,
+                         metadata={"description": "Each field at fault (a dotted path into the body or the "
+                                                  "query, \"_schema\" for the whole body) with its messages; "
+                                                  "{} when no one field is to blame."})
+    error = fields.String(required=True, metadata={"description": 'The status in snake case, e.g. '
+                                                                  '"unprocessable_entity".'})
