@@ -17,6 +17,7 @@ def setup_api(app: Flask) -> None:
     """Configure the Api on ``app``, register its blueprints (CSRF-exempt: ``api_roles`` checks
     the CSRF header for session requests itself) and its JSON error handler."""
     from course.api.core import ApiError, CarecourseApi, guard_api_request, handle_error
+    from course.api.docs import document_questions
     from course.api.resources import BLUEPRINTS
     from course.extensions import csrf
 
@@ -37,6 +38,7 @@ def setup_api(app: Flask) -> None:
     })
     api = CarecourseApi(app)
     app.extensions["carecourse_api"] = api
+    document_questions(api)
     for blp in BLUEPRINTS:
         api.register_blueprint(blp)
         csrf.exempt(blp)

@@ -67,3 +67,49 @@ QUESTION_ID = _path("question_id", "The question's id.",
                     {"type": "string", "minLength": 1, "maxLength": 120, "pattern": IDENT})
 VERSION = _path("version", "The version number.",
                 {"type": "integer", "minimum": 1, "maximum": 2**31 - 1})
+
+
+def document_questions(api: Any) -> None:
+    """Add the question JSON (docs/formats.md) to the document, from question_bank's own
+    schemas: a component per type (``SingleChoiceQuestion``, ...) and ``Question``, their
+    ``oneOf`` by ``type``; a scenario step's question is one of the step types. What JSON Schema
+    cannot say (exactly one correct option, known criteria, gaps named in the stem, steps that
+    form no cycle) the bank checks, with a 422 naming the field."""
+    from question_bank.schemas import (
+        CHILD_SCHEMAS,
+        TYPE_SCHEMAS,
+        ChildQuestionField,
+        StrictBool,
+        StrictInt,
+        StrictNumber,
+    )
+
+    from course.questions.service import MAX_ID_LENGTH, RESERVED_IDS
+
+    for field, json_type in ((StrictBool, "boolean"), (StrictNumber, "number"), (StrictInt, "integer"),
+                             (ChildQuestionField, "object")):
+        api.register_field(field, json_type, None)
+    components = api.spec.components
+
+    def one_of(schemas: dict[str, Any], suffix: str) -> dict[str, Any]:
+        refs = {}
+        for type_name, schema in schemas.items():
+            name = "".join(part.title() for part in type_name.split("_")) + suffix
+            components.schema(name, schema=schema)
+            properties = components.schemas[name]["properties"]
+            properties["type"] = {"type": "string", "enum": [type_name]}
+            properties["id"]["maxLength"] = MAX_ID_LENGTH
+            properties["points"]["exclusiveMinimum"] = True  # apispec leaves out min_inclusive=False
+            refs[type_name] = f"#/components/schemas/{name}"
+        return {"oneOf": [{"$ref": ref} for ref in refs.values()],
+                "discriminator": {"propertyName": "type", "mapping": refs}}
+
+    steps = one_of(CHILD_SCHEMAS, "StepQuestion")
+    question = one_of(TYPE_SCHEMAS, "Question")
+    for ref in question["discriminator"]["mapping"].values():
+        component = components.schemas[ref.rsplit("/", 1)[1]]
+        # The server numbers versions: PUT /questions/{id} needs the one edited, the others none.
+        component["required"] = [name for name in component["required"] if name != "version"]
+        component["properties"]["id"]["not"] = {"enum": sorted(RESERVED_IDS)}
+    components.schemas["Step"]["properties"]["question"] = steps
+    components.schema("Question", component=question)

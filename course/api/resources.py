@@ -498,6 +498,39 @@ def _body(data: dict) -> dict:
     return body
 
 
+def _edit(data: dict, question_id: str, problems: dict[str, list[str]] | None = None) -> dict:
+    """The question JSON of an edit, whose ``id`` must be the question's (ids never change);
+    422 with ``problems`` and that one, if any."""
+    problems = dict(problems or {})
+    if data.get("id") != question_id:
+        problems["id"] = ["Missing data for required field." if "id" not in data
+                          else f"The id is the question's own, {question_id!r}; it cannot change."]
+    if problems:
+        fail(422, "The question is not valid.", problems)
+    return _body(data)
+
+
+QUESTION = {"$ref": "#/components/schemas/Question"}
+QUESTION_EXAMPLE = {
+    "id": "relnet-court-of-protection", "type": "single_choice", "title": "Who rules on contact disputes",
+    "stem": "A person lacks capacity to decide about contact with a relative, and the family and the "
+            "care team cannot agree what is in their best interests. Who can make the final decision?",
+    "criteria": ["QCF-RELNET/1.2"], "tags": ["mental capacity"],
+    "options": [
+        {"id": "a", "text": "The Court of Protection", "correct": True,
+         "feedback": "Right: it decides under the Mental Capacity Act 2005 when there is a serious dispute."},
+        {"id": "b", "text": "The care home manager", "correct": False,
+         "feedback": "A manager takes part in a best interests decision, but cannot settle a dispute in law."},
+    ],
+}
+
+
+def _question_body(schema: dict, **example: Any) -> dict:
+    """The requestBody of an operation taking the question JSON (``document_questions``)."""
+    return {"requestBody": {"required": True, "content": {"application/json": {
+        "schema": schema, "example": {**QUESTION_EXAMPLE, **example}}}}}
+
+
 @questions_bp.route("")
 class Questions(MethodView):
     @api_roles(*AUTHORS)
@@ -517,6 +550,7 @@ class Questions(MethodView):
     @questions_bp.arguments(QuestionBody)
     @questions_bp.response(201, QuestionOut)
     @errors(questions_bp, *WITH_BODY, NO_ORGANISATION, (409, "Your bank already has a question with this id."))
+    @questions_bp.doc(**_question_body(QUESTION))
     def post(self, data: dict) -> Any:
         """Add a question (version 1); the body is the question JSON."""
         org = organisation_id()
@@ -556,6 +590,7 @@ class QuestionDetail(MethodView):
     @questions_bp.response(200, QuestionOut)
     @errors(questions_bp, *WITH_BODY, (404, "Your bank has no question with this id."),
             (409, "Another version was saved since the one edited."))
+    @questions_bp.doc(**_question_body({"allOf": [QUESTION], "required": ["version"]}, version=1))
     def put(self, data: dict, question_id: str) -> Any:
         """Save an edit. The body's ``version`` must be the current version (else 409: someone
         saved meanwhile). Edited in place while no attempt uses it, else saved as a new version."""
@@ -563,11 +598,11 @@ class QuestionDetail(MethodView):
         if questions.get_current(org, question_id) is None:
             fail(404, f"Your bank has no question {question_id!r}.")
         base = data.get("version")
-        if isinstance(base, bool) or not isinstance(base, int):
-            fail(422, "The question is not valid.",
-                 {"version": ["The version you edited (an integer) is required."]})
+        bad_base = isinstance(base, bool) or not isinstance(base, int)
+        body = _edit(data, question_id,
+                     {"version": ["The version you edited (an integer) is required."]} if bad_base else None)
         row = _commit_or_fail(lambda: questions.update_question(
-            question_id, _body(data), organisation_id=org, user=api_user(), base_version=base))
+            question_id, body, organisation_id=org, user=api_user(), base_version=base))
         return _question_out(row)
 
 
@@ -603,6 +638,7 @@ class QuestionVersionDetail(MethodView):
     @questions_bp.response(200, QuestionOut)
     @errors(questions_bp, *WITH_BODY, (404, "Your bank has no such version of this question."),
             (409, "The version is in use or not current."))
+    @questions_bp.doc(**_question_body(QUESTION, version=1))
     def put(self, data: dict, question_id: str, version: int) -> Any:
         """Change exactly this version, in place: 409 if it is not current or attempts use it."""
         org = organisation_id()
@@ -612,7 +648,8 @@ class QuestionVersionDetail(MethodView):
         if not row.is_current:
             fail(409, f"Version {version} is not the current version.",
                  {"version": [f"Version {version} is not the current version."]})
+        body = _edit(data, question_id)
         saved = _commit_or_fail(lambda: questions.update_question(
-            question_id, _body(data), organisation_id=org, user=api_user(), base_version=version,
+            question_id, body, organisation_id=org, user=api_user(), base_version=version,
             in_place=True))
         return _question_out(saved)

@@ -11,8 +11,9 @@ REF = r"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$"
 LANGUAGE_TAG = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
 # What Python's str.strip() removes, spelled out: JSON Schema's \s is not Python's.
 _SPACE = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
-# Not only spaces (marshmallow matches from the start, JSON Schema searches: this reads alike).
-NOT_BLANK = rf"^[{_SPACE}]*[^{_SPACE}]"
+# Not only spaces (marshmallow matches from the start, JSON Schema searches: this reads alike;
+# the empty string is left to the length check, so that it gets one message).
+NOT_BLANK = rf"^$|^[{_SPACE}]*[^{_SPACE}]"
 
 
 class StrictInteger(fields.Integer):
@@ -240,8 +241,9 @@ class QuizOut(ma.Schema):
 
 
 class QuestionBody(ma.Schema):
-    """The question JSON of docs/formats.md, validated by question_bank.schemas in the view
-    (its `version` is optional: the server numbers versions)."""
+    """The question JSON of docs/formats.md, validated by question_bank.schemas in the service
+    (its `version` is optional: the server numbers versions). The document describes it as
+    ``Question`` (``docs.document_questions``)."""
 
     class Meta:
         unknown = ma.INCLUDE

@@ -59,11 +59,20 @@ CONFIG = SchemathesisConfig.from_dict({
         "outcomes": ["TESTFW/K.1", "TESTFW/P.1"],
         "criteria": ["TESTFW/K1", "TESTFW/P1"],
     }.items()},
+    "operations": [{
+        # The question JSON is nine types deep: the coverage phase's boundary values for every
+        # property of every type come to some 2,700 requests per operation (15-20 s each), so
+        # these three get more generated examples (valid and invalid) in their place.
+        "include-path-regex": "^/api/v1/questions", "include-method-regex": "^(POST|PUT)$",
+        "phases": {"coverage": {"enabled": False}},
+        "generation": {"max-examples": 4 * EXAMPLES_PER_OPERATION},
+    }],
     "parameters": {
         **{f"path.{name}": {"dictionary": name, "probability": 0.5} for name in KNOWN},
         "body.frameworks[*]": {"dictionary": "frameworks", "probability": 0.7},
         "body.outcomes[*]": {"dictionary": "outcomes", "probability": 0.7},
         "body.workplace[*]": {"dictionary": "criteria", "probability": 0.7},
+        "body.criteria[*]": {"dictionary": "criteria", "probability": 0.7},
     },
 })
 # The document needs no database: an in-memory SQLite one that is never created will do.
@@ -72,16 +81,19 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", TARGET, config=C
 
 # A body field whose rule the document states in words but JSON Schema cannot express, because it
 # names stored data (a framework, an outcome or criterion of the course's frameworks, a question
-# in the bank) or ties fields together (the question JSON of docs/formats.md). A schema-valid
-# request may be refused with 422 for these fields only, and the 422 must name them.
+# in the bank, the question's own id and type) or ties fields together (one correct option, gaps
+# named in the stem, steps without cycles: docs/formats.md). A schema-valid request may be
+# refused with 422 for these fields only, and the 422 must name them.
+QUESTION_RULES = ("criteria", "options", "premises", "responses", "items", "gaps", "stem", "answers",
+                  "min_words", "steps", "wildcard")
 BEYOND_SCHEMA: dict[str, tuple[str, ...]] = {
     "POST /api/v1/courses": ("frameworks",),
     "POST /api/v1/courses/{slug}/modules": ("outcomes", "workplace"),
     "PATCH /api/v1/courses/{slug}/modules/{module_slug}": ("outcomes", "workplace"),
     "PUT /api/v1/courses/{slug}/modules/{module_slug}/quiz": ("items",),
-    "POST /api/v1/questions": ("",),
-    "PUT /api/v1/questions/{question_id}": ("",),
-    "PUT /api/v1/questions/{question_id}/versions/{version}": ("",),
+    "POST /api/v1/questions": QUESTION_RULES,
+    "PUT /api/v1/questions/{question_id}": (*QUESTION_RULES, "id", "type"),
+    "PUT /api/v1/questions/{question_id}/versions/{version}": (*QUESTION_RULES, "id", "type"),
 }
 
 
@@ -96,7 +108,7 @@ def schema_valid_data_is_accepted(ctx: Any, response: Any, case: Any) -> bool | 
         if response.status_code == 422:
             blamed = set(json.loads(response.content)["errors"])
             allowed = BEYOND_SCHEMA.get(case.operation.label, ())
-            if blamed and all(any(field.split(".")[0].startswith(a) for a in allowed) for field in blamed):
+            if blamed and all(field.split(".")[0] in allowed for field in blamed):
                 return None
         raise
 
@@ -109,14 +121,17 @@ def pagination_header_matches_the_document(ctx: Any, response: Any, case: Any) -
         return None
     document = case.operation.schema.raw_schema
     metadata = document["components"]["schemas"]["PaginationMetadata"]
-    errors = [e.message for e in jsonschema_rs.validator_for(metadata).iter_errors(json.loads(values[0]))]
+    errors = [e.message for e in jsonschema_rs.Draft4Validator(metadata).iter_errors(json.loads(values[0]))]
     assert not errors, f"X-Pagination {values[0]!r} does not match PaginationMetadata: {errors}"
     return None
 
 
 @pytest.fixture
-def tutor_token(app: Flask, org_a: Any, create_user: Any) -> Iterator[dict[str, str]]:
+def tutor_token(app: Flask, org_a: Any, create_user: Any, create_framework: Any) -> Iterator[dict[str, str]]:
     """Org A's data, a tutor's bearer token header, and ``app`` as the app schemathesis calls."""
+    create_framework("QCF-RELNET", outcomes=[{  # the criterion of the document's question example
+        "code": "1", "title": "Understand factors affecting relationships", "kind": "knowledge",
+        "criteria": [{"code": "1.2", "kind": "knowledge", "text": "explain the law", "workplace": False}]}])
     tutor = create_user("tutor", org_a.id)
     TARGET.app = app
     yield {"Authorization": f"Bearer {token_for(app, tutor)}"}

@@ -24,9 +24,10 @@ def document(client: Any) -> dict:
 
 
 def validator(doc: dict, component: str) -> Any:
-    """A JSON Schema validator for ``#/components/schemas/<component>`` of the document."""
-    return jsonschema_rs.validator_for({"$ref": f"#/components/schemas/{component}",
-                                        "components": doc["components"]})
+    """A JSON Schema validator for ``#/components/schemas/<component>`` of the document (OpenAPI
+    3.0's schemas are JSON Schema draft 4's, with its boolean exclusiveMinimum)."""
+    return jsonschema_rs.Draft4Validator({"$ref": f"#/components/schemas/{component}",
+                                          "components": doc["components"]})
 
 
 def assert_api_error(client: Any, response: Any, status: int, message: str, errors: dict | None = None) -> dict:
@@ -214,3 +215,43 @@ def test_quiz_items_the_document_allows_are_accepted(client, api_tutor):
     assert validator(document(client), "QuizIn").is_valid({"items": items[1:]})
     response = client.put("/api/v1/courses/c1/modules/m1/quiz", json={"items": items[:1]})
     assert response.status_code == 200 and response.get_json()["items"] == items[:1]
+
+
+# --------------------------------------------------------------------------- the question JSON
+
+
+def test_the_document_describes_the_question_json_by_type(client):
+    doc = document(client)
+    body = doc["paths"]["/api/v1/questions"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/Question"}
+    question = doc["components"]["schemas"]["Question"]
+    assert sorted(question["discriminator"]["mapping"]) == [
+        "essay", "matching", "multiple_response", "numeric", "ordering", "scenario", "short_answer",
+        "single_choice", "true_false"]
+    check = validator(doc, "Question")
+    assert check.is_valid(sc_question("q9"))
+    assert not check.is_valid(sc_question("q9", points=0))
+    assert not check.is_valid(sc_question("q9", type="hotspot"))
+    assert not check.is_valid(sc_question("q9", colour="red"))
+    edit = doc["paths"]["/api/v1/questions/{question_id}"]["put"]["requestBody"]["content"]["application/json"]
+    assert edit["schema"] == {"allOf": [{"$ref": "#/components/schemas/Question"}], "required": ["version"]}
+
+
+@pytest.mark.parametrize("kind", [{}, ["single_choice"]])
+def test_a_question_type_that_is_not_a_string_is_422_not_500(client, api_tutor, kind):
+    assert_api_error(client, client.post("/api/v1/questions", json=sc_question("q9", type=kind)), 422,
+                     "The question is not valid.",
+                     {"type": [f"Unknown question type {kind!r}; expected one of single_choice, multiple_response, "
+                               "true_false, matching, ordering, short_answer, numeric, essay, scenario."]})
+
+
+@pytest.mark.parametrize("url", ["/api/v1/questions/q1", "/api/v1/questions/q1/versions/1"])
+def test_an_edit_names_the_question_by_its_own_id(client, api_tutor, url):
+    without = sc_question("q1", title="Changed")
+    del without["id"]
+    assert_api_error(client, client.put(url, json=without), 422, "The question is not valid.",
+                     {"id": ["Missing data for required field."]})
+    assert_api_error(client, client.put(url, json=sc_question("q2", title="Changed")), 422,
+                     "The question is not valid.", {"id": ["The id is the question's own, 'q1'; it cannot change."]})
+    assert client.get("/api/v1/questions/q1").get_json()["title"] == "Trust"
+    assert client.put(url, json=sc_question("q1", title="Changed")).get_json()["title"] == "Changed"
