@@ -3,7 +3,7 @@ fields refused, lengths bounded so that huge strings are a 422, never a database
 from __future__ import annotations
 
 import marshmallow as ma
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate
 
 IDENT = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 REF = r"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$"
@@ -197,9 +197,30 @@ def _draw_by(selector: str) -> dict:
                            selector: {"type": "string", "minLength": 1, "pattern": NOT_BLANK}}}
 
 
+class QuizItemField(fields.Dict):
+    """A quiz item, checked for shape when the request is read (before If-Match is compared) by
+    the authoring service's own rule; whether its question or draw exists is checked on saving."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        from course.authoring.service import quiz_item_problems
+
+        messages: dict = {}
+        for path, message in quiz_item_problems(value):
+            if not path:
+                raise ValidationError(message)
+            *parents, name = path.split(".")
+            node = messages
+            for parent in parents:
+                node = node.setdefault(parent, {})
+            node.setdefault(name, []).append(message)
+        if messages:
+            raise ValidationError(messages)
+        return value
+
+
 def QuizItem() -> fields.Dict:
-    """A quiz item: a fixed question version, or a draw by criterion or by tag. The authoring
-    service checks them (``validate_quiz_items``); this documents what it takes."""
+    """A quiz item: a fixed question version, or a draw by criterion or by tag, as the authoring
+    service takes them (``quiz_item_problems``)."""
     fixed = {"type": "object", "title": "A fixed question version", "required": ["question", "version"],
              "additionalProperties": False,
              "properties": {"question": {"type": "string", "minLength": 1},
@@ -207,7 +228,7 @@ def QuizItem() -> fields.Dict:
     draw = {"type": "object", "title": "A draw of count questions evidencing a criterion or tagged tag",
             "required": ["draw"], "additionalProperties": False,
             "properties": {"draw": {"oneOf": [_draw_by("criterion"), _draw_by("tag")]}}}
-    return fields.Dict(metadata={"oneOf": [fixed, draw]})
+    return QuizItemField(metadata={"oneOf": [fixed, draw]})
 
 
 class QuizIn(Strict):

@@ -666,6 +666,12 @@ def _normalise_item(item: Any, path: str) -> tuple[dict[str, Any] | None, list[t
     return {"question": qid, "version": version}, []
 
 
+def quiz_item_problems(item: Any) -> list[tuple[str, str]]:
+    """What is wrong with the shape of one quiz item, as (path within the item, message): "" for
+    the item itself, "version", "draw", "draw.count". Nothing is looked up."""
+    return [(path.partition(".")[2], message) for path, message in _normalise_item(item, "item")[1]]
+
+
 def validate_quiz_items(
     course: Course, items: Sequence[Any], current: dict[str, dict[str, Any]] | None = None
 ) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:

@@ -8,6 +8,9 @@ operation, as a tutor of Org A with a bearer token; each operation gets a fresh 
 framework TESTFW and Org A's course c1 (module m1, page p1, a quiz) and question q1, and about
 half of the generated path parameters and references name them, so that answers other than 404
 are checked too. A failure prints schemathesis's report with the request as a curl command.
+
+Hypothesis also draws, now and then, constants it finds in the project's loaded modules, so the
+file run alone may try other examples than the whole suite does (each run is repeatable).
 """
 from __future__ import annotations
 

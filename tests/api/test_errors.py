@@ -189,7 +189,7 @@ def test_a_quiz_item_version_out_of_range_is_refused_naming_it(app, client, api_
     items = [{"question": "q1", "version": version}]
     assert not validator(document(client), "QuizIn").is_valid({"items": items})
     assert_api_error(client, client.put("/api/v1/courses/c1/modules/m1/quiz", json={"items": items}), 422,
-                     "The quiz items cannot be used.",
+                     "The data sent is not valid.",
                      {"items.0.version": ["a version is a whole number from 1 to 2147483647"]})
     assert client.get("/api/v1/courses/c1/modules/m1/quiz").get_json()["items"] == [{"question": "q1", "version": 1}]
 
@@ -206,7 +206,15 @@ def test_a_quiz_item_version_out_of_range_is_refused_naming_it(app, client, api_
 def test_quiz_items_the_document_forbids_are_refused(client, api_tutor, item, errors):
     assert not validator(document(client), "QuizIn").is_valid({"items": [item]})
     assert_api_error(client, client.put("/api/v1/courses/c1/modules/m1/quiz", json={"items": [item]}), 422,
-                     "The quiz items cannot be used.", errors)
+                     "The data sent is not valid.", errors)
+
+
+def test_a_malformed_quiz_item_is_422_even_with_a_stale_if_match(client, api_tutor):
+    # RFC 9110 13.2.1: a request that fails before its content is processed ignores preconditions.
+    response = client.put("/api/v1/courses/c1/modules/m1/quiz", json={"items": [{"question": "q1", "version": [1]}]},
+                          headers={"If-Match": '"2000-01-01T00:00:00.000000Z"'})
+    assert_api_error(client, response, 422, "The data sent is not valid.",
+                     {"items.0.version": ["a version is a whole number from 1 to 2147483647"]})
 
 
 def test_quiz_items_the_document_allows_are_accepted(client, api_tutor):
