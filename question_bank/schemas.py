@@ -423,7 +423,7 @@ def _load_dict(value: Any, schemas: dict[str, type[Schema]], child: bool = False
     if not isinstance(value, dict):
         raise ValidationError({"_schema": ["Invalid input type: expected an object."]})
     kind = value.get("type")
-    if kind not in schemas:
+    if not isinstance(kind, str) or kind not in schemas:  # a list or object cannot be looked up
         if "type" not in value:
             message = "Missing data for required field."
         elif child and kind == "scenario":

@@ -16,8 +16,9 @@ from course.auth.decorators import public
 def setup_api(app: Flask) -> None:
     """Configure the Api on ``app``, register its blueprints (CSRF-exempt: ``api_roles`` checks
     the CSRF header for session requests itself) and its JSON error handler."""
-    from course.api.core import CarecourseApi
-    from course.api.resources import BLUEPRINTS
+    from course.api.core import ApiError, CarecourseApi, guard_api_request, handle_error
+    from course.api.docs import document_questions
+    from course.api import courses, frameworks, questions
     from course.extensions import csrf
 
     app.config.setdefault("API_TITLE", "carecourse API")
@@ -27,7 +28,8 @@ def setup_api(app: Flask) -> None:
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     app.config.setdefault("API_SPEC_OPTIONS", {
         "info": {"description": "Frameworks, courses, modules, pages, quizzes and questions of carecourse. "
-                                "Errors are JSON {code, status, message, errors: {field: [messages]}}."},
+                                "Errors are JSON {code, status, message, errors: {field: [messages]}, error} "
+                                "(the Error schema). Text may not contain NUL (U+0000)."},
         "security": [{"bearerAuth": []}, {"sessionCookie": []}],
         "components": {"securitySchemes": {
             "bearerAuth": {"type": "http", "scheme": "bearer"},
@@ -36,9 +38,14 @@ def setup_api(app: Flask) -> None:
     })
     api = CarecourseApi(app)
     app.extensions["carecourse_api"] = api
-    for blp in BLUEPRINTS:
+    document_questions(api)
+    for blp in (frameworks.bp, courses.bp, questions.bp):
         api.register_blueprint(blp)
         csrf.exempt(blp)
+    # First of all before_request hooks: an unknown path or method under /api/v1 must be the
+    # API's 404 or 405, not the CSRF check's 400 that Flask-WTF's hook would answer first.
+    app.before_request_funcs.setdefault(None, []).insert(0, guard_api_request)
+    app.register_error_handler(ApiError, handle_error)
     # The document itself is public, like any API's description.
     endpoint = "api-docs.openapi_json"
     view = app.view_functions[endpoint]

@@ -1,7 +1,9 @@
 """The API's plumbing: the Api object, authentication (session or bearer token), errors.
 
-Every error of the API is JSON ``{"code", "status", "message", "errors": {field: [messages]}}``
-(plus ``error``, the status in snake case, which the app's other JSON errors also carry).
+Every error under /api/v1 is JSON ``{"code", "status", "message", "errors": {field: [messages]},
+"error"}`` (``error`` is the status in snake case, as the app's other JSON errors carry it), as
+its OpenAPI document's ``Error`` schema says: those raised in views, and those werkzeug raises
+before any view is chosen (unknown path 404, 405 with ``Allow``, 414).
 """
 from __future__ import annotations
 
@@ -13,31 +15,52 @@ from typing import Any, NoReturn
 from flask import current_app, g, jsonify, request
 from flask_login import current_user
 from flask_smorest import Api, Blueprint
+from flask_smorest.pagination import PaginationMetadataSchema
 from flask_wtf.csrf import validate_csrf
 from webargs import core as webargs_core
 from webargs.flaskparser import FlaskParser, is_json_request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed, NotFound
 from werkzeug.http import HTTP_STATUS_CODES
 from wtforms import ValidationError as CsrfValidationError
 
 from course.api.models import ApiToken
+from course.api.schemas import ErrorSchema
 from course.auth import sessions
 from course.core.request_limits import JsonBodyRefused, too_large_message
 from course.extensions import db
 from course.models.base import utcnow
 from course.models.users import User
 
+API_PREFIX = "/api/v1"
 LOCATIONS = ("json", "query", "querystring", "form", "headers", "files", "view_args")
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+# Longer than any URL the document allows (every path and query parameter is bounded, and even
+# percent-encoded the longest come to about 5,500 characters); a longer one is a 414.
+MAX_URL_LENGTH = 8192
 
 
 class CarecourseApi(Api):
-    """flask-smorest's Api, minus its app-wide HTTPException handler: the rest of the app keeps
-    its HTML error pages; each API blueprint registers ``handle_error`` itself."""
+    """flask-smorest's Api documenting our error body, with no catch-all ``default`` response
+    (each operation declares the statuses it can answer) and X-Pagination as the JSON it is.
+
+    Its app-wide HTTPException handler is left out: the rest of the app keeps its HTML error
+    pages; the API blueprints and ``guard_api_request`` use ``handle_error``."""
+
+    ERROR_SCHEMA = ErrorSchema
+    DEFAULT_ERROR_RESPONSE_NAME = None
 
     def _register_error_handlers(self) -> None:  # noqa: D401
         return None
 
+    def _register_pagination_header(self) -> None:
+        # The header carries JSON text; OpenAPI 3 says so with `content`, where a `schema` of
+        # type object would mean the "simple" style (page,2,total,5).
+        self.spec.components.header("PAGINATION", {
+            "description": "The list's pagination as JSON, e.g. "
+                           '{"total": 5, "total_pages": 3, "first_page": 1, "last_page": 3, '
+                           '"page": 2, "previous_page": 1, "next_page": 3}.',
+            "content": {"application/json": {"schema": PaginationMetadataSchema}},
+        }, lazy=True)
 
 
 class SafeJsonParser(FlaskParser):
@@ -57,18 +80,21 @@ class ApiBlueprint(Blueprint):
 
 
 class ApiError(HTTPException):
-    """An error to answer with ``status``, ``message`` and field ``errors``."""
+    """An error to answer with ``status``, ``message``, field ``errors`` and extra ``headers``."""
 
-    def __init__(self, status: int, message: str, errors: dict[str, list[str]] | None = None):
+    def __init__(self, status: int, message: str, errors: dict[str, list[str]] | None = None,
+                 headers: dict[str, str] | None = None):
         super().__init__(message)
         self.code = status
         self.message = message
         self.errors = errors or {}
+        self.headers = headers or {}
 
 
-def fail(status: int, message: str, errors: dict[str, list[str]] | None = None) -> NoReturn:
+def fail(status: int, message: str, errors: dict[str, list[str]] | None = None,
+         headers: dict[str, str] | None = None) -> NoReturn:
     """Stop the request with a JSON error."""
-    raise ApiError(status, message, errors)
+    raise ApiError(status, message, errors, headers)
 
 
 def flatten(messages: Any, path: tuple[str, ...] = ()) -> dict[str, list[str]]:
@@ -89,18 +115,21 @@ def flatten(messages: Any, path: tuple[str, ...] = ()) -> dict[str, list[str]]:
     return out
 
 
-def error_response(status: int, message: str, errors: dict[str, list[str]] | None = None) -> Any:
+def error_response(status: int, message: str, errors: dict[str, list[str]] | None = None,
+                   headers: dict[str, str] | None = None) -> Any:
+    """The API's JSON error body (the document's ``Error`` schema) with ``status``."""
     name = HTTP_STATUS_CODES.get(status, "Error")
     response = jsonify(code=status, status=name, message=message, errors=errors or {},
                        error=name.lower().replace(" ", "_").replace("-", "_"))
     response.status_code = status
+    response.headers.update(headers or {})
     return response
 
 
 def handle_error(error: HTTPException) -> Any:
-    """Every HTTP error raised in an API blueprint, as the API's JSON error."""
+    """Every HTTP error raised under /api/v1, as the API's JSON error."""
     if isinstance(error, ApiError):
-        return error_response(error.code, error.message, error.errors)
+        return error_response(error.code, error.message, error.errors, error.headers)
     if isinstance(error, JsonBodyRefused):
         where = {error.error.path: [error.error.message]} if error.error.path else {}
         return error_response(400, error.description or "", where)
@@ -119,6 +148,30 @@ def handle_error(error: HTTPException) -> Any:
     else:
         message = data.get("message") or error.description or HTTP_STATUS_CODES.get(status, "Error")
     return error_response(status, message, errors)
+
+
+def _not_allowed(error: MethodNotAllowed) -> ApiError:
+    """405 naming the methods the address takes, in ``Allow`` too (RFC 9110 requires it)."""
+    allowed = ", ".join(sorted(error.valid_methods or []))
+    return ApiError(405, f"{request.method} is not allowed at this address; it takes {allowed}.",
+                    headers={"Allow": allowed})
+
+
+def guard_api_request() -> None:
+    """Before anything else on /api/v1 paths: refuse an overlong URL (414), and answer routing's
+    404 and 405 as the API's JSON errors (Flask sends those to app-wide handlers, since no
+    blueprint is chosen, and they would otherwise get the app's other error shape, or a CSRF
+    400 for an unsafe method)."""
+    if request.path != API_PREFIX and not request.path.startswith(API_PREFIX + "/"):
+        return
+    if len(request.path) + len(request.query_string) > MAX_URL_LENGTH:
+        fail(414, f"The URL is too long: the API takes at most {MAX_URL_LENGTH:,} characters of "
+                  "path and query string.")
+    routing_error = request.routing_exception
+    if isinstance(routing_error, MethodNotAllowed):
+        raise _not_allowed(routing_error)
+    if isinstance(routing_error, NotFound):
+        fail(404, "There is no API endpoint at this address; /api/v1/openapi.json lists them.")
 
 
 # --------------------------------------------------------------------------- authentication

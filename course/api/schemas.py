@@ -4,13 +4,20 @@ that huge strings are a 422, never a database error."""
 from __future__ import annotations
 
 import marshmallow as ma
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate
 
 from question_bank import limits
 from question_bank.schemas import MaxChars, MaxItems
 
 IDENT = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 REF = r"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$"
+# The rules the authoring service applies, stated here so that the document states them too.
+LANGUAGE_TAG = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
+# What Python's str.strip() removes, spelled out: JSON Schema's \s is not Python's.
+_SPACE = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+# Not only spaces (marshmallow matches from the start, JSON Schema searches: this reads alike;
+# the empty string is left to the length check, so that it gets one message).
+NOT_BLANK = rf"^$|^[{_SPACE}]*[^{_SPACE}]"
 
 
 class StrictInteger(fields.Integer):
@@ -48,7 +55,15 @@ def Slug(**kwargs) -> fields.String:
 
 def Title(**kwargs) -> fields.String:
     # One message for empty and too long, as before: "Length must be between 1 and 300."
-    return fields.String(validate=validate.Length(min=1, max=limits.TITLE_CHARS), **kwargs)
+    return fields.String(validate=[validate.Length(min=1, max=limits.TITLE_CHARS),
+                                   validate.Regexp(NOT_BLANK, error="Enter a title (not only spaces).")],
+                         **kwargs)
+
+
+def Language(**kwargs) -> fields.String:
+    return fields.String(validate=[validate.Length(min=2), MaxChars(limits.LANGUAGE_CHARS),
+                                   validate.Regexp(LANGUAGE_TAG, error="Not a language tag (e.g. en-GB).")],
+                         **kwargs)
 
 
 def Chars(limit: int, **kwargs) -> fields.String:
@@ -114,7 +129,7 @@ class CourseCreate(Strict):
     title = Title(required=True)
     slug = Slug()
     description = Chars(limits.DESCRIPTION_CHARS)
-    language = fields.String(validate=[validate.Length(min=2), MaxChars(limits.LANGUAGE_CHARS)])
+    language = Language()
     frameworks = fields.List(fields.String(validate=[validate.Length(min=1), MaxChars(limits.FRAMEWORK_CODE_CHARS)]),
                              required=True, validate=[validate.Length(min=1),
                                                       MaxItems(limits.FRAMEWORKS_PER_COURSE, "frameworks")])
@@ -124,7 +139,7 @@ class CourseUpdate(Strict):
     title = Title()
     slug = Slug()
     description = Chars(limits.DESCRIPTION_CHARS)
-    language = fields.String(validate=[validate.Length(min=2), MaxChars(limits.LANGUAGE_CHARS)])
+    language = Language()
 
 
 class CourseOut(ma.Schema):
@@ -187,6 +202,46 @@ class PageOut(ma.Schema):
 # --------------------------------------------------------------------------- quizzes
 
 
+def _draw_by(selector: str) -> dict:
+    return {"type": "object", "required": ["count", selector], "additionalProperties": False,
+            "properties": {"count": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+                           selector: {"type": "string", "minLength": 1, "pattern": NOT_BLANK}}}
+
+
+class QuizItemField(fields.Dict):
+    """A quiz item, checked for shape when the request is read (before If-Match is compared) by
+    the authoring service's own rule; whether its question or draw exists is checked on saving."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        from course.authoring.service import quiz_item_problems
+
+        messages: dict = {}
+        for path, message in quiz_item_problems(value):
+            if not path:
+                raise ValidationError(message)
+            *parents, name = path.split(".")
+            node = messages
+            for parent in parents:
+                node = node.setdefault(parent, {})
+            node.setdefault(name, []).append(message)
+        if messages:
+            raise ValidationError(messages)
+        return value
+
+
+def QuizItem() -> fields.Dict:
+    """A quiz item: a fixed question version, or a draw by criterion or by tag, as the authoring
+    service takes them (``quiz_item_problems``)."""
+    fixed = {"type": "object", "title": "A fixed question version", "required": ["question", "version"],
+             "additionalProperties": False,
+             "properties": {"question": {"type": "string", "minLength": 1},
+                            "version": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}}}
+    draw = {"type": "object", "title": "A draw of count questions evidencing a criterion or tagged tag",
+            "required": ["draw"], "additionalProperties": False,
+            "properties": {"draw": {"oneOf": [_draw_by("criterion"), _draw_by("tag")]}}}
+    return QuizItemField(metadata={"oneOf": [fixed, draw]})
+
+
 class QuizIn(Strict):
     title = Title()
     pass_mark = StrictFloat(validate=validate.Range(min=0, max=1))
@@ -196,9 +251,9 @@ class QuizIn(Strict):
     shuffle = StrictBoolean()
     feedback = fields.String(validate=validate.OneOf(["immediate", "after_submission"]))
     time_limit_minutes = StrictInteger(allow_none=True, validate=validate.Range(min=1, max=100_000))
-    items = fields.List(fields.Dict(), validate=MaxItems(limits.ITEMS_PER_QUIZ, "items"),
-                        metadata={"description": 'Items as in the course document: {"question": id, "version": n} '
-                                                 'or {"draw": {"count": n, "criterion": ref}} / {"draw": {"count": n, "tag": t}}.'})
+    items = fields.List(QuizItem(), validate=MaxItems(limits.ITEMS_PER_QUIZ, "items"),
+                        metadata={"description": "The quiz's items in order, as in the course document; "
+                                                 "given, they replace the quiz's items."})
 
 
 class QuizOut(ma.Schema):
@@ -211,15 +266,16 @@ class QuizOut(ma.Schema):
     shuffle = fields.Boolean()
     feedback = fields.String()
     time_limit_minutes = fields.Integer(allow_none=True)
-    items = fields.List(fields.Dict())
+    items = fields.List(QuizItem())
 
 
 # --------------------------------------------------------------------------- questions
 
 
 class QuestionBody(ma.Schema):
-    """The question JSON of docs/formats.md, validated by question_bank.schemas in the view
-    (its `version` is optional: the server numbers versions)."""
+    """The question JSON of docs/formats.md, validated by question_bank.schemas in the service
+    (its `version` is optional: the server numbers versions). The document describes it as
+    ``Question`` (``docs.document_questions``)."""
 
     class Meta:
         unknown = ma.INCLUDE
@@ -245,8 +301,15 @@ class QuestionFilter(QueryArgs):
     q = fields.String(validate=validate.Length(max=200))
 
 
-class ErrorOut(ma.Schema):
-    code = fields.Integer()
-    status = fields.String()
-    message = fields.String()
-    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+class ErrorSchema(ma.Schema):
+    """Every error of the API (documented as ``Error``; the body is built by ``error_response``)."""
+
+    code = fields.Integer(required=True, metadata={"description": "The HTTP status code, e.g. 422."})
+    status = fields.String(required=True, metadata={"description": 'The HTTP status, e.g. "Unprocessable Entity".'})
+    message = fields.String(required=True, metadata={"description": "What went wrong, in a sentence."})
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), required=True,
+                         metadata={"description": "Each field at fault (a dotted path into the body or the "
+                                                  "query, \"_schema\" for the whole body) with its messages; "
+                                                  "{} when no one field is to blame."})
+    error = fields.String(required=True, metadata={"description": 'The status in snake case, e.g. '
+                                                                  '"unprocessable_entity".'})

@@ -39,6 +39,7 @@ from question_bank.text import sniff_image
 
 IDENTIFIER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 NOS_DEFAULT_MINUTES = 60
+MAX_VERSION = 2**31 - 1  # question versions are 32-bit integer columns in PostgreSQL
 DEFAULT_MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
 # Images only, recognised by their first bytes (never by the name or the browser's claim).
@@ -682,9 +683,15 @@ def _normalise_item(item: Any, path: str) -> tuple[dict[str, Any] | None, list[t
     qid, version = item.get("question"), item.get("version")
     if set(item) - {"question", "version"} or not isinstance(qid, str) or not qid:
         return None, [(path, "a fixed item is {question, version}")]
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        return None, [(f"{path}.version", "a version is a whole number, 1 or more")]
+    if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= MAX_VERSION:
+        return None, [(f"{path}.version", f"a version is a whole number from 1 to {MAX_VERSION}")]
     return {"question": qid, "version": version}, []
+
+
+def quiz_item_problems(item: Any) -> list[tuple[str, str]]:
+    """What is wrong with the shape of one quiz item, as (path within the item, message): "" for
+    the item itself, "version", "draw", "draw.count". Nothing is looked up."""
+    return [(path.partition(".")[2], message) for path, message in _normalise_item(item, "item")[1]]
 
 
 def validate_quiz_items(

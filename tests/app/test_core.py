@@ -120,7 +120,12 @@ def test_not_found_page_and_json(client):
     assert "<h1>Page not found</h1>" in page.get_data(as_text=True)
     api = client.get("/api/v1/no-such-thing")
     assert api.status_code == 404
-    assert api.json == {"error": "not_found", "code": 404, "message": "There is no page at this address."}
+    # The JSON API's documented error body (its OpenAPI document's Error schema).
+    assert api.json == {"error": "not_found", "code": 404, "status": "Not Found", "errors": {},
+                        "message": "There is no API endpoint at this address; /api/v1/openapi.json lists them."}
+    other = client.get("/api/no-such-thing")
+    assert other.status_code == 404
+    assert other.json == {"error": "not_found", "code": 404, "message": "There is no page at this address."}
 
 
 @pytest.fixture

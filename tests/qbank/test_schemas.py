@@ -118,6 +118,15 @@ def test_unknown_and_missing_type():
     assert error_paths(caught.value) == [("_schema", "Invalid input type: expected an object.")]
 
 
+@pytest.mark.parametrize("kind", [{}, [], ["essay"], 3, None])
+def test_a_type_that_is_not_a_string_is_refused_naming_it(kind):
+    assert paths(make("essay", type=kind)) == {"type": f"Unknown question type {kind!r}; expected one of "
+                                                       + ", ".join(TYPE_SCHEMAS) + "."}
+    scenario = make("scenario")
+    scenario["steps"][0]["question"]["type"] = kind
+    assert list(paths(scenario)) == ["steps.0.question.type"]
+
+
 def step(sid, child_id, qtype="true_false", branches=None, next_=None, **keys):
     child = {"id": child_id, "type": qtype, "stem": "?", **keys}
     if qtype == "true_false":
