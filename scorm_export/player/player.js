@@ -275,7 +275,7 @@ function boot(win) {
 		rt = win.CCRuntime.create(launch.adapter || "preview", {launch, tell, key: `carecourse${launch.adapter === "preview" ? "-preview" : ""}:${info.slug}:${launch.module}`});
 		started = rt.start();
 	} catch (e) {
-		tell(/^NO_/.test(e.code) ? `This course could not connect to your learning system (LMS), so your progress will not be recorded. Close it and open it again from the LMS. (${e.message})`
+		tell(e.code === "SECOND" ? e.message : /^NO_/.test(e.code) ? `This course could not connect to your learning system (LMS), so your progress will not be recorded. Close it and open it again from the LMS. (${e.message})`
 			: e.message);
 		rt = win.CCRuntime.create("none"); started = rt.start();
 	}

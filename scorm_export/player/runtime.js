@@ -120,8 +120,8 @@ function scorm(kind, options) {
 	const self = host(kind, T.limit, {
 		start() {
 			if (!api) fail("NO_API", `No SCORM ${v4 ? "2004" : "1.2"} API found`);
-			if (String(call(INIT, "")) !== "true") fail("NO_INIT", err === 104 // 2004: this page's API already served another SCO (Moodle 4.3 keeps one per page)
-				? "Your learning system cannot start a second module in the same page: leave this activity, then open the module again from your course page (error 104)"
+			if (String(call(INIT, "")) !== "true") fail(err === 104 ? "SECOND" : "NO_INIT", err === 104 // 2004: this page's API already served another SCO (Moodle 4.3 keeps one per page)
+				? "Your learning system cannot start a second module in the same page, so your progress here will not be recorded: leave this activity, then open this module again from your course page."
 				: `The LMS refused to start the session (error ${err})`);
 			live = true;
 			const entry = get(T.entry), out = {entry: entry === "resume" ? "resume" : "ab-initio", state: null, location: null, learner: {id: get(T.id), name: get(T.name)}};

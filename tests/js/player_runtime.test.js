@@ -655,3 +655,11 @@ test("grading over a module's attempts, as the server grades", () => {
   assert.deepEqual(avg, { pct: 85, at: -1, crit: { K1: 90, K2: 40 }, passed: false }, "K2's mean is under its threshold");
   assert.equal(P.graded(q("highest"), []), null);
 });
+
+test("a 2004 API that already served a SCO (Moodle 4.3 keeps one per page) is said plainly: error 104", () => {
+  const lms = fakeLms("2004", FRESH2004);
+  lms.api.Initialize = () => "false";
+  lms.api.GetLastError = () => "104";
+  assert.throws(() => R.create("scorm2004", { api: lms.api, storage: null }).start(),
+    (e) => e.code === "SECOND" && e.message.startsWith("Your learning system cannot start a second module in the same page"));
+});
