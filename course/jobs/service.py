@@ -19,6 +19,8 @@ JOB_ID = re.compile(r"^[0-9a-f]{32}$")
 
 LOST = ("The job stopped without finishing: its worker was stopped, or it ran past its time limit "
         "of {minutes} minutes. Nothing was changed; start it again.")
+NEVER_STARTED = ("The job never started: the app process that was to run it stopped. Nothing was "
+                 "changed; start it again.")
 # How long past its time limit a running job is given before it counts as lost (a worker's
 # clock, a slow commit).
 LOST_GRACE = dt.timedelta(minutes=1)
@@ -50,12 +52,17 @@ def submit(kind: str, *, params: dict[str, Any], payload: bytes | None, organisa
 
 
 def mark_if_lost(job: Job, now: dt.datetime | None = None) -> Job:
-    """A job running past its time limit has lost its worker: record it as failed (flush only)."""
+    """Record as failed (flush only) a job that has lost its worker: one running past its time
+    limit, or, with the thread backend, one still waiting that long (its process has stopped;
+    on RQ a job may wait for a free worker as long as it must)."""
     limit = dt.timedelta(seconds=current_app.config["JOB_TIMEOUT_SECONDS"])
     now = now or utcnow()
-    if job.status == "running" and job.started_at is not None and job.started_at + limit + LOST_GRACE < now:
-        message = LOST.format(minutes=max(1, round(limit.total_seconds() / 60)))
-        db.session.execute(update(Job).where(Job.id == job.id, Job.status == "running").values(
+    since = {"running": job.started_at,
+             "queued": job.created_at if backend().name == "thread" else None}.get(job.status)
+    if since is not None and since + limit + LOST_GRACE < now:
+        message = (LOST if job.status == "running" else NEVER_STARTED).format(
+            minutes=max(1, round(limit.total_seconds() / 60)))
+        db.session.execute(update(Job).where(Job.id == job.id, Job.status == job.status).values(
             status="failed", errors=[problem(None, message)], finished_at=now, payload=None))
         db.session.expire(job)
     return job

@@ -155,3 +155,28 @@ def test_an_upload_without_its_csrf_token_starts_no_job(csrf_app, create_user, c
         assert "The form had expired or was sent from elsewhere." in response.get_data(as_text=True)
     with csrf_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Job)) == 0
+
+
+def test_with_the_thread_backend_a_job_never_started_is_shown_as_stopped(app, client, tutor, make_job):
+    from course.jobs.backends import init_backend
+
+    app.config["JOBS_BACKEND"] = "thread"
+    init_backend(app)
+    limit = dt.timedelta(seconds=app.config["JOB_TIMEOUT_SECONDS"] + 61)
+    old = make_job(tutor, created_at=utcnow() - limit)
+    recent = make_job(tutor)
+    assert client.get(f"/jobs/{recent}/status").json["status"] == "queued"
+    status, html = page(client, old)
+    assert status == 200
+    assert ("The job never started: the app process that was to run it stopped. Nothing was changed; "
+            "start it again.") in html
+
+
+def test_on_rq_a_job_may_wait_for_a_worker_as_long_as_it_must(app, client, tutor, make_job):
+    from course.jobs.backends import init_backend
+
+    app.config["JOBS_BACKEND"] = "rq"  # (nothing is queued here: Redis is not asked)
+    init_backend(app)
+    limit = dt.timedelta(seconds=app.config["JOB_TIMEOUT_SECONDS"] + 61)
+    job_id = make_job(tutor, created_at=utcnow() - limit)
+    assert client.get(f"/jobs/{job_id}/status").json["status"] == "queued"
