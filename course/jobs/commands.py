@@ -14,7 +14,10 @@ from flask.cli import with_appcontext
 
 from course.extensions import db
 
-POLL_SECONDS = 0.5
+# --wait reads the job's record at once, then less and less often: a short import is printed
+# without a noticeable delay, a long one costs the database a read a second.
+FIRST_POLL_SECONDS = 0.05
+MAX_POLL_SECONDS = 1.0
 # After this long still queued, --wait says once that a worker may be missing.
 QUEUED_HINT_SECONDS = 15
 
@@ -29,7 +32,7 @@ def wait_for(job_id: str, *, label: str, show_progress: bool) -> Any:
     With ``show_progress``, print each new state ("Importing questions: step 1 of 2: ...")."""
     from course.jobs.service import get_job, state_text
 
-    last, waited, hinted = None, 0.0, False
+    last, waited, hinted, pause = None, 0.0, False, FIRST_POLL_SECONDS
     while True:
         db.session.rollback()  # a fresh read each time: see what the worker committed
         job = get_job(job_id)
@@ -46,8 +49,9 @@ def wait_for(job_id: str, *, label: str, show_progress: bool) -> Any:
             click.echo(f"Job {job_id} is still waiting to start: is a worker running (`carecourse worker`)?",
                        err=True)
             hinted = True
-        time.sleep(POLL_SECONDS)
-        waited += POLL_SECONDS
+        time.sleep(pause)
+        waited += pause
+        pause = min(MAX_POLL_SECONDS, pause * 1.5)
 
 
 def start(kind: str, *, params: dict[str, Any], payload: bytes | None, organisation_id: int | None,
