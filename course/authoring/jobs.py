@@ -22,7 +22,8 @@ def import_course(job: JobContext) -> dict[str, Any]:
     filename = job.params.get("filename", "")
     organisation = db.session.get(Organisation, job.organisation_id) if job.organisation_id else None
     if organisation is None:
-        raise JobFailed([problem(None, "the organisation to import into no longer exists")], {"filename": filename})
+        raise JobFailed([problem(None, "the organisation to import into no longer exists")],
+                        {"filename": filename})
     user = db.session.get(User, job.owner_id) if job.owner_id else None
     job.progress(1, 2, f"checking {filename}")
     try:

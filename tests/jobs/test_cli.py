@@ -90,7 +90,8 @@ def test_import_course_and_unit_without_wait_print_the_job(app, runner, tmp_path
     assert shown.exit_code == 1 and "error: format: " in shown.stderr
     waited = runner.invoke(args=["import-course", str(document), "--wait"])
     assert waited.exit_code == 1
-    assert waited.stderr.splitlines()[-1] == f"error: {document}: {len(waited.stderr.splitlines()) - 1} problem(s); nothing imported"
+    lines = waited.stderr.splitlines()
+    assert lines[-1] == f"error: {document}: {len(lines) - 1} problem(s); nothing imported"
     unit = tmp_path / "unit.txt"
     unit.write_text("\n\n")
     result = runner.invoke(args=["import-unit", str(unit)])
