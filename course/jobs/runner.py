@@ -11,6 +11,7 @@ from functools import partial
 from typing import Any
 
 from flask import Flask, current_app, has_app_context
+from rq.timeouts import BaseTimeoutException
 from sqlalchemy import select, update
 
 from course.extensions import db
@@ -20,6 +21,8 @@ from course.models.base import utcnow
 
 UNEXPECTED = ("The job stopped on an unexpected error (it has been logged for the administrator); "
               "nothing was changed.")
+
+TIMED_OUT = "The job ran past its time limit of {minutes} minutes and was stopped; nothing was changed."
 
 _worker_app: Flask | None = None
 
@@ -91,6 +94,10 @@ def _run(job_id: str) -> str:
     except JobFailed as exc:
         db.session.rollback()
         return fail(job_id, exc.errors, exc.result)
+    except BaseTimeoutException:  # RQ stopped it at JOB_TIMEOUT_SECONDS
+        db.session.rollback()
+        minutes = max(1, round(current_app.config["JOB_TIMEOUT_SECONDS"] / 60))
+        return fail(job_id, [problem(None, TIMED_OUT.format(minutes=minutes))])
     except Exception:
         db.session.rollback()
         current_app.logger.exception("job %s (%s) stopped on an unexpected error", job_id, kind_name)

@@ -93,6 +93,23 @@ def test_an_unexpected_error_is_recorded_and_nothing_is_kept(app, client, tutor,
     assert "stopped on an unexpected error" in caplog.text and "disk on fire" in caplog.text
 
 
+def test_a_job_rq_stops_at_its_time_limit_says_so(app, client, tutor, monkeypatch):
+    from rq.timeouts import JobTimeoutException
+
+    from course.bank import service
+
+    def slow(*args, **kwargs):
+        raise JobTimeoutException("Task exceeded maximum timeout value (600 seconds)")
+
+    monkeypatch.setattr(service, "save_questions", slow)
+    assert upload_questions(client, b"// criterion: TESTFW/K1\nGood? {T}\n", "ok.gift").status_code == 303
+    job = the_job(app)
+    assert job.status == "failed"
+    assert job.errors == [{"where": "", "message": "The job ran past its time limit of 10 minutes and was "
+                                                   "stopped; nothing was changed."}]
+    assert count(app, QuestionVersion) == 0
+
+
 def test_a_job_delivered_twice_runs_once(app, client, tutor):
     assert upload_questions(client, b"// criterion: TESTFW/K1\nGood? {T}\n", "ok.gift").status_code == 303
     job = the_job(app)
