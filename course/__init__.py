@@ -23,6 +23,7 @@ BLUEPRINTS: list[str] = [
     "course.learning.views:bp",
     "course.reports.views:bp",
     "course.publishing.views:bp",
+    "course.jobs.views:bp",
 ]
 
 DEV_SECRET_KEY = "dev-insecure-change-me"
@@ -110,6 +111,13 @@ def _config_from_env(app: Flask) -> dict[str, Any]:
         # Number of proxies that set X-Forwarded-Proto: behind a TLS-terminating proxy, 1 lets the
         # app see HTTPS requests as secure (HSTS is sent only on those).
         "PROXY_FIX_X_PROTO": _proxy_count("CARECOURSE_PROXY_FIX_X_PROTO"),
+        # Where long work (imports) runs: course/jobs/backends.py. "thread" needs no other service
+        # (make run); "rq" hands jobs to `carecourse worker` processes through Redis.
+        "JOBS_BACKEND": os.environ.get("CARECOURSE_JOBS", "").strip() or "thread",
+        "REDIS_URL": os.environ.get("REDIS_URL", "").strip() or "redis://127.0.0.1:6379/0",
+        "JOBS_QUEUE": os.environ.get("CARECOURSE_JOBS_QUEUE", "").strip() or "carecourse",
+        # A job still running after this long has lost its worker (RQ stops it then too).
+        "JOB_TIMEOUT_SECONDS": _positive_int_env("CARECOURSE_JOB_TIMEOUT_SECONDS", 10 * 60),
         "MIGRATIONS_DIR": _migrations_dir(),
         "SEEDS_DIR": os.environ.get("CARECOURSE_SEEDS") or None,
     }
@@ -212,6 +220,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from course.api import setup_api
 
     setup_api(app)
+
+    from course.jobs.backends import init_backend
+
+    init_backend(app)
 
     from course.cli import register_commands
 

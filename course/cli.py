@@ -127,30 +127,45 @@ def init_command(demo: bool) -> None:
 @click.argument("file", type=click.Path(dir_okay=True, path_type=Path))
 @click.option("--code", help="Code to use when the document gives no URN.")
 @click.option("--json", "as_json", is_flag=True, help="Print the framework JSON; store nothing.")
+@click.option("--wait", is_flag=True, help="Wait for the import job and print what it did.")
 @with_appcontext
-def import_unit_command(file: Path, code: str | None, as_json: bool) -> None:
-    """Import one unit document (NOS or QCF, plain text) as a framework."""
-    from course.frameworks.service import FrameworkError, store_framework
+def import_unit_command(file: Path, code: str | None, as_json: bool, wait: bool) -> None:
+    """Import one unit document (NOS or QCF, plain text) as a framework, as a job."""
+    from course.frameworks.jobs import IMPORT_UNIT
+    from course.jobs.commands import interactive, start
 
-    data = parse_unit_file(file, code=code)
-    if as_json:
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    if as_json:  # a preview: parsed here, nothing stored
+        click.echo(json.dumps(parse_unit_file(file, code=code), indent=2, ensure_ascii=False))
         return
+    start(IMPORT_UNIT, params={"filename": file.name, "source": str(file), "code": code},
+          payload=read_unit_file(file), organisation_id=None, wait=wait, as_json=False,
+          label="Importing the unit", show_progress=interactive(), report=_print_unit_import)
+
+
+def read_unit_file(path: Path) -> bytes:
+    """A unit file's bytes; CommandError naming the file if it is a folder, unreadable or too large."""
+    from question_bank.limits import UNIT_DOCUMENT_BYTES, TooLarge, read_at_most
+
+    if path.is_dir():
+        raise CommandError(f"{path}: is a directory, not a unit file")
     try:
-        framework = store_framework(data, source=file.name)
-        n_outcomes = len(framework.outcomes)
-        n_criteria = sum(len(o.criteria) for o in framework.outcomes)
-        db.session.commit()
-    except FrameworkError as exc:
-        db.session.rollback()
-        raise CommandError(f"{file}: {exc}") from None
-    except BaseException:
-        db.session.rollback()
-        raise
-    click.echo(
-        f"Imported {framework.code}: {framework.title} "
-        f"({n_outcomes} outcomes, {n_criteria} criteria)"
-    )
+        return read_at_most(path, UNIT_DOCUMENT_BYTES)
+    except TooLarge as exc:
+        raise CommandError(f"{path}: the file is {exc}: a unit document is plain text") from None
+    except OSError as exc:
+        raise CommandError(f"{path}: cannot read the file: {exc.strerror or exc}") from None
+
+
+def _print_unit_import(job: Any) -> None:
+    """Print a finished unit import: the framework, or each error (exit 1)."""
+    if job.status == "done":
+        r = job.result
+        click.echo(f"Imported {r['code']}: {r['title']} ({r['outcomes']} outcomes, {r['criteria']} criteria)")
+        return
+    messages = [f"{e['where']}: {e['message']}" if e.get("where") else e["message"] for e in job.errors]
+    for message in messages[:-1]:
+        click.echo(f"error: {message}", err=True)
+    raise CommandError(messages[-1] if messages else "the import failed")
 
 
 # Other areas' commands as "module:function"; each function(group) adds its commands to the
@@ -161,6 +176,7 @@ COMMANDS: list[str] = [
     "course.authoring.commands:register_commands",
     "course.reports.commands:register_commands",
     "course.publishing.commands:register_commands",
+    "course.jobs.commands:register_commands",
 ]
 
 # Steps `carecourse init` runs after the seed units and demo users, in order, as

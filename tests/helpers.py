@@ -60,6 +60,9 @@ def make_app(tmp_path: Path, **overrides: Any) -> Flask:
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "SEEDS_DIR": str(SEEDS_DIR),
         "MIGRATIONS_DIR": str(tmp_path / "no-migrations"),  # schema from models: create_all
+        # Jobs run at once, in the request or command that submits them (tests/jobs runs the
+        # thread and RQ backends too).
+        "JOBS_BACKEND": "inline",
     }
     if database_url():
         config["SQLALCHEMY_ENGINE_OPTIONS"] = {

@@ -110,29 +110,38 @@ def export_course_command(slug: str, out: Path, organisation: str | None) -> Non
 @click.command("import-course")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--organisation", help="The organisation to import into (default: the only one).")
+@click.option("--wait", is_flag=True, help="Wait for the import job and print what it did.")
 @with_appcontext
-def import_course_command(file: Path, organisation: str | None) -> None:
-    """Import a course document: everything is checked first, then all of it is created or nothing."""
-    from course.authoring.document import DocumentError, import_course
+def import_course_command(file: Path, organisation: str | None, wait: bool) -> None:
+    """Import a course document as a job: everything is checked first, then all of it is created
+    or nothing."""
+    from course.authoring.jobs import IMPORT_COURSE
     from course.cli import CommandError
+    from course.jobs.commands import interactive, start
 
     org = _organisation(organisation)
     try:
         data = read_at_most(file, COURSE_DOCUMENT_BYTES)  # an oversize file is refused unread
     except TooLarge as exc:
         raise CommandError(f"{file}: the course document is {exc}; nothing imported") from None
-    try:
-        course = import_course(data, organisation=org, user=None)
-        summary = (course.slug, course.title, len(course.modules))
-        db.session.commit()
-    except DocumentError as exc:
-        db.session.rollback()
-        _print_problems(exc.problems)
-        raise CommandError(f"{file}: {len(exc.problems)} problem(s); nothing imported") from None
-    except BaseException:
-        db.session.rollback()
-        raise
-    click.echo(f"Imported {summary[0]}: {summary[1]} ({summary[2]} modules) into {org.name}")
+    start(IMPORT_COURSE, params={"filename": file.name}, payload=data, organisation_id=org.id, wait=wait,
+          as_json=False, label="Importing the course", show_progress=interactive(),
+          report=lambda job: _print_import(job, file))
+
+
+def _print_import(job: Any, file: Path) -> None:
+    """Print a finished course import: the course, or every problem and exit 1."""
+    from course.cli import CommandError
+
+    if job.status == "done":
+        r = job.result
+        click.echo(f"Imported {r['slug']}: {r['title']} ({r['modules']} modules) into {r['organisation']}")
+        return
+    problems = [e for e in job.errors if e.get("where")]
+    _print_problems([(e["where"], e["message"]) for e in problems])
+    if problems:
+        raise CommandError(f"{file}: {len(problems)} problem(s); nothing imported")
+    raise CommandError(f"{file}: {'; '.join(e['message'] for e in job.errors)}")
 
 
 def load_shipped_course(organisation_name: str) -> str:

@@ -31,7 +31,7 @@ from course.models.frameworks import Framework
 from course.models.users import Organisation, User
 
 __all__ = ["DocumentError", "DocumentRefused", "export_course", "export_course_bytes", "import_course",
-           "check_document"]
+           "check_document", "create_course"]
 
 
 def framework_to_dict(framework: Framework) -> dict[str, Any]:
@@ -293,9 +293,16 @@ def import_course(
     Frameworks missing from the database are created from the document; question versions
     missing from the organisation's bank are added with their exact version numbers.
     """
+    doc = check_document(data, organisation=organisation, slug=slug)
+    return create_course(doc, organisation=organisation, user=user, slug=slug)
+
+
+def create_course(
+    doc: dict[str, Any], *, organisation: Organisation, user: User | None, slug: str | None = None
+) -> Course:
+    """Create the course of a document ``check_document`` returned (flush only)."""
     from course.frameworks.service import FrameworkError, store_framework
 
-    doc = check_document(data, organisation=organisation, slug=slug)
     with db.session.begin_nested():
         frameworks = []
         for i, fw in enumerate(doc["frameworks"]):

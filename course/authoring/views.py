@@ -25,7 +25,7 @@ from wtforms import SelectChoice
 
 from course.auth import roles_required
 from course.authoring import service
-from course.authoring.document import DocumentError, export_course, import_course
+from course.authoring.document import DocumentError, export_course
 from course.authoring.forms import (
     AddQuestionForm,
     CourseForm,
@@ -774,36 +774,27 @@ def export(slug: str) -> Any:
 @max_body(COURSE_DOCUMENT_BYTES + FORM_ENVELOPE_BYTES)
 @roles_required(*AUTHORS)
 def import_document() -> Any:
-    """Upload a course document; every problem is listed with its JSON path, nothing is created."""
+    """Upload a course document: a job checks it and creates the course (every problem listed
+    with its JSON path, nothing created), and the job's page follows it."""
+    from course.authoring.jobs import IMPORT_COURSE
+    from course.jobs.service import submit
+
     form = ImportForm()
     form.form_errors = []
-    problems: list[tuple[str, str]] = []
     if form.validate_on_submit():
         if current_user.organisation_id is None:
             form.form_errors.append("Your account belongs to no organisation, so it cannot own courses.")
         else:
             try:
-                course = import_course(
-                    read_upload(form.file.data, COURSE_DOCUMENT_BYTES),
-                    organisation=db.session.get(Organisation, current_user.organisation_id),
-                    user=current_user,
-                )
-                db.session.commit()
+                data = read_upload(form.file.data, COURSE_DOCUMENT_BYTES)
             except TooLarge as exc:
                 form.form_errors.append(f"The course document is {exc}; nothing was imported.")
-            except DocumentError as exc:
-                db.session.rollback()
-                problems = exc.problems
-                form.form_errors.append(
-                    f"The course document has {len(problems)} problem{'s' if len(problems) != 1 else ''}; nothing was imported."
-                )
-            except BaseException:
-                db.session.rollback()
-                raise
             else:
-                flash(f"Course “{course.title}” imported.", "success")
-                return redirect(url_for("authoring.course", slug=course.slug))
+                name = (form.file.data.filename or "course.json")[-200:]
+                job = submit(IMPORT_COURSE, params={"filename": name}, payload=data,
+                             organisation_id=current_user.organisation_id, owner_id=current_user.id)
+                return redirect(url_for("jobs.show", job_id=job.id), 303)
     elif request.method == "POST":
         form.form_errors = [e for errors in form.errors.values() for e in errors]
     status = 422 if form.form_errors else 200
-    return render_template("authoring/import.html", form=form, problems=problems), status
+    return render_template("authoring/import.html", form=form), status

@@ -46,14 +46,6 @@ def _organisation(name: str | None):
     return orgs[0]
 
 
-def _counts(items, key) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for item in items:
-        for k in key(item):
-            out[k] = out.get(k, 0) + 1
-    return dict(sorted(out.items()))
-
-
 @click.command("import-questions")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
@@ -76,6 +68,7 @@ def _counts(items, key) -> dict[str, int]:
     metavar="REF",
     help="Criterion reference (FRAMEWORK/CODE) for questions the file gives none.",
 )
+@click.option("--wait", is_flag=True, help="Wait for the import job and print what it did.")
 @with_appcontext
 def import_questions_command(
     file: Path,
@@ -84,20 +77,16 @@ def import_questions_command(
     as_json: bool,
     org_name: str | None,
     criteria: tuple[str, ...],
+    wait: bool,
 ) -> None:
-    """Import questions from a Moodle XML, GIFT, Aiken or QTI (item or package) FILE."""
-    from course.bank.media import store_media
-    from course.bank.service import BankError, save_questions
-    from question_bank.formats import FormatError, import_file
+    """Import questions from a Moodle XML, GIFT, Aiken or QTI (item or package) FILE, as a job."""
+    from course.bank.jobs import IMPORT_QUESTIONS
+    from course.jobs.commands import start
     from question_bank.formats._common import CRITERION_RE
 
-    report: dict[str, Any] = {"questions": 0, "by_type": {}, "skipped": [], "errors": []}
-
     def fail(message: str) -> None:
-        db.session.rollback()
-        report["errors"].append(message)
         if as_json:
-            click.echo(json.dumps(report, indent=2, sort_keys=True))
+            click.echo(json.dumps(_json_report({}, [message]), indent=2, sort_keys=True))
         raise _Fail(message)
 
     bad = [c for c in criteria if not CRITERION_RE.match(c)]
@@ -109,72 +98,58 @@ def import_questions_command(
         fail(f"{file}: file is {exc}")
     except OSError as exc:
         fail(f"{file}: {exc.strerror or exc}")
-    try:
-        used, result = import_file(
-            data, str(file), format=fmt, default_criteria=list(criteria) or None
-        )
-    except FormatError as exc:
-        fail(str(exc))
-    report["skipped"] = result.skipped
-    report["by_type"] = _counts(result.questions, lambda q: [q["type"]])
-    report["questions"] = len(result.questions)
-    unmapped = [q["id"] for q in result.questions if not q["criteria"]]
     org = _organisation(org_name) if not dry_run or org_name else None
-    media = None
-    if org is not None:
-        # the images first: a name taken by a different image is renamed in the questions too
-        questions, media = store_media(
-            result.files, result.questions, organisation=org, dry_run=dry_run
-        )
-    if not dry_run:
-        try:
-            chunk = 200
-            batches = [questions[i : i + chunk] for i in range(0, len(questions), chunk)]
-            if _interactive(as_json) and len(batches) > 1:
-                with click.progressbar(batches, label="Importing questions") as bar:
-                    for batch in bar:
-                        save_questions(batch, organisation=org, user=None, unmapped=True)
-            else:
-                for batch in batches:
-                    save_questions(batch, organisation=org, user=None, unmapped=True)
-            db.session.commit()
-        except BankError as exc:
-            fail(f"{file.name}: {exc}")
-        except BaseException:
-            db.session.rollback()
-            raise
+    params = {"filename": file.name, "source": str(file), "format": fmt, "criteria": list(criteria),
+              "dry_run": dry_run}
+    start(IMPORT_QUESTIONS, params=params, payload=data, organisation_id=org.id if org else None,
+          wait=wait, as_json=as_json, label="Importing questions", show_progress=_interactive(as_json),
+          report=lambda job: _print_import(job, as_json))
+
+
+def _json_report(report: dict[str, Any], errors: list[str]) -> dict[str, Any]:
+    return {"questions": report.get("questions", 0), "by_type": report.get("by_type", {}),
+            "skipped": report.get("skipped", []), "errors": errors}
+
+
+def _print_import(job: Any, as_json: bool) -> None:
+    """Print a finished question import as the command always has; exit 1 if it failed."""
+    report = job.result or {}
+    errors = [f"{e['where']}: {e['message']}" if e.get("where") else e["message"] for e in job.errors]
     if as_json:
-        click.echo(json.dumps(report, indent=2, sort_keys=True))
+        click.echo(json.dumps(_json_report(report, errors), indent=2, sort_keys=True))
+    if job.status != "done":
+        for message in errors[:-1]:
+            click.echo(f"error: {message}", err=True)
+        raise _Fail(errors[-1] if errors else "the import failed")
+    if as_json:
         return
+    dry_run = report["dry_run"]
     verb = "Would import" if dry_run else "Imported"
-    where = f" into {org.name}" if org is not None else ""
-    click.echo(f"{verb} {report['questions']} question(s) from {file.name} ({used}){where}")
+    where = f" into {report['organisation']}" if report.get("organisation") else ""
+    click.echo(f"{verb} {report['questions']} question(s) from {report['filename']} ({report['format']}){where}")
     for t, n in report["by_type"].items():
         click.echo(f"  {t}: {n}")
-    by_criterion = _counts(result.questions, lambda q: q["criteria"])
-    if by_criterion:
+    if report["by_criterion"]:
         click.echo("By criterion:")
-        for ref, n in by_criterion.items():
+        for ref, n in report["by_criterion"].items():
             click.echo(f"  {ref}: {n}")
-    if result.skipped:
-        click.echo(f"Skipped {len(result.skipped)}:")
-        for s in result.skipped:
+    if report["skipped"]:
+        click.echo(f"Skipped {len(report['skipped'])}:")
+        for s in report["skipped"]:
             click.echo(f"  {s['name']} ({s['type']}): {s['reason']}")
-    if result.descriptions:
-        click.echo(f"Not questions (descriptions): {len(result.descriptions)}")
-    if media is not None and (media.stored or media.reused):
+    if report["descriptions"]:
+        click.echo(f"Not questions (descriptions): {report['descriptions']}")
+    media = report["media"]
+    if report.get("organisation") and (media["stored"] or media["reused"]):
         click.echo(
-            f"Images: {len(media.stored)} {'to store' if dry_run else 'stored'}, "
-            f"{len(media.reused)} already in the bank"
+            f"Images: {media['stored']} {'to store' if dry_run else 'stored'}, "
+            f"{media['reused']} already in the bank"
         )
-    for w in result.warnings + (media.warnings() if media is not None else []):
+    for w in report["warnings"] + report["media_warnings"]:
         click.echo(f"warning: {w}", err=True)
-    if unmapped:
-        click.echo(
-            f"warning: {_unmapped_warning(unmapped)}",
-            err=True,
-        )
-    for ref in _unknown_criteria(by_criterion):
+    if report["unmapped"]:
+        click.echo(f"warning: {_unmapped_warning(report['unmapped'])}", err=True)
+    for ref in report["unknown_criteria"]:
         click.echo(
             f"warning: criterion {ref} is not in any imported framework (import its unit first)",
             err=True,
@@ -188,12 +163,6 @@ def _unmapped_warning(ids: list[str]) -> str:
         "marked 'not mapped', and no quiz takes them until a tutor gives each a criterion "
         "(or import again with --criterion REF)"
     )
-
-
-def _unknown_criteria(refs) -> list[str]:
-    from course.models import Criterion
-
-    return [ref for ref in refs if Criterion.by_ref(ref) is None]
 
 
 @click.command("export-questions")

@@ -231,50 +231,7 @@ def try_question(question: dict, response: Any, *, child: bool = False) -> tuple
         return None, str(exc)
 
 
-# --------------------------------------------------------------------------- import and export
-
-
-def import_questions(data: bytes, filename: str, *, fmt: str = "auto", default_criteria: list[str] | None = None,
-                     organisation_id: int, user: Any, dry_run: bool = False) -> dict[str, Any]:
-    """Import a Moodle XML, GIFT, Aiken or QTI file into the bank, as ``carecourse import-questions``
-    does (question_bank.formats, then bank.save_questions): all or nothing.
-
-    Returns a report: format, questions (count), by_type, skipped [{name, type, reason}],
-    warnings, unmapped (how many carry no criterion), media (images kept), errors (nothing is stored when there are errors, or with ``dry_run``).
-    """
-    from course.bank.media import store_media
-    from question_bank.formats import FormatError, import_file
-
-    report: dict[str, Any] = {"format": None, "questions": 0, "by_type": {}, "skipped": [], "warnings": [],
-                              "errors": [], "unmapped": 0, "media": 0}
-    try:
-        used, result = import_file(data, filename, format=fmt, default_criteria=default_criteria or None)
-    except (FormatError, ValueError) as exc:
-        report["errors"].append(str(exc))
-        return report
-    report.update(format=used, questions=len(result.questions), by_type=result.by_type(),
-                  skipped=list(result.skipped), warnings=list(result.warnings))
-    unmapped = [q["id"] for q in result.questions if not q.get("criteria")]
-    report["unmapped"] = len(unmapped)
-    if unmapped:
-        report["warnings"].append(
-            f"{len(unmapped)} question(s) carry no criterion reference ({', '.join(unmapped[:5])}"
-            f"{', ...' if len(unmapped) > 5 else ''}): they are kept as 'not mapped', and no quiz takes them "
-            "until each is given a criterion (edit it, or import again with default criteria)")
-    refs = sorted({ref for q in result.questions for ref in q["criteria"]})
-    known = known_criteria(refs)
-    report["warnings"] += [f"criterion {ref} is not in any imported framework" for ref in refs if ref not in known]
-    # the images first: a name taken by a different image is renamed in the questions too
-    questions, media = store_media(result.files, result.questions, organisation=organisation_id, dry_run=dry_run)
-    report["media"] = len(media.stored) + len(media.reused)
-    report["warnings"] += media.warnings()
-    if dry_run:
-        return report
-    try:
-        bank.save_questions(questions, organisation=organisation_id, user=user, unmapped=True)
-    except bank.BankError as exc:
-        report["errors"] += exc.problems
-    return report
+# --------------------------------------------------------------------------- export
 
 
 def export_questions(organisation_id: int, fmt: str, criterion: str = "",

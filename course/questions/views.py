@@ -123,33 +123,28 @@ def _handle_post(type_name: str, row: Any) -> Any:
 @max_body(QUESTION_FILE_BYTES + FORM_ENVELOPE_BYTES)
 @roles_required(*AUTHORS)
 def import_file() -> Any:
-    """Upload a Moodle XML, GIFT, Aiken or QTI file into the bank (as `carecourse import-questions`)."""
+    """Upload a Moodle XML, GIFT, Aiken or QTI file: it is imported by a job (as `carecourse
+    import-questions`), and the job's page follows it."""
+    from course.bank.jobs import IMPORT_QUESTIONS
+    from course.jobs.service import submit
+
     org_id = _org_id()
     form = ImportForm()
-    report = None
-    status = 200
+    error = None
     if form.validate_on_submit():
         data = form.file.data.read(QUESTION_FILE_BYTES + 1)
-        refs = [ref for ref in re.split(r"[\s,]+", form.criteria.data or "") if ref]
         if len(data) > QUESTION_FILE_BYTES:
-            message = f"The file is larger than {human_bytes(QUESTION_FILE_BYTES)}, the limit for a question file."
-            report = {"errors": [message], "skipped": [], "warnings": [], "by_type": {},
-                      "questions": 0, "format": None}
+            error = f"The file is larger than {human_bytes(QUESTION_FILE_BYTES)}, the limit for a question file."
         else:
-            report = service.import_questions(data, form.file.data.filename or "upload", fmt=form.format.data,
-                                              default_criteria=refs, organisation_id=org_id, user=current_user,
-                                              dry_run=form.dry_run.data)
-        if report["errors"]:
-            db.session.rollback()
-            status = 422
-        elif form.dry_run.data:
-            db.session.rollback()
-        else:
-            db.session.commit()
-    elif request.method == "POST":
-        status = 422
-    return render_template("questions/import.html", form=form, report=report,
-                           dry_run=bool(form.dry_run.data)), status
+            name = (form.file.data.filename or "upload")[-200:]
+            params = {"filename": name, "source": name, "format": form.format.data,
+                      "criteria": [ref for ref in re.split(r"[\s,]+", form.criteria.data or "") if ref],
+                      "dry_run": bool(form.dry_run.data)}
+            job = submit(IMPORT_QUESTIONS, params=params, payload=data, organisation_id=org_id,
+                         owner_id=current_user.id)
+            return redirect(url_for("jobs.show", job_id=job.id), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("questions/import.html", form=form, error=error), status
 
 
 def _export_choice() -> tuple[str, str, str | None]:

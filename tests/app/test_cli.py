@@ -101,7 +101,7 @@ def test_seed_list_matches_formats_doc():
 
 
 def test_import_unit_stores_the_framework(app, runner):
-    result = runner.invoke(args=["import-unit", str(SEED_000)])
+    result = runner.invoke(args=["import-unit", str(SEED_000), "--wait"])
     assert result.exit_code == 0, result.output + result.stderr
     assert result.stdout == (
         "Imported HSCCLD327: Work with individuals to develop and maintain relationships "
@@ -127,7 +127,7 @@ def test_import_unit_json_prints_and_stores_nothing(app, runner):
 
 
 def test_import_unit_uses_code_when_no_urn(app, runner):
-    result = runner.invoke(args=["import-unit", str(SEED_002), "--code", "MY-EFFREL"])
+    result = runner.invoke(args=["import-unit", str(SEED_002), "--code", "MY-EFFREL", "--wait"])
     assert result.exit_code == 0, result.stderr
     assert result.output.startswith("Imported MY-EFFREL: Promote effective relationships with individuals")
     with app.app_context():
@@ -135,9 +135,9 @@ def test_import_unit_uses_code_when_no_urn(app, runner):
 
 
 def test_import_unit_duplicate_code_is_an_error(app, runner):
-    assert runner.invoke(args=["import-unit", str(SEED_000)]).exit_code == 0
+    assert runner.invoke(args=["import-unit", str(SEED_000), "--wait"]).exit_code == 0
     before = counts(app)
-    result = runner.invoke(args=["import-unit", str(SEED_000)])
+    result = runner.invoke(args=["import-unit", str(SEED_000), "--wait"])
     assert result.exit_code == 1
     assert result.stderr == f"error: {SEED_000}: a framework with code HSCCLD327 already exists\n"
     assert counts(app) == before
@@ -162,7 +162,7 @@ def test_import_unit_bad_inputs(app, runner, tmp_path):
         (tmp_path, f"error: {tmp_path}: is a directory, not a unit file\n"),
     ]
     for path, message in cases:
-        for extra in ([], ["--json"]):
+        for extra in (["--wait"], ["--json"]):
             result = runner.invoke(args=["import-unit", str(path), *extra])
             assert result.exit_code == 1, path
             assert result.stderr == message

@@ -75,7 +75,7 @@ def test_export_then_import_into_a_fresh_database(runner, app, tmp_path):
     with other.app_context():
         db.session.add(Organisation(name="Elsewhere"))
         db.session.commit()
-    imported = other_runner.invoke(args=["import-course", str(out)])
+    imported = other_runner.invoke(args=["import-course", "--wait", str(out)])
     assert imported.exit_code == 0, imported.output + imported.stderr
     assert imported.output.startswith(f"Imported {SHIPPED_SLUG}: Relationships and support for carers (")
     again = tmp_path / "again.json"
@@ -92,7 +92,7 @@ def test_import_course_prints_every_problem_and_exits_1(runner, app, tmp_path):
     doc["modules"][2]["quiz"] = {"title": ""} if doc["modules"][2]["quiz"] else None
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(doc))
-    result = runner.invoke(args=["import-course", str(bad), "--organisation", "carecourse"])
+    result = runner.invoke(args=["import-course", "--wait", str(bad), "--organisation", "carecourse"])
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
     assert "modules[1].target_minutes: Must be greater than or equal to 0." in lines
@@ -107,7 +107,7 @@ def test_import_course_into_the_same_organisation_reports_the_slug(runner, app, 
     assert runner.invoke(args=["init"]).exit_code == 0
     out = tmp_path / "course.json"
     assert runner.invoke(args=["export-course", SHIPPED_SLUG, "--out", str(out)]).exit_code == 0
-    result = runner.invoke(args=["import-course", str(out)])
+    result = runner.invoke(args=["import-course", "--wait", str(out)])
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == \
         "course.slug: your organisation already has a course with the slug 'relationships-and-carers'"

@@ -146,7 +146,7 @@ BANK_CHILD = textwrap.dedent("""
     figures = {}
     for run in ("first", "again"):  # again: every question unchanged, so nothing is written
         t0, c0 = time.perf_counter(), time.process_time()
-        res = runner.invoke(args=["import-questions", sys.argv[1], "--json"])
+        res = runner.invoke(args=["import-questions", "--wait", sys.argv[1], "--json"])
         assert res.exit_code == 0, res.output
         figures[run] = time.perf_counter() - t0
         figures[run + "_cpu"] = time.process_time() - c0

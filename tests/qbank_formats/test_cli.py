@@ -100,7 +100,7 @@ def test_editing_in_use_makes_a_new_version(app, org):
 def test_import_json_counts_and_skipped(app, cli_runner, org):
     path = INTEROP / "moodle-gapfill-examples-images.xml"
     res = cli_runner.invoke(
-        args=["import-questions", str(path), "--json", "--criterion", "HSCCLD327/K13"]
+        args=["import-questions", "--wait", str(path), "--json", "--criterion", "HSCCLD327/K13"]
     )
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
@@ -121,7 +121,7 @@ def test_import_warns_about_criteria_no_framework_has(
     create_framework("HSCCLD327")  # criteria P1, P2, K1, K2
     path = tmp_path / "two.gift"
     path.write_bytes(b"// criterion: HSCCLD327/K1\nA? {T}\n\n// criterion: HSCCLD327/K99\nB? {F}\n")
-    res = cli_runner.invoke(args=["import-questions", str(path)])
+    res = cli_runner.invoke(args=["import-questions", "--wait", str(path)])
     assert res.exit_code == 0, res.output
     assert res.stderr == (
         "warning: criterion HSCCLD327/K99 is not in any imported framework "
@@ -133,7 +133,7 @@ def test_import_warns_about_criteria_no_framework_has(
 def test_import_dry_run_stores_nothing(app, cli_runner, org):
     path = INTEROP / "gift-moodlecore-questions.gift.txt"
     res = cli_runner.invoke(
-        args=["import-questions", str(path), "--dry-run", "--criterion", "QCF-RELNET/1.3"]
+        args=["import-questions", "--wait", str(path), "--dry-run", "--criterion", "QCF-RELNET/1.3"]
     )
     assert res.exit_code == 0, res.output
     assert (
@@ -149,7 +149,7 @@ def test_import_human_output_and_store(app, cli_runner, org, tmp_path):
     path = tmp_path / "bank.xml"
     path.write_bytes(export_moodle(make_bank()))
     res = cli_runner.invoke(
-        args=["import-questions", str(path), "--organisation", "Northfield Care"]
+        args=["import-questions", "--wait", str(path), "--organisation", "Northfield Care"]
     )
     assert res.exit_code == 0, res.output
     assert (
@@ -159,7 +159,7 @@ def test_import_human_output_and_store(app, cli_runner, org, tmp_path):
     assert "By criterion:\n  HSCCLD222/K1: 1\n  HSCCLD327/K13: 5\n" in res.stdout
     assert _count(app) == 9
     # importing the same file again changes nothing
-    res = cli_runner.invoke(args=["import-questions", str(path)])
+    res = cli_runner.invoke(args=["import-questions", "--wait", str(path)])
     assert res.exit_code == 0 and _count(app) == 9
 
 
@@ -167,7 +167,7 @@ def test_import_human_output_and_store(app, cli_runner, org, tmp_path):
 def test_import_malformed_exits_1_and_imports_nothing(app, cli_runner, org, tmp_path, as_json):
     path = tmp_path / "bad.gift"
     path.write_bytes(b"// criterion: HSCCLD327/K13\nGood? {T}\n\nBroken {=a ~b\n")
-    args = ["import-questions", str(path)] + (["--json"] if as_json else [])
+    args = ["import-questions", "--wait", str(path)] + (["--json"] if as_json else [])
     res = cli_runner.invoke(args=args)
     assert res.exit_code == 1
     assert res.stderr == "error: bad.gift: line 4: answer block '{' is not closed with '}'\n"
@@ -182,7 +182,7 @@ def test_import_malformed_exits_1_and_imports_nothing(app, cli_runner, org, tmp_
 
 def test_import_keeps_questions_without_criteria_unmapped(app, cli_runner, org):
     res = cli_runner.invoke(
-        args=["import-questions", str(INTEROP / "aiken-moodlecore-questions.txt")]
+        args=["import-questions", "--wait", str(INTEROP / "aiken-moodlecore-questions.txt")]
     )
     assert res.exit_code == 0, res.output
     assert res.stdout.startswith("Imported 2 question(s) from aiken-moodlecore-questions.txt (aiken)")
@@ -205,7 +205,7 @@ def test_import_keeps_questions_without_criteria_unmapped(app, cli_runner, org):
 
 def test_import_json_of_a_file_without_criteria(app, cli_runner, org):
     res = cli_runner.invoke(
-        args=["import-questions", str(INTEROP / "aiken-moodlecore-questions.txt"), "--json"]
+        args=["import-questions", "--wait", str(INTEROP / "aiken-moodlecore-questions.txt"), "--json"]
     )
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout) == {
@@ -223,7 +223,7 @@ def test_import_billion_laughs_refused(app, cli_runner, org, tmp_path):
     path.write_bytes(
         b'<?xml version="1.0"?>\n<!DOCTYPE quiz [<!ENTITY a "aaaa">]>\n<quiz>&a;</quiz>'
     )
-    res = cli_runner.invoke(args=["import-questions", str(path), "--format", "moodle"])
+    res = cli_runner.invoke(args=["import-questions", "--wait", str(path), "--format", "moodle"])
     assert res.exit_code == 1 and "DTDs and entity declarations are not allowed" in res.stderr
     assert _count(app) == 0
 
@@ -233,9 +233,9 @@ def test_import_needs_an_organisation_when_several(app, cli_runner, create_org, 
     create_org("B")
     path = tmp_path / "bank.xml"
     path.write_bytes(export_moodle(make_bank()))
-    res = cli_runner.invoke(args=["import-questions", str(path)])
+    res = cli_runner.invoke(args=["import-questions", "--wait", str(path)])
     assert res.exit_code == 1 and "pass --organisation NAME" in res.stderr
-    res = cli_runner.invoke(args=["import-questions", str(path), "--organisation", "B"])
+    res = cli_runner.invoke(args=["import-questions", "--wait", str(path), "--organisation", "B"])
     assert res.exit_code == 0 and _count(app) == 9
 
 
@@ -298,26 +298,26 @@ def test_progress_bar_only_on_a_terminal_and_not_with_json(
     path = tmp_path / "many.gift"
     path.write_bytes(_gift_bank(450))
     monkeypatch.setattr(commands, "_interactive", lambda as_json: not as_json)
-    res = cli_runner.invoke(args=["import-questions", str(path)])
+    res = cli_runner.invoke(args=["import-questions", "--wait", str(path)])
     assert res.exit_code == 0, res.output
     assert "Importing questions" in res.stdout
     assert _count(app) == 450
-    res = cli_runner.invoke(args=["import-questions", str(path), "--json"])
+    res = cli_runner.invoke(args=["import-questions", "--wait", str(path), "--json"])
     assert res.exit_code == 0 and "Importing questions" not in res.stdout
     assert json.loads(res.stdout)["by_type"] == {"true_false": 450}
 
 
 def test_import_missing_file_and_unknown_organisation(app, cli_runner, org, tmp_path):
-    res = cli_runner.invoke(args=["import-questions", str(tmp_path / "nope.xml")])
+    res = cli_runner.invoke(args=["import-questions", "--wait", str(tmp_path / "nope.xml")])
     assert (
         res.exit_code == 1
         and res.stderr == f"error: {tmp_path / 'nope.xml'}: No such file or directory\n"
     )
     path = tmp_path / "bank.xml"
     path.write_bytes(export_moodle(make_bank()))
-    res = cli_runner.invoke(args=["import-questions", str(path), "--organisation", "Nobody"])
+    res = cli_runner.invoke(args=["import-questions", "--wait", str(path), "--organisation", "Nobody"])
     assert res.exit_code == 1 and res.stderr == "error: no organisation named 'Nobody'\n"
-    res = cli_runner.invoke(args=["import-questions", str(path), "--criterion", "K13"])
+    res = cli_runner.invoke(args=["import-questions", "--wait", str(path), "--criterion", "K13"])
     assert (
         res.exit_code == 1
         and res.stderr == "error: --criterion 'K13' is not a FRAMEWORK/CODE reference\n"

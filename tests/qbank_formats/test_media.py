@@ -69,7 +69,7 @@ def stem(app, org_id: int, qid: str) -> str:
 def test_import_stores_the_images_the_questions_show(app, cli_runner, org, tmp_path):
     path = tmp_path / "apple.xml"
     path.write_bytes(moodle("Apple", RED, extra=' <img src="@@PLUGINFILE@@/drawing.svg" alt="Drawing">'))
-    res = cli_runner.invoke(args=["import-questions", str(path)])
+    res = cli_runner.invoke(args=["import-questions", "--wait", str(path)])
     assert res.exit_code == 0, res.output
     assert "Images: 2 stored, 0 already in the bank\n" in res.stdout
     assert ("warning: image media/drawing.svg was not stored: only PNG, JPEG, GIF and WebP images are kept"
@@ -89,10 +89,10 @@ def test_reimport_reuses_and_a_clashing_name_is_renamed(app, cli_runner, org, tm
     first.write_bytes(moodle("Apple", RED))
     again.write_bytes(moodle("Apple", RED))
     other.write_bytes(moodle("Blue apple", BLUE))
-    assert cli_runner.invoke(args=["import-questions", str(first)]).exit_code == 0
-    res = cli_runner.invoke(args=["import-questions", str(again)])
+    assert cli_runner.invoke(args=["import-questions", "--wait", str(first)]).exit_code == 0
+    res = cli_runner.invoke(args=["import-questions", "--wait", str(again)])
     assert "Images: 0 stored, 2 already in the bank" in res.stdout
-    res = cli_runner.invoke(args=["import-questions", str(other)])
+    res = cli_runner.invoke(args=["import-questions", "--wait", str(other)])
     renamed = f"media/apple-{hashlib.sha256(BLUE).hexdigest()[:12]}.png"
     assert res.exit_code == 0, res.output
     assert f"warning: image media/apple.png is stored as {renamed}: the bank already has a different" in res.stderr
@@ -107,17 +107,17 @@ def test_reimport_reuses_and_a_clashing_name_is_renamed(app, cli_runner, org, tm
 def test_dry_run_and_failed_imports_store_no_images(app, cli_runner, org, tmp_path):
     path = tmp_path / "apple.xml"
     path.write_bytes(moodle("Apple", RED))
-    res = cli_runner.invoke(args=["import-questions", str(path), "--dry-run", "--organisation", "Northfield Care"])
+    res = cli_runner.invoke(args=["import-questions", "--wait", str(path), "--dry-run", "--organisation", "Northfield Care"])
     assert res.exit_code == 0 and "Images: 2 to store, 0 already in the bank" in res.stdout
     broken = tmp_path / "broken.xml"
     broken.write_bytes(moodle("Apple", RED).replace(b"</quiz>", b"<question type='truefalse'></quiz>"))
-    assert cli_runner.invoke(args=["import-questions", str(broken)]).exit_code == 1
+    assert cli_runner.invoke(args=["import-questions", "--wait", str(broken)]).exit_code == 1
     assert media_rows(app) == {}
 
 
 def test_images_of_skipped_questions_are_not_kept(app, cli_runner, org):
     """The gapfill sample's images belong to its gapfill questions, which the bank skips."""
-    res = cli_runner.invoke(args=["import-questions", str(INTEROP / "moodle-gapfill-examples-images.xml"),
+    res = cli_runner.invoke(args=["import-questions", "--wait", str(INTEROP / "moodle-gapfill-examples-images.xml"),
                                   "--criterion", "TESTFW/K1"])
     assert res.exit_code == 0, res.output
     assert media_rows(app) == {}
@@ -138,7 +138,7 @@ def test_store_media_limits_size(app, org):
 def test_export_carries_the_images_back(app, cli_runner, org, tmp_path):
     path = tmp_path / "apple.xml"
     path.write_bytes(moodle("Apple", RED))
-    assert cli_runner.invoke(args=["import-questions", str(path)]).exit_code == 0
+    assert cli_runner.invoke(args=["import-questions", "--wait", str(path)]).exit_code == 0
     out = tmp_path / "out.xml"
     res = cli_runner.invoke(args=["export-questions", "--format", "moodle", "--out", str(out)])
     assert res.exit_code == 0, res.output
@@ -158,7 +158,7 @@ def test_export_carries_the_images_back(app, cli_runner, org, tmp_path):
     with app.app_context():
         db.session.execute(db.delete(BankMedia))
         db.session.commit()
-    assert cli_runner.invoke(args=["import-questions", str(out)]).exit_code == 0
+    assert cli_runner.invoke(args=["import-questions", "--wait", str(out)]).exit_code == 0
     assert media_rows(app)["media/apple.png"][2] == RED
 
 
@@ -166,7 +166,7 @@ def test_tutors_see_the_images_of_their_own_bank_only(app, client, cli_runner, o
                                                       create_user, login):
     path = tmp_path / "apple.xml"
     path.write_bytes(moodle("Apple", RED))
-    assert cli_runner.invoke(args=["import-questions", str(path)]).exit_code == 0
+    assert cli_runner.invoke(args=["import-questions", "--wait", str(path)]).exit_code == 0
     assert client.get("/questions/media/apple.png").status_code == 302  # to sign-in
     login_as("tutor", org="Northfield Care")
     response = client.get("/questions/media/apple.png")
@@ -191,6 +191,8 @@ def test_web_import_stores_images_too(app, client, org, login_as):
     response = client.post("/questions/import", data={
         "file": (io.BytesIO(moodle("Apple", RED)), "apple.xml"), "format": "auto", "criteria": ""},
         content_type="multipart/form-data")
+    assert response.status_code == 303  # to the import job's page, which shows what it did
+    response = client.get(response.headers["Location"])
     html = response.get_data(as_text=True)
     assert response.status_code == 200, html
     assert "Imported 1 question(s)" in html and "<p>Images: 2.</p>" in html
@@ -200,7 +202,7 @@ def test_web_import_stores_images_too(app, client, org, login_as):
 
 def test_a_qti_package_image_is_stored(app, cli_runner, org):
     package = INTEROP / "qti21-qtiworks-webdevtest-package.zip"
-    res = cli_runner.invoke(args=["import-questions", str(package)])
+    res = cli_runner.invoke(args=["import-questions", "--wait", str(package)])
     assert res.exit_code == 0, res.output
     assert "Images: 1 stored, 0 already in the bank" in res.stdout
     with zipfile.ZipFile(package) as zf:
@@ -228,7 +230,7 @@ def test_an_inline_picture_from_any_format_becomes_a_stored_file(app, cli_runner
     path = tmp_path / "apple.gift"
     path.write_text(f'::Apple:: [html]<p>Is this an apple? <img src="data:image/png;base64,{inline}" '
                     f'alt="A blue apple"></p> {{T}}\n', encoding="utf-8")
-    res = cli_runner.invoke(args=["import-questions", str(path), "--criterion", "TESTFW/K1"])
+    res = cli_runner.invoke(args=["import-questions", "--wait", str(path), "--criterion", "TESTFW/K1"])
     assert res.exit_code == 0, res.output
     name = f"media/{hashlib.sha256(BLUE).hexdigest()[:16]}.png"
     assert media_rows(app) == {name: ("image/png", len(BLUE), BLUE)}
