@@ -56,26 +56,32 @@ def _bank_rows_for_quiz(organisation_id: int, items: list[dict[str, Any]]) -> li
     return sorted(rows.values(), key=lambda r: (r.question_id, r.version))
 
 
-def snapshot_questions(attempt: Attempt) -> list[dict[str, Any]]:
-    """The question versions of the attempt's snapshot ("bank"), as question JSON."""
+def _versions(attempt: Attempt, keys: set[tuple[str, int]]) -> dict[tuple[str, int], dict[str, Any]]:
+    """Question JSON of these (id, version) keys from the attempt's organisation's bank, in one query."""
     from course.bank.models import QuestionVersion
 
-    keys = {(qid, version) for qid, version in attempt.quiz_snapshot.get("bank", [])}
     if not keys:
-        return []
-    organisation_id = attempt.module.course.organisation_id
-    ids = sorted({qid for qid, _ in keys})
+        return {}
     rows = db.session.scalars(
         select(QuestionVersion).where(
-            QuestionVersion.organisation_id == organisation_id, QuestionVersion.question_id.in_(ids)
+            QuestionVersion.organisation_id == attempt.module.course.organisation_id,
+            QuestionVersion.question_id.in_(sorted({qid for qid, _ in keys})),
         )
     )
-    found = {(r.question_id, r.version): r.data for r in rows if (r.question_id, r.version) in keys}
+    return {(r.question_id, r.version): r.data for r in rows if (r.question_id, r.version) in keys}
+
+
+def snapshot_questions(attempt: Attempt) -> list[dict[str, Any]]:
+    """Every question version the attempt's draws could take (its snapshot's "bank"): what replays
+    its assembly from the seed. The attempt itself plays only ``item_questions``."""
+    found = _versions(attempt, {(qid, version) for qid, version in attempt.quiz_snapshot.get("bank", [])})
     return [found[key] for key in sorted(found)]
 
 
-def _questions_by_key(attempt: Attempt) -> dict[tuple[str, int], dict[str, Any]]:
-    return {(q["id"], q["version"]): q for q in snapshot_questions(attempt)}
+def item_questions(attempt: Attempt, indexes: set[int] | None = None) -> dict[tuple[str, int], dict[str, Any]]:
+    """The question versions the attempt plays (its stored items, or only those at ``indexes``), by key."""
+    return _versions(attempt, {(e["question"], e["version"]) for i, e in enumerate(attempt.questions)
+                               if indexes is None or i in indexes})
 
 
 # ---------------------------------------------------------------- attempts
@@ -287,7 +293,7 @@ def save_answer(
 
 def _item_question(attempt: Attempt, index: int) -> dict[str, Any]:
     entry = attempt.questions[index]
-    question = _questions_by_key(attempt).get((entry["question"], entry["version"]))
+    question = item_questions(attempt, {index}).get((entry["question"], entry["version"]))
     if question is None:
         raise LearningError(f"item {index + 1}: question {entry['question']} version {entry['version']} is missing")
     return question
@@ -458,10 +464,11 @@ def _step_marks(question: dict[str, Any] | None, response: Any) -> dict[str, dic
     return out
 
 
-def result_json(attempt: Attempt) -> dict[str, Any]:
-    """The server's mark as the player and the pages read it (each item's feedback, a scenario's steps)."""
+def result_json(attempt: Attempt, questions: dict[tuple[str, int], dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The server's mark as the player and the pages read it (each item's feedback, a scenario's steps);
+    ``questions``: the attempt's ``item_questions`` when the caller has them already."""
     done = attempt.status in ("finished", "pending_marking")
-    by_key = _questions_by_key(attempt) if done else {}
+    by_key = (questions if questions is not None else item_questions(attempt)) if done else {}
     return {
         "attempt": attempt.id,
         "number": attempt.number,

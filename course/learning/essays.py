@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from course.authoring.models import Course, Module
 from course.extensions import db
-from course.learning.attempts import _questions_by_key
+from course.learning.attempts import item_questions
 from course.learning.errors import Invalid, NotFound
 from course.learning.models import AnswerMark, Attempt
 from course.learning.submission import _item_score, _summarise
@@ -43,7 +43,7 @@ def pending_essays(organisation_id: int, *, course: Course | None = None) -> lis
     out = []
     cache: dict[int, dict[tuple[str, int], dict[str, Any]]] = {}
     for item in db.session.scalars(stmt):
-        by_key = cache.setdefault(item.attempt_id, _questions_by_key(item.attempt))
+        by_key = cache.setdefault(item.attempt_id, item_questions(item.attempt))
         question = by_key.get((item.question_id, item.version))
         if question is None:
             continue
@@ -81,7 +81,7 @@ def mark_essay(
                         marked_at=(now or utcnow()).isoformat())
     item.essays = essays
     attempt = item.attempt
-    question = _questions_by_key(attempt)[(item.question_id, item.version)]
+    question = item_questions(attempt)[(item.question_id, item.version)]
     item.pending = any(p["score"] is None for p in essays.values())
     item.score = _item_score(question, item)
     item.fraction = round(item.score / item.max_score, 6) if item.max_score else 0.0

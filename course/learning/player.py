@@ -38,14 +38,14 @@ def script_json(value: Any) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def course_document(module: Module, attempt: Attempt | None, questions: list[dict[str, Any]], *,
+def course_document(module: Module, attempt: Attempt | None, questions: dict[tuple[str, int], dict[str, Any]], *,
                     with_quiz: bool, media_base: str | None = None) -> dict[str, Any]:
     """The course document limited to one module, as the learner's player reads it (HTML rendered).
 
     With an attempt, the quiz is the attempt's snapshot and the questions are exactly the items it
     stored (``attempt.questions``: ids, versions, display orders), each in its public form
     (``question_bank.public``): no answer keys, feedback, marker guidance or branches, since the
-    server marks every answer. ``questions`` are the attempt's question versions. Question images
+    server marks every answer. ``questions``: the attempt's ``item_questions`` by key. Question images
     point at ``media_base``.
     """
     from question_bank.public import public_question
@@ -56,9 +56,8 @@ def course_document(module: Module, attempt: Attempt | None, questions: list[dic
     shown = []
     if with_quiz and attempt is not None:
         quiz = {k: v for k, v in attempt.quiz_snapshot.items() if k != "bank"}
-        by_key = {(q["id"], q["version"]): q for q in questions}
         for entry in attempt.questions:
-            question = by_key[(entry["question"], entry["version"])]
+            question = questions[(entry["question"], entry["version"])]
             shown.append(public_question(question, entry.get("order"), entry.get("step_orders")))
     doc = {
         "format": "carecourse-course",
@@ -81,8 +80,8 @@ def course_document(module: Module, attempt: Attempt | None, questions: list[dic
 
 
 def launch_data(module: Module, *, api: str, csrf: str, user: User, attempt: Attempt | None,
-                progress: ModuleProgress | None, exit_url: str, next_module: dict[str, str] | None = None
-                ) -> dict[str, Any]:
+                progress: ModuleProgress | None, exit_url: str, next_module: dict[str, str] | None = None,
+                questions: dict[tuple[str, int], dict[str, Any]] | None = None) -> dict[str, Any]:
     """``window.CC_LAUNCH`` for the app adapter: the attempt (its items, answers, checked marks, and
     the server's result once submitted), where Exit goes, and the next module ({title, url})."""
     if attempt is not None:
@@ -90,7 +89,7 @@ def launch_data(module: Module, *, api: str, csrf: str, user: User, attempt: Att
 
         record: dict[str, Any] = attempt_snapshot(attempt)
         if not attempt.is_open:
-            record["result"] = result_json(attempt)
+            record["result"] = result_json(attempt, questions)
     else:
         record = {"state": progress.state if progress else None,
                   "location": progress.location if progress else None}

@@ -9,10 +9,10 @@ from course.learning.attempts import (
     MAX_RESPONSE_CHARS,
     _check_revision,
     _in_time,
-    _questions_by_key,
     _size,
     attempt_snapshot,
     attempts_used,
+    item_questions,
 )
 from course.learning.errors import Conflict, Invalid, LearningError
 from course.learning.grading import EPSILON
@@ -158,7 +158,7 @@ def submit_attempt(
         used = attempts_used(attempt.user, attempt.module)
         if used >= limit:
             raise Conflict(f"You have used all {limit} attempts at this quiz.", attempt=attempt_snapshot(attempt))
-    by_key = _questions_by_key(attempt)
+    by_key = item_questions(attempt)
     merged = dict(attempt.responses)
     sent: set[int] = set()
     # After the time limit only what was autosaved in time counts, never answers sent late.

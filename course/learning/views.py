@@ -203,7 +203,7 @@ def _player_page(module: Module, attempt: Attempt | None) -> Any:
     user = me()
     time_on_task.open_session(user, module)
     progress = attempts.module_progress(user.id, module.id) if attempt is None else None
-    questions = attempts.snapshot_questions(attempt) if attempt is not None else []
+    questions = attempts.item_questions(attempt) if attempt is not None else {}
     db.session.commit()
     if attempt is not None:
         api = url_for("learning.api_attempt", attempt_id=attempt.id)
@@ -215,7 +215,7 @@ def _player_page(module: Module, attempt: Attempt | None) -> Any:
     following = {"title": later[0].title, "url": url_for("learning.module_player", course_slug=module.course.slug,
                                                          module_slug=later[0].slug)} if later else None
     launch = launch_data(module, api=api, csrf=generate_csrf(), user=user, attempt=attempt, progress=progress,
-                         exit_url=url_for("learning.dashboard"), next_module=following)
+                         exit_url=url_for("learning.dashboard"), next_module=following, questions=questions)
     html = render_player_page(
         title=module.title, course=doc, launch=launch,
         file_url=lambda name: url_for("learning.player_file", name=name, v=player_file_version(name)),
@@ -278,7 +278,7 @@ def review(attempt_id: int) -> Any:
 
 
 def _review_context(attempt: Attempt) -> dict[str, Any]:
-    by_key = {(q["id"], q["version"]): q for q in attempts.snapshot_questions(attempt)}
+    by_key = attempts.item_questions(attempt)
     media_base = learner_media_base(attempt.module.course)
     items = []
     for item in attempt.marks:
@@ -593,7 +593,7 @@ def mark_essay(item_id: int) -> Any:
     part = request.values.get("part", "")
     if part not in (item.essays or {}):
         abort(404)
-    question = attempts._questions_by_key(item.attempt)[(item.question_id, item.version)]
+    question = attempts.item_questions(item.attempt)[(item.question_id, item.version)]
     shown = question if part == "" else next(s["question"] for s in question["steps"] if s["id"] == part)
     answer = item.response if part == "" else (item.response or {}).get("answers", {}).get(part)
     info = item.essays[part]

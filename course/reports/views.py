@@ -251,12 +251,12 @@ def items_export(course_id: int, fmt: str) -> Any:
 def attempt(attempt_id: int) -> Any:
     """One submitted attempt as the server marked it (the evidence a criteria map links to)."""
     from course.learning.display import answer_text
-    from course.learning.attempts import snapshot_questions
+    from course.learning.attempts import item_questions
 
     found = db.session.get(Attempt, attempt_id)
     if found is None or found.is_open or found.module.course.organisation_id != current_user.organisation_id:
         abort(404)
-    by_key = {(q["id"], q["version"]): q for q in snapshot_questions(found)}
+    by_key = item_questions(found)
     items = []
     for mark in found.marks:
         question = by_key.get((mark.question_id, mark.version))
