@@ -117,6 +117,6 @@ def _check_scenario_shape(data: dict, response: Any) -> None:
         if step_id not in path and step_id != on:
             raise ResponseError(f"answer for step {quote(step_id)}, which is not on the path")
         try:
-            check_shape({**steps[step_id], "id": steps[step_id].get("id", step_id)}, value)
+            check_shape(steps[step_id], value)
         except ResponseError as error:
             raise ResponseError(f"step {quote(step_id)}: {error}") from None

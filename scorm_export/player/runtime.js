@@ -96,14 +96,13 @@ function scorm(kind, options) {
 	}
 	const unsupported = () => err === 401 || err === 402 || (!v4 && err === 403);
 	const score = (raw, max) => (max > 0 ? Math.round(raw / max * 10000) / 100 : 0);
-	/** Status elements of a result; true when one changed. */
+	/** Set a result's status elements; true when one of them changes. */
 	function status(p, r) {
-		const s = r.success === true ? "passed" : r.success === false ? "failed" : "unknown", before = dirty;
-		dirty = false;
-		if (v4) { set(p + "completion_status", r.completion); set(p + "success_status", s); }
-		else set(p === "cmi.core." ? T.status : p + "status", r.success === true || (r.success === false && r.final !== false) ? s : r.completion);
-		const changed = dirty;
-		dirty = dirty || before;
+		const s = r.success === true ? "passed" : r.success === false ? "failed" : "unknown";
+		const pairs = v4 ? [[p + "completion_status", r.completion], [p + "success_status", s]]
+			: [[p === "cmi.core." ? T.status : p + "status", r.success === true || (r.success === false && r.final !== false) ? s : r.completion]];
+		const changed = pairs.some(([name, value]) => sent[name] !== value);
+		pairs.forEach(([name, value]) => set(name, value));
 		return changed;
 	}
 	function scores(p, raw, max, nudge) {
