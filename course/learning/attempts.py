@@ -310,8 +310,8 @@ def _check_steps_kept(attempt: Attempt, index: int, response: Any) -> None:
 
 
 def _mark_json(result: Any) -> dict[str, Any]:
-    return {"score": result.score, "max": result.max, "correct": result.correct,
-            "feedback": [f for f in result.feedback if f], "pending": result.pending}
+    """A mark as the learner's page gets it: Mark.to_dict without the normalised response and fraction."""
+    return {k: v for k, v in result.to_dict().items() if k not in ("response", "fraction")}
 
 
 def check_answer(

@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sqlalchemy import select
+
 from course.extensions import db
 from course.learning.attempts import (
     MAX_RESPONSE_CHARS,
@@ -217,8 +219,6 @@ def close_open_attempts(module: Any, note: str = QUIZ_REMOVED) -> int:
     """Submit every attempt in progress on the module with the answers saved, marked by the server,
     each with ``note`` for its learner; the number closed. Used before its quiz is removed, so no
     learner is left with an attempt nobody can finish."""
-    from sqlalchemy import select
-
     open_ = db.session.scalars(
         select(Attempt).where(Attempt.module_id == module.id, Attempt.status == "in_progress")
     ).all()

@@ -104,7 +104,7 @@ test("1.2 fresh attempt: entry and mode first, a result commits its status befor
   const [first, second] = batches(lms);
   assert.ok(first.includes("cmi.core.lesson_status") && !first.includes("cmi.core.score.raw"), "status committed on its own");
   assert.ok(second.includes("cmi.core.score.raw"), "then the score");
-  assert.equal(new Date(Date.now()).getHours() >= 0 && /^\d\d:\d\d:\d\d$/.test(lms.cmi["cmi.interactions.0.time"]), true);
+  assert.match(lms.cmi["cmi.interactions.0.time"], /^\d\d:\d\d:\d\d$/);
   assert.equal(commits(lms), 2);
   lms.calls.length = 0;
   rt.finish({ score_raw: 75, score_max: 100, completion: "completed", success: true, final: true, session_ms: 5025340, exit: "normal" });

@@ -72,7 +72,6 @@ def test_the_learners_page_carries_no_answer_key_or_feedback(client, make_course
     attempt = launch_of(page)["app"]["attempt"]
     order = next(i["order"] for i in attempt["items"] if i["question"] == "q-order")
     assert [i["id"] for i in shown["q-order"]["items"]] == order, "ordering items in the order shown, not the key's"
-    assert order != ["i1", "i2", "i3", "i4"] or True  # a shuffle may give the key order by chance; the page follows the draw
     assert shown["q-gaps"]["gaps"] == [{"id": "g1"}, {"id": "g2", "options": ["gel", "soap", "water"]}]
     assert [s["id"] for s in shown["q-scen"]["steps"]] == ["s1", "s2", "s3"] and "branches" not in json.dumps(shown["q-scen"])
 
