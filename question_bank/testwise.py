@@ -37,7 +37,7 @@ __all__ = [
     "estimate_quiz",
     "modal_key_position",
     "question_distribution",
-    "testwise_pick",
+    "pick_option",
 ]
 
 STRATEGIES = ("testwise", "guess")
@@ -133,7 +133,7 @@ def _options_shuffled(question: dict, options_shuffled: bool) -> bool:
     return options_shuffled or bool(question.get("shuffle"))
 
 
-def testwise_pick(question: dict, *, options_shuffled: bool = False,
+def pick_option(question: dict, *, options_shuffled: bool = False,
                   key_position: int | None = None) -> Pick:
     """The test-wise learner's choice on a single-choice question, by the first rule that decides.
 
@@ -221,7 +221,7 @@ def _single_choice(question: dict, strategy: str, options_shuffled: bool,
                    key_position: int | None) -> Outcomes:
     if strategy == "guess":
         return _uniform([option["id"] for option in question["options"]])
-    return _uniform(testwise_pick(question, options_shuffled=options_shuffled,
+    return _uniform(pick_option(question, options_shuffled=options_shuffled,
                                   key_position=key_position).candidates)
 
 
