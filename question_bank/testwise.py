@@ -36,8 +36,8 @@ __all__ = [
     "QuizEstimate",
     "estimate_quiz",
     "modal_key_position",
-    "question_distribution",
     "pick_option",
+    "question_distribution",
 ]
 
 STRATEGIES = ("testwise", "guess")
@@ -222,7 +222,7 @@ def _single_choice(question: dict, strategy: str, options_shuffled: bool,
     if strategy == "guess":
         return _uniform([option["id"] for option in question["options"]])
     return _uniform(pick_option(question, options_shuffled=options_shuffled,
-                                  key_position=key_position).candidates)
+                                key_position=key_position).candidates)
 
 
 def _random_subsets(ids: list[str]) -> tuple[Outcomes, bool]:
