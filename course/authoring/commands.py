@@ -1,4 +1,5 @@
-"""``carecourse courses``, ``export-course``, ``import-course``; the shipped course step of ``init``."""
+"""``carecourse courses``, ``check-course``, ``export-course``, ``import-course``; the shipped course step
+of ``init``."""
 from __future__ import annotations
 
 import json
@@ -75,6 +76,22 @@ def courses_command(as_json: bool, organisation: str | None) -> None:
         )
 
 
+def _course(slug: str, organisation: str | None) -> Any:
+    """The course with ``slug`` (in ``organisation`` when named), else CommandError."""
+    from course.authoring.models import Course
+    from course.cli import CommandError
+
+    stmt = select(Course).where(Course.slug == slug)
+    if organisation:
+        stmt = stmt.where(Course.organisation_id == _organisation(organisation).id)
+    found = list(db.session.scalars(stmt))
+    if not found:
+        raise CommandError(f"no course with the slug {slug!r} (see `carecourse courses`)")
+    if len(found) > 1:
+        raise CommandError(f"several organisations have a course {slug!r}: name one with --organisation")
+    return found[0]
+
+
 @click.command("export-course")
 @click.argument("slug")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
@@ -84,19 +101,11 @@ def courses_command(as_json: bool, organisation: str | None) -> None:
 def export_course_command(slug: str, out: Path, organisation: str | None) -> None:
     """Write a course as the canonical course document (JSON)."""
     from course.authoring.document import DocumentError, export_course_bytes
-    from course.authoring.models import Course
     from course.cli import CommandError
 
-    stmt = select(Course).where(Course.slug == slug)
-    if organisation:
-        stmt = stmt.where(Course.organisation_id == _organisation(organisation).id)
-    found = list(db.session.scalars(stmt))
-    if not found:
-        raise CommandError(f"no course with the slug {slug!r}")
-    if len(found) > 1:
-        raise CommandError(f"several organisations have a course {slug!r}: name one with --organisation")
+    course = _course(slug, organisation)
     try:
-        data = export_course_bytes(found[0])
+        data = export_course_bytes(course)
     except DocumentError as exc:
         _print_problems(exc.problems)
         raise CommandError(f"course {slug!r} does not make a valid course document") from None
@@ -127,6 +136,39 @@ def import_course_command(file: Path, organisation: str | None, wait: bool) -> N
     start(IMPORT_COURSE, params={"filename": file.name}, payload=data, organisation_id=org.id, wait=wait,
           as_json=False, label="Importing the course", show_progress=interactive(),
           report=lambda job: _print_import(job, file))
+
+
+@click.command("check-course")
+@click.argument("slug")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole report as JSON.")
+@click.option("--organisation", help="The organisation owning the course (when several have this slug).")
+@with_appcontext
+def check_course_command(slug: str, as_json: bool, organisation: str | None) -> None:
+    """Check what a course's quizzes really measure: every item-quality finding and each quiz's
+    test-wise score. Exit status 1 when anything is severe (an error finding, or a quiz a learner
+    with no knowledge is expected to pass)."""
+    from course.authoring.quality import course_quality, findings_counts_line, testwise_sentence
+    from course.cli import CommandError
+
+    report = course_quality(_course(slug, organisation))
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        for quiz in report.quizzes:
+            click.echo(f"{quiz.module} ({quiz.mode}, pass mark {quiz.pass_mark * 100:g}%): "
+                       f"{findings_counts_line(quiz.findings)}")
+            for f in quiz.findings:
+                subject = f"{f.question} {f.field}".strip() or "quiz"
+                click.echo(f"  {f.severity}: {subject}: {f.message} [{f.code}; {f.guideline}]")
+            click.echo(f"  test-wise: {testwise_sentence(quiz)}")
+        by_code = report.counts_by_code()
+        click.echo(f"{report.course}: {findings_counts_line(report.findings())} over {len(report.quizzes)} quizzes"
+                   + (" (" + ", ".join(f"{code} {n}" for code, n in by_code.items()) + ")" if by_code else ""))
+        passable = [q.module for q in report.quizzes if q.passable_without_knowledge]
+        click.echo(f"Quizzes a learner with no knowledge is expected to pass: {len(passable)}"
+                   + (f" ({', '.join(passable)})" if passable else ""))
+    if report.severe:
+        raise CommandError(f"course {slug!r}: severe quality findings (see above)")
 
 
 def _print_import(job: Any, file: Path) -> None:
@@ -181,6 +223,7 @@ def load_shipped_course(organisation_name: str) -> str:
 def register_commands(cli: Any) -> None:
     """Add the course commands to a click group (``app.cli``)."""
     cli.add_command(courses_command)
+    cli.add_command(check_course_command)
     cli.add_command(export_course_command)
     cli.add_command(import_course_command)
 

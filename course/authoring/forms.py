@@ -65,12 +65,13 @@ class CourseForm(FlaskForm):
 
 
 class CourseSettingsForm(EditVersion, FlaskForm):
-    """A course's title, slug, description and language."""
+    """A course's title, slug, description, language and export quality gate."""
 
     title = StringField("Title", validators=[DataRequired("Enter a title."), max_chars(TITLE_CHARS, "Title")])
     slug = StringField("Slug", validators=[DataRequired("Enter a slug."), max_chars(SLUG_CHARS, "Slug"), SLUG_RULE])
     description = TextAreaField("Description", validators=[Optional(), max_chars(DESCRIPTION_CHARS, "Description")])
     language = StringField("Language", validators=[DataRequired("Enter a language tag."), max_chars(LANGUAGE_CHARS, "Language")])
+    block_export_on_findings = BooleanField("Block the SCORM download while quizzes have severe quality findings")
 
 
 class ModuleForm(EditVersion, FlaskForm):

@@ -42,6 +42,9 @@ class Course(TimestampMixin, db.Model):
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
     language: Mapped[str] = mapped_column(String(35), default="en-GB")
+    # The provider's quality gate: while on, severe item-quality findings (question_bank.quality)
+    # and a quiz a learner with no knowledge is expected to pass stop the SCORM download.
+    block_export_on_findings: Mapped[bool] = mapped_column(default=False)
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"), index=True
     )

@@ -211,9 +211,10 @@ def update_course(
     slug: str | None = None,
     description: str | None = None,
     language: str | None = None,
+    block_export_on_findings: bool | None = None,
     expected_version: str | Iterable[str] | None = None,
 ) -> Course:
-    """Change the course's title, slug, description or language (None: unchanged).
+    """Change the course's title, slug, description, language or quality gate (None: unchanged).
 
     ``expected_version``: the ``version_token`` the edit started from (see ``check_version``).
     """
@@ -232,6 +233,8 @@ def update_course(
         if not re.match(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", language.strip()):
             raise AuthoringError("Not a language tag (e.g. en-GB).", "language")
         course.language = language.strip()
+    if block_export_on_findings is not None:
+        course.block_export_on_findings = bool(block_export_on_findings)
     db.session.flush()
     return course
 

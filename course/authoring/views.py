@@ -38,12 +38,14 @@ from course.authoring.forms import (
     UploadForm,
 )
 from course.authoring.models import Course, Module, Page
+from course.authoring.quality import course_quality, findings_counts_line, testwise_sentence
 from course.core.headers import cacheable
 from course.core.nav import nav_item
 from course.core.request_limits import max_body, read_upload
 from course.extensions import db
 from course.models.frameworks import Framework
 from course.models.users import Organisation
+from course.questions.service import finding_dicts
 from question_bank.limits import COURSE_DOCUMENT_BYTES, FORM_ENVELOPE_BYTES, PAGE_BODY_CHARS, TooLarge
 
 bp = Blueprint("authoring", __name__, url_prefix="/courses", template_folder="templates")
@@ -204,7 +206,7 @@ def course(slug: str) -> Any:
 @bp.route("/<slug>/settings", methods=["GET", "POST"])
 @roles_required(*AUTHORS)
 def course_settings(slug: str) -> Any:
-    """Change the course's title, slug, description and language."""
+    """Change the course's title, slug, description, language and export quality gate."""
     c = course_or_404(slug)
     form = CourseSettingsForm(obj=c)
     form.form_errors = []
@@ -213,7 +215,8 @@ def course_settings(slug: str) -> Any:
         try:
             service.update_course(
                 c, title=form.title.data, slug=form.slug.data, description=form.description.data or "",
-                language=form.language.data, expected_version=_sent_version(form),
+                language=form.language.data, block_export_on_findings=form.block_export_on_findings.data,
+                expected_version=_sent_version(form),
             )
             db.session.commit()
         except service.StaleEditError as exc:
@@ -557,10 +560,13 @@ def _quiz_page(c: Course, m: Module, form: QuizForm, draw_form: DrawForm, add_fo
 
     in_progress = db.session.scalar(
         db.select(db.func.count()).select_from(Attempt).where(Attempt.module_id == m.id, Attempt.status == "in_progress"))
+    quality = course_quality(c).quiz(m.slug) if m.quiz is not None else None
     return render_template(
         "authoring/quiz.html", course=c, module=m, quiz=m.quiz, form=form, draw_form=draw_form,
         add_form=add_form, questions=listed[:200], listed_total=len(listed), criteria=criteria,
         wanted_criterion=wanted_criterion, wanted_tag=wanted_tag, tags=tags, bank=bank, in_progress=in_progress,
+        quality=quality, findings_counts_line=findings_counts_line, testwise_sentence=testwise_sentence,
+        finding_dicts=finding_dicts,
     ), _status(form, draw_form, add_form)
 
 

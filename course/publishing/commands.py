@@ -45,7 +45,7 @@ def export_scorm_command(course_slug: str, standard: str, multi_sco: bool, seque
     if len(courses) > 1:
         raise CommandError(f"several organisations have a course {course_slug!r}: name one with --organisation")
     package = build_checked_package(courses[0], options)
-    for problem in package.problems:
+    for problem in package.problems + package.quality:
         click.echo(str(problem), err=True)
     if package.errors:
         raise CommandError(f"{len(package.errors)} error(s): no package written")

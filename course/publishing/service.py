@@ -1,7 +1,8 @@
 """Build a course's SCORM package and the problems a provider must see before using it.
 
 Moodle does not validate manifests (a broken one imports with launch = 0), so this check is the
-only guard between a tutor's course and a learner's blank page.
+only guard between a tutor's course and a learner's blank page. It also reports what the quizzes
+really measure (course.authoring.quality): warnings, or errors when the course's quality gate is on.
 """
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dataclasses import dataclass, field
 
 from course.authoring.document import export_course
 from course.authoring.models import Course
+from course.authoring.quality import document_quality, quality_problems
 from scorm_export.checks import Problem, check_content, check_package
 from scorm_export.package import build_package
 
@@ -41,17 +43,25 @@ class CheckedPackage:
     """A built package and everything the checks found in it and in the content."""
 
     data: bytes
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # the package's and the content's
+    quality: list[Problem] = field(default_factory=list)  # what the quizzes measure, module by module
 
     @property
     def errors(self) -> list[Problem]:
         """Problems that block the download."""
-        return [p for p in self.problems if p.severity == "error"]
+        return [p for p in self.problems + self.quality if p.severity == "error"]
 
     @property
     def warnings(self) -> list[Problem]:
         """Problems shown but not blocking."""
-        return [p for p in self.problems if p.severity != "error"]
+        return [p for p in self.problems + self.quality if p.severity != "error"]
+
+    def quality_by_module(self) -> list[tuple[str, list[Problem]]]:
+        """The quality problems grouped by module, in course order."""
+        grouped: dict[str, list[Problem]] = {}
+        for p in self.quality:
+            grouped.setdefault(p.module or "", []).append(p)
+        return list(grouped.items())
 
 
 def build_checked_package(course: Course, options: PackageOptions) -> CheckedPackage:
@@ -63,4 +73,5 @@ def build_checked_package(course: Course, options: PackageOptions) -> CheckedPac
         multi_sco=options.multi_sco,
         sequencing=options.sequencing,
     )
-    return CheckedPackage(data, check_content(document) + check_package(data))
+    quality = quality_problems(document_quality(document), block=course.block_export_on_findings)
+    return CheckedPackage(data, check_content(document) + check_package(data), quality)

@@ -266,3 +266,87 @@ def export_report(organisation_id: int, fmt: str, criterion: str = "",
             report["notes"].append(warning)
     report["exported"] = count - len(report["not_exported"])
     return report
+
+
+# --------------------------------------------------------------------------- quality findings
+
+_LISTS_WITH_IDS = ("options", "premises", "responses", "items", "gaps", "steps")
+
+
+def _json_path(question: dict, dotted: str) -> str:
+    """A finding's field ("steps.s2.question.options.b", by ids) as the JSON path of indexes the
+    form's field map uses ("steps.1.question.options.1")."""
+    node: Any = question
+    out: list[str] = []
+    for part in (p for p in dotted.split(".") if p):
+        if isinstance(node, list):
+            index = next((i for i, el in enumerate(node) if isinstance(el, dict) and el.get("id") == part), None)
+            if index is None and part.isdigit() and int(part) < len(node):
+                index = int(part)
+            if index is None:
+                break
+            out.append(str(index))
+            node = node[index]
+        elif isinstance(node, dict) and part in node:
+            out.append(part)
+            node = node[part]
+        else:
+            break
+    return ".".join(out)
+
+
+def finding_dicts(findings: list) -> list[dict]:
+    """Findings as the templates and JSON replies show them: ``to_dict()`` plus the check's
+    ``title`` and the form ``input`` (None here)."""
+    from question_bank.quality import CHECKS
+
+    return [{**f.to_dict(), "title": CHECKS[f.code].title if f.code in CHECKS else f.code, "input": None}
+            for f in findings]
+
+
+def findings_for_form(question: dict, fieldmap: dict[str, str] | None = None) -> list[dict]:
+    """``question_bank.quality`` findings of one question as plain dicts, in the order the checks
+    give them; with a form's ``fieldmap`` each also names the input it concerns (``input``)."""
+    from question_bank.quality import check_question
+
+    findings = check_question(question)
+    out = finding_dicts(findings)
+    for finding, item in zip(findings, out):
+        if fieldmap:
+            parts = _json_path(question, finding.field).split(".")
+            for cut in range(len(parts), 0, -1):
+                name = fieldmap.get(".".join(parts[:cut]))
+                if name is not None:
+                    item["input"] = name
+                    break
+        out.append(item)
+    return out
+
+
+# Filters of the bank list beside one check's code.
+FINDING_FILTERS = {"any": "Any serious finding or one to check", "error": "Any serious finding"}
+
+
+def rows_findings(rows: list[QuestionVersion]) -> dict[str, list]:
+    """Each row's findings (question id -> [Finding]); the checks never raise."""
+    from question_bank.quality import check_question
+
+    return {row.question_id: check_question(dict(row.data)) for row in rows}
+
+
+def has_finding(findings: list, wanted: str) -> bool:
+    """Whether ``findings`` hold ``wanted``: a check's code, "error", or "any" (error or warning)."""
+    if wanted == "any":
+        return any(f.severity in ("error", "warning") for f in findings)
+    if wanted == "error":
+        return any(f.severity == "error" for f in findings)
+    return any(f.code == wanted for f in findings)
+
+
+def bank_findings(organisation_id: int) -> list:
+    """Findings across the whole bank (true/false balance, key positions) over current versions."""
+    from question_bank.quality import check_collection
+
+    rows = bank.current_questions(organisation_id, include_unmapped=True)
+    return check_collection([dict(r.data) for r in rows])
+

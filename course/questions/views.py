@@ -20,6 +20,7 @@ from course.questions import service, spec
 from course.questions.forms import EXPORT_FORMATS, EXTENSIONS, ImportForm
 from question_bank import scenario_path
 from question_bank.moodle_versions import DEFAULT_MOODLE_VERSION, MOODLE_VERSIONS
+from question_bank.quality import CHECKS
 from question_bank.limits import FORM_ENVELOPE_BYTES, QUESTION_FILE_BYTES, human_bytes
 from question_bank.schemas import IDENT
 from course.bank.media import get_media, media_response
@@ -50,23 +51,34 @@ def _current_or_404(question_id: str):
 @bp.get("/")
 @roles_required(*AUTHORS)
 def index() -> Any:
-    """The organisation's questions (current versions), filtered by type, criterion, tag, text."""
+    """The organisation's questions (current versions), filtered by type, criterion, tag, text and
+    quality finding."""
     filters = {key: request.args.get(key, "").replace("\x00", "").strip()[:200]
                for key in ("type", "criterion", "tag", "q")}
     if filters["type"] not in spec.TYPE_LABELS:
         filters["type"] = ""
     filters["unmapped"] = request.args.get("unmapped") == "1"
+    filters["finding"] = request.args.get("finding", "")
+    if filters["finding"] not in service.FINDING_FILTERS and filters["finding"] not in CHECKS:
+        filters["finding"] = ""
     rows = []
     unmapped_count = 0
+    findings: dict[str, list] = {}
+    bank_findings: list = []
     if current_user.organisation_id is not None:
         rows = service.find_questions(current_user.organisation_id, type_name=filters["type"],
                                       criterion=filters["criterion"], tag=filters["tag"],
                                       text=filters["q"], unmapped_only=filters["unmapped"])
+        findings = service.rows_findings(rows)
+        if filters["finding"]:
+            rows = [r for r in rows if service.has_finding(findings[r.question_id], filters["finding"])]
         unmapped_count = bank.count_unmapped(current_user.organisation_id)
+        bank_findings = service.finding_dicts(service.bank_findings(current_user.organisation_id))
     return render_template("questions/index.html", rows=rows, filters=filters, unmapped_count=unmapped_count,
                            type_labels=spec.TYPE_LABELS, has_org=current_user.organisation_id is not None,
                            export_formats=EXPORT_FORMATS, moodle_versions=MOODLE_VERSIONS,
-                           default_moodle_version=DEFAULT_MOODLE_VERSION)
+                           default_moodle_version=DEFAULT_MOODLE_VERSION, findings=findings,
+                           bank_findings=bank_findings, checks=CHECKS, finding_filters=service.FINDING_FILTERS)
 
 
 def _render_form(*, type_name: str, draft: dict, errors: dict[str, list[str]], general: list[str],
@@ -76,7 +88,39 @@ def _render_form(*, type_name: str, draft: dict, errors: dict[str, list[str]], g
         "questions/form.html", nodes=nodes, draft=draft, errors=errors, general=general,
         type_name=type_name, type_label=spec.TYPE_LABELS[type_name], row=row,
         frameworks=service.framework_tree(), child_nodes=spec.child_nodes, labels=labels or {},
+        findings=_draft_findings(type_name, draft, row),
     ), status
+
+
+def _draft_findings(type_name: str, draft: dict, row: Any) -> list[dict]:
+    """The item-quality findings of the question as the form holds it (saved or not), each with
+    the form input it concerns (``input``) so the page can link to it."""
+    question, fieldmap = spec.draft_to_question(
+        type_name, draft, question_id=None if row is None else row.question_id)
+    return service.findings_for_form(question, fieldmap)
+
+
+@bp.post("/findings/<type_name>")
+@max_body(FORM_ENVELOPE_BYTES)
+@roles_required(*AUTHORS)
+def draft_findings(type_name: str) -> Any:
+    """The quality findings of an unsaved question form, as the tutor types (JSON; saves nothing).
+
+    The form's own fields are posted as they are (CSRF token included); the reply carries the
+    findings and the list rendered as the form page renders it.
+    """
+    if type_name not in spec.TYPE_LABELS:
+        return {"error": f"unknown question type {type_name!r}"}, 404
+    row = None
+    question_id = request.form.get("question_id", "")
+    if question_id:
+        row = _current_or_404(question_id)
+        if row.type != type_name:
+            return {"error": f"question {question_id!r} is a {row.type}, not a {type_name}"}, 400
+    nodes = spec.form_nodes(type_name, with_id=row is None)
+    findings = _draft_findings(type_name, spec.parse_form(nodes, request.form), row)
+    html = render_template("questions/_findings.html", findings=findings)
+    return {"findings": findings, "html": html}
 
 
 def _handle_post(type_name: str, row: Any) -> Any:
@@ -245,7 +289,7 @@ def detail(question_id: str) -> Any:
     """A question's current version and its version history."""
     row = _current_or_404(question_id)
     return render_template("questions/detail.html", row=row, versions=service.versions(_org_id(), question_id),
-                           type_labels=spec.TYPE_LABELS)
+                           type_labels=spec.TYPE_LABELS, findings=service.findings_for_form(dict(row.data)))
 
 
 @bp.route("/<question_id>/delete", methods=["GET", "POST"])

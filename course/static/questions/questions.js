@@ -79,4 +79,28 @@
       if (button) button.click();
     });
   });
+
+  // Quality checks as you type: the form is posted (nothing is saved) to the findings endpoint a
+  // moment after the last keystroke, and the server's list replaces the one on the page. Only the
+  // newest reply is shown, so a slow earlier one cannot overwrite it.
+  var form = document.querySelector("form[data-findings-url]");
+  var panel = document.getElementById("quality-findings");
+  if (form && panel && window.fetch && window.FormData) {
+    var timer = null, sent = 0;
+    var refresh = function () {
+      var body = new FormData(form), ticket = ++sent;
+      body.delete("_save");
+      if (form.dataset.questionId) body.append("question_id", form.dataset.questionId);
+      fetch(form.dataset.findingsUrl, {
+        method: "POST", body: body, credentials: "same-origin", headers: { "Accept": "application/json" }
+      }).then(function (response) {
+        return response.ok ? response.json() : null;
+      }).then(function (reply) {
+        if (reply && ticket === sent) panel.innerHTML = reply.html;
+      }).catch(function () { /* the list from the last reply (or the page) stays */ });
+    };
+    var later = function () { clearTimeout(timer); timer = setTimeout(refresh, 400); };
+    form.addEventListener("input", later);
+    form.addEventListener("change", later);
+  }
 })();
