@@ -47,17 +47,22 @@ reading                 175 wpm      Brysbaert (2019), "How many words do we rea
 image                   12 s each    Medium's read-time rule ("Read time and you", Medium blog,
                                      2014): 12 s for an article's first image. Every image in a
                                      course page is a diagram or photo to study, so each counts 12.
-writing (essay)         14 wpm       Karat et al. (1999, CHI): average computer users composed text
-                                     at 19.0 wpm at a keyboard (transcribed at 32.5). Scaled by the
+writing (essay)         14 wpm       Karat, Halverson, Horn and Karat (1999), "Patterns of entry and
+                                     correction in large vocabulary continuous speech recognition
+                                     systems", CHI '99: average computer users composed text at a
+                                     keyboard at 19.0 wpm (and transcribed at 32.5). Scaled by the
                                      same 175/238 we apply to reading (19.0 x 0.735 = 14.0), for
-                                     the same learners typing on phones and in a second language.
+                                     the same learners, often typing on a phone, in a second
+                                     language.
 single choice           30 s         Guides allow about 60 s for a multiple-choice item, reading
                                      included (Lansing Community College, Center for Teaching
                                      Excellence, "Tips on constructing tests"); candidates measured
                                      54 s per 4-option item (Measurement Research Associates, Test
                                      Insights, October 2009). A shipped item takes about 30 s to
                                      read at 175 wpm, leaving 30 s to decide.
-multiple response       10 s/option  each option is a true-or-false judgement about one statement
+multiple response       10 s/option  no published figure: each option is a true-or-false judgement on
+                                     a short statement, the stem already read (counted above), so a
+                                     third of the guide's 30 s for a true/false item (below)
 true/false              20 s         the same guide allows 30 s a true/false item, reading included
 matching                20 s/premise the same guide allows 30-60 s a matching premise, reading
                                      included
@@ -65,8 +70,8 @@ ordering                15 s/item    no published figure: like a matching premis
                                      placed against its neighbours rather than chosen from a list
 short answer            30 s/gap     the same guide allows 30-50 s a fill-in gap, reading included
 numeric                 60 s         no published figure: one calculation (a dose, a fluid total)
-essay                   writing      the guide's 15 min an essay is what 190 words (the middle of the
-                                     shipped 80-300) take at 14 wpm, as a check
+essay                   writing      as a check: the same guide allows 15 min an essay; 190 words
+                                     (the middle of the shipped 80-300) take 13.6 min at 14 wpm
 malformed question      1 min        the usual "a minute a question" rule of thumb
 ======================  ===========  ===========================================================
 """

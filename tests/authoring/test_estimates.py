@@ -104,7 +104,8 @@ def single_choice(**overrides: Any) -> dict[str, Any]:
     return question
 
 
-def true_false(qid: str = "tf", stem: str = "Carers can refuse.", answer: bool = True, **extra: Any) -> dict[str, Any]:
+def true_false(qid: str = "tf", stem: str = "Carers can refuse.", answer: bool = True,
+               **extra: Any) -> dict[str, Any]:
     return {"id": qid, "version": 1, "type": "true_false", "title": "", "stem": stem, "answer": answer,
             "feedback_true": "Right, they can.", "feedback_false": "They can.", **extra}
 
@@ -165,11 +166,13 @@ def test_ordering_answers_each_item():
 
 def test_short_answer_answers_each_gap_and_reads_dropdown_choices():
     question = {
-        "id": "sa", "version": 1, "type": "short_answer", "title": "", "stem": "A {{g1}} needs {{g2}} support.",
+        "id": "sa", "version": 1, "type": "short_answer", "title": "",
+        "stem": "A {{g1}} needs {{g2}} support.",
         "gaps": [
             {"id": "g1", "answers": [{"text": "carer", "credit": 1.0, "feedback": "Yes indeed"},
                                      {"text": "nurse", "credit": 0.5, "feedback": "Partly right here"}]},
-            {"id": "g2", "options": ["daily", "weekly"], "answers": [{"text": "daily", "credit": 1.0, "feedback": ""}]},
+            {"id": "g2", "options": ["daily", "weekly"],
+             "answers": [{"text": "daily", "credit": 1.0, "feedback": ""}]},
         ],
     }
     # stem without gaps 3 + dropdown choices 2 + the full-credit feedback 2 = 7 words; 2 gaps x 30 s
@@ -188,13 +191,14 @@ def test_numeric_reads_the_full_credit_feedback():
 
 
 def test_essay_is_written_at_the_writing_rate_for_the_middle_of_its_range():
-    essay = {"id": "e", "version": 1, "type": "essay", "title": "", "stem": "Reflect on a visit you supported.",
+    essay = {"id": "e", "version": 1, "type": "essay", "title": "",
+             "stem": "Reflect on a visit you supported.",
              "min_words": 80, "word_limit": 300, "marker_guidance": "Not read by the learner " * 20}
     # stem 6 words read; (80 + 300) / 2 = 190 words written; marker guidance never shown
     assert question_minutes(essay) == pytest.approx(6 / WPM + 190 / WRITE_WPM)
-    assert question_minutes(dict(essay, min_words=0, word_limit=100)) == pytest.approx(6 / WPM + 50 / WRITE_WPM)
-    assert question_minutes(dict(essay, min_words=0, word_limit=None)) == pytest.approx(6 / WPM + 150 / WRITE_WPM)
-    assert question_minutes(dict(essay, min_words=400, word_limit=None)) == pytest.approx(6 / WPM + 400 / WRITE_WPM)
+    for low, high, written in ((0, 100, 50), (0, None, 150), (400, None, 400), (40, None, 150)):
+        assert question_minutes(dict(essay, min_words=low, word_limit=high)) == \
+            pytest.approx(6 / WPM + written / WRITE_WPM), (low, high)
 
 
 def test_html_stems_are_read_as_shown_with_their_images():
@@ -214,7 +218,8 @@ def scenario(steps: list[dict[str, Any]], **overrides: Any) -> dict[str, Any]:
     return question
 
 
-def step(sid: str, question: dict[str, Any], branches: dict[str, str] | None = None, next_: str | None = None):
+def step(sid: str, question: dict[str, Any], branches: dict[str, str] | None = None,
+         next_: str | None = None) -> dict[str, Any]:
     return {"id": sid, "question": question, "branches": branches or {}, "next": next_}
 
 
@@ -258,7 +263,8 @@ def test_an_unanswered_branch_step_may_go_on_by_next():
     choice_child = {"id": "c1", "type": "single_choice", "stem": "What first?",
                     "options": [{"id": "a", "text": "Talk", "correct": True},
                                 {"id": "b", "text": "Wait", "correct": False}]}
-    question = scenario([step("s1", choice_child, branches={"a": "end", "b": "end"}), step("s2", tf_child("c2"))])
+    question = scenario([step("s1", choice_child, branches={"a": "end", "b": "end"}),
+                         step("s2", tf_child("c2"))])
     assert question_minutes(question) == pytest.approx(13 / WPM + (4 / WPM + 30 / 60) + (3 / WPM + 20 / 60))
 
 
@@ -302,7 +308,8 @@ def test_a_quiz_of_fixed_items_is_their_sum():
     questions = [single_choice(), true_false()]
     quiz = {"items": [{"question": "sc", "version": 1}, {"question": "tf", "version": 1}]}
     assert quiz_minutes(quiz, questions) == pytest.approx((13 / WPM + 0.5) + (6 / WPM + 20 / 60))
-    assert quiz_minutes({"items": [{"question": "tf", "version": 1}]}, questions) == pytest.approx(6 / WPM + 20 / 60)
+    only_tf = {"items": [{"question": "tf", "version": 1}]}
+    assert quiz_minutes(only_tf, questions) == pytest.approx(6 / WPM + 20 / 60)
 
 
 def test_a_draw_counts_its_count_times_the_mean_of_its_candidates():
@@ -326,13 +333,15 @@ def test_a_draw_takes_current_versions_and_a_fixed_item_its_own_version():
     questions = [new, old]
     assert quiz_minutes({"items": [{"draw": {"count": 1, "tag": "trust"}}]}, questions) == \
         pytest.approx(43 / WPM + 20 / 60)
-    assert quiz_minutes({"items": [{"question": "q", "version": 1}]}, questions) == pytest.approx(13 / WPM + 20 / 60)
+    fixed_old = {"items": [{"question": "q", "version": 1}]}
+    assert quiz_minutes(fixed_old, questions) == pytest.approx(13 / WPM + 20 / 60)
 
 
 def test_missing_questions_and_empty_draws_count_the_default_and_no_quiz_is_nothing():
     questions = [true_false()]
     assert quiz_minutes({"items": [{"question": "tf", "version": 2}]}, questions) == DEFAULT_QUESTION_MINUTES
-    assert quiz_minutes({"items": [{"draw": {"count": 3, "tag": "nothing"}}]}, questions) == 3 * DEFAULT_QUESTION_MINUTES
+    empty_draw = {"items": [{"draw": {"count": 3, "tag": "nothing"}}]}
+    assert quiz_minutes(empty_draw, questions) == 3 * DEFAULT_QUESTION_MINUTES
     assert quiz_minutes({"items": ["junk"]}, questions) == DEFAULT_QUESTION_MINUTES
     assert quiz_minutes({"items": []}, questions) == 0
     assert quiz_minutes(None, questions) == 0  # type: ignore[arg-type]
@@ -342,7 +351,8 @@ def test_missing_questions_and_empty_draws_count_the_default_and_no_quiz_is_noth
 # --------------------------------------------------------------------------- modules and the course
 
 
-def module(target: Any, *, body_words: int = 174, quiz: dict | None = None, slug: str = "m1") -> dict[str, Any]:
+def module(target: Any, *, body_words: int = 174, quiz: dict | None = None,
+           slug: str = "m1") -> dict[str, Any]:
     return {"slug": slug, "title": "A module", "outcomes": [], "target_minutes": target, "workplace": [],
             "pages": [{"slug": "intro", "title": "Intro", "body": "word " * body_words},
                       {"slug": "more", "title": "More", "body": "word " * 349}],
@@ -437,8 +447,8 @@ def test_the_shipped_course_estimate_against_target_per_module():
 
     result = course_estimates(load_shipped_document())
     got = {
-        e.slug: (whole_minutes(e.pages_minutes), whole_minutes(e.quiz_minutes), whole_minutes(e.total_minutes),
-                 e.target_minutes, e.flag)
+        e.slug: (whole_minutes(e.pages_minutes), whole_minutes(e.quiz_minutes),
+                 whole_minutes(e.total_minutes), e.target_minutes, e.flag)
         for e in result
     }
     assert got == SHIPPED
@@ -449,7 +459,8 @@ def test_the_shipped_course_estimate_against_target_per_module():
 
 # --------------------------------------------------------------------------- purity
 
-FORBIDDEN = ("flask", "sqlalchemy", "flask_sqlalchemy", "course.extensions", "course.models", "course.authoring.models")
+FORBIDDEN = ("flask", "sqlalchemy", "flask_sqlalchemy", "course.extensions", "course.models",
+             "course.authoring.models")
 
 
 def imported_modules(source: str) -> set[str]:
