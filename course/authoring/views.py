@@ -26,6 +26,7 @@ from wtforms import SelectChoice
 from course.auth import roles_required
 from course.authoring import service
 from course.authoring.document import DocumentError, export_course
+from course.authoring.estimates import course_estimates, whole_minutes
 from course.authoring.forms import (
     AddQuestionForm,
     CourseForm,
@@ -198,9 +199,13 @@ def new_course() -> Any:
 @bp.get("/<slug>/")
 @roles_required(*AUTHORS)
 def course(slug: str) -> Any:
-    """A course: modules in order with target minutes, and the sum against each unit's GLH."""
+    """A course: modules in order with target minutes, the sum against each unit's GLH, and each
+    module's estimated learning time against its target."""
     c = course_or_404(slug)
-    return render_template("authoring/course.html", course=c, glh=service.glh_summary(c))
+    # Estimated from the course document, so the page shows what an export would carry.
+    estimates = list(zip(c.modules, course_estimates(export_course(c))))
+    return render_template("authoring/course.html", course=c, glh=service.glh_summary(c),
+                           estimates=estimates, whole_minutes=whole_minutes)
 
 
 @bp.route("/<slug>/settings", methods=["GET", "POST"])
