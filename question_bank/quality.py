@@ -644,6 +644,12 @@ def _missing_feedback(data: dict) -> Iterator[Finding]:
     # Essays are marked by a tutor, who gives feedback then; a scenario's feedback is in its steps.
 
 
+def _part_id(part: Any, index: int) -> str:
+    # Fields name parts by id, as the editor does; a part without one is named by its index.
+    pid = part.get("id") if isinstance(part, dict) else None
+    return pid[:limits.PART_ID_CHARS] if isinstance(pid, str) and pid else str(index)
+
+
 def _answer_feedback(data: dict) -> Iterator[str]:
     if data.get("type") == "numeric":
         groups = [("answers", data.get("answers"))]
@@ -651,7 +657,7 @@ def _answer_feedback(data: dict) -> Iterator[str]:
         gaps = data.get("gaps")
         if not isinstance(gaps, list):
             raise _Malformed("gaps", "its gaps are not a list")
-        groups = [(f"gaps.{n}.answers", gap.get("answers") if isinstance(gap, dict) else None)
+        groups = [(f"gaps.{_part_id(gap, n)}.answers", gap.get("answers") if isinstance(gap, dict) else None)
                   for n, gap in enumerate(gaps[:limits.GAPS_PER_QUESTION])]
     for field, answers in groups:
         if not isinstance(answers, list):

@@ -502,6 +502,11 @@ def test_a_missing_stem_still_lets_the_checks_that_need_no_stem_run():
      "its gaps are not a list"),
     ({"id": "q1", "type": "numeric", "answers": [{"value": 1, "feedback": None}]}, "answers",
      "an answer's feedback is not text"),
+    ({"id": "q1", "type": "short_answer", "gaps": [{"id": "g1", "answers": [{"text": "x"}]},
+                                                   {"id": "g2", "answers": None}]},
+     "gaps.g2.answers", "its answers are not a list"),
+    ({"id": "q1", "type": "short_answer", "gaps": [{"answers": "x"}]}, "gaps.0.answers",
+     "its answers are not a list"),
 ])
 def test_malformed_questions_give_check_failed(data, field, problem):
     findings = check_question(data)
