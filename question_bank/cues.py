@@ -16,9 +16,11 @@ from typing import Any
 
 __all__ = [
     "ABSOLUTE_WORDS",
+    "KEY_POSITION_MIN_ITEMS",
     "absolute_words",
     "content_words",
     "is_all_or_none_of_above",
+    "key_position_pattern",
     "longest_option",
     "negative_words",
     "plain_text",
@@ -137,3 +139,21 @@ def stem_match_option(stem: Any, options: Sequence[dict]) -> str | None:
     if not counts or counts[0][0] == 0 or (len(counts) > 1 and counts[0][0] == counts[1][0]):
         return None
     return counts[0][1]
+
+
+# A key position is a pattern a learner can notice only over several questions: at least this
+# many single-choice items shown in their authored order, with one position holding most keys.
+KEY_POSITION_MIN_ITEMS = 4
+
+
+def key_position_pattern(positions: Sequence[int]) -> int | None:
+    """The key position (0-based) that holds more than half of the keys of at least
+    KEY_POSITION_MIN_ITEMS unshuffled single-choice items, or None when there is no such pattern."""
+    if len(positions) < KEY_POSITION_MIN_ITEMS:
+        return None
+    counts: dict[int, int] = {}
+    for p in positions:
+        counts[p] = counts.get(p, 0) + 1
+    position, count = max(counts.items(), key=lambda entry: (entry[1], -entry[0]))
+    return position if count * 2 > len(positions) else None
+

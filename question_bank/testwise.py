@@ -174,8 +174,9 @@ def _key_index(question: dict) -> int | None:
 
 
 def modal_key_position(questions: Iterable[dict], *, options_shuffled: bool = False) -> int | None:
-    """The 0-based position that holds the key most often among single-choice questions shown in
-    their authored order (scenario steps included), or None when no position leads outright."""
+    """The 0-based position that holds more than half of the keys of the single-choice questions
+    shown in their authored order (scenario steps included; at least cues.KEY_POSITION_MIN_ITEMS of
+    them), or None when there is no such pattern."""
     if options_shuffled:
         return None
     counts: dict[int, int] = {}
@@ -195,10 +196,9 @@ def modal_key_position(questions: Iterable[dict], *, options_shuffled: bool = Fa
                 count(step.get("question") if isinstance(step, dict) else None)
         else:
             count(question)
-    ranked = sorted(counts.items(), key=lambda entry: -entry[1])
-    if not ranked or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
-        return None
-    return ranked[0][0]
+    # The same pattern the key-position check warns about (cues.key_position_pattern): one
+    # question, or a position that leads by one of many, is nothing a learner could notice.
+    return cues.key_position_pattern([p for p, n in counts.items() for _ in range(n)])
 
 
 # --- responses each learner gives -----------------------------------------------------------------

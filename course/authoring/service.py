@@ -910,6 +910,26 @@ def delete_quiz(module: Module) -> int:
     return closed
 
 
+def _fixed_versions(course: Course, current: dict[str, dict[str, Any]]) -> dict[tuple[str, int], dict[str, Any]]:
+    """Every fixed item's question version in the course's quizzes, by (id, version): the current
+    ones from ``current``, the older ones in one query (not one per item)."""
+    from course.bank.models import QuestionVersion
+
+    wanted = {(item["question"], item["version"]) for m in course.modules if m.quiz is not None
+              for item in m.quiz.items or [] if "question" in item}
+    found = {key: current[key[0]] for key in wanted
+             if key[0] in current and current[key[0]]["version"] == key[1]}
+    older = wanted - found.keys()
+    if older:
+        rows = db.session.scalars(select(QuestionVersion).where(
+            QuestionVersion.organisation_id == course.organisation_id,
+            QuestionVersion.question_id.in_({qid for qid, _ in older})))
+        for row in rows:
+            if (row.question_id, row.version) in older:
+                found[(row.question_id, row.version)] = _question_data(row)
+    return found
+
+
 def quiz_question_versions(
     course: Course, current: dict[str, dict[str, Any]] | None = None
 ) -> dict[int, list[dict[str, Any]]]:
@@ -917,6 +937,7 @@ def quiz_question_versions(
     if current is None:
         current = bank_current_questions(course.organisation_id)
     out: dict[int, list[dict[str, Any]]] = {}
+    pinned = _fixed_versions(course, current)
     for module in course.modules:
         found: list[dict[str, Any]] = []
         seen: set[tuple[str, int]] = set()
@@ -924,8 +945,7 @@ def quiz_question_versions(
         fixed = {item["question"] for item in items if "question" in item}
         for item in items:
             if "question" in item:
-                key = (item["question"], item["version"])
-                q = bank_version(course.organisation_id, *key)
+                q = pinned.get((item["question"], item["version"]))
                 versions = [q] if q is not None else []
             else:
                 versions = [current[qid] for qid in draw_candidates(current, item["draw"]) if qid not in fixed]

@@ -117,5 +117,5 @@ def test_export_course_unknown_slug(runner, app, tmp_path):
     assert runner.invoke(args=["init"]).exit_code == 0
     result = runner.invoke(args=["export-course", "nope", "--out", str(tmp_path / "x.json")])
     assert result.exit_code == 1
-    assert result.stderr == "error: no course with the slug 'nope'\n"
+    assert result.stderr == "error: no course with the slug 'nope' (see `carecourse courses`)\n"
     assert runner.invoke(args=["courses", "--json", "--organisation", "nobody"]).output == "[]\n"

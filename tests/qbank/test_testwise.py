@@ -134,16 +134,21 @@ def test_testwise_uses_the_modal_key_position_only_where_options_keep_their_orde
 
 
 def test_modal_key_position_counts_unshuffled_items_and_scenario_steps():
-    assert modal_key_position([single("a", FRUIT, 2), single("b", FRUIT, 2), single("c", FRUIT, 0)]) == 2
-    assert modal_key_position([single("a", FRUIT, 2), single("b", FRUIT, 0)]) is None  # a tie
+    # A pattern needs at least four unshuffled items (cues.KEY_POSITION_MIN_ITEMS), one position
+    # holding more than half of their keys: the same rule the key-position check warns by.
+    three_of_four = [single("a", FRUIT, 2), single("b", FRUIT, 2), single("c", FRUIT, 0), single("d", FRUIT, 2)]
+    assert modal_key_position(three_of_four) == 2
+    assert modal_key_position(three_of_four[:3]) is None  # three items: too few to notice
+    assert modal_key_position([single("a", FRUIT, 2), single("b", FRUIT, 2), single("c", FRUIT, 0),
+                               single("d", FRUIT, 1)]) is None  # 2 of 4 is not more than half
     assert modal_key_position([]) is None
     shuffled = [single("a", FRUIT, 2, shuffle=True), single("b", FRUIT, 2, shuffle=True),
-                single("c", FRUIT, 0)]
-    assert modal_key_position(shuffled) == 0
-    assert modal_key_position([single("a", FRUIT, 2), single("b", FRUIT, 2)], options_shuffled=True) is None
+                single("c", FRUIT, 0), single("d", FRUIT, 0), single("e", FRUIT, 0), single("f", FRUIT, 2)]
+    assert modal_key_position(shuffled) == 0  # the shuffled two do not count
+    assert modal_key_position(three_of_four, options_shuffled=True) is None
     child = {"type": "single_choice", "stem": "?", "options": options(FRUIT, 1)}
-    case = canonical("scenario", id="s", steps=[{"id": "s1", "question": {**child, "id": "c1"}},
-                                                 {"id": "s2", "question": {**child, "id": "c2"}}])
+    case = canonical("scenario", id="s", steps=[{"id": "s" + str(n), "question": {**child, "id": f"c{n}"}}
+                                                 for n in (1, 2, 3)])
     assert modal_key_position([case, single("a", FRUIT, 3)]) == 1
     # Items without exactly one key, and other types, do not count.
     odd = [true_false("t", True), {"type": "single_choice", "options": []}, "junk"]
@@ -525,11 +530,13 @@ def test_an_estimate_reports_essays_apart_and_a_quiz_of_essays_has_nothing_to_pa
 
 
 def test_the_quiz_wide_key_position_and_shuffled_options():
-    questions = [single("k1", FRUIT, 2), single("k2", FRUIT, 2), single("k3", FRUIT, 0)]
-    # The key sits at position 2 twice: the test-wise learner answers c everywhere: 2 of 3 right.
-    assert estimate_quiz(quiz_of(questions), questions).testwise.expected == 0.6667
+    questions = [single("k1", FRUIT, 2), single("k2", FRUIT, 2), single("k3", FRUIT, 0), single("k4", FRUIT, 2)]
+    # The key sits third in 3 of 4: the test-wise learner answers c everywhere: 3 of 4 right.
+    assert estimate_quiz(quiz_of(questions), questions).testwise.expected == 0.75
     # Shuffled by the player: one in four on each.
     assert estimate_quiz(quiz_of(questions), questions, options_shuffled=True).testwise.expected == 0.25
+    # Three items show no pattern yet: the learner guesses, one in four.
+    assert estimate_quiz(quiz_of(questions[:3]), questions[:3]).testwise.expected == 0.25
 
 
 def test_unknown_versions_and_bad_draws_are_refused_with_the_reason():
