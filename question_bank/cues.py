@@ -29,9 +29,12 @@ __all__ = [
     "text_length",
 ]
 
-_TAG = re.compile(r"<[^>]*>")
+# "[^<>]" rather than "[^>]": a "<" that nothing closes must not make the search rescan the rest
+# of the text from every one of them (quadratic on 50,000 stray "<").
+_TAG = re.compile(r"<[^<>]*>")
 _ENTITY = re.compile(r"&[a-zA-Z]+;|&#\d+;")
-_MARKUP = re.compile(r"[*_`#>|~\[\]]+|\]\([^)]*\)")
+# A link's address first ("](...)"), or its "]" would be taken as a mark and the URL read as words.
+_MARKUP = re.compile(r"\]\([^)]*\)|[*_`#>|~\[\]]+")
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 

@@ -30,7 +30,7 @@ from dataclasses import field as dataclass_field
 from typing import Any
 
 from . import limits
-from .cues import (absolute_words, content_words, is_all_or_none_of_above, longest_option,
+from .cues import (absolute_words, content_words, is_all_or_none_of_above, key_position_pattern, longest_option,
                    negative_words, plain_text, stem_match_option, stem_matches)
 from .types import REGISTRY
 
@@ -70,7 +70,6 @@ MIN_SINGLE_CHOICE_OPTIONS = 3
 TRUE_PERCENT_HIGH = 65
 TRUE_PERCENT_LOW = 35
 MIN_BALANCE_ITEMS = 4
-MIN_POSITION_ITEMS = 4
 POSITION_RUN = 4
 # How many question ids a collection finding lists before saying "and N more".
 IDS_IN_MESSAGE = 10
@@ -187,7 +186,7 @@ class _Malformed(Exception):
 @dataclass(frozen=True, slots=True)
 class _Option:
     id: str
-    text: str  # as written (cut to CHOICE_TEXT_CHARS, stray "<" defused): what the cues read
+    text: str  # as written (cut to CHOICE_TEXT_CHARS): what the cues read
     correct: bool
     feedback: str
     plain: str  # cues.plain_text of text
@@ -214,34 +213,12 @@ def _finding(code: str, severity: str, message: str, field: str = "") -> Finding
     return Finding(code, severity, message, field, CHECKS[code].guideline)
 
 
-def _defused(text: str) -> str:
-    """`text` with every "<" that no ">" closes before the next "<" written as "‹".
-
-    Such a "<" cannot open a tag, but the tag pattern in cues.plain_text rescans the rest of the
-    text from each one, which is quadratic: 50,000 of them take seconds. Well-formed text has
-    none, so the cues read it exactly as written."""
-    if "<" not in text:
-        return text
-    chars = list(text)
-    opened: int | None = None
-    for n, char in enumerate(chars):
-        if char == "<":
-            if opened is not None:
-                chars[opened] = "‹"
-            opened = n
-        elif char == ">":
-            opened = None
-    if opened is not None:
-        chars[opened] = "‹"
-    return "".join(chars)
-
-
 def _text(data: dict, key: str, limit: int, *, required: bool = False) -> str:
     value = data.get(key, None if required else "")
     if not isinstance(value, str):
         what = "is missing" if value is None else "is not text"
         raise _Malformed(key, f"its {key} {what}")
-    return _defused(value[:limit])
+    return value[:limit]
 
 
 def _options(data: dict) -> list[_Option]:
@@ -286,9 +263,9 @@ def _read_options(data: dict) -> list[_Option]:
         feedback = item.get("feedback", "")
         if not isinstance(feedback, str):
             raise _Malformed(f"options.{oid}", f"the feedback of option ({oid}) is not text")
-        text = _defused(text[:limits.CHOICE_TEXT_CHARS])
+        text = text[:limits.CHOICE_TEXT_CHARS]
         plain = plain_text(text)
-        options.append(_Option(oid, text, correct, _defused(feedback[:limits.QUESTION_TEXT_CHARS]),
+        options.append(_Option(oid, text, correct, feedback[:limits.QUESTION_TEXT_CHARS],
                                plain, len(plain)))
     return options
 
@@ -834,15 +811,15 @@ def _true_false_balance(items: list[_Item]) -> Iterator[Finding]:
 
 def _key_position_pattern(items: list[_Item], options_shuffled: bool) -> Iterator[Finding]:
     fixed = [i for i in items if i.type == "single_choice" and not i.shuffled and not options_shuffled]
-    if len(fixed) >= MIN_POSITION_ITEMS:
-        position, count = Counter(i.key_position for i in fixed).most_common(1)[0]
-        if count * 2 > len(fixed):
-            labels = [i.label for i in fixed if i.key_position == position]
-            yield _finding(
-                "key-position-pattern", "warning",
-                f"The correct option is the {_ordinal(position)} one in {count} of the {len(fixed)} "
-                f"single-choice questions whose options are not shuffled ({_named(labels)}): a "
-                f"learner who notices can choose it whenever unsure.")
+    # The rule the test-wise learner exploits too (cues.key_position_pattern).
+    position = key_position_pattern([i.key_position for i in fixed])
+    if position is not None:
+        labels = [i.label for i in fixed if i.key_position == position]
+        yield _finding(
+            "key-position-pattern", "warning",
+            f"The correct option is the {_ordinal(position)} one in {len(labels)} of the {len(fixed)} "
+            f"single-choice questions whose options are not shuffled ({_named(labels)}): a "
+            f"learner who notices can choose it whenever unsure.")
     run: list[_Item] = []
     for item in [*fixed, None]:
         if item is not None and run and item.key_position == run[-1].key_position:

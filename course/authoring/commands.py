@@ -144,9 +144,10 @@ def import_course_command(file: Path, organisation: str | None, wait: bool) -> N
 @click.option("--organisation", help="The organisation owning the course (when several have this slug).")
 @with_appcontext
 def check_course_command(slug: str, as_json: bool, organisation: str | None) -> None:
-    """Check what a course's quizzes really measure: every item-quality finding and each quiz's
-    test-wise score. Exit status 1 when anything is severe (an error finding, or a quiz a learner
+    """Check what a course's quizzes really measure: every item-quality finding, each quiz's
+    test-wise score, and the modules' estimated time against their targets. Exit status 1 when anything is severe (an error finding, or a quiz a learner
     with no knowledge is expected to pass)."""
+    from course.authoring.estimates import whole_minutes
     from course.authoring.quality import course_quality, findings_counts_line, testwise_sentence
     from course.cli import CommandError
 
@@ -164,6 +165,11 @@ def check_course_command(slug: str, as_json: bool, organisation: str | None) -> 
         by_code = report.counts_by_code()
         click.echo(f"{report.course}: {findings_counts_line(report.findings())} over {len(report.quizzes)} quizzes"
                    + (" (" + ", ".join(f"{code} {n}" for code, n in by_code.items()) + ")" if by_code else ""))
+        estimate = sum(e.total_minutes for e in report.estimates)
+        target = sum(e.target_minutes or 0 for e in report.estimates)
+        flagged = [e.slug for e in report.estimates if e.flag]
+        click.echo(f"Estimated learning time: {whole_minutes(estimate)} min against {target} min of targets; "
+                   f"{len(flagged)} of {len(report.estimates)} modules flagged (see the course page)")
         passable = [q.module for q in report.quizzes if q.passable_without_knowledge]
         click.echo(f"Quizzes a learner with no knowledge is expected to pass: {len(passable)}"
                    + (f" ({', '.join(passable)})" if passable else ""))

@@ -6,7 +6,8 @@ export's check step and ``carecourse check-course``:
 - item-quality findings (``question_bank.quality``) for every question version each quiz can
   contain, and the across-the-quiz checks (true/false balance, key positions);
 - the test-wise score (``question_bank.testwise``): what a learner with no knowledge earns by
-  guessing, and by guessing with the test-taking cues, against the pass mark.
+  guessing, and by guessing with the test-taking cues, against the pass mark;
+- each module's estimated learning time against its target (``course.authoring.estimates``).
 
 It works on the course document (``course.authoring.document.export_course``), so it sees exactly
 what a SCORM package would carry.
@@ -18,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from course.authoring.estimates import ModuleEstimate, course_estimates
 from question_bank.quality import CHECKS, SEVERITIES, Finding, check_all
 from question_bank.testwise import QuizEstimate, estimate_quiz
 from scorm_export.checks import Problem
@@ -84,6 +86,7 @@ class CourseQuality:
 
     course: str
     quizzes: list[QuizQuality]
+    estimates: list[ModuleEstimate] = field(default_factory=list)  # every module's time against target
 
     def findings(self) -> list[Finding]:
         """Every finding once (a question in two quizzes is reported once; quiz-wide ones per quiz)."""
@@ -120,6 +123,11 @@ class CourseQuality:
             "counts": {"by_severity": self.counts_by_severity(), "by_code": self.counts_by_code()},
             "passable_without_knowledge": [q.module for q in self.quizzes if q.passable_without_knowledge],
             "quizzes": [q.to_dict() for q in self.quizzes],
+            "estimates": [
+                {"module": e.slug, "pages_minutes": round(e.pages_minutes, 1), "quiz_minutes": round(e.quiz_minutes, 1),
+                 "total_minutes": round(e.total_minutes, 1), "target_minutes": e.target_minutes, "flag": e.flag}
+                for e in self.estimates
+            ],
         }
 
 
@@ -150,6 +158,7 @@ def document_quality(document: dict) -> CourseQuality:
     return CourseQuality(
         course=(document.get("course") or {}).get("slug", ""),
         quizzes=[_quiz_quality(document, m) for m in document.get("modules", []) if m.get("quiz")],
+        estimates=course_estimates(document),
     )
 
 

@@ -319,7 +319,6 @@ def findings_for_form(question: dict, fieldmap: dict[str, str] | None = None) ->
                 if name is not None:
                     item["input"] = name
                     break
-        out.append(item)
     return out
 
 

@@ -107,6 +107,9 @@ def test_check_course_prints_every_finding_and_fails_on_severe_ones(units_app, c
     assert "error: visits options.a:" in out and "[key-longest;" in out
     assert "test-wise: A learner with no knowledge who uses test-taking cues is expected to score 100%" in out
     assert "Quizzes a learner with no knowledge is expected to pass: 1 (cued)" in out
+    assert "care: 1 error, 2 warnings over 2 quizzes (key-longest 1, options-unequal-length 1, stem-words-in-key 1)" in out
+    # Three short questions and no pages against two default 60-minute targets.
+    assert "Estimated learning time: 2 min against 120 min of targets; 2 of 2 modules flagged" in out
     assert "error: course 'care': severe quality findings" in result.stderr
 
     report = json.loads(runner.invoke(args=["check-course", "care", "--json"]).stdout)
@@ -117,6 +120,8 @@ def test_check_course_prints_every_finding_and_fails_on_severe_ones(units_app, c
     assert round(cued["testwise"]["guess"]["expected"], 4) == 0.4167
     assert round(cued["testwise"]["guess"]["pass_probability"], 4) == 0.1667
     assert clean["testwise"]["testwise"]["expected"] == pytest.approx(1 / 3, abs=1e-4)
+    assert [(e["module"], e["target_minutes"], e["flag"]) for e in report["estimates"]] == [
+        ("clean", 60, "target-over-twice"), ("cued", 60, "target-over-twice")]
 
     missing = runner.invoke(args=["check-course", "nope"])
     assert missing.exit_code == 1 and "no course with the slug 'nope'" in missing.stderr

@@ -11,6 +11,7 @@ PROBE = """
 import json, sys
 import question_bank, question_bank.draw, question_bank.limits, question_bank.marking, question_bank.safe_json, question_bank.schemas
 import question_bank.text, question_bank.types, question_bank.versions
+import question_bank.cues, question_bank.quality, question_bank.testwise, question_bank.public
 print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in
                         ("flask", "sqlalchemy", "flask_sqlalchemy", "werkzeug", "course"))))
 """

@@ -598,13 +598,12 @@ def test_near_copies_are_sought_among_the_first_twenty_options_exact_copies_amon
 
 
 def test_unclosed_angle_brackets_are_read_as_text():
-    # Each "<" that no ">" closes would make the shared tag pattern rescan the stem; they are
-    # defused, and the question is still read: its negative is found, its options compared.
+    # A "<" that no ">" closes is text (cues' tag pattern never spans another "<", so 40,000 of
+    # them cost one pass, not one rescan each): the question is still read, its negative found.
     question = choice(*NEUTRAL, stem="<" * 40_000 + " Which is not right?")
     assert [(f.code, f.severity) for f in check_question(question)] == [("negative-stem", "warning")]
-    assert quality._defused("a < b <i>NOT</i> c <") == "a ‹ b <i>NOT</i> c ‹"
-    well_formed = "<p>Which is <strong>not</strong>?</p>"
-    assert quality._defused(well_formed) == well_formed
+    emphasised = choice(*NEUTRAL, stem="a < b. Which is <strong>not</strong> right?")
+    assert [(f.code, f.severity) for f in check_question(emphasised)] == [("negative-stem", "info")]
 
 
 def test_texts_beyond_the_input_limits_are_cut():

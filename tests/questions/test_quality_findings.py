@@ -141,6 +141,6 @@ def test_a_finding_appears_while_typing_an_option(live_server, browser_page, cre
     violations = axe_violations(page)
     assert violations == [], describe_violations(violations)
     # Shortening the key to the others' length clears it, still without saving.
-    texts.nth(0).fill("Ask him what he would like")
+    texts.nth(0).fill("Ask him first")
     finding.wait_for(state="detached")
     assert page.url.endswith("/questions/new?type=single_choice")
