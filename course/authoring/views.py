@@ -26,7 +26,7 @@ from wtforms import SelectChoice
 from course.auth import roles_required
 from course.authoring import service
 from course.authoring.document import DocumentError, export_course
-from course.authoring.estimates import course_estimates, whole_minutes
+from course.authoring.estimates import course_estimates, page_minutes, quiz_minutes, whole_minutes
 from course.authoring.forms import (
     AddQuestionForm,
     CourseForm,
@@ -279,9 +279,11 @@ def _module_form_page(c: Course, form: ModuleForm, module: Module | None) -> Any
     defaults = {
         ref: service.default_target_minutes(c, [ref]) for ref in service.course_outcomes(c)
     }
+    page_estimates = {} if module is None else {
+        p.slug: whole_minutes(page_minutes({"slug": p.slug, "title": p.title, "body": p.body})) for p in module.pages}
     return render_template(
         "authoring/module_form.html", course=c, module=module, form=form, groups=_outcome_groups(c),
-        defaults=defaults,
+        defaults=defaults, page_estimates=page_estimates,
     ), status
 
 
@@ -566,11 +568,15 @@ def _quiz_page(c: Course, m: Module, form: QuizForm, draw_form: DrawForm, add_fo
     in_progress = db.session.scalar(
         db.select(db.func.count()).select_from(Attempt).where(Attempt.module_id == m.id, Attempt.status == "in_progress"))
     quality = course_quality(c).quiz(m.slug) if m.quiz is not None else None
+    # Each item's estimated time to answer (a draw: its count times the mean of what it can draw).
+    versions = service.quiz_question_versions(c).get(m.id, []) if m.quiz is not None else []
+    item_minutes = [quiz_minutes({"items": [item]}, versions) for item in (m.quiz.items if m.quiz else [])]
     return render_template(
         "authoring/quiz.html", course=c, module=m, quiz=m.quiz, form=form, draw_form=draw_form,
         add_form=add_form, questions=listed[:200], listed_total=len(listed), criteria=criteria,
         wanted_criterion=wanted_criterion, wanted_tag=wanted_tag, tags=tags, bank=bank, in_progress=in_progress,
         quality=quality, findings_counts_line=findings_counts_line, testwise_sentence=testwise_sentence,
+        item_minutes=item_minutes, quiz_total_minutes=whole_minutes(sum(item_minutes)), whole_minutes=whole_minutes,
         finding_dicts=finding_dicts,
     ), _status(form, draw_form, add_form)
 

@@ -158,3 +158,12 @@ def test_the_estimates_follow_an_edit(course_page, units_app):
     assert rows[2] == ["Long read", "2 min", "No quiz", "2 min", "8 min",
                        "⚠ Target is more than twice the estimate"]
     assert rows[-1][-1] == "2 of 3 modules flagged"
+
+
+def test_the_module_page_gives_each_page_and_the_quiz_page_each_item_an_estimate(course_page):
+    long_read = course_page.get("/courses/care/modules/long-read/").get_data(as_text=True)
+    assert "Everything</a>\n      <span class=\"meta\">(about 10 min to read)</span>" in long_read  # 1,750 words
+    quick = course_page.get("/courses/care/modules/quick-module/quiz").get_data(as_text=True)
+    # The draw of 2: two questions of 7 words read and 30 s each: 2 × 0.54 = 1.08 min.
+    assert "(about 1 min to answer)" in quick
+    assert "Estimated time to answer the quiz: 1 min" in quick

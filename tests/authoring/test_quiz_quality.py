@@ -91,6 +91,11 @@ def test_the_quiz_page_shows_the_test_wise_score_and_findings_by_question(course
     assert "<td>42%</td>\n        <td>17%</td><td>100%</td>" in cued
     assert 'data-code="key-longest"' in cued
     assert '<a href="/questions/visits/edit">Arranging visits</a>' in cued
+    # Estimated time (README, Estimated learning time): the single choice reads 43 words at 175 a
+    # minute (0.25 min) + 30 s to answer = 0.75 min; the true/false 9 words (0.05) + 20 s = 0.39
+    # min; each shows as 1 min, the quiz's 1.13 min as 1 min.
+    assert cued.count("(about 1 min to answer)") == 2
+    assert "Estimated time to answer the quiz: 1 min" in cued
 
     clean = page(course_with_quizzes.get("/courses/care/modules/clean/quiz"))
     assert "is expected to score 33% of the auto-marked marks" in clean
