@@ -153,20 +153,22 @@ def _quiz_quality(document: dict, module: dict) -> QuizQuality:
     return report
 
 
-def document_quality(document: dict) -> CourseQuality:
-    """The quality report of a course document (its modules with a quiz, in course order)."""
+def document_quality(document: dict, *, module: str | None = None) -> CourseQuality:
+    """The quality report of a course document (its modules with a quiz, in course order);
+    with ``module``, of that module's quiz alone (what its quiz page needs)."""
+    modules = [m for m in document.get("modules", []) if module is None or m.get("slug") == module]
     return CourseQuality(
         course=(document.get("course") or {}).get("slug", ""),
-        quizzes=[_quiz_quality(document, m) for m in document.get("modules", []) if m.get("quiz")],
-        estimates=course_estimates(document),
+        quizzes=[_quiz_quality(document, m) for m in modules if m.get("quiz")],
+        estimates=course_estimates({**document, "modules": modules}),
     )
 
 
-def course_quality(course: Any) -> CourseQuality:
+def course_quality(course: Any, *, module: str | None = None) -> CourseQuality:
     """The quality report of a stored course, over the document a SCORM export would carry."""
     from course.authoring.document import export_course
 
-    return document_quality(export_course(course))
+    return document_quality(export_course(course), module=module)
 
 
 def _percent(value: float) -> str:

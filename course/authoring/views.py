@@ -567,7 +567,7 @@ def _quiz_page(c: Course, m: Module, form: QuizForm, draw_form: DrawForm, add_fo
 
     in_progress = db.session.scalar(
         db.select(db.func.count()).select_from(Attempt).where(Attempt.module_id == m.id, Attempt.status == "in_progress"))
-    quality = course_quality(c).quiz(m.slug) if m.quiz is not None else None
+    quality = course_quality(c, module=m.slug).quiz(m.slug) if m.quiz is not None else None
     # Each item's estimated time to answer (a draw: its count times the mean of what it can draw).
     versions = service.quiz_question_versions(c).get(m.id, []) if m.quiz is not None else []
     item_minutes = [quiz_minutes({"items": [item]}, versions) for item in (m.quiz.items if m.quiz else [])]
