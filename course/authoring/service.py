@@ -22,6 +22,8 @@ from sqlalchemy.exc import InvalidRequestError
 from course.authoring.models import (
     FEEDBACK_MODES,
     GRADING_METHODS,
+    OPTION_FEEDBACK,
+    QUIZ_MODES,
     Course,
     CourseFramework,
     Module,
@@ -763,6 +765,20 @@ QUIZ_DEFAULTS: dict[str, Any] = {
     "shuffle": False,
     "feedback": "immediate",
     "time_limit_minutes": None,
+    "mode": "formative",
+    "option_feedback": "always",
+    "shuffle_options": False,
+}
+
+# What choosing a mode sets (README: Summative and formative quizzes); each can then be changed.
+# A summative attempt is evidence, so it must not be won by retrying with the answers in view:
+# few attempts, no feedback until submitted, the feedback texts only once no attempt is left, and
+# every attempt drawn and ordered afresh.
+MODE_DEFAULTS: dict[str, dict[str, Any]] = {
+    "formative": {"attempts": 0, "feedback": "immediate", "option_feedback": "always", "shuffle": False,
+                  "shuffle_options": False},
+    "summative": {"attempts": 3, "feedback": "after_submission", "option_feedback": "after_final_attempt",
+                  "shuffle": True, "shuffle_options": True},
 }
 
 
@@ -783,18 +799,34 @@ def set_quiz(
     shuffle: bool | None = None,
     feedback: str | None = None,
     time_limit_minutes: int | None | str = "unchanged",
+    mode: str | None = None,
+    option_feedback: str | None = None,
+    shuffle_options: bool | None = None,
     expected_version: str | Iterable[str] | None = None,
 ) -> Quiz:
     """Create the module's quiz or change its settings (None / "unchanged": keep or default).
 
-    ``criterion_threshold`` and ``time_limit_minutes`` may be set to None explicitly.
+    ``criterion_threshold`` and ``time_limit_minutes`` may be set to None explicitly. A ``mode``
+    other than the quiz's (or any mode for a new quiz) first sets ``MODE_DEFAULTS`` for it: the
+    attempts, feedback, option feedback and shuffles not given in the same call.
     ``expected_version`` as in ``update_course``; "" expects the module to have no quiz yet.
     """
     check_version(module.quiz, expected_version, "quiz")
     quiz = module.quiz
+    created = quiz is None
     if quiz is None:
         quiz = Quiz(title=f"{module.title}: quiz"[:300], items=[], **QUIZ_DEFAULTS)
         module.quiz = quiz
+    if mode is not None:
+        if mode not in QUIZ_MODES:
+            raise AuthoringError(f"Mode is one of {', '.join(QUIZ_MODES)}.", "mode")
+        if created or mode != quiz.mode:
+            given = {"attempts": attempts, "feedback": feedback, "option_feedback": option_feedback,
+                     "shuffle": shuffle, "shuffle_options": shuffle_options}
+            for name, value in MODE_DEFAULTS[mode].items():
+                if given[name] is None:
+                    setattr(quiz, name, value)
+        quiz.mode = mode
     if title is not None:
         quiz.title = _check_title(title)
     if pass_mark is not None:
@@ -825,8 +857,80 @@ def set_quiz(
         ):
             raise AuthoringError("A time limit is a whole number of minutes, 1 or more.", "time_limit_minutes")
         quiz.time_limit_minutes = time_limit_minutes  # type: ignore[assignment]
+    if option_feedback is not None:
+        if option_feedback not in OPTION_FEEDBACK:
+            raise AuthoringError(f"Option feedback is one of {', '.join(OPTION_FEEDBACK)}.", "option_feedback")
+        quiz.option_feedback = option_feedback
+    if shuffle_options is not None:
+        quiz.shuffle_options = bool(shuffle_options)
     db.session.flush()
     return quiz
+
+
+def only_fixed_items(quiz: Quiz | None) -> bool:
+    """A quiz with items that are all fixed questions: every attempt shows the same questions."""
+    return bool(quiz is not None and quiz.items and all("question" in item for item in quiz.items))
+
+
+@dataclass
+class DrawPlan:
+    """What ``draw_per_criterion`` did: the draws made, and the criteria it could not draw for."""
+
+    draws: list[dict[str, Any]]
+    capped: dict[str, tuple[int, int]]  # criterion: (items it had, questions its pool can give)
+    skipped: list[str]  # criteria with nothing left to draw, or of a framework the course is not built on
+
+
+def draw_per_criterion(quiz: Quiz) -> DrawPlan:
+    """Replace the quiz's items by one draw per criterion they evidence, so each attempt differs.
+
+    A criterion's draw counts the items that evidenced it (a fixed question its own ``criteria``
+    name, as draws match them; a draw by criterion its count), capped by what its pool can give
+    once the draws before it have taken their worst case (as ``validate_quiz_items`` reckons).
+    Draws by tag stay as they are, first, so they keep every candidate they had. AuthoringError
+    when no item evidences a criterion, or no pool has a question left.
+    """
+    organisation_id = quiz.module.course.organisation_id
+    current = bank_current_questions(organisation_id)
+    wanted: dict[str, int] = {}
+    by_tag: list[dict[str, Any]] = []
+    for item in quiz.items or []:
+        if "draw" in item:
+            draw = item["draw"]
+            if "criterion" in draw:
+                wanted[draw["criterion"]] = wanted.get(draw["criterion"], 0) + draw["count"]
+            else:
+                by_tag.append({"draw": dict(draw)})
+            continue
+        question = bank_version(organisation_id, item["question"], item["version"]) or {}
+        for ref in question.get("criteria") or []:
+            wanted[ref] = wanted.get(ref, 0) + 1
+    if not wanted:
+        raise AuthoringError("No question in this quiz evidences a criterion to draw for.", "items")
+    draws: list[dict[str, Any]] = []
+    capped: dict[str, tuple[int, int]] = {}
+    skipped: list[str] = []
+    earlier = [(item["draw"]["count"], set(draw_candidates(current, item["draw"]))) for item in by_tag]
+    known = course_criteria(quiz.module.course)
+    for ref, count in wanted.items():
+        if ref not in known:  # another framework's criterion: a draw may only name the course's
+            skipped.append(ref)
+            continue
+        pool = set(draw_candidates(current, {"criterion": ref}))
+        taken = sum(min(n, len(other & pool)) for n, other in earlier)
+        available = max(len(pool) - taken, 0)
+        if available == 0:
+            skipped.append(ref)
+            continue
+        if available < count:
+            capped[ref] = (count, available)
+        drawn = min(count, available)
+        draws.append({"draw": {"count": drawn, "criterion": ref}})
+        earlier.append((drawn, pool))
+    if not draws:
+        raise AuthoringError("The question bank has no questions left to draw for this quiz's criteria.", "items")
+    set_quiz_items(quiz, by_tag + draws)
+    return DrawPlan(draws=[d["draw"] for d in draws], capped=capped, skipped=skipped)
 
 
 def set_quiz_items(quiz: Quiz, items: Sequence[Any]) -> Quiz:
