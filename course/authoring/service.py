@@ -1,4 +1,5 @@
-"""Authoring operations on courses, modules, pages, quizzes and uploads; the coverage matrix.
+"""Authoring operations on courses, modules, pages, quizzes and uploads (the coverage matrix lives in
+``course.authoring.coverage``; its names are still found here).
 
 Every function flushes and never commits: the caller (a view, a command, an API endpoint)
 commits once, or rolls back so that nothing is stored. Problems a user can fix raise
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
@@ -1039,192 +1040,6 @@ def quiz_question_versions(
     return out
 
 
-# --------------------------------------------------------------------------- coverage
-
-
-@dataclass
-class CriterionCoverage:
-    """One row of the coverage matrix."""
-
-    ref: str
-    code: str
-    kind: str
-    text: str
-    workplace: bool
-    questions: list[tuple[str, int]] = field(default_factory=list)  # (id, version)
-    modules: list[str] = field(default_factory=list)  # slugs whose quiz can evidence it
-    workplace_modules: list[str] = field(default_factory=list)  # slugs planning workplace evidence
-    taught_by: list[str] = field(default_factory=list)  # slugs teaching its outcome
-
-    @property
-    def needs_question(self) -> bool:
-        """A knowledge criterion: a quiz can evidence it."""
-        return self.kind == "knowledge"
-
-    @property
-    def needs_workplace(self) -> bool:
-        """A performance criterion, or one the unit says is assessed in the workplace."""
-        return self.kind == "performance" or self.workplace
-
-    @property
-    def knowledge_gap(self) -> bool:
-        """A knowledge criterion no question in the course's quizzes evidences."""
-        return self.needs_question and not self.questions
-
-    @property
-    def unplanned(self) -> bool:
-        """A performance/workplace criterion no module plans workplace evidence for."""
-        return self.needs_workplace and not self.workplace_modules
-
-
-@dataclass
-class OutcomeCoverage:
-    """An outcome's rows and counts."""
-
-    ref: str
-    code: str
-    title: str
-    kind: str
-    criteria: list[CriterionCoverage] = field(default_factory=list)
-
-    @property
-    def counts(self) -> dict[str, int]:
-        """criteria, knowledge, with_questions, knowledge_gaps, performance, planned, unplanned."""
-        rows = self.criteria
-        return {
-            "criteria": len(rows),
-            "knowledge": sum(r.needs_question for r in rows),
-            "with_questions": sum(bool(r.questions) for r in rows),
-            "knowledge_gaps": sum(r.knowledge_gap for r in rows),
-            "performance": sum(r.needs_workplace for r in rows),
-            "planned": sum(r.needs_workplace and not r.unplanned for r in rows),
-            "unplanned": sum(r.unplanned for r in rows),
-        }
-
-
-@dataclass
-class FrameworkCoverage:
-    """A framework's outcomes in the matrix."""
-
-    code: str
-    title: str
-    kind: str
-    outcomes: list[OutcomeCoverage] = field(default_factory=list)
-
-
-@dataclass
-class Coverage:
-    """The coverage matrix of a course: rows by framework and outcome, module columns."""
-
-    modules: list[tuple[str, str]]  # (slug, title) in course order
-    frameworks: list[FrameworkCoverage]
-
-    def rows(self) -> list[CriterionCoverage]:
-        """Every criterion row, in framework order."""
-        return [c for fw in self.frameworks for o in fw.outcomes for c in o.criteria]
-
-    def row(self, ref: str) -> CriterionCoverage:
-        """The row of one criterion (KeyError if the course's frameworks lack it)."""
-        for r in self.rows():
-            if r.ref == ref:
-                return r
-        raise KeyError(ref)
-
-    @property
-    def totals(self) -> dict[str, int]:
-        """The outcome counts summed over the whole course."""
-        total: dict[str, int] = {}
-        for fw in self.frameworks:
-            for o in fw.outcomes:
-                for k, v in o.counts.items():
-                    total[k] = total.get(k, 0) + v
-        return total
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON of the matrix (for the API and tests)."""
-        return {
-            "modules": [{"slug": s, "title": t} for s, t in self.modules],
-            "totals": self.totals,
-            "frameworks": [
-                {
-                    "code": fw.code,
-                    "title": fw.title,
-                    "outcomes": [
-                        {
-                            "ref": o.ref,
-                            "title": o.title,
-                            "counts": o.counts,
-                            "criteria": [
-                                {
-                                    "ref": c.ref,
-                                    "kind": c.kind,
-                                    "text": c.text,
-                                    "workplace": c.workplace,
-                                    "questions": [{"id": q, "version": v} for q, v in c.questions],
-                                    "modules": c.modules,
-                                    "workplace_modules": c.workplace_modules,
-                                    "taught_by": c.taught_by,
-                                    "knowledge_gap": c.knowledge_gap,
-                                    "unplanned": c.unplanned,
-                                }
-                                for c in o.criteria
-                            ],
-                        }
-                        for o in fw.outcomes
-                    ],
-                }
-                for fw in self.frameworks
-            ],
-        }
-
-
-def course_coverage(course: Course) -> Coverage:
-    """Every criterion of the course's frameworks against the questions and modules evidencing it.
-
-    Questions: the versions the course's quizzes can contain (fixed items and the current
-    versions in every draw's pool), counting scenario steps' own criteria. Modules: those
-    whose quiz holds such a question; for performance/workplace criteria also the modules
-    that list them under ``workplace``.
-    """
-    versions = quiz_question_versions(course)
-    by_ref: dict[str, CriterionCoverage] = {}
-    frameworks: list[FrameworkCoverage] = []
-    for fw in course.frameworks:
-        fcov = FrameworkCoverage(code=fw.code, title=fw.title, kind=fw.kind)
-        for o in fw.outcomes:
-            ocov = OutcomeCoverage(ref=f"{fw.code}/{o.code}", code=o.code, title=o.title, kind=o.kind)
-            for c in o.criteria:
-                row = CriterionCoverage(
-                    ref=f"{fw.code}/{c.code}", code=c.code, kind=c.kind, text=c.text, workplace=c.workplace
-                )
-                by_ref[row.ref] = row
-                ocov.criteria.append(row)
-            fcov.outcomes.append(ocov)
-        frameworks.append(fcov)
-    outcome_of = {row.ref: f"{row.ref.split('/')[0]}/{o.code}" for fw in frameworks for o in fw.outcomes for row in o.criteria}
-    for module in course.modules:
-        for q in versions.get(module.id, []):
-            for ref in question_criteria(q):
-                row = by_ref.get(ref)
-                if row is None:
-                    continue
-                if (q["id"], q["version"]) not in row.questions:
-                    row.questions.append((q["id"], q["version"]))
-                if module.slug not in row.modules:
-                    row.modules.append(module.slug)
-        for ref in module.workplace:
-            row = by_ref.get(ref)
-            if row is not None and module.slug not in row.workplace_modules:
-                row.workplace_modules.append(module.slug)
-        taught = set(module.outcomes)
-        for ref, row in by_ref.items():
-            if outcome_of[ref] in taught:
-                row.taught_by.append(module.slug)
-    for row in by_ref.values():
-        row.questions.sort()
-    return Coverage(modules=[(m.slug, m.title) for m in course.modules], frameworks=frameworks)
-
-
 # --------------------------------------------------------------------------- uploads
 
 
@@ -1278,3 +1093,19 @@ def delete_upload(upload: Upload) -> None:
     """Delete an uploaded file."""
     upload.course.uploads.remove(upload)  # delete-orphan deletes it
     db.session.flush()
+
+
+# --------------------------------------------------------------------------- coverage, moved
+
+_COVERAGE_NAMES = frozenset({"Coverage", "CriterionCoverage", "FrameworkCoverage", "OutcomeCoverage",
+                             "course_coverage"})
+
+
+def __getattr__(name: str) -> Any:
+    # The coverage matrix moved to course.authoring.coverage, which imports this module: looked up
+    # on first use rather than imported here, so neither import waits on the other.
+    if name in _COVERAGE_NAMES:
+        from course.authoring import coverage
+
+        return getattr(coverage, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -25,6 +25,7 @@ from wtforms import SelectChoice
 
 from course.auth import roles_required
 from course.authoring import service
+from course.authoring.coverage import course_coverage
 from course.authoring.document import DocumentError, export_course
 from course.authoring.forms import (
     AddQuestionForm,
@@ -787,9 +788,9 @@ def delete_quiz(slug: str, module_slug: str) -> Any:
 @bp.get("/<slug>/coverage")
 @roles_required(*AUTHORS)
 def coverage(slug: str) -> Any:
-    """The coverage matrix: criteria by outcome against modules and questions."""
+    """The coverage matrix: criteria by outcome against summative quizzes, their pools, formative practice."""
     c = course_or_404(slug)
-    return render_template("authoring/coverage.html", course=c, coverage=service.course_coverage(c), printing=False)
+    return render_template("authoring/coverage.html", course=c, coverage=course_coverage(c), printing=False)
 
 
 @bp.get("/<slug>/coverage/print")
@@ -797,7 +798,7 @@ def coverage(slug: str) -> Any:
 def coverage_print(slug: str) -> Any:
     """The coverage matrix laid out for printing (for an awarding body)."""
     c = course_or_404(slug)
-    return render_template("authoring/coverage.html", course=c, coverage=service.course_coverage(c), printing=True)
+    return render_template("authoring/coverage.html", course=c, coverage=course_coverage(c), printing=True)
 
 
 # --------------------------------------------------------------------------- course document
