@@ -34,17 +34,21 @@ def quiz_columns() -> set[str]:
     return {c["name"] for c in inspect(db.engine).get_columns("course_quiz")}
 
 
+ROWS = (
+    "INSERT INTO organisation (id, name, created_at, updated_at) VALUES (1, 'Org', :t, :t)",
+    "INSERT INTO course (id, organisation_id, slug, title, description, language, created_at, updated_at)"
+    " VALUES (1, 1, 'c', 'Course', '', 'en-GB', :t, :t)",
+    "INSERT INTO course_module (id, course_id, position, slug, title, outcomes, target_minutes, workplace,"
+    " created_at, updated_at) VALUES (1, 1, 0, 'm', 'Module', '[]', 0, '[]', :t, :t)",
+    "INSERT INTO course_quiz (id, module_id, title, pass_mark, attempts, grading, shuffle, feedback, items,"
+    " created_at, updated_at) VALUES (1, 1, 'Quiz', 0.8, 2, 'last', true, 'after_submission', '[]', :t, :t)",
+)
+
+
 def add_quiz() -> None:
-    now = "2026-12-01 10:00:00"
     with db.engine.begin() as conn:
-        conn.execute(text("INSERT INTO organisation (id, name, created_at, updated_at) VALUES (1, 'Org', :t, :t)"), {"t": now})
-        conn.execute(text("INSERT INTO course (id, organisation_id, slug, title, description, language, created_at, updated_at) "
-                          "VALUES (1, 1, 'c', 'Course', '', 'en-GB', :t, :t)"), {"t": now})
-        conn.execute(text("INSERT INTO course_module (id, course_id, position, slug, title, outcomes, target_minutes, workplace, "
-                          "created_at, updated_at) VALUES (1, 1, 0, 'm', 'Module', '[]', 0, '[]', :t, :t)"), {"t": now})
-        conn.execute(text("INSERT INTO course_quiz (id, module_id, title, pass_mark, attempts, grading, shuffle, feedback, items, "
-                          "created_at, updated_at) VALUES (1, 1, 'Quiz', 0.8, 2, 'last', true, 'after_submission', '[]', :t, :t)"),
-                     {"t": now})
+        for statement in ROWS:
+            conn.execute(text(statement), {"t": "2026-12-01 10:00:00"})
 
 
 def test_quiz_modes_migration_up_and_down(tmp_path):
@@ -56,8 +60,8 @@ def test_quiz_modes_migration_up_and_down(tmp_path):
         add_quiz()
         upgrade(directory=directory, revision=AFTER)
         with db.engine.connect() as conn:
-            row = conn.execute(text("SELECT attempts, grading, shuffle, feedback, mode, option_feedback, shuffle_options "
-                                    "FROM course_quiz")).one()
+            row = conn.execute(text("SELECT attempts, grading, shuffle, feedback, mode, option_feedback,"
+                                    " shuffle_options FROM course_quiz")).one()
         assert tuple(row) == (2, "last", True, "after_submission", "formative", "always", False)
         for column, value in (("mode", "exam"), ("option_feedback", "sometimes")):
             with pytest.raises(IntegrityError), db.engine.begin() as conn:
