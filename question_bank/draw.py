@@ -48,27 +48,31 @@ def shuffle(items: Iterable, rand: Callable[[], float]) -> list:
     return out
 
 
-def _order(question: dict, rand: Callable[[], float]) -> list[str] | None:
+def _order(question: dict, rand: Callable[[], float], shuffle_options: bool = False) -> list[str] | None:
     kind = question["type"]
-    if kind in ("single_choice", "multiple_response") and question.get("shuffle"):
+    shuffled = shuffle_options or question.get("shuffle")
+    if kind in ("single_choice", "multiple_response") and shuffled:
         return shuffle([o["id"] for o in question["options"]], rand)
-    if kind == "matching" and question.get("shuffle"):
+    if kind == "matching" and shuffled:
         return shuffle([r["id"] for r in question["responses"]], rand)
     if kind == "ordering":
         return shuffle([i["id"] for i in question["items"]], rand)
     return None
 
 
-def shuffle_orders(question: dict, rand: Callable[[], float]) -> dict:
-    """The display orders of one question: `order`, and `step_orders` for a scenario."""
+def shuffle_orders(question: dict, rand: Callable[[], float], *, shuffle_options: bool = False) -> dict:
+    """The display orders of one question: `order`, and `step_orders` for a scenario.
+
+    `shuffle_options` (a quiz's setting) shuffles choice options and matching responses even where
+    the question's own `shuffle` is false."""
     if question["type"] == "scenario":
         steps = {}
         for step in question["steps"]:
-            order = _order(step["question"], rand)
+            order = _order(step["question"], rand, shuffle_options)
             if order is not None:
                 steps[step["id"]] = order
         return {"order": None, "step_orders": steps}
-    return {"order": _order(question, rand)}
+    return {"order": _order(question, rand, shuffle_options)}
 
 
 def _is_count(value: Any) -> bool:
@@ -80,7 +84,9 @@ def assemble_quiz(quiz: dict, bank_questions: list[dict | Question], seed: int) 
     """The questions of one attempt: [{question, version, order[, step_orders]}], in quiz order.
 
     `bank_questions` holds the fixed items' versions and the candidates for draws (the highest
-    version of each id is its current one). DrawError names the item that cannot be assembled.
+    version of each id is its current one). The quiz's `shuffle` shuffles the question order and its
+    `shuffle_options` every choice and matching question's options. DrawError names the item that
+    cannot be assembled.
     """
     rand = mulberry32(seed)
     by_key: dict[tuple[str, int], dict] = {}
@@ -126,5 +132,7 @@ def assemble_quiz(quiz: dict, bank_questions: list[dict | Question], seed: int) 
             used.add(data["id"])
     if quiz.get("shuffle"):
         chosen = shuffle(chosen, rand)
-    return [{"question": data["id"], "version": data["version"], **shuffle_orders(data, rand)}
+    every_option = bool(quiz.get("shuffle_options"))
+    return [{"question": data["id"], "version": data["version"],
+             **shuffle_orders(data, rand, shuffle_options=every_option)}
             for data in chosen]

@@ -171,6 +171,13 @@ class QuizSchema(_Strict):
         strict=True,
         validate=[validate.Range(min=1), validate.Range(max=100_000)],
     )
+    # Optional, and left out as given so that a document written before quiz modes existed keeps
+    # its bytes: absent, they are the formative quiz it always was ("formative", "always", false).
+    mode = fields.String(validate=validate.OneOf(["formative", "summative"]))
+    option_feedback = fields.String(
+        validate=validate.OneOf(["always", "after_final_attempt", "never"])
+    )
+    shuffle_options = fields.Boolean()
     items = fields.List(fields.Nested(ItemSchema), required=True, validate=validate.Length(min=1))
 
 

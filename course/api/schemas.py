@@ -251,6 +251,16 @@ class QuizIn(Strict):
     shuffle = StrictBoolean()
     feedback = fields.String(validate=validate.OneOf(["immediate", "after_submission"]))
     time_limit_minutes = StrictInteger(allow_none=True, validate=validate.Range(min=1, max=100_000))
+    mode = fields.String(validate=validate.OneOf(["formative", "summative"]), metadata={
+        "description": "Changing it (or creating the quiz with it) sets that mode's defaults for attempts, "
+                       "feedback, option_feedback, shuffle and shuffle_options, except those given in the "
+                       "same request: summative 3, after_submission, after_final_attempt, true, true; "
+                       "formative 0, immediate, always, false, false."})
+    option_feedback = fields.String(validate=validate.OneOf(["always", "after_final_attempt", "never"]), metadata={
+        "description": "When learners see the feedback texts of their marks; after_final_attempt: once "
+                       "they have no attempt left."})
+    shuffle_options = StrictBoolean(metadata={
+        "description": "Shuffle every choice and matching question's options, whatever the question says."})
     items = fields.List(QuizItem(), validate=MaxItems(limits.ITEMS_PER_QUIZ, "items"),
                         metadata={"description": "The quiz's items in order, as in the course document; "
                                                  "given, they replace the quiz's items."})
@@ -266,6 +276,9 @@ class QuizOut(ma.Schema):
     shuffle = fields.Boolean()
     feedback = fields.String()
     time_limit_minutes = fields.Integer(allow_none=True)
+    mode = fields.String()
+    option_feedback = fields.String()
+    shuffle_options = fields.Boolean()
     items = fields.List(QuizItem())
 
 

@@ -60,6 +60,9 @@ def quiz_to_dict(quiz: Quiz) -> dict[str, Any]:
         "shuffle": quiz.shuffle,
         "feedback": quiz.feedback,
         "time_limit_minutes": quiz.time_limit_minutes,
+        "mode": quiz.mode,
+        "option_feedback": quiz.option_feedback,
+        "shuffle_options": quiz.shuffle_options,
         "items": [dict(item) for item in quiz.items or []],
     }
 
@@ -360,6 +363,10 @@ def create_course(
                     shuffle=quiz["shuffle"],
                     feedback=quiz["feedback"],
                     time_limit_minutes=quiz["time_limit_minutes"],
+                    # A document from before quiz modes has none of these: it was formative.
+                    mode=quiz.get("mode", "formative"),
+                    option_feedback=quiz.get("option_feedback", "always"),
+                    shuffle_options=quiz.get("shuffle_options", False),
                     items=[_item(item) for item in quiz["items"]],
                 )
             course.modules.append(module)

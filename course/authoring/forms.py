@@ -117,12 +117,22 @@ FEEDBACK_CHOICES = [
     SelectChoice("immediate", "Immediately, after each question"),
     SelectChoice("after_submission", "After the quiz is submitted"),
 ]
+MODE_CHOICES = [
+    SelectChoice("formative", "Formative: practice, not evidence"),
+    SelectChoice("summative", "Summative: its result is evidence of knowledge"),
+]
+OPTION_FEEDBACK_CHOICES = [
+    SelectChoice("always", "Always, with the mark"),
+    SelectChoice("after_final_attempt", "After the final attempt (once no attempt is left)"),
+    SelectChoice("never", "Never: marks only"),
+]
 
 
 class QuizForm(EditVersion, FlaskForm):
     """A quiz's settings (pass mark and threshold in per cent)."""
 
     title = StringField("Quiz title", validators=[DataRequired("Enter a title."), max_chars(TITLE_CHARS, "Title")])
+    mode = SelectField("Mode", choices=MODE_CHOICES, default="formative")
     pass_mark = IntegerField(
         "Pass mark (%)",
         default=80,
@@ -139,7 +149,10 @@ class QuizForm(EditVersion, FlaskForm):
     )
     grading = SelectField("Grading", choices=GRADING_CHOICES, default="highest")
     shuffle = BooleanField("Shuffle the questions")
+    shuffle_options = BooleanField("Shuffle every question's options (even where a question says not to)")
     feedback = SelectField("Feedback", choices=FEEDBACK_CHOICES, default="immediate")
+    option_feedback = SelectField("Feedback on each answer (the explanation texts)", choices=OPTION_FEEDBACK_CHOICES,
+                                  default="always")
     time_limit_minutes = IntegerField(
         "Time limit in minutes (optional)",
         validators=[Optional(), NumberRange(min=1, max=10_000, message="Enter 1 or more, or leave it empty.")],

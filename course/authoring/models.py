@@ -26,6 +26,10 @@ from course.models.users import Organisation, User
 
 GRADING_METHODS: tuple[str, ...] = ("highest", "last", "first", "average")
 FEEDBACK_MODES: tuple[str, ...] = ("immediate", "after_submission")
+# Formative: practice, today's behaviour. Summative: the quiz whose result is evidence of knowledge.
+QUIZ_MODES: tuple[str, ...] = ("formative", "summative")
+# When a learner may read the feedback texts of a mark (per option, per gap, general).
+OPTION_FEEDBACK: tuple[str, ...] = ("always", "after_final_attempt", "never")
 
 
 class Course(TimestampMixin, db.Model):
@@ -161,6 +165,8 @@ class Quiz(TimestampMixin, db.Model):
         CheckConstraint("grading IN ('highest', 'last', 'first', 'average')", name="grading"),
         CheckConstraint("feedback IN ('immediate', 'after_submission')", name="feedback"),
         CheckConstraint("attempts >= 0", name="attempts"),
+        CheckConstraint("mode IN ('formative', 'summative')", name="mode"),
+        CheckConstraint("option_feedback IN ('always', 'after_final_attempt', 'never')", name="option_feedback"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -175,6 +181,10 @@ class Quiz(TimestampMixin, db.Model):
     shuffle: Mapped[bool] = mapped_column(default=False)
     feedback: Mapped[str] = mapped_column(String(20), default="immediate")
     time_limit_minutes: Mapped[int | None]
+    mode: Mapped[str] = mapped_column(String(16), default="formative")
+    option_feedback: Mapped[str] = mapped_column(String(24), default="always")
+    # Shuffle every choice and matching question's options, whatever the question's own "shuffle".
+    shuffle_options: Mapped[bool] = mapped_column(default=False)
     # [{"question": id, "version": n} | {"draw": {"count": n, "criterion": ref | "tag": t}}]
     items: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
 

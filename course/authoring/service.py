@@ -1,4 +1,5 @@
-"""Authoring operations on courses, modules, pages, quizzes and uploads; the coverage matrix.
+"""Authoring operations on courses, modules, pages, quizzes and uploads (the coverage matrix lives in
+``course.authoring.coverage``; its names are still found here).
 
 Every function flushes and never commits: the caller (a view, a command, an API endpoint)
 commits once, or rolls back so that nothing is stored. Problems a user can fix raise
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
@@ -22,6 +23,8 @@ from sqlalchemy.exc import InvalidRequestError
 from course.authoring.models import (
     FEEDBACK_MODES,
     GRADING_METHODS,
+    OPTION_FEEDBACK,
+    QUIZ_MODES,
     Course,
     CourseFramework,
     Module,
@@ -766,6 +769,20 @@ QUIZ_DEFAULTS: dict[str, Any] = {
     "shuffle": False,
     "feedback": "immediate",
     "time_limit_minutes": None,
+    "mode": "formative",
+    "option_feedback": "always",
+    "shuffle_options": False,
+}
+
+# What choosing a mode sets (README: Summative and formative quizzes); each can then be changed.
+# A summative attempt is evidence, so it must not be won by retrying with the answers in view:
+# few attempts, no feedback until submitted, the feedback texts only once no attempt is left, and
+# every attempt drawn and ordered afresh.
+MODE_DEFAULTS: dict[str, dict[str, Any]] = {
+    "formative": {"attempts": 0, "feedback": "immediate", "option_feedback": "always", "shuffle": False,
+                  "shuffle_options": False},
+    "summative": {"attempts": 3, "feedback": "after_submission", "option_feedback": "after_final_attempt",
+                  "shuffle": True, "shuffle_options": True},
 }
 
 
@@ -786,18 +803,34 @@ def set_quiz(
     shuffle: bool | None = None,
     feedback: str | None = None,
     time_limit_minutes: int | None | str = "unchanged",
+    mode: str | None = None,
+    option_feedback: str | None = None,
+    shuffle_options: bool | None = None,
     expected_version: str | Iterable[str] | None = None,
 ) -> Quiz:
     """Create the module's quiz or change its settings (None / "unchanged": keep or default).
 
-    ``criterion_threshold`` and ``time_limit_minutes`` may be set to None explicitly.
+    ``criterion_threshold`` and ``time_limit_minutes`` may be set to None explicitly. A ``mode``
+    other than the quiz's (or any mode for a new quiz) first sets ``MODE_DEFAULTS`` for it: the
+    attempts, feedback, option feedback and shuffles not given in the same call.
     ``expected_version`` as in ``update_course``; "" expects the module to have no quiz yet.
     """
     check_version(module.quiz, expected_version, "quiz")
     quiz = module.quiz
+    created = quiz is None
     if quiz is None:
         quiz = Quiz(title=f"{module.title}: quiz"[:300], items=[], **QUIZ_DEFAULTS)
         module.quiz = quiz
+    if mode is not None:
+        if mode not in QUIZ_MODES:
+            raise AuthoringError(f"Mode is one of {', '.join(QUIZ_MODES)}.", "mode")
+        if created or mode != quiz.mode:
+            given = {"attempts": attempts, "feedback": feedback, "option_feedback": option_feedback,
+                     "shuffle": shuffle, "shuffle_options": shuffle_options}
+            for name, value in MODE_DEFAULTS[mode].items():
+                if given[name] is None:
+                    setattr(quiz, name, value)
+        quiz.mode = mode
     if title is not None:
         quiz.title = _check_title(title)
     if pass_mark is not None:
@@ -828,8 +861,80 @@ def set_quiz(
         ):
             raise AuthoringError("A time limit is a whole number of minutes, 1 or more.", "time_limit_minutes")
         quiz.time_limit_minutes = time_limit_minutes  # type: ignore[assignment]
+    if option_feedback is not None:
+        if option_feedback not in OPTION_FEEDBACK:
+            raise AuthoringError(f"Option feedback is one of {', '.join(OPTION_FEEDBACK)}.", "option_feedback")
+        quiz.option_feedback = option_feedback
+    if shuffle_options is not None:
+        quiz.shuffle_options = bool(shuffle_options)
     db.session.flush()
     return quiz
+
+
+def only_fixed_items(quiz: Quiz | None) -> bool:
+    """A quiz with items that are all fixed questions: every attempt shows the same questions."""
+    return bool(quiz is not None and quiz.items and all("question" in item for item in quiz.items))
+
+
+@dataclass
+class DrawPlan:
+    """What ``draw_per_criterion`` did: the draws made, and the criteria it could not draw for."""
+
+    draws: list[dict[str, Any]]
+    capped: dict[str, tuple[int, int]]  # criterion: (items it had, questions its pool can give)
+    skipped: list[str]  # criteria with nothing left to draw, or of a framework the course is not built on
+
+
+def draw_per_criterion(quiz: Quiz) -> DrawPlan:
+    """Replace the quiz's items by one draw per criterion they evidence, so each attempt differs.
+
+    A criterion's draw counts the items that evidenced it (a fixed question its own ``criteria``
+    name, as draws match them; a draw by criterion its count), capped by what its pool can give
+    once the draws before it have taken their worst case (as ``validate_quiz_items`` reckons).
+    Draws by tag stay as they are, first, so they keep every candidate they had. AuthoringError
+    when no item evidences a criterion, or no pool has a question left.
+    """
+    organisation_id = quiz.module.course.organisation_id
+    current = bank_current_questions(organisation_id)
+    wanted: dict[str, int] = {}
+    by_tag: list[dict[str, Any]] = []
+    for item in quiz.items or []:
+        if "draw" in item:
+            draw = item["draw"]
+            if "criterion" in draw:
+                wanted[draw["criterion"]] = wanted.get(draw["criterion"], 0) + draw["count"]
+            else:
+                by_tag.append({"draw": dict(draw)})
+            continue
+        question = bank_version(organisation_id, item["question"], item["version"]) or {}
+        for ref in question.get("criteria") or []:
+            wanted[ref] = wanted.get(ref, 0) + 1
+    if not wanted:
+        raise AuthoringError("No question in this quiz evidences a criterion to draw for.", "items")
+    draws: list[dict[str, Any]] = []
+    capped: dict[str, tuple[int, int]] = {}
+    skipped: list[str] = []
+    earlier = [(item["draw"]["count"], set(draw_candidates(current, item["draw"]))) for item in by_tag]
+    known = course_criteria(quiz.module.course)
+    for ref, count in wanted.items():
+        if ref not in known:  # another framework's criterion: a draw may only name the course's
+            skipped.append(ref)
+            continue
+        pool = set(draw_candidates(current, {"criterion": ref}))
+        taken = sum(min(n, len(other & pool)) for n, other in earlier)
+        available = max(len(pool) - taken, 0)
+        if available == 0:
+            skipped.append(ref)
+            continue
+        if available < count:
+            capped[ref] = (count, available)
+        drawn = min(count, available)
+        draws.append({"draw": {"count": drawn, "criterion": ref}})
+        earlier.append((drawn, pool))
+    if not draws:
+        raise AuthoringError("The question bank has no questions left to draw for this quiz's criteria.", "items")
+    set_quiz_items(quiz, by_tag + draws)
+    return DrawPlan(draws=[d["draw"] for d in draws], capped=capped, skipped=skipped)
 
 
 def set_quiz_items(quiz: Quiz, items: Sequence[Any]) -> Quiz:
@@ -958,192 +1063,6 @@ def quiz_question_versions(
     return out
 
 
-# --------------------------------------------------------------------------- coverage
-
-
-@dataclass
-class CriterionCoverage:
-    """One row of the coverage matrix."""
-
-    ref: str
-    code: str
-    kind: str
-    text: str
-    workplace: bool
-    questions: list[tuple[str, int]] = field(default_factory=list)  # (id, version)
-    modules: list[str] = field(default_factory=list)  # slugs whose quiz can evidence it
-    workplace_modules: list[str] = field(default_factory=list)  # slugs planning workplace evidence
-    taught_by: list[str] = field(default_factory=list)  # slugs teaching its outcome
-
-    @property
-    def needs_question(self) -> bool:
-        """A knowledge criterion: a quiz can evidence it."""
-        return self.kind == "knowledge"
-
-    @property
-    def needs_workplace(self) -> bool:
-        """A performance criterion, or one the unit says is assessed in the workplace."""
-        return self.kind == "performance" or self.workplace
-
-    @property
-    def knowledge_gap(self) -> bool:
-        """A knowledge criterion no question in the course's quizzes evidences."""
-        return self.needs_question and not self.questions
-
-    @property
-    def unplanned(self) -> bool:
-        """A performance/workplace criterion no module plans workplace evidence for."""
-        return self.needs_workplace and not self.workplace_modules
-
-
-@dataclass
-class OutcomeCoverage:
-    """An outcome's rows and counts."""
-
-    ref: str
-    code: str
-    title: str
-    kind: str
-    criteria: list[CriterionCoverage] = field(default_factory=list)
-
-    @property
-    def counts(self) -> dict[str, int]:
-        """criteria, knowledge, with_questions, knowledge_gaps, performance, planned, unplanned."""
-        rows = self.criteria
-        return {
-            "criteria": len(rows),
-            "knowledge": sum(r.needs_question for r in rows),
-            "with_questions": sum(bool(r.questions) for r in rows),
-            "knowledge_gaps": sum(r.knowledge_gap for r in rows),
-            "performance": sum(r.needs_workplace for r in rows),
-            "planned": sum(r.needs_workplace and not r.unplanned for r in rows),
-            "unplanned": sum(r.unplanned for r in rows),
-        }
-
-
-@dataclass
-class FrameworkCoverage:
-    """A framework's outcomes in the matrix."""
-
-    code: str
-    title: str
-    kind: str
-    outcomes: list[OutcomeCoverage] = field(default_factory=list)
-
-
-@dataclass
-class Coverage:
-    """The coverage matrix of a course: rows by framework and outcome, module columns."""
-
-    modules: list[tuple[str, str]]  # (slug, title) in course order
-    frameworks: list[FrameworkCoverage]
-
-    def rows(self) -> list[CriterionCoverage]:
-        """Every criterion row, in framework order."""
-        return [c for fw in self.frameworks for o in fw.outcomes for c in o.criteria]
-
-    def row(self, ref: str) -> CriterionCoverage:
-        """The row of one criterion (KeyError if the course's frameworks lack it)."""
-        for r in self.rows():
-            if r.ref == ref:
-                return r
-        raise KeyError(ref)
-
-    @property
-    def totals(self) -> dict[str, int]:
-        """The outcome counts summed over the whole course."""
-        total: dict[str, int] = {}
-        for fw in self.frameworks:
-            for o in fw.outcomes:
-                for k, v in o.counts.items():
-                    total[k] = total.get(k, 0) + v
-        return total
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON of the matrix (for the API and tests)."""
-        return {
-            "modules": [{"slug": s, "title": t} for s, t in self.modules],
-            "totals": self.totals,
-            "frameworks": [
-                {
-                    "code": fw.code,
-                    "title": fw.title,
-                    "outcomes": [
-                        {
-                            "ref": o.ref,
-                            "title": o.title,
-                            "counts": o.counts,
-                            "criteria": [
-                                {
-                                    "ref": c.ref,
-                                    "kind": c.kind,
-                                    "text": c.text,
-                                    "workplace": c.workplace,
-                                    "questions": [{"id": q, "version": v} for q, v in c.questions],
-                                    "modules": c.modules,
-                                    "workplace_modules": c.workplace_modules,
-                                    "taught_by": c.taught_by,
-                                    "knowledge_gap": c.knowledge_gap,
-                                    "unplanned": c.unplanned,
-                                }
-                                for c in o.criteria
-                            ],
-                        }
-                        for o in fw.outcomes
-                    ],
-                }
-                for fw in self.frameworks
-            ],
-        }
-
-
-def course_coverage(course: Course) -> Coverage:
-    """Every criterion of the course's frameworks against the questions and modules evidencing it.
-
-    Questions: the versions the course's quizzes can contain (fixed items and the current
-    versions in every draw's pool), counting scenario steps' own criteria. Modules: those
-    whose quiz holds such a question; for performance/workplace criteria also the modules
-    that list them under ``workplace``.
-    """
-    versions = quiz_question_versions(course)
-    by_ref: dict[str, CriterionCoverage] = {}
-    frameworks: list[FrameworkCoverage] = []
-    for fw in course.frameworks:
-        fcov = FrameworkCoverage(code=fw.code, title=fw.title, kind=fw.kind)
-        for o in fw.outcomes:
-            ocov = OutcomeCoverage(ref=f"{fw.code}/{o.code}", code=o.code, title=o.title, kind=o.kind)
-            for c in o.criteria:
-                row = CriterionCoverage(
-                    ref=f"{fw.code}/{c.code}", code=c.code, kind=c.kind, text=c.text, workplace=c.workplace
-                )
-                by_ref[row.ref] = row
-                ocov.criteria.append(row)
-            fcov.outcomes.append(ocov)
-        frameworks.append(fcov)
-    outcome_of = {row.ref: f"{row.ref.split('/')[0]}/{o.code}" for fw in frameworks for o in fw.outcomes for row in o.criteria}
-    for module in course.modules:
-        for q in versions.get(module.id, []):
-            for ref in question_criteria(q):
-                row = by_ref.get(ref)
-                if row is None:
-                    continue
-                if (q["id"], q["version"]) not in row.questions:
-                    row.questions.append((q["id"], q["version"]))
-                if module.slug not in row.modules:
-                    row.modules.append(module.slug)
-        for ref in module.workplace:
-            row = by_ref.get(ref)
-            if row is not None and module.slug not in row.workplace_modules:
-                row.workplace_modules.append(module.slug)
-        taught = set(module.outcomes)
-        for ref, row in by_ref.items():
-            if outcome_of[ref] in taught:
-                row.taught_by.append(module.slug)
-    for row in by_ref.values():
-        row.questions.sort()
-    return Coverage(modules=[(m.slug, m.title) for m in course.modules], frameworks=frameworks)
-
-
 # --------------------------------------------------------------------------- uploads
 
 
@@ -1197,3 +1116,19 @@ def delete_upload(upload: Upload) -> None:
     """Delete an uploaded file."""
     upload.course.uploads.remove(upload)  # delete-orphan deletes it
     db.session.flush()
+
+
+# --------------------------------------------------------------------------- coverage, moved
+
+_COVERAGE_NAMES = frozenset({"Coverage", "CriterionCoverage", "FrameworkCoverage", "OutcomeCoverage",
+                             "course_coverage"})
+
+
+def __getattr__(name: str) -> Any:
+    # The coverage matrix moved to course.authoring.coverage, which imports this module: looked up
+    # on first use rather than imported here, so neither import waits on the other.
+    if name in _COVERAGE_NAMES:
+        from course.authoring import coverage
+
+        return getattr(coverage, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -25,6 +25,7 @@ from wtforms import SelectChoice
 
 from course.auth import roles_required
 from course.authoring import service
+from course.authoring.coverage import course_coverage
 from course.authoring.document import DocumentError, export_course
 from course.authoring.estimates import course_estimates, page_minutes, quiz_minutes, whole_minutes
 from course.authoring.forms import (
@@ -578,6 +579,7 @@ def _quiz_page(c: Course, m: Module, form: QuizForm, draw_form: DrawForm, add_fo
         quality=quality, findings_counts_line=findings_counts_line, testwise_sentence=testwise_sentence,
         item_minutes=item_minutes, quiz_total_minutes=whole_minutes(sum(item_minutes)), whole_minutes=whole_minutes,
         finding_dicts=finding_dicts,
+        same_questions=m.quiz is not None and m.quiz.mode == "summative" and service.only_fixed_items(m.quiz),
     ), _status(form, draw_form, add_form)
 
 
@@ -596,6 +598,9 @@ def _quiz_forms(m: Module, *, settings_post: bool = False) -> tuple[QuizForm, Dr
             "shuffle": quiz.shuffle,
             "feedback": quiz.feedback,
             "time_limit_minutes": quiz.time_limit_minutes,
+            "mode": quiz.mode,
+            "option_feedback": quiz.option_feedback,
+            "shuffle_options": quiz.shuffle_options,
         }
     if settings_post:
         form = QuizForm()
@@ -610,6 +615,29 @@ def _quiz_forms(m: Module, *, settings_post: bool = False) -> tuple[QuizForm, Dr
     return form, draw_form, add_form
 
 
+def _mode_governed(form: QuizForm, quiz: Any) -> dict[str, Any]:
+    """The settings a mode sets, as the form sent them; when the tutor changed the mode, those left as
+    they were are None, so that ``set_quiz`` gives them the new mode's defaults (a setting changed in
+    the same save is kept)."""
+    sent = {name: getattr(form, name).data for name in service.MODE_DEFAULTS["formative"]}
+    before = {name: getattr(quiz, name) if quiz is not None else service.QUIZ_DEFAULTS[name] for name in sent}
+    if form.mode.data == (quiz.mode if quiz is not None else service.QUIZ_DEFAULTS["mode"]):
+        return sent
+    return {name: None if value == before[name] else value for name, value in sent.items()}
+
+
+def _mode_summary(quiz: Any) -> str:
+    """The settings a mode sets, in words, for the message after the mode changed."""
+    attempts = f"{quiz.attempts} attempt{'s' if quiz.attempts != 1 else ''}" if quiz.attempts else "unlimited attempts"
+    feedback = "feedback after submission" if quiz.feedback == "after_submission" else "immediate feedback"
+    texts = {"always": "the feedback on each answer always shown",
+             "after_final_attempt": "the feedback on each answer after the final attempt",
+             "never": "no feedback on each answer"}[quiz.option_feedback]
+    shuffled = [what for what, on in (("questions", quiz.shuffle), ("options", quiz.shuffle_options)) if on]
+    order = f"{' and '.join(shuffled)} shuffled" if shuffled else "nothing shuffled"
+    return f"{attempts}, {feedback}, {texts}, {order}"
+
+
 @bp.route("/<slug>/modules/<module_slug>/quiz", methods=["GET", "POST"])
 @roles_required(*AUTHORS)
 def quiz(slug: str, module_slug: str) -> Any:
@@ -619,14 +647,15 @@ def quiz(slug: str, module_slug: str) -> Any:
     form, draw_form, add_form = _quiz_forms(m, settings_post=request.method == "POST")
     if request.method == "POST":
         if form.validate():
+            mode_before = m.quiz.mode if m.quiz is not None else None
             try:
-                service.set_quiz(
+                saved = service.set_quiz(
                     m, title=form.title.data, pass_mark=form.pass_mark.data / 100,
                     criterion_threshold=None if form.criterion_threshold.data is None else form.criterion_threshold.data / 100,
-                    attempts=form.attempts.data, grading=form.grading.data, shuffle=form.shuffle.data,
-                    feedback=form.feedback.data, time_limit_minutes=form.time_limit_minutes.data,
-                    expected_version=_sent_version(form),
+                    grading=form.grading.data, time_limit_minutes=form.time_limit_minutes.data, mode=form.mode.data,
+                    **_mode_governed(form, m.quiz), expected_version=_sent_version(form),
                 )
+                summary = _mode_summary(saved) if saved.mode != mode_before else None
                 db.session.commit()
             except service.StaleEditError as exc:
                 db.session.rollback()
@@ -635,11 +664,37 @@ def quiz(slug: str, module_slug: str) -> Any:
                 db.session.rollback()
                 _attach(form, exc)
             else:
-                flash("Quiz settings saved.", "success")
+                flash("Quiz settings saved." + (f" A {form.mode.data} quiz: {summary}." if summary else ""), "success")
                 return redirect(url_for("authoring.quiz", slug=c.slug, module_slug=m.slug))
         else:
             form.form_errors = [e for errors in form.errors.values() for e in errors]
     return _quiz_page(c, m, form, draw_form, add_form)
+
+
+@bp.post("/<slug>/modules/<module_slug>/quiz/draw-per-criterion")
+@roles_required(*AUTHORS)
+def draw_per_criterion(slug: str, module_slug: str) -> Any:
+    """Replace the quiz's items by one draw per criterion they evidence, so each attempt differs."""
+    c = course_or_404(slug)
+    m = _module_or_404(c, module_slug)
+    if m.quiz is None:
+        abort(404)
+    try:
+        plan = service.draw_per_criterion(m.quiz)
+        db.session.commit()
+    except service.AuthoringError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("authoring.quiz", slug=c.slug, module_slug=m.slug) + "#items-heading")
+    total = sum(d["count"] for d in plan.draws)
+    notes = [f"The quiz now draws {total} question{'s' if total != 1 else ''} per attempt: "
+             + ", ".join(f"{d['count']} evidencing {d['criterion']}" for d in plan.draws) + "."]
+    notes += [f"{ref} had {had} but its pool can give only {can}." for ref, (had, can) in plan.capped.items()]
+    if plan.skipped:
+        notes.append("No draw for " + ", ".join(plan.skipped) + ": nothing left in the question bank to draw "
+                     "for it, or a framework this course is not built on.")
+    flash(" ".join(notes), "success")
+    return redirect(url_for("authoring.quiz", slug=c.slug, module_slug=m.slug) + "#items-heading")
 
 
 @bp.post("/<slug>/modules/<module_slug>/quiz/questions")
@@ -750,9 +805,9 @@ def delete_quiz(slug: str, module_slug: str) -> Any:
 @bp.get("/<slug>/coverage")
 @roles_required(*AUTHORS)
 def coverage(slug: str) -> Any:
-    """The coverage matrix: criteria by outcome against modules and questions."""
+    """The coverage matrix: criteria by outcome against summative quizzes, their pools, formative practice."""
     c = course_or_404(slug)
-    return render_template("authoring/coverage.html", course=c, coverage=service.course_coverage(c), printing=False)
+    return render_template("authoring/coverage.html", course=c, coverage=course_coverage(c), printing=False)
 
 
 @bp.get("/<slug>/coverage/print")
@@ -760,7 +815,7 @@ def coverage(slug: str) -> Any:
 def coverage_print(slug: str) -> Any:
     """The coverage matrix laid out for printing (for an awarding body)."""
     c = course_or_404(slug)
-    return render_template("authoring/coverage.html", course=c, coverage=service.course_coverage(c), printing=True)
+    return render_template("authoring/coverage.html", course=c, coverage=course_coverage(c), printing=True)
 
 
 # --------------------------------------------------------------------------- course document

@@ -33,6 +33,9 @@ from question_bank.model import Question
 
 MAX_RESPONSE_CHARS = 100_000
 MAX_STATE_CHARS = 200_000
+# A new attempt tries this many unused seeds and keeps the one whose questions overlap the
+# learner's previous attempt least, so a retake shows other questions wherever the pools hold them.
+FRESH_DRAW_TRIES = 8
 
 
 def _bank_rows_for_quiz(organisation_id: int, items: list[dict[str, Any]]) -> list[Any]:
@@ -104,6 +107,32 @@ def attempts_left(user: User, module: Module) -> int | None:
     return max(0, quiz.attempts - attempts_used(user, module))
 
 
+def option_feedback_shown(attempt: Attempt) -> bool:
+    """Whether the learner may read the feedback texts of this attempt's marks (README: Summative and
+    formative quizzes), by the quiz's ``option_feedback`` as the attempt's snapshot holds it.
+
+    "always" (and a snapshot from before the setting: formative) shows them; "never" never does;
+    "after_final_attempt" once this attempt is submitted and the learner has no attempt left at the
+    module's quiz, by its limit now (a tutor who raises it gives attempts back, and hides the texts
+    again; a module whose quiz was removed has none left). Passing does not count: a learner who
+    passed may still try again while attempts are left, and with unlimited attempts none is final.
+    """
+    policy = attempt.quiz_snapshot.get("option_feedback", "always")
+    if policy == "always":
+        return True
+    if policy != "after_final_attempt" or attempt.is_open:
+        return False
+    return attempts_left(attempt.user, attempt.module) == 0 or attempt.module.quiz is None
+
+
+def _without_texts(mark: dict[str, Any]) -> dict[str, Any]:
+    """A mark (or a checked scenario's record) as the learner may see it while its texts are held back:
+    score, verdict and, for a scenario, the next step, with no feedback text."""
+    if "steps" in mark:
+        return {**mark, "steps": {step: _without_texts(m) for step, m in mark["steps"].items()}}
+    return {**mark, "feedback": []} if "feedback" in mark else dict(mark)
+
+
 def open_attempt(user: User, module: Module) -> Attempt | None:
     """The learner's attempt in progress on the module, if any."""
     return db.session.scalar(
@@ -113,13 +142,42 @@ def open_attempt(user: User, module: Module) -> Attempt | None:
     )
 
 
+def _fresh_draw(user: User, module: Module, snapshot: dict[str, Any], bank: list[dict[str, Any]]
+                ) -> tuple[int, list[dict[str, Any]]]:
+    """A seed no earlier attempt of the learner's at the module used, and its assembly: of
+    ``FRESH_DRAW_TRIES`` random ones, the first that shares fewest questions with the latest attempt."""
+    earlier = db.session.execute(
+        select(Attempt.seed, Attempt.questions).where(Attempt.user_id == user.id, Attempt.module_id == module.id)
+        .order_by(Attempt.number)
+    ).all()
+    used_seeds = {row.seed for row in earlier}
+    previous = {entry["question"] for entry in earlier[-1].questions} if earlier else set()
+    best: tuple[tuple[bool, int], int, list[dict[str, Any]]] | None = None
+    fresh = 0
+    # Bounded: a seed source that keeps repeating old seeds still ends, with the best it gave.
+    for _ in range(FRESH_DRAW_TRIES * 8):
+        seed = secrets.randbits(32)
+        reused = seed in used_seeds
+        if reused and best is not None:
+            continue
+        assembled = assemble_quiz(snapshot, bank, seed)
+        rank = (reused, len(previous & {entry["question"] for entry in assembled}))
+        if best is None or rank < best[0]:
+            best = (rank, seed, assembled)
+        fresh += not reused
+        if fresh >= FRESH_DRAW_TRIES or best[0] == (False, 0):
+            break
+    assert best is not None
+    return best[1], best[2]
+
+
 def start_attempt(user: User, module: Module, *, seed: int | None = None) -> Attempt:
     """The learner's open attempt on the module's quiz, or a new one.
 
-    A new attempt gets a random 32-bit seed (or ``seed``), the quiz settings and the question
-    versions its draws can take (``quiz_snapshot``), and the assembled list ``assemble_quiz``
-    gives (``questions``); the player replays the same assembly from the same data. Refused when
-    the learner is not enrolled, the module has no quiz, or no attempts are left.
+    A new attempt gets a fresh random 32-bit seed (``_fresh_draw``; or ``seed``), the quiz settings
+    and the question versions its draws can take (``quiz_snapshot``), and the assembled list
+    ``assemble_quiz`` gives (``questions``); the player replays the same assembly from the same
+    data. Refused when the learner is not enrolled, the module has no quiz, or no attempts are left.
     """
     if not is_enrolled(user, module.course):
         raise NotFound("You are not enrolled on this course.")
@@ -135,9 +193,12 @@ def start_attempt(user: User, module: Module, *, seed: int | None = None) -> Att
     snapshot = quiz_to_dict(quiz)
     rows = _bank_rows_for_quiz(module.course.organisation_id, snapshot["items"])
     snapshot["bank"] = [[r.question_id, r.version] for r in rows]
-    seed = secrets.randbits(32) if seed is None else seed & 0xFFFFFFFF
     try:
-        assembled = assemble_quiz(snapshot, [r.data for r in rows], seed)
+        if seed is None:
+            seed, assembled = _fresh_draw(user, module, snapshot, [r.data for r in rows])
+        else:
+            seed &= 0xFFFFFFFF
+            assembled = assemble_quiz(snapshot, [r.data for r in rows], seed)
     except ValueError as exc:  # DrawError: the quiz cannot be assembled from the bank
         raise LearningError(f"This quiz cannot be started: {exc}") from None
     used = {(e["question"], e["version"]) for e in assembled}
@@ -198,8 +259,16 @@ def attempt_snapshot(attempt: Attempt) -> dict[str, Any]:
         "location": attempt.location,
         "items": attempt.questions,
         "responses": [attempt.responses.get(str(i)) for i in range(len(attempt.questions))],
-        "checked": attempt.checked or {},
+        "checked": _checked_shown(attempt),
     }
+
+
+def _checked_shown(attempt: Attempt) -> dict[str, Any]:
+    """The marks of the answers checked so far, their feedback texts only where the quiz allows."""
+    checked = attempt.checked or {}
+    if not checked or option_feedback_shown(attempt):
+        return checked
+    return {key: _without_texts(mark) for key, mark in checked.items()}
 
 
 def _check_revision(attempt: Attempt, revision: Any) -> None:
@@ -322,8 +391,15 @@ def check_answer(
     A question: only in a quiz with immediate feedback; the answer is marked by the engine and its
     mark returned. A scenario step: ``step`` must be the step the scenario is on; its answer joins
     the path, and the reply names the next step (``next``, None at the end) with the step's mark
-    when feedback is immediate. Checking the same answer again returns the same reply.
+    when feedback is immediate. Checking the same answer again returns the same reply. A mark's
+    feedback texts are in the reply only where ``option_feedback_shown`` allows.
     """
+    reply = _check(attempt, index, response, step=step, now=now)
+    return reply if option_feedback_shown(attempt) else _without_texts(reply)
+
+
+def _check(attempt: Attempt, index: Any, response: Any, *, step: Any, now: dt.datetime | None) -> dict[str, Any]:
+    """check_answer with every feedback text in its reply (the stored record keeps them too)."""
     _check_open(attempt)
     if not _in_time(attempt, now):
         raise Conflict("Time is up for this quiz: the answers saved before the time limit will be marked.",
@@ -465,10 +541,17 @@ def _step_marks(question: dict[str, Any] | None, response: Any) -> dict[str, dic
 
 
 def result_json(attempt: Attempt, questions: dict[tuple[str, int], dict[str, Any]] | None = None) -> dict[str, Any]:
-    """The server's mark as the player and the pages read it (each item's feedback, a scenario's steps);
-    ``questions``: the attempt's ``item_questions`` when the caller has them already."""
+    """The server's mark as the player and the pages read it (each item's feedback, a scenario's steps;
+    the feedback texts only where ``option_feedback_shown`` allows); ``questions``: the attempt's
+    ``item_questions`` when the caller has them already."""
     done = attempt.status in ("finished", "pending_marking")
     by_key = (questions if questions is not None else item_questions(attempt)) if done else {}
+    shown = done and option_feedback_shown(attempt)
+
+    def steps_of(m: Any) -> dict[str, Any]:
+        marks = _step_marks(by_key.get((m.question_id, m.version)), m.response)
+        return marks if shown else {step: _without_texts(mark) for step, mark in marks.items()}
+
     return {
         "attempt": attempt.id,
         "number": attempt.number,
@@ -481,9 +564,10 @@ def result_json(attempt: Attempt, questions: dict[tuple[str, int], dict[str, Any
         "criteria": [{"ref": ref, **values} for ref, values in (attempt.criteria_results or {}).items()],
         "items": [
             {"index": m.position, "question": m.question_id, "version": m.version, "score": m.score,
-             "max": m.max_score, "correct": m.correct, "pending": m.pending, "feedback": m.feedback,
+             "max": m.max_score, "correct": m.correct, "pending": m.pending,
+             "feedback": m.feedback if shown else [],
              "comments": [p["comment"] for p in (m.essays or {}).values() if p.get("comment")],
-             **({"steps": _step_marks(by_key.get((m.question_id, m.version)), m.response)}
+             **({"steps": steps_of(m)}
                 if (by_key.get((m.question_id, m.version)) or {}).get("type") == "scenario" else {})}
             for m in attempt.marks
         ] if done else [],

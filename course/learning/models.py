@@ -96,7 +96,8 @@ class Attempt(TimestampMixin, db.Model):
     number: Mapped[int] = mapped_column(Integer)
     seed: Mapped[int] = mapped_column(BigInteger)  # 0 .. 2**32 - 1
     # The quiz as it was when the attempt began: {title, pass_mark, criterion_threshold, attempts,
-    # grading, shuffle, feedback, time_limit_minutes, items} plus "bank": [[id, version], ...],
+    # grading, shuffle, feedback, time_limit_minutes, mode, option_feedback, shuffle_options, items}
+    # (snapshots from before quiz modes lack the last three: formative) plus "bank": [[id, version], ...],
     # every question version the draws could take, so the player replays the same assembly.
     quiz_snapshot: Mapped[dict[str, Any]] = mapped_column(default=dict)
     questions: Mapped[list[dict[str, Any]]] = mapped_column(default=list)

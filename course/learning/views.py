@@ -306,7 +306,8 @@ def _review_context(attempt: Attempt) -> dict[str, Any]:
     module = attempt.module
     criteria_text = _criteria_text(module.course)
     return {"attempt": attempt, "module": module, "course": module.course, "items": items,
-            "criteria_text": criteria_text, "quiz": attempt.quiz_snapshot}
+            "criteria_text": criteria_text, "quiz": attempt.quiz_snapshot,
+            "show_feedback": attempts.option_feedback_shown(attempt)}
 
 
 def _criteria_text(course: Course) -> dict[str, str]:

@@ -208,9 +208,10 @@ function shuffle(list, rand) {
 	return out;
 }
 
-// Display order: ordering items always; options or matching responses if `shuffle`.
-function order(Q, rand) {
-	const t = Q.type, list = t === "ordering" ? Q.items : !Q.shuffle ? null
+// Display order: ordering items always; options or matching responses if the question says `shuffle`
+// or the quiz says `shuffle_options` (every).
+function order(Q, rand, every) {
+	const t = Q.type, list = t === "ordering" ? Q.items : !(Q.shuffle || every) ? null
 		: t === "matching" ? Q.responses : /^(single_choice|multiple_response)$/.test(t) ? Q.options : null;
 	return list ? shuffle(ids(list), rand) : null;
 }
@@ -240,12 +241,13 @@ function assembleQuiz(quiz, questions, seed) {
 		for (const Q of shuffle(pool, rand).slice(0, d.count)) { chosen.push(Q); used[Q.id] = 1; }
 	});
 	if (quiz.shuffle) chosen = shuffle(chosen, rand);
+	const every = !!quiz.shuffle_options;
 	return chosen.map((Q) => {
 		const e = { question: Q.id, version: Q.version, order: null };
-		if (Q.type !== "scenario") e.order = order(Q, rand);
+		if (Q.type !== "scenario") e.order = order(Q, rand, every);
 		else {
 			e.step_orders = {};
-			for (const s of Q.steps) { const o = order(s.question, rand); if (o) e.step_orders[s.id] = o; }
+			for (const s of Q.steps) { const o = order(s.question, rand, every); if (o) e.step_orders[s.id] = o; }
 		}
 		return e;
 	});

@@ -232,7 +232,19 @@ function outcome(mods, st, single) {
 		success: !quizzes.length ? null : met ? true : over || (single >= 0 && res[0].s === "retake") ? false : null, final: over, exit: "suspend"}; // always: an LMS gives a SCO its saved data back only after a suspend (Moodle's 2004 player)
 }
 
-const CCPlayer = {graded, standing, outcome, secondsLeft, timeText, timeAlert, encodeAnswer, decodeAnswer, overlay, packModule, unpackModule, measureState, fitState, nextStep, currentStep, results, interactions};
+/** Whether a mark's feedback texts show after `tries` submitted attempts, by the quiz's option_feedback (README.md): "after_final_attempt"
+ *  once none is left (never with unlimited attempts). In the app the server leaves out what is not to show. */
+const textsShown = (quiz, tries) => { const p = quiz.option_feedback || "always"; return p === "always" || (p === "after_final_attempt" && quiz.attempts > 0 && tries >= quiz.attempts); };
+
+/** What a summative quiz's intro says first, e.g. "3 attempts; feedback after you submit." ("" for a formative quiz). */
+function modeText(quiz) {
+	if (quiz.mode !== "summative") return "";
+	const later = quiz.option_feedback === "after_final_attempt" && quiz.attempts > 0;
+	return `${quiz.attempts ? plural(quiz.attempts, "attempt") : "Unlimited attempts"}; feedback ${quiz.feedback === "immediate" ? "as you answer" : "after you submit"}.` +
+		(later ? " The explanations of each answer show after your final attempt." : textsShown(quiz, Infinity) ? "" : " You will see your marks, not the explanations of each answer.");
+}
+
+const CCPlayer = {graded, standing, outcome, secondsLeft, timeText, timeAlert, encodeAnswer, decodeAnswer, overlay, packModule, unpackModule, measureState, fitState, nextStep, currentStep, results, interactions, textsShown, modeText};
 
 function boot(win) {
 	const doc = win.document, course = win.CC_COURSE, launch = win.CC_LAUNCH || {}, M = win.CCMarking, info = course.course || {};
@@ -425,18 +437,29 @@ function boot(win) {
 		const m = mods[st.c], quiz = m.quiz, n = m.pages.length, thr = quiz.criterion_threshold, tries = ms.h.length;
 		if (ms.z) return resultsView(moved);
 		const count = quiz.items.reduce((t, it) => t + (it.draw ? it.draw.count : 1), 0), hd = T("h2", quiz.title || "Quiz");
-		show("i", [hd, P(`${count} questions. Pass mark ${pct(quiz.pass_mark)}` + (thr != null ? `, and ${pct(thr)} on each criterion.` : ".") +
+		show("i", [hd, modeText(quiz) && P(modeText(quiz), "mode"), P(`${count} questions. Pass mark ${pct(quiz.pass_mark)}` + (thr != null ? `, and ${pct(thr)} on each criterion.` : ".") +
 			(quiz.feedback === "immediate" ? " Check each answer as you go; a checked answer is final." : " You will see your marks after you submit.") +
 			(quiz.time_limit_minutes ? ` Time limit: ${plural(quiz.time_limit_minutes, "minute")}, from when you start; when time runs out your answers are submitted.` : "") +
 			(!app && tries ? ` This is attempt ${tries + 1}` + (quiz.attempts ? ` of ${quiz.attempts}.` : ".") : "")),
 		D("pager", n > 0 && btn("Previous", () => page(n - 1, true), "secondary"), btn(ms.s != null ? "Continue quiz" : "Start quiz", () => startQuiz(true)), toMenu())],
 		moved && hd, moved && hd.textContent);
 	}
+	const last = {}; // by module: the questions of the attempt before "Try again"
+	/** A new random seed; of a few, the first whose draw shares fewest questions with the attempt before (as the app does). */
+	function freshSeed(mi) {
+		const a = new Uint32Array(1), before = last[mi] || [];
+		let best = null;
+		for (let k = 0; k < 8 && !(best && !best[0]); k++) {
+			win.crypto.getRandomValues(a);
+			const n = before.length ? M.assembleQuiz(mods[mi].quiz, course.questions, a[0]).filter(e => before.includes(e.question)).length : 0;
+			if (!best || n < best[0]) best = [n, a[0]];
+		}
+		return best[1];
+	}
 	function startQuiz(moved) {
 		if (ms.s == null) {
-			const a = new Uint32Array(1);
-			if (app && started.seed != null) a[0] = started.seed; else win.crypto.getRandomValues(a);
-			Object.assign(ms, {s: a[0], q: 0, a: [], k: [], l: [], e: [], m: {}, t: Math.floor(Date.now() / 1000)});
+			const s = app && started.seed != null ? started.seed : freshSeed(st.c);
+			Object.assign(ms, {s, q: 0, a: [], k: [], l: [], e: [], m: {}, t: Math.floor(Date.now() / 1000)});
 		}
 		question(moved);
 	}
@@ -497,7 +520,7 @@ function boot(win) {
 	function feedback(q, r, mk) {
 		if (!mk && app) return null;
 		mk = mk || markOne(M, q, asMarked(q, r));
-		const part = mk.score > 0, fb = (mk.feedback || []).filter(t => String(t).trim());
+		const part = mk.score > 0, fb = app || textsShown(mods[st.c].quiz, ms.h.length) ? (mk.feedback || []).filter(t => String(t).trim()) : [];
 		return D("mark " + (mk.pending ? "" : mk.correct ? "ok" : part ? "part" : "no"),
 			h("p", {class: "verdict"}, T("strong", mk.pending ? PENDING : mk.correct ? "Correct" : part ? "Partly correct" : "Not correct"),
 				mk.pending ? "" : ` (${fmt(mk.score)} of ${fmt(mk.max)} mark${mk.max === 1 ? "" : "s"})`),
@@ -656,7 +679,7 @@ function boot(win) {
 			crit.length > 0 && h("table", {class: "criteria"}, T("caption", "Results by criterion"),
 				h("thead", {}, row("th", ["Criterion", "Score", "Result"])),
 				h("tbody", {}, crit.map(c => row("td", [c.ref, pct(c.fraction), c.met ? "Met" : "Not yet met"])))),
-			D("pager", btn("Review answers", review), !app && !reviewing && sd.s === "retake" && btn("Try again", () => { Object.assign(ms, {s: null, z: false, r: null}); intro(true); }),
+			D("pager", btn("Review answers", review), !app && !reviewing && sd.s === "retake" && btn("Try again", () => { last[mi] = quizOf(mi).orig.map(q => q.id); Object.assign(ms, {s: null, z: false, r: null}); intro(true); }),
 				nextBtn(), toMenu())], moved && hd, moved && `Results: ${passed ? "passed" : "not passed"}, ${fmt(percent)}%`);
 	}
 

@@ -238,6 +238,7 @@ def coverage_course(org, save_questions):
     save_questions(org.id, [
         choice("q-k13", ["HSCCLD327/K13"]),
         choice("q-k13-trust", ["HSCCLD327/K13"], tags=["trust"]),
+        choice("q-k14-trust", ["HSCCLD327/K14"], tags=["trust"]),
         choice("q-unused", ["HSCCLD327/K1"]),
         scenario("scn-okafor", ["HSCCLD327/K13", "HSCCLD327/K15"],
                  [("c1", ["HSCCLD327/K13"]), ("c2", ["HSCCLD327/K15"])]),
@@ -245,12 +246,12 @@ def coverage_course(org, save_questions):
     ])
     course = make_course(org, "HSCCLD327")
     m1 = service.add_module(course, title="Risk", outcomes=["HSCCLD327/K.1"], workplace=["HSCCLD327/P1", "HSCCLD327/P2"])
-    quiz = service.set_quiz(m1)
+    quiz = service.set_quiz(m1, mode="summative")
     service.add_fixed_question(quiz, "q-k13")
     service.add_draw(quiz, 1, criterion="HSCCLD327/K15")
     service.add_fixed_question(quiz, "scn-children")
     m2 = service.add_module(course, title="Trust", workplace=["HSCCLD327/P2"])
-    service.add_draw(service.set_quiz(m2), 1, tag="trust")
+    service.add_draw(service.set_quiz(m2), 1, tag="trust")  # formative: practice, not evidence
     service.add_module(course, title="Reading only")
     return course
 
@@ -260,13 +261,19 @@ def test_coverage_counts_questions_modules_and_workplace_plans(ctx, save_questio
     cov = service.course_coverage(course)
     assert cov.modules == [("risk", "Risk"), ("trust", "Trust"), ("reading-only", "Reading only")]
     k13 = cov.row("HSCCLD327/K13")
-    assert k13.questions == [("q-k13", 1), ("q-k13-trust", 1), ("scn-okafor", 1)]
-    assert k13.modules == ["risk", "trust"]
-    assert not k13.knowledge_gap
+    # Only the summative quiz (Risk) is evidence; the formative one (Trust) is practice, listed apart.
+    assert k13.questions == [("q-k13", 1), ("scn-okafor", 1)]
+    assert k13.modules == ["risk"]
+    assert (k13.practice_questions, k13.practice_modules) == ([("q-k13-trust", 1)], ["trust"])
+    assert not k13.knowledge_gap and not k13.practised_only
+    # Its summative pool items: q-k13, and the step of scn-okafor whose question evidences K13.
+    assert k13.items == [("q-k13", None), ("scn-okafor", "s1")]
+    assert k13.pool_warning == "only 2 items in its summative pools (fewer than 3)"
     assert cov.row("HSCCLD327/K15").questions == [("scn-okafor", 1)]
     assert cov.row("HSCCLD327/K3").questions == [("scn-children", 1)]  # a scenario step's own criterion
     k14 = cov.row("HSCCLD327/K14")
     assert (k14.questions, k14.modules, k14.knowledge_gap) == ([], [], True)
+    assert (k14.practice_modules, k14.practised_only, k14.pool_warning) == (["trust"], True, None)
     assert cov.row("HSCCLD327/K1").questions == []  # in the bank, in no quiz
     p2 = cov.row("HSCCLD327/P2")
     assert (p2.workplace_modules, p2.unplanned) == (["risk", "trust"], False)
@@ -275,13 +282,18 @@ def test_coverage_counts_questions_modules_and_workplace_plans(ctx, save_questio
     (fw,) = cov.frameworks
     assert [o.ref for o in fw.outcomes] == ["HSCCLD327/P.1", "HSCCLD327/K.1"]
     assert fw.outcomes[0].counts == {"criteria": 11, "knowledge": 0, "with_questions": 0, "knowledge_gaps": 0,
-                                     "performance": 11, "planned": 2, "unplanned": 9}
-    # K2, K3, K13, K15 have questions: 24 - 4 = 20 gaps.
+                                     "practised_only": 0, "thin_pools": 0, "performance": 11, "planned": 2,
+                                     "unplanned": 9}
+    # K2, K3, K13, K15 have summative questions: 24 - 4 = 20 gaps, K14 among them practised; each of
+    # the four has fewer than 3 items in its pools.
     assert fw.outcomes[1].counts == {"criteria": 24, "knowledge": 24, "with_questions": 4, "knowledge_gaps": 20,
-                                     "performance": 0, "planned": 0, "unplanned": 0}
+                                     "practised_only": 1, "thin_pools": 4, "performance": 0, "planned": 0,
+                                     "unplanned": 0}
     assert cov.totals["knowledge_gaps"] == 20 and cov.totals["unplanned"] == 9
     data = cov.to_dict()
-    assert data["frameworks"][0]["outcomes"][1]["criteria"][12]["ref"] == "HSCCLD327/K13"
+    row = data["frameworks"][0]["outcomes"][1]["criteria"][12]
+    assert (row["ref"], row["pool_items"], row["practice_modules"]) == ("HSCCLD327/K13", 2, ["trust"])
+    assert row["pool_warning"] == "only 2 items in its summative pools (fewer than 3)"
 
 
 def test_coverage_of_a_qcf_unit_flags_workplace_criteria(ctx):

@@ -195,17 +195,29 @@ def test_coverage_page_shows_status_in_words_and_a_print_view(tutor, units_app):
     make(tutor)
     tutor.post("/courses/care/modules/new", data={"title": "Risks", "workplace": ["HSCCLD327/P1"]})
     tutor.post("/courses/care/modules/risks/quiz/draws", data={"draw-count": "1", "draw-criterion": "HSCCLD327/K15"})
+    settings = {"title": "Risk check", "pass_mark": "80", "attempts": "0", "grading": "highest",
+                "feedback": "immediate", "option_feedback": "always"}
+    assert tutor.post("/courses/care/modules/risks/quiz", data=dict(settings, mode="summative")).status_code == 302
     page = text(tutor.get("/courses/care/coverage"))
 
     def row(ref):
         return page.split(f'id="crit-{ref}"')[1].split("</tr>")[0]
 
-    assert "Covered" in row("HSCCLD327-K13") and "<code>scn</code> v1" in row("HSCCLD327-K13")
+    # The summative quiz draws scn, whose step c1 evidences K13: one item in its pool.
+    assert "Thin pool" in row("HSCCLD327-K13") and "<code>scn</code> v1" in row("HSCCLD327-K13")
+    assert "Only 1 item in its summative pools (fewer than 3)." in row("HSCCLD327-K13")
     assert "No question" in row("HSCCLD327-K14")
     assert "Planned at work" in row("HSCCLD327-P1") and "Work" in row("HSCCLD327-P1")
     assert "Not planned" in row("HSCCLD327-P2")
-    assert "Knowledge: 2 of 24 evidenced by a question, 22 with no question." in page
-    assert "<th scope=\"row\">K.1</th><td>24</td><td>2 of 24</td><td>22</td><td>0 of 0</td><td>0</td>" in page
+    assert ("Knowledge: 2 of 24 evidenced by a summative quiz, 22 with no summative question (0 of them practised "
+            "in formative quizzes only), 2 with a thin pool.") in page
+    assert "<th scope=\"row\">K.1</th><td>24</td><td>2 of 24</td><td>22</td><td>2</td><td>0 of 0</td><td>0</td>" in page
+    # As a formative quiz it is practice: no evidence, but shown.
+    assert tutor.post("/courses/care/modules/risks/quiz", data=dict(settings, mode="formative")).status_code == 302
+    page = text(tutor.get("/courses/care/coverage"))
+    assert "No summative question" in row("HSCCLD327-K13") and "Practised in risks (formative)" in row("HSCCLD327-K13")
+    assert '<td class="cell">Practice</td>' in row("HSCCLD327-K13")
+    assert "Knowledge: 0 of 24 evidenced by a summative quiz, 24 with no summative question (2 of them practised" in page
     printed = text(tutor.get("/courses/care/coverage/print"))
     assert 'coverage-print.css" media="print, screen"' in printed
     assert 'coverage-print.css" media="print"' in page

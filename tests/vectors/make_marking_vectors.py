@@ -583,11 +583,13 @@ def ref_shuffle(items: list, rand) -> list:
     return out
 
 
-def ref_orders(q: dict, rand) -> dict:
+def ref_orders(q: dict, rand, every_option: bool = False) -> dict:
+    """Display orders; `every_option` is the quiz's shuffle_options (it overrides a question's
+    shuffle: false for choice options and matching responses, nothing else)."""
     def one(x):
-        if x["type"] in ("single_choice", "multiple_response") and x.get("shuffle"):
+        if x["type"] in ("single_choice", "multiple_response") and (x.get("shuffle") or every_option):
             return ref_shuffle([o["id"] for o in x["options"]], rand)
-        if x["type"] == "matching" and x.get("shuffle"):
+        if x["type"] == "matching" and (x.get("shuffle") or every_option):
             return ref_shuffle([r["id"] for r in x["responses"]], rand)
         if x["type"] == "ordering":
             return ref_shuffle([i["id"] for i in x["items"]], rand)
@@ -626,7 +628,8 @@ def ref_assemble(quiz: dict, questions: list[dict], seed: int) -> list[dict]:
         picked.extend(ref_shuffle(pool, rand)[: d["count"]])
     if quiz.get("shuffle"):
         picked = ref_shuffle(picked, rand)
-    return [{"question": q["id"], "version": q["version"], **ref_orders(q, rand)} for q in picked]
+    every_option = quiz.get("shuffle_options") is True
+    return [{"question": q["id"], "version": q["version"], **ref_orders(q, rand, every_option)} for q in picked]
 
 
 def draws() -> None:
@@ -695,6 +698,43 @@ def draws() -> None:
     DRAWS.append({"name": "quiz-unknown-version", "seed": 1, "questions": bank, "quiz": {
         "shuffle": False, "items": [{"question": "q-bravo", "version": 4}]},
         "error": "quiz item 1: question 'q-bravo' version 4 is not in the bank"})
+    shuffle_options(bank_q, abc)
+
+
+def shuffle_options(bank_q, abc: list[dict]) -> None:
+    """A quiz's shuffle_options: every choice and matching question's options shuffled though the
+    question says shuffle: false; true/false and dropdown gaps stay as written, ordering as always.
+    A bank of its own, so the draws above keep their candidates."""
+    k15 = "HSCCLD327/K15"
+    bank = [
+        bank_q("q-hotel", [k15], [], options=abc, shuffle=False),
+        bank_q("q-india", [k15], [], type="matching", shuffle=False,
+               premises=[{"id": f"p{n}", "text": f"P{n}", "match": f"r{n}"} for n in range(1, 4)],
+               responses=[{"id": f"r{n}", "text": str(n)} for n in range(1, 5)]),
+        bank_q("q-juliet", [k15], ["practice"], type="multiple_response", options=abc, shuffle=False,
+               all_or_nothing=True),
+        bank_q("q-kilo", [k15], [], type="true_false", answer=False, feedback_true="", feedback_false=""),
+        bank_q("q-lima", [k15], ["practice"], type="scenario",
+               case={"person": "A", "setting": "B", "situation": "C"},
+               steps=[{"id": "s1", "question": child("c1", "single_choice", options=abc, shuffle=False),
+                       "branches": {}, "next": None},
+                      {"id": "s2", "question": child("c2", "true_false", answer=True), "branches": {},
+                       "next": None}]),
+        bank_q("q-mike", [k15], [], type="short_answer", stem="Pick {{g1}}.",
+               gaps=[gap("g1", [("one", 1.0, "")], options=["one", "two", "three"])]),
+    ]
+    fixed = [{"question": q["id"], "version": 1} for q in bank]
+    quizzes = [
+        ("quiz-shuffle-options-fixed-items", 11, {"shuffle": False, "shuffle_options": True, "items": fixed}),
+        ("quiz-shuffle-options-off", 11, {"shuffle": False, "shuffle_options": False, "items": fixed}),
+        ("quiz-shuffle-options-with-draws", 2026, {"shuffle": True, "shuffle_options": True, "items": [
+            {"question": "q-kilo", "version": 1},
+            {"draw": {"count": 2, "tag": "practice"}},
+            {"draw": {"count": 2, "criterion": k15}}]}),
+    ]
+    for name, seed, quiz in quizzes:
+        DRAWS.append({"name": name, "seed": seed, "quiz": quiz, "questions": bank,
+                      "expect": ref_assemble(quiz, bank, seed)})
 
 
 def main() -> None:
