@@ -50,6 +50,14 @@ class CriterionCoverage:
     items: list[tuple[str, str | None]] = field(default_factory=list)  # distinct summative pool items
     workplace_modules: list[str] = field(default_factory=list)  # slugs planning workplace evidence
     taught_by: list[str] = field(default_factory=list)  # slugs teaching its outcome
+    # (module slug, expected fraction, reaches the bar) of a learner with no knowledge who uses
+    # test-taking cues, on each quiz that can evidence the criterion (course.authoring.quality)
+    testwise: list[tuple[str, float, bool]] = field(default_factory=list)
+
+    @property
+    def passable_without_knowledge(self) -> bool:
+        """A summative quiz evidencing it lets a test-wise learner reach the criterion's bar."""
+        return any(reaches for slug, _, reaches in self.testwise if slug in self.modules)
 
     @property
     def needs_question(self) -> bool:
@@ -110,7 +118,8 @@ class OutcomeCoverage:
     @property
     def counts(self) -> dict[str, int]:
         """criteria, knowledge, with_questions (in summative quizzes), knowledge_gaps, practised_only,
-        thin_pools, performance, planned, unplanned."""
+        thin_pools, passable (a summative quiz lets a test-wise learner reach its bar), performance,
+        planned, unplanned."""
         rows = self.criteria
         return {
             "criteria": len(rows),
@@ -119,6 +128,7 @@ class OutcomeCoverage:
             "knowledge_gaps": sum(r.knowledge_gap for r in rows),
             "practised_only": sum(r.practised_only for r in rows),
             "thin_pools": sum(r.pool_warning is not None for r in rows),
+            "passable": sum(r.passable_without_knowledge for r in rows),
             "performance": sum(r.needs_workplace for r in rows),
             "planned": sum(r.needs_workplace and not r.unplanned for r in rows),
             "unplanned": sum(r.unplanned for r in rows),
@@ -193,6 +203,9 @@ class Coverage:
                                     "taught_by": c.taught_by,
                                     "knowledge_gap": c.knowledge_gap,
                                     "unplanned": c.unplanned,
+                                    "testwise": [{"module": m, "expected": f, "reaches_bar": r}
+                                                 for m, f, r in c.testwise],
+                                    "passable_without_knowledge": c.passable_without_knowledge,
                                 }
                                 for c in o.criteria
                             ],
@@ -263,3 +276,22 @@ def course_coverage(course: Course) -> Coverage:
         row.practice_questions.sort()
         row.items.sort(key=lambda item: (item[0], item[1] or ""))
     return Coverage(modules=[(m.slug, m.title) for m in course.modules], frameworks=frameworks)
+
+
+def add_testwise(coverage: Coverage, quality: Any) -> Coverage:
+    """Put each quiz's per-criterion test-wise expectation (a ``CourseQuality`` report) on the rows.
+
+    The bar is the quiz's per-criterion threshold, or its pass mark when it has none: a criterion
+    whose bar a learner with no knowledge is expected to reach is not evidenced by that quiz.
+    """
+    rows = {row.ref: row for row in coverage.rows()}
+    for quiz in quality.quizzes:
+        if quiz.estimate is None:
+            continue
+        bar = quiz.pass_mark if quiz.criterion_threshold is None else quiz.criterion_threshold
+        for ref, expected in quiz.estimate.testwise.criteria.items():
+            row = rows.get(ref)
+            if row is not None:
+                row.testwise.append((quiz.module, expected, expected + 1e-9 >= bar))
+    return coverage
+

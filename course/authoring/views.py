@@ -25,7 +25,7 @@ from wtforms import SelectChoice
 
 from course.auth import roles_required
 from course.authoring import service
-from course.authoring.coverage import course_coverage
+from course.authoring.coverage import add_testwise, course_coverage
 from course.authoring.document import DocumentError, export_course
 from course.authoring.estimates import course_estimates, page_minutes, quiz_minutes, whole_minutes
 from course.authoring.forms import (
@@ -807,7 +807,8 @@ def delete_quiz(slug: str, module_slug: str) -> Any:
 def coverage(slug: str) -> Any:
     """The coverage matrix: criteria by outcome against summative quizzes, their pools, formative practice."""
     c = course_or_404(slug)
-    return render_template("authoring/coverage.html", course=c, coverage=course_coverage(c), printing=False)
+    coverage = add_testwise(course_coverage(c), course_quality(c))
+    return render_template("authoring/coverage.html", course=c, coverage=coverage, printing=False)
 
 
 @bp.get("/<slug>/coverage/print")
@@ -815,7 +816,8 @@ def coverage(slug: str) -> Any:
 def coverage_print(slug: str) -> Any:
     """The coverage matrix laid out for printing (for an awarding body)."""
     c = course_or_404(slug)
-    return render_template("authoring/coverage.html", course=c, coverage=course_coverage(c), printing=True)
+    coverage = add_testwise(course_coverage(c), course_quality(c))
+    return render_template("authoring/coverage.html", course=c, coverage=coverage, printing=True)
 
 
 # --------------------------------------------------------------------------- course document

@@ -282,12 +282,12 @@ def test_coverage_counts_questions_modules_and_workplace_plans(ctx, save_questio
     (fw,) = cov.frameworks
     assert [o.ref for o in fw.outcomes] == ["HSCCLD327/P.1", "HSCCLD327/K.1"]
     assert fw.outcomes[0].counts == {"criteria": 11, "knowledge": 0, "with_questions": 0, "knowledge_gaps": 0,
-                                     "practised_only": 0, "thin_pools": 0, "performance": 11, "planned": 2,
+                                     "practised_only": 0, "thin_pools": 0, "passable": 0, "performance": 11, "planned": 2,
                                      "unplanned": 9}
     # K2, K3, K13, K15 have summative questions: 24 - 4 = 20 gaps, K14 among them practised; each of
     # the four has fewer than 3 items in its pools.
     assert fw.outcomes[1].counts == {"criteria": 24, "knowledge": 24, "with_questions": 4, "knowledge_gaps": 20,
-                                     "practised_only": 1, "thin_pools": 4, "performance": 0, "planned": 0,
+                                     "practised_only": 1, "thin_pools": 4, "passable": 0, "performance": 0, "planned": 0,
                                      "unplanned": 0}
     assert cov.totals["knowledge_gaps"] == 20 and cov.totals["unplanned"] == 9
     data = cov.to_dict()

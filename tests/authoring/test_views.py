@@ -210,7 +210,10 @@ def test_coverage_page_shows_status_in_words_and_a_print_view(tutor, units_app):
     assert "Planned at work" in row("HSCCLD327-P1") and "Work" in row("HSCCLD327-P1")
     assert "Not planned" in row("HSCCLD327-P2")
     assert ("Knowledge: 2 of 24 evidenced by a summative quiz, 22 with no summative question (0 of them practised "
-            "in formative quizzes only), 2 with a thin pool.") in page
+            "in formative quizzes only), 2 with a thin pool, 2 in a summative quiz a learner with no knowledge is "
+            "expected to pass by test-taking cues.") in page
+    # scn's steps are true/false statements keyed True: answering True scores 100% on K13 and K15.
+    assert "Passable without knowledge</strong>: test-wise 100% in risks (reaches its bar)" in row("HSCCLD327-K13")
     assert "<th scope=\"row\">K.1</th><td>24</td><td>2 of 24</td><td>22</td><td>2</td><td>0 of 0</td><td>0</td>" in page
     # As a formative quiz it is practice: no evidence, but shown.
     assert tutor.post("/courses/care/modules/risks/quiz", data=dict(settings, mode="formative")).status_code == 302
