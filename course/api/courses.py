@@ -34,6 +34,7 @@ from course.api.schemas import (
     QuizOut,
 )
 from course.authoring import service as authoring
+from course.authoring import quizzes as authoring_quizzes
 from course.authoring.document import quiz_to_dict
 from course.authoring.models import Course, Module, Page, Quiz
 from course.extensions import db
@@ -323,9 +324,9 @@ class QuizDetail(MethodView):
         items = data.pop("items", None)
 
         def work() -> Quiz:
-            quiz = authoring.set_quiz(module, **data, expected_version=if_match())
+            quiz = authoring_quizzes.set_quiz(module, **data, expected_version=if_match())
             if items is not None:
-                authoring.set_quiz_items(quiz, items)
+                authoring_quizzes.set_quiz_items(quiz, items)
             return quiz
 
         quiz = commit_or_fail(work)
@@ -339,5 +340,5 @@ class QuizDetail(MethodView):
         module = _module(slug, module_slug)
         if module.quiz is None:
             fail(404, f"Module {module_slug!r} has no quiz.")
-        commit_or_fail(lambda: authoring.delete_quiz(module))
+        commit_or_fail(lambda: authoring_quizzes.delete_quiz(module))
         return Response(status=204)

@@ -15,7 +15,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import quote_etag
 
 from course.api.core import ApiBlueprint, fail, handle_error
-from course.authoring import service as authoring
+from course.authoring import common as authoring_common
+from course.authoring import quizzes as authoring_quizzes
 from course.extensions import db
 from course.questions import service as question_service
 
@@ -35,7 +36,7 @@ def api_blueprint(name: str, url_prefix: str, description: str) -> ApiBlueprint:
 
 
 # Lost-update protection for courses, modules, pages and quizzes: each one's GET and save answer
-# with an ETag, its version (``authoring.version_token``: updated_at to the microsecond, the
+# with an ETag, its version (``authoring_common.version_token``: updated_at to the microsecond, the
 # same token as the web forms' hidden field). A PATCH/PUT that sends it back in If-Match is
 # refused with 412 if someone saved the object since; without If-Match it applies as before.
 ETAG_HEADER = {"ETag": {
@@ -61,7 +62,7 @@ def if_match() -> list[str] | None:
 
 def tagged(body: dict[str, Any], obj: Any) -> tuple[dict[str, Any], dict[str, str]]:
     """The response body with the object's version as its ETag header."""
-    return body, {"ETag": quote_etag(authoring.version_token(obj))}
+    return body, {"ETag": quote_etag(authoring_common.version_token(obj))}
 
 
 def one_page(items: list[Any], pagination: Any) -> list[Any]:
@@ -76,21 +77,21 @@ def commit_or_fail(work: Any) -> Any:
         result = work()
         db.session.commit()
         return result
-    except authoring.QuizItemsError as exc:
+    except authoring_quizzes.QuizItemsError as exc:
         db.session.rollback()
         errors: dict[str, list[str]] = {}
         for path, message in exc.problems:
             errors.setdefault(path.replace("[", ".").replace("]", ""), []).append(message)
         fail(422, "The quiz items cannot be used.", errors)
-    except authoring.StaleEditError as exc:
+    except authoring_common.StaleEditError as exc:
         db.session.rollback()
         message = f"The {exc.kind} has changed since the version you edited; nothing was saved."
         fail(412, message, {"If-Match": [f"Someone saved the {exc.kind} after this version. GET it "
                                          "for its current ETag and apply your change to that."]})
-    except authoring.ConflictError as exc:
+    except authoring_common.ConflictError as exc:
         db.session.rollback()
         fail(409, exc.message, {exc.field or "_schema": [exc.message]})
-    except authoring.AuthoringError as exc:
+    except authoring_common.AuthoringError as exc:
         db.session.rollback()
         fail(422, exc.message, {exc.field or "_schema": [exc.message]})
     except question_service.QuestionProblems as exc:

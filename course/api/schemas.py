@@ -213,7 +213,7 @@ class QuizItemField(fields.Dict):
     the authoring service's own rule; whether its question or draw exists is checked on saving."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        from course.authoring.service import quiz_item_problems
+        from course.authoring.quizzes import quiz_item_problems
 
         messages: dict = {}
         for path, message in quiz_item_problems(value):

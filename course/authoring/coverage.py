@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from course.authoring.models import Course
-from course.authoring.service import question_criteria, quiz_question_versions
+from course.authoring.quizzes import question_criteria, quiz_question_versions
 
 __all__ = ["MIN_POOL_ITEMS", "Coverage", "CriterionCoverage", "FrameworkCoverage", "OutcomeCoverage",
            "course_coverage", "pool_items"]

@@ -23,7 +23,7 @@ from scorm_export.document import (
     read_document,
 )
 
-from course.authoring import service
+from course.authoring import quizzes, service, uploads
 from course.authoring.models import Course, CourseFramework, Module, Page, Quiz, Upload
 from course.bank.media import encode_media, media_for, store_media
 from course.extensions import db
@@ -42,7 +42,7 @@ def framework_to_dict(framework: Framework) -> dict[str, Any]:
 def _criteria_frameworks(questions: list[dict[str, Any]]) -> list[str]:
     codes: list[str] = []
     for q in questions:
-        for ref in service.question_criteria(q):
+        for ref in quizzes.question_criteria(q):
             code = ref.partition("/")[0]
             if code not in codes:
                 codes.append(code)
@@ -74,7 +74,7 @@ def export_course(course: Course) -> dict[str, Any]:
     draw could take, sorted by id and version. Frameworks: the course's, in its order, then any
     other framework those questions cite (sorted by code) so that every reference resolves.
     """
-    versions = service.quiz_question_versions(course)
+    versions = quizzes.quiz_question_versions(course)
     questions: dict[tuple[str, int], dict[str, Any]] = {}
     for module_questions in versions.values():
         for q in module_questions:
@@ -133,7 +133,7 @@ def _relative_upload_refs(course: Course, body: str) -> tuple[str, dict[str, byt
     used: dict[str, bytes] = {}
 
     def relative(match: re.Match[str]) -> str:
-        upload = service.get_upload(course, match.group(1))
+        upload = uploads.get_upload(course, match.group(1))
         if upload is None:
             return match.group(0)
         used[f"files/{upload.filename}"] = upload.data

@@ -24,7 +24,7 @@ from markupsafe import Markup
 from wtforms import SelectChoice
 
 from course.auth import roles_required
-from course.authoring import service
+from course.authoring import common, quizzes, service, uploads
 from course.authoring.coverage import add_testwise, course_coverage
 from course.authoring.document import DocumentError, export_course
 from course.authoring.estimates import course_estimates, page_minutes, quiz_minutes, whole_minutes
@@ -85,7 +85,7 @@ def _page_or_404(module: Module, slug: str) -> Page:
     return page
 
 
-def _attach(form: Any, exc: service.AuthoringError) -> None:
+def _attach(form: Any, exc: common.AuthoringError) -> None:
     """Show a service error on its form field, else at the top of the form."""
     target = getattr(form, exc.field, None) if exc.field else None
     if target is not None and hasattr(target, "errors"):
@@ -98,7 +98,7 @@ def _attach(form: Any, exc: service.AuthoringError) -> None:
 def _load_version(form: Any, obj: Any) -> None:
     """When the form is shown (not submitted), put the version of ``obj`` in its hidden field."""
     if not form.is_submitted():
-        form.base_version.data = service.version_token(obj)
+        form.base_version.data = common.version_token(obj)
 
 
 def _sent_version(form: Any) -> str | None:
@@ -106,7 +106,7 @@ def _sent_version(form: Any) -> str | None:
     return form.base_version.data if form.base_version.raw_data else None
 
 
-def _stale(form: Any, exc: service.StaleEditError, latest_url: str) -> None:
+def _stale(form: Any, exc: common.StaleEditError, latest_url: str) -> None:
     """Explain an edit conflict at the top of the form (answered 409); the typed text stays."""
     form.edit_conflict = True
     form.form_errors.append(Markup(
@@ -144,7 +144,7 @@ def _outcome_groups(course: Course) -> list[dict[str, Any]]:
 
 
 def _bank_questions(course: Course) -> dict[str, dict[str, Any]]:
-    return service.bank_current_questions(course.organisation_id)
+    return quizzes.bank_current_questions(course.organisation_id)
 
 
 # --------------------------------------------------------------------------- courses
@@ -186,7 +186,7 @@ def new_course() -> Any:
                     frameworks=form.frameworks.data or [],
                 )
                 db.session.commit()
-            except service.AuthoringError as exc:
+            except common.AuthoringError as exc:
                 db.session.rollback()
                 _attach(form, exc)
             else:
@@ -225,10 +225,10 @@ def course_settings(slug: str) -> Any:
                 expected_version=_sent_version(form),
             )
             db.session.commit()
-        except service.StaleEditError as exc:
+        except common.StaleEditError as exc:
             db.session.rollback()
             _stale(form, exc, url_for("authoring.course_settings", slug=c.slug))
-        except service.AuthoringError as exc:
+        except common.AuthoringError as exc:
             db.session.rollback()
             _attach(form, exc)
         else:
@@ -248,7 +248,7 @@ def delete_course(slug: str) -> Any:
     try:
         service.delete_course(c)
         db.session.commit()
-    except service.AuthoringError as exc:
+    except common.AuthoringError as exc:
         db.session.rollback()
         flash(exc.message, "error")
         return redirect(url_for("authoring.course_settings", slug=slug))
@@ -264,7 +264,7 @@ def modules_per_outcome(slug: str) -> Any:
     try:
         added = service.add_modules_per_outcome(c)
         db.session.commit()
-    except service.AuthoringError as exc:
+    except common.AuthoringError as exc:
         db.session.rollback()
         flash(exc.message, "error")
     else:
@@ -302,7 +302,7 @@ def new_module(slug: str) -> Any:
                 target_minutes=form.target_minutes.data, workplace=form.workplace.data or [],
             )
             db.session.commit()
-        except service.AuthoringError as exc:
+        except common.AuthoringError as exc:
             db.session.rollback()
             _attach(form, exc)
         else:
@@ -332,10 +332,10 @@ def module(slug: str, module_slug: str) -> Any:
                 workplace=form.workplace.data or [], expected_version=_sent_version(form),
             )
             db.session.commit()
-        except service.StaleEditError as exc:
+        except common.StaleEditError as exc:
             db.session.rollback()
             _stale(form, exc, url_for("authoring.module", slug=c.slug, module_slug=m.slug))
-        except service.AuthoringError as exc:
+        except common.AuthoringError as exc:
             db.session.rollback()
             _attach(form, exc)
         else:
@@ -368,7 +368,7 @@ def delete_module(slug: str, module_slug: str) -> Any:
     try:
         service.delete_module(m)
         db.session.commit()
-    except service.AuthoringError as exc:
+    except common.AuthoringError as exc:
         db.session.rollback()
         flash(exc.message, "error")
         return redirect(url_for("authoring.module", slug=c.slug, module_slug=m.slug))
@@ -400,11 +400,11 @@ def _page_form(c: Course, m: Module, page: Page | None) -> Any:
                     expected_version=_sent_version(form),
                 )
             db.session.commit()
-        except service.StaleEditError as exc:
+        except common.StaleEditError as exc:
             db.session.rollback()
             latest = url_for("authoring.edit_page", slug=c.slug, module_slug=m.slug, page_slug=page.slug)
             _stale(form, exc, latest)
-        except service.AuthoringError as exc:
+        except common.AuthoringError as exc:
             db.session.rollback()
             _attach(form, exc)
         else:
@@ -475,7 +475,7 @@ def preview(slug: str) -> Any:
 
 
 @bp.route("/<slug>/files/", methods=["GET", "POST"])
-@max_body(lambda: service.max_upload_bytes() + FORM_ENVELOPE_BYTES)
+@max_body(lambda: uploads.max_upload_bytes() + FORM_ENVELOPE_BYTES)
 @roles_required(*AUTHORS)
 def files(slug: str) -> Any:
     """The course's images, and the upload form."""
@@ -485,9 +485,9 @@ def files(slug: str) -> Any:
     if form.validate_on_submit():
         uploaded = form.file.data
         try:
-            upload = service.add_upload(c, filename=uploaded.filename or "image", data=uploaded.read())
+            upload = uploads.add_upload(c, filename=uploaded.filename or "image", data=uploaded.read())
             db.session.commit()
-        except service.AuthoringError as exc:
+        except common.AuthoringError as exc:
             db.session.rollback()
             _attach(form, exc)
         else:
@@ -497,7 +497,7 @@ def files(slug: str) -> Any:
         form.form_errors = [e for errors in form.errors.values() for e in errors]
     status = 422 if form.form_errors else 200
     return render_template(
-        "authoring/files.html", course=c, form=form, limit=service.max_upload_bytes()
+        "authoring/files.html", course=c, form=form, limit=uploads.max_upload_bytes()
     ), status
 
 
@@ -537,10 +537,10 @@ def file(slug: str, name: str) -> Any:
 def delete_file(slug: str, name: str) -> Any:
     """Delete an uploaded image."""
     c = course_or_404(slug)
-    upload = service.get_upload(c, name)
+    upload = uploads.get_upload(c, name)
     if upload is None:
         abort(404)
-    service.delete_upload(upload)
+    uploads.delete_upload(upload)
     db.session.commit()
     flash(f"Deleted {name}.", "success")
     return redirect(url_for("authoring.files", slug=c.slug))
@@ -560,7 +560,7 @@ def _quiz_page(c: Course, m: Module, form: QuizForm, draw_form: DrawForm, add_fo
     wanted_tag = request.args.get("tag", "").strip()
     listed = [
         q for q in bank.values()
-        if (not wanted_criterion or wanted_criterion in service.question_criteria(q))
+        if (not wanted_criterion or wanted_criterion in quizzes.question_criteria(q))
         and (not wanted_tag or wanted_tag in (q.get("tags") or []))
     ]
     tags = sorted({t for q in bank.values() for t in q.get("tags") or []})
@@ -570,7 +570,7 @@ def _quiz_page(c: Course, m: Module, form: QuizForm, draw_form: DrawForm, add_fo
         db.select(db.func.count()).select_from(Attempt).where(Attempt.module_id == m.id, Attempt.status == "in_progress"))
     quality = course_quality(c, module=m.slug).quiz(m.slug) if m.quiz is not None else None
     # Each item's estimated time to answer (a draw: its count times the mean of what it can draw).
-    versions = service.quiz_question_versions(c).get(m.id, []) if m.quiz is not None else []
+    versions = quizzes.quiz_question_versions(c).get(m.id, []) if m.quiz is not None else []
     item_minutes = [quiz_minutes({"items": [item]}, versions) for item in (m.quiz.items if m.quiz else [])]
     return render_template(
         "authoring/quiz.html", course=c, module=m, quiz=m.quiz, form=form, draw_form=draw_form,
@@ -579,7 +579,7 @@ def _quiz_page(c: Course, m: Module, form: QuizForm, draw_form: DrawForm, add_fo
         quality=quality, findings_counts_line=findings_counts_line, testwise_sentence=testwise_sentence,
         item_minutes=item_minutes, quiz_total_minutes=whole_minutes(sum(item_minutes)), whole_minutes=whole_minutes,
         finding_dicts=finding_dicts,
-        same_questions=m.quiz is not None and m.quiz.mode == "summative" and service.only_fixed_items(m.quiz),
+        same_questions=m.quiz is not None and m.quiz.mode == "summative" and quizzes.only_fixed_items(m.quiz),
     ), _status(form, draw_form, add_form)
 
 
@@ -608,7 +608,7 @@ def _quiz_forms(m: Module, *, settings_post: bool = False) -> tuple[QuizForm, Dr
         form = QuizForm(formdata=None, data=data)
         if quiz is None:
             form.title.data = f"{m.title}: quiz"[:300]
-        form.base_version.data = service.version_token(quiz)
+        form.base_version.data = common.version_token(quiz)
     draw_form, add_form = DrawForm(prefix="draw"), AddQuestionForm()
     for f in (form, draw_form, add_form):
         f.form_errors = []
@@ -619,9 +619,9 @@ def _mode_governed(form: QuizForm, quiz: Any) -> dict[str, Any]:
     """The settings a mode sets, as the form sent them; when the tutor changed the mode, those left as
     they were are None, so that ``set_quiz`` gives them the new mode's defaults (a setting changed in
     the same save is kept)."""
-    sent = {name: getattr(form, name).data for name in service.MODE_DEFAULTS["formative"]}
-    before = {name: getattr(quiz, name) if quiz is not None else service.QUIZ_DEFAULTS[name] for name in sent}
-    if form.mode.data == (quiz.mode if quiz is not None else service.QUIZ_DEFAULTS["mode"]):
+    sent = {name: getattr(form, name).data for name in quizzes.MODE_DEFAULTS["formative"]}
+    before = {name: getattr(quiz, name) if quiz is not None else quizzes.QUIZ_DEFAULTS[name] for name in sent}
+    if form.mode.data == (quiz.mode if quiz is not None else quizzes.QUIZ_DEFAULTS["mode"]):
         return sent
     return {name: None if value == before[name] else value for name, value in sent.items()}
 
@@ -649,7 +649,7 @@ def quiz(slug: str, module_slug: str) -> Any:
         if form.validate():
             mode_before = m.quiz.mode if m.quiz is not None else None
             try:
-                saved = service.set_quiz(
+                saved = quizzes.set_quiz(
                     m, title=form.title.data, pass_mark=form.pass_mark.data / 100,
                     criterion_threshold=None if form.criterion_threshold.data is None else form.criterion_threshold.data / 100,
                     grading=form.grading.data, time_limit_minutes=form.time_limit_minutes.data, mode=form.mode.data,
@@ -657,10 +657,10 @@ def quiz(slug: str, module_slug: str) -> Any:
                 )
                 summary = _mode_summary(saved) if saved.mode != mode_before else None
                 db.session.commit()
-            except service.StaleEditError as exc:
+            except common.StaleEditError as exc:
                 db.session.rollback()
                 _stale(form, exc, url_for("authoring.quiz", slug=c.slug, module_slug=m.slug))
-            except service.AuthoringError as exc:
+            except common.AuthoringError as exc:
                 db.session.rollback()
                 _attach(form, exc)
             else:
@@ -680,9 +680,9 @@ def draw_per_criterion(slug: str, module_slug: str) -> Any:
     if m.quiz is None:
         abort(404)
     try:
-        plan = service.draw_per_criterion(m.quiz)
+        plan = quizzes.draw_per_criterion(m.quiz)
         db.session.commit()
-    except service.AuthoringError as exc:
+    except common.AuthoringError as exc:
         db.session.rollback()
         flash(exc.message, "error")
         return redirect(url_for("authoring.quiz", slug=c.slug, module_slug=m.slug) + "#items-heading")
@@ -706,10 +706,10 @@ def add_quiz_question(slug: str, module_slug: str) -> Any:
     form, draw_form, add_form = _quiz_forms(m)
     if add_form.validate():
         try:
-            quiz = service.set_quiz(m) if m.quiz is None else m.quiz
-            service.add_fixed_question(quiz, add_form.question.data.strip(), add_form.version.data)
+            quiz = quizzes.set_quiz(m) if m.quiz is None else m.quiz
+            quizzes.add_fixed_question(quiz, add_form.question.data.strip(), add_form.version.data)
             db.session.commit()
-        except service.AuthoringError as exc:
+        except common.AuthoringError as exc:
             db.session.rollback()
             _attach(add_form, exc)
         else:
@@ -734,10 +734,10 @@ def add_quiz_draw(slug: str, module_slug: str) -> Any:
             draw_form.form_errors.append("Choose a criterion or enter a tag (one of the two).")
         else:
             try:
-                quiz = service.set_quiz(m) if m.quiz is None else m.quiz
-                service.add_draw(quiz, draw_form.count.data, criterion=criterion, tag=tag)
+                quiz = quizzes.set_quiz(m) if m.quiz is None else m.quiz
+                quizzes.add_draw(quiz, draw_form.count.data, criterion=criterion, tag=tag)
                 db.session.commit()
-            except service.AuthoringError as exc:
+            except common.AuthoringError as exc:
                 db.session.rollback()
                 _attach(draw_form, exc)
             else:
@@ -759,9 +759,9 @@ def move_quiz_item(slug: str, module_slug: str, index: int) -> Any:
         abort(404)
     try:
         step = -1 if request.form.get("direction") == "up" else 1
-        service.move_quiz_item(m.quiz, index, index + step)
+        quizzes.move_quiz_item(m.quiz, index, index + step)
         db.session.commit()
-    except service.AuthoringError:
+    except common.AuthoringError:
         db.session.rollback()
         abort(404)
     return redirect(url_for("authoring.quiz", slug=c.slug, module_slug=m.slug) + "#items-heading")
@@ -776,9 +776,9 @@ def delete_quiz_item(slug: str, module_slug: str, index: int) -> Any:
     if m.quiz is None:
         abort(404)
     try:
-        service.remove_quiz_item(m.quiz, index)
+        quizzes.remove_quiz_item(m.quiz, index)
         db.session.commit()
-    except service.AuthoringError:
+    except common.AuthoringError:
         db.session.rollback()
         abort(404)
     flash("Quiz item removed.", "success")
@@ -791,7 +791,7 @@ def delete_quiz(slug: str, module_slug: str) -> Any:
     """Remove the module's quiz."""
     c = course_or_404(slug)
     m = _module_or_404(c, module_slug)
-    closed = service.delete_quiz(m)
+    closed = quizzes.delete_quiz(m)
     db.session.commit()
     flash("Quiz removed." + (f" {closed} attempt{'s' if closed != 1 else ''} in progress "
                              f"{'were' if closed != 1 else 'was'} submitted with the answers saved and marked; "

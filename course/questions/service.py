@@ -148,7 +148,7 @@ def _quiz_name(quiz: Any) -> str:
 def removal_blockers(organisation_id: int, question_id: str) -> list[str]:
     """Why the question cannot be removed now: each quiz that holds it as a fixed question, and
     each quiz whose draws would be left with too few questions without it. Empty: it can go."""
-    from course.authoring.service import bank_current_questions, validate_quiz_items
+    from course.authoring.quizzes import bank_current_questions, validate_quiz_items
 
     quizzes = _org_quizzes(organisation_id)
     blockers = [f"{_quiz_name(q)}: it is a fixed question of this quiz; take it out of the quiz first"

@@ -15,6 +15,7 @@ from tests.questions.conftest import sc_question
 def org_a(app: Flask, create_framework: Callable, create_org: Callable) -> Any:
     """Organisation "Org A" owning course c1 (TESTFW; module m1, page p1, quiz on q1) and question q1."""
     from course.authoring import service as authoring
+    from course.authoring import quizzes as authoring_quizzes
     from course.bank.service import save_questions
     from course.models import Organisation
 
@@ -27,8 +28,8 @@ def org_a(app: Flask, create_framework: Callable, create_org: Callable) -> Any:
                                          frameworks=["TESTFW"])
         module = authoring.add_module(course, title="Module one", slug="m1", outcomes=["TESTFW/K.1"])
         authoring.add_page(module, title="Page one", slug="p1", body="Hello")
-        quiz = authoring.set_quiz(module, title="Quiz one")
-        authoring.set_quiz_items(quiz, [{"question": "q1", "version": 1}])
+        quiz = authoring_quizzes.set_quiz(module, title="Quiz one")
+        authoring_quizzes.set_quiz_items(quiz, [{"question": "q1", "version": 1}])
         db.session.commit()
     return org
 

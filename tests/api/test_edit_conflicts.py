@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from course.authoring import service
+from course.authoring import common
 from course.authoring.models import Module, Page
 from course.extensions import db
 from tests.api.conftest import token_for
@@ -57,7 +57,7 @@ KINDS = [
 def test_a_change_from_an_older_version_is_refused_with_412(app, client, api_tutor, second, kind):
     with app.app_context():
         before = getattr(kind.row(), kind.field)
-        original = service.version_token(kind.row())
+        original = common.version_token(kind.row())
 
     loaded = client.get(kind.url)
     assert loaded.status_code == 200
@@ -72,7 +72,7 @@ def test_a_change_from_an_older_version_is_refused_with_412(app, client, api_tut
     assert ETAG_RE.match(newer) and newer != etag
     with app.app_context():
         assert getattr(kind.row(), kind.field) == "Theirs" != before
-        assert f'"{service.version_token(kind.row())}"' == newer
+        assert f'"{common.version_token(kind.row())}"' == newer
 
     # Our change from the version we loaded is refused and stores nothing.
     refused = client.open(kind.url, method=kind.method, json={kind.field: "Ours"}, headers={"If-Match": etag})
@@ -83,7 +83,7 @@ def test_a_change_from_an_older_version_is_refused_with_412(app, client, api_tut
     assert "ETag" not in refused.headers
     with app.app_context():
         assert getattr(kind.row(), kind.field) == "Theirs"
-        assert f'"{service.version_token(kind.row())}"' == newer
+        assert f'"{common.version_token(kind.row())}"' == newer
 
     # GET again: the current ETag, and the change applies.
     reloaded = client.get(kind.url)
@@ -94,7 +94,7 @@ def test_a_change_from_an_older_version_is_refused_with_412(app, client, api_tut
     assert ours.headers["ETag"] not in (etag, newer)
     with app.app_context():
         assert getattr(kind.row(), kind.field) == "Ours"
-        assert f'"{service.version_token(kind.row())}"' == ours.headers["ETag"]
+        assert f'"{common.version_token(kind.row())}"' == ours.headers["ETag"]
 
 
 @pytest.mark.parametrize("kind", KINDS, ids=[k.name for k in KINDS])
@@ -141,7 +141,7 @@ def test_created_objects_carry_their_etag(app, client, api_tutor):
     assert made.status_code == 201
     with app.app_context():
         page = db.session.scalar(select(Page).where(Page.slug == "p2"))
-        assert made.headers["ETag"] == f'"{service.version_token(page)}"'
+        assert made.headers["ETag"] == f'"{common.version_token(page)}"'
     assert client.patch("/api/v1/courses/c1/modules/m1/pages/p2", json={"body": "x"},
                         headers={"If-Match": made.headers["ETag"]}).status_code == 200
 

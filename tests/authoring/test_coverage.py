@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from course.authoring import coverage, service
+from course.authoring import coverage, quizzes, service
 from course.extensions import db
 from course.models import Organisation
 from tests.authoring.conftest import choice, scenario
@@ -21,13 +21,13 @@ def ctx(units_app):
         db.session.rollback()
 
 
-def course_with(org, save_questions, questions, *quizzes):
+def course_with(org, save_questions, questions, *quiz_specs):
     """A course whose modules' quizzes are ``(mode, items)``."""
     save_questions(org.id, questions)
     course = service.create_course(organisation=org, user=None, title="Care", frameworks=["HSCCLD327"])
-    for n, (mode, items) in enumerate(quizzes, start=1):
-        quiz = service.set_quiz(service.add_module(course, title=f"M{n}"), mode=mode)
-        service.set_quiz_items(quiz, items)
+    for n, (mode, items) in enumerate(quiz_specs, start=1):
+        quiz = quizzes.set_quiz(service.add_module(course, title=f"M{n}"), mode=mode)
+        quizzes.set_quiz_items(quiz, items)
     return coverage.course_coverage(course)
 
 
@@ -80,10 +80,3 @@ def test_pool_items_of_one_question():
     assert coverage.pool_items(scenario("top", [K13], [("c1", [K15])]), K13) == [("top", None)]
     assert coverage.pool_items(choice("q", [K13]), K13) == [("q", None)]
     assert coverage.pool_items(choice("q", [K13]), K15) == []
-
-
-def test_the_coverage_names_are_still_found_in_the_service():
-    assert service.course_coverage is coverage.course_coverage
-    assert service.Coverage is coverage.Coverage and service.CriterionCoverage is coverage.CriterionCoverage
-    with pytest.raises(AttributeError):
-        service.no_such_name  # noqa: B018

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from course.authoring import service
+from course.authoring import quizzes, service
 from course.authoring.document import DocumentError, export_course, export_course_bytes, import_course
 from course.authoring.models import Course, Module, Page, Quiz
 from course.bank.models import QuestionVersion
@@ -46,9 +46,9 @@ def build_course(save_questions) -> int:
     m1 = service.add_module(course, title="Risks", outcomes=["HSCCLD327/K.1"], workplace=["HSCCLD327/P1"])
     service.add_page(m1, title="Why", body="# Why\n\nBecause **relationships** matter.")
     service.add_page(m1, title="How", body="- one\n- two\n")
-    quiz = service.set_quiz(m1, pass_mark=0.75, criterion_threshold=0.5, attempts=3, grading="average",
+    quiz = quizzes.set_quiz(m1, pass_mark=0.75, criterion_threshold=0.5, attempts=3, grading="average",
                             shuffle=True, feedback="after_submission", time_limit_minutes=30)
-    service.set_quiz_items(quiz, [{"question": "q-k13", "version": 1},
+    quizzes.set_quiz_items(quiz, [{"question": "q-k13", "version": 1},
                                   {"draw": {"count": 1, "criterion": "HSCCLD327/K15"}},
                                   {"draw": {"count": 1, "tag": "trust"}}])
     m2 = service.add_module(course, title="Networks", outcomes=["QCF-RELNET/1"])

@@ -1,7 +1,7 @@
 """Lost updates refused: two tutors open the same edit form, one saves, the other's save is a 409.
 
 Each edit form (course settings, module, page, quiz settings) carries the version it was loaded
-from (``service.version_token``: the row's updated_at); a save from an older version changes
+from (``common.version_token``: the row's updated_at); a save from an older version changes
 nothing, keeps what the tutor typed and links to the latest version.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from course.authoring import service
+from course.authoring import common, quizzes, service
 from course.authoring.models import Course, Module, Page, Quiz
 from course.extensions import db
 from course.models import Organisation
@@ -36,7 +36,7 @@ def org_id(app, create_framework):
                                        frameworks=["TESTFW"])
         module = service.add_module(course, title="Module one", slug="m1", outcomes=["TESTFW/K.1"])
         service.add_page(module, title="Page one", slug="p1", body="First body")
-        service.set_quiz(module, title="Quiz one")
+        quizzes.set_quiz(module, title="Quiz one")
         service.add_module(course, title="Module two", slug="m2")
         db.session.commit()
         return org.id
@@ -127,7 +127,7 @@ def loaded_version(response) -> str:
 def test_a_save_from_an_older_version_is_refused_with_409(app, tutors, kind):
     first, second = tutors
     with app.app_context():
-        original = service.version_token(kind.row())
+        original = common.version_token(kind.row())
         before = kind.stored()
     assert TOKEN_RE.match(original)
 
@@ -143,7 +143,7 @@ def test_a_save_from_an_older_version_is_refused_with_409(app, tutors, kind):
     assert saved.status_code == 302, saved.get_data(as_text=True)
     with app.app_context():
         assert kind.stored() == "Saved by the second tutor" != before
-        newer = service.version_token(kind.row())
+        newer = common.version_token(kind.row())
     assert newer != original
 
     # The first tutor's save, from the version they loaded, is refused and changes nothing.
@@ -160,7 +160,7 @@ def test_a_save_from_an_older_version_is_refused_with_409(app, tutors, kind):
     assert version_in(page) == first_version  # still the version they edited
     with app.app_context():
         assert kind.stored() == "Saved by the second tutor"
-        assert service.version_token(kind.row()) == newer
+        assert common.version_token(kind.row()) == newer
 
     # Saving again from the same stale form is refused again (never a silent overwrite).
     assert first.post(kind.url, data={**kind.fields(typed), "base_version": first_version}).status_code == 409
@@ -172,7 +172,7 @@ def test_a_save_from_an_older_version_is_refused_with_409(app, tutors, kind):
     assert again.status_code == 302, again.get_data(as_text=True)
     with app.app_context():
         assert kind.stored() == "Typed by the first tutor"
-        assert service.version_token(kind.row()) not in (original, newer)
+        assert common.version_token(kind.row()) not in (original, newer)
 
 
 def test_a_quiz_created_meanwhile_is_a_conflict(app, tutors):
@@ -213,7 +213,7 @@ def test_a_failed_draw_shows_the_stored_quiz_settings_and_version(app, tutors):
     page = response.get_data(as_text=True)
     assert "has only 0 candidate(s)" in page
     with app.app_context():
-        assert version_in(page) == service.version_token(_quiz())
+        assert version_in(page) == common.version_token(_quiz())
     assert _input("title", "Quiz one") in page
 
 
@@ -234,37 +234,37 @@ def test_version_tokens_round_trip_through_the_database(app, org_id):
         written = dt.datetime(2024, 3, 31, 1, 30, 5, 123456, tzinfo=dt.timezone(dt.timedelta(hours=2)))
         page.updated_at = written
         db.session.flush()
-        assert service.version_token(page) == "2024-03-30T23:30:05.123456Z"
+        assert common.version_token(page) == "2024-03-30T23:30:05.123456Z"
         db.session.commit()
         db.session.expire_all()
         reread = _page()
         assert reread.updated_at == written
-        assert service.version_token(reread) == "2024-03-30T23:30:05.123456Z"
+        assert common.version_token(reread) == "2024-03-30T23:30:05.123456Z"
         # A save made now (utcnow, microseconds) reads back identically too.
         service.update_page(reread, body="Changed")
-        in_memory = service.version_token(reread)
+        in_memory = common.version_token(reread)
         db.session.commit()
         db.session.expire_all()
-        assert service.version_token(_page()) == in_memory
+        assert common.version_token(_page()) == in_memory
         assert TOKEN_RE.match(in_memory)
 
 
 def test_check_version_rules(app, org_id):
     with app.app_context():
         page = _page()
-        token = service.version_token(page)
-        service.check_version(page, None)  # no version sent: no check
-        service.check_version(page, token)
-        service.check_version(page, ["other", token])
-        service.check_version(page, "*")
-        service.check_version(None, "")  # "no quiz yet" while there is none
+        token = common.version_token(page)
+        common.check_version(page, None)  # no version sent: no check
+        common.check_version(page, token)
+        common.check_version(page, ["other", token])
+        common.check_version(page, "*")
+        common.check_version(None, "")  # "no quiz yet" while there is none
         for stale in ("", "2000-01-01T00:00:00.000000Z", ["other"], []):
-            with pytest.raises(service.StaleEditError) as caught:
-                service.check_version(page, stale)
+            with pytest.raises(common.StaleEditError) as caught:
+                common.check_version(page, stale)
             assert caught.value.kind == "page" and caught.value.field == "version"
-        with pytest.raises(service.StaleEditError):
-            service.check_version(None, "*")
-        with pytest.raises(service.StaleEditError):
+        with pytest.raises(common.StaleEditError):
+            common.check_version(None, "*")
+        with pytest.raises(common.StaleEditError):
             service.update_course(_course(), title="Never", expected_version="stale")
         db.session.rollback()
         assert _course().title == "Course one"

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from course.authoring import estimates, service
+from course.authoring import estimates, quizzes, service
 from course.extensions import db
 from course.models import Organisation
 from tests.authoring.conftest import choice
@@ -74,7 +74,7 @@ def course_page(units_app, create_user, save_questions):
         course = service.create_course(organisation=org, user=None, title="Care", frameworks=["HSCCLD327"])
         quick = service.add_module(course, title="Quick module", target_minutes=60)
         service.add_page(quick, title="Intro", body="word " * 174)
-        service.add_draw(service.set_quiz(quick), 2, tag="trust")
+        quizzes.add_draw(quizzes.set_quiz(quick), 2, tag="trust")
         long_read = service.add_module(course, title="Long read", target_minutes=8)
         service.add_page(long_read, title="Everything", body="word " * 1749)
         balanced = service.add_module(course, title="Balanced", target_minutes=2)

@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from course.authoring import service
+from course.authoring import common, quizzes, service
 from course.authoring.document import export_course, import_course
 from course.authoring.models import Course
 from course.extensions import db
@@ -53,33 +53,33 @@ def module_of(org, title="Risks"):
 
 
 def test_a_new_quiz_is_formative_with_todays_defaults(ctx):
-    quiz = service.set_quiz(module_of(ctx))
+    quiz = quizzes.set_quiz(module_of(ctx))
     assert (quiz.mode, governed(quiz)) == ("formative", FORMATIVE)
 
 
 def test_choosing_summative_sets_its_defaults(ctx):
-    quiz = service.set_quiz(module_of(ctx), mode="summative")
+    quiz = quizzes.set_quiz(module_of(ctx), mode="summative")
     assert (quiz.mode, governed(quiz)) == ("summative", SUMMATIVE)
 
 
 def test_settings_given_with_the_mode_win_over_its_defaults(ctx):
-    quiz = service.set_quiz(module_of(ctx), mode="summative", attempts=5, option_feedback="never")
+    quiz = quizzes.set_quiz(module_of(ctx), mode="summative", attempts=5, option_feedback="never")
     assert governed(quiz) == (5, "after_submission", "never", True, True)
 
 
 def test_each_setting_can_still_be_changed_one_by_one(ctx):
     module = module_of(ctx)
-    service.set_quiz(module, mode="summative")
-    quiz = service.set_quiz(module, mode="summative", shuffle_options=False)  # the same mode: no defaults again
+    quizzes.set_quiz(module, mode="summative")
+    quiz = quizzes.set_quiz(module, mode="summative", shuffle_options=False)  # the same mode: no defaults again
     assert governed(quiz) == (3, "after_submission", "after_final_attempt", True, False)
-    quiz = service.set_quiz(module, attempts=1)
+    quiz = quizzes.set_quiz(module, attempts=1)
     assert governed(quiz) == (1, "after_submission", "after_final_attempt", True, False)
 
 
 def test_back_to_formative_restores_its_defaults(ctx):
     module = module_of(ctx)
-    service.set_quiz(module, mode="summative", attempts=2)
-    quiz = service.set_quiz(module, mode="formative")
+    quizzes.set_quiz(module, mode="summative", attempts=2)
+    quiz = quizzes.set_quiz(module, mode="formative")
     assert (quiz.mode, governed(quiz)) == ("formative", FORMATIVE)
 
 
@@ -88,8 +88,8 @@ def test_back_to_formative_restores_its_defaults(ctx):
     ({"option_feedback": "sometimes"}, "option_feedback"),
 ])
 def test_unknown_mode_or_option_feedback_is_refused(ctx, settings, field):
-    with pytest.raises(service.AuthoringError) as exc:
-        service.set_quiz(module_of(ctx), **settings)
+    with pytest.raises(common.AuthoringError) as exc:
+        quizzes.set_quiz(module_of(ctx), **settings)
     assert exc.value.field == field
 
 
@@ -98,11 +98,11 @@ def test_unknown_mode_or_option_feedback_is_refused(ctx, settings, field):
 
 def test_draw_per_criterion_replaces_fixed_items_with_one_draw_per_criterion(ctx, save_questions):
     bank(ctx, save_questions)
-    quiz = service.set_quiz(module_of(ctx), mode="summative")
-    service.set_quiz_items(quiz, [{"question": "q-k13-a", "version": 1}, {"question": "q-k13-b", "version": 1},
+    quiz = quizzes.set_quiz(module_of(ctx), mode="summative")
+    quizzes.set_quiz_items(quiz, [{"question": "q-k13-a", "version": 1}, {"question": "q-k13-b", "version": 1},
                                   {"question": "scn", "version": 1}, {"draw": {"count": 1, "tag": "trust"}}])
-    assert service.only_fixed_items(quiz) is False  # a draw by tag
-    plan = service.draw_per_criterion(quiz)
+    assert quizzes.only_fixed_items(quiz) is False  # a draw by tag
+    plan = quizzes.draw_per_criterion(quiz)
     # K13: two fixed questions and the scenario = 3; K15: the scenario = 1. The tag draw stays, first.
     assert quiz.items == [{"draw": {"count": 1, "tag": "trust"}}, {"draw": {"count": 3, "criterion": K13}},
                           {"draw": {"count": 1, "criterion": K15}}]
@@ -111,10 +111,10 @@ def test_draw_per_criterion_replaces_fixed_items_with_one_draw_per_criterion(ctx
 
 def test_draw_per_criterion_caps_a_count_by_its_pool(ctx, save_questions):
     bank(ctx, save_questions)
-    quiz = service.set_quiz(module_of(ctx), mode="summative")
-    service.set_quiz_items(quiz, [{"question": "q-k13-a", "version": 1}, {"question": "scn", "version": 1},
+    quiz = quizzes.set_quiz(module_of(ctx), mode="summative")
+    quizzes.set_quiz_items(quiz, [{"question": "q-k13-a", "version": 1}, {"question": "scn", "version": 1},
                                   {"question": "q-k15", "version": 1}])
-    plan = service.draw_per_criterion(quiz)
+    plan = quizzes.draw_per_criterion(quiz)
     # K13 had 2 items, K15 2 (scn evidences both). The K13 draw may take scn, the K15 pool's other
     # question, so the K15 draw is sure of 1 only.
     assert quiz.items == [{"draw": {"count": 2, "criterion": K13}}, {"draw": {"count": 1, "criterion": K15}}]
@@ -124,31 +124,31 @@ def test_draw_per_criterion_caps_a_count_by_its_pool(ctx, save_questions):
 
 def test_draw_per_criterion_skips_other_frameworks_and_empty_pools(ctx, save_questions):
     bank(ctx, save_questions)
-    quiz = service.set_quiz(module_of(ctx), mode="summative")
-    service.set_quiz_items(quiz, [{"question": "q-k16", "version": 1}, {"question": "q-k15", "version": 1}])
-    plan = service.draw_per_criterion(quiz)
+    quiz = quizzes.set_quiz(module_of(ctx), mode="summative")
+    quizzes.set_quiz_items(quiz, [{"question": "q-k16", "version": 1}, {"question": "q-k15", "version": 1}])
+    plan = quizzes.draw_per_criterion(quiz)
     assert quiz.items == [{"draw": {"count": 1, "criterion": K16}}, {"draw": {"count": 1, "criterion": K15}}]
     assert plan.skipped == ["NOS-EFFREL/K14"]  # not a framework of this course
 
 
 def test_draw_per_criterion_needs_a_criterion_to_draw_for(ctx, save_questions):
     bank(ctx, save_questions)
-    quiz = service.set_quiz(module_of(ctx))
-    service.set_quiz_items(quiz, [{"draw": {"count": 1, "tag": "trust"}}])
-    with pytest.raises(service.AuthoringError, match="No question in this quiz evidences a criterion"):
-        service.draw_per_criterion(quiz)
+    quiz = quizzes.set_quiz(module_of(ctx))
+    quizzes.set_quiz_items(quiz, [{"draw": {"count": 1, "tag": "trust"}}])
+    with pytest.raises(common.AuthoringError, match="No question in this quiz evidences a criterion"):
+        quizzes.draw_per_criterion(quiz)
     assert quiz.items == [{"draw": {"count": 1, "tag": "trust"}}]
 
 
 def test_only_fixed_items(ctx, save_questions):
     bank(ctx, save_questions)
-    quiz = service.set_quiz(module_of(ctx))
-    assert service.only_fixed_items(quiz) is False  # no items at all
-    service.set_quiz_items(quiz, [{"question": "q-k15", "version": 1}])
-    assert service.only_fixed_items(quiz) is True
-    service.add_draw(quiz, 1, criterion=K13)
-    assert service.only_fixed_items(quiz) is False
-    assert service.only_fixed_items(None) is False
+    quiz = quizzes.set_quiz(module_of(ctx))
+    assert quizzes.only_fixed_items(quiz) is False  # no items at all
+    quizzes.set_quiz_items(quiz, [{"question": "q-k15", "version": 1}])
+    assert quizzes.only_fixed_items(quiz) is True
+    quizzes.add_draw(quiz, 1, criterion=K13)
+    assert quizzes.only_fixed_items(quiz) is False
+    assert quizzes.only_fixed_items(None) is False
 
 
 # ---------------------------------------------------------------- the quiz page
@@ -267,7 +267,7 @@ def test_draw_per_criterion_without_a_quiz_is_404_and_says_why_it_cannot(tutor):
 def test_export_carries_the_mode_and_an_old_document_imports_as_formative(ctx, save_questions):
     bank(ctx, save_questions)
     module = module_of(ctx)
-    service.set_quiz_items(service.set_quiz(module, mode="summative", attempts=2), [{"question": "q-k15", "version": 1}])
+    quizzes.set_quiz_items(quizzes.set_quiz(module, mode="summative", attempts=2), [{"question": "q-k15", "version": 1}])
     db.session.commit()
     doc = export_course(module.course)
     quiz = doc["modules"][0]["quiz"]
@@ -288,7 +288,7 @@ def test_the_document_refuses_an_unknown_mode(ctx, save_questions):
 
     bank(ctx, save_questions)
     module = module_of(ctx)
-    service.set_quiz_items(service.set_quiz(module), [{"question": "q-k15", "version": 1}])
+    quizzes.set_quiz_items(quizzes.set_quiz(module), [{"question": "q-k15", "version": 1}])
     doc = export_course(module.course)
     doc["modules"][0]["quiz"].update(mode="exam", option_feedback="later", shuffle_options="maybe")
     with pytest.raises(DocumentError) as exc:

@@ -16,7 +16,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from course.authoring import service
+from course.authoring import quizzes, service
 from course.authoring.models import Course
 from course.extensions import db
 from course.models import Organisation
@@ -66,9 +66,9 @@ def course_with_quizzes(units_app, create_user, save_questions):
                                        title="Care", frameworks=["HSCCLD327"])
         for slug, items in (("clean", [CLEAN]), ("cued", [CUED, TRUE_KEY])):
             module = service.add_module(course, title=slug.capitalize(), slug=slug)
-            service.set_quiz(module, pass_mark=0.8)
+            quizzes.set_quiz(module, pass_mark=0.8)
             for q in items:
-                service.add_fixed_question(module.quiz, q["id"], 1)
+                quizzes.add_fixed_question(module.quiz, q["id"], 1)
         db.session.commit()
     tutor = create_user("tutor", org_id)
     client = units_app.test_client()

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from course.authoring import service
+from course.authoring import quizzes, service, uploads
 from course.authoring.models import Course
 from course.extensions import db
 from course.models import Organisation
@@ -31,8 +31,8 @@ def world(units_app: Flask, create_user, save_questions) -> dict[str, Any]:
         course = service.create_course(organisation=ours, user=None, title="Care", frameworks=["HSCCLD327"])
         module = service.add_module(course, title="Risks", outcomes=["HSCCLD327/K.1"])
         service.add_page(module, title="Why", body="Because.")
-        service.add_fixed_question(service.set_quiz(module), "q1")
-        service.add_upload(course, filename="photo.png", data=PNG)
+        quizzes.add_fixed_question(quizzes.set_quiz(module), "q1")
+        uploads.add_upload(course, filename="photo.png", data=PNG)
         db.session.commit()
     users = {
         "learner": create_user("learner", ids["ours"]),

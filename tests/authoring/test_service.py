@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from course.authoring import service
+from course.authoring import common, coverage, quizzes, service, uploads
 from course.authoring.models import Course, Module, Page, Quiz
 from course.extensions import db
 from course.models import Framework, Organisation
@@ -75,11 +75,11 @@ def test_modules_per_outcome_sum_to_the_units_glh(ctx):
 
 def test_module_refs_must_belong_to_the_course_frameworks(ctx):
     course = make_course(ctx, "HSCCLD327")
-    with pytest.raises(service.AuthoringError) as exc:
+    with pytest.raises(common.AuthoringError) as exc:
         service.add_module(course, title="X", outcomes=["QCF-RELNET/1"])
     assert exc.value.field == "outcomes"
     assert "QCF-RELNET/1 is not an outcome" in exc.value.message
-    with pytest.raises(service.AuthoringError) as exc:
+    with pytest.raises(common.AuthoringError) as exc:
         service.add_module(course, title="X", workplace=["HSCCLD327/P99"])
     assert exc.value.field == "workplace"
     module = service.add_module(course, title="X", workplace=["HSCCLD327/P3", "HSCCLD327/P1"])
@@ -102,7 +102,7 @@ def test_move_and_delete_modules_renumber(ctx):
 
 def test_slugs_are_unique_per_scope(ctx):
     course = make_course(ctx, "HSCCLD327", title="Same")
-    with pytest.raises(service.ConflictError):
+    with pytest.raises(common.ConflictError):
         make_course(ctx, "HSCCLD327", title="Same")
     other = Organisation(name="Other")
     db.session.add(other)
@@ -110,16 +110,16 @@ def test_slugs_are_unique_per_scope(ctx):
     assert make_course(other, "HSCCLD327", title="Same").slug == "same"
     m = service.add_module(course, title="Intro")
     assert service.add_module(course, title="Intro").slug == "intro-2"
-    with pytest.raises(service.ConflictError):
+    with pytest.raises(common.ConflictError):
         service.add_module(course, title="Another", slug="intro")
-    with pytest.raises(service.AuthoringError, match="no spaces"):
+    with pytest.raises(common.AuthoringError, match="no spaces"):
         service.update_module(m, slug="has space")
 
 
 def test_course_needs_known_frameworks(ctx):
-    with pytest.raises(service.AuthoringError, match="Pick at least one framework"):
+    with pytest.raises(common.AuthoringError, match="Pick at least one framework"):
         make_course(ctx)
-    with pytest.raises(service.AuthoringError, match="Unknown framework 'NOPE'"):
+    with pytest.raises(common.AuthoringError, match="Unknown framework 'NOPE'"):
         make_course(ctx, "NOPE")
     course = make_course(ctx, "NOS-EFFREL", "HSCCLD327", "NOS-EFFREL")
     assert [fw.code for fw in course.frameworks] == ["NOS-EFFREL", "HSCCLD327"]
@@ -150,10 +150,10 @@ def test_pages_are_rendered_and_sanitised(ctx):
 def test_quiz_settings_are_checked(ctx):
     course = make_course(ctx, "HSCCLD327")
     module = service.add_module(course, title="M")
-    quiz = service.set_quiz(module)
+    quiz = quizzes.set_quiz(module)
     assert (quiz.title, quiz.pass_mark, quiz.attempts, quiz.grading, quiz.feedback, quiz.items) == \
         ("M: quiz", 0.8, 0, "highest", "immediate", [])
-    service.set_quiz(module, pass_mark=0.7, criterion_threshold=0.5, attempts=3, grading="average",
+    quizzes.set_quiz(module, pass_mark=0.7, criterion_threshold=0.5, attempts=3, grading="average",
                      shuffle=True, feedback="after_submission", time_limit_minutes=20)
     assert (quiz.pass_mark, quiz.criterion_threshold, quiz.attempts, quiz.grading, quiz.shuffle,
             quiz.feedback, quiz.time_limit_minutes) == (0.7, 0.5, 3, "average", True, "after_submission", 20)
@@ -161,10 +161,10 @@ def test_quiz_settings_are_checked(ctx):
                           ({"attempts": -1}, "attempts"), ({"feedback": "never"}, "feedback"),
                           ({"time_limit_minutes": 0}, "time_limit_minutes"),
                           ({"criterion_threshold": -0.1}, "criterion_threshold")]:
-        with pytest.raises(service.AuthoringError) as exc:
-            service.set_quiz(module, **kwargs)
+        with pytest.raises(common.AuthoringError) as exc:
+            quizzes.set_quiz(module, **kwargs)
         assert exc.value.field == field
-    service.set_quiz(module, criterion_threshold=None, time_limit_minutes=None)
+    quizzes.set_quiz(module, criterion_threshold=None, time_limit_minutes=None)
     assert (quiz.criterion_threshold, quiz.time_limit_minutes) == (None, None)
 
 
@@ -173,13 +173,13 @@ def test_quiz_items_are_validated_against_the_bank(ctx, save_questions):
                             choice("q-k14", ["HSCCLD327/K14"])])
     course = make_course(ctx, "HSCCLD327")
     module = service.add_module(course, title="M")
-    quiz = service.set_quiz(module)
-    service.add_fixed_question(quiz, "q-k14")
-    service.add_draw(quiz, 2, criterion="HSCCLD327/K13")
+    quiz = quizzes.set_quiz(module)
+    quizzes.add_fixed_question(quiz, "q-k14")
+    quizzes.add_draw(quiz, 2, criterion="HSCCLD327/K13")
     assert quiz.items == [{"question": "q-k14", "version": 1}, {"draw": {"count": 2, "criterion": "HSCCLD327/K13"}}]
-    with pytest.raises(service.AuthoringError, match="has only 0 candidate"):
-        service.add_draw(quiz, 1, tag="trust")  # the K13 draw may already take q-k13b
-    _, problems = service.validate_quiz_items(course, [
+    with pytest.raises(common.AuthoringError, match="has only 0 candidate"):
+        quizzes.add_draw(quiz, 1, tag="trust")  # the K13 draw may already take q-k13b
+    _, problems = quizzes.validate_quiz_items(course, [
         {"question": "nope", "version": 1},
         {"question": "q-k13", "version": 2},
         {"draw": {"count": 3, "criterion": "HSCCLD327/K13"}},
@@ -194,7 +194,7 @@ def test_quiz_items_are_validated_against_the_bank(ctx, save_questions):
         ("items[3].draw.criterion", "QCF-RELNET/1.1 is not a criterion of this course's frameworks"),
         ("items[5].question", "question 'q-k14' is already in this quiz"),
     ]
-    _, problems = service.validate_quiz_items(course, [{"draw": {"count": 0, "tag": "x"}}, {"draw": {"count": 1}}, "x"])
+    _, problems = quizzes.validate_quiz_items(course, [{"draw": {"count": 0, "tag": "x"}}, {"draw": {"count": 1}}, "x"])
     assert [p for p, _ in problems] == ["items[0].draw.count", "items[1].draw", "items[2]"]
 
 
@@ -206,9 +206,9 @@ def test_quizzes_never_take_unmapped_questions(ctx, save_questions):
     save([choice("imported", [], tags=["trust"])], organisation=ctx.id, user=None, unmapped=True)
     db.session.commit()
     course = make_course(ctx, "HSCCLD327")
-    quiz = service.set_quiz(service.add_module(course, title="M"))
-    assert sorted(service.bank_current_questions(ctx.id)) == ["mapped"]
-    _, problems = service.validate_quiz_items(course, [
+    quiz = quizzes.set_quiz(service.add_module(course, title="M"))
+    assert sorted(quizzes.bank_current_questions(ctx.id)) == ["mapped"]
+    _, problems = quizzes.validate_quiz_items(course, [
         {"question": "imported", "version": 1},
         {"draw": {"count": 2, "tag": "trust"}},
     ])
@@ -217,7 +217,7 @@ def test_quizzes_never_take_unmapped_questions(ctx, save_questions):
          "question 'imported' is not mapped to a criterion yet: edit it in the question bank to add one"),
         ("items[1].draw.count", "draw of 2 questions tagged 'trust' has only 1 candidate(s) in your question bank"),
     ]
-    service.add_draw(quiz, 1, tag="trust")
+    quizzes.add_draw(quiz, 1, tag="trust")
     assert quiz.items == [{"draw": {"count": 1, "tag": "trust"}}]
 
 
@@ -227,11 +227,11 @@ def test_another_organisations_questions_are_not_in_the_bank(ctx, save_questions
     db.session.commit()
     save_questions(other.id, [choice("theirs", ["HSCCLD327/K13"])])
     course = make_course(ctx, "HSCCLD327")
-    quiz = service.set_quiz(service.add_module(course, title="M"))
-    with pytest.raises(service.AuthoringError, match="not in your question bank"):
-        service.add_fixed_question(quiz, "theirs", 1)
-    with pytest.raises(service.AuthoringError, match="only 0 candidate"):
-        service.add_draw(quiz, 1, criterion="HSCCLD327/K13")
+    quiz = quizzes.set_quiz(service.add_module(course, title="M"))
+    with pytest.raises(common.AuthoringError, match="not in your question bank"):
+        quizzes.add_fixed_question(quiz, "theirs", 1)
+    with pytest.raises(common.AuthoringError, match="only 0 candidate"):
+        quizzes.add_draw(quiz, 1, criterion="HSCCLD327/K13")
 
 
 def coverage_course(org, save_questions):
@@ -246,19 +246,19 @@ def coverage_course(org, save_questions):
     ])
     course = make_course(org, "HSCCLD327")
     m1 = service.add_module(course, title="Risk", outcomes=["HSCCLD327/K.1"], workplace=["HSCCLD327/P1", "HSCCLD327/P2"])
-    quiz = service.set_quiz(m1, mode="summative")
-    service.add_fixed_question(quiz, "q-k13")
-    service.add_draw(quiz, 1, criterion="HSCCLD327/K15")
-    service.add_fixed_question(quiz, "scn-children")
+    quiz = quizzes.set_quiz(m1, mode="summative")
+    quizzes.add_fixed_question(quiz, "q-k13")
+    quizzes.add_draw(quiz, 1, criterion="HSCCLD327/K15")
+    quizzes.add_fixed_question(quiz, "scn-children")
     m2 = service.add_module(course, title="Trust", workplace=["HSCCLD327/P2"])
-    service.add_draw(service.set_quiz(m2), 1, tag="trust")  # formative: practice, not evidence
+    quizzes.add_draw(quizzes.set_quiz(m2), 1, tag="trust")  # formative: practice, not evidence
     service.add_module(course, title="Reading only")
     return course
 
 
 def test_coverage_counts_questions_modules_and_workplace_plans(ctx, save_questions):
     course = coverage_course(ctx, save_questions)
-    cov = service.course_coverage(course)
+    cov = coverage.course_coverage(course)
     assert cov.modules == [("risk", "Risk"), ("trust", "Trust"), ("reading-only", "Reading only")]
     k13 = cov.row("HSCCLD327/K13")
     # Only the summative quiz (Risk) is evidence; the formative one (Trust) is practice, listed apart.
@@ -299,7 +299,7 @@ def test_coverage_counts_questions_modules_and_workplace_plans(ctx, save_questio
 def test_coverage_of_a_qcf_unit_flags_workplace_criteria(ctx):
     course = make_course(ctx, "QCF-RELNET")
     service.add_module(course, title="Plan", workplace=["QCF-RELNET/2.1"])
-    cov = service.course_coverage(course)
+    cov = coverage.course_coverage(course)
     counts = [o.counts for o in cov.frameworks[0].outcomes]
     assert [c["knowledge_gaps"] for c in counts] == [4, 0, 0, 0, 0]
     assert [c["unplanned"] for c in counts] == [0, 2, 4, 3, 4]
@@ -308,26 +308,26 @@ def test_coverage_of_a_qcf_unit_flags_workplace_criteria(ctx):
 
 def test_uploads_accept_images_by_content_and_size(ctx, units_app):
     course = make_course(ctx, "HSCCLD327")
-    upload = service.add_upload(course, filename="My Photo.PNG", data=PNG)
+    upload = uploads.add_upload(course, filename="My Photo.PNG", data=PNG)
     assert (upload.filename, upload.content_type, upload.size) == ("my-photo.png", "image/png", len(PNG))
-    jpeg = service.add_upload(course, filename="scan.png", data=b"\xff\xd8\xff\xe0" + b"\x00" * 10)
+    jpeg = uploads.add_upload(course, filename="scan.png", data=b"\xff\xd8\xff\xe0" + b"\x00" * 10)
     assert (jpeg.filename, jpeg.content_type) == ("scan.jpg", "image/jpeg")
-    with pytest.raises(service.AuthoringError, match="Only PNG, JPEG, GIF or WebP"):
-        service.add_upload(course, filename="x.png", data=b"<svg onload=alert(1)>")
-    with pytest.raises(service.ConflictError):
-        service.add_upload(course, filename="my photo.png", data=PNG)
+    with pytest.raises(common.AuthoringError, match="Only PNG, JPEG, GIF or WebP"):
+        uploads.add_upload(course, filename="x.png", data=b"<svg onload=alert(1)>")
+    with pytest.raises(common.ConflictError):
+        uploads.add_upload(course, filename="my photo.png", data=PNG)
     units_app.config["AUTHORING_MAX_UPLOAD_BYTES"] = 20
-    with pytest.raises(service.AuthoringError, match="the limit is 20 bytes"):
-        service.add_upload(course, filename="big.png", data=PNG)
-    assert service.get_upload(course, "my-photo.png") is upload
+    with pytest.raises(common.AuthoringError, match="the limit is 20 bytes"):
+        uploads.add_upload(course, filename="big.png", data=PNG)
+    assert uploads.get_upload(course, "my-photo.png") is upload
 
 
 def test_delete_course_removes_everything(ctx):
     course = make_course(ctx, "HSCCLD327")
     module = service.add_module(course, title="M")
     service.add_page(module, title="P")
-    service.set_quiz(module)
-    service.add_upload(course, filename="a.png", data=PNG)
+    quizzes.set_quiz(module)
+    uploads.add_upload(course, filename="a.png", data=PNG)
     db.session.commit()
     service.delete_course(course)
     db.session.commit()

@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from course.authoring import service
+from course.authoring import service, uploads
 from course.authoring.document import export_course_bytes
 from course.authoring.models import Course, Page, Upload
 from course.extensions import db
@@ -282,7 +282,7 @@ def test_images_are_served_to_enrolled_learners_without_an_organisation(units_ap
         db.session.add(org)
         db.session.flush()
         course = service.create_course(organisation=org, user=None, title="Care", frameworks=["HSCCLD327"])
-        service.add_upload(course, filename="photo.png", data=PNG)
+        uploads.add_upload(course, filename="photo.png", data=PNG)
         db.session.commit()
         course_id = course.id
     enrolled = create_user("learner", None)

@@ -145,7 +145,7 @@ def test_tutor_builds_a_course_and_reads_its_coverage(units_app, tutor_email, li
 
 
 def test_authoring_pages_fit_a_phone(units_app, tutor_email, live_server, browser):
-    from course.authoring import service
+    from course.authoring import quizzes, service
 
     from course.bank.service import save_questions
 
@@ -158,7 +158,7 @@ def test_authoring_pages_fit_a_phone(units_app, tutor_email, live_server, browse
                                        frameworks=["HSCCLD327", "QCF-RELNET"])
         module = service.add_module(course, title="Risks", outcomes=["HSCCLD327/K.1"], workplace=["HSCCLD327/P1"])
         service.add_page(module, title="Intro", body="# Hello\n\nA long line " * 20)
-        service.add_draw(service.set_quiz(module), 1, criterion="HSCCLD327/K15")
+        quizzes.add_draw(quizzes.set_quiz(module), 1, criterion="HSCCLD327/K15")
         service.add_module(course, title="Networks", outcomes=["QCF-RELNET/1"])
         db.session.commit()
     with checked_context(browser, locale="en-GB", viewport={"width": 360, "height": 740}) as context:

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from course.authoring import service as authoring
+from course.authoring import quizzes as authoring_quizzes
 from course.extensions import db
 from course.models import Organisation
 from tests.api.conftest import org_a, token_for  # noqa: F401 (org_a: a fixture)
@@ -25,7 +26,7 @@ def quiz_with(app, tutor):
             course = authoring.create_course(organisation=org, user=None, title="Care basics", slug="basics",
                                              frameworks=["TESTFW"])
             module = authoring.add_module(course, title="Trust", slug="trust", outcomes=["TESTFW/K.1"])
-            authoring.set_quiz_items(authoring.set_quiz(module, title="Check"), items)
+            authoring_quizzes.set_quiz_items(authoring_quizzes.set_quiz(module, title="Check"), items)
             db.session.commit()
 
     return make
