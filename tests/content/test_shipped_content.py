@@ -368,22 +368,8 @@ def test_module_shape():
         n = len(m.get("pages", []))
         if not 2 <= n <= 5:
             problems.append(f"{path.name}: {n} pages (2-5 expected)")
-        quiz = m.get("quiz")
-        if quiz:
-            ids = [i["question"] for i in quiz["items"] if "question" in i]
-            own = [q["id"] for q in data["questions"]]
-            if sorted(ids) != sorted(own):
-                problems.append(f"{path.name}: quiz items {ids} differ from the file's questions {own}")
+        # What its quiz can show: test_second_edition.py, every question reachable by a draw.
     assert not problems, "\n".join(problems)
-
-
-def test_qcf_relnet_targets_sum_to_its_guided_learning_hours():
-    total = sum(
-        data["module"]["target_minutes"]
-        for _p, data in MODULE_FILES
-        if any(ref.startswith("QCF-RELNET/") for ref in data["module"].get("outcomes", []))
-    )
-    assert total == 27 * 60
 
 
 def test_workplace_modules_end_with_an_essay():
