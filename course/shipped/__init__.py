@@ -7,13 +7,16 @@ The result goes through the same validation and import as any user's course docu
 
 from __future__ import annotations
 
+import base64
 import json
 import os
+import re
 from pathlib import Path
 
 SHIPPED_DIR = Path(__file__).resolve().parent
 MODULES_DIR = SHIPPED_DIR / "modules"
 WORDS_DIR = SHIPPED_DIR / "words"
+FILES_DIR = SHIPPED_DIR / "files"
 REPO_DIR = SHIPPED_DIR.parents[1]
 
 # Seed file prefix -> framework code (docs/formats.md, "Framework").
@@ -77,6 +80,26 @@ def load_frameworks(seeds: Path | None = None) -> list[dict]:
     return [parse_unit_file(path, code=code) for code, path in seed_files(seeds)]
 
 
+# A page shows a diagram as ![alternative text](files/<name>.png): the PNG is in files/, rendered
+# from its SVG source in files/src/ (rsvg-convert; README there), and travels in the document's
+# "media" like any uploaded page image.
+_PAGE_FILE = re.compile(r"(?<![\w/.-])files/([A-Za-z0-9_.-]+)")
+
+
+def load_page_files(modules: list[dict]) -> dict[str, str]:
+    """The images the modules' pages show, {"files/<name>": base64}, read from ``files/``."""
+    media: dict[str, str] = {}
+    for module in modules:
+        for page in module.get("pages", []):
+            for name in _PAGE_FILE.findall(page.get("body", "")):
+                path = FILES_DIR / name
+                if not path.is_file():
+                    raise ValueError(f"module {module.get('slug')!r}, page {page.get('slug')!r}: "
+                                     f"files/{name} is not in {FILES_DIR}")
+                media[f"files/{name}"] = base64.b64encode(path.read_bytes()).decode("ascii")
+    return media
+
+
 def load_shipped_document(seeds_dir: Path | None = None) -> dict:
     """The whole shipped course as one course document."""
     modules = []
@@ -84,7 +107,7 @@ def load_shipped_document(seeds_dir: Path | None = None) -> dict:
     for _path, data in load_module_files():
         modules.append(data["module"])
         questions.extend(data["questions"])
-    return {
+    document = {
         "format": "carecourse-course",
         "version": 1,
         "course": load_course_block(),
@@ -92,3 +115,7 @@ def load_shipped_document(seeds_dir: Path | None = None) -> dict:
         "modules": modules,
         "questions": questions,
     }
+    media = load_page_files(modules)
+    if media:
+        document["media"] = media
+    return document

@@ -369,3 +369,22 @@ def test_each_unit_plans_the_rest_of_its_hours():
     if "27" not in relnet:
         problems.append("module 01: the plan does not total QCF-RELNET's 27 guided learning hours")
     assert not problems, "\n".join(problems)
+
+
+def test_every_module_shows_a_diagram_with_alternative_text():
+    from course.shipped import FILES_DIR
+
+    problems = []
+    for name, module, _qs in modules():
+        images = re.findall(r"!\[([^\]]*)\]\(files/([A-Za-z0-9_.-]+)\)", "\n".join(p["body"] for p in module["pages"]))
+        if not images:
+            problems.append(f"{name}: no diagram")
+        for alt, file in images:
+            if len(alt.split()) < 5:
+                problems.append(f"{name}: files/{file} has no real alternative text ({alt!r})")
+            data = (FILES_DIR / file).read_bytes() if (FILES_DIR / file).is_file() else b""
+            if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+                problems.append(f"{name}: files/{file} is not a PNG in course/shipped/files")
+            if not (FILES_DIR / "src" / (file.rsplit(".", 1)[0] + ".svg")).is_file():
+                problems.append(f"{name}: files/{file} has no SVG source in course/shipped/files/src")
+    assert not problems, "\n".join(problems)
