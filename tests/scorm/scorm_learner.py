@@ -11,7 +11,13 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-ESSAY = " ".join(["I would sit with the person and listen to them carefully."] * 10)  # 110 words
+SENTENCE = "I would sit with the person and listen to them carefully."  # 11 words
+
+
+def essay_text(q: dict) -> str:
+    """The learner's essay: the sentence repeated 10 times (110 words), or as often as the
+    question's ``min_words`` needs (a 400-word reflective account takes 37: 407 words)."""
+    return " ".join([SENTENCE] * max(10, -(-(q.get("min_words") or 0) // 11)))
 
 
 def module_questions(doc: dict, slug: str) -> tuple[dict, list[dict]]:
@@ -41,7 +47,7 @@ def choice_answer(q: dict, correct: bool):
         ids = [i["id"] for i in q["items"]]
         return ids if correct else ids[::-1]
     if kind == "essay":
-        return ESSAY
+        return essay_text(q)
     raise AssertionError(f"the scripted learner does not answer {kind}")
 
 

@@ -13,12 +13,12 @@ import re
 
 import pytest
 from scorm_learner import (
-    ESSAY,
     answer,
     answer_question,
     click,
     commits,
     dash,
+    essay_text,
     listed,
     module_questions,
     moodle_posts,
@@ -33,8 +33,8 @@ from scorm_export.package import build_package
 
 pytestmark = pytest.mark.scorm
 
-O1 = "01-factors-affecting-relationships"  # QCF-RELNET outcome 1: 4 pages, 9 questions (4 scenarios)
-O2 = "02-identifying-beneficial-relationships"  # scenario, ordering, reflective essay
+O1 = "01-factors-affecting-relationships"  # QCF-RELNET outcome 1: a question per criterion, two written tasks
+O2 = "02-identifying-beneficial-relationships"  # a question per criterion, a reflective account
 MAX_COMMITS, MAX_POST = 15, 16 * 1024
 VARIANTS = {  # name: (standard, multi_sco, sequencing)
     "1.2-multi": ("1.2", True, False),
@@ -45,11 +45,36 @@ VARIANTS = {  # name: (standard, multi_sco, sequencing)
 }
 
 
+def played_as_practice(doc: dict, slug: str, seed: int = 1) -> None:
+    """Module ``slug``'s quiz made the one attempt ``seed`` draws, fixed, with immediate feedback.
+
+    The shipped quizzes are summative (random draws, shuffled options, feedback after submission:
+    tests/player/test_quiz_modes_browser.py plays that path). These tests measure what an LMS
+    records while a learner checks each answer of a known set of questions, the player's busiest
+    path, so they fix the questions one seeded draw gives and play them formatively.
+    """
+    from question_bank.draw import assemble_quiz
+    from scorm_export.document import module_question_versions
+
+    module = next(m for m in doc["modules"] if m["slug"] == slug)
+    versions = module_question_versions(doc, module)
+    kinds = {(q["id"], q["version"]): q["type"] for q in versions}
+    drawn = assemble_quiz(module["quiz"], versions, seed)
+    # A case first (the resume test checks its steps survive a relaunch), written work last.
+    drawn.sort(key=lambda q: {"scenario": 0, "essay": 2}.get(kinds[(q["question"], q["version"])], 1))
+    module["quiz"].update(
+        mode="formative", attempts=0, feedback="immediate", option_feedback="always", shuffle=False,
+        shuffle_options=False, items=[{"question": q["question"], "version": q["version"]} for q in drawn])
+
+
 @pytest.fixture(scope="module")
 def shipped() -> dict:
     from course.shipped import load_shipped_document
 
-    return load_document(load_shipped_document())
+    doc = load_document(load_shipped_document())
+    for slug in (O1, O2):
+        played_as_practice(doc, slug)
+    return doc
 
 
 @pytest.fixture(scope="module")
@@ -328,11 +353,13 @@ def test_a_one_sco_course_continues_where_the_learner_left_off(packages, shipped
 
     r1 = play(packages["1.2-one"], "1.2-one", first)
 
+    second_question = f"Question 2 of {len(questions)}"
+
     def second(frame):
-        frame.get_by_role("heading", name="Question 2 of 9").wait_for()  # back where they were
+        frame.get_by_role("heading", name=second_question).wait_for()  # back where they were
         click(frame, "Back to modules")
         click(frame, f"Continue: {module['title']}")
-        frame.get_by_role("heading", name="Question 2 of 9").wait_for()
+        frame.get_by_role("heading", name=second_question).wait_for()
 
     play(packages["1.2-one"], "1.2-one", second, resume_from=r1)
 
@@ -383,7 +410,8 @@ def test_essay_is_recorded_for_the_tutor_and_left_out_of_the_score(packages, shi
         assert got_interactions(cmi) == expected_interactions(questions, True, standard)
         essay = listed(cmi, "interactions")[-1]
         response = essay["student_response" if standard == "1.2" else "learner_response"]
-        assert response == (ESSAY[:255] if standard == "1.2" else ESSAY)
+        written = essay_text(questions[-1])
+        assert response == (written[:255] if standard == "1.2" else written)
         assert "correct_responses" not in essay or not listed(essay, "correct_responses")
 
 
