@@ -434,6 +434,7 @@ _WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
 
 def _words(text: str):
     text = re.sub(r"https?://\S+", " ", text or "")
+    text = re.sub(r"\]\(files/[^)]*\)", "] ", text)  # an image's file name is not prose (its alt text is)
     for token in _WORD.findall(text):
         yield token.replace("\u2019", "'")
 
