@@ -27,6 +27,12 @@ from scorm_export.document import module_question_versions
 
 __all__ = ["CourseQuality", "QuizQuality", "course_quality", "document_quality", "quality_problems"]
 
+# Seeded assemblies a quiz with random draws is averaged over. Each is computed exactly (with the
+# per-criterion rule, a joint distribution), so the cost grows with this number: 60 keep the
+# shipped course's whole report near a second of CPU (tests/benchmarks/test_quality_report_speed.py)
+# while the mean of a quiz's expected mark moves by well under a percentage point between seeds.
+DRAW_SAMPLES = 60
+
 
 @dataclass
 class QuizQuality:
@@ -147,7 +153,7 @@ def _quiz_quality(document: dict, module: dict) -> QuizQuality:
         findings=check_all(questions, options_shuffled=shuffled),
     )
     try:
-        report.estimate = estimate_quiz(quiz, questions, options_shuffled=shuffled)
+        report.estimate = estimate_quiz(quiz, questions, options_shuffled=shuffled, samples=DRAW_SAMPLES)
     except ValueError as exc:
         report.estimate_error = str(exc)
     return report
