@@ -580,45 +580,49 @@ def test_to_dict_is_plain_nested_json():
 
 # --- the shipped course, as it is today -------------------------------------------------------------------
 
-# Today's test-wise expected fraction per module quiz. The course will be rewritten (the point of
-# showing tutors this figure); when it is, these change and this table is updated with it.
+# The test-wise expected fraction per module quiz of the second edition (every quiz summative, one
+# draw per criterion, options shuffled). A content change moves them; update the table with it.
 SHIPPED_TESTWISE = {
-    "01-factors-affecting-relationships": 0.65,
-    "02-identifying-beneficial-relationships": 0.8241,
-    "03-developing-new-relationships": 0.7917,
-    "04-maintaining-relationships": 0.7222,
-    "05-reviewing-relationship-support": 0.4907,
-    "10-relationships-wellbeing-communication": 0.8397,
-    "11-diversity-emotions-trauma": 0.7205,
-    "12-risk-safeguarding-records": 0.8148,
-    "13-law-partnership-reflection": 0.744,
-    "20-rights-person-centred": 0.6621,
-    "21-role-boundaries-others": 0.7686,
-    "22-development-communication-safety": 0.7717,
-    "23-safeguarding-information": 0.6918,
-    "30-relationships-theory-identity": 0.8119,
-    "31-risks-difficulties-relationships": 0.9067,
-    "32-forming-ending-resolving-relationships": 0.7672,
-    "33-effective-relationships-in-practice": 0.8889,
-    "40-rights-records-theory-families": 0.8359,
-    "41-keeping-in-touch-dynamics-risk": 0.8115,
-    "42-supporting-contact-in-practice": 0.8889,
-    "50-carers-rights-wellbeing": 0.7405,
-    "51-culture-information-change-power": 0.9244,
-    "52-law-equality-partnership-reflection": 0.7762,
+    "01-factors-affecting-relationships": 0.0624,
+    "02-identifying-beneficial-relationships": 0.1659,
+    "03-developing-new-relationships": 0.0965,
+    "04-maintaining-relationships": 0.0967,
+    "05-reviewing-relationship-support": 0.0503,
+    "10-relationships-wellbeing-communication": 0.1069,
+    "11-diversity-emotions-trauma": 0.1257,
+    "12-risk-safeguarding-records": 0.0589,
+    "13-law-partnership-reflection": 0.2727,
+    "20-rights-person-centred": 0.1316,
+    "21-role-boundaries-others": 0.1215,
+    "22-development-communication-safety": 0.168,
+    "23-safeguarding-information": 0.1457,
+    "30-relationships-theory-identity": 0.0871,
+    "31-risks-difficulties-relationships": 0.1851,
+    "32-forming-ending-resolving-relationships": 0.2283,
+    "33-effective-relationships-in-practice": 0.0,
+    "40-rights-records-theory-families": 0.0897,
+    "41-keeping-in-touch-dynamics-risk": 0.1285,
+    "42-supporting-contact-in-practice": 0.1335,
+    "50-carers-rights-wellbeing": 0.1401,
+    "51-culture-information-change-power": 0.091,
+    "52-law-equality-partnership-reflection": 0.1404,
 }
 
 
 def test_the_shipped_course_today():
+    # The first edition (fixed items, no option shuffling) gave a test-wise mean of 77.6% and
+    # reached the 80% pass mark in 10 of 23 quizzes; the second edition was rewritten against
+    # these figures. 60 seeded assemblies per quiz, as the app's quality report uses.
     from course.shipped import load_shipped_document
+    from scorm_export.document import module_question_versions
 
     document = load_shipped_document()
-    estimates = {m["slug"]: estimate_quiz(m["quiz"], document["questions"])
+    estimates = {m["slug"]: estimate_quiz(m["quiz"], module_question_versions(document, m),
+                                          options_shuffled=bool(m["quiz"].get("shuffle_options")), samples=60)
                  for m in document["modules"] if m.get("quiz")}
     assert {slug: e.testwise.expected for slug, e in estimates.items()} == SHIPPED_TESTWISE
-    assert all(e.method == "exact" and e.problems == () for e in estimates.values())
-    assert sum(1 for slug, e in estimates.items() if e.testwise.expected >= 0.8) == 10
-    assert sum(1 for e in estimates.values() if e.testwise.reaches_pass_mark) == 8
+    assert all((e.method, e.samples, e.problems) == ("simulated", 60, ()) for e in estimates.values())
+    assert not any(e.testwise.reaches_pass_mark for e in estimates.values())
 
 
 def test_the_module_is_pure():
