@@ -36,11 +36,11 @@ def test_the_shipped_bank_for_moodle_43(app, cli_runner, org, shipped_bank, tmp_
     )
     assert res.exit_code == 0, res.output
     types = _types(out)
-    assert "ordering" not in types and set(types) <= MOODLE_43_CORE_QTYPES and len(types) == 161
+    assert "ordering" not in types and set(types) <= MOODLE_43_CORE_QTYPES and len(types) == 286
     first, converted = res.stdout.splitlines()
-    assert first == f"Exported 161 question(s) to {out} (moodle for Moodle 4.3)"
+    assert first == f"Exported 286 question(s) to {out} (moodle for Moodle 4.3)"
     assert converted.startswith(
-        "Converted 14 question(s) to core question types (each reason is a warning): "
+        "Converted 9 question(s) to core question types (each reason is a warning): "
     )
     assert "relnet-o2-identify-steps" in converted and "core-hs-scn-kwame" in converted
     assert (
@@ -56,8 +56,8 @@ def test_the_default_is_the_lts_and_keeps_ordering(app, cli_runner, org, shipped
     out = tmp_path / "bank.xml"
     res = cli_runner.invoke(args=["export-questions", "--format", "moodle", "--out", str(out)])
     assert res.exit_code == 0, res.output
-    assert res.stdout.splitlines()[0] == f"Exported 161 question(s) to {out} (moodle for Moodle 5.3)"
-    assert _types(out).count("ordering") == 6
+    assert res.stdout.splitlines()[0] == f"Exported 286 question(s) to {out} (moodle for Moodle 5.3)"
+    assert _types(out).count("ordering") == 3
     again = tmp_path / "bank-45.xml"
     res = cli_runner.invoke(
         args=["export-questions", "--format", "moodle", "--moodle-version", "4.5", "--out", str(again)]

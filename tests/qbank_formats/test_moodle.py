@@ -262,8 +262,8 @@ def test_the_shipped_scenarios_export_as_cloze_moodle_can_parse():
     clozes = root.findall("question[@type='cloze']")
     not_exported = [w for w in warnings if w.endswith("(not exported)")]
     # the two scenarios with a matching step; an ordering step becomes a drop-down per item
-    assert len(scenarios) == 61 and len(not_exported) == 2
-    assert len(clozes) == 59  # the other 59 scenarios (the shipped short answers are single-gap)
+    assert len(scenarios) == 75 and len(not_exported) == 2
+    assert len(clozes) == 73  # the other 73 scenarios (the shipped bank has no short answers)
     parsed = 0
     for el in clozes:
         text = el.findtext("questiontext/text")
@@ -279,4 +279,4 @@ def test_the_shipped_scenarios_export_as_cloze_moodle_can_parse():
         (again,) = import_moodle(b"<quiz>" + etree.tostring(el) + b"</quiz>", source="x.xml").questions
         steps = again["steps"] if again["type"] == "scenario" else again["gaps"]
         assert len(steps) == len(subs)
-    assert parsed == 216  # every step of those 59 scenarios, 4 drop-downs for each ordering step
+    assert parsed == 281  # every step of those 73 scenarios, 4 drop-downs for each of their 6 ordering steps

@@ -238,9 +238,9 @@ def test_the_shipped_bank_for_moodle_43_uses_only_its_core_question_types():
     assert codes <= MOODLE_43_CLOZE_CODES
     converted = [w for w in warnings if w.endswith("(converted)")]
     left_out = [w.split(":")[0] for w in warnings if w.endswith("(not exported)")]
-    # 6 ordering questions as matching, 8 scenarios' ordering steps as drop-downs
-    assert len(questions) == 163 and len(types) == 161 and len(converted) == 14
-    assert sum(1 for w in converted if "as a matching question" in w) == 6
+    # 3 ordering questions as matching, 6 scenarios' ordering steps as drop-downs
+    assert len(questions) == 288 and len(types) == 286 and len(converted) == 9
+    assert sum(1 for w in converted if "as a matching question" in w) == 3
     # left out: the two scenarios with a matching step (Cloze has no form for it in any version)
     assert left_out == ["relnet-o1-priya-sam", "core-partnership-scn-rosa"]
 
@@ -248,4 +248,4 @@ def test_the_shipped_bank_for_moodle_43_uses_only_its_core_question_types():
 def test_the_shipped_bank_for_moodle_45_keeps_its_ordering_questions():
     questions = _shipped_questions()
     types = _types(export_moodle(questions, moodle_version="4.5"))
-    assert types.count("ordering") == 6 and types.count("matching") == 16
+    assert types.count("ordering") == 3 and types.count("matching") == 18
