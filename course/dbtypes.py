@@ -45,5 +45,6 @@ TYPE_ANNOTATION_MAP: dict[Any, Any] = {
     dict[str, Any]: JSON(),
     list[str]: JSON(),
     list[Any]: JSON(),
+    list[int]: JSON(),
     list[dict[str, Any]]: JSON(),
 }

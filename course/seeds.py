@@ -30,5 +30,7 @@ DEMO_ORGANISATION = "Demo Care Training"
 DEMO_USERS: list[tuple[str, str, str, str]] = [
     ("admin@example.org", "Demo Admin", "admin", "demo-admin-pass"),
     ("tutor@example.org", "Demo Tutor", "tutor", "demo-tutor-pass"),
+    ("assessor@example.org", "Demo Assessor", "assessor", "demo-assessor-pass"),
+    ("iqa@example.org", "Demo IQA", "iqa", "demo-iqa-pass"),
     ("learner@example.org", "Demo Learner", "learner", "demo-learner-pass"),
 ]

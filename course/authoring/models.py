@@ -49,6 +49,9 @@ class Course(TimestampMixin, db.Model):
     # The provider's quality gate: while on, severe item-quality findings (question_bank.quality)
     # and a quiz a learner with no knowledge is expected to pass stop the SCORM download.
     block_export_on_findings: Mapped[bool] = mapped_column(default=False)
+    # Every question's criteria must be signed off by an IQA before the SCORM export or a
+    # summative quiz goes live (course.evidence).
+    require_signed_mappings: Mapped[bool] = mapped_column(default=False)
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"), index=True
     )

@@ -44,6 +44,12 @@ from course.models.base import TimestampMixin, utcnow
 from course.models.users import User
 
 ATTEMPT_STATUSES: tuple[str, ...] = ("in_progress", "submitted", "pending_marking", "finished")
+# Kinds of time a tutor logs away from the player, with the words pages show.
+OFFLINE_KINDS: dict[str, str] = {
+    "guided_session": "Guided session (tutor-led)",
+    "assessment": "Supervised assessment or observation",
+    "off_the_job": "Off-the-job training",
+}
 
 
 class Enrolment(TimestampMixin, db.Model):
@@ -226,7 +232,10 @@ class OfflineLearning(TimestampMixin, db.Model):
     """Guided learning away from the screen (a workshop, supervision...), recorded by a tutor."""
 
     __tablename__ = "offline_learning"
-    __table_args__ = (CheckConstraint("minutes > 0", name="minutes"),)
+    __table_args__ = (
+        CheckConstraint("minutes > 0", name="minutes"),
+        CheckConstraint("kind IN ('guided_session', 'assessment', 'off_the_job')", name="kind"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     learner_id: Mapped[int] = mapped_column(
@@ -236,6 +245,9 @@ class OfflineLearning(TimestampMixin, db.Model):
     date: Mapped[dt.date] = mapped_column(Date)
     minutes: Mapped[int] = mapped_column(Integer)
     activity: Mapped[str] = mapped_column(Text)
+    # What kind of time it was (OFFLINE_KINDS): guided sessions and supervised assessment count
+    # toward GLH; off-the-job training (apprentices) toward TQT and the off-the-job record.
+    kind: Mapped[str] = mapped_column(String(16), default="guided_session")
     # FRAMEWORK/OUTCOME or FRAMEWORK/CODE references the activity covered.
     outcomes: Mapped[list[str]] = mapped_column(default=list)
     recorded_by_id: Mapped[int | None] = mapped_column(

@@ -13,6 +13,7 @@ from course.learning import models as _learning_models  # noqa: F401,E402
 from course.bank import models as _bank_models  # noqa: F401,E402
 from course.api import models as _api_models  # noqa: F401,E402
 from course.jobs import models as _jobs_models  # noqa: F401,E402
+from course.evidence import models as _evidence_models  # noqa: F401,E402
 
 __all__ = [
     "ROLES",

@@ -15,10 +15,10 @@ CRITERION_KINDS = ("knowledge", "performance")
 
 
 class Framework(TimestampMixin, db.Model):
-    """One standard or unit: a NOS (P and K criteria) or a QCF unit (learning outcomes, GLH)."""
+    """One standard or unit: a NOS (P and K criteria), or a QCF or RQF unit (learning outcomes, GLH)."""
 
     __tablename__ = "framework"
-    __table_args__ = (CheckConstraint("kind IN ('nos', 'qcf')", name="kind"),)
+    __table_args__ = (CheckConstraint("kind IN ('nos', 'qcf', 'rqf')", name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(8))
@@ -32,6 +32,11 @@ class Framework(TimestampMixin, db.Model):
     keywords: Mapped[list[str]] = mapped_column(default=list)
     overview: Mapped[str] = mapped_column(Text, default="")
     glh: Mapped[int | None]
+    # RQF units (and QCF units that give them): level ("2", "3", "Entry 3"...), credit value and
+    # total qualification time in hours. TQT falls back to credit x 10 where only credit is given.
+    level: Mapped[str | None] = mapped_column(String(16))
+    credit: Mapped[int | None]
+    tqt: Mapped[int | None]
     linked_standards: Mapped[str | None] = mapped_column(String(500))
     scope: Mapped[str | None] = mapped_column(Text)
     values: Mapped[str | None] = mapped_column(Text)

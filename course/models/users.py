@@ -12,7 +12,13 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from course.extensions import db
 from course.models.base import TimestampMixin, utcnow
 
-ROLES: tuple[str, ...] = ("admin", "tutor", "learner")
+# An assessor judges workplace evidence against criteria; an internal quality assurer (IQA)
+# samples those decisions and signs off question-to-criterion mappings.
+ROLES: tuple[str, ...] = ("admin", "tutor", "assessor", "iqa", "learner")
+ROLE_LABELS: dict[str, str] = {
+    "admin": "Admin", "tutor": "Tutor", "assessor": "Assessor", "iqa": "Internal quality assurer",
+    "learner": "Learner",
+}
 
 
 class Organisation(TimestampMixin, db.Model):
@@ -30,11 +36,11 @@ class Organisation(TimestampMixin, db.Model):
 
 
 class User(UserMixin, TimestampMixin, db.Model):
-    """A person who signs in: an admin, a tutor or a learner."""
+    """A person who signs in: an admin, a tutor, an assessor, an IQA or a learner."""
 
     __tablename__ = "user_account"  # "user" is reserved on PostgreSQL
     __table_args__ = (
-        CheckConstraint("role IN ('admin', 'tutor', 'learner')", name="role"),
+        CheckConstraint("role IN ('admin', 'tutor', 'assessor', 'iqa', 'learner')", name="role"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -60,7 +60,7 @@ def test_init_twice_changes_nothing(app, runner):
     assert first.exit_code == 0, first.output + first.stderr
     before_counts, before_rows = counts(app), snapshot(app)
     assert before_counts == {"Framework": 5, "Outcome": before_counts["Outcome"], "Criterion": 236,
-                             "User": 3, "Organisation": 1}
+                             "User": 5, "Organisation": 1}
     second = runner.invoke(args=["init", "--demo"])
     assert second.exit_code == 0, second.output + second.stderr
     assert "Frameworks added: none (all present)" in second.output

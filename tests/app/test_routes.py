@@ -1,4 +1,4 @@
-"""Every route, visited as anonymous, learner, tutor and admin, gets the status its roles say.
+"""Every route, visited anonymously and as each role, gets the status its roles say.
 
 Routes are read from ``app.url_map``, so a new route is covered as soon as it is registered.
 Each view declares who may use it with ``@roles_required(...)`` or ``@public`` (course.auth);
@@ -19,9 +19,9 @@ from werkzeug.routing import AnyConverter
 from course import create_app
 from course.extensions import db
 from course.models import User
+from course.models.users import ROLES  # every role: admin, tutor, assessor, iqa, learner
 from tests.helpers import DEFAULT_PASSWORD, login, make_app
 
-ROLES = ("learner", "tutor", "admin")
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
 
 # Endpoints open to everyone that cannot carry @public (Flask's own static route, for instance).
