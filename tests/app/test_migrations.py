@@ -80,7 +80,7 @@ def test_init_runs_alembic_when_migrations_exist(tmp_path):
     with app.app_context():
         assert "alembic_version" in inspect(db.engine).get_table_names()
         assert db.session.scalar(select(func.count()).select_from(Criterion)) == 236
-        assert db.session.scalar(select(func.count()).select_from(User)) == 3
+        assert db.session.scalar(select(func.count()).select_from(User)) == 5  # admin, tutor, assessor, IQA, learner
     assert _differences(app) == []
 
     again = app.test_cli_runner().invoke(args=["init", "--demo"])
