@@ -137,7 +137,7 @@ def assess(evidence_id: int) -> Any:
             flash(f"{len(written)} decision{'s' if len(written) != 1 else ''} saved." if written
                   else "Nothing changed.", "success")
             return redirect(evidence_url(evidence.id))
-    essay = essay_evidence.essay_text(evidence.answer_mark, evidence.part) if evidence.answer_mark_id else None
+    essay = essay_evidence.essay_of(evidence)
     return render_template(
         "evidence/assess.html", evidence=evidence, course=evidence.course, learner=evidence.learner,
         texts=criteria_text(evidence.course), current=current, values=values, errors=errors, essay=essay,

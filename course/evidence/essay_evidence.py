@@ -62,6 +62,14 @@ def essay_text(item: AnswerMark, part: str) -> tuple[str, str, str]:
     return str(title), str(shown.get("stem") or ""), str(answer or "")
 
 
+def essay_of(evidence: WorkplaceEvidence) -> tuple[str, str, str] | None:
+    """(question title, question text, answer) of the essay the evidence came from, or None."""
+    if evidence.answer_mark_id is None:
+        return None
+    item = db.session.get(AnswerMark, evidence.answer_mark_id)
+    return essay_text(item, evidence.part) if item is not None else None
+
+
 def performance_criteria(course: Course, item: AnswerMark, part: str) -> list[str]:
     """The essay question's criteria that only workplace evidence can meet, in course order."""
     question = _part(item)

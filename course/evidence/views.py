@@ -167,7 +167,7 @@ def detail(evidence_id: int) -> Any:
 
 def _detail_page(evidence: WorkplaceEvidence, errors: dict[str, str] | None = None, status: int = 200) -> Any:
     user = me()
-    essay = essay_evidence.essay_text(evidence.answer_mark, evidence.part) if evidence.answer_mark_id else None
+    essay = essay_evidence.essay_of(evidence)
     decided = bool(evidence.decisions)
     return render_template(
         "evidence/detail.html", evidence=evidence, course=evidence.course, learner=evidence.learner,
