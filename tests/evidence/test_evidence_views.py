@@ -11,8 +11,8 @@ from flask import Flask
 from sqlalchemy import select
 
 from course.authoring.models import Course
-from course.evidence import decisions, records
-from course.evidence.models import AuditEntry, CriterionDecision, EvidenceFile, WorkplaceEvidence
+from course.evidence import records
+from course.evidence.models import AuditEntry, CriterionDecision, WorkplaceEvidence
 from course.extensions import db
 from course.models import User
 from tests.evidence.conftest_evidence import (ESSAY_ANSWER, EXE, K1, P1, P2, PNG, counts, valid_fields, world)
@@ -346,3 +346,24 @@ def test_posts_need_the_csrf_token(app, world, setup):
     with app.app_context():
         assert db.session.scalar(select(db.func.count(CriterionDecision.id))) == 0
         assert db.session.get(WorkplaceEvidence, setup["evidence"]) is not None
+
+
+def test_files_over_the_limit_are_refused(app, world):
+    from tests.evidence.conftest_evidence import PDF
+
+    client = client_for(app, world, "learner")
+    url = f"/evidence/courses/{world.course_id}/learners/{world.users['learner'].id}/new"
+    app.config["EVIDENCE_MAX_BYTES"] = 64
+    try:
+        response = client.post(url, data={**valid_fields(), "files": [(io.BytesIO(PDF + b"x" * 200), "big.pdf")]},
+                               content_type="multipart/form-data")
+        assert response.status_code == 422
+        assert "Files: big.pdf is larger than the limit of 64 bytes a file." in response.get_data(as_text=True)
+        # The whole request is capped at every file at its limit plus the form (64 x 5 bytes + 1 MiB).
+        huge = client.post(url, data={**valid_fields(), "files": [(io.BytesIO(b"x" * (2 * 1024 * 1024)), "a.txt")]},
+                           content_type="multipart/form-data")
+        assert huge.status_code == 413
+    finally:
+        app.config.pop("EVIDENCE_MAX_BYTES")
+    with app.app_context():
+        assert counts()["workplace_evidence"] == 0
