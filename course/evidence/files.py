@@ -50,9 +50,11 @@ def _is_docx(data: bytes) -> bool:
     # Only the zip's directory is read (no member is inflated), so a zip bomb costs nothing here.
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return "word/document.xml" in archive.namelist()
+            names = set(archive.namelist())
     except (zipfile.BadZipFile, ValueError, OSError):
         return False
+    # A macro-enabled document (.docm) carries the same part plus its macros: not taken.
+    return "word/document.xml" in names and not any(n.lower().endswith("vbaproject.bin") for n in names)
 
 
 def _is_text(data: bytes) -> bool:

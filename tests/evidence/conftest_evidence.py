@@ -33,7 +33,7 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 
 TEXT = "Witness statement: she asked before helping. Café £5.\n".encode()
 
 
-def docx_bytes(with_document: bool = True) -> bytes:
+def docx_bytes(with_document: bool = True, macros: bool = False) -> bytes:
     """A minimal zip shaped like a Word document (or like another zip when ``with_document`` is False)."""
     import io
     import zipfile
@@ -42,6 +42,8 @@ def docx_bytes(with_document: bool = True) -> bytes:
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("word/document.xml" if with_document else "other/thing.xml", "<w:document/>")
+        if macros:
+            archive.writestr("word/vbaProject.bin", b"\x00macro")
     return buffer.getvalue()
 
 

@@ -148,6 +148,8 @@ def test_files_are_typed_by_content(world, ctx, name, data, stored, content_type
                     "(its content was checked, not its name)."),
     ("archive.docx", docx_bytes(with_document=False), "archive.docx is not a PDF, PNG, JPEG or WebP image, Word "
                     "document (.docx) or plain text file (its content was checked, not its name)."),
+    ("plan.docx", docx_bytes(macros=True), "plan.docx is not a PDF, PNG, JPEG or WebP image, Word document "
+                    "(.docx) or plain text file (its content was checked, not its name)."),
     ("latin1.txt", "caf\xe9".encode("latin-1"), "latin1.txt is not a PDF, PNG, JPEG or WebP image, Word document "
                     "(.docx) or plain text file (its content was checked, not its name)."),
     ("empty.pdf", b"", "empty.pdf is empty."),
