@@ -49,6 +49,7 @@ from course.core.request_limits import max_body
 from course.extensions import db
 from course.learning import attempts, enrolment, errors, essays, overview, submission, time_on_task
 from course.learning.display import answer_text, fmt, percent
+from course.learning import hours
 from course.learning.forms import CsvEnrolForm, EnrolForm, MarkEssayForm, OfflineForm
 from course.learning.models import Attempt, Enrolment, OfflineLearning
 from course.learning.player import PLAYER_DIR, PLAYER_FILES, course_document, launch_data, player_file_version, render_player_page
@@ -77,6 +78,13 @@ def _score_filter(value: float | None) -> str:
 @bp.app_template_filter("percent")
 def _percent_filter(value: float | None) -> str:
     return percent(value)
+
+
+# Time in plain words (course.learning.hours): minutes under an hour, hours from an hour, never seconds.
+bp.add_app_template_filter(hours.duration, "duration")
+bp.add_app_template_global(hours.against, "time_against")
+bp.add_app_template_global(hours.percent_of, "time_percent")
+bp.add_app_template_global(hours.TIME_EXPLAINED, "time_explained")
 
 
 @bp.errorhandler(errors.LearningError)
