@@ -248,3 +248,14 @@ def test_unknown_course_learner_or_unit_is_404(client: FlaskClient, scripted: Sc
 def test_anonymous_is_sent_to_sign_in(client: FlaskClient, scripted: Scripted) -> None:
     response = client.get(url(scripted))
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_the_dashboard_shows_time_by_kind_and_links_the_record(client: FlaskClient, scripted: Scripted) -> None:
+    login(client, scripted.emails["lee"])
+    page = " ".join(client.get("/learn/").get_data(as_text=True).split())
+    # The course: the unit's time plus 20 guided minutes with no reference: GLH 110 minutes, TQT 255.
+    assert "<dt>Online study</dt><dd>25 minutes</dd>" in page
+    assert "Guided learning with a tutor or assessor</dt><dd>1.8 hours of the 27 guided learning hours (GLH)" in page
+    assert "<dt>Off-the-job training</dt><dd>2.0 hours</dd>" in page
+    assert "All your study</dt><dd>4.2 hours of the 40 hours of total qualification time (TQT)" in page
+    assert f'<a href="{url(scripted)}">RECFW: Safe and consenting care</a>' in page

@@ -260,7 +260,7 @@ def test_offline_learning_form(client, make_course, app):
     login(client, c.learner.email)
     page = " ".join(client.get("/learn/").get_data(as_text=True).split())
     # Guided time counts against GLH; off-the-job and online study only toward TQT (none given here).
-    assert "Guided learning with a tutor or assessor</dt><dd>1.5 hours of 10 hours guided learning hours (GLH)" in page
+    assert "Guided learning with a tutor or assessor</dt><dd>1.5 hours of the 10 guided learning hours (GLH)" in page
     assert "Off-the-job training</dt><dd>45 minutes</dd>" in page
     assert "All your study</dt><dd>2.2 hours (this course gives no total qualification time)</dd>" in page
     assert "Online study counts toward total qualification time (TQT)" in page
