@@ -25,6 +25,7 @@ BLUEPRINTS: list[str] = [
     "course.publishing.views:bp",
     "course.jobs.views:bp",
     "course.evidence.views:bp",
+    "course.evidence.record_views:bp",
 ]
 
 DEV_SECRET_KEY = "dev-insecure-change-me"

@@ -5,8 +5,19 @@ import datetime as dt
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateField, DecimalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from course.learning.models import OFFLINE_KINDS
 
 
 class EnrolForm(FlaskForm):
@@ -33,9 +44,14 @@ class CsvEnrolForm(FlaskForm):
 
 
 class OfflineForm(FlaskForm):
-    """Guided learning away from the screen."""
+    """Learning away from the screen: a guided session, a supervised assessment or off-the-job training."""
 
     learner = SelectField("Learner", coerce=int, validators=[DataRequired("Choose a learner.")])
+    # No default: what the time counts toward (GLH or only TQT) depends on it, so the tutor says.
+    kind = SelectField("Kind of time", choices=[SelectChoice("", "Choose the kind of time")]
+                       + [SelectChoice(k, label) for k, label in OFFLINE_KINDS.items()],
+                       validators=[DataRequired("Choose the kind of time: a guided session, a supervised "
+                                                "assessment or off-the-job training.")])
     date = DateField("Date", validators=[DataRequired("Enter the date of the learning.")])
     minutes = IntegerField("Minutes", validators=[DataRequired("Enter the minutes spent."),
                                                   NumberRange(1, 1440, "Enter a whole number of minutes from 1 to 1440.")])

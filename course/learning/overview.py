@@ -8,7 +8,9 @@ from sqlalchemy import func, select
 from course.authoring.models import Course, Module
 from course.extensions import db
 from course.learning.grading import Grade, grade
+from course.learning.hours import TimeByKind, UnitFigures, course_figures, time_by_kind, unit_figures
 from course.learning.models import Attempt, Enrolment, ModuleProgress, OfflineLearning, TimeOnTask
+from course.models.frameworks import Framework
 from course.models.users import User
 
 
@@ -37,14 +39,11 @@ class CourseSummary:
     course: Course
     enrolment: Enrolment
     modules: list[ModuleSummary]
-    glh: int | None
-    online_seconds: int
-    offline_minutes: int
-
-    @property
-    def total_minutes(self) -> int:
-        """Online and offline guided minutes together."""
-        return self.online_seconds // 60 + self.offline_minutes
+    # Time by kind against the course's GLH and TQT (course.learning.hours); the units with
+    # their own figures, for the links to each unit's record.
+    time: TimeByKind
+    figures: UnitFigures
+    units: list[tuple[Framework, UnitFigures]]
 
 
 def learner_overview(user: User) -> list[CourseSummary]:
@@ -58,9 +57,12 @@ def learner_overview(user: User) -> list[CourseSummary]:
     progress = {p.module_id: p for p in db.session.scalars(select(ModuleProgress).where(ModuleProgress.user_id == user.id))}
     seconds = dict(db.session.execute(
         select(TimeOnTask.module_id, TimeOnTask.seconds).where(TimeOnTask.user_id == user.id)).all())
-    offline = dict(db.session.execute(
-        select(OfflineLearning.course_id, func.sum(OfflineLearning.minutes))
-        .where(OfflineLearning.learner_id == user.id).group_by(OfflineLearning.course_id)).all())
+    offline: dict[int, list[tuple[str, int]]] = {}
+    for course_id, kind, minutes in db.session.execute(
+        select(OfflineLearning.course_id, OfflineLearning.kind, func.sum(OfflineLearning.minutes))
+        .where(OfflineLearning.learner_id == user.id).group_by(OfflineLearning.course_id, OfflineLearning.kind)
+    ).all():
+        offline.setdefault(course_id, []).append((kind, int(minutes or 0)))
     out = []
     for enrolment in enrolments:
         course = enrolment.course
@@ -97,9 +99,10 @@ def learner_overview(user: User) -> list[CourseSummary]:
                 grade=g, seconds=seconds.get(module.id, 0), target_minutes=module.target_minutes,
                 criteria_met=met, latest=latest,
             ))
-        glhs = [f.glh for f in course.frameworks if f.glh]
+        frameworks = list(course.frameworks)
         out.append(CourseSummary(
-            course=course, enrolment=enrolment, modules=modules, glh=sum(glhs) if glhs else None,
-            online_seconds=sum(m.seconds for m in modules), offline_minutes=int(offline.get(course.id) or 0),
+            course=course, enrolment=enrolment, modules=modules,
+            time=time_by_kind(sum(m.seconds for m in modules), offline.get(course.id, [])),
+            figures=course_figures(frameworks), units=[(f, unit_figures(f)) for f in frameworks],
         ))
     return out

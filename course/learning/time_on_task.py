@@ -10,7 +10,7 @@ from course.authoring.models import Course, Module
 from course.extensions import db
 from course.learning.enrolment import is_enrolled
 from course.learning.errors import Invalid
-from course.learning.models import OfflineLearning, TimeLog, TimeOnTask
+from course.learning.models import OFFLINE_KINDS, OfflineLearning, TimeLog, TimeOnTask
 from course.models.base import utcnow
 from course.models.users import User
 
@@ -114,20 +114,24 @@ def record_offline(
     minutes: int,
     activity: str,
     outcomes: list[str] | None = None,
+    kind: str = "guided_session",
     by: User,
 ) -> OfflineLearning:
-    """Record guided learning done away from the screen; it counts toward the course's GLH."""
+    """Record learning done away from the screen. Guided sessions and supervised assessments
+    count toward GLH; every kind counts toward TQT (course.learning.hours)."""
     if not is_enrolled(learner, course):
         raise Invalid(f"{learner.name} is not enrolled on {course.title}")
     if not isinstance(minutes, int) or isinstance(minutes, bool) or not 0 < minutes <= 24 * 60:
         raise Invalid("minutes: expected a whole number from 1 to 1440")
     if not activity.strip():
         raise Invalid("activity: describe what was done")
+    if kind not in OFFLINE_KINDS:
+        raise Invalid(f"kind: expected one of {', '.join(OFFLINE_KINDS)}")
     if date > utcnow().date():
         raise Invalid("date: the learning cannot be in the future")
     row = OfflineLearning(
         learner_id=learner.id, course_id=course.id, date=date, minutes=minutes,
-        activity=activity.strip(), outcomes=list(outcomes or []), recorded_by_id=by.id,
+        activity=activity.strip(), outcomes=list(outcomes or []), kind=kind, recorded_by_id=by.id,
     )
     db.session.add(row)
     db.session.flush()

@@ -49,8 +49,9 @@ from course.core.request_limits import max_body
 from course.extensions import db
 from course.learning import attempts, enrolment, errors, essays, overview, submission, time_on_task
 from course.learning.display import answer_text, fmt, percent
+from course.learning import hours
 from course.learning.forms import CsvEnrolForm, EnrolForm, MarkEssayForm, OfflineForm
-from course.learning.models import Attempt, Enrolment, OfflineLearning
+from course.learning.models import OFFLINE_KINDS, Attempt, Enrolment, OfflineLearning
 from course.learning.player import PLAYER_DIR, PLAYER_FILES, course_document, launch_data, player_file_version, render_player_page
 from course.models.users import User
 from course.bank.media import get_media, media_response
@@ -77,6 +78,13 @@ def _score_filter(value: float | None) -> str:
 @bp.app_template_filter("percent")
 def _percent_filter(value: float | None) -> str:
     return percent(value)
+
+
+# Time in plain words (course.learning.hours): minutes under an hour, hours from an hour, never seconds.
+bp.add_app_template_filter(hours.duration, "duration")
+bp.add_app_template_global(hours.against, "time_against")
+bp.add_app_template_global(hours.percent_of, "time_percent")
+bp.add_app_template_global(hours.TIME_EXPLAINED, "time_explained")
 
 
 @bp.errorhandler(errors.LearningError)
@@ -540,7 +548,7 @@ def learners_csv(course_id: int) -> Any:
 @bp.route("/tutor/courses/<int:course_id>/offline", methods=["GET", "POST"])
 @roles_required("tutor", "admin")
 def offline(course_id: int) -> Any:
-    """Record guided learning done offline; it counts toward GLH."""
+    """Record learning done offline, by kind: guided sessions and assessments count toward GLH."""
     course = tutor_course(course_id)
     enrolments = db.session.scalars(
         select(Enrolment).where(Enrolment.course_id == course.id).join(User, Enrolment.user_id == User.id)
@@ -559,18 +567,21 @@ def offline(course_id: int) -> Any:
                 tutor = me()
                 try:
                     run(lambda: time_on_task.record_offline(learner, course, date=form.date.data, minutes=form.minutes.data,
-                                                       activity=form.activity.data or "", outcomes=outcomes, by=tutor))
+                                                       activity=form.activity.data or "", outcomes=outcomes,
+                                                       kind=form.kind.data, by=tutor))
                 except errors.Invalid as exc:
                     form.activity.errors = [exc.message]
                 else:
-                    flash(f"{form.minutes.data} minutes recorded for {learner.name}.", "success")
+                    flash(f"{form.minutes.data} minutes of {OFFLINE_KINDS[form.kind.data].lower()} recorded "
+                          f"for {learner.name}.", "success")
                     return redirect(url_for("learning.offline", course_id=course.id))
         status = 422
     records = db.session.scalars(
         select(OfflineLearning).where(OfflineLearning.course_id == course.id)
         .order_by(OfflineLearning.date.desc(), OfflineLearning.id.desc()).limit(100)
     ).all()
-    return render_template("learning/offline.html", course=course, form=form, records=records), status
+    return render_template("learning/offline.html", course=course, form=form, records=records,
+                           offline_kinds=OFFLINE_KINDS), status
 
 
 @bp.get("/tutor/marking")

@@ -12,9 +12,11 @@ Rules the reports use (they match the learner's dashboard for the "highest" grad
   time or pages seen), else "not started"; without a quiz: "completed" (last page reached),
   "in progress", "not started";
 - a module is "complete" when passed or completed;
-- time: active online seconds per module (TimeOnTask) plus offline guided minutes a tutor
-  recorded for the course; offline minutes count toward the unit of the first reference the
-  tutor gave (``FRAMEWORK/...``), else only toward the course total;
+- time, kept by kind (course.learning.hours): online self-study seconds per module (TimeOnTask),
+  and the minutes a tutor recorded offline as a guided session, a supervised assessment or
+  off-the-job training. Guided sessions and assessments count toward GLH; every kind counts
+  toward TQT ("total"). Offline minutes count toward the unit of the first reference the tutor
+  gave (``FRAMEWORK/...``), else only toward the course total;
 - each module belongs to the unit (framework) of its first outcome reference.
 """
 from __future__ import annotations
@@ -32,7 +34,17 @@ from sqlalchemy.orm import selectinload
 from course.authoring.models import Course, CourseFramework, Module
 from course.bank.models import QuestionVersion
 from course.extensions import db
-from course.learning.models import AnswerMark, Attempt, Enrolment, ModuleProgress, OfflineLearning, TimeLog, TimeOnTask
+from course.learning.hours import GLH_KINDS, TimeByKind, UnitFigures, course_figures, time_by_kind, unit_figures
+from course.learning.models import (
+    OFFLINE_KINDS,
+    AnswerMark,
+    Attempt,
+    Enrolment,
+    ModuleProgress,
+    OfflineLearning,
+    TimeLog,
+    TimeOnTask,
+)
 from course.models.frameworks import Framework, Outcome
 from course.models.users import Organisation, User
 from course.reports import statistics
@@ -93,17 +105,25 @@ def learner_by_email(course: Course, email: str) -> User:
 
 @dataclass
 class Unit:
-    """A framework of the course with its GLH and the modules that teach it."""
+    """A framework of the course with its GLH, credit and TQT (as given) and the modules that teach it."""
 
     code: str
     title: str
     glh: int | None
     module_ids: list[int] = field(default_factory=list)
+    credit: int | None = None
+    tqt: int | None = None
+    framework_id: int | None = None
 
     @property
     def target_minutes(self) -> int | None:
         """GLH in minutes."""
         return self.glh * 60 if self.glh else None
+
+    @property
+    def figures(self) -> UnitFigures:
+        """GLH and TQT (given, else credit x 10 hours, else not known)."""
+        return unit_figures(self)
 
 
 @dataclass
@@ -126,6 +146,11 @@ class Structure:
         values = [u.glh for u in self.units if u.glh]
         return sum(values) if values else None
 
+    @property
+    def figures(self) -> UnitFigures:
+        """The course's GLH and TQT: sums over the units that give them."""
+        return course_figures(self.units)
+
     def unit_for_ref(self, ref: str) -> str | None:
         """The unit code a ``FRAMEWORK/...`` reference belongs to, if a unit of the course."""
         code = ref.partition("/")[0]
@@ -141,7 +166,7 @@ def structure(course: Course) -> Structure:
         select(Framework).join(CourseFramework, CourseFramework.framework_id == Framework.id)
         .where(CourseFramework.course_id == course.id).order_by(CourseFramework.position)
     ).all()
-    units = [Unit(f.code, f.title, f.glh) for f in frameworks]
+    units = [Unit(f.code, f.title, f.glh, credit=f.credit, tqt=f.tqt, framework_id=f.id) for f in frameworks]
     by_code = {u.code: u for u in units}
     unit_of_module = {}
     for m in modules:
@@ -187,17 +212,47 @@ class LearnerRow:
     email: str
     cohort: str
     cells: dict[int, Cell]
-    offline_minutes: int = 0
-    unit_offline: dict[str, int] = field(default_factory=dict)
+    # Offline minutes by kind, for the course and for each unit (by the record's first reference).
+    offline: dict[str, int] = field(default_factory=dict)
+    unit_offline_kinds: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def online_minutes(self) -> float:
-        """Online minutes over all modules."""
+        """Online self-study minutes over all modules."""
         return sum(c.seconds for c in self.cells.values()) / 60
 
     @property
+    def offline_minutes(self) -> int:
+        """Offline minutes of every kind."""
+        return sum(self.offline.values())
+
+    @property
+    def unit_offline(self) -> dict[str, int]:
+        """Offline minutes of every kind per unit."""
+        return {code: sum(kinds.values()) for code, kinds in self.unit_offline_kinds.items()}
+
+    @property
+    def time(self) -> TimeByKind:
+        """The learner's time on the course by kind."""
+        return time_by_kind(sum(c.seconds for c in self.cells.values()), self.offline.items())
+
+    @property
+    def unassigned_time(self) -> TimeByKind:
+        """Offline time whose references name none of the course's units (it counts for the course only)."""
+        left = dict(self.offline)
+        for kinds in self.unit_offline_kinds.values():
+            for kind, minutes in kinds.items():
+                left[kind] = left.get(kind, 0) - minutes
+        return time_by_kind(0, left.items())
+
+    def unit_time(self, unit: Unit) -> TimeByKind:
+        """The learner's time on the unit by kind."""
+        seconds = sum(self.cells[m].seconds for m in unit.module_ids if m in self.cells)
+        return time_by_kind(seconds, self.unit_offline_kinds.get(unit.code, {}).items())
+
+    @property
     def total_minutes(self) -> float:
-        """Online plus offline minutes."""
+        """Every kind together: the time that counts toward TQT."""
         return self.online_minutes + self.offline_minutes
 
     @property
@@ -206,9 +261,8 @@ class LearnerRow:
         return sum(1 for c in self.cells.values() if c.complete)
 
     def unit_minutes(self, unit: Unit) -> float:
-        """Online minutes on the unit's modules plus offline minutes recorded against it."""
-        online = sum(self.cells[m].seconds for m in unit.module_ids if m in self.cells) / 60
-        return online + self.unit_offline.get(unit.code, 0)
+        """Online minutes on the unit's modules plus offline minutes (every kind) recorded against it."""
+        return self.unit_time(unit).tqt_minutes
 
 
 @dataclass
@@ -240,6 +294,18 @@ class Progress:
     offline_minutes: float
     unit_online: dict[str, float]
     unit_offline: dict[str, int]
+    # Offline minutes by kind over the cohort, for the course and per unit.
+    offline_kinds: dict[str, int] = field(default_factory=dict)
+    unit_offline_kinds: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def glh_minutes(self) -> int:
+        """The cohort's minutes with a tutor or assessor (toward GLH)."""
+        return sum(self.offline_kinds.get(k, 0) for k in GLH_KINDS)
+
+    def unit_glh_minutes(self, code: str) -> int:
+        """The cohort's minutes toward the unit's GLH."""
+        return sum(self.unit_offline_kinds.get(code, {}).get(k, 0) for k in GLH_KINDS)
 
     @property
     def unit_minutes(self) -> dict[str, float]:
@@ -252,7 +318,9 @@ class Progress:
         return (self.online_minutes + self.offline_minutes) / self.learners if self.learners else 0.0
 
 
-BASE_SORTS = ("name", "email", "cohort", "complete", "online", "offline", "total")
+# "online" is self-study, "guided" the minutes toward GLH, "off_the_job" that kind alone, "offline"
+# every offline kind (kept for old links), "total" every kind together (toward TQT).
+BASE_SORTS = ("name", "email", "cohort", "complete", "online", "guided", "off_the_job", "offline", "total")
 
 
 def valid_sort(sort: str | None, module_ids: list[int]) -> str:
@@ -287,9 +355,11 @@ def _per_learner(course: Course, sort: str) -> Any | None:
                    .where(OfflineLearning.course_id == course.id).group_by(OfflineLearning.learner_id))
         both = online.union_all(offline).subquery()
         return select(both.c.user_id, func.sum(both.c.value).label("value")).group_by(both.c.user_id).subquery()
-    if sort == "offline":
+    if sort in ("offline", "guided", "off_the_job"):
+        kinds = {"offline": tuple(OFFLINE_KINDS), "guided": GLH_KINDS, "off_the_job": ("off_the_job",)}[sort]
         return (select(OfflineLearning.learner_id.label("user_id"), func.sum(OfflineLearning.minutes).label("value"))
-                .where(OfflineLearning.course_id == course.id).group_by(OfflineLearning.learner_id).subquery())
+                .where(OfflineLearning.course_id == course.id, OfflineLearning.kind.in_(kinds))
+                .group_by(OfflineLearning.learner_id).subquery())
     if sort == "complete":
         passed = (select(Attempt.user_id.label("user_id"), Attempt.module_id.label("module_id"))
                   .where(Attempt.module_id.in_(modules), Attempt.status == "finished", Attempt.passed.is_(True)))
@@ -360,20 +430,22 @@ def learner_rows(st: Structure, learners: list[tuple[int, str, str, str]]) -> li
         .where(ModuleProgress.user_id.in_(ids), ModuleProgress.module_id.in_(modules))
     ).all()
     offline = db.session.execute(
-        select(OfflineLearning.learner_id, cast(OfflineLearning.outcomes, Text), func.sum(OfflineLearning.minutes))
+        select(OfflineLearning.learner_id, cast(OfflineLearning.outcomes, Text), OfflineLearning.kind,
+               func.sum(OfflineLearning.minutes))
         .where(OfflineLearning.learner_id.in_(ids), OfflineLearning.course_id == st.course.id)
-        .group_by(OfflineLearning.learner_id, cast(OfflineLearning.outcomes, Text))
+        .group_by(OfflineLearning.learner_id, cast(OfflineLearning.outcomes, Text), OfflineLearning.kind)
     ).all()
     attempts = {(u, m): (best, int(n or 0), bool(p), bool(pend), bool(open_)) for u, m, best, n, p, pend, open_ in agg}
     secs = {(u, m): s for u, m, s in seconds}
     seen = {(u, m): (ps, bool(done)) for u, m, ps, done in pages}
-    for uid, outcomes_text, minutes in offline:
+    for uid, outcomes_text, kind, minutes in offline:
         row = rows[uid]
-        row.offline_minutes += int(minutes or 0)
+        row.offline[kind] = row.offline.get(kind, 0) + int(minutes or 0)
         refs = _json_list(outcomes_text)
         unit = next((st.unit_for_ref(r) for r in refs if st.unit_for_ref(r)), None)
         if unit:
-            row.unit_offline[unit] = row.unit_offline.get(unit, 0) + int(minutes or 0)
+            kinds = row.unit_offline_kinds.setdefault(unit, {})
+            kinds[kind] = kinds.get(kind, 0) + int(minutes or 0)
     for module in st.modules:
         has_quiz = module.quiz is not None
         for uid, row in rows.items():
@@ -428,14 +500,15 @@ def progress(course: Course, *, cohort: str | None = None, sort: str | None = "n
     rows = learner_rows(st, learners)
     modules = _module_summaries(st, learners_q if cohort is not None else None)
     online = {m.module.id: m.seconds for m in modules}
-    offline_total, unit_offline = _offline_totals(st, learners_q)
+    offline_kinds, unit_offline_kinds = _offline_totals(st, learners_q)
+    unit_offline = {code: sum(kinds.values()) for code, kinds in unit_offline_kinds.items()}
     unit_online = {u.code: sum(online.get(m, 0) for m in u.module_ids) / 60 for u in st.units}
     return Progress(
         structure=st, rows=rows, learners=total, page=page, pages=pages, page_size=page_size, sort=sort,
         direction=direction,
         cohort=cohort, cohorts=cohorts(course), modules=modules,
-        online_minutes=sum(online.values()) / 60, offline_minutes=offline_total, unit_online=unit_online,
-        unit_offline=unit_offline,
+        online_minutes=sum(online.values()) / 60, offline_minutes=sum(offline_kinds.values()), unit_online=unit_online,
+        unit_offline=unit_offline, offline_kinds=offline_kinds, unit_offline_kinds=unit_offline_kinds,
     )
 
 
@@ -478,19 +551,21 @@ def _module_summaries(st: Structure, learners_q: Any | None) -> list[ModuleSumma
     return out
 
 
-def _offline_totals(st: Structure, learners_q: Any) -> tuple[int, dict[str, int]]:
+def _offline_totals(st: Structure, learners_q: Any) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+    """The cohort's offline minutes by kind, for the course and per unit."""
     rows = db.session.execute(
-        select(cast(OfflineLearning.outcomes, Text), func.sum(OfflineLearning.minutes))
+        select(cast(OfflineLearning.outcomes, Text), OfflineLearning.kind, func.sum(OfflineLearning.minutes))
         .where(OfflineLearning.course_id == st.course.id, OfflineLearning.learner_id.in_(learners_q))
-        .group_by(cast(OfflineLearning.outcomes, Text))
+        .group_by(cast(OfflineLearning.outcomes, Text), OfflineLearning.kind)
     ).all()
-    total = 0
-    units: dict[str, int] = {}
-    for text, minutes in rows:
-        total += int(minutes or 0)
+    total: dict[str, int] = {}
+    units: dict[str, dict[str, int]] = {}
+    for text, kind, minutes in rows:
+        total[kind] = total.get(kind, 0) + int(minutes or 0)
         unit = next((st.unit_for_ref(r) for r in _json_list(text) if st.unit_for_ref(r)), None)
         if unit:
-            units[unit] = units.get(unit, 0) + int(minutes or 0)
+            kinds = units.setdefault(unit, {})
+            kinds[kind] = kinds.get(kind, 0) + int(minutes or 0)
     return total, units
 
 
@@ -499,22 +574,31 @@ def progress_table(course: Course, *, cohort: str | None = None, sort: str | Non
     """Every learner's progress, one row per learner (in batches of ``batch`` learners)."""
     st = structure(course)
     sort = valid_sort(sort, st.module_ids)
-    headers = ["name", "email", "cohort", "modules complete", "online minutes", "offline minutes", "total minutes",
-               "course GLH"]
-    headers += [f"{u.code} minutes" for u in st.units] + [f"{u.code} GLH" for u in st.units]
+    # Time by kind, each against the figure it counts toward (course.learning.hours): GLH is time
+    # with a tutor or assessor, TQT every kind together.
+    headers = ["name", "email", "cohort", "modules complete", "self-study minutes", "guided session minutes",
+               "assessment minutes", "GLH minutes", "off-the-job minutes", "TQT minutes", "course GLH",
+               "course TQT hours"]
+    for u in st.units:
+        headers += [f"{u.code} GLH minutes", f"{u.code} TQT minutes", f"{u.code} GLH", f"{u.code} TQT hours"]
     for m in st.modules:
-        headers += [f"{m.slug} status", f"{m.slug} best %", f"{m.slug} attempts", f"{m.slug} minutes",
+        headers += [f"{m.slug} status", f"{m.slug} best %", f"{m.slug} attempts", f"{m.slug} self-study minutes",
                     f"{m.slug} target minutes"]
     table = Table("Progress", headers)
+    figures = st.figures
     offset = 0
     while True:
         learners = _learner_page(course, cohort, sort, direction, offset, batch)
         if not learners:
             break
         for row in learner_rows(st, learners):
-            out: list[Any] = [row.name, row.email, row.cohort, row.complete, round(row.online_minutes, 1),
-                              row.offline_minutes, round(row.total_minutes, 1), st.glh]
-            out += [round(row.unit_minutes(u), 1) for u in st.units] + [u.glh for u in st.units]
+            t = row.time
+            out: list[Any] = [row.name, row.email, row.cohort, row.complete, round(t.self_study_minutes, 1),
+                              t.guided_minutes, t.assessment_minutes, t.glh_minutes, t.off_the_job_minutes,
+                              round(t.tqt_minutes, 1), figures.glh, figures.tqt]
+            for u in st.units:
+                ut = row.unit_time(u)
+                out += [ut.glh_minutes, round(ut.tqt_minutes, 1), u.glh, u.figures.tqt]
             for m in st.modules:
                 c = row.cells[m.id]
                 out += [c.status, None if c.best is None else round(c.best * 100, 1), c.attempts,
@@ -778,6 +862,15 @@ def items_tables(course: Course, *, which: str = "first", module: Module | None 
 # ---------------------------------------------------------------- hours log
 
 
+# The kinds of time in the hours log, in words that say what each counts toward.
+HOURS_KINDS: dict[str, str] = {
+    "self_study": "Online self-study (TQT)",
+    "guided_session": "Guided session (GLH)",
+    "assessment": "Supervised assessment (GLH)",
+    "off_the_job": "Off-the-job training (TQT)",
+}
+
+
 @dataclass
 class HoursRow:
     """One line of the hours log."""
@@ -787,10 +880,16 @@ class HoursRow:
     minutes: float
     outcome: str
     covers: str
+    kind: str = "self_study"  # self_study (online), or an offline kind (OFFLINE_KINDS)
+
+    @property
+    def kind_label(self) -> str:
+        """The kind in words, and what it counts toward."""
+        return HOURS_KINDS.get(self.kind, self.kind)
 
 
 def hours_log(course: Course, learner: User) -> list[HoursRow]:
-    """The learner's guided learning by day: online time per module and day, offline records.
+    """The learner's learning time by day: online self-study per module and day, offline records by kind.
 
     ``outcome`` is the result of quiz attempts submitted that day on that module; ``covers`` the
     outcomes the module or the offline activity covers.
@@ -819,29 +918,36 @@ def hours_log(course: Course, learner: User) -> list[HoursRow]:
         ).all():
             m = modules[module_id]
             used.add((module_id, day))
-            out.append(HoursRow(day, f"Online: {m.title}", round(seconds / 60, 1),
+            out.append(HoursRow(day, f"Online study: {m.title}", round(seconds / 60, 1),
                                 "; ".join(results.get((module_id, day), [])), ", ".join(m.outcomes or [])))
         for (module_id, day), texts in results.items():
             if (module_id, day) not in used:
                 m = modules[module_id]
-                out.append(HoursRow(day, f"Online: {m.title}", 0.0, "; ".join(texts), ", ".join(m.outcomes or [])))
-    for date, minutes, activity, outcomes in db.session.execute(
-        select(OfflineLearning.date, OfflineLearning.minutes, OfflineLearning.activity, OfflineLearning.outcomes)
+                out.append(HoursRow(day, f"Online study: {m.title}", 0.0, "; ".join(texts),
+                                    ", ".join(m.outcomes or [])))
+    for date, minutes, activity, outcomes, kind in db.session.execute(
+        select(OfflineLearning.date, OfflineLearning.minutes, OfflineLearning.activity, OfflineLearning.outcomes,
+               OfflineLearning.kind)
         .where(OfflineLearning.learner_id == learner.id, OfflineLearning.course_id == course.id)
     ).all():
-        out.append(HoursRow(date, f"Offline: {activity}", float(minutes), "recorded by a tutor",
-                            ", ".join(outcomes or [])))
+        out.append(HoursRow(date, f"{OFFLINE_KINDS.get(kind, kind)}: {activity}", float(minutes),
+                            "recorded by a tutor", ", ".join(outcomes or []), kind))
     out.sort(key=lambda r: (r.date, r.activity))
     return out
 
 
 def hours_table(course: Course, learner: User) -> Table:
-    """The hours log as rows, with a total line."""
+    """The hours log as rows, with total lines: GLH (time with a tutor or assessor), off-the-job
+    training on its own, and every kind together (toward TQT)."""
     rows = hours_log(course, learner)
-    table = Table("Hours", ["date", "activity", "minutes", "outcome", "covers"])
+    table = Table("Hours", ["date", "kind", "activity", "minutes", "outcome", "covers"])
     for r in rows:
-        table.rows.append([r.date.isoformat(), r.activity, r.minutes, r.outcome, r.covers])
-    table.rows.append(["total", "", round(sum(r.minutes for r in rows), 1), "", ""])
+        table.rows.append([r.date.isoformat(), r.kind_label, r.activity, r.minutes, r.outcome, r.covers])
+    glh = sum(r.minutes for r in rows if r.kind in GLH_KINDS)
+    off_the_job = sum(r.minutes for r in rows if r.kind == "off_the_job")
+    table.rows.append(["total toward GLH", "", "", round(glh, 1), "", ""])
+    table.rows.append(["total off-the-job", "", "", round(off_the_job, 1), "", ""])
+    table.rows.append(["total toward TQT", "", "", round(sum(r.minutes for r in rows), 1), "", ""])
     return table
 
 

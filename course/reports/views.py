@@ -125,15 +125,21 @@ def progress(course_id: int) -> Any:
                            cohort_chart=cohort_chart, cohort_value=request.args.get("cohort", ""))
 
 
+def _minutes(hours_: int | None) -> int | None:
+    return hours_ * 60 if hours_ else None
+
+
 def _cohort_chart(report: service.Progress) -> Any:
-    """Mean time per learner against GLH, per unit and for the course."""
+    """Mean time per learner (online study, then offline of every kind) against TQT, per unit and
+    for the course: every kind counts toward TQT, while only time with a tutor counts toward GLH."""
     n = report.learners or 1
     st = report.structure
     rows = [TimeBar(u.code, report.unit_online.get(u.code, 0) / n, report.unit_offline.get(u.code, 0) / n,
-                    u.target_minutes) for u in st.units]
+                    _minutes(u.figures.tqt)) for u in st.units]
     rows.append(TimeBar("Whole course", report.online_minutes / n, report.offline_minutes / n,
-                        st.glh * 60 if st.glh else None))
-    return time_chart(rows, f"Mean guided learning time per learner ({report.learners} learners) against GLH")
+                        _minutes(st.figures.tqt)))
+    return time_chart(rows, f"Mean learning time per learner ({report.learners} learners), online study and "
+                            "offline, against total qualification time (TQT)")
 
 
 @bp.app_template_global("report_sort_url")
@@ -164,11 +170,12 @@ def learner(course_id: int, user_id: int) -> Any:
     enrolment = found[1] if found else None
     st = service.structure(course)
     row = service.learner_rows(st, [(user.id, user.name, user.email, enrolment.cohort if enrolment else "")])[0]
-    bars = [TimeBar(u.code, row.unit_minutes(u) - row.unit_offline.get(u.code, 0), row.unit_offline.get(u.code, 0),
-                    u.target_minutes) for u in st.units]
-    unassigned = row.offline_minutes - sum(row.unit_offline.values())
-    bars.append(TimeBar("Whole course", row.online_minutes, row.offline_minutes, st.glh * 60 if st.glh else None))
-    chart = time_chart(bars, f"{user.name}'s guided learning time against GLH")
+    bars = [TimeBar(u.code, row.unit_time(u).self_study_minutes, row.unit_offline.get(u.code, 0),
+                    _minutes(u.figures.tqt)) for u in st.units]
+    unassigned = row.unassigned_time
+    bars.append(TimeBar("Whole course", row.online_minutes, row.offline_minutes, _minutes(st.figures.tqt)))
+    chart = time_chart(bars, f"{user.name}'s learning time, online study and offline, against total "
+                             "qualification time (TQT)")
     return render_template("reports/learner.html", course=course, learner=user, st=st, row=row, chart=chart,
                            unassigned=unassigned, hours=service.hours_log(course, user))
 

@@ -177,7 +177,7 @@ def test_roles_are_recorded_on_the_view():
         return ""
 
     assert view.required_roles == frozenset({"tutor"})
-    assert roles_required()(view).required_roles == frozenset({"admin", "tutor", "learner"})
+    assert roles_required()(view).required_roles == frozenset({"admin", "tutor", "assessor", "iqa", "learner"})
 
 
 # ---- CSRF -------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from course.extensions import db
+from course.learning.hours import duration
 from course.learning.models import Attempt, TimeOnTask
 from tests.browser.conftest import REPO_ROOT, axe_violations, describe_violations, sign_in
 from tests.helpers import DEFAULT_PASSWORD
@@ -129,7 +130,8 @@ def test_enrol_take_quiz_reload_resume_submit(app, live_server, browser_page, ma
     assert seconds > 0
     page.reload()
     text = " ".join(page.locator("main").inner_text().split())
-    assert f"{seconds} s of 30 min target" in text
+    # Online study in plain words (course.learning.hours), never seconds.
+    assert f"Online study {duration(seconds / 60)} of 30 minutes planned" in text
     assert "Passed" in text and "75% (highest of 1 attempt)" in text and "2 of 3" in text
     assert "Criteria met so far TESTFW/K1, TESTFW/K2" in text
     assert_no_axe(page, "the dashboard after an attempt")

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from course.authoring.models import Module
 from course.extensions import db
 from course.learning import attempts, errors, essays, grading, overview, submission, time_on_task
-from course.learning.models import Attempt, TimeLog, TimeOnTask
+from course.learning.hours import TimeByKind
+from course.learning.models import Attempt, OfflineLearning, TimeLog, TimeOnTask
 from course.models import User
 from course.models.base import UTC
 from question_bank.draw import assemble_quiz
@@ -380,7 +381,14 @@ def test_offline_learning_counts_for_enrolled_learners_only(make_course, ctx, cr
     time_on_task.record_offline(user, course, date=dt.date(2026, 11, 2), minutes=90, activity="Workshop on consent",
                            outcomes=["TESTFW/K.1"], by=tutor)
     time_on_task.record_offline(user, course, date=dt.date(2026, 11, 3), minutes=30, activity="Supervision", by=tutor)
-    assert time_on_task.offline_minutes(user, course) == 120
+    time_on_task.record_offline(user, course, date=dt.date(2026, 11, 4), minutes=45, activity="Shadowing",
+                                kind="off_the_job", by=tutor)
+    assert time_on_task.offline_minutes(user, course) == 165
+    assert sorted(db.session.execute(select(OfflineLearning.kind, OfflineLearning.minutes)).all()) == [
+        ("guided_session", 30), ("guided_session", 90), ("off_the_job", 45)]
+    with pytest.raises(errors.Invalid, match="kind: expected one of guided_session, assessment, off_the_job"):
+        time_on_task.record_offline(user, course, date=dt.date(2026, 11, 2), minutes=10, activity="x", kind="lecture",
+                                    by=tutor)
     stranger = db.session.get(User, create_user("learner").id)
     with pytest.raises(errors.Invalid, match="not enrolled"):
         time_on_task.record_offline(stranger, course, date=dt.date(2026, 11, 2), minutes=10, activity="x", by=tutor)
@@ -409,7 +417,9 @@ def test_overview_for_the_dashboard(make_course, ctx):
     time_on_task.record_heartbeat(user, module, 25, now=t(25))
     db.session.commit()
     [course] = overview.learner_overview(user)
-    assert course.glh == 10 and course.online_seconds == 25 and course.offline_minutes == 0
+    assert course.figures.glh == 10 and course.figures.tqt is None
+    assert course.time == TimeByKind(self_study_seconds=25)
+    assert (course.time.glh_minutes, course.time.tqt_minutes) == (0, 25 / 60)
     [m] = course.modules
     assert (m.quiz_status, m.attempts_used, m.attempts_left, m.grade.fraction, m.criteria_met) == (
         "passed", 1, 2, 0.5, [K1])

@@ -7,7 +7,7 @@ import re
 from sqlalchemy import select
 
 from course.extensions import db
-from course.learning.models import AnswerMark, Attempt, TimeOnTask
+from course.learning.models import AnswerMark, Attempt, OfflineLearning, TimeOnTask
 from tests.helpers import login
 from tests.learning.conftest import q_essay, q_scenario, q_single, q_tf
 
@@ -237,14 +237,33 @@ def test_offline_learning_form(client, make_course, app):
     login(client, c.tutor.email)
     url = f"/learn/tutor/courses/{c.course_id}/offline"
     assert client.get(url).status_code == 200
-    r = client.post(url, data={"learner": str(c.learner.id), "date": "2026-11-02", "minutes": "90",
-                               "activity": "Workshop on consent", "outcomes": "TESTFW/K.1, TESTFW/K1"}, follow_redirects=True)
-    assert "90 minutes recorded for" in r.get_data(as_text=True)
-    r = client.post(url, data={"learner": str(c.learner.id), "date": "2026-11-02", "minutes": "0", "activity": "x"})
+    r = client.post(url, data={"learner": str(c.learner.id), "kind": "guided_session", "date": "2026-11-02",
+                               "minutes": "90", "activity": "Workshop on consent",
+                               "outcomes": "TESTFW/K.1, TESTFW/K1"}, follow_redirects=True)
+    assert "90 minutes of guided session (tutor-led) recorded for" in r.get_data(as_text=True)
+    r = client.post(url, data={"learner": str(c.learner.id), "kind": "guided_session", "date": "2026-11-02",
+                               "minutes": "0", "activity": "x"})
     assert r.status_code == 422
+    # Without a kind nothing is saved, and the error names the field.
+    r = client.post(url, data={"learner": str(c.learner.id), "date": "2026-11-02", "minutes": "30", "activity": "x"})
+    assert r.status_code == 422 and "Choose the kind of time" in r.get_data(as_text=True)
+    r = client.post(url, data={"learner": str(c.learner.id), "kind": "lecture", "date": "2026-11-02", "minutes": "30",
+                               "activity": "x"})
+    assert r.status_code == 422 and "Not a valid choice" in r.get_data(as_text=True)
+    r = client.post(url, data={"learner": str(c.learner.id), "kind": "off_the_job", "date": "2026-11-03",
+                               "minutes": "45", "activity": "Shadowing on another unit"}, follow_redirects=True)
+    assert "45 minutes of off-the-job training recorded for" in r.get_data(as_text=True)
+    with app.app_context():
+        assert sorted(db.session.execute(select(OfflineLearning.kind, OfflineLearning.minutes)).all()) == [
+            ("guided_session", 90), ("off_the_job", 45)]
     client.post("/logout")
     login(client, c.learner.email)
-    assert "1 h 30 min with your tutor of 10 guided learning hours" in " ".join(client.get("/learn/").get_data(as_text=True).split())
+    page = " ".join(client.get("/learn/").get_data(as_text=True).split())
+    # Guided time counts against GLH; off-the-job and online study only toward TQT (none given here).
+    assert "Guided learning with a tutor or assessor</dt><dd>1.5 hours of the 10 guided learning hours (GLH)" in page
+    assert "Off-the-job training</dt><dd>45 minutes</dd>" in page
+    assert "All your study</dt><dd>2.2 hours (this course gives no total qualification time)</dd>" in page
+    assert "Online study counts toward total qualification time (TQT)" in page
 
 
 def test_heartbeat_through_the_api_is_capped_by_wall_clock(client, make_course, app):

@@ -36,11 +36,11 @@ def test_sorting_by_keyboard(report_course: ReportCourse, live_server: Any, brow
     page = browser_page
     sign_in(page, live_server.url, "tutor@a.test", DEFAULT_PASSWORD)
     page.goto(f"{live_server.url}/reports/courses/{report_course.course_id}/progress")
-    link = page.get_by_role("link", name=re.compile(r"^Total against GLH.*activate to sort ascending"))
+    link = page.get_by_role("link", name=re.compile(r"^Total against TQT.*activate to sort ascending"))
     link.focus()
     page.keyboard.press("Enter")
     page.wait_for_url("**sort=total**")
-    header = page.get_by_role("columnheader", name=re.compile(r"^Total against GLH"))
+    header = page.get_by_role("columnheader", name=re.compile(r"^Total against TQT"))
     assert header.get_attribute("aria-sort") == "ascending"
     names = page.get_by_role("rowheader").filter(has_text="@a.test").all_inner_texts()
     assert [n.split("\n")[0] for n in names] == ["Cat Cole", "Dan Dale", "Ben Brook", "Ann Archer"]

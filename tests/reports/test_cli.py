@@ -23,7 +23,8 @@ def test_progress_csv_on_stdout_one_row_per_learner(runner: FlaskCliRunner, repo
     assert result.exit_code == 0, result.output
     rows = _rows(result.stdout)
     assert [r[0] for r in rows] == ["name", "Ann Archer", "Ben Brook", "Cat Cole", "Dan Dale"]
-    assert rows[4][:8] == ["Dan Dale", "dan@a.test", "B", "0", "0", "30", "30", "10"]
+    # Dan: no online study; 30 guided-session minutes (toward GLH and TQT); course GLH 10, no TQT known.
+    assert rows[4][:12] == ["Dan Dale", "dan@a.test", "B", "0", "0", "30", "0", "30", "0", "30", "10", ""]
     one = runner.invoke(args=["report", "progress", "--course", "care-basics", "--learner", "ben@a.test"])
     assert [r[0] for r in _rows(one.stdout)] == ["name", "Ben Brook"]
     cohort = runner.invoke(args=["report", "progress", "--course", "care-basics", "--cohort", "B"])
@@ -37,7 +38,9 @@ def test_criteria_hours_items(runner: FlaskCliRunner, report_course: ReportCours
         ("TESTFW/P1", "awaiting workplace evidence"), ("TESTFW/P2", "awaiting workplace evidence"),
         ("TESTFW/K1", "not yet evidenced"), ("TESTFW/K2", "evidenced")]
     hours = runner.invoke(args=["report", "hours", "--course", "care-basics", "--learner", "ann@a.test"])
-    assert _rows(hours.stdout)[-1] == ["total", "", "140", "", ""]
+    assert _rows(hours.stdout)[-3:] == [["total toward GLH", "", "", "90", "", ""],
+                                        ["total off-the-job", "", "", "0", "", ""],
+                                        ["total toward TQT", "", "", "140", "", ""]]
     items = runner.invoke(args=["report", "items", "--course", "care-basics", "--attempts", "all"])
     assert _rows(items.stdout)[1][:7] == ["m1", "q1", "Who decides", "single_choice", "5", "0.6", "0.6667"]
 

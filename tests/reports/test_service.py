@@ -96,13 +96,20 @@ def test_progress_filters_by_cohort_and_pages(report_course: ReportCourse, ctx: 
 
 def test_progress_table_has_one_row_per_learner(report_course: ReportCourse, ctx: None) -> None:
     table = service.progress_table(_course(report_course), batch=3)  # two batches
-    assert table.headers[:10] == ["name", "email", "cohort", "modules complete", "online minutes", "offline minutes",
-                                  "total minutes", "course GLH", "TESTFW minutes", "TESTFW GLH"]
-    assert table.headers[10:15] == ["m1 status", "m1 best %", "m1 attempts", "m1 minutes", "m1 target minutes"]
+    # Time by kind, each against its own figure: online self-study never counts toward GLH.
+    assert table.headers[:16] == ["name", "email", "cohort", "modules complete", "self-study minutes",
+                                  "guided session minutes", "assessment minutes", "GLH minutes", "off-the-job minutes",
+                                  "TQT minutes", "course GLH", "course TQT hours", "TESTFW GLH minutes",
+                                  "TESTFW TQT minutes", "TESTFW GLH", "TESTFW TQT hours"]
+    assert table.headers[16:21] == ["m1 status", "m1 best %", "m1 attempts", "m1 self-study minutes",
+                                    "m1 target minutes"]
     assert len(table.rows) == 4
-    assert table.rows[0] == ["Ann Archer", "ann@a.test", "A", 2, 50.0, 90, 140.0, 10, 140.0, 10,
+    # Ann: 50 online, a 90-minute guided session (TESTFW/K.1): GLH 90 of 10 h, TQT 140 (TESTFW gives no TQT or credit).
+    assert table.rows[0] == ["Ann Archer", "ann@a.test", "A", 2, 50.0, 90, 0, 90, 0, 140.0, 10, None, 90, 140.0, 10, None,
                              "passed", 100.0, 1, 30.0, 60, "completed", None, 0, 20.0, 30]
-    assert table.rows[2][10:12] == ["not passed", 33.3]
+    # Dan: 30 guided minutes with no reference: the course's GLH minutes, not TESTFW's.
+    assert table.rows[3][4:16] == [0.0, 30, 0, 30, 0, 30.0, 10, None, 0, 0.0, 10, None]
+    assert table.rows[2][16:18] == ["not passed", 33.3]
 
 
 def test_criteria_map_lists_correct_answers_and_workplace_criteria(report_course: ReportCourse, ctx: None) -> None:
@@ -174,14 +181,16 @@ def test_hours_log(report_course: ReportCourse, ctx: None) -> None:
     rows = service.hours_log(_course(rc), ann)
     day = rc.today
     assert [(r.date, r.activity, r.minutes, r.outcome, r.covers) for r in rows] == [
-        (day.fromordinal(day.toordinal() - 2), "Online: Practice", 20.0, "", "TESTFW/P.1"),
-        (day.fromordinal(day.toordinal() - 1), "Offline: Shadowing a senior carer", 90.0, "recorded by a tutor",
-         "TESTFW/K.1"),
-        (day, "Online: Choices", 30.0, "attempt 1: passed (100%)", "TESTFW/K.1"),
+        (day.fromordinal(day.toordinal() - 2), "Online study: Practice", 20.0, "", "TESTFW/P.1"),
+        (day.fromordinal(day.toordinal() - 1), "Guided session (tutor-led): Shadowing a senior carer", 90.0,
+         "recorded by a tutor", "TESTFW/K.1"),
+        (day, "Online study: Choices", 30.0, "attempt 1: passed (100%)", "TESTFW/K.1"),
     ]
+    assert [r.kind_label for r in rows] == ["Online self-study (TQT)", "Guided session (GLH)", "Online self-study (TQT)"]
     table = service.hours_table(_course(rc), ann)
-    assert table.headers == ["date", "activity", "minutes", "outcome", "covers"]
-    assert table.rows[-1] == ["total", "", 140.0, "", ""]
+    assert table.headers == ["date", "kind", "activity", "minutes", "outcome", "covers"]
+    assert table.rows[-3:] == [["total toward GLH", "", "", 90.0, "", ""], ["total off-the-job", "", "", 0, "", ""],
+                               ["total toward TQT", "", "", 140.0, "", ""]]
 
 
 def test_lookups(report_course: ReportCourse, ctx: None) -> None:

@@ -87,10 +87,14 @@ def test_progress_page(client: FlaskClient, tutor: ReportCourse) -> None:
     assert order == sorted(order)  # 140, 60, 30, 10 minutes
     assert re.search(r'aria-sort="descending">\s*<a href="[^"]*sort=total&amp;dir=asc', html)
     assert html.count("aria-sort=") == 1
-    # Ann: 2 of 2 modules complete; 0.8 h online, 1.5 h offline, 2.3 h of 10 GLH; m1 passed, best 100%.
-    assert "2 of 2" in text and "2.3 of 10" in text
-    assert 'role="img"' in html and "Ann Archer: 2.3 of 10 guided learning hours" in html
-    assert "Mean guided learning time per learner (4 learners) against GLH" in html
+    # Ann: 2 of 2 modules complete; 0.8 h online study, a 1.5 h guided session: 1.5 of 10 GLH (online
+    # study never counts toward GLH), 2.3 h in all toward TQT (TESTFW gives none); m1 passed, best 100%.
+    assert "2 of 2" in text and "1.5 of 10" in text and "2.3 of 10" not in text
+    assert 'role="img"' in html and "Ann Archer: 1.5 of 10 guided learning hours" in html
+    assert ("Mean learning time per learner (4 learners), online study and offline, against total qualification "
+            "time (TQT)") in html
+    assert "Course TQT not known" in text and "Mean guided hours (GLH) per learner 0.5" in text
+    assert "Online study counts toward total qualification time (TQT)" in text
     assert "passed" in text and "best 100%" in text
     # Cohort B only.
     text_b = _text(client.get(f"/reports/courses/{rc.course_id}/progress?cohort=B").text)
@@ -129,15 +133,17 @@ def test_progress_csv_and_xlsx(client: FlaskClient, tutor: ReportCourse) -> None
     assert response.headers["Content-Disposition"] == 'attachment; filename="care-basics-progress.csv"'
     rows = _csv(response)
     assert rows[0][:4] == ["name", "email", "cohort", "modules complete"]
-    assert rows[1] == ["Ann Archer", "ann@a.test", "A", "2", "50", "90", "140", "10", "140", "10",
-                       "passed", "100", "1", "30", "60", "completed", "", "0", "20", "30"]
-    assert rows[2][:8] == ["Ben Brook", "ben@a.test", "A", "1", "60", "0", "60", "10"]
+    # self-study, guided session, assessment, GLH, off-the-job, TQT minutes, course GLH, course TQT hours,
+    # then TESTFW's GLH minutes, TQT minutes, GLH, TQT hours (none given: empty).
+    assert rows[1] == ["Ann Archer", "ann@a.test", "A", "2", "50", "90", "0", "90", "0", "140", "10", "",
+                       "90", "140", "10", "", "passed", "100", "1", "30", "60", "completed", "", "0", "20", "30"]
+    assert rows[2][:12] == ["Ben Brook", "ben@a.test", "A", "1", "60", "0", "0", "0", "0", "60", "10", ""]
     assert len(rows) == 3
     book = load_workbook(io.BytesIO(client.get(f"/reports/courses/{rc.course_id}/progress.xlsx").data))
     sheet = book["Progress"]
     values = list(sheet.values)
     assert values[0][:3] == ("name", "email", "cohort")
-    assert values[1][:8] == ("Ann Archer", "ann@a.test", "A", 2, 50, 90, 140, 10)
+    assert values[1][:12] == ("Ann Archer", "ann@a.test", "A", 2, 50, 90, 0, 90, 0, 140, 10, None)
     assert len(values) == 5
 
 
@@ -163,19 +169,25 @@ def test_learner_page_and_hours(client: FlaskClient, tutor: ReportCourse) -> Non
     rc = tutor
     base = f"/reports/courses/{rc.course_id}/learners/{rc.users['ann']}"
     html = client.get(base).text
-    assert "Ann Archer&#39;s guided learning time against GLH. TESTFW: 0.8 hours online and 1.5 hours offline " \
-           "against a target of 10.0 hours." in html
+    assert ("Ann Archer&#39;s learning time, online study and offline, against total qualification time (TQT). "
+            "TESTFW: 0.8 hours online and 1.5 hours offline (no target).") in html
+    assert "TESTFW: 1.5 of 10 guided learning hours" in html
+    assert (f'href="/record/courses/{rc.course_id}/learners/{rc.users["ann"]}/units/') in html
     assert "Choices: 30 of 60 minutes" in html
     rows = _csv(client.get(f"{base}/hours.csv"))
     assert rows == [
-        ["date", "activity", "minutes", "outcome", "covers"],
-        [rows[1][0], "Online: Practice", "20", "", "TESTFW/P.1"],
-        [rows[2][0], "Offline: Shadowing a senior carer", "90", "recorded by a tutor", "TESTFW/K.1"],
-        [rc.today.isoformat(), "Online: Choices", "30", "attempt 1: passed (100%)", "TESTFW/K.1"],
-        ["total", "", "140", "", ""],
+        ["date", "kind", "activity", "minutes", "outcome", "covers"],
+        [rows[1][0], "Online self-study (TQT)", "Online study: Practice", "20", "", "TESTFW/P.1"],
+        [rows[2][0], "Guided session (GLH)", "Guided session (tutor-led): Shadowing a senior carer", "90",
+         "recorded by a tutor", "TESTFW/K.1"],
+        [rc.today.isoformat(), "Online self-study (TQT)", "Online study: Choices", "30", "attempt 1: passed (100%)",
+         "TESTFW/K.1"],
+        ["total toward GLH", "", "", "90", "", ""],
+        ["total off-the-job", "", "", "0", "", ""],
+        ["total toward TQT", "", "", "140", "", ""],
     ]
     book = load_workbook(io.BytesIO(client.get(f"{base}/hours.xlsx").data))
-    assert list(book["Hours"].values)[-1] == ("total", None, 140, None, None)
+    assert list(book["Hours"].values)[-1] == ("total toward TQT", None, None, 140, None, None)
 
 
 def test_items_page_and_exports(client: FlaskClient, tutor: ReportCourse) -> None:
