@@ -24,6 +24,7 @@ BLUEPRINTS: list[str] = [
     "course.reports.views:bp",
     "course.publishing.views:bp",
     "course.jobs.views:bp",
+    "course.evidence.iqa_views:bp",
 ]
 
 DEV_SECRET_KEY = "dev-insecure-change-me"
