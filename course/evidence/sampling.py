@@ -156,7 +156,7 @@ def save_plan(course: Course, actor: User, *, strategy: Any, percentage: Any, le
     A change writes a "plan.changed" audit entry with the plan before and after.
     """
     if strategy not in SAMPLING_STRATEGIES:
-        raise IqaError(f"Strategy is one of: {', '.join(SAMPLING_STRATEGIES.values())}.", "strategy")
+        raise IqaError(f"Strategy is one of: {'; '.join(SAMPLING_STRATEGIES.values())}.", "strategy")
     text = str(percentage if percentage is not None else "").strip()
     if not text.isdigit() or not 1 <= int(text) <= 100:
         raise IqaError("Percentage is a whole number from 1 to 100.", "percentage")
