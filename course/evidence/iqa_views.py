@@ -26,7 +26,7 @@ from course.authoring.models import Course, Module
 from course.authoring.views import course_or_404
 from course.core.nav import nav_item
 from course.evidence import iqa, sampling, signoff
-from course.evidence.models import EVIDENCE_KINDS, SAMPLING_STRATEGIES, IqaReview
+from course.evidence.models import EVIDENCE_KINDS, SAMPLING_STRATEGIES, EvidenceFile, IqaReview
 from course.evidence.status import course_criteria
 from course.extensions import db
 from course.models.base import utcnow
@@ -116,8 +116,12 @@ def _decision_page(course: Course, decision: Any, *, errors: list[str] | None = 
     reviews = db.session.scalars(select(IqaReview).where(IqaReview.decision_id == decision.id)
                                  .order_by(IqaReview.id.desc())).all()
     people = _names({decision.learner_id, decision.assessor_id or 0} | {r.iqa_id for r in reviews if r.iqa_id})
+    # The files' names, types and sizes only: their bytes stay in the database.
+    files = db.session.execute(select(EvidenceFile.filename, EvidenceFile.content_type, EvidenceFile.size)
+                               .where(EvidenceFile.evidence_id == decision.evidence_id)
+                               .order_by(EvidenceFile.id)).all()
     return render_template(
-        "iqa/decision.html", course=course, decision=decision, evidence=decision.evidence,
+        "iqa/decision.html", course=course, decision=decision, evidence=decision.evidence, files=files,
         criterion=criteria.get(decision.criterion_ref), reviews=reviews, people=people, errors=errors or [],
         form=form or {}, review_labels=iqa.REVIEW_LABELS, own=decision.assessor_id == current_user.id,
     ), status

@@ -122,6 +122,13 @@ def test_a_bad_plan_from_the_form_is_refused_and_changes_nothing(app, iqa_course
 
 
 def test_the_decision_page_shows_the_evidence_criterion_and_comment(app, iqa_course):
+    from course.evidence.models import CriterionDecision, EvidenceFile
+
+    with app.app_context():
+        evidence_id = db.session.get(CriterionDecision, 1).evidence_id
+        db.session.add(EvidenceFile(evidence_id=evidence_id, filename="observation.pdf", content_type="application/pdf",
+                                    size=2048, sha256="0" * 64, data=b"%PDF-1.4 " + b"x" * 2039))
+        db.session.commit()
     client = _iqa(app)
     page = client.get("/iqa/courses/care/decisions/1").get_data(as_text=True)
     assert '<p id="criterion-text"><strong>TESTFW/P1</strong>: do the first thing</p>' in page
@@ -131,6 +138,7 @@ def test_the_decision_page_shows_the_evidence_criterion_and_comment(app, iqa_cou
     assert "<dt>Assessor</dt><dd>Ada Assessor</dd>" in page
     assert "<dt>Learner</dt><dd>Lee Learner</dd>" in page
     assert "Not reviewed yet." in page
+    assert "<li>observation.pdf (application/pdf, 2,048 bytes)</li>" in page
 
 
 def test_confirming_and_sending_back_from_the_form(app, iqa_course):
