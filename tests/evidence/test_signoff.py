@@ -168,6 +168,7 @@ def test_the_scorm_download_is_refused_with_the_unsigned_questions_then_allowed(
     page = refused.get_data(as_text=True)
     assert "2 questions not signed off by an internal quality assurer: q1 v1, q2 v1." in page
     assert "2 questions not signed off by an internal quality assurer: q2 v1, q3 v1." in page
+    assert '<a href="/iqa/courses/care/mappings">see the mapping sign-off</a>' in page
     with app.app_context():
         course = get_course()
         for module in course.modules:
