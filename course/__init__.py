@@ -26,6 +26,7 @@ BLUEPRINTS: list[str] = [
     "course.jobs.views:bp",
     "course.evidence.views:bp",
     "course.evidence.record_views:bp",
+    "course.evidence.iqa_views:bp",
 ]
 
 DEV_SECRET_KEY = "dev-insecure-change-me"

@@ -72,6 +72,8 @@ class CourseSettingsForm(EditVersion, FlaskForm):
     description = TextAreaField("Description", validators=[Optional(), max_chars(DESCRIPTION_CHARS, "Description")])
     language = StringField("Language", validators=[DataRequired("Enter a language tag."), max_chars(LANGUAGE_CHARS, "Language")])
     block_export_on_findings = BooleanField("Block the SCORM download while quizzes have severe quality findings")
+    require_signed_mappings = BooleanField(
+        "Require an internal quality assurer's sign-off of every question's criteria before export and summative quizzes")
 
 
 class ModuleForm(EditVersion, FlaskForm):

@@ -97,9 +97,10 @@ def update_course(
     description: str | None = None,
     language: str | None = None,
     block_export_on_findings: bool | None = None,
+    require_signed_mappings: bool | None = None,
     expected_version: str | Iterable[str] | None = None,
 ) -> Course:
-    """Change the course's title, slug, description, language or quality gate (None: unchanged).
+    """Change the course's title, slug, description, language or quality gates (None: unchanged).
 
     ``expected_version``: the ``version_token`` the edit started from (see ``check_version``).
     """
@@ -120,6 +121,8 @@ def update_course(
         course.language = language.strip()
     if block_export_on_findings is not None:
         course.block_export_on_findings = bool(block_export_on_findings)
+    if require_signed_mappings is not None:
+        course.require_signed_mappings = bool(require_signed_mappings)
     db.session.flush()
     return course
 

@@ -222,6 +222,7 @@ def course_settings(slug: str) -> Any:
             service.update_course(
                 c, title=form.title.data, slug=form.slug.data, description=form.description.data or "",
                 language=form.language.data, block_export_on_findings=form.block_export_on_findings.data,
+                require_signed_mappings=form.require_signed_mappings.data,
                 expected_version=_sent_version(form),
             )
             db.session.commit()
@@ -569,6 +570,9 @@ def _quiz_page(c: Course, m: Module, form: QuizForm, draw_form: DrawForm, add_fo
     in_progress = db.session.scalar(
         db.select(db.func.count()).select_from(Attempt).where(Attempt.module_id == m.id, Attempt.status == "in_progress"))
     quality = course_quality(c, module=m.slug).quiz(m.slug) if m.quiz is not None else None
+    from course.evidence.signoff import quiz_unsigned
+
+    awaiting_qa = quiz_unsigned(m)  # why learners cannot start it, when the IQA gate holds it back
     # Each item's estimated time to answer (a draw: its count times the mean of what it can draw).
     versions = quizzes.quiz_question_versions(c).get(m.id, []) if m.quiz is not None else []
     item_minutes = [quiz_minutes({"items": [item]}, versions) for item in (m.quiz.items if m.quiz else [])]
@@ -578,7 +582,8 @@ def _quiz_page(c: Course, m: Module, form: QuizForm, draw_form: DrawForm, add_fo
         wanted_criterion=wanted_criterion, wanted_tag=wanted_tag, tags=tags, bank=bank, in_progress=in_progress,
         quality=quality, findings_counts_line=findings_counts_line, testwise_sentence=testwise_sentence,
         item_minutes=item_minutes, quiz_total_minutes=whole_minutes(sum(item_minutes)), whole_minutes=whole_minutes,
-        finding_dicts=finding_dicts,
+        finding_dicts=finding_dicts, awaiting_qa=awaiting_qa,
+        awaiting_qa_list=", ".join(q.describe() for q in awaiting_qa),
         same_questions=m.quiz is not None and m.quiz.mode == "summative" and quizzes.only_fixed_items(m.quiz),
     ), _status(form, draw_form, add_form)
 

@@ -177,7 +177,8 @@ def start_attempt(user: User, module: Module, *, seed: int | None = None) -> Att
     A new attempt gets a fresh random 32-bit seed (``_fresh_draw``; or ``seed``), the quiz settings
     and the question versions its draws can take (``quiz_snapshot``), and the assembled list
     ``assemble_quiz`` gives (``questions``); the player replays the same assembly from the same
-    data. Refused when the learner is not enrolled, the module has no quiz, or no attempts are left.
+    data. Refused when the learner is not enrolled, the module has no quiz, no attempts are left, or
+    the quiz is summative and awaits an IQA's sign-off of its mappings (``course.evidence.signoff``).
     """
     if not is_enrolled(user, module.course):
         raise NotFound("You are not enrolled on this course.")
@@ -190,6 +191,13 @@ def start_attempt(user: User, module: Module, *, seed: int | None = None) -> Att
     left = attempts_left(user, module)
     if left == 0:
         raise Conflict(f"You have used all {quiz.attempts} attempts at this quiz.")
+    from course.evidence.signoff import quiz_gate_message
+
+    # A course requiring signed mappings keeps a summative quiz closed until an IQA has signed off
+    # every question it can draw (an attempt already open carries on: it was started before).
+    awaiting = quiz_gate_message(module)
+    if awaiting is not None:
+        raise Conflict(awaiting, reason="awaiting_quality_assurance")
     snapshot = quiz_to_dict(quiz)
     rows = _bank_rows_for_quiz(module.course.organisation_id, snapshot["items"])
     snapshot["bank"] = [[r.question_id, r.version] for r in rows]

@@ -2,7 +2,8 @@
 
 Moodle does not validate manifests (a broken one imports with launch = 0), so this check is the
 only guard between a tutor's course and a learner's blank page. It also reports what the quizzes
-really measure (course.authoring.quality): warnings, or errors when the course's quality gate is on.
+really measure (course.authoring.quality): warnings, or errors when the course's quality gate is on;
+and, when the course requires signed mappings, every question an IQA has not signed off (an error).
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 from course.authoring.document import export_course
 from course.authoring.models import Course
 from course.authoring.quality import document_quality, quality_problems
+from course.evidence.signoff import export_problems
 from scorm_export.checks import Problem, check_content, check_package
 from scorm_export.package import build_package
 
@@ -74,4 +76,6 @@ def build_checked_package(course: Course, options: PackageOptions) -> CheckedPac
         sequencing=options.sequencing,
     )
     quality = quality_problems(document_quality(document), block=course.block_export_on_findings)
-    return CheckedPackage(data, check_content(document) + check_package(data), quality)
+    # The course's IQA gate: unsigned question mappings block the export while it is on.
+    signoffs = export_problems(course)
+    return CheckedPackage(data, signoffs + check_content(document) + check_package(data), quality)
