@@ -824,13 +824,20 @@ def _find_headers(cleaned: list[str]) -> tuple[str | None, str | None, str | Non
     return urn, printed_title, field_title
 
 
+def outcome_kind(title: str) -> str:
+    """A QCF or RQF learning outcome's kind, from the verb its title starts with.
+
+    "Understand ..." / "Know ..." outcomes are knowledge (a quiz can evidence them); "Be able to
+    ...", "Demonstrate ..." and any other wording are performance (observed at work).
+    """
+    knows = title.lower().startswith(("understand", "know"))
+    return "knowledge" if knows else "performance"
+
+
 def _outcome_dict(group: _Group, kind: str, workplace: set[int], summary: dict[int, str]) -> dict:
     if kind == "qcf":
         title = group.full_title() or summary.get(group.number, "")
-        # "Understand ..." / "Know ..." outcomes are knowledge; "Be able to ..." (and any other
-        # wording) performance.
-        knows = title.lower().startswith(("understand", "know"))
-        group_kind = "knowledge" if knows else "performance"
+        group_kind = outcome_kind(title)
         in_work = group.number in workplace
     else:
         title = group.full_title()
@@ -860,6 +867,10 @@ def parse_unit(text: str, *, source: str = "<text>", code: str | None = None) ->
     cleaned = _clean_lines(text, source)
     if code is not None and not IDENTIFIER_RE.match(code):
         raise UnitError(source, None, f"code {code!r} is not a valid identifier")
+    from course.units import rqf  # imported here: rqf reuses this module's helpers
+
+    if rqf.looks_like_rqf(cleaned):
+        return rqf.parse_rqf(cleaned, source=source, code=code)
 
     urn, printed_title, field_title = _find_headers(cleaned)
     artefacts = {h for h in (printed_title, field_title, urn) if h}
