@@ -237,7 +237,6 @@ class _Parser:
         self.state = "start"
         self.fields: dict[str, tuple[str, int]] = {}  # name -> (value, line)
         self.pending_field: tuple[str, int] | None = None  # a label whose value comes next
-        self.first_text: _Cell | None = None  # the document's first free line: its title?
         self.texts: dict[str, list[str | None]] = {
             "aim": [], "assessment": [], "guidance": [], "linked": []}
         self.outcomes: list[_Outcome] = []
@@ -306,8 +305,6 @@ class _Parser:
             self.outcomes_line(cell)
         elif self.state in self.texts:
             self.add_text(self.state, text)
-        elif self.state == "start" and self.first_text is None and ":" not in text:
-            self.first_text = cell
 
     def structure(self, cell: _Cell) -> bool:
         """Handle a "Learning outcome N", "The learner will:" or "The learner can:" line."""
@@ -478,10 +475,23 @@ def _workplace(assessment: str, count: int, source: str) -> set[int]:
     return outcomes
 
 
-def _printed_title_and_reference(cells: list[_Cell]) -> set[str]:
-    """The title and reference as printed: page headers repeat them, so such lines are dropped."""
+def _is_plain_title(text: str) -> bool:
+    """Could this first line of a document be its title, printed without a label?"""
+    return not (
+        text.endswith(".") or ":" in text or _section(text) or _field(text)
+        or LO_HEADING_RE.match(text) or WILL_RE.match(text) or CAN_RE.match(text)
+    )
+
+
+def _printed_title_and_reference(cells: list[_Cell]) -> tuple[set[str], str | None]:
+    """The title and reference as printed (page headers repeat them, so such lines are
+    dropped), and the title printed as the first line without a label, if there is one."""
     found: set[str] = set()
     pending: str | None = None
+    first_line = next((cell.text for cell in cells if cell.text), "")
+    plain_title = first_line if _is_plain_title(first_line) else None
+    if plain_title:
+        found.add(plain_title)
     for cell in cells:
         if not cell.text:
             continue
@@ -496,14 +506,15 @@ def _printed_title_and_reference(cells: list[_Cell]) -> set[str]:
                 pending = field_[0]
             else:
                 found.add(field_[1])
-    return found
+    return found, plain_title
 
 
 def parse_rqf(cleaned: list[str], *, source: str, code: str | None) -> dict:
     """The framework dict of an RQF unit's cleaned lines (see the module's docstring)."""
     cells = _cells(cleaned)
     parser = _Parser(cells, source)
-    parser.run(_printed_title_and_reference(cells))
+    artefacts, plain_title = _printed_title_and_reference(cells)
+    parser.run(artefacts)
     fields = parser.fields
     if "reference" not in fields:
         raise UnitError(source, None, "no unit reference number: an RQF unit gives one "
@@ -533,10 +544,7 @@ def parse_rqf(cleaned: list[str], *, source: str, code: str | None) -> dict:
                 raise UnitError(source, criterion.line, f"criterion {criterion.code} has no text")
 
     overview = _one_line([t for t in parser.texts["aim"] if t])
-    title = fields["title"][0] if "title" in fields else None
-    first = parser.first_text
-    if title is None and first is not None and not first.text.endswith("."):
-        title = first.text  # a title printed as the first line, without a label
+    title = fields["title"][0] if "title" in fields else plain_title
     title = title or infer_title(overview, "qcf")
     if not title:
         raise UnitError(source, None, "no title: no 'Unit title:' field and no aim to infer it from")
