@@ -1,4 +1,5 @@
-"""The API's frameworks (NOS standards, QCF and RQF units, shared by every organisation): read only."""
+"""The API's frameworks (NOS standards, QCF and RQF units, shared by every organisation):
+read only."""
 from __future__ import annotations
 
 from typing import Any
@@ -14,7 +15,8 @@ from course.extensions import db
 from course.models.frameworks import Framework
 
 bp = api_blueprint("api_frameworks", "/api/v1/frameworks",
-                   "Frameworks (NOS standards, QCF and RQF units) with outcomes and criteria; read only.")
+                   "Frameworks (NOS standards, QCF and RQF units) with outcomes and criteria; "
+                   "read only.")
 
 
 def _framework_out(fw: Framework) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Frameworks (NOS, QCF or RQF units), their outcomes and criteria, as imported from unit documents."""
+"""Frameworks (NOS, QCF or RQF units), their outcomes and criteria, as imported from unit
+documents."""
 from __future__ import annotations
 
 import datetime as dt

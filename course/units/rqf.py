@@ -41,7 +41,6 @@ from dataclasses import dataclass, field
 from course.units.parser import (
     BULLET_RE,
     CONNECTORS,
-    IDENTIFIER_RE,
     LINKED_RE,
     MOVED_RE,
     PAGE_NO_RE,
@@ -50,48 +49,23 @@ from course.units.parser import (
     SUB_BULLET_RE,
     UnitError,
     _join_text,
-    clean_line,
     infer_title,
     outcome_kind,
 )
-
-# Ofqual's unit reference numbers: a letter, three digits, four digits ("R/650/2231").
-REFERENCE_RE = re.compile(r"^[A-Z]/\d{3}/\d{4}$")
-REFERENCE_EXAMPLE = "a letter, 3 digits and 4 digits, such as R/650/2231"
-# Something written as a reference number, right or wrong ("R/650/223", "r / 650 / 2231").
-SLASHED_RE = re.compile(r"^[A-Za-z]{1,2}\s*/\s*\d+\s*/\s*\d+$")
-
-# The header's fields: the label as printed (any case), and what it sets.
-FIELD_LABELS: tuple[tuple[str, str], ...] = (
-    ("title", r"(?:unit\s+)?title"),
-    ("reference", r"(?:ofqual\s+)?(?:unit\s+)?(?:reference|ref)(?:\s+(?:number|no))?\.?"
-                  r"|ofqual\s+(?:unit\s+)?(?:number|code)"),
-    # "Unit number" and "URN" are references only when written like one: awarding bodies also
-    # number units in their own way ("Unit number: 301"), and a NOS has a URN.
-    ("maybe_reference", r"unit\s+number|urn"),
-    ("level", r"(?:rqf\s+|unit\s+)?level"),
-    ("glh", r"guided\s+learning\s+hours|glh"),
-    ("credit", r"credits?(?:\s+value)?"),
-    ("tqt", r"total\s+qualification\s+time|total\s+unit\s+time|tqt|tut"),
+from course.units.rqf_fields import (
+    LABELS,
+    REFERENCE_EXAMPLE,
+    SLASHED_RE,
+    Cell,
+    field_of,
+    looks_like_rqf,
+    read_hours,
+    read_level,
+    read_reference,
+    split_cells,
 )
-_LABELS = "|".join(f"(?P<{name}>{pattern})" for name, pattern in FIELD_LABELS)
-# "Label: value", "Label - value", or the label alone (its value on the next line).
-FIELD_RE = re.compile(rf"^(?:{_LABELS})\s*(?:(?:[:\-\u2013]|\(\w+\):?)\s*(?P<value>.*))?$",
-                      re.IGNORECASE)
-# "Label value" without a colon (a flattened table): only when the value has the field's shape.
-BARE_FIELD_RE = re.compile(rf"^(?:{_LABELS})\s+(?P<value>\S.*)$", re.IGNORECASE)
-BARE_VALUE = {
-    "reference": SLASHED_RE,
-    "maybe_reference": SLASHED_RE,
-    "level": re.compile(r"^(?:entry(?:\s+level)?\s+)?\d\b", re.IGNORECASE),
-    "glh": re.compile(r"^\d+\b"),
-    "credit": re.compile(r"^\d+\b"),
-    "tqt": re.compile(r"^\d+\b"),
-}
-LEVEL_RE = re.compile(r"^(?:rqf\s+)?(?:level\s+)?(?:(?P<entry>entry)(?:\s+level)?\s+(?P<e>[1-3])"
-                      r"|(?P<n>[1-8]))$", re.IGNORECASE)
-HOURS_RE = re.compile(r"^(?P<n>\d{1,5})(?:\s*(?:hours?|hrs?|credits?)\b.*)?$", re.IGNORECASE)
-HOURS_SENTENCE_RE = re.compile(r"\b(?P<n>\d{1,5})\s+(?:guided learning\s+)?hours\b", re.IGNORECASE)
+
+__all__ = ["looks_like_rqf", "parse_rqf"]
 
 # Section headings, the whole line (trailing colon ignored), lower case.
 SECTIONS: dict[str, str] = {
@@ -148,12 +122,6 @@ WORKPLACE_RE = re.compile(
 
 
 @dataclass
-class _Cell:
-    number: int  # the source line
-    text: str  # cleaned; "" for a blank line
-
-
-@dataclass
 class _Outcome:
     number: int
     line: int
@@ -169,69 +137,12 @@ class _Criterion:
     parts: list[str]
 
 
-def _cells(cleaned: list[str]) -> list[_Cell]:
-    """The document as cells: each line, with a Markdown table row split into its cells (so
-    ``| Level | 3 |`` reads as a label followed by its value)."""
-    out: list[_Cell] = []
-    for number, text in enumerate(cleaned, start=1):
-        if not (text.startswith("|") and text.endswith("|") and len(text) > 1):
-            out.append(_Cell(number, text))
-            continue
-        cells = [clean_line(cell) for cell in text[1:-1].split("|")]
-        if all(re.fullmatch(r":?-{2,}:?", cell) for cell in cells if cell):
-            continue  # the row under a Markdown table's header
-        filled = [cell for cell in cells if cell]
-        out.extend(_Cell(number, cell) for cell in filled)
-        if not filled:
-            out.append(_Cell(number, ""))
-    return out
-
-
-def _field(text: str) -> tuple[str, str | None] | None:
-    """(field name, value) of a header field line; the value is None when the label stands
-    alone (its value is on the next line). "Unit number" and "URN" give "maybe_reference":
-    a reference only when the value is written like one."""
-    if not text[:1].isupper():
-        return None  # fields are printed capitalised; "reference to ..." is wrapped text
-    match = FIELD_RE.match(text) or BARE_FIELD_RE.match(text)
-    if match is None:
-        return None
-    name = next(n for n, _ in FIELD_LABELS if match[n] is not None)
-    value = (match["value"] or "").strip() or None
-    if value is None:
-        return name, None
-    if ":" not in text[: match.start("value")] and not (
-        name in BARE_VALUE and BARE_VALUE[name].match(value)
-    ):
-        return None  # "Level of support ..." or "Title" in prose: not a field
-    if name == "maybe_reference":
-        if not SLASHED_RE.match(value):
-            return None  # an awarding body's own unit number, a NOS URN
-        name = "reference"
-    return name, value
-
-
 def _section(text: str) -> str | None:
     return SECTIONS.get(SPACES_RE.sub(" ", text.rstrip(":").strip().lower()))
 
 
-def looks_like_rqf(cleaned: list[str]) -> bool:
-    """Does the document give a unit reference number or a total qualification time?"""
-    cells = [cell for cell in _cells(cleaned) if cell.text]
-    for index, cell in enumerate(cells):
-        found = _field(cell.text)
-        if found is None or found[0] not in ("reference", "maybe_reference", "tqt"):
-            continue
-        if found[0] == "maybe_reference" and found[1] is None:
-            following = cells[index + 1].text if index + 1 < len(cells) else ""
-            if not SLASHED_RE.match(following):
-                continue
-        return True
-    return False
-
-
 class _Parser:
-    def __init__(self, cells: list[_Cell], source: str):
+    def __init__(self, cells: list[Cell], source: str):
         self.cells = cells
         self.source = source
         self.state = "start"
@@ -267,21 +178,21 @@ class _Parser:
             self.blank_before = False
             self.prev_text = text
 
-    def field_value(self, cell: _Cell) -> bool:
+    def field_value(self, cell: Cell) -> bool:
         """Take this line as the value of the label above it, if it is one."""
         name, _line = self.pending_field or ("", 0)
         self.pending_field = None
         text = cell.text
-        if _section(text) is not None or _field(text) is not None:
+        if _section(text) is not None or field_of(text) is not None:
             return False  # the label had no value
         if name == "maybe_reference":
             if not SLASHED_RE.match(text):
                 return False
             name = "reference"
-        self.set_field(name, text, cell.number)
+        self.setfield_of(name, text, cell.number)
         return True
 
-    def step(self, cell: _Cell) -> None:
+    def step(self, cell: Cell) -> None:
         text = cell.text
         section = _section(text)
         if section is not None:
@@ -290,14 +201,14 @@ class _Parser:
                 self.outcome = None
             self.state = section
             return
-        found = _field(text)
+        found = field_of(text)
         if found is not None and not (self.state == "outcomes" and self.criterion is not None
                                       and self.continues(text)):
             name, value = found
             if value is None:
                 self.pending_field = (name, cell.number)
             else:
-                self.set_field(name, value, cell.number)
+                self.setfield_of(name, value, cell.number)
             return
         if self.state != "assessment" and self.structure(cell):
             return
@@ -306,7 +217,7 @@ class _Parser:
         elif self.state in self.texts:
             self.add_text(self.state, text)
 
-    def structure(self, cell: _Cell) -> bool:
+    def structure(self, cell: Cell) -> bool:
         """Handle a "Learning outcome N", "The learner will:" or "The learner can:" line."""
         text = cell.text
         heading = LO_HEADING_RE.match(text)
@@ -325,7 +236,7 @@ class _Parser:
                 self.outcome.title_open = False
             rest = (will or can)["rest"]
         if rest:
-            self.outcomes_line(_Cell(cell.number, rest))
+            self.outcomes_line(Cell(cell.number, rest))
         return True
 
     def add_text(self, section: str, text: str) -> None:
@@ -335,7 +246,7 @@ class _Parser:
             text = "- " + BULLET_RE.sub("", text, count=1)
         self.texts[section].append(text)
 
-    def set_field(self, name: str, value: str, line: int) -> None:
+    def setfield_of(self, name: str, value: str, line: int) -> None:
         value = SPACES_RE.sub(" ", value).strip()
         if name in self.fields and self.fields[name][0] != value:
             first_value, first_line = self.fields[name]
@@ -355,7 +266,7 @@ class _Parser:
         last_word = re.sub(r"[^\w,\-]", "", self.prev_text.split(" ")[-1].lower())
         return last_word.endswith((",", "-")) or last_word in CONNECTORS
 
-    def open_outcome(self, cell: _Cell, number: int, title: str) -> None:
+    def open_outcome(self, cell: Cell, number: int, title: str) -> None:
         self.criterion = None
         if number == 1 and self.outcomes and not any(o.criteria for o in self.outcomes):
             # The outcomes listed once without criteria (a summary), then again in full.
@@ -369,7 +280,7 @@ class _Parser:
         self.outcome = _Outcome(number, cell.number, [title] if title else [])
         self.outcomes.append(self.outcome)
 
-    def outcomes_line(self, cell: _Cell) -> None:
+    def outcomes_line(self, cell: Cell) -> None:
         text = cell.text
         crit = CRITERION_RE.match(text)
         if crit:
@@ -404,7 +315,7 @@ class _Parser:
         raise self.error(cell.number,
                          f"unexpected text in learning outcome {outcome.number}: {text!r}")
 
-    def add_criterion(self, cell: _Cell, outcome_number: int, number: int, text: str | None) -> None:
+    def add_criterion(self, cell: Cell, outcome_number: int, number: int, text: str | None) -> None:
         code = f"{outcome_number}.{number}"
         outcome = self.outcome
         if outcome is None or outcome.number != outcome_number:
@@ -426,36 +337,8 @@ class _Parser:
         outcome.criteria.append(self.criterion)
 
 
-LABELS = {"title": "the unit title", "reference": "the unit reference number",
-          "level": "the level", "glh": "the guided learning hours", "credit": "the credit value",
-          "tqt": "the total qualification time"}
-
-
 def _one_line(parts: list[str]) -> str:
     return SPACES_RE.sub(" ", " ".join(parts)).strip()
-
-
-def _reference(value: str, line: int, source: str) -> str:
-    reference = re.sub(r"\s*/\s*", "/", value.strip()).upper()
-    if not REFERENCE_RE.match(reference):
-        raise UnitError(source, line, f"unit reference number {value!r} is not an Ofqual unit "
-                                      f"reference ({REFERENCE_EXAMPLE})")
-    return reference
-
-
-def _level(value: str, line: int, source: str) -> str:
-    match = LEVEL_RE.match(value.strip())
-    if match is None:
-        raise UnitError(source, line, f"level {value!r} is not an RQF level (Entry 1 to 3, or 1 "
-                                      "to 8)")
-    return f"Entry {match['e']}" if match["entry"] else match["n"]
-
-
-def _hours(name: str, value: str, line: int, source: str) -> int:
-    match = HOURS_RE.match(value.strip()) or HOURS_SENTENCE_RE.search(value)
-    if match is None:
-        raise UnitError(source, line, f"{LABELS[name]} {value!r} is not a whole number")
-    return int(match["n"])
 
 
 def _workplace(assessment: str, count: int, source: str) -> set[int]:
@@ -478,12 +361,12 @@ def _workplace(assessment: str, count: int, source: str) -> set[int]:
 def _is_plain_title(text: str) -> bool:
     """Could this first line of a document be its title, printed without a label?"""
     return not (
-        text.endswith(".") or ":" in text or _section(text) or _field(text)
+        text.endswith(".") or ":" in text or _section(text) or field_of(text)
         or LO_HEADING_RE.match(text) or WILL_RE.match(text) or CAN_RE.match(text)
     )
 
 
-def _printed_title_and_reference(cells: list[_Cell]) -> tuple[set[str], str | None]:
+def _printed_title_and_reference(cells: list[Cell]) -> tuple[set[str], str | None]:
     """The title and reference as printed (page headers repeat them, so such lines are
     dropped), and the title printed as the first line without a label, if there is one."""
     found: set[str] = set()
@@ -500,7 +383,7 @@ def _printed_title_and_reference(cells: list[_Cell]) -> tuple[set[str], str | No
                 found.add(cell.text)
             pending = None
             continue
-        field_ = _field(cell.text)
+        field_ = field_of(cell.text)
         if field_ and field_[0] in ("title", "reference", "maybe_reference"):
             if field_[1] is None:
                 pending = field_[0]
@@ -511,7 +394,7 @@ def _printed_title_and_reference(cells: list[_Cell]) -> tuple[set[str], str | No
 
 def parse_rqf(cleaned: list[str], *, source: str, code: str | None) -> dict:
     """The framework dict of an RQF unit's cleaned lines (see the module's docstring)."""
-    cells = _cells(cleaned)
+    cells = split_cells(cleaned)
     parser = _Parser(cells, source)
     artefacts, plain_title = _printed_title_and_reference(cells)
     parser.run(artefacts)
@@ -520,14 +403,15 @@ def parse_rqf(cleaned: list[str], *, source: str, code: str | None) -> dict:
         raise UnitError(source, None, "no unit reference number: an RQF unit gives one "
                                       f"({REFERENCE_EXAMPLE}), e.g. 'Unit reference number: "
                                       "R/650/2231'")
-    reference = _reference(*fields["reference"], source)
-    level = _level(*fields["level"], source) if "level" in fields else None
-    hours = {name: _hours(name, *fields[name], source) if name in fields else None
-             for name in ("glh", "credit", "tqt")}
-    if hours["glh"] is not None and hours["tqt"] is not None and hours["glh"] > hours["tqt"]:
+    reference = read_reference(*fields["reference"], source)
+    level = read_level(*fields["level"], source) if "level" in fields else None
+    figures = {name: read_hours(name, *fields[name], source) if name in fields else None
+               for name in ("glh", "credit", "tqt")}
+    glh, tqt = figures["glh"], figures["tqt"]
+    if glh is not None and tqt is not None and glh > tqt:
         raise UnitError(source, fields["tqt"][1],
-                        f"the total qualification time ({hours['tqt']}) is less than the guided "
-                        f"learning hours ({hours['glh']}): TQT includes GLH")
+                        f"the total qualification time ({tqt}) is less than the guided "
+                        f"learning hours ({glh}): TQT includes GLH")
 
     outcomes = parser.outcomes
     if not outcomes:
@@ -547,13 +431,11 @@ def parse_rqf(cleaned: list[str], *, source: str, code: str | None) -> dict:
     title = fields["title"][0] if "title" in fields else plain_title
     title = title or infer_title(overview, "qcf")
     if not title:
-        raise UnitError(source, None, "no title: no 'Unit title:' field and no aim to infer it from")
+        raise UnitError(source, None,
+                        "no title: no 'Unit title:' field and no aim to infer it from")
 
-    if code is not None:
-        unit_code = code
-    else:
-        unit_code = reference.replace("/", "-")
-    assert IDENTIFIER_RE.match(unit_code)
+    # A code is an identifier (parse_unit checked the argument): "R/650/2231" -> "R-650-2231".
+    unit_code = code if code is not None else reference.replace("/", "-")
 
     workplace = _workplace(_one_line([t for t in parser.texts["assessment"] if t]),
                            len(outcomes), source)
@@ -570,7 +452,7 @@ def parse_rqf(cleaned: list[str], *, source: str, code: str | None) -> dict:
         "suite": None,
         "keywords": [],
         "overview": overview,
-        "glh": hours["glh"],
+        "glh": glh,
         "linked_standards": (linked_match["std"].strip() if linked_match else linked) or None,
         "outcomes": [],
         "scope": None,
@@ -591,7 +473,7 @@ def parse_rqf(cleaned: list[str], *, source: str, code: str | None) -> dict:
             ],
         })
     # Present only when the unit gives them, as in the stored framework's JSON.
-    for name, value in (("level", level), ("credit", hours["credit"]), ("tqt", hours["tqt"])):
+    for name, value in (("level", level), ("credit", figures["credit"]), ("tqt", tqt)):
         if value is not None:
             result[name] = value
     return result
