@@ -11,9 +11,11 @@ in a real work environment", or "... in the workplace"). The fields may be print
 next line, or as Markdown table rows (``| Level | 3 |``); the outcomes table may be flattened
 line by line or kept as Markdown rows (``| 1 Understand ... | 1.1 Explain ... |``).
 
-:func:`looks_like_rqf` tells :func:`course.units.parser.parse_unit` to come here: a document is
-read as RQF when it gives a unit reference number field (or a total qualification time), which
-the NOS and QCF layouts never do. Everything else goes on to the NOS/QCF parser unchanged.
+:func:`looks_like_rqf` (in :mod:`course.units.rqf_fields`, with the header fields) tells
+:func:`course.units.parser.parse_unit` to come here: a document is read as RQF when it gives a
+unit reference number field (or a total qualification time) and has no QCF "Outcome N"
+headings. A URN line alone does not count: the QCF parser has always read "URN: F/601/8135".
+Everything else goes on to the NOS/QCF parser unchanged.
 
 Decisions worth knowing:
 

@@ -101,12 +101,25 @@ def field_of(text: str) -> tuple[str, str | None] | None:
     return name, value
 
 
+# A QCF unit's outcome heading ("Outcome 2 Be able to ..."): that layout stays with the QCF
+# parser, as it always has, whatever reference number the document gives.
+QCF_OUTCOME_RE = re.compile(r"^outcome\s+\d{1,2}\b", re.IGNORECASE)
+# "URN: F/601/8135" alone keeps a QCF unit a QCF unit (parser.py reads it); an RQF unit may
+# still give its reference that way, once something else says it is RQF.
+URN_RE = re.compile(r"^urn\b", re.IGNORECASE)
+
+
 def looks_like_rqf(cleaned: list[str]) -> bool:
-    """Does the document give a unit reference number or a total qualification time?"""
+    """Does the document give a unit reference number (not only a URN) or a total qualification
+    time, without a QCF unit's "Outcome N" headings?"""
     cells = [cell for cell in split_cells(cleaned) if cell.text]
+    if any(QCF_OUTCOME_RE.match(cell.text) for cell in cells):
+        return False
     for index, cell in enumerate(cells):
         found = field_of(cell.text)
         if found is None or found[0] not in ("reference", "maybe_reference", "tqt"):
+            continue
+        if URN_RE.match(cell.text):
             continue
         if found[0] == "maybe_reference" and found[1] is None:
             following = cells[index + 1].text if index + 1 < len(cells) else ""

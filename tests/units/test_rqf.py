@@ -182,10 +182,33 @@ The learner can:
 
 
 def test_qcf_and_nos_documents_are_not_read_as_rqf(seed_text):
-    """Level and credit fields alone (a QCF unit) or a NOS URN do not make a document RQF."""
-    qcf = "Unit number: 301\nLevel: 3\nCredit value: 3\n\n" + seed_text("001")
-    assert parse_unit(qcf)["kind"] == "qcf"
+    """Level and credit fields, an awarding body's own unit number, a URN alone, or a QCF unit's
+    "Outcome N" headings (whatever reference it gives) keep a document with the QCF parser."""
+    qcf = seed_text("001")
+    for header in ("Unit number: 301\nLevel: 3\nCredit value: 3\n", "URN: F/601/8135\n",
+                   "Unit reference number: F/601/8135\nTotal qualification time: 40\n"):
+        f = parse_unit(header + "\n" + qcf)
+        assert f["kind"] == "qcf" and "level" not in f
+        if not header.startswith("URN"):
+            assert f == parse_unit(qcf)
+    assert parse_unit("URN: F/601/8135\n\n" + qcf)["code"] == "F-601-8135"
     assert parse_unit(seed_text("000"))["kind"] == "nos"
+
+
+def test_learning_outcome_layout_with_a_reference_number_is_rqf():
+    """The "Learning outcome N:" layout reads the same as RQF, with the figures QCF ignored."""
+    from tests.units.test_parser_variants import MEDICATION_QCF
+
+    text = MEDICATION_QCF.replace("1.3 this line is deliberately not here\n", (
+        "2.1 describe common types of medication and their effects\n\n"
+        "Learning outcome 3: Be able to prepare medication safely\nThe learner can:\n"
+        "3.1 check the medication administration record\n"))
+    qcf = parse_unit(text)
+    rqf = parse_unit(text.replace("Level: 3\n", "Level: 3\nUnit reference number: J/601/9960\n"))
+    assert (qcf["kind"], rqf["kind"], rqf["code"], rqf["urn"]) == ("qcf", "rqf", "J-601-9960", "J/601/9960")
+    assert (rqf["level"], rqf["credit"], rqf["glh"], "tqt" in rqf) == ("3", 3, 22, False)
+    assert rqf["outcomes"] == qcf["outcomes"] and rqf["title"] == qcf["title"]
+    assert criteria(rqf)[-1] == ("3.1", "check the medication administration record", "performance", True)
 
 
 BASE = PERSON_CENTRED.read_text(encoding="utf-8")
