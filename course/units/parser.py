@@ -1,8 +1,9 @@
 """Parse the plain-text extraction of a unit document into a framework dict.
 
 Two layouts are understood here, and a third next door: an RQF unit (one that gives a unit
-reference number such as ``R/650/2231``, or a total qualification time) is read by
-:mod:`course.units.rqf`, which :func:`parse_unit` calls before anything below.
+reference number such as ``R/650/2231``, or a total qualification time, and has no QCF
+"Outcome N" headings) is read by :mod:`course.units.rqf`, which :func:`parse_unit` calls before
+anything below.
 
 * **NOS** (National Occupational Standards). The 2026 format has "Overview", "Performance
   criteria" and "Knowledge and understanding" headings with items numbered ``1.``..``n.`` and a
