@@ -130,7 +130,7 @@ def init_command(demo: bool) -> None:
 @click.option("--wait", is_flag=True, help="Wait for the import job and print what it did.")
 @with_appcontext
 def import_unit_command(file: Path, code: str | None, as_json: bool, wait: bool) -> None:
-    """Import one unit document (NOS or QCF, plain text) as a framework, as a job."""
+    """Import one unit document (NOS, QCF or RQF; plain text or Markdown) as a framework, as a job."""
     from course.frameworks.jobs import IMPORT_UNIT
     from course.jobs.commands import interactive, start
 

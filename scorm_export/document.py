@@ -83,7 +83,7 @@ _iso_date = validate.Regexp(
 
 
 class FrameworkSchema(_Strict):
-    kind = fields.String(required=True, validate=validate.OneOf(["nos", "qcf"]))
+    kind = fields.String(required=True, validate=validate.OneOf(["nos", "qcf", "rqf"]))
     code = _chars(limits.FRAMEWORK_CODE_CHARS, _ident, required=True)
     title = _chars(limits.FRAMEWORK_TITLE_CHARS, validate.Length(min=1), required=True)
     urn = _chars(limits.FRAMEWORK_CODE_CHARS, required=True, allow_none=True)
@@ -97,6 +97,11 @@ class FrameworkSchema(_Strict):
         required=True, allow_none=True, strict=True, validate=validate.Range(min=0)
     )
     linked_standards = _chars(limits.FRAMEWORK_TITLE_CHARS, required=True, allow_none=True)
+    # RQF units: level ("3", "Entry 3"), credit value, total qualification time (hours).
+    # Optional, present only when the unit gives them: older documents have none of them.
+    level = _chars(limits.FRAMEWORK_LEVEL_CHARS, validate.Length(min=1))
+    credit = fields.Integer(strict=True, validate=validate.Range(min=0, max=limits.FRAMEWORK_HOURS))
+    tqt = fields.Integer(strict=True, validate=validate.Range(min=0, max=limits.FRAMEWORK_HOURS))
     outcomes = fields.List(fields.Nested(OutcomeSchema), required=True)
     scope = _chars(limits.FRAMEWORK_TEXT_CHARS, required=True, allow_none=True)
     values = _chars(limits.FRAMEWORK_TEXT_CHARS, required=True, allow_none=True)

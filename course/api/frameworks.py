@@ -1,4 +1,5 @@
-"""The API's frameworks (NOS and QCF units, shared by every organisation): read only."""
+"""The API's frameworks (NOS standards, QCF and RQF units, shared by every organisation):
+read only."""
 from __future__ import annotations
 
 from typing import Any
@@ -14,12 +15,14 @@ from course.extensions import db
 from course.models.frameworks import Framework
 
 bp = api_blueprint("api_frameworks", "/api/v1/frameworks",
-                   "Frameworks (NOS and QCF units) with outcomes and criteria; read only.")
+                   "Frameworks (NOS standards, QCF and RQF units) with outcomes and criteria; "
+                   "read only.")
 
 
 def _framework_out(fw: Framework) -> dict[str, Any]:
     return {
         "code": fw.code, "kind": fw.kind, "title": fw.title, "glh": fw.glh, "version": fw.version,
+        "level": fw.level, "credit": fw.credit, "tqt": fw.tqt, "tqt_hours": fw.tqt_hours,
         "urn": fw.urn, "overview": fw.overview, "keywords": fw.keywords,
         "outcomes": [{
             "code": o.code, "ref": f"{fw.code}/{o.code}", "title": o.title, "kind": o.kind,

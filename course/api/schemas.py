@@ -109,13 +109,19 @@ class OutcomeOut(ma.Schema):
 
 class FrameworkSummary(ma.Schema):
     code = fields.String()
-    kind = fields.String()
+    kind = fields.String(metadata={"description": "nos, qcf or rqf"})
     title = fields.String()
-    glh = fields.Integer(allow_none=True)
+    glh = fields.Integer(allow_none=True, metadata={"description": "Guided learning hours."})
     version = fields.String(allow_none=True)
 
 
 class FrameworkOut(FrameworkSummary):
+    level = fields.String(allow_none=True, metadata={"description": "RQF level: 1-8 or Entry 1-3."})
+    credit = fields.Integer(allow_none=True, metadata={"description": "Credit value."})
+    tqt = fields.Integer(allow_none=True, metadata={
+        "description": "Total qualification time in hours, as the unit gives it (null if not given)."})
+    tqt_hours = fields.Integer(allow_none=True, metadata={
+        "description": "Total qualification time to plan for: tqt, else credit x 10, else null."})
     urn = fields.String(allow_none=True)
     overview = fields.String()
     keywords = fields.List(fields.String())

@@ -194,7 +194,7 @@ def glh_split(framework: Framework) -> dict[str, int]:
 def default_target_minutes(course: Course, outcomes: Iterable[str]) -> int:
     """Default target for a module teaching ``outcomes``.
 
-    QCF outcomes: their share of the unit's GLH (``glh_split``); NOS sections and modules
+    QCF and RQF outcomes: their share of the unit's GLH (``glh_split``); NOS sections and modules
     without outcomes: 60 minutes (once per module, however many NOS sections it teaches).
     """
     known = course_outcomes(course)
@@ -206,7 +206,7 @@ def default_target_minutes(course: Course, outcomes: Iterable[str]) -> int:
         if outcome is None:
             continue
         fw = outcome.framework
-        if fw.kind == "qcf" and fw.glh is not None:
+        if fw.kind in ("qcf", "rqf") and fw.glh is not None:  # units with learning outcomes
             if fw.id not in splits:
                 splits[fw.id] = glh_split(fw)
             minutes += splits[fw.id].get(outcome.code, 0)

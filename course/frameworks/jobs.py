@@ -11,7 +11,7 @@ IMPORT_UNIT = "import-unit"
 
 @job_kind(IMPORT_UNIT, label="Unit import", template="frameworks/job_result.html")
 def import_unit(job: JobContext) -> dict[str, Any]:
-    """Parse a NOS or QCF unit document (plain text) and store it as a framework.
+    """Parse a NOS, QCF or RQF unit document (plain text or Markdown) and store it as a framework.
 
     Params: filename (stored as the framework's source), source (the name messages give),
     code (used when the document gives no URN)."""

@@ -15,6 +15,7 @@ TEXT_LIMITS = {
     "urn": limits.FRAMEWORK_CODE_CHARS,
     "title": limits.FRAMEWORK_TITLE_CHARS,
     "version": limits.FRAMEWORK_VERSION_CHARS,
+    "level": limits.FRAMEWORK_LEVEL_CHARS,
     "suite": limits.FRAMEWORK_TITLE_CHARS,
     "linked_standards": limits.FRAMEWORK_TITLE_CHARS,
     "overview": limits.FRAMEWORK_TEXT_CHARS,
@@ -43,11 +44,25 @@ def _too_long(value: Any, limit: int) -> bool:
     return value is not None and len(str(value)) > limit
 
 
+def _hours(data: dict[str, Any], key: str) -> int | None:
+    """A whole number of hours (or credits) from the document, or None; FrameworkError else."""
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not (
+        0 <= value <= limits.FRAMEWORK_HOURS
+    ):
+        raise FrameworkError(f"{key}: must be a whole number from 0 to {limits.FRAMEWORK_HOURS:,}")
+    return value
+
+
 def check_limits(data: dict[str, Any]) -> None:
     """FrameworkError naming the first text or list of a framework document over its limit."""
     for key, limit in TEXT_LIMITS.items():
         if _too_long(data.get(key), limit):
             raise FrameworkError(f"{key}: {longer_than(limit)}")
+    for key in ("glh", "credit", "tqt"):
+        _hours(data, key)
     keywords = list(data.get("keywords") or [])
     if len(keywords) > limits.KEYWORDS_PER_FRAMEWORK:
         raise FrameworkError(
@@ -105,6 +120,9 @@ def store_framework(data: dict[str, Any], *, source: str) -> Framework:
         keywords=list(data.get("keywords") or []),
         overview=data.get("overview") or "",
         glh=data.get("glh"),
+        level=None if data.get("level") is None else str(data["level"]),
+        credit=_hours(data, "credit"),
+        tqt=_hours(data, "tqt"),
         linked_standards=data.get("linked_standards"),
         scope=data.get("scope"),
         values=data.get("values"),

@@ -1,4 +1,5 @@
-"""Frameworks (NOS or QCF units), their outcomes and criteria, as imported from unit documents."""
+"""Frameworks (NOS, QCF or RQF units), their outcomes and criteria, as imported from unit
+documents."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from course.extensions import db
 from course.models.base import TimestampMixin
 
-FRAMEWORK_KINDS = ("nos", "qcf")
+FRAMEWORK_KINDS = ("nos", "qcf", "rqf")
 CRITERION_KINDS = ("knowledge", "performance")
 
 
@@ -59,9 +60,20 @@ class Framework(TimestampMixin, db.Model):
         """All criteria in document order."""
         return [c for o in self.outcomes for c in o.criteria]
 
+    @property
+    def tqt_hours(self) -> int | None:
+        """Total qualification time in hours: as the unit gives it, else credit x 10, else None."""
+        if self.tqt is not None:
+            return self.tqt
+        return self.credit * 10 if self.credit is not None else None
+
     def to_dict(self) -> dict[str, Any]:
-        """The framework JSON of docs/formats.md."""
-        return {
+        """The framework JSON of docs/formats.md.
+
+        ``level``, ``credit`` and ``tqt`` appear only when the unit gives them, so the JSON of
+        a NOS or QCF unit (and every course document written before they existed) is unchanged.
+        """
+        data = {
             "kind": self.kind,
             "code": self.code,
             "title": self.title,
@@ -79,6 +91,10 @@ class Framework(TimestampMixin, db.Model):
             "values": self.values,
             "guidance": self.guidance,
         }
+        for key in ("level", "credit", "tqt"):
+            if getattr(self, key) is not None:
+                data[key] = getattr(self, key)
+        return data
 
     def __repr__(self) -> str:
         return f"<Framework {self.code}>"

@@ -1,4 +1,4 @@
-"""Unit text parser: reads a published standard (NOS or QCF unit), as plain text, into the
+"""Unit text parser: reads a published standard (NOS, QCF or RQF unit), as plain text, into the
 framework JSON described in docs/formats.md.
 
 A pure module: no Flask, no database. The app's CLI (`carecourse import-unit`) and services call

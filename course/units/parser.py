@@ -1,6 +1,9 @@
 """Parse the plain-text extraction of a unit document into a framework dict.
 
-Two layouts are understood:
+Two layouts are understood here, and a third next door: an RQF unit (one that gives a unit
+reference number such as ``R/650/2231``, or a total qualification time, and has no QCF
+"Outcome N" headings) is read by :mod:`course.units.rqf`, which :func:`parse_unit` calls before
+anything below.
 
 * **NOS** (National Occupational Standards). The 2026 format has "Overview", "Performance
   criteria" and "Knowledge and understanding" headings with items numbered ``1.``..``n.`` and a
@@ -824,13 +827,20 @@ def _find_headers(cleaned: list[str]) -> tuple[str | None, str | None, str | Non
     return urn, printed_title, field_title
 
 
+def outcome_kind(title: str) -> str:
+    """A QCF or RQF learning outcome's kind, from the verb its title starts with.
+
+    "Understand ..." / "Know ..." outcomes are knowledge (a quiz can evidence them); "Be able to
+    ...", "Demonstrate ..." and any other wording are performance (observed at work).
+    """
+    knows = title.lower().startswith(("understand", "know"))
+    return "knowledge" if knows else "performance"
+
+
 def _outcome_dict(group: _Group, kind: str, workplace: set[int], summary: dict[int, str]) -> dict:
     if kind == "qcf":
         title = group.full_title() or summary.get(group.number, "")
-        # "Understand ..." / "Know ..." outcomes are knowledge; "Be able to ..." (and any other
-        # wording) performance.
-        knows = title.lower().startswith(("understand", "know"))
-        group_kind = "knowledge" if knows else "performance"
+        group_kind = outcome_kind(title)
         in_work = group.number in workplace
     else:
         title = group.full_title()
@@ -860,6 +870,10 @@ def parse_unit(text: str, *, source: str = "<text>", code: str | None = None) ->
     cleaned = _clean_lines(text, source)
     if code is not None and not IDENTIFIER_RE.match(code):
         raise UnitError(source, None, f"code {code!r} is not a valid identifier")
+    from course.units import rqf  # imported here: rqf reuses this module's helpers
+
+    if rqf.looks_like_rqf(cleaned):
+        return rqf.parse_rqf(cleaned, source=source, code=code)
 
     urn, printed_title, field_title = _find_headers(cleaned)
     artefacts = {h for h in (printed_title, field_title, urn) if h}
