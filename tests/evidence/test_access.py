@@ -10,7 +10,19 @@ from flask.testing import FlaskClient
 
 from course.extensions import db
 from course.models import User
-from tests.evidence.states_fixtures import K1, EvidenceCourse, attempt, evidence, evidence_course, rule  # noqa: F401
+from tests.evidence.states_fixtures import (  # noqa: F401  (the fixture)
+    K1,
+    P1,
+    P2,
+    T0,
+    EvidenceCourse,
+    attempt,
+    decision,
+    evidence,
+    evidence_course,
+    review,
+    rule,
+)
 from tests.helpers import login
 
 STAFF = ("tutor", "admin", "assessor", "iqa")
@@ -111,11 +123,9 @@ def test_the_criteria_map_runs_a_fixed_number_of_queries(app: Flask, client: Fla
     counts = []
     for n in range(3):
         with app.app_context():
-            from tests.evidence.states_fixtures import P1, T0, decision, review
-
             attempt(ec, {K1: rule(1.0)}, number=n + 1)
             review(ec, decision(ec, evidence(ec, [P1], f"Observation {n}"), P1, "met", T0), "agreed", T0)
-            evidence(ec, ["TESTFW/P2"], f"Witness {n}")
+            evidence(ec, [P2], f"Witness {n}")
             db.session.commit()
         with count_queries() as q:
             assert client.get(url).status_code == 200

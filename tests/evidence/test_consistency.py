@@ -175,7 +175,7 @@ def test_met_and_iqa_states_show_the_assessor_date_and_evidence(app: Flask, evid
     ec = evidence_course
     with app.app_context():
         _iqa_confirmed(ec)
-        _met_p2 = decision(ec, evidence(ec, [P2], "Handover notes"), P2, "met", T0 + DAY, "Accurate and timely.")
+        decision(ec, evidence(ec, [P2], "Handover notes"), P2, "met", T0 + DAY, "Accurate and timely.")
         db.session.commit()
     client = app.test_client()
     assert login(client, ec.tutor_email).status_code == 302
