@@ -18,7 +18,7 @@ def setup_api(app: Flask) -> None:
     the CSRF header for session requests itself) and its JSON error handler."""
     from course.api.core import ApiError, CarecourseApi, guard_api_request, handle_error
     from course.api.docs import document_questions
-    from course.api import courses, frameworks, questions
+    from course.api import courses, criteria, frameworks, questions
     from course.extensions import csrf
 
     app.config.setdefault("API_TITLE", "carecourse API")
@@ -39,7 +39,7 @@ def setup_api(app: Flask) -> None:
     api = CarecourseApi(app)
     app.extensions["carecourse_api"] = api
     document_questions(api)
-    for blp in (frameworks.bp, courses.bp, questions.bp):
+    for blp in (frameworks.bp, courses.bp, criteria.bp, questions.bp):
         api.register_blueprint(blp)
         csrf.exempt(blp)
     # First of all before_request hooks: an unknown path or method under /api/v1 must be the

@@ -65,6 +65,8 @@ CODE = _path("code", "The framework's code, e.g. HSCCLD327.",
              {"type": "string", "minLength": 1, "maxLength": 64})
 QUESTION_ID = _path("question_id", "The question's id.",
                     {"type": "string", "minLength": 1, "maxLength": 120, "pattern": IDENT})
+USER_ID = _path("user_id", "The learner's user id.",
+                {"type": "integer", "minimum": 1, "maximum": 2**31 - 1})
 VERSION = _path("version", "The version number.",
                 {"type": "integer", "minimum": 1, "maximum": 2**31 - 1})
 

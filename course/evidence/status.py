@@ -118,7 +118,7 @@ class CriterionStatus:
             "reasons": list(self.reasons),
             "decision": None if d is None else {
                 "outcome": d.outcome, "assessor": d.assessor, "decided_at": d.decided_at.isoformat(),
-                "evidence_id": d.evidence_id, "comment": d.comment,
+                "evidence_id": d.evidence_id, "evidence_title": d.evidence_title, "comment": d.comment,
                 "iqa": None if d.review_outcome is None else {
                     "outcome": d.review_outcome, "by": d.review_by,
                     "at": d.reviewed_at.isoformat() if d.reviewed_at else None, "actions": d.review_actions},
@@ -205,21 +205,19 @@ def course_criteria(course: Course) -> list[CourseCriterion]:
         ref for (refs,) in db.session.execute(select(Module.workplace).where(Module.course_id == course.id))
         for ref in (refs or [])
     }
+    # Criterion.position counts within its outcome, so outcomes are ordered first.
     rows = db.session.execute(
-        select(Framework.code, Criterion.code, Criterion.text, Criterion.kind, Criterion.workplace,
-               Criterion.outcome_id)
+        select(Framework.code, Criterion.code, Criterion.text, Criterion.kind, Criterion.workplace, Outcome.code)
         .join(CourseFramework, CourseFramework.framework_id == Framework.id)
         .join(Criterion, Criterion.framework_id == Framework.id)
+        .join(Outcome, Criterion.outcome_id == Outcome.id)
         .where(CourseFramework.course_id == course.id)
-        .order_by(CourseFramework.position, Criterion.position)
+        .order_by(CourseFramework.position, Outcome.position, Criterion.position)
     ).all()
-    outcome_codes = dict(db.session.execute(
-        select(Outcome.id, Outcome.code).where(Outcome.id.in_({r[5] for r in rows}))
-    ).all()) if rows else {}
     out = []
-    for fw, code, text, kind, workplace, outcome_id in rows:
+    for fw, code, text, kind, workplace, outcome_code in rows:
         ref = f"{fw}/{code}"
-        out.append(CourseCriterion(ref, fw, outcome_codes.get(outcome_id, ""), code, text, kind,
+        out.append(CourseCriterion(ref, fw, outcome_code, code, text, kind,
                                    bool(workplace) or ref in module_workplace))
     return out
 

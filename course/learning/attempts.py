@@ -22,6 +22,7 @@ from sqlalchemy import func, select, update
 from course.authoring.document import quiz_to_dict
 from course.authoring.models import Module
 from course.extensions import db
+from course.learning.attempt_criteria import attempt_criteria
 from course.learning.enrolment import is_enrolled
 from course.learning.errors import Conflict, Invalid, LearningError, NotFound
 from course.learning.models import Attempt, ModuleProgress
@@ -569,7 +570,8 @@ def result_json(attempt: Attempt, questions: dict[tuple[str, int], dict[str, Any
         "fraction": attempt.fraction if done else None,
         "passed": attempt.passed,
         "pending": sum(1 for m in attempt.marks if m.pending) if done else 0,
-        "criteria": [{"ref": ref, **values} for ref, values in (attempt.criteria_results or {}).items()],
+        # Per criterion: the quiz rule in this attempt, and the criterion's state (course.evidence).
+        "criteria": attempt_criteria(attempt),
         "items": [
             {"index": m.position, "question": m.question_id, "version": m.version, "score": m.score,
              "max": m.max_score, "correct": m.correct, "pending": m.pending,

@@ -1,4 +1,8 @@
-"""The learner's dashboard: every enrolled course with its modules' progress, grade and time."""
+"""The learner's dashboard: every enrolled course with its modules' progress, grade and time.
+
+A criterion's state comes from ``course.evidence.status`` (through ``learner_record``), the same
+function the tutor's criteria map reads: a quiz's own result only says whether its rule was met in
+that attempt, never that the criterion is met."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,6 +10,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from course.authoring.models import Course, Module
+from course.evidence.display import CriterionLine, LearnerRecord, counts_sentence, learner_record, module_refs
+from course.evidence.status import count_states
 from course.extensions import db
 from course.learning.grading import Grade, grade
 from course.learning.hours import TimeByKind, UnitFigures, course_figures, time_by_kind, unit_figures
@@ -28,8 +34,13 @@ class ModuleSummary:
     grade: Grade | None
     seconds: int
     target_minutes: int
-    criteria_met: list[str]
+    criteria: list[CriterionLine]  # the module's criteria with the learner's current state
     latest: Attempt | None
+
+    @property
+    def criteria_counts(self) -> str:
+        """"1 Knowledge shown, 3 Not started": the module's criteria by state."""
+        return counts_sentence(count_states(line.status for line in self.criteria))
 
 
 @dataclass
@@ -44,6 +55,12 @@ class CourseSummary:
     time: TimeByKind
     figures: UnitFigures
     units: list[tuple[Framework, UnitFigures]]
+    record: LearnerRecord
+
+    @property
+    def criteria_counts(self) -> str:
+        """The course's criteria by state."""
+        return counts_sentence(self.record.counts)
 
 
 def learner_overview(user: User) -> list[CourseSummary]:
@@ -66,6 +83,8 @@ def learner_overview(user: User) -> list[CourseSummary]:
     out = []
     for enrolment in enrolments:
         course = enrolment.course
+        record = learner_record(course, user.id)
+        lines = record.by_ref
         modules = []
         for module in course.modules:
             mine = attempts.get(module.id, [])
@@ -86,23 +105,20 @@ def learner_overview(user: User) -> list[CourseSummary]:
                 status = "awaiting marking"
             else:
                 status = "in progress"
-            met: list[str] = []
-            for a in mine:
-                for ref, r in (a.criteria_results or {}).items():
-                    if a.status == "finished" and r.get("met") and ref not in met:
-                        met.append(ref)
+            quizzed = {ref for a in mine for ref in (a.criteria_results or {})}
             p = progress.get(module.id)
             modules.append(ModuleSummary(
                 module=module, pages=len(module.pages), pages_seen=p.pages_seen if p else 0, has_quiz=quiz is not None,
                 quiz_status=status, attempts_used=used,
                 attempts_left=(max(0, quiz.attempts - used) if quiz and quiz.attempts else None),
                 grade=g, seconds=seconds.get(module.id, 0), target_minutes=module.target_minutes,
-                criteria_met=met, latest=latest,
+                criteria=[lines[ref] for ref in module_refs(module, record, quizzed)], latest=latest,
             ))
         frameworks = list(course.frameworks)
         out.append(CourseSummary(
             course=course, enrolment=enrolment, modules=modules,
             time=time_by_kind(sum(m.seconds for m in modules), offline.get(course.id, [])),
             figures=course_figures(frameworks), units=[(f, unit_figures(f)) for f in frameworks],
+            record=record,
         ))
     return out

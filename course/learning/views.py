@@ -46,8 +46,10 @@ from course.authoring.models import Course, Module
 from course.core.headers import cacheable, csp_nonce
 from course.core.nav import nav_item
 from course.core.request_limits import max_body
+from course.evidence.display import counts_sentence, learner_record
 from course.extensions import db
 from course.learning import attempts, enrolment, errors, essays, overview, submission, time_on_task
+from course.learning.attempt_criteria import attempt_criteria
 from course.learning.display import answer_text, fmt, percent
 from course.learning import hours
 from course.learning.forms import CsvEnrolForm, EnrolForm, MarkEssayForm, OfflineForm
@@ -177,6 +179,17 @@ def enrolled_module(module_id: int) -> Module:
 def dashboard() -> Any:
     """Enrolled courses; per module progress, time against target, attempts left, mark, criteria."""
     return render_template("learning/dashboard.html", overview=overview.learner_overview(me()))
+
+
+@bp.get("/courses/<course_slug>/criteria")
+@roles_required("learner")
+def my_criteria(course_slug: str) -> Any:
+    """Every criterion of the course with its state, reasons and evidence (course.evidence.status),
+    as the tutor's criteria map shows them."""
+    course = enrolled_course(course_slug)
+    record = learner_record(course, me().id)
+    return render_template("learning/criteria.html", course=course, record=record,
+                           counts=counts_sentence(record.counts))
 
 
 @bp.get("/player/<name>")
@@ -314,7 +327,7 @@ def _review_context(attempt: Attempt) -> dict[str, Any]:
     module = attempt.module
     criteria_text = _criteria_text(module.course)
     return {"attempt": attempt, "module": module, "course": module.course, "items": items,
-            "criteria_text": criteria_text, "quiz": attempt.quiz_snapshot,
+            "criteria_text": criteria_text, "criteria": attempt_criteria(attempt), "quiz": attempt.quiz_snapshot,
             "show_feedback": attempts.option_feedback_shown(attempt)}
 
 

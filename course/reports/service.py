@@ -33,6 +33,7 @@ from sqlalchemy.orm import selectinload
 
 from course.authoring.models import Course, CourseFramework, Module
 from course.bank.models import QuestionVersion
+from course.evidence.display import TABLE_HEADERS, LearnerRecord, learner_record, table_row
 from course.extensions import db
 from course.learning.hours import GLH_KINDS, TimeByKind, UnitFigures, course_figures, time_by_kind, unit_figures
 from course.learning.models import (
@@ -45,7 +46,7 @@ from course.learning.models import (
     TimeLog,
     TimeOnTask,
 )
-from course.models.frameworks import Framework, Outcome
+from course.models.frameworks import Framework
 from course.models.users import Organisation, User
 from course.reports import statistics
 from course.reports.export import Table
@@ -611,113 +612,16 @@ def progress_table(course: Course, *, cohort: str | None = None, sort: str | Non
 # ---------------------------------------------------------------- a learner's criteria map
 
 
-@dataclass
-class Evidence:
-    """One correct answer that evidences a criterion."""
-
-    attempt_id: int
-    attempt_number: int
-    module_title: str
-    question_id: str
-    question_title: str
-    date: dt.datetime | None
-
-
-@dataclass
-class CriterionRow:
-    """A criterion and how the learner evidenced it."""
-
-    ref: str
-    code: str
-    text: str
-    kind: str
-    workplace: bool
-    evidence: list[Evidence]
-    met_in_quiz: bool
-
-    @property
-    def status(self) -> str:
-        """"awaiting workplace evidence", "evidenced" or "not yet evidenced"."""
-        if self.workplace:
-            return "awaiting workplace evidence"
-        return "evidenced" if self.evidence else "not yet evidenced"
-
-
-@dataclass
-class CriteriaGroup:
-    """A framework's criteria, by outcome."""
-
-    code: str
-    title: str
-    outcomes: list[tuple[str, str, list[CriterionRow]]]
-
-
-def criteria_map(course: Course, learner: User) -> list[CriteriaGroup]:
-    """Every criterion of the course's frameworks with the learner's correct answers evidencing it."""
-    st = structure(course)
-    frameworks = db.session.scalars(
-        select(Framework).join(CourseFramework, CourseFramework.framework_id == Framework.id)
-        .where(CourseFramework.course_id == course.id).order_by(CourseFramework.position)
-        .options(selectinload(Framework.outcomes).selectinload(Outcome.criteria))
-    ).all()
-    workplace_refs = {ref for m in st.modules for ref in (m.workplace or [])}
-    titles = {m.id: m.title for m in st.modules}
-    evidence: dict[str, list[Evidence]] = defaultdict(list)
-    met: set[str] = set()
-    if st.module_ids:
-        rows = db.session.execute(
-            select(AnswerMark.question_id, AnswerMark.criteria, Attempt.id, Attempt.number, Attempt.module_id,
-                   Attempt.finished_at)
-            .join(Attempt, AnswerMark.attempt_id == Attempt.id)
-            .where(Attempt.user_id == learner.id, Attempt.module_id.in_(st.module_ids), Attempt.status == "finished",
-                   AnswerMark.correct.is_(True))
-            .order_by(Attempt.finished_at, Attempt.id, AnswerMark.position)
-        ).all()
-        qids = sorted({r[0] for r in rows})
-        qtitles: dict[str, str] = {}
-        if qids:
-            for qid, title in db.session.execute(
-                select(QuestionVersion.question_id, QuestionVersion.title)
-                .where(QuestionVersion.organisation_id == course.organisation_id, QuestionVersion.question_id.in_(qids))
-                .order_by(QuestionVersion.version)
-            ).all():
-                qtitles[qid] = title  # the latest version's title
-        for qid, refs, attempt_id, number, module_id, finished_at in rows:
-            for ref in refs or []:
-                evidence[ref].append(Evidence(attempt_id, number, titles.get(module_id, ""), qid,
-                                              qtitles.get(qid, qid), finished_at))
-        for (results,) in db.session.execute(
-            select(Attempt.criteria_results).where(Attempt.user_id == learner.id,
-                                                    Attempt.module_id.in_(st.module_ids), Attempt.status == "finished")
-        ).all():
-            met.update(ref for ref, r in (results or {}).items() if r.get("met"))
-    groups = []
-    for fw in frameworks:
-        outcomes = []
-        for outcome in fw.outcomes:
-            crit = []
-            for c in outcome.criteria:
-                ref = f"{fw.code}/{c.code}"
-                crit.append(CriterionRow(ref, c.code, c.text, c.kind, bool(c.workplace) or ref in workplace_refs,
-                                         evidence.get(ref, []), ref in met))
-            outcomes.append((outcome.code, outcome.title, crit))
-        groups.append(CriteriaGroup(fw.code, fw.title, outcomes))
-    return groups
+def criteria_map(course: Course, learner: User) -> LearnerRecord:
+    """Every criterion of the course's frameworks with the learner's state and its reasons, as
+    ``course.evidence.status`` decides them (the learner's own pages show the same)."""
+    return learner_record(course, learner.id)
 
 
 def criteria_table(course: Course, learner: User) -> Table:
-    """The criteria map as rows: one per criterion, its evidence listed in one cell."""
-    table = Table("Criteria", ["framework", "outcome", "criterion", "kind", "text", "status", "met in a quiz",
-                               "evidence", "first evidenced"])
-    for group in criteria_map(course, learner):
-        for outcome_code, _title, criteria in group.outcomes:
-            for c in criteria:
-                evidence = "; ".join(
-                    f"{e.question_title} (attempt {e.attempt_number} of {e.module_title}, "
-                    f"{e.date.date().isoformat() if e.date else 'undated'})" for e in c.evidence)
-                first = min((e.date for e in c.evidence if e.date), default=None)
-                table.rows.append([group.code, outcome_code, c.ref, c.kind, c.text, c.status, c.met_in_quiz,
-                                   evidence, first.date().isoformat() if first else None])
+    """The criteria map as rows: one per criterion, with its state, reasons and the decision behind it."""
+    table = Table("Criteria", list(TABLE_HEADERS))
+    table.rows = [table_row(line) for line in criteria_map(course, learner).lines]
     return table
 
 

@@ -21,6 +21,7 @@ from markupsafe import Markup
 from course.auth import roles_required
 from course.authoring.models import Course, Module
 from course.core.nav import nav_item
+from course.evidence.display import counts_sentence
 from course.extensions import db
 from course.learning.models import Attempt
 from course.models.users import User
@@ -183,16 +184,12 @@ def learner(course_id: int, user_id: int) -> Any:
 @bp.get("/courses/<int:course_id>/learners/<int:user_id>/criteria")
 @roles_required("tutor", "admin")
 def criteria(course_id: int, user_id: int) -> Any:
-    """The learner's criteria map: how each criterion of the course's frameworks is evidenced."""
+    """The learner's criteria map: each criterion's state (course.evidence.status), its reasons and evidence."""
     course = my_course(course_id)
     user = my_learner(course, user_id)
-    groups = service.criteria_map(course, user)
-    counts = {"evidenced": 0, "not yet evidenced": 0, "awaiting workplace evidence": 0}
-    for g in groups:
-        for _code, _title, crit in g.outcomes:
-            for c in crit:
-                counts[c.status] += 1
-    return render_template("reports/criteria.html", course=course, learner=user, groups=groups, counts=counts)
+    record = service.criteria_map(course, user)
+    return render_template("reports/criteria.html", course=course, learner=user, record=record,
+                           counts=counts_sentence(record.counts))
 
 
 @bp.get("/courses/<int:course_id>/learners/<int:user_id>/criteria.<any(csv, xlsx):fmt>")

@@ -677,8 +677,12 @@ function boot(win) {
 			n > 0 && P(app ? `${PENDING_APP}: ${n} essay answer(s). Your result is provisional until then.`
 				: `${n} essay answer(s) recorded for your tutor, not marked here: your score and result count only the automatically marked questions.`, "pending"),
 			crit.length > 0 && h("table", {class: "criteria"}, T("caption", "Results by criterion"),
-				h("thead", {}, row("th", ["Criterion", "Score", "Result"])),
-				h("tbody", {}, crit.map(c => row("td", [c.ref, pct(c.fraction), c.met ? "Met" : "Not yet met"])))),
+				// In the app an attempt only says whether the quiz rule was met in it; the criterion's
+				// state is the server's (course.evidence.status). In an LMS the objective is the result.
+				h("thead", {}, row("th", app ? ["Criterion", "Score", "This attempt", "Criterion status now"] : ["Criterion", "Score", "Result"])),
+				h("tbody", {}, crit.map(c => row("td", app
+					? [c.ref, pct(c.fraction), [c.attempt_result, c.note && [h("br", {}), T("span", c.note, "note")]], T("strong", c.label)]
+					: [c.ref, pct(c.fraction), c.met ? "Met" : "Not yet met"])))),
 			D("pager", btn("Review answers", review), !app && !reviewing && sd.s === "retake" && btn("Try again", () => { last[mi] = quizOf(mi).orig.map(q => q.id); Object.assign(ms, {s: null, z: false, r: null}); intro(true); }),
 				nextBtn(), toMenu())], moved && hd, moved && `Results: ${passed ? "passed" : "not passed"}, ${fmt(percent)}%`);
 	}

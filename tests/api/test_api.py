@@ -44,6 +44,8 @@ ENDPOINTS = [
     ("PUT", "/api/v1/questions/q1/versions/1"),
 ]
 OBJECT_ENDPOINTS = [(m, u) for m, u in ENDPOINTS if "/c1" in u or "/q1" in u]
+# Readable by learners too (their own record): tested for every role in tests/evidence/test_api.py.
+RECORD_ENDPOINTS = [("GET", "/api/v1/courses/c1/learners/7/criteria")]
 
 
 def assert_error(response, status: int, errors: dict | None = None) -> dict:
@@ -71,8 +73,9 @@ def test_openapi_document_lists_every_endpoint(app, client):
             routed |= {(m, path) for m in rule.methods - {"HEAD", "OPTIONS"}}
     assert documented == routed
     assert {(m, u.replace("c1", "{slug}").replace("m1", "{module_slug}").replace("p1", "{page_slug}")
-             .replace("q1", "{question_id}").replace("TESTFW", "{code}").replace("versions/1", "versions/{version}"))
-            for m, u in ENDPOINTS} == routed
+             .replace("q1", "{question_id}").replace("TESTFW", "{code}").replace("versions/1", "versions/{version}")
+             .replace("learners/7", "learners/{user_id}"))
+            for m, u in ENDPOINTS + RECORD_ENDPOINTS} == routed
     assert doc["components"]["securitySchemes"]["bearerAuth"] == {"type": "http", "scheme": "bearer"}
 
 

@@ -47,7 +47,7 @@ def wait_saved(page, app, attempt_id: int, check) -> None:
 
 
 def test_enrol_take_quiz_reload_resume_submit(app, live_server, browser_page, make_course, create_user):  # noqa: F811
-    c = make_course([q_single(), q_tf(), q_scenario()], enrol=False, pass_mark=0.5, attempts=3)
+    c = make_course([q_single(), q_tf(), q_scenario()], enrol=False, pass_mark=0.5, attempts=3, mode="summative")
     page, base = browser_page, live_server.url
 
     # The tutor enrols the learner.
@@ -109,8 +109,9 @@ def test_enrol_take_quiz_reload_resume_submit(app, live_server, browser_page, ma
     rows = page.locator("table.criteria tbody tr").all_inner_texts()
     rows = [re.sub(r"\s+", " ", r).strip() for r in rows]
     assert len(rows) == 2, rows
-    assert rows[0].startswith("TESTFW/K1") and rows[0].endswith("67% Met"), rows
-    assert rows[1].startswith("TESTFW/K2") and rows[1].endswith("100% Met"), rows
+    # This attempt met each criterion's rule; the criterion's state is the status function's.
+    assert rows[0].startswith("TESTFW/K1") and rows[0].endswith("67% Quiz rule met in this attempt Knowledge shown"), rows
+    assert rows[1].startswith("TESTFW/K2") and rows[1].endswith("100% Quiz rule met in this attempt Knowledge shown"), rows
     with app.app_context():
         attempt = db.session.get(Attempt, attempt_id)
         assert (attempt.status, attempt.score, attempt.max_score, attempt.passed) == ("finished", 3.0, 4.0, True)
@@ -133,14 +134,21 @@ def test_enrol_take_quiz_reload_resume_submit(app, live_server, browser_page, ma
     # Online study in plain words (course.learning.hours), never seconds.
     assert f"Online study {duration(seconds / 60)} of 30 minutes planned" in text
     assert "Passed" in text and "75% (highest of 1 attempt)" in text and "2 of 3" in text
-    assert "Criteria met so far TESTFW/K1, TESTFW/K2" in text
+    assert "Criteria: 2 Not started, 2 Knowledge shown." in text  # P1 and P2 need workplace evidence
+    assert "Criteria 2 Knowledge shown" in text  # the module's own criteria (its outcome K.1)
     assert_no_axe(page, "the dashboard after an attempt")
     page.get_by_role("link", name="Review attempt 1 at Choices and rights").click()
     expect(page.get_by_text("Score: 3 of 4 (75%)")).to_be_visible()
     assert_no_axe(page, "the review page")
+    review_url = page.url
+    page.get_by_role("link", name="All my criteria on").click()
+    expect(page.get_by_role("heading", name="My criteria: Relationships", level=1)).to_be_visible()
+    assert page.locator("#criterion-TESTFW-K1 td").nth(1).inner_text() == "Knowledge shown"
+    assert page.locator("#criterion-TESTFW-P1 td").nth(1).inner_text() == "Not started"
+    assert_no_axe(page, "the learner's criteria page")
     # Readable on a 360 px phone: nothing wider than the screen.
     page.set_viewport_size({"width": 360, "height": 740})
-    for path in (page.url, f"{base}/learn/"):
+    for path in (review_url, f"{base}/learn/", f"{base}/learn/courses/{c.course_slug}/criteria"):
         page.goto(path)
         widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
         assert widths[0] <= widths[1], f"{path} is {widths[0]} px wide at 360 px"
@@ -216,7 +224,9 @@ def test_results_show_the_servers_mark_per_criterion(app, live_server, browser_p
     expect(page.get_by_role("heading", name="Results")).to_be_visible()
     expect(page.get_by_text("Your score: 2 of 4 (50%)")).to_be_visible()
     expect(page.locator("p.verdict strong")).to_have_text("Passed")
-    assert criteria_rows(page) == ["TESTFW/K1 33% Not yet met", "TESTFW/K2 100% Met"]
+    practice = "A practice (formative) quiz: its results do not count as evidence."
+    assert criteria_rows(page) == [f"TESTFW/K1 33% Quiz rule not met in this attempt {practice} Not started",
+                                   f"TESTFW/K2 100% Quiz rule met in this attempt {practice} Not started"]
     with app.app_context():
         attempt = db.session.get(Attempt, attempt_id)
         assert attempt.criteria_results["TESTFW/K2"] == {"score": 1.0, "max": 1.0, "fraction": 1.0, "met": True}

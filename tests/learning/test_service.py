@@ -409,7 +409,7 @@ def test_pages_seen_follow_the_player_location(make_course, ctx):
 
 
 def test_overview_for_the_dashboard(make_course, ctx):
-    c = make_course(attempts=3, pass_mark=0.5)
+    c = make_course(attempts=3, pass_mark=0.5, mode="summative")
     user, module = learner_and_module(c)
     a = attempts.start_attempt(user, module, seed=1)
     submission.submit_attempt(a, ["a", False])
@@ -421,8 +421,13 @@ def test_overview_for_the_dashboard(make_course, ctx):
     assert course.time == TimeByKind(self_study_seconds=25)
     assert (course.time.glh_minutes, course.time.tqt_minutes) == (0, 25 / 60)
     [m] = course.modules
-    assert (m.quiz_status, m.attempts_used, m.attempts_left, m.grade.fraction, m.criteria_met) == (
-        "passed", 1, 2, 0.5, [K1])
+    assert (m.quiz_status, m.attempts_used, m.attempts_left, m.grade.fraction) == ("passed", 1, 2, 0.5)
+    # The module's criteria (its outcome TESTFW/K.1) with their states from course.evidence.status:
+    # K1's rule was met in the summative quiz, K2's was not (False is wrong).
+    assert [(line.criterion.ref, line.status.label) for line in m.criteria] == [
+        (K1, "Knowledge shown"), (K2, "Not started")]
+    assert m.criteria_counts == "1 Not started, 1 Knowledge shown"
+    assert course.criteria_counts == "3 Not started, 1 Knowledge shown"  # P1 and P2 need workplace evidence
 
 
 

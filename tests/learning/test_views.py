@@ -140,9 +140,16 @@ def test_answers_state_heartbeat_submit_and_resume(client, make_course, app):
     assert r.status_code == 200
     result = r.json
     assert (result["status"], result["score"], result["max"], result["fraction"], result["passed"]) == ("finished", 3.0, 4.0, 0.75, True)
+    # Per criterion: the quiz rule in this attempt (not "Met": the criterion's state is the status
+    # function's); this quiz is formative, so its results are practice and the criteria not started.
+    practice = "A practice (formative) quiz: its results do not count as evidence."
     assert result["criteria"] == [
-        {"ref": "TESTFW/K1", "score": 2.0, "max": 3.0, "fraction": 0.666667, "met": True},
-        {"ref": "TESTFW/K2", "score": 1.0, "max": 1.0, "fraction": 1.0, "met": True},
+        {"ref": "TESTFW/K1", "score": 2.0, "max": 3.0, "fraction": 0.666667, "met": True,
+         "attempt_result": "Quiz rule met in this attempt", "note": practice, "state": "not_started",
+         "label": "Not started", "reasons": ["No summative quiz result or workplace evidence yet."]},
+        {"ref": "TESTFW/K2", "score": 1.0, "max": 1.0, "fraction": 1.0, "met": True,
+         "attempt_result": "Quiz rule met in this attempt", "note": practice, "state": "not_started",
+         "label": "Not started", "reasons": ["No summative quiz result or workplace evidence yet."]},
     ]
     assert client.post(f"{api}/submit", json={"responses": ["b", False, None]}).json == result  # idempotent
     r = client.post(f"{api}/answers", json={"index": 0, "response": "b"})
@@ -152,6 +159,7 @@ def test_answers_state_heartbeat_submit_and_resume(client, make_course, app):
     attempt_id = int(api.rsplit("/", 1)[1])
     page = client.get(f"/learn/attempts/{attempt_id}").get_data(as_text=True)
     assert "3 of 4 (75%)" in page and "TESTFW/K1" in page and "know the first thing" in page
+    assert "Quiz rule met in this attempt" in page and ">Met<" not in page and "Not started" in page
     assert "Your answer: Mr Okafor" in page
     assert ('<dl class="case"><dt>Person</dt><dd><p>Mrs Patel, 81</p>\n</dd><dt>Setting</dt><dd><p>Her home</p>\n'
             '</dd><dt>Situation</dt><dd><p>Her son wants her to move.</p>\n</dd></dl>') in page

@@ -1,7 +1,7 @@
 """A small course whose every report figure is worked out by hand in the tests.
 
 TESTFW (GLH 10): K.1 with K1, K2 (knowledge); P.1 with P1, P2 (workplace).
-Module m1 ("Choices", outcomes TESTFW/K.1, target 60 min) has a quiz (pass mark 0.6, fixed order):
+Module m1 ("Choices", outcomes TESTFW/K.1, target 60 min) has a summative quiz (pass mark 0.6, fixed order):
   q1 single choice (a right; b, c wrong), evidences K1
   q2 true/false (true right), evidences K2
   q3 single choice (a right; b wrong), evidences K1 and K2
@@ -12,6 +12,9 @@ First attempts (item scores q1 q2 q3, total):
   Ben (cohort A)  a, true,  b  -> 1 1 0, 2   passed (2/3 >= 0.6); second attempt a, true, a -> 1 1 1, 3
   Cat (cohort B)  b, true,  b  -> 0 1 0, 1   not passed
   Dan (cohort B)  c, false, a  -> 0 0 1, 1   not passed
+Criterion rule (pass mark 0.6 per criterion): Ann K1 2/2, K2 2/2; Ben K1 1/2, K2 1/2, then 2/2 and 2/2;
+Cat K1 0/2, K2 1/2; Dan K1 1/2, K2 1/2. So K1 and K2 are "Knowledge shown" for Ann and Ben only;
+P1 and P2 are workplace criteria: "Not started" for everyone (no workplace evidence).
 Time: Ann 1800 s on m1 (today), 1200 s on m2 (2 days ago) and m2 read to the end; Ben 3600 s on m1;
 Cat 600 s on m2. Offline: Ann 90 min (yesterday, TESTFW/K.1), Dan 30 min (yesterday, no reference).
 """
@@ -81,7 +84,8 @@ def report_course(app: Flask, create_framework: Callable[..., Framework], create
         course.course_frameworks.append(CourseFramework(framework_id=fw.id, position=0))
         m1 = Module(position=0, slug="m1", title="Choices", outcomes=["TESTFW/K.1"], target_minutes=60)
         m1.pages = [Page(position=0, slug="p", title="Page", body="Text.")]
-        m1.quiz = Quiz(title="Check", pass_mark=0.6, grading="highest", attempts=0, shuffle=False,
+        # Summative: its results are evidence of knowledge (course.evidence.status).
+        m1.quiz = Quiz(title="Check", pass_mark=0.6, grading="highest", attempts=0, shuffle=False, mode="summative",
                        feedback="after_submission", items=[{"question": q["id"], "version": 1} for q in QUESTIONS])
         m2 = Module(position=1, slug="m2", title="Practice", outcomes=["TESTFW/P.1"], target_minutes=30,
                     workplace=["TESTFW/P1"])

@@ -112,31 +112,35 @@ def test_progress_table_has_one_row_per_learner(report_course: ReportCourse, ctx
     assert table.rows[2][16:18] == ["not passed", 33.3]
 
 
-def test_criteria_map_lists_correct_answers_and_workplace_criteria(report_course: ReportCourse, ctx: None) -> None:
+def test_criteria_map_reads_the_status_function(report_course: ReportCourse, ctx: None) -> None:
+    """The map's states are course.evidence.status's: a summative quiz rule met shows knowledge;
+    workplace criteria need an assessor's decision; correct answers alone are not evidence."""
     rc = report_course
     course = _course(rc)
     ann = db.session.get(User, rc.users["ann"])
-    groups = service.criteria_map(course, ann)
-    assert [g.code for g in groups] == ["TESTFW"]
-    rows = {c.ref: c for _code, _title, crit in groups[0].outcomes for c in crit}
+    record = service.criteria_map(course, ann)
+    assert [(g.code, [o.code for o in g.outcomes]) for g in record.frameworks] == [("TESTFW", ["P.1", "K.1"])]
+    rows = record.by_ref
     assert list(rows) == ["TESTFW/P1", "TESTFW/P2", "TESTFW/K1", "TESTFW/K2"]
-    assert rows["TESTFW/P1"].status == "awaiting workplace evidence"
-    assert rows["TESTFW/P2"].status == "awaiting workplace evidence"
-    # Ann answered q1, q2 and q3 right in attempt 1: K1 by q1 and q3, K2 by q2 and q3.
-    assert [(e.question_id, e.attempt_id, e.attempt_number, e.module_title) for e in rows["TESTFW/K1"].evidence] == [
-        ("q1", rc.attempts["ann"][0], 1, "Choices"), ("q3", rc.attempts["ann"][0], 1, "Choices")]
-    assert [e.question_title for e in rows["TESTFW/K2"].evidence] == ["Consent", "First step"]
-    assert rows["TESTFW/K1"].status == "evidenced" and rows["TESTFW/K1"].met_in_quiz
-    assert rows["TESTFW/K1"].evidence[0].date is not None
-    # Cat got q1 and q3 wrong, q2 right: K1 not yet evidenced, K2 by q2 only.
+    assert [rows[r].status.label for r in rows] == ["Not started", "Not started", "Knowledge shown", "Knowledge shown"]
+    assert rows["TESTFW/P1"].status.reasons == ("Needs workplace evidence judged by an assessor.",)
+    day = rc.today.isoformat()
+    assert rows["TESTFW/K1"].status.reasons == (f"Quiz rule met in Choices, attempt 1 (100%, {day}).",)
+    assert [q.attempt_id for q in rows["TESTFW/K2"].status.quiz] == [rc.attempts["ann"][0]]
+    assert record.counts == {"not_started": 2, "knowledge_shown": 2, "evidence_submitted": 0, "referred": 0,
+                             "met": 0, "iqa_returned": 0, "iqa_confirmed": 0}
+    # Cat answered q2 (K2) right but K2's rule (60%) was not met (1 of 2): no criterion is shown.
     cat = db.session.get(User, rc.users["cat"])
-    rows = {c.ref: c for _code, _title, crit in service.criteria_map(course, cat)[0].outcomes for c in crit}
-    assert rows["TESTFW/K1"].status == "not yet evidenced" and rows["TESTFW/K1"].evidence == []
-    assert [e.question_id for e in rows["TESTFW/K2"].evidence] == ["q2"]
+    rows = service.criteria_map(course, cat).by_ref
+    assert {r: line.status.state for r, line in rows.items()} == dict.fromkeys(rows, "not_started")
+    assert rows["TESTFW/K2"].status.reasons == ("No summative quiz result or workplace evidence yet.",)
     table = service.criteria_table(course, cat)
     assert [r[2] for r in table.rows] == ["TESTFW/P1", "TESTFW/P2", "TESTFW/K1", "TESTFW/K2"]
-    assert table.rows[2][5:8] == ["not yet evidenced", False, ""]
-    assert table.rows[3][7].startswith("Consent (attempt 1 of Choices, ")
+    assert table.rows[2][6:10] == ["not_started", "Not started", False,
+                                   "No summative quiz result or workplace evidence yet."]
+    ben_table = service.criteria_table(course, db.session.get(User, rc.users["ben"]))
+    assert ben_table.rows[3][6:9] == ["knowledge_shown", "Knowledge shown", True]
+    assert ben_table.rows[3][15] == "Choices attempt 2"
 
 
 def test_item_analysis_first_attempts(report_course: ReportCourse, ctx: None) -> None:

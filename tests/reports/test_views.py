@@ -152,17 +152,26 @@ def test_criteria_page_and_exports(client: FlaskClient, tutor: ReportCourse) -> 
     base = f"/reports/courses/{rc.course_id}/learners/{rc.users['cat']}"
     html = client.get(f"{base}/criteria").text
     text = _text(html)
-    assert "1 evidenced, 1 not yet evidenced, 2 awaiting workplace evidence." in text
-    assert f'href="/reports/attempts/{rc.attempts["cat"][0]}"' in html
+    assert "4 Not started." in text  # Cat met no criterion's rule: a correct answer alone is not evidence
+    assert "/reports/attempts/" not in html
     rows = _csv(client.get(f"{base}/criteria.csv"))
-    assert rows[0] == ["framework", "outcome", "criterion", "kind", "text", "status", "met in a quiz", "evidence",
-                       "first evidenced"]
-    assert rows[1][2:6] == ["TESTFW/P1", "performance", "do the first thing", "awaiting workplace evidence"]
-    assert rows[3][2] == "TESTFW/K1" and rows[3][5:8] == ["not yet evidenced", "no", ""]
-    assert rows[4][5] == "evidenced" and rows[4][7].startswith("Consent (attempt 1 of Choices")
-    assert rows[4][8] == rc.today.isoformat()
+    assert rows[0] == ["framework", "outcome", "criterion", "kind", "workplace", "text", "state", "status", "achieved",
+                       "reasons", "assessor", "decided on", "evidence", "IQA", "IQA reviewed on", "quiz attempts"]
+    assert rows[1][2:10] == ["TESTFW/P1", "performance", "yes", "do the first thing", "not_started", "Not started",
+                             "no", "Needs workplace evidence judged by an assessor."]
+    assert rows[3][2] == "TESTFW/K1" and rows[3][6:10] == [
+        "not_started", "Not started", "no", "No summative quiz result or workplace evidence yet."]
+    ann = f"/reports/courses/{rc.course_id}/learners/{rc.users['ann']}"
+    html = client.get(f"{ann}/criteria").text
+    assert "2 Not started, 2 Knowledge shown." in _text(html)
+    assert f'href="/reports/attempts/{rc.attempts["ann"][0]}"' in html
+    rows = _csv(client.get(f"{ann}/criteria.csv"))
+    assert rows[4][2] == "TESTFW/K2" and rows[4][6:10] == [
+        "knowledge_shown", "Knowledge shown", "yes", f"Quiz rule met in Choices, attempt 1 (100%, {rc.today.isoformat()})."]
+    assert rows[4][15] == "Choices attempt 1"
     book = load_workbook(io.BytesIO(client.get(f"{base}/criteria.xlsx").data))
     assert [r[2] for r in list(book["Criteria"].values)[1:]] == ["TESTFW/P1", "TESTFW/P2", "TESTFW/K1", "TESTFW/K2"]
+    assert [r[7] for r in list(book["Criteria"].values)[1:]] == ["Not started"] * 4
 
 
 def test_learner_page_and_hours(client: FlaskClient, tutor: ReportCourse) -> None:
