@@ -3,6 +3,7 @@ does with good and bad input (exact words a user reads; nothing written on a ref
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -14,7 +15,7 @@ from course.authoring.models import Course
 from course.evidence import records
 from course.evidence.models import AuditEntry, CriterionDecision, WorkplaceEvidence
 from course.extensions import db
-from course.models import User
+from course.models import Framework, User
 from tests.evidence.conftest_evidence import (ESSAY_ANSWER, EXE, K1, P1, P2, PNG, counts, valid_fields, world)
 from tests.helpers import login
 
@@ -35,7 +36,7 @@ def setup(app: Flask, world) -> dict[str, Any]:
                                     uploads=[records.FileUpload("photo.pdf", PNG)])
         db.session.commit()
         return {"evidence": e.id, "file": e.files[0].id, "course": world.course_id, "ann": world.users["learner"].id,
-                "item": world.essay_item}
+                "item": world.essay_item, "framework": db.session.scalar(select(Framework.id).where(Framework.code == "TESTFW"))}
 
 
 def client_for(app: Flask, world, key: str | None) -> Any:
@@ -131,6 +132,17 @@ def test_staff_list_routes(app, world, setup):
     assert statuses(app, world, "GET", f"/evidence/learners?course={setup['course']}") == expect(200, STAFF, LEARNERS)
     page = client_for(app, world, "b_tutor").get("/evidence/learners").get_data(as_text=True)
     assert "Ann Archer" not in page and "Care elsewhere" in page and "Bob Bell" in page
+
+
+@pytest.mark.parametrize("who", ["assessor", "iqa"])
+def test_assessor_and_iqa_reach_the_unit_record_from_a_learners_evidence(app, world, setup, who):
+    """The unit record is their way to every criterion's state; no other page of theirs links to it."""
+    client = client_for(app, world, who)
+    page = client.get(f"/evidence/courses/{setup['course']}/learners/{setup['ann']}").get_data(as_text=True)
+    links = re.findall(r'href="(/record/courses/[^"]+)">TESTFW: ', page)
+    assert links == [f"/record/courses/{setup['course']}/learners/{setup['ann']}/units/{setup['framework']}"]
+    record = client.get(links[0])
+    assert record.status_code == 200 and 'id="criterion-P1"' in record.get_data(as_text=True)
 
 
 def test_queue_route(app, world, setup):
