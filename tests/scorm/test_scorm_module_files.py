@@ -170,3 +170,56 @@ def test_a_missing_module_file_says_so_in_the_player(multi_package, tmp_path):
     assert f"Its content (modules/{M02}.js) is missing from this package or could not be loaded." in text
     assert alert == f"Sorry: “Keeping in touch” could not be opened (modules/{M02}.js is missing)."
     assert run.result["page_errors"] == []
+
+
+@pytest.fixture(scope="module")
+def one_sco_package(tmp_path_factory, scorm_kit, playable_player) -> str:
+    path = tmp_path_factory.mktemp("pkg") / "fixture-1.2-one.zip"
+    path.write_bytes(build_package(json.loads(COURSE_JSON.read_bytes()), standard="1.2"))
+    return str(path)
+
+
+def _play(package, script, resume_from=None) -> dict:
+    from lms_harness import LmsRun
+
+    with LmsRun(package, standard="1.2", resume_from=resume_from) as run:
+        run.wait_for_initialize()
+        loaded = script(run.content)
+    result = run.result
+    assert (result["errors"], result["warnings"], result["page_errors"]) == ([], [], [])
+    return {**result, "loaded": loaded}
+
+
+@pytest.mark.scorm
+def test_a_module_not_opened_again_keeps_its_saved_answers(one_sco_package):
+    """One SCO: a launch that stays at the menu loads no module file and writes back the saved state of
+    the modules it did not open as it was; opening one later restores its answers."""
+
+    def first(frame):
+        frame.get_by_role("button", name="Keeping in touch", exact=True).click()
+        frame.get_by_role("button", name="Next", exact=True).click()
+        frame.get_by_role("button", name="Start quiz", exact=True).click()
+        frame.get_by_label("Family live far away").select_option(label="Video calls")
+        frame.get_by_role("button", name="Back to modules", exact=True).click()
+        frame.get_by_role("heading", name="Modules").wait_for()
+        return frame.evaluate(LOADED)
+
+    r1 = _play(one_sco_package, first)
+    assert [n for n in r1["loaded"] if n.startswith("modules/")] == [f"modules/{M02}.js"]
+    saved = json.loads(r1["cmi"]["suspend_data"])
+    assert saved["c"] == -1 and saved["m"]["1"]["a"] == ["0-"]  # premise 1 answered with response 0
+
+    def menu_only(frame):
+        frame.get_by_text("In progress", exact=True).wait_for()  # read from the state still packed
+        return frame.evaluate(LOADED)
+
+    r2 = _play(one_sco_package, menu_only, resume_from=r1)
+    assert not [n for n in r2["loaded"] if n.startswith("modules/")]
+    assert json.loads(r2["cmi"]["suspend_data"]) == saved
+
+    def reopen(frame):
+        frame.get_by_role("button", name="Keeping in touch", exact=True).click()
+        frame.get_by_role("heading", name="Question 1 of 3").wait_for()
+        return frame.get_by_label("Family live far away").evaluate("s => s.selectedOptions[0].text")
+
+    assert _play(one_sco_package, reopen, resume_from=r2)["loaded"] == "Video calls"
