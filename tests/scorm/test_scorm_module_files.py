@@ -109,7 +109,7 @@ def test_a_missing_module_file_is_a_check_error(course_doc):
     problems = check_package(buffer.getvalue())
     assert Problem(f"zip:modules/{M02}.js", "is missing: the module cannot open", module=M02) in problems
     assert [p for p in problems if p.severity == "error"] == [
-        Problem(f"imsmanifest.xml:resource[RES-player]", f"lists 'modules/{M02}.js', which is not in the zip"),
+        Problem("imsmanifest.xml:resource[RES-player]", f"lists 'modules/{M02}.js', which is not in the zip"),
         Problem(f"zip:modules/{M02}.js", "is missing: the module cannot open", module=M02),
     ]
 
