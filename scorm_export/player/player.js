@@ -438,7 +438,7 @@ function boot(win) {
 				const data = arrived[m.slug];
 				if (!data) return no();
 				mods[i] = data.module; pool[i] = data.questions; keep(data.questions);
-				if (st.m[i] && st.m[i].packed) unpack(i, st.m[i].packed);
+				try { if (st.m[i] && st.m[i].packed) unpack(i, st.m[i].packed); } catch (e) { delete st.m[i]; tell("Your saved progress in this module could not be restored."); }
 				ok();
 			};
 			s.onerror = no;
@@ -449,7 +449,7 @@ function boot(win) {
 		const hd = T("h2", "This module could not be opened");
 		main.replaceChildren(hd, P(`Its content (${mods[i].file}) is missing from this package or could not be loaded. Close it and open it again; if this happens again, tell your training provider.`),
 			D("pager", toMenu()));
-		focus(hd); tell(`Sorry: “${mods[i].title}” could not be opened (${mods[i].file} is missing).`);
+		focus(hd); tell(`Sorry: “${mods[i].title}” could not be opened (${mods[i].file} is missing or damaged).`);
 	}
 	function route(moved) {
 		ms = mstate(st.c);

@@ -168,7 +168,7 @@ def test_a_missing_module_file_says_so_in_the_player(multi_package, tmp_path):
         text = frame.locator("main").inner_text()
         alert = frame.get_by_role("alert").inner_text()
     assert f"Its content (modules/{M02}.js) is missing from this package or could not be loaded." in text
-    assert alert == f"Sorry: “Keeping in touch” could not be opened (modules/{M02}.js is missing)."
+    assert alert == f"Sorry: “Keeping in touch” could not be opened (modules/{M02}.js is missing or damaged)."
     assert run.result["page_errors"] == []
 
 
