@@ -17,6 +17,8 @@ from xml.parsers.expat import ExpatError
 
 import xmltodict
 
+from scorm_export.package import merge_course_data, read_module_js
+
 from scorm_export.state import (
     estimate_course_suspend_data,
     estimate_suspend_data,
@@ -152,13 +154,14 @@ def check_package(zip_bytes: bytes) -> list[Problem]:
 
     if "course-data.js" in names:
         try:
-            doc = _course_data(zf.read("course-data.js"))
+            doc, missing = _course_data(zf, names)
         except zipfile.BadZipFile:
-            doc = None
+            doc, missing = None, []
+        problems += missing
         standard = "1.2" if root.get("@xmlns") == NS_CP12 else "2004"
         multi = any("@parameters" in item for org in orgs for item in _as_list(org.get("item")))
         try:
-            if doc is not None:
+            if doc is not None and not missing:
                 problems += check_suspend_data(doc, standard, multi_sco=multi)
                 problems += check_commit_size(doc, standard, multi_sco=multi)
         except (KeyError, TypeError, ValueError, StopIteration, AttributeError):
@@ -168,14 +171,35 @@ def check_package(zip_bytes: bytes) -> list[Problem]:
     return problems
 
 
-def _course_data(data: bytes) -> dict | None:
+def _course_data(zf: zipfile.ZipFile, names: set[str] | list[str]) -> tuple[dict | None, list[Problem]]:
+    """The course data from the outline (``course-data.js``) and the module files it names, and
+    a problem for each module file that is missing or does not hold its module."""
     prefix, suffix = b"window.CC_COURSE = ", b";\n"
+    data = zf.read("course-data.js")
     if not (data.startswith(prefix) and data.endswith(suffix)):
-        return None
+        return None, []
     try:
-        return json.loads(data[len(prefix) : -len(suffix)])
-    except ValueError:
-        return None
+        outline = json.loads(data[len(prefix) : -len(suffix)])
+        entries = [m for m in outline["modules"] if "file" in m]
+    except (ValueError, KeyError, TypeError):
+        return None, []
+    if not entries:
+        return outline, []  # a whole document (as the exporter wrote before modules had files)
+    contents, problems = [], []
+    for entry in entries:
+        name = entry["file"]
+        content = read_module_js(zf.read(name)) if name in names else None
+        if content is None or content.get("module", {}).get("slug") != entry.get("slug"):
+            what = "is missing" if name not in names else f"does not hold module {entry.get('slug')!r}"
+            problems.append(Problem(f"zip:{name}", f"{what}: the module cannot open", module=entry.get("slug")))
+        else:
+            contents.append(content)
+    if problems:
+        return outline, problems  # checked no further: the module files are what the size estimates read
+    try:
+        return merge_course_data(outline, contents), []
+    except (KeyError, TypeError):
+        return None, []
 
 
 # --------------------------------------------------------------------------- suspend_data

@@ -1,7 +1,9 @@
 """Build SCORM 1.2 and SCORM 2004 4th Edition zips from a course document.
 
 The manifest is a dict serialised with xmltodict; the zip carries the player (the files in
-``player/``), ``course-data.js`` (``window.CC_COURSE``) and ``launch.js`` (``window.CC_LAUNCH``).
+``player/``), ``course-data.js`` (``window.CC_COURSE``: the course outline), one
+``modules/<slug>.js`` per module (its pages, quiz and the questions the quiz can draw, which the
+player loads when the module opens) and ``launch.js`` (``window.CC_LAUNCH``).
 The same course gives the same bytes: fixed timestamps, permissions and entry order.
 """
 
@@ -19,13 +21,22 @@ import xmltodict
 
 from question_bank.text import render_markdown as bank_render_markdown
 from question_bank.text import render_page, render_stem
-from scorm_export.document import in_framework_order, load_document, module_criteria, objective_id
+from scorm_export.document import (
+    in_framework_order,
+    load_document,
+    module_criteria,
+    module_question_versions,
+    objective_id,
+)
 
 PLAYER_DIR = Path(__file__).resolve().parent / "player"
 PLAYER_SKIP = {"README.md", "tests", "__pycache__"}
 GENERATED_FILES = ("course-data.js", "launch.js")
+MODULES_FOLDER = "modules"
 LAUNCH_FILE = "index.html"
 RESOURCE_ID = "RES-player"
+# What the outline keeps of a quiz: what the menu and the course's result need before a module opens.
+QUIZ_OUTLINE_SKIP = {"items"}
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 ZIP_MODE = 0o100644 << 16  # a regular file, rw-r--r--
@@ -107,10 +118,88 @@ def course_data(doc: dict, media_base: str | None = None) -> dict:
     return data
 
 
-def _js_assignment(name: str, value: object) -> bytes:
+def module_file(slug: str) -> str:
+    """A module's file in the zip (slugs are identifiers: safe as file names)."""
+    return f"{MODULES_FOLDER}/{slug}.js"
+
+
+def course_outline(data: dict) -> dict:
+    """What a launch loads (``course-data.js``): the course and each module's title, slug, quiz
+    settings (without its items) and file; no pages, no questions, no frameworks.
+
+    It is all the menu and the course's result (``CCPlayer.outcome``) read before a module opens;
+    ``module_content`` holds the rest, one file per module."""
+    modules = []
+    for module in data["modules"]:
+        quiz = module.get("quiz")
+        modules.append(
+            {
+                "slug": module["slug"],
+                "title": module["title"],
+                "quiz": {k: v for k, v in quiz.items() if k not in QUIZ_OUTLINE_SKIP} if quiz else None,
+                "file": module_file(module["slug"]),
+            }
+        )
+    return {
+        "format": data["format"],
+        "version": data["version"],
+        "course": data["course"],
+        "modules": modules,
+    }
+
+
+def module_content(data: dict, module: dict) -> dict:
+    """A module's file: the whole module (pages with ``html``, the quiz with its items) and the
+    question versions its quiz can contain, in the document's order (a draw takes the same
+    questions from them as from the whole bank: ``module_question_versions``)."""
+    wanted = {(q["id"], q["version"]) for q in module_question_versions(data, module)}
+    questions = [q for q in data["questions"] if (q["id"], q["version"]) in wanted]
+    return {"module": module, "questions": questions}
+
+
+def merge_course_data(outline: dict, contents: Iterable[dict], frameworks: list | None = None) -> dict:
+    """The course data back from the outline and the module files (checks and tests read it)."""
+    by_slug = {c["module"]["slug"]: c for c in contents}
+    questions, seen = [], set()
+    modules = []
+    for entry in outline["modules"]:
+        content = by_slug[entry["slug"]]
+        modules.append(content["module"])
+        for q in content["questions"]:
+            if (q["id"], q["version"]) not in seen:
+                seen.add((q["id"], q["version"]))
+                questions.append(q)
+    data = {k: v for k, v in outline.items() if k != "modules"}
+    return {**data, "frameworks": frameworks or [], "modules": modules, "questions": questions}
+
+
+def _json(value: object) -> str:
     # ASCII-only so the file reads the same whatever charset an LMS serves it with.
-    body = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-    return f"window.{name} = {body};\n".encode("ascii")
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
+def _js_assignment(name: str, value: object) -> bytes:
+    return f"window.{name} = {_json(value)};\n".encode("ascii")
+
+
+MODULE_CALL = "CCPlayer.addModule("
+
+
+def module_js(content: dict) -> bytes:
+    """``modules/<slug>.js``: a classic script that hands its module to the player (a script
+    element loads from ``file://`` too, where fetch and XMLHttpRequest fail)."""
+    return f"{MODULE_CALL}{_json(content)});\n".encode("ascii")
+
+
+def read_module_js(data: bytes) -> dict | None:
+    """The content of a module file, or None when it is not one the exporter writes."""
+    prefix, suffix = MODULE_CALL.encode("ascii"), b");\n"
+    if not (data.startswith(prefix) and data.endswith(suffix)):
+        return None
+    try:
+        return json.loads(data[len(prefix) : -len(suffix)])
+    except ValueError:
+        return None
 
 
 def launch_js(standard: str, multi_sco: bool) -> bytes:
@@ -210,20 +299,49 @@ def _lom2004(doc: dict) -> dict:
     return {"lom:lom": {"lom:general": general}}
 
 
-def _resources(files: Iterable[str], scormtype_attr: str) -> dict:
-    return {
-        "resource": {
-            "@identifier": RESOURCE_ID,
+def _resources(doc: dict, files: Iterable[str], scormtype_attr: str, multi_sco: bool) -> dict:
+    """One SCO resource listing every file; or, with one SCO per module, a resource per SCO
+    (the launch page and its module's file) depending on one asset resource, ``RES-player``,
+    that lists what they share (the player, the outline, images)."""
+    names = sorted(files)
+    if not multi_sco:
+        return {
+            "resource": {
+                "@identifier": RESOURCE_ID,
+                "@type": "webcontent",
+                f"@{scormtype_attr}": "sco",
+                "@href": LAUNCH_FILE,
+                "file": [{"@href": name} for name in names],
+            }
+        }
+    own = {module_file(m["slug"]) for m in doc["modules"]} | {LAUNCH_FILE}
+    scos = [
+        {
+            "@identifier": _resource_id(sco),
             "@type": "webcontent",
             f"@{scormtype_attr}": "sco",
             "@href": LAUNCH_FILE,
-            "file": [{"@href": name} for name in sorted(files)],
+            "file": [{"@href": LAUNCH_FILE}, *({"@href": module_file(m["slug"])} for m in sco["modules"])],
+            "dependency": {"@identifierref": RESOURCE_ID},
         }
+        for sco in _scos(doc, multi_sco)
+    ]
+    shared = {
+        "@identifier": RESOURCE_ID,
+        "@type": "webcontent",
+        f"@{scormtype_attr}": "asset",
+        "file": [{"@href": name} for name in names if name not in own],
     }
+    return {"resource": [*scos, shared]}
+
+
+def _resource_id(sco: dict) -> str:
+    """A SCO's resource: RES-player for one SCO, else RES-<module>."""
+    return RESOURCE_ID if sco["parameters"] is None else f"RES-{sco['primary']}"
 
 
 def _item_base(sco: dict) -> dict:
-    item = {"@identifier": sco["id"], "@identifierref": RESOURCE_ID, "@isvisible": "true"}
+    item = {"@identifier": sco["id"], "@identifierref": _resource_id(sco), "@isvisible": "true"}
     if sco["parameters"]:
         item["@parameters"] = sco["parameters"]
     item["title"] = sco["title"]
@@ -253,7 +371,7 @@ def manifest12(doc: dict, files: Iterable[str], *, multi_sco: bool = False) -> d
                     "item": items,
                 },
             },
-            "resources": _resources(files, "adlcp:scormtype"),
+            "resources": _resources(doc, files, "adlcp:scormtype", multi_sco),
         }
     }
 
@@ -330,7 +448,7 @@ def manifest2004(
                 **_lom2004(doc),
             },
             "organizations": {"@default": f"ORG-{slug}", "organization": organization},
-            "resources": _resources(files, "adlcp:scormType"),
+            "resources": _resources(doc, files, "adlcp:scormType", multi_sco),
         }
     }
 
@@ -378,12 +496,15 @@ def package_files(
     files = player_files(player_dir)
     if LAUNCH_FILE not in files:
         raise ValueError(f"the player has no {LAUNCH_FILE} (looked in {player_dir or PLAYER_DIR})")
-    clash = set(files) & {*GENERATED_FILES, "imsmanifest.xml"}
+    clash = {n for n in files if n in {*GENERATED_FILES, "imsmanifest.xml"} or n.startswith(MODULES_FOLDER + "/")}
     if clash:
         raise ValueError(f"the player folder holds generated file(s): {', '.join(sorted(clash))}")
     for path, data in (doc.get("media") or {}).items():
         files[path] = base64.b64decode(data)  # at the media/ path the stems refer to
-    files["course-data.js"] = _js_assignment("CC_COURSE", course_data(doc))
+    data = course_data(doc)
+    files["course-data.js"] = _js_assignment("CC_COURSE", course_outline(data))
+    for module in data["modules"]:
+        files[module_file(module["slug"])] = module_js(module_content(data, module))
     files["launch.js"] = launch_js(standard, multi_sco)
     if standard == "1.2":
         manifest = manifest12(doc, files, multi_sco=multi_sco)

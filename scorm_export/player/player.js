@@ -244,12 +244,16 @@ function modeText(quiz) {
 		(later ? " The explanations of each answer show after your final attempt." : textsShown(quiz, Infinity) ? "" : " You will see your marks, not the explanations of each answer.");
 }
 
-const CCPlayer = {graded, standing, outcome, secondsLeft, timeText, timeAlert, encodeAnswer, decodeAnswer, overlay, packModule, unpackModule, measureState, fitState, nextStep, currentStep, results, interactions, textsShown, modeText};
+const arrived = {}; // module files loaded, by slug (README.md: "Launch data")
+const CCPlayer = {addModule: data => { arrived[data.module.slug] = data; }, graded, standing, outcome, secondsLeft, timeText, timeAlert, encodeAnswer, decodeAnswer, overlay, packModule, unpackModule, measureState, fitState, nextStep, currentStep, results, interactions, textsShown, modeText};
 
 function boot(win) {
 	const doc = win.document, course = win.CC_COURSE, launch = win.CC_LAUNCH || {}, M = win.CCMarking, info = course.course || {};
-	const mods = course.modules, byKey = {}, t0 = Date.now(), $ = id => doc.getElementById(id), main = $("main"), notice = $("cc-notice");
-	course.questions.forEach(q => { byKey[q.id + "@" + q.version] = q; });
+	const mods = course.modules, byKey = {}, pool = {}, t0 = Date.now(), $ = id => doc.getElementById(id), main = $("main"), notice = $("cc-notice");
+	const keep = qs => qs.forEach(q => { byKey[q.id + "@" + q.version] = q; });
+	keep(course.questions || []);
+	// A package's outline names each module's file (loaded when it opens); the app sends whole modules.
+	const here = mi => !mods[mi].file, bank = mi => pool[mi] || course.questions;
 	const single = mods.findIndex(m => m.slug === launch.module);
 	let uid = 0, finished = false;
 	doc.title = $("cc-title").textContent = single >= 0 ? mods[single].title : info.title;
@@ -300,7 +304,7 @@ function boot(win) {
 	function quizOf(mi) { // the app plays the items the server stored; a package replays its draw from the seed
 		const s = st.m[mi].s;
 		if (!cache[mi] || cache[mi].s !== s) {
-			const list = app ? started.items : M.assembleQuiz(mods[mi].quiz, course.questions, s), orig = list.map(e => byKey[e.question + "@" + e.version]);
+			const list = app ? started.items : M.assembleQuiz(mods[mi].quiz, bank(mi), s), orig = list.map(e => byKey[e.question + "@" + e.version]);
 			cache[mi] = {s, orig, shown: list.map(({order, step_orders: so}, i) => {
 				const q = reorder(orig[i], order);
 				return so ? copy(q, {steps: q.steps.map(x => (so[x.id] ? copy(x, {question: reorder(x.question, so[x.id])}) : x))}) : q;
@@ -308,12 +312,18 @@ function boot(win) {
 		}
 		return cache[mi];
 	}
+	// A module whose file has not loaded keeps its saved state packed (written back as it is) with what the menu and
+	// the course's result read; it is unpacked when the module opens.
+	function unpack(k, o) {
+		if (!mods[k] || !here(k)) { st.m[k] = {packed: o, h: o.h || [], d: !!o.d, z: !!o.z, r: o.r || null, s: o.s ?? null}; return; }
+		st.m[k] = {s: o.s}; st.m[k] = unpackModule(o, origOf(k, o.s));
+	}
 	const mstate = mi => st.m[mi] || (st.m[mi] = {w: "p", p: 0, s: null, q: 0, a: [], k: [], l: [], e: [], h: [], m: {}});
 	const origOf = (k, s) => (s != null && (M || app) ? quizOf(+k).orig : []);
 	function pack() {
 		const o = {v: 1, c: st.c, m: {}};
 		if (st.o.length > 1) o.o = st.o.slice();
-		for (const k in st.m) o.m[k] = packModule(st.m[k], origOf(k, st.m[k].s));
+		for (const k in st.m) o.m[k] = st.m[k].packed || packModule(st.m[k], origOf(k, st.m[k].s));
 		return fitState(o, rt.limit);
 	}
 	let booting = true, timer = null; // no writes before the first view
@@ -325,7 +335,7 @@ function boot(win) {
 	if (saved && saved.v === 1) {
 		try {
 			st.c = saved.c; st.o = saved.o || [];
-			for (const k in saved.m) { st.m[k] = {s: saved.m[k].s}; st.m[k] = unpackModule(saved.m[k], origOf(k, saved.m[k].s)); }
+			for (const k in saved.m) unpack(k, saved.m[k]);
 		} catch (e) { st = {c: single, m: {}, o: []}; cache = {}; tell("Your saved progress could not be restored."); }
 	}
 	const sr = started.responses || [], qm = mods[single];
@@ -404,12 +414,42 @@ function boot(win) {
 		const hd = T("h2", "Modules"), open = i => !/passed|failed|done/.test(standing(mods[i], st.m[i]).s);
 		const go = st.o.slice().reverse().concat(mods.map((m, i) => i)).find(open);
 		show(0, [info.description && h("div", {html: md(info.description)}),
-			go != null && btn((st.o.length ? "Continue: " : "Start: ") + mods[go].title, () => { st.c = go; route(true); }),
+			go != null && btn((st.o.length ? "Continue: " : "Start: ") + mods[go].title, () => enter(go, true)),
 			hd, h("ul", {class: "modules"}, mods.map((m, i) => {
-				const s = st.m[i], sid = id("s"), b = btn(m.title, () => { st.c = i; route(true); }), sd = standing(m, s);
+				const s = st.m[i], sid = id("s"), b = btn(m.title, () => enter(i, true)), sd = standing(m, s);
 				b.setAttribute("aria-describedby", sid);
 				return h("li", {}, b, " ", h("span", {id: sid, text: s && s.z && s.r && s.r[2] ? "Awaiting marking" : label[sd.s] + (sd.pct != null ? ", " + fmt(sd.pct) + "%" : "")}));
 			}))], moved && hd, moved && "Modules");
+	}
+	/** Open module i: at once when its content is here, else after its file has loaded. */
+	function enter(i, moved, then) {
+		st.c = i;
+		if (here(i)) return (then || route)(moved);
+		ms = null;
+		main.replaceChildren(P(`Opening “${mods[i].title}”…`));
+		load(i).then(() => { if (st.c === i) (then || route)(moved); }, () => failed(i));
+	}
+	/** Load a module's file with a script element (fetch fails from file://); it calls CCPlayer.addModule. */
+	function load(i) {
+		const m = mods[i];
+		return new Promise((ok, no) => {
+			const s = h("script", {src: m.file});
+			s.onload = () => {
+				const data = arrived[m.slug];
+				if (!data) return no();
+				mods[i] = data.module; pool[i] = data.questions; keep(data.questions);
+				try { if (st.m[i] && st.m[i].packed) unpack(i, st.m[i].packed); } catch (e) { delete st.m[i]; tell("Your saved progress in this module could not be restored."); }
+				ok();
+			};
+			s.onerror = no;
+			doc.body.append(s);
+		});
+	}
+	function failed(i) {
+		const hd = T("h2", "This module could not be opened");
+		main.replaceChildren(hd, P(`Its content (${mods[i].file}) is missing from this package or could not be loaded. Close it and open it again; if this happens again, tell your training provider.`),
+			D("pager", toMenu()));
+		focus(hd); tell(`Sorry: “${mods[i].title}” could not be opened (${mods[i].file} is missing or damaged).`);
 	}
 	function route(moved) {
 		ms = mstate(st.c);
@@ -451,7 +491,7 @@ function boot(win) {
 		let best = null;
 		for (let k = 0; k < 8 && !(best && !best[0]); k++) {
 			win.crypto.getRandomValues(a);
-			const n = before.length ? M.assembleQuiz(mods[mi].quiz, course.questions, a[0]).filter(e => before.includes(e.question)).length : 0;
+			const n = before.length ? M.assembleQuiz(mods[mi].quiz, bank(mi), a[0]).filter(e => before.includes(e.question)).length : 0;
 			if (!best || n < best[0]) best = [n, a[0]];
 		}
 		return best[1];
@@ -697,15 +737,18 @@ function boot(win) {
 		})), D("pager", btn("Back to results", () => resultsView(true), "secondary"), toMenu())], hd, hd.textContent);
 	}
 
-	if (!mods[st.c]) menu();
-	else if (!saved && launch.start === "quiz" && mods[st.c].quiz && (M || app)) { ms = mstate(st.c); startQuiz(false); }
-	else route(false);
-	booting = false;
-	win.setTimeout(save, 0);
+	const first = () => {
+		if (!saved && launch.start === "quiz" && mods[st.c].quiz && (M || app)) { ms = mstate(st.c); startQuiz(false); }
+		else route(false);
+		booting = false;
+		win.setTimeout(save, 0);
+	};
+	if (!mods[st.c]) { menu(); booting = false; win.setTimeout(save, 0); }
+	else enter(st.c, false, first);
 }
 
 CCPlayer.boot = boot;
 if (typeof module === "object" && module.exports) module.exports = CCPlayer;
-else if (root.CC_COURSE) boot(root);
+else if (root.CC_COURSE) { root.CCPlayer = CCPlayer; boot(root); }
 else root.document.getElementById("main").textContent = "Sorry: the course content (course-data.js) is missing.";
 })(typeof window !== "undefined" ? window : this);

@@ -13,11 +13,18 @@ import xmltodict
 from make_golden import VARIANTS, golden_manifest
 from scorm_support import STUB_PLAYER
 
-from scorm_export.package import build_package, package_files, player_files
+from scorm_export.package import (
+    build_package,
+    merge_course_data,
+    package_files,
+    player_files,
+    read_module_js,
+)
 
 HERE_GOLDEN = STUB_PLAYER.parent.parent / "golden"
-STUB_FILES = ["course-data.js", "index.html", "launch.js", "player.js"]
 M01, M02 = "m01-why-relationships", "m02-keeping-in-touch"
+MODULE_FILES = [f"modules/{M01}.js", f"modules/{M02}.js"]
+STUB_FILES = ["course-data.js", "index.html", "launch.js", *MODULE_FILES, "player.js"]
 M01_OBJECTIVES = ["HSCCLD327-K12", "HSCCLD327-K13", "QCF-RELNET-1.1", "QCF-RELNET-1.2"]
 M02_OBJECTIVES = ["HSCCLD327-K13", "HSCCLD327-K14"]
 ALL_OBJECTIVES = [
@@ -90,18 +97,37 @@ def test_manifest_12_multi_sco(course_doc):
     assert items_of(m) == [
         {
             "@identifier": f"ITEM-{M01}",
-            "@identifierref": "RES-player",
+            "@identifierref": f"RES-{M01}",
             "@isvisible": "true",
             "@parameters": f"?module={M01}",
             "title": "Why relationships matter",
         },
         {
             "@identifier": f"ITEM-{M02}",
-            "@identifierref": "RES-player",
+            "@identifierref": f"RES-{M02}",
             "@isvisible": "true",
             "@parameters": f"?module={M02}",
             "title": "Keeping in touch",
         },
+    ]
+    # each SCO's resource: the launch page and its own module's file, the rest shared by dependency
+    assert m["resources"]["resource"] == [
+        {
+            "@identifier": f"RES-{slug}",
+            "@type": "webcontent",
+            "@adlcp:scormtype": "sco",
+            "@href": "index.html",
+            "file": [{"@href": "index.html"}, {"@href": f"modules/{slug}.js"}],
+            "dependency": {"@identifierref": "RES-player"},
+        }
+        for slug in (M01, M02)
+    ] + [
+        {
+            "@identifier": "RES-player",
+            "@type": "webcontent",
+            "@adlcp:scormtype": "asset",
+            "file": [{"@href": "course-data.js"}, {"@href": "launch.js"}, {"@href": "player.js"}],
+        }
     ]
 
 
@@ -122,6 +148,7 @@ def test_manifest_2004_single_sco(course_doc):
         "#text": "A short course on supporting relationships.",
     }
     assert m["resources"]["resource"]["@adlcp:scormType"] == "sco"
+    assert [f["@href"] for f in m["resources"]["resource"]["file"]] == STUB_FILES
     [item] = items_of(m)
     assert item["@identifier"] == "ITEM-relationships-fixture" and "@parameters" not in item
     primary, ids = objectives_of(item)
@@ -139,6 +166,14 @@ def test_manifest_2004_multi_sco(course_doc):
     assert objectives_of(first) == ({"@objectiveID": M01}, M01_OBJECTIVES)
     assert objectives_of(second) == ({"@objectiveID": M02}, M02_OBJECTIVES)
     assert "imsss:sequencingRules" not in second["imsss:sequencing"]
+    resources = m["resources"]["resource"]
+    assert [(r["@identifier"], r["@adlcp:scormType"], r.get("@href")) for r in resources] == [
+        (f"RES-{M01}", "sco", "index.html"),
+        (f"RES-{M02}", "sco", "index.html"),
+        ("RES-player", "asset", None),
+    ]
+    assert [f["@href"] for f in resources[1]["file"]] == ["index.html", f"modules/{M02}.js"]
+    assert resources[1]["dependency"] == {"@identifierref": "RES-player"}
 
 
 def test_manifest_2004_sequencing_takes_modules_in_order_without_mapinfo(course_doc):
@@ -213,7 +248,7 @@ def test_stub_packages_validate(scorm_kit, course_doc, tmp_path, options):
     assert (report["errors"], report["warnings"]) == ([], [])
     assert report["valid"] is True
     assert report["version"] == ("1.2" if options["standard"] == "1.2" else "2004 4th Edition")
-    assert report["files"] == 5
+    assert report["files"] == 7
 
 
 @pytest.mark.parametrize("options", COMBINATIONS, ids=lambda o: "-".join(map(str, o.values())))
@@ -225,7 +260,7 @@ def test_real_player_packages_validate(scorm_kit, real_player, course_doc, tmp_p
     report = validate_package(str(path))
     assert (report["errors"], report["warnings"]) == ([], [])
     assert report["valid"] is True
-    assert report["files"] == len(player_files()) + 3
+    assert report["files"] == len(player_files()) + 5  # the outline, launch.js, 2 module files, the manifest
 
 
 def test_build_twice_gives_the_same_bytes(course_doc):
@@ -247,6 +282,7 @@ def test_zip_entries_are_sorted_with_fixed_time_and_mode(course_doc, tmp_path):
         "imsmanifest.xml",
         "index.html",
         "launch.js",
+        *MODULE_FILES,
         "player.js",
     ]
     assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
@@ -262,7 +298,8 @@ def test_course_data_carries_sanitised_page_html(course_doc):
     files = package_files(course_doc, player_dir=STUB_PLAYER)
     text = files["course-data.js"].decode("ascii")
     assert text.startswith("window.CC_COURSE = {") and text.endswith("};\n")
-    data = json.loads(text[len("window.CC_COURSE = ") : -2])
+    outline = json.loads(text[len("window.CC_COURSE = ") : -2])
+    data = merge_course_data(outline, [read_module_js(files[name]) for name in MODULE_FILES])
     # headings one level under the page title (its <h2>): "#" gives <h2>, "##" <h3>
     assert data["modules"][0]["pages"][0]["html"] == (
         "<h2>Belonging</h2>\n<p>Relationships give people a sense of <strong>belonging</strong>.</p>\n"
