@@ -27,7 +27,7 @@ from typing import Any
 from . import cues
 from .draw import DrawError, assemble_quiz, mulberry32, shuffle
 from .marking import mark, mark_step, step_after
-from .model import Question, ResponseError, quote
+from .model import Question, quote
 
 __all__ = [
     "STRATEGIES",
