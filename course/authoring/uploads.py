@@ -2,7 +2,6 @@
 first bytes. Functions flush and never commit (see ``course.authoring.common``)."""
 from __future__ import annotations
 
-
 from flask import current_app
 from sqlalchemy import select
 
