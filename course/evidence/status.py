@@ -6,7 +6,8 @@ and any number of learners in a fixed number of queries, then calls ``decide`` f
 
 The rules, in order (the first that applies wins):
 
-1. An assessor's current decision on the criterion decides it. ``met`` becomes "IQA confirmed"
+1. An assessor's current decision on the criterion decides it (the newest standing decision on
+   any piece of evidence; but once met on one piece, referring another does not undo it). ``met`` becomes "IQA confirmed"
    when an internal quality assurer agreed with that decision, and "sent back by IQA" when the IQA
    returned it with actions. ``referred`` stays referred until new evidence claims the criterion
    after the referral; then it is "evidence submitted" again.
@@ -275,8 +276,12 @@ def _evidence_facts(course: Course, learner_ids: list[int]) -> tuple[
     for r in rows:
         decided_on.add((r.evidence_id, r.criterion_ref))
         review = reviews.get(r.id)
-        # Rows are in decision order, so the last one written for a criterion is the current one.
-        decisions[(r.learner_id, r.criterion_ref)] = Decision(
+        key = (r.learner_id, r.criterion_ref)
+        # Rows are in decision order, so the newest standing decision wins, except that a criterion
+        # once met stays met: referring a later, weaker piece of evidence does not undo it.
+        if r.outcome != "met" and key in decisions and decisions[key].outcome == "met":
+            continue
+        decisions[key] = Decision(
             r.id, r.evidence_id, titles.get(r.evidence_id, ""), r.outcome, r.comment,
             names.get(r.assessor_id, "") if r.assessor_id else "", r.decided_at,
             review.outcome if review else None, names.get(review.iqa_id, "") if review and review.iqa_id else "",
