@@ -13,6 +13,7 @@ from collections.abc import Callable
 import pytest
 from flask import Flask
 from lxml import html as lxml_html
+from sqlalchemy import select
 
 from course.extensions import db
 from tests.evidence.states_fixtures import (  # noqa: F401  (the fixture)
@@ -118,6 +119,13 @@ def dashboard_state(page: str, ref: str) -> str:
     return " / ".join(sorted({c.text_content().strip() for c in cells}))
 
 
+def unit_record_state(page: str, ref: str) -> str:
+    """The state the unit record shows for ``ref`` (its rows are keyed by the criterion's code)."""
+    [cell] = lxml_html.fromstring(page).xpath(
+        f'//tr[@id="criterion-{ref.split("/")[1]}"]//strong[contains(@class, "ur-state")]')
+    return cell.text_content().strip()
+
+
 def csv_state(text: str, ref: str) -> str:
     rows = list(csv.DictReader(io.StringIO(text)))
     [row] = [r for r in rows if r["criterion"] == ref]
@@ -125,7 +133,8 @@ def csv_state(text: str, ref: str) -> str:
 
 
 def seen_everywhere(app: Flask, ec: EvidenceCourse, ref: str) -> dict[str, str]:
-    """The label each place shows for ``ref``: learner's pages and API, tutor's map, CSV and API."""
+    """The label each place shows for ``ref``: learner's pages, unit record and API; tutor's map, CSV,
+    unit record and API."""
     learner, tutor = app.test_client(), app.test_client()
     with app.app_context():
         from course.models import User
@@ -136,14 +145,21 @@ def seen_everywhere(app: Flask, ec: EvidenceCourse, ref: str) -> dict[str, str]:
     assert login(learner, ec.learner_email, "a long enough password").status_code == 302
     assert login(tutor, ec.tutor_email).status_code == 302
     api = f"/api/v1/courses/{ec.slug}/learners/{ec.learner_id}/criteria"
+    with app.app_context():
+        from course.models import Framework
+
+        framework_id = db.session.scalar(select(Framework.id).where(Framework.code == ref.split("/")[0]))
+    record = f"/record/courses/{ec.course_id}/learners/{ec.learner_id}/units/{framework_id}"
     base = f"/reports/courses/{ec.course_id}/learners/{ec.learner_id}/criteria"
     pages = {
         "learner page": learner.get(f"/learn/courses/{ec.slug}/criteria"),
         "dashboard": learner.get("/learn/"),
         "learner API": learner.get(api),
+        "learner's unit record": learner.get(record),
         "criteria map": tutor.get(base),
         "CSV": tutor.get(f"{base}.csv"),
         "tutor API": tutor.get(api),
+        "tutor's unit record": tutor.get(record),
     }
     assert {name: r.status_code for name, r in pages.items()} == dict.fromkeys(pages, 200)
 
@@ -155,9 +171,11 @@ def seen_everywhere(app: Flask, ec: EvidenceCourse, ref: str) -> dict[str, str]:
         "learner page": table_state(pages["learner page"].text, ref),
         "dashboard": dashboard_state(pages["dashboard"].text, ref),
         "learner API": api_label(pages["learner API"]),
+        "learner's unit record": unit_record_state(pages["learner's unit record"].text, ref),
         "criteria map": table_state(pages["criteria map"].text, ref),
         "CSV": csv_state(pages["CSV"].text, ref),
         "tutor API": api_label(pages["tutor API"]),
+        "tutor's unit record": unit_record_state(pages["tutor's unit record"].text, ref),
     }
 
 
