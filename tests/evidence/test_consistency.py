@@ -1,5 +1,6 @@
 """The learner and the tutor see the same state for the same criterion, in every state: the
-learner's criteria page and dashboard, the tutor's criteria map, its CSV and the API.
+learner's criteria page, dashboard and unit record, the tutor's criteria map, its CSV and the unit
+record, and the API for both.
 
 Each case writes the rows behind one state directly (an attempt with criteria results, workplace
 evidence, an assessor's decision, an IQA review), then reads every place."""
