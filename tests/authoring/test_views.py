@@ -103,14 +103,14 @@ def test_page_preview_without_javascript_saves_nothing(tutor, units_app):
     assert response.status_code == 200
     html = text(response)
     preview = html.split('id="page-preview"')[1].split("</div>")[0]
-    assert "<h2>Title</h2>" in preview and "<script" not in preview and 'href="javascript' not in preview
+    assert "<h3>Title</h3>" in preview and "<script" not in preview and 'href="javascript' not in preview
     with units_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Page)) == 0
     saved = tutor.post("/courses/care/modules/risks/pages/new", data={"title": "Intro", "body": body, "action": "save"})
     assert saved.headers["Location"] == "/courses/care/modules/risks/pages/intro"
     with units_app.app_context():
         page = db.session.scalar(select(Page))
-        assert page.body == body and page.html.startswith("<h2>Title</h2>\n<p>&lt;script&gt;")
+        assert page.body == body and page.html.startswith("<h3>Title</h3>\n<p>&lt;script&gt;")
 
 
 def test_live_preview_endpoint_needs_the_csrf_token(csrf_app, create_user, create_org):
