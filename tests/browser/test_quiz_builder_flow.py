@@ -94,15 +94,20 @@ def test_a_tutor_builds_a_draw_quiz_by_keyboard_and_previews_it(units_app, tutor
     assert_accessible(page)
 
     before = recorded(units_app)
+    posts: list[str] = []
+    page.on("request", lambda request: request.method != "GET" and posts.append(request.url))
     tab_to(page, f'a[href="{QUIZ}/preview"]')
     page.keyboard.press("Enter")
     page.wait_for_url(f"**{QUIZ}/preview")
     assert page.locator("#cc-notice").inner_text().startswith("Preview as a learner: nothing you do here is recorded")
     page.get_by_role("heading", name="Question 1 of 2").wait_for()
     page.get_by_role("radio", name="Right").first.check()
+    page.get_by_role("button", name="Check answer").click()  # marked in the page, as in a SCORM package
+    page.locator(".feedback").filter(has_text="Correct").first.wait_for()
     assert_accessible(page)
     page.wait_for_timeout(100)  # let any request the player might send start (none may)
     assert recorded(units_app) == before == (0, 0, 0)
+    assert posts == []  # the read-only runtime sends nothing
     page.get_by_role("button", name="Exit").click()
     page.wait_for_url(f"**{QUIZ}")
 
