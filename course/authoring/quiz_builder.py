@@ -38,11 +38,13 @@ def availability_sentence(a: DrawAvailability) -> str:
     return text
 
 
-def draw_availabilities(module: Module) -> list[DrawAvailability | None]:
-    """Per item of the module's quiz: what its draw can take (None for a fixed question)."""
+def draw_availabilities(module: Module, current: dict[str, dict[str, Any]] | None = None) -> list[DrawAvailability | None]:
+    """Per item of the module's quiz: what its draw can take (None for a fixed question).
+    ``current``: the bank's current questions by id, when the caller has them."""
     if module.quiz is None:
         return []
-    current = bank_current_questions(module.course.organisation_id)
+    if current is None:
+        current = bank_current_questions(module.course.organisation_id)
     return draw_availability(module.quiz.items or [], current)
 
 

@@ -571,7 +571,7 @@ def _quiz_page(c: Course, m: Module, form: QuizForm, draw_form: DrawForm, add_fo
         "authoring/quiz.html", course=c, module=m, quiz=m.quiz, form=form, draw_form=draw_form,
         add_form=add_form, search=search, criteria=criteria, type_labels=type_labels(),
         finding_filters=finding_filter_choices(), tags=tags, bank=bank, in_progress=in_progress,
-        availability=quiz_builder.draw_availabilities(m), availability_sentence=quiz_builder.availability_sentence,
+        availability=quiz_builder.draw_availabilities(m, bank), availability_sentence=quiz_builder.availability_sentence,
         draw_count_url=url_for("authoring.draw_count", slug=c.slug, module_slug=m.slug),
         quality=quality, findings_counts_line=findings_counts_line, testwise_sentence=testwise_sentence,
         item_minutes=item_minutes, quiz_total_minutes=whole_minutes(sum(item_minutes)), whole_minutes=whole_minutes,
