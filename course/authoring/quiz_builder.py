@@ -77,6 +77,21 @@ def new_draw_availability(module: Module, draw: dict[str, Any]) -> DrawAvailabil
     return availability
 
 
+def check_enough(module: Module, draw: dict[str, Any]) -> None:
+    """AuthoringError on ``count``, in the live count's words, when ``draw`` added now could take
+    fewer questions than it asks for (``quizzes.add_draw`` refuses the same draws)."""
+    found = new_draw_availability(module, draw)
+    if not found.short:
+        return
+    what = f"evidencing {draw['criterion']}" if "criterion" in draw else f"tagged “{draw['tag']}”"
+    others = found.matches - found.available
+    raise AuthoringError(
+        f"Only {plural(found.available, 'question')} {what} can be drawn, and this draw asks for {found.count}"
+        + (f" ({others} more {'is a fixed question' if others == 1 else 'are fixed questions'} of this quiz or "
+           "may be taken by the draws above)" if others else "")
+        + ": ask for fewer, or add questions to your bank.", "count")
+
+
 # --------------------------------------------------------------------------- the bank search
 
 

@@ -731,6 +731,9 @@ def add_quiz_draw(slug: str, module_slug: str) -> Any:
             _attach(draw_form, common.AuthoringError("Choose a criterion or enter a tag (one of the two).", "criterion"))
         else:
             try:
+                if criterion is None or criterion in service.course_criteria(c):
+                    quiz_builder.check_enough(m, {"count": draw_form.count.data,
+                                                  **({"criterion": criterion} if criterion else {"tag": tag})})
                 quiz = quizzes.set_quiz(m) if m.quiz is None else m.quiz
                 quizzes.add_draw(quiz, draw_form.count.data, criterion=criterion, tag=tag)
                 db.session.commit()

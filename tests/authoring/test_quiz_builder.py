@@ -114,7 +114,9 @@ def test_the_count_leaves_out_the_quiz_s_fixed_questions_and_what_earlier_draws_
     # What the count says is what adding the draw does.
     refused = tutor.post(QUIZ + "/draws", data={"draw-count": "2", "draw-criterion": "HSCCLD327/K15"})
     assert refused.status_code == 422
-    assert "draw of 2 questions evidencing HSCCLD327/K15 has only 1 candidate(s)" in text(refused)
+    assert ("Only 1 question evidencing HSCCLD327/K15 can be drawn, and this draw asks for 2 (1 more is a fixed "
+            "question of this quiz or may be taken by the draws above): ask for fewer, or add questions to your bank."
+            ) in text(refused)
     assert tutor.post(QUIZ + "/draws", data={"draw-count": "1", "draw-criterion": "HSCCLD327/K15"}).status_code == 302
 
 
@@ -167,7 +169,8 @@ def test_a_failed_draw_shows_its_error_on_its_field_and_in_a_summary_that_links_
     short = tutor.post(QUIZ + "/draws", data={"draw-count": "5", "draw-criterion": "HSCCLD327/K13"})
     assert short.status_code == 422
     page = text(short)
-    message = "draw of 5 questions evidencing HSCCLD327/K13 has only 4 candidate(s) in your question bank"
+    message = ("Only 4 questions evidencing HSCCLD327/K13 can be drawn, and this draw asks for 5: ask for fewer, "
+               "or add questions to your bank.")
     summary = page.split('<div class="error-summary"')[1].split("</div>")[0]
     assert f'<li><a href="#draw-count">{message}</a></li>' in summary
     assert summary.count("<li>") == 1

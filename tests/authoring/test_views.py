@@ -167,7 +167,8 @@ def test_quiz_builder_settings_fixed_questions_and_draws(tutor, units_app):
     assert "1 question in your bank evidencing HSCCLD327/K15" in page and "<code>scn</code>" in page
     short = tutor.post("/courses/care/modules/risks/quiz/draws", data={"draw-count": "3", "draw-criterion": "HSCCLD327/K13"})
     assert short.status_code == 422
-    assert "draw of 3 questions evidencing HSCCLD327/K13 has only 2 candidate(s) in your question bank" in text(short)
+    assert ("Only 2 questions evidencing HSCCLD327/K13 can be drawn, and this draw asks for 3: ask for fewer, "
+            "or add questions to your bank.") in text(short)
     neither = tutor.post("/courses/care/modules/risks/quiz/draws", data={"draw-count": "1"})
     assert neither.status_code == 422 and "Choose a criterion or enter a tag (one of the two)." in text(neither)
     assert tutor.post("/courses/care/modules/risks/quiz/questions", data={"question": "q-k13", "version": "1"}).status_code == 302
