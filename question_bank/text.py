@@ -67,13 +67,20 @@ def render_markdown(text: str) -> str:
     return sanitize_html(_markdown().render(text))
 
 
-_HEADING = re.compile(r"<(/?)h([1-5])\b")
+_HEADING = re.compile(r"<(/?)h([1-6])\b")
+PAGE_TOP_HEADING = 3  # the page's title is the <h2> under the module's <h1>
 
 
 def render_page(body: str) -> str:
-    """A content page's Markdown as safe HTML, each heading one level down (``##`` gives <h3>):
-    the page's title is the <h2> above them, so the outline reads title, then sections."""
-    return _HEADING.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", render_markdown(body))
+    """A content page's Markdown as safe HTML, its headings under the page's title: the body's top
+    heading level (``#`` or ``##``, whichever it uses first in rank) becomes <h3>, since the title is
+    the <h2> above them, and the levels below it keep their steps (at most <h6>)."""
+    html = render_markdown(body)
+    levels = [int(m.group(2)) for m in _HEADING.finditer(html)]
+    if not levels:
+        return html
+    shift = PAGE_TOP_HEADING - min(levels)
+    return _HEADING.sub(lambda m: f"<{m.group(1)}h{min(max(int(m.group(2)) + shift, PAGE_TOP_HEADING), 6)}", html)
 
 
 def render_stem(question: Question | dict, media_base: str | None = None) -> str:

@@ -68,6 +68,39 @@ def draw_candidates(current: dict[str, dict[str, Any]], draw: dict[str, Any]) ->
     ]
 
 
+@dataclass(frozen=True)
+class DrawAvailability:
+    """What one draw can take: ``matches`` current bank questions carry its criterion or tag, and
+    ``available`` of them are left once the quiz's fixed questions and, in the worst case, the
+    draws before it are taken out (as ``validate_quiz_items`` reckons)."""
+
+    count: int
+    matches: int
+    available: int
+
+    @property
+    def short(self) -> bool:
+        """Fewer questions can be drawn than the draw asks for."""
+        return self.available < self.count
+
+
+def draw_availability(items: Sequence[dict[str, Any]], current: dict[str, dict[str, Any]]) -> list[DrawAvailability | None]:
+    """Per quiz item (already normalised): its ``DrawAvailability``, or None for a fixed question."""
+    fixed = {item["question"] for item in items if "question" in item}
+    earlier: list[tuple[int, set[str]]] = []
+    out: list[DrawAvailability | None] = []
+    for item in items:
+        if "draw" not in item:
+            out.append(None)
+            continue
+        draw = item["draw"]
+        candidates = set(draw_candidates(current, draw)) - fixed
+        taken = sum(min(count, len(pool & candidates)) for count, pool in earlier)
+        out.append(DrawAvailability(draw["count"], len(candidates), max(len(candidates) - taken, 0)))
+        earlier.append((draw["count"], candidates))
+    return out
+
+
 def _normalise_item(item: Any, path: str) -> tuple[dict[str, Any] | None, list[tuple[str, str]]]:
     if not isinstance(item, dict):
         return None, [(path, "an item is {question, version} or {draw}")]
@@ -377,7 +410,9 @@ def add_draw(quiz: Quiz, count: int, *, criterion: str | None = None, tag: str |
     try:
         return set_quiz_items(quiz, [*quiz.items, {"draw": draw}])
     except QuizItemsError as exc:
-        raise AuthoringError(exc.problems[-1][1], "draw") from None
+        # Named after the draw form's field it concerns, so the builder shows it there.
+        path, message = exc.problems[-1]
+        raise AuthoringError(message, "count" if path.endswith(".count") else "criterion") from None
 
 
 def remove_quiz_item(quiz: Quiz, index: int) -> Quiz:

@@ -76,3 +76,24 @@ def delete_upload(upload: Upload) -> None:
     db.session.flush()
 
 
+
+
+# --------------------------------------------------------------------------- the editor's Insert image
+
+ALT_TEXT_CHARS = 250
+
+
+def check_alt_text(alt: str) -> str:
+    """The alt text of an inserted image on one line, required and bounded (AuthoringError on ``alt``)."""
+    text = " ".join((alt or "").split())
+    if not text:
+        raise AuthoringError("Describe the image for someone who cannot see it (alt text).", "alt")
+    if len(text) > ALT_TEXT_CHARS:
+        raise AuthoringError(f"Alt text has at most {ALT_TEXT_CHARS} characters; this has {len(text)}.", "alt")
+    return text
+
+
+def image_markdown(alt: str, url: str) -> str:
+    """``![alt](url)`` with the alt's backslashes and brackets escaped so it cannot end early."""
+    escaped = re.sub(r"([\\\[\]])", r"\\\1", alt)
+    return f"![{escaped}]({url})"

@@ -24,7 +24,7 @@ from markupsafe import Markup
 from wtforms import SelectChoice
 
 from course.auth import roles_required
-from course.authoring import common, quizzes, service, uploads
+from course.authoring import common, quiz_builder, quizzes, service, uploads
 from course.authoring.coverage import add_testwise, course_coverage
 from course.authoring.document import DocumentError, export_course
 from course.authoring.estimates import course_estimates, page_minutes, quiz_minutes, whole_minutes
@@ -557,13 +557,8 @@ def _quiz_page(c: Course, m: Module, form: QuizForm, draw_form: DrawForm, add_fo
         for ref, crit in criteria.items()
     ]
     bank = _bank_questions(c)
-    wanted_criterion = request.args.get("criterion", "").strip()
-    wanted_tag = request.args.get("tag", "").strip()
-    listed = [
-        q for q in bank.values()
-        if (not wanted_criterion or wanted_criterion in quizzes.question_criteria(q))
-        and (not wanted_tag or wanted_tag in (q.get("tags") or []))
-    ]
+    search = quiz_builder.search_bank(c.organisation_id, quiz_builder.search_filters(request.args),
+                                      request.args.get("page", "1"))
     tags = sorted({t for q in bank.values() for t in q.get("tags") or []})
     from course.learning.models import Attempt
 
@@ -578,8 +573,10 @@ def _quiz_page(c: Course, m: Module, form: QuizForm, draw_form: DrawForm, add_fo
     item_minutes = [quiz_minutes({"items": [item]}, versions) for item in (m.quiz.items if m.quiz else [])]
     return render_template(
         "authoring/quiz.html", course=c, module=m, quiz=m.quiz, form=form, draw_form=draw_form,
-        add_form=add_form, questions=listed[:200], listed_total=len(listed), criteria=criteria,
-        wanted_criterion=wanted_criterion, wanted_tag=wanted_tag, tags=tags, bank=bank, in_progress=in_progress,
+        add_form=add_form, search=search, criteria=criteria, type_labels=type_labels(),
+        finding_filters=finding_filter_choices(), tags=tags, bank=bank, in_progress=in_progress,
+        availability=quiz_builder.draw_availabilities(m, bank), availability_sentence=quiz_builder.availability_sentence,
+        draw_count_url=url_for("authoring.draw_count", slug=c.slug, module_slug=m.slug),
         quality=quality, findings_counts_line=findings_counts_line, testwise_sentence=testwise_sentence,
         item_minutes=item_minutes, quiz_total_minutes=whole_minutes(sum(item_minutes)), whole_minutes=whole_minutes,
         finding_dicts=finding_dicts, awaiting_qa=awaiting_qa,
@@ -736,9 +733,12 @@ def add_quiz_draw(slug: str, module_slug: str) -> Any:
         criterion = draw_form.criterion.data or None
         tag = (draw_form.tag.data or "").strip() or None
         if (criterion is None) == (tag is None):
-            draw_form.form_errors.append("Choose a criterion or enter a tag (one of the two).")
+            _attach(draw_form, common.AuthoringError("Choose a criterion or enter a tag (one of the two).", "criterion"))
         else:
             try:
+                if criterion is None or criterion in service.course_criteria(c):
+                    quiz_builder.check_enough(m, {"count": draw_form.count.data,
+                                                  **({"criterion": criterion} if criterion else {"tag": tag})})
                 quiz = quizzes.set_quiz(m) if m.quiz is None else m.quiz
                 quizzes.add_draw(quiz, draw_form.count.data, criterion=criterion, tag=tag)
                 db.session.commit()
@@ -877,3 +877,22 @@ def import_document() -> Any:
         form.form_errors = [e for errors in form.errors.values() for e in errors]
     status = 422 if form.form_errors else 200
     return render_template("authoring/import.html", form=form), status
+
+
+def type_labels() -> dict[str, str]:
+    """Question types by name, for the bank search's Type filter."""
+    from course.questions import spec
+
+    return dict(spec.TYPE_LABELS)
+
+
+def finding_filter_choices() -> list[tuple[str, str]]:
+    """The bank search's Finding filter: any, serious, then each item-writing check by title."""
+    from course.questions.service import FINDING_FILTERS
+    from question_bank.quality import CHECKS
+
+    return list(FINDING_FILTERS.items()) + sorted(((code, info.title) for code, info in CHECKS.items()),
+                                                  key=lambda pair: pair[1])
+
+
+from course.authoring import builder_views  # noqa: E402,F401  (its routes join this blueprint)

@@ -88,7 +88,7 @@ def test_round_trip_is_byte_identical(units_app, save_questions, tmp_path):
         db.session.commit()
         course = db.session.get(Course, course.id)
         assert [m.target_minutes for m in course.modules] == [60, 360]
-        assert course.modules[0].pages[0].html == "<h2>Why</h2>\n<p>Because <strong>relationships</strong> matter.</p>\n"
+        assert course.modules[0].pages[0].html == "<h3>Why</h3>\n<p>Because <strong>relationships</strong> matter.</p>\n"
         second = export_course_bytes(course)
         stored = {(r.question_id, r.version, r.is_current) for r in db.session.scalars(select(QuestionVersion))}
     assert second == first

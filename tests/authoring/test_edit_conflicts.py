@@ -211,7 +211,7 @@ def test_a_failed_draw_shows_the_stored_quiz_settings_and_version(app, tutors):
     response = first.post("/courses/c1/modules/m1/quiz/draws", data={"draw-count": "1", "draw-tag": "nothing"})
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "has only 0 candidate(s)" in page
+    assert "Only 0 questions tagged “nothing” can be drawn, and this draw asks for 1" in page
     with app.app_context():
         assert version_in(page) == common.version_token(_quiz())
     assert _input("title", "Quiz one") in page

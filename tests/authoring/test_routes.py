@@ -114,6 +114,13 @@ def test_another_organisations_tutors_get_404_and_change_nothing(world, who):
     assert course_state(app) == before
 
 
+# GETs that are not pages: a quiz form's POST address sends the browser back to the builder (303),
+# and the live draw count, sent no draw, says what it lacks (422; tests/authoring/test_quiz_builder.py).
+NOT_PAGES = {"authoring.quiz_draws_page": 303, "authoring.quiz_questions_page": 303,
+             "authoring.draw_per_criterion_page": 303, "authoring.move_quiz_item_page": 303,
+             "authoring.delete_quiz_item_page": 303, "authoring.delete_quiz_page": 303, "authoring.draw_count": 422}
+
+
 @pytest.mark.parametrize("who", ["tutor", "admin"])
 def test_the_organisations_tutors_and_admins_reach_every_page(world, who):
     app = world["app"]
@@ -123,6 +130,6 @@ def test_the_organisations_tutors_and_admins_reach_every_page(world, who):
         if method != "GET":
             continue
         response = client.get(url)
-        assert response.status_code == 200, (who, url, response.status_code)
+        assert response.status_code == NOT_PAGES.get(endpoint, 200), (who, url, response.status_code)
     listing = client.get("/courses/").get_data(as_text=True)
     assert '<a href="/courses/care/">Care</a>' in listing

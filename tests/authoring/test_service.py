@@ -134,9 +134,9 @@ def test_pages_are_rendered_and_sanitised(ctx):
         body='# Hello\n\n<script>alert(1)</script>\n\n[click](javascript:alert(1)) <img src=x onerror="alert(1)">',
     )
     assert page.slug == "why-it-matters"
-    assert "<h2>Hello</h2>" in page.html  # under the page title's <h2>
+    assert "<h3>Hello</h3>" in page.html  # under the page title's <h2>
     assert page.html == (
-        "<h2>Hello</h2>\n<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n"
+        "<h3>Hello</h3>\n<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n"
         '<p>[click](javascript:alert(1)) &lt;img src=x onerror="alert(1)"&gt;</p>\n'
     )
     assert "<script" not in page.html and "href" not in page.html and "<img" not in page.html

@@ -103,14 +103,14 @@ def test_page_preview_without_javascript_saves_nothing(tutor, units_app):
     assert response.status_code == 200
     html = text(response)
     preview = html.split('id="page-preview"')[1].split("</div>")[0]
-    assert "<h2>Title</h2>" in preview and "<script" not in preview and 'href="javascript' not in preview
+    assert "<h3>Title</h3>" in preview and "<script" not in preview and 'href="javascript' not in preview
     with units_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Page)) == 0
     saved = tutor.post("/courses/care/modules/risks/pages/new", data={"title": "Intro", "body": body, "action": "save"})
     assert saved.headers["Location"] == "/courses/care/modules/risks/pages/intro"
     with units_app.app_context():
         page = db.session.scalar(select(Page))
-        assert page.body == body and page.html.startswith("<h2>Title</h2>\n<p>&lt;script&gt;")
+        assert page.body == body and page.html.startswith("<h3>Title</h3>\n<p>&lt;script&gt;")
 
 
 def test_live_preview_endpoint_needs_the_csrf_token(csrf_app, create_user, create_org):
@@ -167,7 +167,8 @@ def test_quiz_builder_settings_fixed_questions_and_draws(tutor, units_app):
     assert "1 question in your bank evidencing HSCCLD327/K15" in page and "<code>scn</code>" in page
     short = tutor.post("/courses/care/modules/risks/quiz/draws", data={"draw-count": "3", "draw-criterion": "HSCCLD327/K13"})
     assert short.status_code == 422
-    assert "draw of 3 questions evidencing HSCCLD327/K13 has only 2 candidate(s) in your question bank" in text(short)
+    assert ("Only 2 questions evidencing HSCCLD327/K13 can be drawn, and this draw asks for 3: ask for fewer, "
+            "or add questions to your bank.") in text(short)
     neither = tutor.post("/courses/care/modules/risks/quiz/draws", data={"draw-count": "1"})
     assert neither.status_code == 422 and "Choose a criterion or enter a tag (one of the two)." in text(neither)
     assert tutor.post("/courses/care/modules/risks/quiz/questions", data={"question": "q-k13", "version": "1"}).status_code == 302

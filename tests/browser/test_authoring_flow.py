@@ -101,7 +101,7 @@ def test_tutor_builds_a_course_and_reads_its_coverage(units_app, tutor_email, li
     page.get_by_label("Title").fill("Why relationships matter")
     page.get_by_label("Content (Markdown)").fill("# Why it matters\n\nPeople **thrive** with friends.")
     preview = page.locator("#page-preview")
-    preview.locator("h2", has_text="Why it matters").wait_for()  # the live preview, through the server (under the title)
+    preview.locator("h3", has_text="Why it matters").wait_for()  # the live preview, through the server (under the title: "#" gives <h3>)
     assert preview.locator("strong").inner_text() == "thrive"
     assert_accessible(page)
     page.get_by_role("button", name="Save page").click()

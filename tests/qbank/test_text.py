@@ -107,5 +107,9 @@ def test_render_stem_by_format():
 def test_a_page_s_headings_sit_under_its_title():
     from question_bank.text import render_page
 
+    # The title is the <h2>: the body's top level becomes <h3>, whether it is written # or ##.
     assert render_page("# One\n\n## Two\n\n###### Six\n\nText") == (
-        "<h2>One</h2>\n<h3>Two</h3>\n<h6>Six</h6>\n<p>Text</p>\n")
+        "<h3>One</h3>\n<h4>Two</h4>\n<h6>Six</h6>\n<p>Text</p>\n")
+    assert render_page("## One\n\n### Two") == "<h3>One</h3>\n<h4>Two</h4>\n"
+    assert render_page("#### Deep\n\n## Top") == "<h5>Deep</h5>\n<h3>Top</h3>\n"
+    assert render_page("No heading") == "<p>No heading</p>\n"

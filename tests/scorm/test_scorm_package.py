@@ -300,10 +300,10 @@ def test_course_data_carries_sanitised_page_html(course_doc):
     assert text.startswith("window.CC_COURSE = {") and text.endswith("};\n")
     outline = json.loads(text[len("window.CC_COURSE = ") : -2])
     data = merge_course_data(outline, [read_module_js(files[name]) for name in MODULE_FILES])
-    # headings one level under the page title (its <h2>): "#" gives <h2>, "##" <h3>
+    # headings under the page title (its <h2>): the body's top level ("#" here) gives <h3>, "##" <h4>
     assert data["modules"][0]["pages"][0]["html"] == (
-        "<h2>Belonging</h2>\n<p>Relationships give people a sense of <strong>belonging</strong>.</p>\n"
-        "<h3>Who matters</h3>\n<p>Ask the individual who matters to them.</p>\n"
+        "<h3>Belonging</h3>\n<p>Relationships give people a sense of <strong>belonging</strong>.</p>\n"
+        "<h4>Who matters</h4>\n<p>Ask the individual who matters to them.</p>\n"
     )
     # Raw HTML is escaped and a javascript: link is not made a link.
     assert data["modules"][1]["pages"][0]["html"] == (
