@@ -2,6 +2,8 @@
 first bytes. Functions flush and never commit (see ``course.authoring.common``)."""
 from __future__ import annotations
 
+import re
+
 from flask import current_app
 from sqlalchemy import select
 
