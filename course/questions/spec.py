@@ -170,16 +170,15 @@ TYPE_FIELDS: dict[str, tuple[Any, ...]] = {
     ),
     "scenario": (
         Group("case", "The case", (
-            Field("person", "Person", "textarea", "Who the case is about (Markdown)."),
-            Field("setting", "Setting", "textarea", "Where it happens (Markdown)."),
-            Field("situation", "Situation", "textarea", "What is going on (Markdown)."),
+            Field("person", "Person", "textarea", "Who it is about."),
+            Field("setting", "Setting", "textarea", "Where it happens."),
+            Field("situation", "Situation", "textarea", "What is going on."),
         )),
         Rows("steps", "Steps", "Step",
              (_text("id", "Step id"),
               Child(),
-              Field("next", "After this step, go to", "step_next",
-                    "Where the learner goes next, unless the answer chosen says otherwise.")),
-             start=2, ids="s{n}"),
+              Field("next", "After this step, go to", "step_next")),
+             start=1, ids="s{n}"),  # one to start with: "Add step" adds the next, in place
     ),
 }
 assert set(TYPE_FIELDS) == set(REGISTRY), "a question type has no form fields"
@@ -189,7 +188,7 @@ CHILD_TYPE_FIELDS: dict[str, tuple[Any, ...]] = {
     "single_choice": (
         Rows("options", "Options", "Option", OPTION + (Field("goto", "If chosen, go to", "goto"),),
              start=4, ids="{letter}", hint="Tick exactly one option as correct."),
-        _bool("shuffle", "Shuffle the options for each learner"),
+        Field("shuffle", "Shuffle the options for each learner", "bool", more=True),
     ),
     "true_false": TYPE_FIELDS["true_false"] + (
         Field("goto_true", "If the learner answers true, go to", "goto"),
@@ -212,13 +211,13 @@ COMMON_FIELDS: tuple[Any, ...] = (
 )
 
 CHILD_FIELDS: tuple[Any, ...] = (
-    _text("title", "Step title", "Optional; names the step in the lists of where to go next."),
-    Field("stem", "Question text", "markdown", "Markdown."),
+    _text("title", "Step title (optional)"),
     Field("type", "Question type", "child_type", choices=CHILD_TYPES, default="single_choice"),
+    Field("stem", "Question text", "markdown"),
 )
 CHILD_TAIL: tuple[Any, ...] = (
     Field("criteria", "Criteria this step evidences", "child_criteria",
-          "Leave empty to use the scenario's criteria."),
+          "None ticked: the scenario's criteria apply."),
     _text("id", "Question id", "Unique within the scenario.", more=True),
     Field("stem_format", "Text format", "choice", choices=CHOICES["stem_format"], default="markdown", more=True),
     Field("points", "Points", "number", "Default 1.", default="1", more=True),
