@@ -119,9 +119,13 @@
         var value = el.getAttribute(attr);
         if (value !== null && value.indexOf(from) >= 0) el.setAttribute(attr, value.split(from).join(to));
       });
-      if ((el.name === "_remove" || el.name === "_move") && el.value.indexOf(from) === 0) {
+      // the row's own buttons (and those of rows inside it) act on the copy, not the original
+      if (el.tagName === "BUTTON" && /^_(add|remove|move|apply)$/.test(el.name) &&
+          (el.value === from || el.value.indexOf(from + "-") === 0 || el.value.indexOf(from + ":") === 0)) {
         el.value = to + el.value.slice(from.length);
-        el.textContent = el.textContent.replace(/\d+(\s*(up|down))?\s*$/, String(count + 1) + "$1");
+        if ((el.name === "_remove" || el.name === "_move") && el.value.indexOf(to + "-") !== 0) {
+          el.textContent = el.textContent.replace(/\d+(\s*(up|down))?\s*$/, String(count + 1) + "$1");
+        }
       }
       if (el.tagName === "SELECT" && el.classList.contains("step-select")) el.selectedIndex = 0;
       if (el.classList.contains("chip")) el.remove();
