@@ -69,6 +69,7 @@ def test_add_step_in_place_copies_a_renamed_empty_step(live_server, browser_page
     assert page.locator("#f-steps-2 > legend").inner_text() == "Step 3"
     assert page.get_by_role("button", name="Remove step 3").count() == 1
     assert page.get_by_role("button", name="Move step 2 down").count() == 1
+    assert page.locator("#f-steps-2 summary", has_text="More settings").inner_text() == "More settings for step 3"
     # The new steps are offered wherever a step chooses where to go next.
     assert page.locator('select[name="steps-0-next"] option').all_inner_texts() == [
         "The next step in the list", "Step 1: First step stem", "Step 2: Second step stem", "Step 3", "End of the scenario"]

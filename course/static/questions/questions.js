@@ -127,6 +127,7 @@
           el.textContent = el.textContent.replace(/\d+(\s*(up|down))?\s*$/, String(count + 1) + "$1");
         }
       }
+      if (el.tagName === "SUMMARY") el.textContent = el.textContent.replace(/for step \d+$/, "for step " + (count + 1));
       if (el.tagName === "SELECT" && el.classList.contains("step-select")) el.selectedIndex = 0;
       if (el.classList.contains("chip")) el.remove();
       if (el.tagName === "DETAILS") el.open = false;
