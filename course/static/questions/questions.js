@@ -164,21 +164,21 @@
   // put the tutor back somewhere; each link puts the cursor in the field it names.
   var summary = document.getElementById("form-errors");
   if (summary && !document.querySelector("[autofocus]")) summary.focus();
-  if (summary) {
-    summary.addEventListener("click", function (event) {
-      var link = event.target.closest && event.target.closest("a[href^='#']");
-      var target = link && document.getElementById(link.getAttribute("href").slice(1));
-      if (!target) return;
-      var control = target.matches("input, select, textarea") ? target
-        : target.querySelector("input:not([type=hidden]), select, textarea, button");
-      if (!control) return;
-      event.preventDefault();
-      var details = control.closest("details");
-      while (details) { details.open = true; details = details.parentElement.closest("details"); }
-      target.scrollIntoView();
-      control.focus();
-    });
-  }
+  document.addEventListener("click", function (event) {
+    // the error summary's links and the quality findings' links alike
+    var link = event.target.closest && event.target.closest("#form-errors a[href^='#'], #quality-findings a[href^='#']");
+    var target = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!target) return;
+    var control = target.matches("input, select, textarea") ? target
+      : target.querySelector("input:not([type=hidden]), select, textarea, button");
+    if (!control) return;
+    event.preventDefault();
+    var details = control.closest("details");  // a field under "More settings" is shown first
+    while (details) { details.open = true; details = details.parentElement.closest("details"); }
+    if (window.history && history.replaceState) history.replaceState(null, "", "#" + target.id);  // as the link would
+    target.scrollIntoView();
+    control.focus();
+  });
 
   // A step's type changes with its "Apply type" button (the form reloads at that step), never on
   // the select's own change: a keyboard user moving through the types with the arrows would
