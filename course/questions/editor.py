@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from course.questions import scenario_graph, spec
+from course.questions import scenario_graph
 
 LABEL_CHARS = 50  # a step's name in a list of steps: its title, else the start of its question
 
