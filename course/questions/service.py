@@ -14,6 +14,7 @@ from course.bank import service as bank
 from course.bank.models import QuestionVersion
 from course.extensions import db
 from course.models.frameworks import Criterion, Framework
+from course.questions import scenario_graph
 from question_bank import ResponseError, ValidationError, error_paths, load_question, mark
 from question_bank.types import compile_question, mark_compiled
 
@@ -64,12 +65,18 @@ def criteria_problems(question: dict) -> list[tuple[str, str]]:
             if isinstance(ref, str) and ref not in known]
 
 
-def check_question(question: Any) -> dict:
-    """The canonical question, or QuestionProblems listing every problem (schema and criteria)."""
+def check_question(question: Any, step_names: dict[str, str] | None = None) -> dict:
+    """The canonical question, or QuestionProblems listing every problem (schema, criteria, and a
+    scenario's dead ends, loops and unreachable steps, all at once; ``step_names``: each step
+    id's name in those messages, e.g. "Step 2")."""
+    graph = scenario_graph.problems(question, step_names)
     try:
         canonical = load_question(question).to_dict()
     except ValidationError as exc:
         problems = error_paths(exc)
+        if graph:  # the schema words the first of them for a developer: keep the tutor's words
+            problems = [p for p in problems if not scenario_graph.is_schema_graph_message(p[1])]
+        problems = graph + problems
         if isinstance(question, dict):
             problems += criteria_problems(question)
         raise QuestionProblems(problems) from None
@@ -94,9 +101,10 @@ def versions(organisation_id: int, question_id: str) -> list[QuestionVersion]:
     ))
 
 
-def create_question(question: dict, *, organisation_id: int, user: Any) -> QuestionVersion:
+def create_question(question: dict, *, organisation_id: int, user: Any,
+                    step_names: dict[str, str] | None = None) -> QuestionVersion:
     """Store a new question (version 1); its id must be new in the organisation's bank."""
-    canonical = check_question(dict(question, version=1))
+    canonical = check_question(dict(question, version=1), step_names)
     if canonical["id"] in RESERVED_IDS:
         raise QuestionProblems([("id", f"{canonical['id']!r} is a page of the question bank; choose another id.")])
     if get_current(organisation_id, canonical["id"]) is not None:
@@ -106,7 +114,8 @@ def create_question(question: dict, *, organisation_id: int, user: Any) -> Quest
 
 
 def update_question(question_id: str, question: dict, *, organisation_id: int, user: Any,
-                    base_version: int | None = None, in_place: bool = False) -> QuestionVersion:
+                    base_version: int | None = None, in_place: bool = False,
+                    step_names: dict[str, str] | None = None) -> QuestionVersion:
     """Save an edit of a question: in place while no attempt uses the current version, else as a
     new version (the old one is kept). ``base_version``: the version the edit started from; if
     another has become current meanwhile, the edit is refused (conflict). ``in_place``: refuse
@@ -121,7 +130,7 @@ def update_question(question_id: str, question: dict, *, organisation_id: int, u
     data = dict(question, id=question_id, version=current.version)
     if data.get("type") != current.type:
         raise QuestionProblems([("type", f"A question keeps its type ({current.type}).")])
-    canonical = check_question(data)
+    canonical = check_question(data, step_names)
     if in_place and current.in_use and _changed(current.data, canonical):
         raise QuestionProblems([("version", f"Version {current.version} is used by attempts; "
                                             "save it as a new version.")], conflict=True)

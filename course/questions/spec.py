@@ -17,7 +17,6 @@ Input names join the path with "-": ``title``, ``options-0-text``, ``steps-1-que
 """
 from __future__ import annotations
 
-import re
 import string
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -25,6 +24,7 @@ from typing import Any, ClassVar
 from question_bank import REGISTRY
 
 OMIT = object()  # a draft value that leaves its key out of the JSON (the schema's default applies)
+LIST_KINDS = ("criteria", "child_criteria")  # ticked boxes: a list of values, not one string
 
 TYPE_LABELS: dict[str, str] = {
     "single_choice": "Single choice",
@@ -51,6 +51,7 @@ class Field:
     hint: str = ""
     choices: tuple[tuple[str, str], ...] = ()
     default: Any = ""
+    more: bool = False  # shown under "More settings", collapsed, so the form stays short
 
 
 @dataclass(frozen=True)
@@ -86,12 +87,12 @@ class Child:
     label: str = "Question"
 
 
-def _text(name: str, label: str, hint: str = "", default: Any = "") -> Field:
-    return Field(name, label, "text", hint, default=default)
+def _text(name: str, label: str, hint: str = "", default: Any = "", more: bool = False) -> Field:
+    return Field(name, label, "text", hint, default=default, more=more)
 
 
-def _area(name: str, label: str, hint: str = "") -> Field:
-    return Field(name, label, "textarea", hint)
+def _area(name: str, label: str, hint: str = "", more: bool = False) -> Field:
+    return Field(name, label, "textarea", hint, more=more)
 
 
 def _bool(name: str, label: str, default: bool = False, hint: str = "") -> Field:
@@ -169,46 +170,61 @@ TYPE_FIELDS: dict[str, tuple[Any, ...]] = {
     ),
     "scenario": (
         Group("case", "The case", (
-            Field("person", "Person", "textarea", "Who the case is about (Markdown)."),
-            Field("setting", "Setting", "textarea", "Where it happens (Markdown)."),
-            Field("situation", "Situation", "textarea", "What is going on (Markdown)."),
+            Field("person", "Person", "textarea", "Who it is about."),
+            Field("setting", "Setting", "textarea", "Where it happens."),
+            Field("situation", "Situation", "textarea", "What is going on."),
         )),
         Rows("steps", "Steps", "Step",
-             (_text("id", "Step id", ID_HINT),
-              Field("next", "Next step", "opt_text",
-                    "A step id or end; leave empty to go on to the following step."),
-              Field("branches", "Branches", "branches",
-                    "Single choice or true/false steps only. One per line: option id (or true, false) -> step id or end."),
-              Child()),
-             start=2, ids="s{n}"),
+             (_text("id", "Step id"),
+              Child(),
+              Field("next", "After this step, go to", "step_next")),
+             start=1, ids="s{n}"),  # one to start with: "Add step" adds the next, in place
     ),
 }
 assert set(TYPE_FIELDS) == set(REGISTRY), "a question type has no form fields"
+
+GOTO_HINT = "Where the learner goes after choosing this answer."
+CHILD_TYPE_FIELDS: dict[str, tuple[Any, ...]] = {
+    "single_choice": (
+        Rows("options", "Options", "Option", OPTION + (Field("goto", "If chosen, go to", "goto"),),
+             start=4, ids="{letter}", hint="Tick exactly one option as correct."),
+        Field("shuffle", "Shuffle the options for each learner", "bool", more=True),
+    ),
+    "true_false": TYPE_FIELDS["true_false"] + (
+        Field("goto_true", "If the learner answers true, go to", "goto"),
+        Field("goto_false", "If the learner answers false, go to", "goto"),
+    ),
+}
+# The branch key each "goto" input stands for (an option row's key is that option's id).
+GOTO_KEYS = {"goto_true": "true", "goto_false": "false"}
 
 CHILD_TYPES = tuple((name, TYPE_LABELS[name]) for name in TYPE_FIELDS if name != "scenario")
 
 COMMON_FIELDS: tuple[Any, ...] = (
     _text("title", "Title", "Short, for lists and reports."),
     Field("stem", "Question text", "markdown", "Markdown."),
-    Field("stem_format", "Text format", "choice", choices=CHOICES["stem_format"], default="markdown"),
-    Field("points", "Points", "number", "More than 0; default 1.", default="1"),
-    Field("difficulty", "Difficulty", "choice", choices=CHOICES["difficulty"], default="medium"),
-    Field("tags", "Tags", "tags", "Separated by commas, e.g. trust, safeguarding."),
-    _area("general_feedback", "General feedback", "Shown after any answer."),
+    Field("stem_format", "Text format", "choice", choices=CHOICES["stem_format"], default="markdown", more=True),
+    Field("points", "Points", "number", "More than 0; default 1.", default="1", more=True),
+    Field("difficulty", "Difficulty", "choice", choices=CHOICES["difficulty"], default="medium", more=True),
+    Field("tags", "Tags", "tags", "Separated by commas, e.g. trust, safeguarding.", more=True),
+    _area("general_feedback", "General feedback", "Shown after any answer.", more=True),
 )
 
 CHILD_FIELDS: tuple[Any, ...] = (
+    _text("title", "Step title (optional)"),
     Field("type", "Question type", "child_type", choices=CHILD_TYPES, default="single_choice"),
-    _text("id", "Question id", "Unique within the scenario."),
-    _text("title", "Title", "Optional."),
-    Field("stem", "Question text", "markdown", "Markdown."),
-    Field("stem_format", "Text format", "choice", choices=CHOICES["stem_format"], default="markdown"),
-    Field("points", "Points", "number", "Default 1.", default="1"),
-    Field("criteria", "Criteria", "criteria_lines",
-          "FRAMEWORK/CODE, one per line; leave empty to use the scenario's."),
-    Field("difficulty", "Difficulty", "choice", choices=(("", "As the scenario"),) + CHOICES["difficulty"]),
-    Field("tags", "Tags", "tags", "Separated by commas."),
-    _area("general_feedback", "General feedback"),
+    Field("stem", "Question text", "markdown"),
+)
+CHILD_TAIL: tuple[Any, ...] = (
+    Field("criteria", "Criteria this step evidences", "child_criteria",
+          "None ticked: the scenario's criteria apply."),
+    _text("id", "Question id", "Unique within the scenario.", more=True),
+    Field("stem_format", "Text format", "choice", choices=CHOICES["stem_format"], default="markdown", more=True),
+    Field("points", "Points", "number", "Default 1.", default="1", more=True),
+    Field("difficulty", "Difficulty", "choice", choices=(("", "As the scenario"),) + CHOICES["difficulty"],
+          more=True),
+    Field("tags", "Tags", "tags", "Separated by commas.", more=True),
+    _area("general_feedback", "General feedback", more=True),
 )
 
 
@@ -218,8 +234,10 @@ def type_fields(type_name: str) -> tuple[Any, ...]:
 
 
 def child_nodes(draft: dict) -> tuple[Any, ...]:
-    """A step question's nodes: the child common fields and its chosen type's fields."""
-    return CHILD_FIELDS + type_fields(draft.get("type") or "single_choice")
+    """A step question's nodes: the child common fields and its chosen type's fields (with a
+    "go to" choice per answer for the types that branch)."""
+    type_name = draft.get("type") or "single_choice"
+    return CHILD_FIELDS + CHILD_TYPE_FIELDS.get(type_name, type_fields(type_name)) + CHILD_TAIL
 
 
 # --------------------------------------------------------------------------- drafts
@@ -241,7 +259,7 @@ def blank_draft(nodes: tuple[Any, ...]) -> dict:
     draft: dict[str, Any] = {}
     for node in nodes:
         if isinstance(node, Field):
-            draft[node.name] = [] if node.kind == "criteria" else node.default
+            draft[node.name] = [] if node.kind in LIST_KINDS else node.default
         elif isinstance(node, Rows):
             draft[node.name] = []
             for _ in range(node.start):
@@ -270,8 +288,8 @@ def parse_form(nodes: tuple[Any, ...], form: Any, prefix: str = "") -> dict:
     for node in nodes:
         name = prefix + node.name
         if isinstance(node, Field):
-            if node.kind == "criteria":
-                draft[node.name] = [v.replace("\x00", "") for v in form.getlist(name)]
+            if node.kind in LIST_KINDS:
+                draft[node.name] = [v.replace("\x00", "")[:200] for v in form.getlist(name)[:500]]
             elif node.kind == "bool":
                 draft[node.name] = name in form
             else:
@@ -314,11 +332,21 @@ def _find(nodes: tuple[Any, ...], draft: dict, path: list[str]) -> tuple[Any, An
     return None
 
 
-def apply_action(nodes: tuple[Any, ...], draft: dict, add: str | None, remove: str | None) -> bool:
-    """Add a row to the list named ``add``, or remove the row named ``remove`` (``options-2``).
-
-    Returns whether anything changed.
+def apply_action(nodes: tuple[Any, ...], draft: dict, add: str | None, remove: str | None,
+                 move: str | None = None) -> bool:
+    """Add a row to the list named ``add``, remove the row named ``remove`` (``options-2``), or
+    move a row one place up or down (``move``: ``steps-1:up``). Returns whether anything changed.
     """
+    if move:
+        row_name, _, direction = move.partition(":")
+        parts = row_name.split("-")
+        if direction in ("up", "down") and len(parts) >= 2 and parts[-1].isdigit():
+            found = _find(nodes, draft, parts[:-1])
+            index, other = int(parts[-1]), int(parts[-1]) + (1 if direction == "down" else -1)
+            if found and isinstance(found[0], Rows) and 0 <= other < len(found[1]) and index < len(found[1]):
+                rows = found[1]
+                rows[index], rows[other] = rows[other], rows[index]
+                return True
     if add:
         found = _find(nodes, draft, add.split("-"))
         if found and isinstance(found[0], Rows) and len(found[1]) < 200:
@@ -375,13 +403,6 @@ def _gap_answers(text: str) -> list[dict]:
     return answers
 
 
-def _branches(text: str) -> dict[str, str]:
-    out = {}
-    for line in _lines(text):
-        key, _, target = line.partition("->")
-        out[key.strip()] = target.strip()
-    return out
-
 
 def _convert(node: Field, raw: Any) -> Any:
     kind = node.kind
@@ -389,6 +410,10 @@ def _convert(node: Field, raw: Any) -> Any:
         return bool(raw)
     if kind == "criteria":
         return list(raw)
+    if kind == "child_criteria":  # none ticked: the scenario's criteria
+        return list(raw) or OMIT
+    if kind == "goto":  # not a key of the question: the step's branches are built from it
+        return OMIT
     raw = raw if isinstance(raw, str) else ""
     if kind in ("choice", "child_type"):
         return raw.strip() or OMIT
@@ -403,7 +428,7 @@ def _convert(node: Field, raw: Any) -> Any:
     if kind == "opt_int":
         value = _integer(raw)
         return None if value is OMIT else value
-    if kind == "opt_text":
+    if kind in ("opt_text", "step_next"):
         return raw.strip() or None
     if kind == "truefalse":
         return {"true": True, "false": False}.get(raw, OMIT)
@@ -411,13 +436,8 @@ def _convert(node: Field, raw: Any) -> Any:
         return [tag.strip() for tag in raw.split(",") if tag.strip()]
     if kind == "lines":
         return _lines(raw) or None
-    if kind == "criteria_lines":
-        refs = [ref for ref in re.split(r"[\s,]+", raw) if ref]
-        return refs or OMIT
     if kind == "gap_answers":
         return _gap_answers(raw)
-    if kind == "branches":
-        return _branches(raw)
     raise ValueError(f"unknown field kind {kind!r}")
 
 
@@ -426,9 +446,9 @@ def _is_blank(nodes: tuple[Any, ...], row: dict) -> bool:
     for node in nodes:
         value = row.get(node.name)
         if isinstance(node, Field):
-            if node.kind in ("bool", "child_type", "choice") or node.name == "id":
+            if node.kind in ("bool", "child_type", "choice", "goto", "step_next") or node.name == "id":
                 continue
-            if node.kind != "criteria" and isinstance(value, str) and value.strip() and value != node.default:
+            if node.kind not in LIST_KINDS and isinstance(value, str) and value.strip() and value != node.default:
                 return False
         elif isinstance(node, Rows):
             if any(not _is_blank(node.fields, r) for r in value or []):
@@ -475,14 +495,36 @@ def draft_to_json(nodes: tuple[Any, ...], draft: dict, json_path: str, form_pref
             value = value or {}
             out[node.name] = draft_to_json(child_nodes(value), value, path + ".", name + "-", fieldmap, labels,
                                            f"{label_prefix}{node.label} › ")
+            out["branches"] = _branches_of(value, json_path, name + "-", form_prefix, fieldmap)
     return out
+
+
+def _branches_of(child: dict, json_path: str, child_prefix: str, step_prefix: str,
+                 fieldmap: dict[str, str]) -> dict[str, str]:
+    """A step's ``branches`` from the "go to" choices of its question's answers (an option row
+    that is left out, being blank, takes its choice with it); maps each to its input."""
+    fieldmap[f"{json_path}branches"] = f"{step_prefix}next"
+    branches: dict[str, str] = {}
+    nodes = child_nodes(child)
+    for node in nodes:
+        if isinstance(node, Field) and node.kind == "goto" and (child.get(node.name) or "").strip():
+            key = GOTO_KEYS[node.name]
+            branches[key] = child[node.name].strip()
+            fieldmap[f"{json_path}branches.{key}"] = f"{child_prefix}{node.name}"
+        elif isinstance(node, Rows) and any(f.kind == "goto" for f in node.fields if isinstance(f, Field)):
+            for index, row in enumerate(child.get(node.name) or []):
+                key, target = str(row.get("id") or "").strip(), (row.get("goto") or "").strip()
+                if target and key and not _is_blank(node.fields, row):
+                    branches[key] = target
+                    fieldmap[f"{json_path}branches.{key}"] = f"{child_prefix}{node.name}-{index}-goto"
+    return branches
 
 
 def form_nodes(type_name: str, *, with_id: bool) -> tuple[Any, ...]:
     """Every node of a top-level question form of ``type_name``."""
     head: tuple[Any, ...] = (_text("id", "Question id", "Stable across versions; " + ID_HINT),) if with_id else ()
     criteria = Field("criteria", "Criteria this question evidences", "criteria")
-    return head + COMMON_FIELDS[:1] + COMMON_FIELDS[1:] + (criteria,) + type_fields(type_name)
+    return head + COMMON_FIELDS + (criteria,) + type_fields(type_name)
 
 
 def draft_to_question(type_name: str, draft: dict, *, question_id: str | None = None, version: int = 1,
@@ -535,7 +577,7 @@ def _unconvert(node: Field, value: Any) -> Any:
     kind = node.kind
     if kind == "bool":
         return bool(value)
-    if kind == "criteria":
+    if kind in LIST_KINDS:
         return list(value or [])
     if value is None:
         return ""
@@ -549,8 +591,6 @@ def _unconvert(node: Field, value: Any) -> Any:
         return ", ".join(value)
     if kind == "lines":
         return "\n".join(value)
-    if kind == "criteria_lines":
-        return "\n".join(value)
     if kind == "gap_answers":
         lines = []
         for answer in value:
@@ -561,8 +601,6 @@ def _unconvert(node: Field, value: Any) -> Any:
                 line += f" | {answer['feedback']}"
             lines.append(line)
         return "\n".join(lines)
-    if kind == "branches":
-        return "\n".join(f"{key} -> {target}" for key, target in value.items())
     return str(value)
 
 
@@ -589,8 +627,15 @@ def question_to_draft(question: dict) -> dict:
     draft = json_to_draft(form_nodes(question["type"], with_id=False), question)
     if question["type"] == "scenario":
         for step, step_draft in zip(question["steps"], draft["steps"]):
+            branches = step.get("branches") or {}
+            child = step_draft["question"]
+            for option in child.get("options") or [] if child.get("type") == "single_choice" else []:
+                option["goto"] = branches.get(option.get("id"), "")
+            for name, key in GOTO_KEYS.items():
+                if name in child:
+                    child[name] = branches.get(key, "")
             if step["question"].get("criteria") == question["criteria"]:
-                step_draft["question"]["criteria"] = ""
+                step_draft["question"]["criteria"] = []
             if step["question"].get("difficulty") == question["difficulty"]:
                 step_draft["question"]["difficulty"] = ""
     return draft

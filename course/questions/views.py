@@ -16,7 +16,7 @@ from course.core.headers import cacheable
 from course.core.nav import nav_item
 from course.core.request_limits import max_body
 from course.extensions import db
-from course.questions import service, spec
+from course.questions import editor, messages, service, spec
 from course.questions.forms import EXPORT_FORMATS, EXTENSIONS, ImportForm
 from question_bank import scenario_path
 from question_bank.moodle_versions import DEFAULT_MOODLE_VERSION, MOODLE_VERSIONS
@@ -82,13 +82,19 @@ def index() -> Any:
 
 
 def _render_form(*, type_name: str, draft: dict, errors: dict[str, list[str]], general: list[str],
-                 row: Any = None, status: int = 200, labels: dict[str, str] | None = None) -> Any:
+                 row: Any = None, status: int = 200, focus: str = "") -> Any:
     nodes = spec.form_nodes(type_name, with_id=row is None)
+    question, _ = spec.draft_to_question(type_name, draft, question_id=None if row is None else row.question_id)
+    frameworks = service.framework_tree()
     return render_template(
         "questions/form.html", nodes=nodes, draft=draft, errors=errors, general=general,
         type_name=type_name, type_label=spec.TYPE_LABELS[type_name], row=row,
-        frameworks=service.framework_tree(), child_nodes=spec.child_nodes, labels=labels or {},
-        findings=_draft_findings(type_name, draft, row),
+        frameworks=frameworks, criteria_text={f"{fw.code}/{c.code}": c.text for fw in frameworks for c in fw.criteria},
+        child_nodes=spec.child_nodes,
+        findings=_draft_findings(type_name, draft, row), focus=focus,
+        step_choices=editor.step_choices(draft) if type_name == "scenario" else [],
+        graph=editor.graph_view(question, draft) if type_name == "scenario" else None,
+        form_url=request.path + ("?type=" + type_name if row is None else ""),
     ), status
 
 
@@ -128,30 +134,33 @@ def _handle_post(type_name: str, row: Any) -> Any:
     org_id = _org_id()
     nodes = spec.form_nodes(type_name, with_id=row is None)
     draft = spec.parse_form(nodes, request.form)
-    if "_add" in request.form or "_remove" in request.form or "_apply" in request.form:
-        spec.apply_action(nodes, draft, request.form.get("_add"), request.form.get("_remove"))
-        return _render_form(type_name=type_name, draft=draft, errors={}, general=[], row=row)
-    labels: dict[str, str] = {"id": "Question id", "version": "Version", "type": "Type"}
+    if any(key in request.form for key in ("_add", "_remove", "_apply", "_move")):
+        spec.apply_action(nodes, draft, request.form.get("_add"), request.form.get("_remove"),
+                          request.form.get("_move"))
+        return _render_form(type_name=type_name, draft=draft, errors={}, general=[], row=row,
+                            focus=editor.focus_after(request.form, draft))
     question, fieldmap = spec.draft_to_question(
-        type_name, draft, question_id=None if row is None else row.question_id, labels=labels)
+        type_name, draft, question_id=None if row is None else row.question_id)
+    step_names = editor.step_names(draft) if type_name == "scenario" else None
     if row is None and not question["id"]:
         question["id"] = service.slugify(str(question.get("title", "")))
         draft["id"] = question["id"]
     try:
         if row is None:
-            saved = service.create_question(question, organisation_id=org_id, user=current_user)
+            saved = service.create_question(question, organisation_id=org_id, user=current_user,
+                                            step_names=step_names)
         else:
             try:
                 base = int(request.form.get("base_version", ""))
             except ValueError:
                 base = None
             saved = service.update_question(row.question_id, question, organisation_id=org_id,
-                                            user=current_user, base_version=base)
+                                            user=current_user, base_version=base, step_names=step_names)
     except service.QuestionProblems as exc:
         db.session.rollback()
         errors, general = spec.map_errors(exc.problems, fieldmap)
-        return _render_form(type_name=type_name, draft=draft, errors=errors, general=general, row=row,
-                            status=409 if exc.conflict else 422, labels=labels)
+        return _render_form(type_name=type_name, draft=draft, errors=messages.plain_errors(errors),
+                            general=general, row=row, status=409 if exc.conflict else 422)
     db.session.commit()
     if row is None:
         flash(f"Question {saved.question_id!r} saved as version 1.", "success")

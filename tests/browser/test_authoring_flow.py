@@ -32,19 +32,24 @@ def author_scenario(page, base):
     page.get_by_label("Question id").first.fill("okafor-visits")
     page.get_by_label("Title").first.fill("Mr Okafor's visits")
     page.get_by_label("Question text").first.fill("Read the case about Mr Okafor, then answer each step.")
-    page.locator("summary", has_text="HSCCLD327").click()
+    # Criteria are found by search in the framework tree, then ticked.
+    page.locator("#criteria-search").fill("HSCCLD327/K1")
     page.locator("#f-crit-HSCCLD327-K13").check()
     page.locator("#f-crit-HSCCLD327-K15").check()
+    assert page.locator("#criteria-chosen .chip .code").all_inner_texts() == ["HSCCLD327/K13", "HSCCLD327/K15"]
     page.get_by_role("textbox", name="Person", exact=True).fill("Mr Okafor, 78, who lives alone")
     page.get_by_role("textbox", name="Setting", exact=True).fill("His flat")
     page.get_by_role("textbox", name="Situation", exact=True).fill("His son wants to stop his visits to a friend because of a fall.")
+    page.get_by_role("button", name="Add step").click()  # a new scenario starts with one step
     for n, (ref, stem) in enumerate([("HSCCLD327/K13", "How do you manage the risk of the visits?"),
                                      ("HSCCLD327/K15", "How might stopping the visits affect him?")]):
         step = f"f-steps-{n}"
         page.locator(f"#{step}-id").fill(f"s{n + 1}")
+        page.get_by_text(f"More settings for step {n + 1}").click()  # the question's own id is there
         page.locator(f"#{step}-question-id").fill(f"c{n + 1}")
         page.locator(f"#{step}-question-stem").fill(stem)
-        page.locator(f"#{step}-question-criteria").fill(ref)
+        page.locator(f"#steps-{n}-question-criteria-search").fill(ref)
+        page.locator(f"#{step}-question-criteria-{ref.replace('/', '-')}").check()
         page.locator(f"#{step}-question-options-0-id").fill("a")
         page.locator(f"#{step}-question-options-0-text").fill("Talk it through with him and agree a plan")
         page.locator(f"#{step}-question-options-0-correct").check()

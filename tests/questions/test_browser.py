@@ -54,6 +54,10 @@ def test_add_step_in_place_copies_a_renamed_empty_step(live_server, browser_page
     tutor = create_user("tutor", org="Org A")
     page = browser_page
     sign_in(page, live_server.url, tutor.email, DEFAULT_PASSWORD, next_path="/questions/new?type=scenario")
+    # A new scenario starts with one step; each "Add step" copies the last, renamed and emptied.
+    assert page.locator('input[name="steps-rows"]').input_value() == "1"
+    page.locator('textarea[name="steps-0-question-stem"]').fill("First step stem")
+    page.get_by_role("button", name="Add step").click()
     page.locator('textarea[name="steps-1-question-stem"]').fill("Second step stem")
     page.get_by_role("button", name="Add step").click()
     assert page.locator('input[name="steps-rows"]').input_value() == "3"
@@ -64,6 +68,11 @@ def test_add_step_in_place_copies_a_renamed_empty_step(live_server, browser_page
     assert page.locator('input[name="steps-2-question-options-3-id"]').input_value() == "d"
     assert page.locator("#f-steps-2 > legend").inner_text() == "Step 3"
     assert page.get_by_role("button", name="Remove step 3").count() == 1
+    assert page.get_by_role("button", name="Move step 2 down").count() == 1
+    assert page.locator("#f-steps-2 summary", has_text="More settings").inner_text() == "More settings for step 3"
+    # The new steps are offered wherever a step chooses where to go next.
+    assert page.locator('select[name="steps-0-next"] option').all_inner_texts() == [
+        "The next step in the list", "Step 1: First step stem", "Step 2: Second step stem", "Step 3", "End of the scenario"]
 
 
 def test_export_for_moodle_43_shows_what_is_converted(live_server, browser_page, create_framework, create_user,

@@ -107,13 +107,15 @@ def scenario_form() -> dict:
         id="okafor", type="scenario", title="Mr Okafor", stem="Read the case.", points="2",
         **{"case-person": "Mr Okafor, 78", "case-setting": "His home", "case-situation": "He is lonely.",
            "steps-rows": "3",
-           "steps-0-id": "s1", "steps-0-branches": "a -> s3\nb -> s2",
+           "steps-0-id": "s1",
            "steps-0-question-type": "single_choice", "steps-0-question-id": "c1",
            "steps-0-question-stem": "What first?", "steps-0-question-criteria": "TESTFW/K1",
            "steps-0-question-options-rows": "2",
            "steps-0-question-options-0-id": "a", "steps-0-question-options-0-text": "Ask him",
            "steps-0-question-options-0-correct": "y", "steps-0-question-options-0-feedback": "Good start.",
+           "steps-0-question-options-0-goto": "s3",
            "steps-0-question-options-1-id": "b", "steps-0-question-options-1-text": "Tell him",
+           "steps-0-question-options-1-goto": "s2",
            "steps-1-id": "s2", "steps-1-next": "end",
            "steps-1-question-type": "true_false", "steps-1-question-id": "c2",
            "steps-1-question-stem": "Telling is fine.", "steps-1-question-answer": "false",
@@ -163,9 +165,9 @@ def test_errors_are_shown_next_to_their_fields(client, tutor, stored):
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert field_errors(html) == {
-        "points": "Not a number.",
-        "options-0-id": "Not a valid identifier: 'a b'.",
-        "criteria": "Unknown criterion 'TESTFW/K9'.",
+        "points": "Enter the points as a number, like 1 or 2.5.",
+        "options-0-id": "Option 1: the id 'a b' can only use letters, digits, _ . and - (no spaces).",
+        "criteria": "There is no criterion 'TESTFW/K9' here: choose criteria from the list.",
     }
     assert stored("bad") == []
     # What was typed is kept.
@@ -175,17 +177,20 @@ def test_errors_are_shown_next_to_their_fields(client, tutor, stored):
 def test_a_list_error_and_a_scenario_child_error_find_their_fields(client, tutor, stored):
     data = scenario_form()
     data["steps-0-question-options-1-correct"] = "y"  # two correct options in a single choice
-    data["steps-1-branches"] = "maybe -> s3"  # a true/false step branches on true/false only
+    data["steps-1-question-goto_true"] = "s9"  # a step that is not there (removed, say)
     response = client.post("/questions/new?type=scenario", data=data)
     assert response.status_code == 422
     errors = field_errors(response.get_data(as_text=True))
-    assert errors == {"steps-0-question-options": "Exactly one option must be correct."}
+    dead_end = "Step 2: the answer true leads to a step that no longer exists ('s9'). Choose another step, or End."
+    assert errors == {"steps-0-question-options": "Step 1: tick exactly one option as correct.",
+                      "steps-1-question-goto_true": dead_end}  # every problem at once
     summary = response.get_data(as_text=True).split('class="error-summary"', 1)[1].split("</div>", 1)[0]
-    assert '<a href="#f-steps-0-question-options">Step 1 › Question › Options</a>' in summary
+    # GOV.UK's pattern: the summary repeats the field's message as a link to the field
+    assert '<a href="#f-steps-0-question-options">Step 1: tick exactly one option as correct.</a>' in summary
     data["steps-0-question-options-1-correct"] = ""
     del data["steps-0-question-options-1-correct"]
     response = client.post("/questions/new?type=scenario", data=data)
-    assert field_errors(response.get_data(as_text=True)) == {"steps-1-branches": "Unknown option 'maybe'."}
+    assert field_errors(response.get_data(as_text=True)) == {"steps-1-question-goto_true": dead_end}
 
 
 def test_short_answer_gap_not_in_stem_is_reported_at_the_gap(client, tutor):
@@ -203,7 +208,8 @@ def test_blank_rows_are_left_out_and_errors_map_to_the_right_row(client, tutor):
                      "options-1-id": "b",  # blank row: left out
                      "options-2-id": "c!", "options-2-text": "Three"})
     response = client.post("/questions/new?type=single_choice", data=data)
-    assert field_errors(response.get_data(as_text=True)) == {"options-2-id": "Not a valid identifier: 'c!'."}
+    assert field_errors(response.get_data(as_text=True)) == {
+        "options-2-id": "Option 3: the id 'c!' can only use letters, digits, _ . and - (no spaces)."}
 
 
 def test_add_and_remove_rows_without_javascript(client, tutor, stored):
