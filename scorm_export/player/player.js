@@ -767,7 +767,7 @@ function boot(win) {
 		// The best answer once its explanations may show (option_feedback); in the app only when the server sent it.
 		const key = (o, mk) => (app ? mk && mk.answer : textsShown(mods[st.c].quiz, ms.h.length) ? keyOf(o) : null);
 		const part = (tag, title, q, r, name, mk, o, k = key(o, mk)) => [h(tag, {text: title}), renderQ(q, r, true, null, name), feedback(q, r, mk),
-			k != null && D("key", P("The correct answer:", "crumb"), renderQ(q, k, true, null, name + "k"))];
+			k != null && h("div", {class: "key", role: "group", "aria-label": "The correct answer"}, P("The correct answer:", "crumb"), renderQ(q, k, true, null, name + "k"))];
 		show("v", [hd, h("ol", {class: "review"}, qz.shown.map((q, i) => {
 			const r = ms.a[i], c = q.case || {}, title = `Question ${i + 1}`, mk = items[i], steps = (mk && mk.steps) || {};
 			return h("li", {}, q.type !== "scenario" ? part("h3", title, q, r, "v" + i, mk, qz.orig[i]) : [T("h3", title), h("div", {class: "case", html: md(c.person) + md(c.setting) + md(c.situation)}),
