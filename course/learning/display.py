@@ -1,6 +1,7 @@
 """Learners' answers as readable text, for the review page and the marking queue."""
 from __future__ import annotations
 
+import math
 from typing import Any
 
 
@@ -54,7 +55,8 @@ def fmt(number: float | None) -> str:
     """A score to one decimal at most, as the player shows it: 1, 0.5, 2.3."""
     if number is None:
         return "–"
-    return f"{round(number, 1):g}"
+    # Half up, as the player's Math.round (Python's round would give 2.2 for 2.25 where the player shows 2.3).
+    return f"{math.floor(number * 10 + 0.5) / 10:g}"
 
 
 def percent(fraction: float | None) -> str:
