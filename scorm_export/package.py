@@ -156,7 +156,8 @@ def module_content(data: dict, module: dict) -> dict:
     questions from them as from the whole bank: ``module_question_versions``)."""
     wanted = {(q["id"], q["version"]) for q in module_question_versions(data, module)}
     questions = [q for q in data["questions"] if (q["id"], q["version"]) in wanted]
-    return {"module": module, "questions": questions, "criteria": criterion_texts(data, sorted(question_criteria(questions)))}
+    texts = criterion_texts(data, sorted(question_criteria(questions)))  # results name criteria by text
+    return {"module": module, "questions": questions, "criteria": texts}
 
 
 def merge_course_data(outline: dict, contents: Iterable[dict], frameworks: list | None = None) -> dict:
