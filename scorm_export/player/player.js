@@ -682,7 +682,7 @@ function boot(win) {
 			wrap.append(h("label", {for: eid, text: "Your answer"}), input({id: eid, rows: "8", "aria-describedby": cnt.id}, r, (v, soon) => {
 				count(v); change(v || null, soon);
 				// Visible at every keystroke; read out once the learner pauses, not at each word.
-				win.clearTimeout(pause); pause = win.setTimeout(() => say(cnt.textContent), 2000);
+				win.clearTimeout(pause); pause = win.setTimeout(() => cnt.isConnected && say(cnt.textContent), 2000);
 			}), cnt);
 			count(r);
 		}
