@@ -386,6 +386,21 @@ def in_framework_order(data: dict, refs: Iterable[str]) -> list[str]:
     return known + sorted(wanted - set(known))
 
 
+def criterion_texts(data: dict, refs: Iterable[str]) -> dict[str, str]:
+    """Each of ``refs`` that the frameworks define, with its text: results name a criterion by both."""
+    criteria = _framework_index(data)[0]
+    return {ref: criteria[ref]["text"] for ref in refs if isinstance(criteria.get(ref, {}).get("text"), str)}
+
+
+def question_criteria(questions: Iterable[dict]) -> set[str]:
+    """The criteria the questions (and their scenario steps) are tagged with."""
+    refs: set[str] = set()
+    for q in map(_dict, questions):
+        for one in [q] + [_dict(_dict(step).get("question")) for step in _list(q.get("steps"))]:
+            refs.update(c for c in _list(one.get("criteria")) if isinstance(c, str))
+    return refs
+
+
 def module_criteria(data: dict, module: dict) -> list[str]:
     """The criteria a module's quiz can mark, in framework order: its SCORM objectives.
 

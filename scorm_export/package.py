@@ -22,11 +22,13 @@ import xmltodict
 from question_bank.text import render_markdown as bank_render_markdown
 from question_bank.text import render_page, render_stem
 from scorm_export.document import (
+    criterion_texts,
     in_framework_order,
     load_document,
     module_criteria,
     module_question_versions,
     objective_id,
+    question_criteria,
 )
 
 PLAYER_DIR = Path(__file__).resolve().parent / "player"
@@ -154,7 +156,8 @@ def module_content(data: dict, module: dict) -> dict:
     questions from them as from the whole bank: ``module_question_versions``)."""
     wanted = {(q["id"], q["version"]) for q in module_question_versions(data, module)}
     questions = [q for q in data["questions"] if (q["id"], q["version"]) in wanted]
-    return {"module": module, "questions": questions}
+    texts = criterion_texts(data, sorted(question_criteria(questions)))  # results name criteria by text
+    return {"module": module, "questions": questions, "criteria": texts}
 
 
 def merge_course_data(outline: dict, contents: Iterable[dict], frameworks: list | None = None) -> dict:

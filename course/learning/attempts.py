@@ -23,6 +23,7 @@ from course.authoring.document import quiz_to_dict
 from course.authoring.models import Module
 from course.extensions import db
 from course.learning.attempt_criteria import attempt_criteria
+from course.learning.display import key_response
 from course.learning.enrolment import is_enrolled
 from course.learning.errors import Conflict, Invalid, LearningError, NotFound
 from course.learning.models import Attempt, ModuleProgress
@@ -558,8 +559,18 @@ def result_json(attempt: Attempt, questions: dict[tuple[str, int], dict[str, Any
     shown = done and option_feedback_shown(attempt)
 
     def steps_of(m: Any) -> dict[str, Any]:
-        marks = _step_marks(by_key.get((m.question_id, m.version)), m.response)
-        return marks if shown else {step: _without_texts(mark) for step, mark in marks.items()}
+        question = by_key.get((m.question_id, m.version))
+        marks = _step_marks(question, m.response)
+        if not shown:
+            return {step: _without_texts(mark) for step, mark in marks.items()}
+        steps = {s["id"]: s["question"] for s in question["steps"]}
+        return {step: {**mark, "answer": key_response(steps[step])} for step, mark in marks.items()}
+
+    def key_of(m: Any) -> dict[str, Any]:
+        """The best answer, with the explanations and never before them (no key reaches an open attempt)."""
+        question = by_key.get((m.question_id, m.version))
+        answer = key_response(question) if shown and question else None
+        return {} if answer is None else {"answer": answer}
 
     return {
         "attempt": attempt.id,
@@ -576,7 +587,7 @@ def result_json(attempt: Attempt, questions: dict[tuple[str, int], dict[str, Any
             {"index": m.position, "question": m.question_id, "version": m.version, "score": m.score,
              "max": m.max_score, "correct": m.correct, "pending": m.pending,
              "feedback": m.feedback if shown else [],
-             "comments": [p["comment"] for p in (m.essays or {}).values() if p.get("comment")],
+             "comments": [p["comment"] for p in (m.essays or {}).values() if p.get("comment")], **key_of(m),
              **({"steps": steps_of(m)}
                 if (by_key.get((m.question_id, m.version)) or {}).get("type") == "scenario" else {})}
             for m in attempt.marks

@@ -1,6 +1,7 @@
 """Learners' answers as readable text, for the review page and the marking queue."""
 from __future__ import annotations
 
+import math
 from typing import Any
 
 
@@ -51,12 +52,45 @@ def answer_text(question: dict[str, Any], response: Any) -> str:
 
 
 def fmt(number: float | None) -> str:
-    """A score without needless decimals: 1, 0.5, 2.33."""
+    """A score to one decimal at most, as the player shows it: 1, 0.5, 2.3."""
     if number is None:
         return "–"
-    return f"{round(number, 2):g}"
+    # Half up, as the player's Math.round (Python's round would give 2.2 for 2.25 where the player shows 2.3).
+    return f"{math.floor(number * 10 + 0.5) / 10:g}"
 
 
 def percent(fraction: float | None) -> str:
     """A fraction as a whole-number percentage."""
     return "–" if fraction is None else f"{round(fraction * 100):d}%"
+
+
+def _best(answers: list[dict[str, Any]]) -> dict[str, Any]:
+    """The answer with the most credit (the first of equals), as the player's ``best``."""
+    top = answers[0]
+    for answer in answers[1:]:
+        if answer.get("credit", 1) > top.get("credit", 1):
+            top = answer
+    return top
+
+
+def key_response(question: dict[str, Any]) -> Any:
+    """The best answer to ``question`` as a response the player's controls show (the player's
+    ``keyOf``); None for an essay or a scenario, whose steps have their own. Sent only once the quiz's
+    option_feedback lets the learner read the explanations (attempts.option_feedback_shown)."""
+    kind = question["type"]
+    if kind == "single_choice":
+        return next(o["id"] for o in question["options"] if o.get("correct"))
+    if kind == "multiple_response":
+        return [o["id"] for o in question["options"] if o.get("correct")]
+    if kind == "true_false":
+        return bool(question.get("answer"))
+    if kind == "matching":
+        return {p["id"]: p["match"] for p in question["premises"] if p.get("match") is not None}
+    if kind == "ordering":
+        return [item["id"] for item in question["items"]]
+    if kind == "short_answer":
+        return {gap["id"]: _best(gap["answers"])["text"] for gap in question["gaps"]}
+    if kind == "numeric":
+        value = _best(question["answers"])["value"]
+        return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+    return None

@@ -99,7 +99,9 @@ def learner_overview(user: User) -> list[CourseSummary]:
                 status = "passed" if g.passed else "not passed"
                 if latest is not None and latest.status == "pending_marking":
                     status = "awaiting marking"
-            elif latest is None:
+            elif latest is None or (latest.status == "in_progress" and not any(
+                    v is not None for v in (latest.responses or {}).values())):
+                # Opening the module starts an attempt; reading its pages is not starting the quiz.
                 status = "not started"
             elif latest.status == "pending_marking":
                 status = "awaiting marking"

@@ -49,6 +49,7 @@ def course_document(module: Module, attempt: Attempt | None, questions: dict[tup
     point at ``media_base``.
     """
     from question_bank.public import public_question
+    from scorm_export.document import criterion_texts, question_criteria
     from scorm_export.package import course_data
 
     course = module.course
@@ -76,7 +77,11 @@ def course_document(module: Module, attempt: Attempt | None, questions: dict[tup
         }],
         "questions": shown,
     }
-    return course_data(doc, media_base=media_base)
+    data = course_data(doc, media_base=media_base)
+    # The results name each criterion by its code and its text (the keys stay on the server).
+    data["criteria"] = criterion_texts(doc, sorted(question_criteria(
+        questions[(e["question"], e["version"])] for e in (attempt.questions if quiz else []))))
+    return data
 
 
 def launch_data(module: Module, *, api: str, csrf: str, user: User, attempt: Attempt | None,

@@ -48,7 +48,7 @@ from course.core.nav import nav_item
 from course.core.request_limits import max_body
 from course.evidence.display import counts_sentence, learner_record
 from course.extensions import db
-from course.learning import attempts, enrolment, errors, essays, overview, submission, time_on_task
+from course.learning import attempts, enrolment, errors, essays, overview, resume, submission, time_on_task
 from course.learning.attempt_criteria import attempt_criteria
 from course.learning.display import answer_text, fmt, percent
 from course.learning import hours
@@ -178,7 +178,9 @@ def enrolled_module(module_id: int) -> Module:
 @roles_required("learner")
 def dashboard() -> Any:
     """Enrolled courses; per module progress, time against target, attempts left, mark, criteria."""
-    return render_template("learning/dashboard.html", overview=overview.learner_overview(me()))
+    user = me()
+    return render_template("learning/dashboard.html", overview=overview.learner_overview(user),
+                           resume=resume.resume_point(user))
 
 
 @bp.get("/courses/<course_slug>/criteria")

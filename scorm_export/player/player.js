@@ -147,7 +147,7 @@ function overlay(ms, responses, questions) {
 	return ms;
 }
 
-const best = list => list.reduce((b, a) => (!b || a.credit > b.credit ? a : b), null);
+const best = list => list.reduce((b, a) => (!b || (a.credit ?? 1) > (b.credit ?? 1) ? a : b), null);
 
 /** [type, correct, learner response] for the runtime (README.md). */
 function interactionOf(q, r) {
@@ -164,6 +164,21 @@ function interactionOf(q, r) {
 			return ["numeric", {min: v - t, max: v + t, value: v}, String(r)];
 		}
 		default: return ["long-fill-in", null, String(r)];
+	}
+}
+
+/** The best answer as a response the controls show (none for an essay or a scenario); course/learning/display.py: key_response. */
+function keyOf(q) {
+	const L = q[LIST[q.type]], o = {};
+	switch (q.type) {
+		case "single_choice": return L.find(x => x.correct).id;
+		case "multiple_response": return L.filter(x => x.correct).map(x => x.id);
+		case "true_false": return !!q.answer;
+		case "matching": q.premises.forEach(p => { if (p.match != null) o[p.id] = p.match; }); return o;
+		case "ordering": return L.map(x => x.id);
+		case "short_answer": q.gaps.forEach(g => { o[g.id] = best(g.answers).text; }); return o;
+		case "numeric": return String(best(q.answers).value);
+		default: return null;
 	}
 }
 
@@ -245,12 +260,12 @@ function modeText(quiz) {
 }
 
 const arrived = {}; // module files loaded, by slug (README.md: "Launch data")
-const CCPlayer = {addModule: data => { arrived[data.module.slug] = data; }, graded, standing, outcome, secondsLeft, timeText, timeAlert, encodeAnswer, decodeAnswer, overlay, packModule, unpackModule, measureState, fitState, nextStep, currentStep, results, interactions, textsShown, modeText};
+const CCPlayer = {addModule: data => { arrived[data.module.slug] = data; }, graded, standing, outcome, secondsLeft, timeText, timeAlert, encodeAnswer, decodeAnswer, overlay, packModule, unpackModule, measureState, fitState, nextStep, currentStep, results, interactions, textsShown, modeText, keyOf};
 
 function boot(win) {
 	const doc = win.document, course = win.CC_COURSE, launch = win.CC_LAUNCH || {}, M = win.CCMarking, info = course.course || {};
 	const mods = course.modules, byKey = {}, pool = {}, t0 = Date.now(), $ = id => doc.getElementById(id), main = $("main"), notice = $("cc-notice");
-	const keep = qs => qs.forEach(q => { byKey[q.id + "@" + q.version] = q; });
+	const keep = qs => qs.forEach(q => { byKey[q.id + "@" + q.version] = q; }), texts = Object.assign({}, course.criteria);
 	keep(course.questions || []);
 	// A package's outline names each module's file (loaded when it opens); the app sends whole modules.
 	const here = mi => !mods[mi].file, bank = mi => pool[mi] || course.questions;
@@ -284,7 +299,8 @@ function boot(win) {
 	};
 	const tell = text => { notice.hidden = false; notice.textContent = text; };
 	const PENDING_APP = "Awaiting your tutor's marking";
-	const fmt = x => String(Math.round(x * 100) / 100), pct = x => Math.round(x * 100) + "%";
+	// Marks to one decimal, percentages whole, everywhere: "6.2 of 15 (41%)".
+	const fmt = x => String(Math.round(x * 10) / 10), pct = x => Math.round(x * 100) + "%", pc = x => Math.round(x) + "%";
 
 	let rt, started;
 	try {
@@ -418,7 +434,7 @@ function boot(win) {
 			hd, h("ul", {class: "modules"}, mods.map((m, i) => {
 				const s = st.m[i], sid = id("s"), b = btn(m.title, () => enter(i, true)), sd = standing(m, s);
 				b.setAttribute("aria-describedby", sid);
-				return h("li", {}, b, " ", h("span", {id: sid, text: s && s.z && s.r && s.r[2] ? "Awaiting marking" : label[sd.s] + (sd.pct != null ? ", " + fmt(sd.pct) + "%" : "")}));
+				return h("li", {}, b, " ", h("span", {id: sid, text: s && s.z && s.r && s.r[2] ? "Awaiting marking" : label[sd.s] + (sd.pct != null ? ", " + pc(sd.pct) : "")}));
 			}))], moved && hd, moved && "Modules");
 	}
 	/** Open module i: at once when its content is here, else after its file has loaded. */
@@ -437,7 +453,7 @@ function boot(win) {
 			s.onload = () => {
 				const data = arrived[m.slug];
 				if (!data) return no();
-				mods[i] = data.module; pool[i] = data.questions; keep(data.questions);
+				mods[i] = data.module; pool[i] = data.questions; keep(data.questions); Object.assign(texts, data.criteria);
 				try { if (st.m[i] && st.m[i].packed) unpack(i, st.m[i].packed); } catch (e) { delete st.m[i]; tell("Your saved progress in this module could not be restored."); }
 				ok();
 			};
@@ -657,6 +673,7 @@ function boot(win) {
 				q.unit && h("span", {id: uid2, text: q.unit})));
 		} else if (t === "essay") {
 			const eid = id("e"), cnt = h("p", {id: id("c"), class: "count"}), lim = q.word_limit;
+			let pause;
 			const count = v => {
 				const w = words(v);
 				cnt.textContent = w + (w === 1 ? " word" : " words") + (lim ? ` of ${lim}` + (w > lim ? `: ${w - lim} over the limit` : "") : "") + (q.min_words ? ` (at least ${q.min_words})` : "");
@@ -664,19 +681,36 @@ function boot(win) {
 			};
 			wrap.append(h("label", {for: eid, text: "Your answer"}), input({id: eid, rows: "8", "aria-describedby": cnt.id}, r, (v, soon) => {
 				count(v); change(v || null, soon);
+				// Visible at every keystroke; read out once the learner pauses, not at each word.
+				win.clearTimeout(pause); pause = win.setTimeout(() => cnt.isConnected && say(cnt.textContent), 2000);
 			}), cnt);
 			count(r);
 		}
 		return wrap;
 	}
 
-	function submit(timeUp) {
-		const mi = st.c, qz = quizOf(mi), quiz = mods[mi].quiz;
+	/** Before submitting with questions unanswered (as Moodle's summary): each one a link to it, then a confirmation. */
+	function summaryView(miss, n) {
+		const hd = T("h2", "Before you submit");
+		show("q", [clock, h("section", {class: "summary", "aria-label": "Before you submit"}, hd,
+			P(`You have not answered ${plural(miss.length, "question")} of ${n}:`),
+			h("ul", {}, miss.map(i => h("li", {}, h("a", {href: "#", onclick: e => { e.preventDefault(); ms.q = i; question(true); }},
+				`Question ${i + 1}: ${quizOf(st.c).shown[i].title}`)))),
+			P("An unanswered question scores no marks. Once submitted, your answers cannot be changed."),
+			h("nav", {class: "pager"}, btn("Back to the quiz", () => question(true), "secondary"), btn("Submit now", () => submit(false, true))))],
+		hd, `Before you submit: ${plural(miss.length, "question")} not answered`);
+	}
+	function submit(timeUp, sure) {
+		const mi = st.c, qz = quizOf(mi), quiz = mods[mi].quiz, n = qz.shown.length;
 		const bad = timeUp === true ? -1 : qz.orig.findIndex((q, e) => essayProblem(q, ms.a[e]));
 		if (bad >= 0) {
 			ms.q = bad;
-			return question(false, ".count"), say(essayProblem(qz.orig[bad], ms.a[bad]));
+			const why = essayProblem(qz.orig[bad], ms.a[bad]) + " Your quiz has not been submitted yet.";
+			question(false, ".count");
+			return Object.assign(main.querySelector(".count"), {textContent: why, className: "count over"}), say(why);
 		}
+		const miss = timeUp === true || sure ? [] : qz.shown.map((q, i) => i).filter(i => !answered(qz.shown[i], shownOrder(qz.shown[i], ms.a[i]), i));
+		if (miss.length) return summaryView(miss, n);
 		stopClock();
 		qz.shown.forEach((q, i) => { if (q.type === "ordering" && ms.a[i] == null) ms.a[i] = q.items.map(x => x.id); }); // the order shown
 		main.querySelectorAll("nav button").forEach(b => { b.disabled = true; });
@@ -709,10 +743,10 @@ function boot(win) {
 		const [percent, passed, awaiting] = ms.r || [0, 0], crit = res.criteria, n = res.pending || 0, hd = T("h2", "Results"), row = (tag, cells) => h("tr", {}, cells.map((t, k) => h(k ? tag : "th", {scope: tag === "th" ? "col" : k ? null : "row"}, t)));
 		const g = !app && ms.h.length > 1 && graded(quiz, ms.h), tried = ms.h.length;
 		show("r", [hd,
-			h("p", {class: "score"}, "Your score: ", T("strong", `${fmt(res.score)} of ${fmt(res.max)} (${fmt(percent)}%)`)),
+			h("p", {class: "score"}, "Your score: ", T("strong", `${fmt(res.score)} of ${fmt(res.max)} (${pc(percent)})`)),
 			h("p", {class: "verdict " + (awaiting ? "" : passed ? "ok" : "no")}, T("strong", awaiting ? PENDING_APP : passed ? "Passed" : "Not passed"),
 				` — the pass mark is ${pct(quiz.pass_mark)}` + (thr != null ? ` and at least ${pct(thr)} on each criterion.` : ".")),
-			g && P(`Your result for this module after ${tried} attempts (${quiz.grading || "highest"} grade): ${fmt(g.pct)}%, ${g.passed ? "passed" : "not passed"}.`),
+			g && P(`Your result for this module after ${tried} attempts (${quiz.grading || "highest"} grade): ${pc(g.pct)}, ${g.passed ? "passed" : "not passed"}.`),
 			!app && !reviewing && sd.s === "retake" && P(quiz.attempts ? `You have ${plural(quiz.attempts - tried, "attempt")} left.` : "You can try the quiz again."),
 			n > 0 && P(app ? `${PENDING_APP}: ${n} essay answer(s). Your result is provisional until then.`
 				: `${n} essay answer(s) recorded for your tutor, not marked here: your score and result count only the automatically marked questions.`, "pending"),
@@ -721,19 +755,23 @@ function boot(win) {
 				// state is the server's (course.evidence.status). In an LMS the objective is the result.
 				h("thead", {}, row("th", app ? ["Criterion", "Score", "This attempt", "Criterion status now"] : ["Criterion", "Score", "Result"])),
 				h("tbody", {}, crit.map(c => row("td", app
-					? [c.ref, pct(c.fraction), [c.attempt_result, c.note && [h("br", {}), T("span", c.note, "note")]], T("strong", c.label)]
-					: [c.ref, pct(c.fraction), c.met ? "Met" : "Not yet met"])))),
+					? [named(c.ref), pct(c.fraction), [c.attempt_result, c.note && [h("br", {}), T("span", c.note, "note")]], T("strong", c.label)]
+					: [named(c.ref), pct(c.fraction), c.met ? "Met" : "Not yet met"])))),
 			D("pager", btn("Review answers", review), !app && !reviewing && sd.s === "retake" && btn("Try again", () => { last[mi] = quizOf(mi).orig.map(q => q.id); Object.assign(ms, {s: null, z: false, r: null}); intro(true); }),
-				nextBtn(), toMenu())], moved && hd, moved && `Results: ${passed ? "passed" : "not passed"}, ${fmt(percent)}%`);
+				nextBtn(), toMenu())], moved && hd, moved && `Results: ${passed ? "passed" : "not passed"}, ${pc(percent)}`);
 	}
 
+	const named = ref => [T("span", ref, "ref"), texts[ref] && ": " + texts[ref]]; // code and text
 	function review() {
 		const qz = quizOf(st.c), hd = T("h2", "Review answers"), items = (server[st.c] || {}).items || [];
-		const part = (tag, title, q, r, name, mk) => [h(tag, {text: title}), renderQ(q, r, true, null, name), feedback(q, r, mk)];
+		// The best answer once its explanations may show (option_feedback); in the app only when the server sent it.
+		const key = (o, mk) => (app ? mk && mk.answer : textsShown(mods[st.c].quiz, ms.h.length) ? keyOf(o) : null);
+		const part = (tag, title, q, r, name, mk, o, k = key(o, mk)) => [h(tag, {text: title}), renderQ(q, r, true, null, name), feedback(q, r, mk),
+			k != null && h("div", {class: "key", role: "group", "aria-label": "The correct answer"}, P("The correct answer:", "crumb"), renderQ(q, k, true, null, name + "k"))];
 		show("v", [hd, h("ol", {class: "review"}, qz.shown.map((q, i) => {
 			const r = ms.a[i], c = q.case || {}, title = `Question ${i + 1}`, mk = items[i], steps = (mk && mk.steps) || {};
-			return h("li", {}, q.type !== "scenario" ? part("h3", title, q, r, "v" + i, mk) : [T("h3", title), h("div", {class: "case", html: md(c.person) + md(c.setting) + md(c.situation)}),
-				((r && r.path) || []).map((sid, k) => part("h4", "Step " + (k + 1), byId(q.steps, sid).question, r.answers[sid], `v${i}s${k}`, steps[sid])), feedback(qz.orig[i], r, mk)]);
+			return h("li", {}, q.type !== "scenario" ? part("h3", title, q, r, "v" + i, mk, qz.orig[i]) : [T("h3", title), h("div", {class: "case", html: md(c.person) + md(c.setting) + md(c.situation)}),
+				((r && r.path) || []).map((sid, k) => part("h4", "Step " + (k + 1), byId(q.steps, sid).question, r.answers[sid], `v${i}s${k}`, steps[sid], byId(qz.orig[i].steps, sid).question)), feedback(qz.orig[i], r, mk)]);
 		})), D("pager", btn("Back to results", () => resultsView(true), "secondary"), toMenu())], hd, hd.textContent);
 	}
 

@@ -250,8 +250,8 @@ function app(options) {
 		return data;
 	}));
 	// In order; retried when the network, the server or the session fails; a newer state replaces a waiting one.
-	function send(path, body) {
-		const waiting = path === "state" && queue.find((j, i) => i > 0 && j.path === path);
+	function send(path, body) { // an answer still waiting is replaced by the newer one to the same question
+		const waiting = /state|answers/.test(path) && queue.find((j, i) => i > 0 && j.path === path && j.body.index === body.index);
 		if (waiting) return waiting.body = body, waiting.done;
 		const job = {path, body, tries: 0};
 		job.done = new Promise((ok, no) => { job.ok = ok; job.no = no; });
@@ -275,16 +275,27 @@ function app(options) {
 		});
 	}
 	if (win.addEventListener) win.addEventListener("online", pump);
+	// Unconfirmed answers by index, kept in this tab's sessionStorage (gone when the tab closes: shared computers).
+	const dkey = "carecourse-drafts:" + (cfg.attempt || {}).id;
+	let drafts = {}, store;
+	try { store = options.session || win.sessionStorage; drafts = JSON.parse(store.getItem(dkey)) || {}; } catch (e) { /* none or blocked */ }
+	const keepDrafts = () => { try { store.setItem(dkey, JSON.stringify(drafts)); } catch (e) { /* full or blocked */ } };
+	function saveAnswer(body) {
+		drafts[body.index] = body; keepDrafts();
+		const sent = () => { if (drafts[body.index] === body) { delete drafts[body.index]; keepDrafts(); } };
+		send("answers", body).then(sent, sent); // stored, or refused for good (and said so)
+	}
 	return host("app", Infinity, {
 		server: true, // the server marks: the page has no answer keys
 		start() {
-			const a = cfg.attempt || {};
+			const a = cfg.attempt || {}, r = (a.responses || []).slice();
 			if (win.document) beats = activity(win, (s, final) => (final ? post("heartbeat", {active_seconds: s}, true).catch(nop) : send("heartbeat", {active_seconds: s})));
-			return {...begin(a, a.learner || {}, a.seed ?? null), responses: a.responses || [], items: a.items || null, checked: a.checked || {}};
+			// Answers the server had not confirmed when the page closed (a reload while typing) come back from
+			// this tab's own copy, exactly, and are sent again.
+			if (a.status === "in_progress") for (const k in drafts) { r[drafts[k].index] = drafts[k].response; saveAnswer(drafts[k]); }
+			return {...begin(a, a.learner || {}, a.seed ?? null), responses: r, items: a.items || null, checked: a.checked || {}};
 		},
-		saveAnswer(index, response, path, q) {
-			send("answers", Object.assign({index, response}, q && {question: q.id, version: q.version}, path && {path}));
-		},
+		saveAnswer: (index, response, path, q) => saveAnswer(Object.assign({index, response}, q && {question: q.id, version: q.version}, path && {path})),
 		saveState: (state, location) => void send("state", {state, location: location == null ? null : String(location)}),
 		/** The server marks one answer (immediate feedback) or one scenario step: {score, max, correct, feedback[, next]}. */
 		check: (index, response, step) => send("check", Object.assign({index, response}, step && {step})),
@@ -294,8 +305,8 @@ function app(options) {
 			if (done) return;
 			done = true;
 			if (beats) { beats.flush(true); beats.stop(); }
-			const last = queue.filter(j => j.path === "state").pop(); // closing: send now
-			if (last) post("state", last.body, true).catch(nop);
+			// Closing: the newest state and every answer not yet sent go now.
+			queue.filter(j => j.path === "answers" || j === queue.filter(x => x.path === "state").pop()).forEach(j => post(j.path, j.body, true).catch(nop));
 		}
 	});
 }

@@ -308,3 +308,27 @@ def test_the_snapshot_keeps_the_new_settings(make_course, app, ctx):
     snap = attempt.quiz_snapshot
     assert (snap["mode"], snap["option_feedback"], snap["shuffle_options"], snap["attempts"]) == \
         ("summative", "after_final_attempt", True, 3)
+
+
+def test_the_correct_answer_reaches_the_browser_only_after_the_final_attempt(client, make_course, app):
+    """Issue 18: the best answer (as a response the player's controls show) comes with the texts, never before."""
+    c = make_course([marked_single(), marked_tf(), q_scenario()], **dict(SUMMATIVE, attempts=2))
+    login(client, c.learner.email)
+    record = launch_of(open_attempt_page(client, c))["app"]["attempt"]
+    api = f"/learn/api/attempts/{record['id']}"
+    assert all("answer" not in item for item in record["items"])
+    first = client.post(f"{api}/submit", json={"responses": answers_by_id(record, {"q-sc": "b", "q-tf": False})})
+    assert all("answer" not in item for item in first.json["items"]), first.json["items"]
+    assert all("answer" not in item for item in client.get(api).json["result"]["items"])
+    client.post(f"/learn/{c.course_slug}/{c.module_slug}/attempts")
+    last = launch_of(open_attempt_page(client, c))["app"]["attempt"]
+    assert all("answer" not in item for item in last["items"])
+    scenario = {"path": ["s1", "s2"], "answers": {"s1": "a", "s2": False}}
+    final = client.post(f"/learn/api/attempts/{last['id']}/submit",
+                        json={"responses": answers_by_id(last, {"q-sc": "b", "q-tf": False, "q-scen": scenario})})
+    keys = {item["question"]: item.get("answer") for item in final.json["items"]}
+    assert keys == {"q-sc": "a", "q-tf": True, "q-scen": None}  # a scenario's keys are its steps'
+    steps = next(item["steps"] for item in final.json["items"] if item["question"] == "q-scen")
+    assert (steps["s1"]["answer"], steps["s2"]["answer"]) == ("a", True)
+    # The first attempt's result now carries them too (the launch of a closed attempt reads it).
+    assert {i["question"]: i.get("answer") for i in client.get(api).json["result"]["items"]}["q-sc"] == "a"

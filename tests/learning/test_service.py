@@ -484,3 +484,16 @@ def test_submission_in_time_counts_every_answer_sent(make_course, ctx):
     submission.submit_attempt(attempt, ["a", True], now=attempt.started_at + dt.timedelta(minutes=9))
     db.session.commit()
     assert attempts.result_json(attempt)["score"] == 2.0
+
+
+def test_a_quiz_is_not_started_when_only_its_pages_were_read(make_course, ctx):
+    """Opening a module starts an attempt; the dashboard says "in progress" only once an answer is saved."""
+    c = make_course()
+    user, module = learner_and_module(c)
+    a = attempts.start_attempt(user, module, seed=1)
+    attempts.save_state(a, {"v": 1, "x": 1}, "0:p1")
+    db.session.commit()
+    assert overview.learner_overview(user)[0].modules[0].quiz_status == "not started"
+    attempts.save_answer(a, 0, "a")
+    db.session.commit()
+    assert overview.learner_overview(user)[0].modules[0].quiz_status == "in progress"

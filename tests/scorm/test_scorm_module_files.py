@@ -223,3 +223,16 @@ def test_a_module_not_opened_again_keeps_its_saved_answers(one_sco_package):
         return frame.get_by_label("Family live far away").evaluate("s => s.selectedOptions[0].text")
 
     assert _play(one_sco_package, reopen, resume_from=r2)["loaded"] == "Video calls"
+
+
+def test_each_module_file_names_its_questions_criteria_with_their_texts(course_doc):
+    """Issue 18: the results name each criterion by code and text; the file carries the texts it needs."""
+    from scorm_export.document import criterion_texts, question_criteria
+
+    files = package_files(course_doc, standard="1.2", multi_sco=False)
+    for name in MODULE_FILES:
+        content = read_module_js(files[name])
+        refs = question_criteria(content["questions"])
+        assert refs and sorted(content["criteria"]) == sorted(refs)
+        assert content["criteria"] == criterion_texts(course_doc, refs)
+        assert all(isinstance(t, str) and t for t in content["criteria"].values())

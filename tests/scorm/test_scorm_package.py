@@ -429,9 +429,9 @@ def test_player_share_of_the_zip_is_under_60_kb(real_player, course_doc):
     assert player_share(course_doc)[0] < 60 * 1024
 
 
-def test_player_files_are_under_80_kb_uncompressed(real_player, course_doc):
-    """The budget of tests/player/test_player_size.py (JS and CSS), with index.html."""
-    assert player_share(course_doc)[1] < 80 * 1024
+def test_player_files_are_under_84_kb_uncompressed(real_player, course_doc):
+    """The budget of tests/player/test_player_size.py (JS and CSS, 84,000 bytes since issue 18), with index.html."""
+    assert player_share(course_doc)[1] < 84 * 1024
 
 
 def test_same_bytes_in_another_process_with_another_hash_seed(course_doc):

@@ -1,0 +1,50 @@
+"""The learner's dashboard on a phone (360 px): compact, with one link back to where the learner left off.
+
+The demo learner (``carecourse init --demo``) is enrolled on the shipped course (23 modules). Before
+issue 18 the page was 14,579 px tall at 360 px; the module list and each module's figures now fold.
+"""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import axe_violations, describe_violations, sign_in
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 360, "height": 740}
+
+
+def height(page) -> int:
+    return page.evaluate("document.documentElement.scrollHeight")
+
+
+def test_dashboard_is_compact_at_360px_and_links_to_where_the_learner_left_off(seeded_app, live_server, browser_page):
+    page, base = browser_page, live_server.url
+    page.set_viewport_size(PHONE)
+    sign_in(page, base, "learner@example.org", "demo-learner-pass", next_path="/learn/")
+    expect(page.get_by_role("heading", name="My learning", level=1)).to_be_visible()
+    first = page.get_by_role("link", name="Start: Understanding what affects relationships")
+    expect(first).to_be_visible()
+    print(f"dashboard at 360 px: {height(page)} px")
+    assert height(page) <= 2 * PHONE["height"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    violations = axe_violations(page)
+    assert violations == [], describe_violations(violations)
+
+    # Open a module, move to its second page, come back: one link says where.
+    first.click()
+    page.get_by_role("button", name="Next", exact=True).click()
+    expect(page.get_by_text("Page 2 of", exact=False)).to_be_visible()
+    page.wait_for_timeout(300)
+    page.goto(f"{base}/learn/")
+    text = page.locator(".cc-resume a").inner_text()
+    assert text.startswith("Continue where you left off: Understanding what affects relationships (Page 2 of "), text
+
+    # Every module is one summary away, each in a few lines with its figures folded.
+    page.get_by_text("All 23 modules").click()
+    expect(page.get_by_role("link", name="Start Helping people identify beneficial relationships")).to_be_visible()
+    print(f"dashboard at 360 px with the module list open: {height(page)} px")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    violations = axe_violations(page)
+    assert violations == [], describe_violations(violations)
