@@ -5,9 +5,12 @@ staff pages share the type scale and the button (checked on computed styles)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
+
+import scorm_export
 
 from tests.browser.conftest import axe_violations, browser, checked_context, describe_violations, live_server, sign_in
 from tests.helpers import DEFAULT_PASSWORD
@@ -105,3 +108,39 @@ def test_staff_pages_keep_words_whole_and_targets_usable(report_course: ReportCo
             if any(found.values()):
                 problems[path] = {k: v for k, v in found.items() if v}
     assert problems == {}, json.dumps(problems, indent=1)
+
+
+# The same few elements in a page, and the computed values that make "one look".
+SAMPLE = r"""([primary, secondary]) => {
+  const host = document.createElement('div');
+  host.innerHTML = `<h2>Heading two</h2><h3>Heading three</h3><button type="submit" class="${primary}">Go</button>
+    <button type="button" class="${secondary}">Back</button><input type="radio" aria-label="r"><input type="checkbox" aria-label="c">`;
+  document.body.append(host);
+  const css = (sel, props) => { const s = getComputedStyle(host.querySelector(sel)); return props.map(p => s[p]); };
+  const body = getComputedStyle(document.body);
+  return {
+    body: [body.fontSize, body.lineHeight, body.fontFamily, body.color, body.overflowWrap],
+    headings: [...css('h2', ['fontSize', 'lineHeight']), ...css('h3', ['fontSize', 'lineHeight'])],
+    primary: css('button[type=submit]', ['backgroundColor', 'color', 'fontWeight', 'paddingLeft', 'paddingTop',
+                                         'minHeight', 'borderRadius', 'borderTopWidth']),
+    secondary: css('button[type=button]', ['backgroundColor', 'color', 'borderTopColor']),
+    targets: [...css('input[type=radio]', ['width', 'height']), ...css('input[type=checkbox]', ['width', 'height'])],
+  };
+}"""
+
+
+def test_the_player_and_the_staff_pages_share_a_look(live_server: Any, browser: Any) -> None:
+    player_dir = Path(scorm_export.__file__).resolve().parent / "player"
+
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(live_server.url + "/login")
+        app = page.evaluate(SAMPLE, ["button", "button button-secondary"])
+        page.goto((player_dir / "index.html").as_uri())
+        player = page.evaluate(SAMPLE, ["btn", "btn secondary"])
+    finally:
+        context.close()
+    assert player == app
+    assert app["body"][:2] == ["17px", "25.5px"] and app["targets"] == ["24px"] * 4
+    assert app["primary"][:2] == ["rgb(0, 86, 63)", "rgb(255, 255, 255)"]
