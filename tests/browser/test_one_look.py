@@ -9,8 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
+from sqlalchemy import select
 
 import scorm_export
+from course.extensions import db
+from course.models import Framework
 
 from tests.browser.conftest import axe_violations, browser, checked_context, describe_violations, live_server, sign_in
 from tests.helpers import DEFAULT_PASSWORD
@@ -74,7 +78,7 @@ SMALL_TARGETS = r"""() => [...document.querySelectorAll('input[type=radio], inpu
   .map(e => (e.id || e.name) + ' ' + Math.round(e.getBoundingClientRect().width) + 'x' + Math.round(e.getBoundingClientRect().height))"""
 
 
-def _staff_pages(rc: ReportCourse) -> list[str]:
+def _staff_pages(rc: ReportCourse, framework: int) -> list[str]:
     course, slug, ann = rc.course_id, rc.slug, rc.users["ann"]
     return [
         "/courses/", f"/courses/{slug}/", f"/courses/{slug}/modules/m1/", f"/courses/{slug}/modules/m1/quiz",
@@ -86,19 +90,21 @@ def _staff_pages(rc: ReportCourse) -> list[str]:
         "/evidence/learners", "/evidence/queue", f"/evidence/courses/{course}/learners/{ann}",
         f"/evidence/courses/{course}/learners/{ann}/new",
         "/iqa/", f"/iqa/courses/{slug}/", f"/iqa/courses/{slug}/mappings", f"/iqa/courses/{slug}/audit",
-        "/frameworks/", "/frameworks/TESTFW",
+        "/frameworks/", "/frameworks/TESTFW", f"/record/courses/{course}/learners/{ann}/units/{framework}",
     ]
 
 
 @pytest.mark.parametrize("width", [1280, 360])
-def test_staff_pages_keep_words_whole_and_targets_usable(report_course: ReportCourse, live_server: Any, browser: Any,
-                                                         create_user: Any, width: int) -> None:
+def test_staff_pages_keep_words_whole_and_targets_usable(app: Flask, report_course: ReportCourse, live_server: Any,
+                                                         browser: Any, create_user: Any, width: int) -> None:
     create_user("admin", "Provider A", email="admin@a.test")
+    with app.app_context():
+        framework = db.session.scalar(select(Framework.id).where(Framework.code == "TESTFW"))
     problems: dict[str, Any] = {}
     with checked_context(browser, locale="en-GB", viewport={"width": width, "height": 800}) as context:
         page = context.new_page()
         sign_in(page, live_server.url, "admin@a.test", DEFAULT_PASSWORD)
-        for path in _staff_pages(report_course):
+        for path in _staff_pages(report_course, framework):
             response = page.goto(live_server.url + path)
             assert response is not None and response.status == 200, path
             found = {"broken": page.evaluate(BROKEN_WORDS), "together": page.evaluate(RUN_TOGETHER),
