@@ -89,8 +89,8 @@ def time_chart(rows: Sequence[TimeBar], title: str, *, width: int = 560) -> Mark
     The title and each row's figures, in hours, make up the text alternative.
     """
     bar_h, gap, top = 18, 10, 24
-    figures = [f"{hours(r.online_minutes + r.offline_minutes)} h" + (f" / {hours(r.target_minutes)} h" if r.target_minutes else "")
-               for r in rows]
+    figures = [f"{hours(r.online_minutes + r.offline_minutes)} h"
+               + (f" / {hours(r.target_minutes)} h" if r.target_minutes else "") for r in rows]
     # The figures at the right get the room their longest needs; the labels up to a third of the picture.
     figure_w = round(max([40.0] + [text_width(f) for f in figures]) + 8)
     label_w = round(min(width // 3, max([60.0] + [text_width(r.label) for r in rows]) + 8))
