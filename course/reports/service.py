@@ -544,12 +544,32 @@ def _module_summaries(st: Structure, learners_q: Any | None) -> list[ModuleSumma
     ).all()
     done = {m: int(d or 0) for m, d, _ in progress_rows}
     seconds = {m: int(s or 0) for m, s, _ in time_rows}
-    started = {m: int(n or 0) for m, _, n in time_rows}
+    started = _started_counts(modules, learners_q)
     out = []
     for module in st.modules:
         complete = passed.get(module.id, 0) if module.quiz is not None else done.get(module.id, 0)
         out.append(ModuleSummary(module, int(complete), started.get(module.id, 0), seconds.get(module.id, 0)))
     return out
+
+
+def _started_counts(modules: list[int], learners_q: Any) -> dict[int, int]:
+    """Per module, the learners who have started it: any attempt (open, submitted or finished), any
+    page seen, or any online time. Time alone is not enough: an attempt made and submitted within
+    one beat of the clock, or a page read with time not yet saved, is still a start."""
+    touched = (
+        select(Attempt.module_id.label("module_id"), Attempt.user_id.label("user_id"))
+        .where(Attempt.module_id.in_(modules), Attempt.user_id.in_(learners_q))
+        .union(
+            select(ModuleProgress.module_id, ModuleProgress.user_id)
+            .where(ModuleProgress.module_id.in_(modules), ModuleProgress.user_id.in_(learners_q),
+                   (ModuleProgress.pages_seen > 0) | ModuleProgress.pages_done.is_(True)),
+            select(TimeOnTask.module_id, TimeOnTask.user_id)
+            .where(TimeOnTask.module_id.in_(modules), TimeOnTask.user_id.in_(learners_q), TimeOnTask.seconds > 0),
+        )
+        .subquery()
+    )
+    rows = db.session.execute(select(touched.c.module_id, func.count()).group_by(touched.c.module_id)).all()
+    return {m: int(n) for m, n in rows}
 
 
 def _offline_totals(st: Structure, learners_q: Any) -> tuple[dict[str, int], dict[str, dict[str, int]]]:

@@ -24,6 +24,35 @@ def _num(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
+# Widths of characters as a share of the font size, taken generously (DejaVu Sans, the widest common
+# "sans-serif", is the reference): charts leave room for a label by this estimate, never by guess.
+_NARROW, _WIDE = set("ijlrtfI.,:;'!|()[] "), set("mwMW@%")
+
+
+def text_width(text: str, size: float = 12) -> float:
+    """An upper estimate of the width of ``text`` set in ``size`` px sans-serif."""
+    em = 0.0
+    for ch in text:
+        if ch in _NARROW:
+            em += 0.4
+        elif ch in _WIDE:
+            em += 1.0
+        elif ch.isupper():
+            em += 0.78
+        else:
+            em += 0.66
+    return em * size
+
+
+def fit_label(text: str, room: float, size: float = 12) -> str:
+    """``text``, cut with an ellipsis if needed so that its estimated width fits ``room``."""
+    if text_width(text, size) <= room:
+        return text
+    while text and text_width(text + "…", size) > room:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
 def hours(minutes: float) -> str:
     """Minutes as hours with one decimal: 90 -> "1.5"."""
     return f"{minutes / 60:.1f}"
@@ -59,8 +88,13 @@ def time_chart(rows: Sequence[TimeBar], title: str, *, width: int = 560) -> Mark
 
     The title and each row's figures, in hours, make up the text alternative.
     """
-    label_w, bar_h, gap, top = 180, 18, 10, 24
-    plot_w = width - label_w - 70
+    bar_h, gap, top = 18, 10, 24
+    figures = [f"{hours(r.online_minutes + r.offline_minutes)} h"
+               + (f" / {hours(r.target_minutes)} h" if r.target_minutes else "") for r in rows]
+    # The figures at the right get the room their longest needs; the labels up to a third of the picture.
+    figure_w = round(max([40.0] + [text_width(f) for f in figures]) + 8)
+    label_w = round(min(width // 3, max([60.0] + [text_width(r.label) for r in rows]) + 8))
+    plot_w = width - label_w - figure_w
     scale_max = max([1.0] + [max(r.online_minutes + r.offline_minutes, r.target_minutes or 0) for r in rows])
     height = top + len(rows) * (bar_h + gap) + 4
     tid = _id("chart")
@@ -85,7 +119,7 @@ def time_chart(rows: Sequence[TimeBar], title: str, *, width: int = 560) -> Mark
         y = top + i * (bar_h + gap)
         online_w = plot_w * r.online_minutes / scale_max
         offline_w = plot_w * r.offline_minutes / scale_max
-        short = r.label if len(r.label) <= 26 else r.label[:25] + "…"
+        short = fit_label(r.label, label_w - 8)
         parts.append(
             f'<g font-size="12" font-family="sans-serif" fill="#0b0c0c">'
             f'<text x="0" y="{_num(y + 13)}">{escape(short)}</text>'
@@ -96,8 +130,6 @@ def time_chart(rows: Sequence[TimeBar], title: str, *, width: int = 560) -> Mark
             tx = label_w + plot_w * r.target_minutes / scale_max
             parts.append(f'<line x1="{_num(tx)}" y1="{y - 3}" x2="{_num(tx)}" y2="{y + bar_h + 3}" '
                          'stroke="#d4351c" stroke-width="3"/>')
-        total = r.online_minutes + r.offline_minutes
-        figure = f"{hours(total)} h" + (f" / {hours(r.target_minutes)} h" if r.target_minutes else "")
-        parts.append(f'<text x="{_num(label_w + plot_w + 6)}" y="{_num(y + 13)}">{escape(figure)}</text></g>')
+        parts.append(f'<text x="{_num(label_w + plot_w + 6)}" y="{_num(y + 13)}">{escape(figures[i])}</text></g>')
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -49,7 +49,7 @@ def module_cells(row: service.LearnerRow, modules: list[Module]) -> Markup:
         best = f"best {round(c.best * 100)}%, " if c.best is not None else ""
         plural = "" if c.attempts == 1 else "s"
         out.append(
-            f'<td><span class="rp-status-{c.status.replace(" ", "-")}">{c.status}</span><br>'
+            f'<td class="rp-col-module"><span class="rp-status-{c.status.replace(" ", "-")}">{c.status}</span><br>'
             f"{best}{c.attempts} attempt{plural}<br>{hours(c.minutes)} of {hours(c.target_minutes)} h</td>"
         )
     return Markup("".join(out))
