@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from course.authoring import service as authoring
-from course.authoring.document import DocumentError, export_course, export_course_bytes, import_course
+from course.authoring.document import DocumentError, export_course_bytes, import_course
 from course.authoring.models import Course
 from course.extensions import db
 from course.frameworks.service import FrameworkError, store_framework
