@@ -18,12 +18,14 @@ bp = Blueprint("core", __name__)
 @public
 def home() -> Any:
     """Send people where their work is: learners to their learning, tutors and admins to the
-    courses, anyone else to sign in."""
+    courses, assessors to the evidence awaiting them, IQAs to quality assurance; anyone else to
+    sign in."""
     if not current_user.is_authenticated:
         if sessions.has_ended():
             flash(sessions.ENDED_MESSAGE, "info")
         return redirect(url_for("auth.login"))
-    start = {"learner": "learning.dashboard", "tutor": "authoring.courses", "admin": "authoring.courses"}
+    start = {"learner": "learning.dashboard", "tutor": "authoring.courses", "admin": "authoring.courses",
+             "assessor": "evidence.queue", "iqa": "iqa.index"}
     return redirect(url_for(start.get(current_user.role, "frameworks.index")))
 
 

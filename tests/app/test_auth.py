@@ -475,7 +475,8 @@ def test_an_admin_lists_and_lifts_delays(app, runner, create_user, clock):
 
 
 @pytest.mark.parametrize(
-    ("role", "start"), [("learner", "/learn/"), ("tutor", "/courses/"), ("admin", "/courses/")]
+    ("role", "start"), [("learner", "/learn/"), ("tutor", "/courses/"), ("admin", "/courses/"),
+                        ("assessor", "/evidence/queue"), ("iqa", "/iqa/")]
 )
 def test_home_sends_each_role_to_its_work(client, login_as, role, start):
     login_as(role)
