@@ -50,7 +50,7 @@ from course.evidence.display import counts_sentence, learner_record
 from course.extensions import db
 from course.learning import attempts, enrolment, errors, essays, overview, resume, submission, time_on_task
 from course.learning.attempt_criteria import attempt_criteria
-from course.learning.display import answer_text, fmt, percent
+from course.learning.display import answer_text, fmt, key_response, percent
 from course.learning import hours
 from course.learning.forms import CsvEnrolForm, EnrolForm, MarkEssayForm, OfflineForm
 from course.learning.models import OFFLINE_KINDS, Attempt, Enrolment, OfflineLearning
@@ -303,6 +303,13 @@ def review(attempt_id: int) -> Any:
 def _review_context(attempt: Attempt) -> dict[str, Any]:
     by_key = attempts.item_questions(attempt)
     media_base = learner_media_base(attempt.module.course)
+    show_feedback = attempts.option_feedback_shown(attempt)
+
+    def correct_answer(question: dict[str, Any]) -> str | None:
+        # Only once the quiz lets the learner read the explanations, as the player's review.
+        key = key_response(question) if show_feedback else None
+        return None if key is None else answer_text(question, key)
+
     items = []
     for item in attempt.marks:
         question = by_key.get((item.question_id, item.version))
@@ -314,7 +321,8 @@ def _review_context(attempt: Attempt) -> dict[str, Any]:
             index = {s["id"]: s for s in question["steps"]}
             for sid in (item.response or {}).get("path", []):
                 child = index[sid]["question"]
-                steps.append({"stem": render_stem(child, media_base), "answer": answer_text(child, answers.get(sid))})
+                steps.append({"stem": render_stem(child, media_base), "answer": answer_text(child, answers.get(sid)),
+                              "correct": correct_answer(child)})
         case = question.get("case") or {}
         items.append({
             "item": item,
@@ -323,6 +331,7 @@ def _review_context(attempt: Attempt) -> dict[str, Any]:
             "case": [(label, Markup(render_markdown(case[key]))) for key, label in
                      (("person", "Person"), ("setting", "Setting"), ("situation", "Situation")) if case.get(key)],
             "answer": answer_text(question, item.response),
+            "correct": correct_answer(question),
             "steps": steps,
             "comments": [p["comment"] for p in (item.essays or {}).values() if p.get("comment")],
         })
@@ -330,7 +339,7 @@ def _review_context(attempt: Attempt) -> dict[str, Any]:
     criteria_text = _criteria_text(module.course)
     return {"attempt": attempt, "module": module, "course": module.course, "items": items,
             "criteria_text": criteria_text, "criteria": attempt_criteria(attempt), "quiz": attempt.quiz_snapshot,
-            "show_feedback": attempts.option_feedback_shown(attempt)}
+            "show_feedback": show_feedback}
 
 
 def _criteria_text(course: Course) -> dict[str, str]:

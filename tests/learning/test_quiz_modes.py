@@ -320,6 +320,7 @@ def test_the_correct_answer_reaches_the_browser_only_after_the_final_attempt(cli
     first = client.post(f"{api}/submit", json={"responses": answers_by_id(record, {"q-sc": "b", "q-tf": False})})
     assert all("answer" not in item for item in first.json["items"]), first.json["items"]
     assert all("answer" not in item for item in client.get(api).json["result"]["items"])
+    assert "Correct answer:" not in client.get(f"/learn/attempts/{record['id']}").get_data(as_text=True)
     client.post(f"/learn/{c.course_slug}/{c.module_slug}/attempts")
     last = launch_of(open_attempt_page(client, c))["app"]["attempt"]
     assert all("answer" not in item for item in last["items"])
@@ -332,3 +333,8 @@ def test_the_correct_answer_reaches_the_browser_only_after_the_final_attempt(cli
     assert (steps["s1"]["answer"], steps["s2"]["answer"]) == ("a", True)
     # The first attempt's result now carries them too (the launch of a closed attempt reads it).
     assert {i["question"]: i.get("answer") for i in client.get(api).json["result"]["items"]}["q-sc"] == "a"
+    # The app's review page names the correct answer in words, per question and per scenario step.
+    review = client.get(f"/learn/attempts/{last['id']}").get_data(as_text=True)
+    corrects = re.findall(r'<p class="cc-answer cc-correct">Correct answer: ([^<]*)</p>', review)
+    # (the questions' order is the attempt's shuffle; the scenario's path was s1 then s2)
+    assert sorted(corrects) == sorted(["Mr Okafor", "True", "Ask Mrs Patel what she wants", "True"])
