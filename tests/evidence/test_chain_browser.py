@@ -106,6 +106,7 @@ def test_learner_assessor_iqa_and_every_page_agree(world, live_server: Any, brow
         assert "1 IQA confirmed" in counts and "1 Met" in counts, counts
 
         # ... the learner's unit record, reached from My learning:
+        learner.locator("summary", has_text="Your time and unit records").click()
         learner.get_by_role("link", name=re.compile(r"^TESTFW: ")).click()
         assert {ref: _state(learner, ref.split("/")[1], ".ur-state") for ref in expected} == expected
         _axe_clean(learner)

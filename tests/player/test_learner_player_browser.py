@@ -126,6 +126,8 @@ def test_word_count_is_read_out_on_a_pause_and_submit_says_why_it_is_blocked(pag
             next_question(page)
         box, count = page.get_by_label("Your answer"), page.locator("p.count").first
         assert count.inner_text() == "0 words of 50 (at least 10)"
+        # The player announces the question 60 ms after showing it; wait for that before typing.
+        page.wait_for_function("() => document.getElementById('cc-live').textContent === 'Question 8 of 9'")
         box.press_sequentially("I listen and")
         assert count.inner_text() == "3 words of 50 (at least 10)"
         assert page.locator("#cc-live").inner_text() == "Question 8 of 9"  # not at every keystroke
