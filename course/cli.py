@@ -177,6 +177,7 @@ COMMANDS: list[str] = [
     "course.reports.commands:register_commands",
     "course.publishing.commands:register_commands",
     "course.jobs.commands:register_commands",
+    "course.privacy.commands:register_commands",
 ]
 
 # Steps `carecourse init` runs after the seed units and demo users, in order, as

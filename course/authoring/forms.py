@@ -74,6 +74,11 @@ class CourseSettingsForm(EditVersion, FlaskForm):
     block_export_on_findings = BooleanField("Block the SCORM download while quizzes have severe quality findings")
     require_signed_mappings = BooleanField(
         "Require an internal quality assurer's sign-off of every question's criteria before export and summative quizzes")
+    assessment_retention_years = IntegerField(
+        "Keep learners' assessment records for (years)",
+        # Optional so that a form posted without it (an older page, a script) leaves it unchanged.
+        validators=[Optional(), NumberRange(min=0, max=40, message="Enter a whole number of years, 0 to 40.")],
+    )
 
 
 class ModuleForm(EditVersion, FlaskForm):

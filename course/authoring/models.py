@@ -52,6 +52,9 @@ class Course(TimestampMixin, db.Model):
     # Every question's criteria must be signed off by an IQA before the SCORM export or a
     # summative quiz goes live (course.evidence).
     require_signed_mappings: Mapped[bool] = mapped_column(default=False)
+    # Whole years a learner's assessment records on this course are kept after their last activity
+    # on it (course.privacy.retention); awarding bodies set the figure, commonly 3.
+    assessment_retention_years: Mapped[int] = mapped_column(default=3)
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"), index=True
     )

@@ -98,6 +98,7 @@ def update_course(
     language: str | None = None,
     block_export_on_findings: bool | None = None,
     require_signed_mappings: bool | None = None,
+    assessment_retention_years: int | None = None,
     expected_version: str | Iterable[str] | None = None,
 ) -> Course:
     """Change the course's title, slug, description, language or quality gates (None: unchanged).
@@ -123,6 +124,11 @@ def update_course(
         course.block_export_on_findings = bool(block_export_on_findings)
     if require_signed_mappings is not None:
         course.require_signed_mappings = bool(require_signed_mappings)
+    if assessment_retention_years is not None:
+        if isinstance(assessment_retention_years, bool) or not isinstance(assessment_retention_years, int) \
+                or not 0 <= assessment_retention_years <= 40:
+            raise AuthoringError("Enter a whole number of years, 0 to 40.", "assessment_retention_years")
+        course.assessment_retention_years = assessment_retention_years
     db.session.flush()
     return course
 

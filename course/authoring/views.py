@@ -223,6 +223,7 @@ def course_settings(slug: str) -> Any:
                 c, title=form.title.data, slug=form.slug.data, description=form.description.data or "",
                 language=form.language.data, block_export_on_findings=form.block_export_on_findings.data,
                 require_signed_mappings=form.require_signed_mappings.data,
+                assessment_retention_years=form.assessment_retention_years.data,
                 expected_version=_sent_version(form),
             )
             db.session.commit()

@@ -1,0 +1,60 @@
+"""The retention sweep: delete what has outlived its course's retention period, organisation-wide.
+
+The rule (README "Data protection (UK GDPR)"): a learner's records on a course are kept until
+``assessment_retention_years`` whole years after their last activity on that course (the newest
+date among their enrolment, attempts, time, progress, offline learning, evidence, decisions and
+IQA reviews there). Then they are deleted. A learner whose records on every course have expired
+(so that nothing of theirs is left) is also anonymised, as an erasure would.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+
+from course.evidence import audit
+from course.extensions import db
+from course.models.base import utcnow
+from course.models.users import User
+from course.privacy.erasure import anonymise, is_erased
+from course.privacy.records import delete_records, retention_by_course
+
+
+def sweep(organisation_id: int, *, dry_run: bool, now: dt.datetime | None = None,
+          actor: User | None = None) -> dict[str, Any]:
+    """Apply (or with ``dry_run`` only list) the retention rule to every learner of the
+    organisation (flush only). The summary: per learner and course what was (or would be)
+    deleted, the learners anonymised, and totals."""
+    now = now or utcnow()
+    learners = list(db.session.scalars(select(User).where(User.organisation_id == organisation_id,
+                                                          User.role == "learner").order_by(User.id)))
+    changes: list[dict[str, Any]] = []
+    totals: dict[str, int] = {}
+    anonymised: list[int] = []
+    for learner in learners:
+        courses = retention_by_course(learner.id, now)
+        expired = [c for c in courses if c.expired]
+        if not expired:
+            continue
+        for item in expired:
+            counts = item.counts if dry_run else delete_records(learner.id, item.course.id)
+            for key, n in counts.items():
+                totals[key] = totals.get(key, 0) + n
+            # Learners by id only: the job's result and audit entry must not copy names around.
+            changes.append({"learner_id": learner.id, "course_id": item.course.id,
+                            "course": item.course.title, "last_activity": item.last_activity.date().isoformat(),
+                            "expired_on": item.keep_until.date().isoformat(),
+                            "deleted": {k: v for k, v in counts.items() if v}})
+        if len(expired) == len(courses) and not is_erased(learner):
+            anonymised.append(learner.id)
+            if not dry_run:
+                anonymise(learner)
+    summary = {"dry_run": dry_run, "checked_learners": len(learners), "changes": changes,
+               "anonymised": anonymised, "totals": {k: v for k, v in totals.items() if v},
+               "at": now.isoformat()}
+    if not dry_run and changes:
+        audit.record("retention.applied", organisation_id=organisation_id, actor=actor,
+                     subject_type="organisation", subject_id=organisation_id,
+                     new={"courses": len(changes), "anonymised": anonymised, "totals": summary["totals"]})
+    return summary
