@@ -51,6 +51,9 @@ def print_sweep(job: Any, as_json: bool) -> None:
     click.echo(f"{len(report.get('changes', []))} course record(s) of {report.get('checked_learners', 0)} "
                f"learner(s) past retention; {describe(report.get('totals', {}))}"
                + (" (dry run: nothing changed)." if report.get("dry_run") else "."))
+    if report.get("remaining"):
+        click.echo(f"{report['remaining']} more course record(s) past retention were left for the next run: "
+                   "run it again.")
     sys.stdout.flush()
 
 

@@ -64,42 +64,41 @@ def _module_ids(course_id: int) -> Any:
     return select(Module.id).where(Module.course_id == course_id).scalar_subquery()
 
 
-def last_activity_by_course(user_id: int) -> dict[int, dt.datetime]:
-    """{course id: the learner's newest activity on it} for every course they have records on."""
+def last_activity(users: Any) -> dict[tuple[int, int], dt.datetime]:
+    """{(learner id, course id): their newest activity there} for every course the learners have
+    records on. ``users`` is one id or a query of ids (a whole organisation: one query per table)."""
     m = Module
+
+    def who(column: Any) -> Any:
+        return column == users if isinstance(users, int) else column.in_(users)
+
     queries = [
-        select(Enrolment.course_id, func.max(Enrolment.updated_at)).where(Enrolment.user_id == user_id)
-        .group_by(Enrolment.course_id),
-        select(Enrolment.course_id, func.max(Enrolment.enrolled_at)).where(Enrolment.user_id == user_id)
-        .group_by(Enrolment.course_id),
-        select(m.course_id, func.max(Attempt.updated_at)).join(m, m.id == Attempt.module_id)
-        .where(Attempt.user_id == user_id).group_by(m.course_id),
-        select(m.course_id, func.max(TimeOnTask.last_heartbeat_at)).join(m, m.id == TimeOnTask.module_id)
-        .where(TimeOnTask.user_id == user_id).group_by(m.course_id),
-        select(m.course_id, func.max(TimeLog.day)).join(m, m.id == TimeLog.module_id)
-        .where(TimeLog.user_id == user_id).group_by(m.course_id),
-        select(m.course_id, func.max(ModuleProgress.updated_at)).join(m, m.id == ModuleProgress.module_id)
-        .where(ModuleProgress.user_id == user_id).group_by(m.course_id),
-        select(OfflineLearning.course_id, func.max(OfflineLearning.date))
-        .where(OfflineLearning.learner_id == user_id).group_by(OfflineLearning.course_id),
-        select(WorkplaceEvidence.course_id, func.max(WorkplaceEvidence.updated_at))
-        .where(WorkplaceEvidence.learner_id == user_id).group_by(WorkplaceEvidence.course_id),
-        select(CriterionDecision.course_id, func.max(CriterionDecision.decided_at))
-        .where(CriterionDecision.learner_id == user_id).group_by(CriterionDecision.course_id),
-        select(CriterionDecision.course_id, func.max(IqaReview.reviewed_at))
-        .join(CriterionDecision, CriterionDecision.id == IqaReview.decision_id)
-        .where(CriterionDecision.learner_id == user_id).group_by(CriterionDecision.course_id),
+        select(Enrolment.user_id, Enrolment.course_id, func.max(Enrolment.updated_at)),
+        select(Enrolment.user_id, Enrolment.course_id, func.max(Enrolment.enrolled_at)),
+        select(Attempt.user_id, m.course_id, func.max(Attempt.updated_at)).join(m, m.id == Attempt.module_id),
+        select(TimeOnTask.user_id, m.course_id, func.max(TimeOnTask.last_heartbeat_at))
+        .join(m, m.id == TimeOnTask.module_id),
+        select(TimeLog.user_id, m.course_id, func.max(TimeLog.day)).join(m, m.id == TimeLog.module_id),
+        select(ModuleProgress.user_id, m.course_id, func.max(ModuleProgress.updated_at))
+        .join(m, m.id == ModuleProgress.module_id),
+        select(OfflineLearning.learner_id, OfflineLearning.course_id, func.max(OfflineLearning.date)),
+        select(WorkplaceEvidence.learner_id, WorkplaceEvidence.course_id, func.max(WorkplaceEvidence.updated_at)),
+        select(CriterionDecision.learner_id, CriterionDecision.course_id, func.max(CriterionDecision.decided_at)),
+        select(CriterionDecision.learner_id, CriterionDecision.course_id, func.max(IqaReview.reviewed_at))
+        .join(CriterionDecision, CriterionDecision.id == IqaReview.decision_id),
     ]
-    newest: dict[int, dt.datetime] = {}
+    newest: dict[tuple[int, int], dt.datetime] = {}
     for query in queries:
-        for course_id, value in db.session.execute(query):
+        user_column, course_column = query.selected_columns[0], query.selected_columns[1]
+        for user_id, course_id, value in db.session.execute(
+                query.where(who(user_column)).group_by(user_column, course_column)):
             moment = aware(value)
+            key = (user_id, course_id)
             if moment is None:
                 # A row without a date still makes the course one the learner has records on.
-                newest.setdefault(course_id, dt.datetime.min.replace(tzinfo=UTC))
-                continue
-            if course_id not in newest or moment > newest[course_id]:
-                newest[course_id] = moment
+                newest.setdefault(key, dt.datetime.min.replace(tzinfo=UTC))
+            elif key not in newest or moment > newest[key]:
+                newest[key] = moment
     return newest
 
 
@@ -190,10 +189,14 @@ class CourseRetention:
         return sum(self.counts.values())
 
 
-def retention_by_course(user_id: int, now: dt.datetime, *, with_counts: bool = True) -> list[CourseRetention]:
-    """Every course the learner has records on, by title: last activity, kept until, expired."""
+def retention_by_course(user_id: int, now: dt.datetime, *, with_counts: bool = True,
+                        activity: dict[int, dt.datetime] | None = None) -> list[CourseRetention]:
+    """Every course the learner has records on, by title: last activity, kept until, expired.
+    ``activity`` ({course id: last activity}) saves the queries when the caller has it."""
+    if activity is None:
+        activity = {course_id: last for (_, course_id), last in last_activity(user_id).items()}
     found = []
-    for course_id, last in last_activity_by_course(user_id).items():
+    for course_id, last in activity.items():
         course = db.session.get(Course, course_id)
         if course is None:
             continue

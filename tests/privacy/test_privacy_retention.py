@@ -41,7 +41,7 @@ def test_dry_run_lists_and_changes_nothing_then_the_run_deletes(app: Flask, worl
         assert _n(Enrolment, Enrolment.user_id == ann) == 1
         assert db.session.get(User, ann).name == "Ann Archer"  # still active on Care at work
         [entry] = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "retention.applied"))
-        assert entry.new == {"courses": 1, "anonymised": [], "totals": OLD_ONLY}
+        assert entry.new == {"courses": 1, "anonymised": [], "remaining": 0, "totals": OLD_ONLY}
     again = runner.invoke(args=args)
     assert "0 course record(s) of 2 learner(s) past retention; nothing." in again.output
 
@@ -81,3 +81,19 @@ def test_bad_now_fails_the_job(app: Flask, world: World) -> None:
                      organisation_id=world.users["admin"].organisation_id, owner_id=None)
         assert job.status == "failed"
         assert job.errors == [{"where": "now", "message": "'soon' is not an ISO date and time."}]
+
+
+def test_a_run_handles_at_most_its_limit_and_leaves_the_rest(app: Flask, world: World) -> None:
+    from course.privacy.retention import sweep
+
+    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=3 * 366 + 2)
+    with app.app_context():
+        org_a = world.users["admin"].organisation_id
+        first = sweep(org_a, dry_run=False, now=later, limit=2)
+        ann, bea = world.users["ann"].id, world.users["bea"].id
+        assert [(c["learner_id"], c["course_id"]) for c in first["changes"]] == [(ann, world.care), (ann, world.old)]
+        assert (first["remaining"], first["anonymised"]) == (1, [ann])
+        db.session.commit()
+        second = sweep(org_a, dry_run=False, now=later, limit=2)
+        assert ([(c["learner_id"], c["course_id"]) for c in second["changes"]], second["remaining"]) == (
+            [(bea, world.care)], 0)
