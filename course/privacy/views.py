@@ -128,6 +128,7 @@ def erased(user_id: int) -> Any:
         AuditEntry.action == "learner.erased", AuditEntry.subject_type == "user",
         AuditEntry.subject_id == str(learner.id), AuditEntry.organisation_id == learner.organisation_id)
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(1))
-    if entry is None:
+    if entry is None and not erasure.is_erased(learner):
         abort(404)
+    # Anonymised by the retention sweep rather than on request: no entry of its own to show.
     return render_template("privacy/erased.html", learner=learner, entry=entry, describe=describe)

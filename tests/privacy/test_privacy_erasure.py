@@ -138,3 +138,26 @@ def test_retention_years_on_the_course_settings_form(app: Flask, client, world: 
         from course.authoring.models import Course
 
         assert db.session.get(Course, world.care).assessment_retention_years == 6
+
+
+def test_erasure_form_needs_its_csrf_token(csrf_app: Flask) -> None:
+    from course.models import Organisation
+    from tests.helpers import sign_in_without_form
+
+    with csrf_app.app_context():
+        org = Organisation(name="Provider C")
+        db.session.add(org)
+        db.session.flush()
+        admin = User(email="admin@c.test", name="C Admin", role="admin", organisation_id=org.id)
+        learner = User(email="dee@c.test", name="Dee Dunn", role="learner", organisation_id=org.id)
+        db.session.add_all([admin, learner])
+        db.session.commit()
+        learner_id = learner.id
+        client = csrf_app.test_client()
+        sign_in_without_form(csrf_app, client, admin)
+    page = client.get(f"/privacy/learners/{learner_id}/erase")
+    assert b'name="csrf_token"' in page.data
+    refused = client.post(f"/privacy/learners/{learner_id}/erase", data={"email": "dee@c.test"})
+    assert refused.status_code in (400, 422)
+    with csrf_app.app_context():
+        assert db.session.get(User, learner_id).name == "Dee Dunn"

@@ -97,3 +97,19 @@ def test_a_run_handles_at_most_its_limit_and_leaves_the_rest(app: Flask, world: 
         second = sweep(org_a, dry_run=False, now=later, limit=2)
         assert ([(c["learner_id"], c["course_id"]) for c in second["changes"]], second["remaining"]) == (
             [(bea, world.care)], 0)
+
+
+def test_a_learner_anonymised_by_the_sweep_shows_as_erased(app: Flask, client, world: World) -> None:
+    from course.privacy.retention import sweep
+    from tests.helpers import login
+
+    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=3 * 366 + 2)
+    with app.app_context():
+        sweep(world.users["admin"].organisation_id, dry_run=False, now=later)
+        db.session.commit()
+    login(client, world.users["admin"].email)
+    ann = world.users["ann"].id
+    assert client.get(f"/privacy/learners/{ann}/erase").status_code == 302
+    page = client.get(f"/privacy/learners/{ann}/erased")
+    assert page.status_code == 200 and b"Anonymised by the retention sweep" in page.data
+    assert client.get(f"/privacy/learners/{world.users['bea'].id}/erased").status_code == 200
