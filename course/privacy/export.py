@@ -153,7 +153,8 @@ def build_data(user: User, now: dt.datetime | None = None) -> dict[str, Any]:
                                   "recorded_by": name(o.recorded_by_id)}
                                  for o in rows(OfflineLearning, OfflineLearning.date)],
         },
-        "evidence": [{"id": ev.id, "course": _course(ev.course), "kind": ev.kind, "occurred_on": _when(ev.occurred_on),
+        "evidence": [{"id": ev.id, "course": _course(ev.course), "kind": ev.kind,
+                      "occurred_on": _when(ev.occurred_on),
                       "title": ev.title, "description": ev.description, "claimed": list(ev.claimed or []),
                       "declared_at": _when(ev.declared_at), "assessed_at": _when(ev.assessed_at),
                       "recorded_by": name(ev.recorded_by_id), "from_answer": ev.answer_mark_id,

@@ -164,7 +164,8 @@ def delete_records(user_id: int, course_id: int) -> dict[str, int]:
     statements += [delete(model).where(model.user_id == user_id, model.module_id.in_(modules))
                    for model in (TimeOnTask, TimeLog, ModuleProgress)]
     statements += [
-        delete(OfflineLearning).where(OfflineLearning.learner_id == user_id, OfflineLearning.course_id == course_id),
+        delete(OfflineLearning).where(OfflineLearning.learner_id == user_id,
+                                      OfflineLearning.course_id == course_id),
         delete(AuditEntry).where(AuditEntry.learner_id == user_id, AuditEntry.course_id == course_id),
         delete(Enrolment).where(Enrolment.user_id == user_id, Enrolment.course_id == course_id),
     ]

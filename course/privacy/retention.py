@@ -53,7 +53,8 @@ def sweep(organisation_id: int, *, dry_run: bool, now: dt.datetime | None = None
         learner = db.session.get(User, user_id)
         assert learner is not None
         for item in expired:
-            counts = count_records(learner.id, item.course.id) if dry_run else delete_records(learner.id, item.course.id)
+            work = count_records if dry_run else delete_records
+            counts = work(learner.id, item.course.id)
             for key, n in counts.items():
                 totals[key] = totals.get(key, 0) + n
             # Learners by id only: the job's result and audit entry must not copy names around.
@@ -71,5 +72,6 @@ def sweep(organisation_id: int, *, dry_run: bool, now: dt.datetime | None = None
     if not dry_run and changes:
         audit.record("retention.applied", organisation_id=organisation_id, actor=actor,
                      subject_type="organisation", subject_id=organisation_id,
-                     new={"courses": len(changes), "anonymised": anonymised, "remaining": remaining, "totals": summary["totals"]})
+                     new={"courses": len(changes), "anonymised": anonymised, "remaining": remaining,
+                          "totals": summary["totals"]})
     return summary
