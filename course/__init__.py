@@ -27,6 +27,7 @@ BLUEPRINTS: list[str] = [
     "course.evidence.views:bp",
     "course.evidence.record_views:bp",
     "course.evidence.iqa_views:bp",
+    "course.accounts.views:bp",
 ]
 
 DEV_SECRET_KEY = "dev-insecure-change-me"
