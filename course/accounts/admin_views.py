@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from course.accounts import directory, invitations
 from course.accounts.blueprint import bp
-from course.accounts.forms import ROLE_CHOICES, InviteForm, RoleForm
+from course.accounts.forms import InviteForm, RoleForm
 from course.accounts.tokens import pending_invitations
 from course.auth import roles_required
 from course.core.nav import nav_item
@@ -58,7 +58,7 @@ def users() -> Any:
                              page=args["page"] or 1)
     ids = [u.id for u in found.users]
     return render_template(
-        "accounts/users.html", found=found, args=args, role_choices=ROLE_CHOICES, role_labels=ROLE_LABELS,
+        "accounts/users.html", found=found, args=args, role_choices=[(role, ROLE_LABELS[role]) for role in ROLES], role_labels=ROLE_LABELS,
         invited=pending_invitations(ids), delayed=directory.delayed_emails([u.email for u in found.users]),
         role_form=RoleForm(),
     )

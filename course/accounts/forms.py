@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField
+from wtforms import PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from course.auth.commands import MIN_PASSWORD_LENGTH
 from course.learning.enrolment import EMAIL_RE
 from course.models.users import ROLE_LABELS, ROLES
 
-ROLE_CHOICES = [(role, ROLE_LABELS[role]) for role in ROLES]
+ROLE_CHOICES = [SelectChoice(role, ROLE_LABELS[role]) for role in ROLES]
 
 
 def _email_address(form: FlaskForm, field: StringField) -> None:
