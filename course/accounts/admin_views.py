@@ -27,19 +27,20 @@ def _admin() -> User:
     return current_user._get_current_object()  # type: ignore[no-any-return]
 
 
-def _list_args(source: Any) -> dict[str, Any]:
-    """The list's search, role filter and page from ``source`` (query string or form), bounded."""
-    role = source.get("role", "")
-    page = source.get("page", "1")
+def _list_args(source: Any, prefix: str = "") -> dict[str, Any]:
+    """The list's search, role filter and page from ``source`` (the query string, or an action's
+    form with ``prefix`` "back_"), bounded."""
+    role = source.get(prefix + "role", "")
+    page = source.get(prefix + "page", "1")
     return {
-        "q": source.get("q", "").strip()[:directory.MAX_SEARCH] or None,
+        "q": source.get(prefix + "q", "").strip()[:directory.MAX_SEARCH] or None,
         "role": role if role in ROLES else None,
         "page": int(page) if page.isdigit() and len(page) < 7 and int(page) > 1 else None,
     }
 
 
 def _back() -> Any:
-    return redirect(url_for("accounts.users", **{k: v for k, v in _list_args(request.form).items() if v}))
+    return redirect(url_for("accounts.users", **{k: v for k, v in _list_args(request.form, "back_").items() if v}))
 
 
 def _target(user_id: int) -> User:

@@ -72,3 +72,10 @@ def app(tmp_path: Path, mailbox: Mailbox) -> Iterator[Flask]:
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def signed_in(client: object) -> bool:
+    """Whether ``client``'s session still signs it in (home sends the signed-out to /login)."""
+    response = client.get("/")  # type: ignore[attr-defined]
+    assert response.status_code == 302
+    return not response.headers["Location"].startswith("/login")

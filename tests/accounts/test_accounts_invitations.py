@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from course.accounts.models import AccountToken
 from course.extensions import db
 from course.models import User
-from tests.accounts.conftest import LINK_RE, free_port
+from tests.accounts.conftest import LINK_RE, free_port, signed_in
 from tests.helpers import login
 
 NEW_PASSWORD = "a long enough password"
@@ -64,6 +64,7 @@ def test_invite_mails_a_link_that_sets_the_password_once_and_signs_in(app, clien
     assert "bea@care.test" in page.get_data(as_text=True)
     response = _set(learner, link)
     assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert signed_in(learner)
     home = learner.get("/", follow_redirects=True).get_data(as_text=True)
     assert "Your password is set. Welcome, Bea Brown." in home
 
