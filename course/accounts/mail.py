@@ -17,13 +17,11 @@ from email.utils import make_msgid
 
 from flask import Flask, current_app
 
+from course import ConfigError  # the app's own: a bad setting stops it at start-up
+
 TLS_MODES = ("none", "starttls", "ssl")
 DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
 TIMEOUT_SECONDS = 15
-
-
-class ConfigError(RuntimeError):
-    """The mail settings are incomplete or wrong."""
 
 
 class MailError(RuntimeError):
