@@ -158,7 +158,8 @@ def send_and_show(deliveries: list[invitations.Delivery], back: str) -> Any:
     not mailed. No links (nobody to invite): say so."""
     db.session.commit()
     if not deliveries:
-        flash("Nobody needed an invitation: every learner enrolled here already has a password.", "info")
+        flash("No invitation was needed: every learner enrolled now already has a password or was "
+              "already on the course.", "info")
         return redirect(back)
     invitations.deliver(deliveries)
     flash(invitations.summary(deliveries), "success" if all(d.sent for d in deliveries) else "error")

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 
 from course.auth import sessions, throttle
 from course.dbtypes import UTCDateTime, utcnow
 from course.extensions import db
 from course.models.users import ROLES, LoginThrottle, User
-from sqlalchemy import bindparam
 
 PER_PAGE = 50
 MAX_SEARCH = 200

@@ -150,7 +150,7 @@ def test_only_admins(app, client, login_as, org, create_user, role):
     assert _get(app, target.id).role == "learner"
 
 
-def test_actions_need_the_csrf_token(csrf_app, create_org):
+def test_actions_need_the_csrf_token(csrf_app):
     with csrf_app.app_context():
         org = create_org_in(csrf_app, "Sunrise Care")
         admin = User(email="ada@care.test", name="Ada", role="admin", organisation_id=org)
