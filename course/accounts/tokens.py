@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from course.accounts.models import INVITE, PURPOSES, AccountToken, hash_token
 from course.auth import accounts as auth_accounts
@@ -73,11 +73,23 @@ def find(token: str) -> Found:
     return Found(row, row.user, None)
 
 
+class AlreadyUsed(Exception):
+    """Another request used the link first."""
+
+
 def redeem(row: AccountToken, password: str) -> int:
     """Use the link: set the password, end the user's sessions, lift their sign-in delays,
-    and void their other unused links. How many sessions ended."""
+    and void their other unused links. How many sessions ended.
+
+    The link is marked used by a conditional UPDATE, so of two requests racing with one link
+    only one sets a password (the other gets ``AlreadyUsed``)."""
     user = row.user
-    row.used_at = utcnow()
+    marked = db.session.execute(
+        update(AccountToken).where(AccountToken.id == row.id, AccountToken.used_at.is_(None))
+        .values(used_at=utcnow()).execution_options(synchronize_session=False)
+    ).rowcount
+    if marked != 1:
+        raise AlreadyUsed
     db.session.execute(
         delete(AccountToken)
         .where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None), AccountToken.id != row.id)

@@ -49,7 +49,11 @@ def set_password(token: str) -> Any:
     form = SetPasswordForm()
     if form.validate_on_submit():
         user = found.user
-        tokens.redeem(found.row, form.password.data or "")
+        try:
+            tokens.redeem(found.row, form.password.data or "")
+        except tokens.AlreadyUsed:
+            db.session.rollback()
+            return render_template("accounts/link_problem.html", problem=tokens.USED), 410
         if current_user.is_authenticated:
             sessions.end(current_user.session_token)
             logout_user()  # whoever was signed in here, the link's owner now acts for themself

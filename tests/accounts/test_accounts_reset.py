@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+import pytest
+
 from sqlalchemy import select
 
 from course.accounts.models import AccountToken
@@ -125,3 +127,19 @@ def test_bad_address_is_named_and_nothing_is_sent(client, mailbox):
     assert response.status_code == 422
     assert "Enter an email address like name@example.org." in response.get_data(as_text=True)
     assert mailbox.messages == []
+
+
+def test_of_two_requests_racing_with_one_link_only_one_sets_the_password(app, client, create_user, mailbox):
+    from course.accounts import tokens
+
+    create_user("learner", email="lee@care.test")
+    _forgot(client, "lee@care.test")
+    token = mailbox.link(mailbox.messages[0]).rsplit("/", 1)[1]
+    with app.app_context():
+        first, second = tokens.find(token), tokens.find(token)  # both looked up before either is used
+        tokens.redeem(first.row, NEW_PASSWORD)
+        db.session.commit()
+        with pytest.raises(tokens.AlreadyUsed):
+            tokens.redeem(second.row, "the loser's password")
+        db.session.rollback()
+        assert User.by_email("lee@care.test").check_password(NEW_PASSWORD)
