@@ -28,6 +28,7 @@ BLUEPRINTS: list[str] = [
     "course.evidence.record_views:bp",
     "course.evidence.iqa_views:bp",
     "course.privacy.views:bp",
+    "course.accounts.views:bp",
 ]
 
 DEV_SECRET_KEY = "dev-insecure-change-me"

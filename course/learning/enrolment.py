@@ -102,11 +102,12 @@ def enrol_learner(
 
 @dataclass
 class CsvResult:
-    """What an enrolment CSV did: rows enrolled, accounts created."""
+    """What an enrolment CSV did: rows enrolled, accounts created, who was not enrolled before."""
 
     enrolled: int = 0
     created: int = 0
     problems: list[str] = field(default_factory=list)
+    newly_enrolled_ids: list[int] = field(default_factory=list)
 
 
 class CsvError(Invalid):
@@ -184,8 +185,11 @@ def enrol_from_csv(course: Course, data: bytes | str, *, by: User | None = None)
     if not wanted:
         raise CsvError(["the file has a header but no learners"])
     result = CsvResult()
+    before = set(db.session.scalars(select(Enrolment.user_id).where(Enrolment.course_id == course.id)))
     for _, name, email, cohort in wanted:
-        _, created = enrol_learner(course, name=name, email=email, cohort=cohort, by=by)
+        enrolment, created = enrol_learner(course, name=name, email=email, cohort=cohort, by=by)
         result.enrolled += 1
         result.created += int(created)
+        if enrolment.user_id not in before:
+            result.newly_enrolled_ids.append(enrolment.user_id)
     return result

@@ -6,6 +6,7 @@ import datetime as dt
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
+    BooleanField,
     DateField,
     DecimalField,
     HiddenField,
@@ -31,6 +32,7 @@ class EnrolForm(FlaskForm):
         render_kw={"type": "email", "autocomplete": "off", "spellcheck": "false"},
     )
     cohort = StringField("Cohort (optional)", validators=[Optional(), Length(max=100)])
+    invite = BooleanField("Send an invitation by email if the learner has no password yet")
 
 
 class CsvEnrolForm(FlaskForm):
@@ -41,6 +43,7 @@ class CsvEnrolForm(FlaskForm):
         validators=[FileRequired("Choose a CSV file."), FileAllowed(["csv", "txt"], "Choose a .csv file.")],
         render_kw={"accept": ".csv,text/csv"},
     )
+    invite = BooleanField("Send invitations by email to the newly enrolled learners who have no password yet")
 
 
 class OfflineForm(FlaskForm):

@@ -40,6 +40,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from course.accounts import invitations
+from course.accounts.admin_views import send_and_show
 from course.auth import roles_required
 from course.auth.decorators import is_api_path
 from course.authoring.models import Course, Module
@@ -542,7 +544,10 @@ def learners(course_id: int) -> Any:
             return _learners_page(course, form, csv_form, status=422)
         user = db.session.get(User, enrolled.user_id)
         flash(f"{user.name} ({user.email}) is enrolled" + (" with a new account." if created else "."), "success")
-        return redirect(url_for("learning.learners", course_id=course.id))
+        back = url_for("learning.learners", course_id=course.id)
+        if form.invite.data:
+            return send_and_show(invitations.prepare_for_learners([user.id], tutor), back)
+        return redirect(back)
     return _learners_page(course, form, csv_form)
 
 
@@ -566,7 +571,10 @@ def learners_csv(course_id: int) -> Any:
         return _learners_page(course, form, csv_form, exc.problems, status=422)
     flash(f"{result.enrolled} learner{'s' if result.enrolled != 1 else ''} enrolled "
           f"({result.created} new account{'s' if result.created != 1 else ''}).", "success")
-    return redirect(url_for("learning.learners", course_id=course.id))
+    back = url_for("learning.learners", course_id=course.id)
+    if csv_form.invite.data:
+        return send_and_show(invitations.prepare_for_learners(result.newly_enrolled_ids, tutor), back)
+    return redirect(back)
 
 
 @bp.route("/tutor/courses/<int:course_id>/offline", methods=["GET", "POST"])

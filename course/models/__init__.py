@@ -14,6 +14,7 @@ from course.bank import models as _bank_models  # noqa: F401,E402
 from course.api import models as _api_models  # noqa: F401,E402
 from course.jobs import models as _jobs_models  # noqa: F401,E402
 from course.evidence import models as _evidence_models  # noqa: F401,E402
+from course.accounts import models as _accounts_models  # noqa: F401,E402
 
 __all__ = [
     "ROLES",
