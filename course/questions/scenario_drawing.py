@@ -80,11 +80,13 @@ def _node_svg(index: int, node: Node) -> str:
 
 
 def _edge_geometry(source: int, target: int, ordinal: int) -> tuple[int, int, int, int, int]:
+    """(x1, y1, y2, the curve's control x, the label's x offset): the label sits a quarter of the
+    way along the curve, near its own step, so two arrows between the same steps do not share it."""
     x1 = PAD + NODE_W
     y1 = PAD + source * ROW + 12 + min(ordinal, 3) * 8
     y2 = PAD + target * ROW + NODE_H // 2
     cx = x1 + 30 + 22 * abs(target - source) + 8 * ordinal
-    return x1, y1, y2, cx, (3 * (cx - x1)) // 4
+    return x1, y1, y2, cx, (9 * (cx - x1)) // 16
 
 
 def render(nodes: list[Node], edges: list[Edge]) -> Markup:
@@ -102,7 +104,7 @@ def render(nodes: list[Node], edges: list[Edge]) -> Markup:
             f'<g class="{classes}" data-from="{escape(edge.source)}" data-to="{escape(edge.target)}" '
             f'data-key="{escape(edge.key)}"><path d="M{x1} {y1} C{cx} {y1} {cx} {y2} {x1} {y2}" '
             f'marker-end="url(#graph-arrow)"></path>'
-            f'<text x="{x1 + mid + 3}" y="{(y1 + y2) // 2 + 4}">{escape(edge.key)}</text></g>'
+            f'<text x="{x1 + mid + 3}" y="{(27 * y1 + 5 * y2) // 32 + 4}">{escape(edge.key)}</text></g>'
         )
     width, height = right + 40, 2 * PAD + len(nodes) * ROW - (ROW - NODE_H)
     steps = sum(1 for n in nodes if n.id not in ("end", MISSING))

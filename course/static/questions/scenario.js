@@ -204,13 +204,13 @@
       var k = ordinals[e.source] = (e.source in ordinals ? ordinals[e.source] : -1) + 1;
       var a = index[e.source], b = index[e.target], x1 = PAD + NODE_W;
       var y1 = PAD + a * ROW + 12 + Math.min(k, 3) * 8, y2 = PAD + b * ROW + NODE_H / 2;
-      var cx = x1 + 30 + 22 * Math.abs(b - a) + 8 * k, mid = Math.floor(3 * (cx - x1) / 4);
+      var cx = x1 + 30 + 22 * Math.abs(b - a) + 8 * k, mid = Math.floor(9 * (cx - x1) / 16);
       right = Math.max(right, cx);
       var g = svgEl("g", { "class": e.flag ? "edge " + e.flag : "edge", "data-from": e.source, "data-to": e.target,
                            "data-key": e.key });
       g.appendChild(svgEl("path", { d: "M" + x1 + " " + y1 + " C" + cx + " " + y1 + " " + cx + " " + y2 + " " + x1 +
                                        " " + y2, "marker-end": "url(#graph-arrow)" }));
-      g.appendChild(svgEl("text", { x: x1 + mid + 3, y: Math.floor((y1 + y2) / 2) + 4 }, e.key));
+      g.appendChild(svgEl("text", { x: x1 + mid + 3, y: Math.floor((27 * y1 + 5 * y2) / 32) + 4 }, e.key));
       svg.appendChild(g);
     });
     nodes.forEach(function (n, i) {
