@@ -32,23 +32,29 @@ def minify_player_file(name: str, data: bytes) -> bytes:
 
 
 def _question_for_player(question: dict) -> dict:
-    out = {k: v for k, v in question.items() if not ("stem_html" in question and k in QUESTION_UNREAD)}
+    rendered = "stem_html" in question  # only then is the Markdown stem unread
+    out = {k: v for k, v in question.items() if not (rendered and k in QUESTION_UNREAD)}
     if question.get("steps"):
-        out["steps"] = [{**step, "question": _question_for_player(step["question"])} for step in question["steps"]]
+        out["steps"] = [
+            {**step, "question": _question_for_player(step["question"])} for step in question["steps"]
+        ]
     return out
+
+
+def _page_for_player(page: dict) -> dict:
+    return {k: v for k, v in page.items() if not ("html" in page and k in PAGE_UNREAD)}
 
 
 def module_for_player(content: dict) -> dict:
     """A module's content (``module_content``) without the fields the player never reads."""
-    module = dict(content["module"])
-    module["pages"] = [
-        {k: v for k, v in page.items() if not ("html" in page and k in PAGE_UNREAD)} for page in module["pages"]
-    ]
-    return {**content, "module": module, "questions": [_question_for_player(q) for q in content["questions"]]}
+    module = {**content["module"], "pages": [_page_for_player(p) for p in content["module"]["pages"]]}
+    questions = [_question_for_player(q) for q in content["questions"]]
+    return {**content, "module": module, "questions": questions}
 
 
 def course_data_for_player(data: dict) -> dict:
     """The whole course data as the module files give it back (``merge_course_data``): what tests
     and checks compare the package with."""
-    modules = [module_for_player({"module": m, "questions": []})["module"] for m in data["modules"]]
-    return {**data, "modules": modules, "questions": [_question_for_player(q) for q in data["questions"]]}
+    modules = [{**m, "pages": [_page_for_player(p) for p in m["pages"]]} for m in data["modules"]]
+    questions = [_question_for_player(q) for q in data["questions"]]
+    return {**data, "modules": modules, "questions": questions}
