@@ -30,6 +30,7 @@ from scorm_export.document import (
     objective_id,
     question_criteria,
 )
+from scorm_export.slim import minify_player_file, module_for_player
 
 PLAYER_DIR = Path(__file__).resolve().parent / "player"
 PLAYER_SKIP = {"README.md", "tests", "__pycache__"}
@@ -90,7 +91,8 @@ def stem_html(question: dict, media_base: str | None = None) -> str:
 
 
 def player_files(player_dir: Path | None = None) -> dict[str, bytes]:
-    """The player's files by zip name (everything in the folder but its README and tests)."""
+    """The player's files by zip name (everything in the folder but its README and tests), its
+    JS and CSS minified (``slim.minify_player_file``)."""
     root = Path(player_dir or PLAYER_DIR)
     out: dict[str, bytes] = {}
     for path in sorted(root.rglob("*")):
@@ -100,7 +102,7 @@ def player_files(player_dir: Path | None = None) -> dict[str, bytes]:
             and not (set(rel.parts) & PLAYER_SKIP)
             and not rel.name.endswith(".test.js")
         ):
-            out[rel.as_posix()] = path.read_bytes()
+            out[rel.as_posix()] = minify_player_file(rel.name, path.read_bytes())
     return out
 
 
@@ -152,12 +154,12 @@ def course_outline(data: dict) -> dict:
 
 def module_content(data: dict, module: dict) -> dict:
     """A module's file: the whole module (pages with ``html``, the quiz with its items) and the
-    question versions its quiz can contain, in the document's order (a draw takes the same
+    question versions its quiz can contain (less what the player never reads: ``slim.py``), in the document's order (a draw takes the same
     questions from them as from the whole bank: ``module_question_versions``)."""
     wanted = {(q["id"], q["version"]) for q in module_question_versions(data, module)}
     questions = [q for q in data["questions"] if (q["id"], q["version"]) in wanted]
     texts = criterion_texts(data, sorted(question_criteria(questions)))  # results name criteria by text
-    return {"module": module, "questions": questions, "criteria": texts}
+    return module_for_player({"module": module, "questions": questions, "criteria": texts})
 
 
 def merge_course_data(outline: dict, contents: Iterable[dict], frameworks: list | None = None) -> dict:

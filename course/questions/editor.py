@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from course.questions import scenario_graph
+from course.questions import scenario_drawing, scenario_graph
 
 LABEL_CHARS = 50  # a step's name in a list of steps: its title, else the start of its question
 
@@ -36,13 +36,15 @@ def step_names(draft: dict) -> dict[str, str]:
 
 
 def graph_view(question: dict, draft: dict) -> dict[str, Any]:
-    """The paths and flags as the page lists them (the script redraws the same as the tutor edits)."""
+    """The paths and flags as the page lists them, and the drawn graph (``svg``); the script
+    redraws the same as the tutor edits."""
     graph = scenario_graph.analyse(question)
     names = step_names(draft)
     ends = {"end": "End", "missing": "a step that no longer exists", "loop": "back to an earlier step (a loop)"}
     paths = [[names.get(s, ends.get(s, s)) for s in path] for path in graph.paths]
     problems = [message for _path, message in scenario_graph.problems(question, names)]
-    return {"paths": paths, "more": graph.more_paths, "problems": problems}
+    svg = scenario_drawing.drawing(question, dict(step_choices(draft)))
+    return {"paths": paths, "more": graph.more_paths, "problems": problems, "svg": svg}
 
 
 def focus_after(form: Any, draft: dict) -> str:

@@ -689,16 +689,16 @@ function boot(win) {
 		return wrap;
 	}
 
-	/** Before submitting with questions unanswered (as Moodle's summary): each one a link to it, then a confirmation. */
+	/** Before every submission (as Moodle's summary of attempt): each question answered or not, a link to it; then a confirmation. Escape returns. */
 	function summaryView(miss, n) {
-		const hd = T("h2", "Before you submit");
-		show("q", [clock, h("section", {class: "summary", "aria-label": "Before you submit"}, hd,
-			P(`You have not answered ${plural(miss.length, "question")} of ${n}:`),
-			h("ul", {}, miss.map(i => h("li", {}, h("a", {href: "#", onclick: e => { e.preventDefault(); ms.q = i; question(true); }},
-				`Question ${i + 1}: ${quizOf(st.c).shown[i].title}`)))),
-			P("An unanswered question scores no marks. Once submitted, your answers cannot be changed."),
-			h("nav", {class: "pager"}, btn("Back to the quiz", () => question(true), "secondary"), btn("Submit now", () => submit(false, true))))],
-		hd, `Before you submit: ${plural(miss.length, "question")} not answered`);
+		const hd = T("h2", "Before you submit"), back = () => question(true), qs = quizOf(st.c).shown;
+		show("q", [clock, h("section", {class: "summary", "aria-label": "Before you submit", onkeydown: e => e.key === "Escape" && back()}, hd,
+			P(miss.length ? `You have not answered ${plural(miss.length, "question")} of ${n}.` : `You have answered all ${n} questions.`),
+			h("ul", {}, qs.map((q, i) => h("li", {}, h("a", {href: "#", onclick: e => { e.preventDefault(); ms.q = i; question(true); }},
+				`Question ${i + 1}: ${q.title}`), miss.includes(i) ? ": not answered" : ": answered"))),
+			P((miss.length ? "An unanswered question scores no marks. " : "") + "Once submitted, your answers cannot be changed."),
+			h("nav", {class: "pager"}, btn("Return to attempt", back, "secondary"), btn("Submit all and finish", () => submit(false, true))))],
+		hd, "Before you submit: " + (miss.length ? plural(miss.length, "question") + " not answered" : `all ${n} answered`));
 	}
 	function submit(timeUp, sure) {
 		const mi = st.c, qz = quizOf(mi), quiz = mods[mi].quiz, n = qz.shown.length;
@@ -710,7 +710,7 @@ function boot(win) {
 			return Object.assign(main.querySelector(".count"), {textContent: why, className: "count over"}), say(why);
 		}
 		const miss = timeUp === true || sure ? [] : qz.shown.map((q, i) => i).filter(i => !answered(qz.shown[i], shownOrder(qz.shown[i], ms.a[i]), i));
-		if (miss.length) return summaryView(miss, n);
+		if (timeUp !== true && !sure) return summaryView(miss, n);
 		stopClock();
 		qz.shown.forEach((q, i) => { if (q.type === "ordering" && ms.a[i] == null) ms.a[i] = q.items.map(x => x.id); }); // the order shown
 		main.querySelectorAll("nav button").forEach(b => { b.disabled = true; });

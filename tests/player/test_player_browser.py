@@ -165,6 +165,8 @@ def test_whole_module_by_keyboard_alone(page, site):
     answered = 9 if moved else 8  # an ordering left as shown is only answered at submission
     assert page.locator(".count").last.inner_text() == f"You have answered {answered} of 9 questions."
     press(page, "Submit quiz")
+    heading_focused(page, "Before you submit")  # always asked, by keyboard too
+    press(page, "Submit all and finish")
     heading_focused(page, "Results")
     assert page.get_by_text("Passed", exact=True).is_visible()
     assert "8 of 8 (100%)" in page.locator(".score").inner_text()
@@ -274,6 +276,7 @@ def test_immediate_feedback_locks_checked_answers(page, site):
         if heading != "Question 3 of 3":
             page.get_by_role("button", name="Next", exact=True).click()
     page.get_by_role("button", name="Submit quiz").click()
+    page.get_by_role("button", name="Submit all and finish").click()  # the summary asks first, always
     assert page.get_by_role("heading", name="Results").is_visible()
     assert page.errors == []
 
@@ -328,7 +331,7 @@ def check_at_width(page, url: str, width: int) -> None:
     # Nothing answered: the summary lists the questions first (issue 18).
     run_axe(page, f"submit summary at {width}px")
     no_horizontal_scroll(page, "submit summary")
-    page.get_by_role("button", name="Submit now").click()
+    page.get_by_role("button", name="Submit all and finish").click()
     run_axe(page, f"results at {width}px")
     no_horizontal_scroll(page, "results")
     page.get_by_role("button", name="Review answers").click()
@@ -369,7 +372,7 @@ def test_app_adapter_autosaves_and_shows_the_server_mark(page, site):
     for _ in range(2):
         page.get_by_role("button", name="Next", exact=True).click()
     page.get_by_role("button", name="Submit quiz").click()
-    page.get_by_role("button", name="Submit now").click()  # two questions unanswered: the summary asks first
+    page.get_by_role("button", name="Submit all and finish").click()  # two questions unanswered: the summary asks first
     page.get_by_role("heading", name="Results").wait_for()
     assert "1.5 of 3 (50%)" in page.locator(".score").inner_text()
     assert page.get_by_text("Not passed", exact=True).is_visible()
@@ -407,7 +410,7 @@ def test_app_essay_awaits_the_tutor_the_server_decides(page, site):
     page.get_by_label("Your answer", exact=True).fill("I listen and I keep my word.")
     page.get_by_role("button", name="Next", exact=True).click()
     page.get_by_role("button", name="Submit quiz").click()
-    page.get_by_role("button", name="Submit now").click()  # questions unanswered: the summary asks first
+    page.get_by_role("button", name="Submit all and finish").click()  # questions unanswered: the summary asks first
     page.get_by_role("heading", name="Results").wait_for()
     assert "7 of 8 (88%)" in page.locator(".score").inner_text()
     assert page.locator("p.verdict strong").inner_text() == "Awaiting your tutor's marking"

@@ -59,6 +59,13 @@ def paths(page) -> list[str]:
     return page.locator("#graph-body .paths li").all_inner_texts()
 
 
+def arrows(page) -> list[tuple[str, str, str, str]]:
+    """(from, to, answer, class) of each arrow of the drawn graph, as the script last drew it."""
+    return [tuple(x) for x in page.evaluate(
+        "() => [...document.querySelectorAll('#graph-drawing g[data-from]')].map(g => "
+        "[g.dataset.from, g.dataset.to, g.dataset.key, g.getAttribute('class')])")]
+
+
 def test_a_tutor_builds_a_branching_scenario_by_keyboard(app, live_server, browser_page, create_framework,
                                                          create_user, stored):
     create_framework("TESTFW")
@@ -118,6 +125,9 @@ def test_a_tutor_builds_a_branching_scenario_by_keyboard(app, live_server, brows
 
     assert paths(page) == ["Step 1 → Step 2 → End", "Step 1 → Step 3 → End"]
     assert page.locator(".graph-problems").count() == 0
+    assert arrows(page) == [("s1", "s3", "a", "edge"), ("s1", "s2", "next", "edge"), ("s2", "end", "next", "edge"),
+                            ("s3", "end", "next", "edge")]
+    assert page.locator("#graph-drawing .node.unreachable").count() == 0
     assert page.locator("#f-steps-0-question-options-0-goto option:checked").inner_text() == "Step 3: The plan"
     # "Browse all criteria" opened by a search, with the graph drawn: still clean
     assert_accessible(page, "the filled-in scenario form")
@@ -150,8 +160,13 @@ def test_a_loop_is_flagged_as_it_is_made_and_errors_link_to_their_fields(live_se
     page.keyboard.press("Enter")
     type_into(page, "#f-steps-0-question-stem", "What do you do first?")
     type_into(page, "#f-steps-1-question-stem", "And then?")
+    assert paths(page) == ["Step 1 → Step 2 → End"]
+    assert arrows(page) == [("s1", "s2", "next", "edge"), ("s2", "end", "next", "edge")]
     choose(page, "#f-steps-1-next", "Step 1: What do you do first?")
     assert paths(page) == ["Step 1 → Step 2 → back to an earlier step (a loop)"]
+    # the drawn graph followed the change: step 2's arrow now goes back to step 1, flagged in words
+    assert arrows(page) == [("s1", "s2", "next", "edge"), ("s2", "s1", "next", "edge loop")]
+    assert page.locator("#graph-drawing g[data-step=s2] .flag").text_content() == "⚠ Loop"
     assert page.locator(".graph-problems li").all_inner_texts() == [
         "Step 2: “After this step” leads back to Step 1, making a loop (Step 1 → Step 2 → Step 1). "
         "A scenario cannot go back: choose a later step, or End."]

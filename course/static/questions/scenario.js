@@ -2,11 +2,13 @@
 // tutor types, and "Paths through the scenario" is redrawn from the form at each change, with the
 // same flags the server gives on save (course/questions/scenario_graph.py: dead ends, loops,
 // unreachable steps; the messages are word for word the same). Without this script the server
-// draws both when the form reloads.
+// draws both when the form reloads. The drawn graph (#graph-drawing) is redrawn the same way as
+// course/questions/scenario_drawing.py draws it: same boxes, arrows, flags and layout constants.
 (function () {
   "use strict";
   var form = document.querySelector("form.scenario-editor");
   var body = document.getElementById("graph-body");
+  var drawingBox = document.getElementById("graph-drawing");
   if (!form || !body) return;
   var MAX_PATHS = 50, LABEL_CHARS = 50;
 
@@ -59,13 +61,15 @@
     var ids = steps.map(function (s) { return s.id; });
     var byId = {};
     steps.forEach(function (s) { if (!(s.id in byId)) byId[s.id] = s; });
-    var graph = { paths: [], more: 0, problems: [] };
+    var graph = { paths: [], more: 0, problems: [], reached: {}, ok: false };
+    steps.forEach(function (s) { s.choices.forEach(function (c) { c.flag = ""; }); });
     var unique = ids.every(function (id, i) { return id && ids.indexOf(id) === i; });
     if (!steps.length || !unique) return graph;
     var name = function (id) { return byId[id] ? byId[id].name : "step '" + id + "'"; };
     steps.forEach(function (s) {
       s.choices.forEach(function (c) {
         if (c.target !== "end" && !(c.target in byId)) {
+          c.flag = "dead-end";
           graph.problems.push(s.name + ": " + answer(c) + " leads to a step that no longer exists ('" + c.target +
                               "'). Choose another step, or End.");
         }
@@ -78,6 +82,7 @@
       byId[id].choices.forEach(function (c) {
         var at = trail.indexOf(c.target);
         if (at >= 0) {
+          c.flag = "loop";
           var route = trail.slice(at).concat([c.target]).map(name).join(" → ");
           loops.push(name(id) + ": " + answer(c) + " leads back to " + name(c.target) + ", making a loop (" + route +
                      "). A scenario cannot go back: choose a later step, or End.");
@@ -88,6 +93,8 @@
       trail.pop();
     })(ids[0]);
     graph.problems = graph.problems.concat(loops);
+    graph.reached = reached;
+    graph.ok = true;
     steps.forEach(function (s) {
       if (!reached[s.id]) {
         graph.problems.push(s.name + " cannot be reached: no answer or step leads to it. Choose it under “If " +
@@ -149,6 +156,79 @@
       body.appendChild(problems);
     }
     relabel(steps);
+    if (drawingBox) drawing(steps, graph);
+  }
+
+  // The drawn graph: a column of boxes (steps, then End, then "A step that no longer exists" when
+  // an arrow needs it) and the arrows curving on the right.
+  var NODE_W = 300, NODE_H = 48, ROW = 72, PAD = 8, SVG_LABEL = 40;
+  var FLAG_WORDS = { "unreachable": "Cannot be reached", "dead-end": "Dead end", "loop": "Loop" };
+  var SVG = "http://www.w3.org/2000/svg";
+  function svgEl(tag, attrs, text) {
+    var el = document.createElementNS(SVG, tag);
+    Object.keys(attrs).forEach(function (k) { el.setAttribute(k, attrs[k]); });
+    if (text !== undefined) el.textContent = text;
+    return el;
+  }
+  function drawing(steps, graph) {
+    drawingBox.textContent = "";
+    if (!graph.ok) return;
+    var nodes = steps.map(function (s) {
+      return { id: s.id, label: short(s.name + (s.summary ? ": " + s.summary : ""), SVG_LABEL),
+               flags: graph.reached[s.id] ? [] : ["unreachable"] };
+    });
+    var edges = [];
+    steps.forEach(function (s, i) {
+      s.choices.forEach(function (c) {
+        edges.push({ source: s.id, target: c.flag === "dead-end" ? "missing" : c.target,
+                     key: c.key === null ? "next" : c.key, flag: c.flag });
+        if (c.flag && nodes[i].flags.indexOf(c.flag) < 0) nodes[i].flags.push(c.flag);
+      });
+    });
+    nodes.push({ id: "end", label: "End", flags: [] });
+    if (edges.some(function (e) { return e.target === "missing"; })) {
+      nodes.push({ id: "missing", label: "A step that no longer exists", flags: ["dead-end"] });
+    }
+    var index = {};
+    nodes.forEach(function (n, i) { index[n.id] = i; });
+    var svg = svgEl("svg", { "class": "scenario-drawing", role: "img", "aria-labelledby": "graph-drawing-title" });
+    var count = steps.length;
+    svg.appendChild(svgEl("title", { id: "graph-drawing-title" }, "Drawing of the scenario: " + count + " step" +
+      (count !== 1 ? "s" : "") + " and End, an arrow for each answer; the list of paths below says the same in words"));
+    var marker = svgEl("marker", { id: "graph-arrow", viewBox: "0 0 10 10", refX: "9", refY: "5", markerWidth: "7",
+                                   markerHeight: "7", orient: "auto" });
+    marker.appendChild(svgEl("path", { d: "M0 0L10 5L0 10z" }));
+    svg.appendChild(svgEl("defs", {})).appendChild(marker);
+    var ordinals = {}, right = PAD + NODE_W;
+    edges.forEach(function (e) {
+      var k = ordinals[e.source] = (e.source in ordinals ? ordinals[e.source] : -1) + 1;
+      var a = index[e.source], b = index[e.target], x1 = PAD + NODE_W;
+      var y1 = PAD + a * ROW + 12 + Math.min(k, 3) * 8, y2 = PAD + b * ROW + NODE_H / 2;
+      var cx = x1 + 30 + 22 * Math.abs(b - a) + 8 * k, mid = Math.floor(9 * (cx - x1) / 16);
+      right = Math.max(right, cx);
+      var g = svgEl("g", { "class": e.flag ? "edge " + e.flag : "edge", "data-from": e.source, "data-to": e.target,
+                           "data-key": e.key });
+      g.appendChild(svgEl("path", { d: "M" + x1 + " " + y1 + " C" + cx + " " + y1 + " " + cx + " " + y2 + " " + x1 +
+                                       " " + y2, "marker-end": "url(#graph-arrow)" }));
+      g.appendChild(svgEl("text", { x: x1 + mid + 3, y: Math.floor((27 * y1 + 5 * y2) / 32) + 4 }, e.key));
+      svg.appendChild(g);
+    });
+    nodes.forEach(function (n, i) {
+      var y = PAD + i * ROW, classes = ["node"].concat(n.flags, n.id === "end" ? ["end"] : []).join(" ");
+      var g = svgEl("g", { "class": classes, "data-step": n.id });
+      g.appendChild(svgEl("rect", { x: PAD, y: y, width: NODE_W, height: NODE_H, rx: 6 }));
+      g.appendChild(svgEl("text", { x: PAD + 10, y: y + 20 }, n.label));
+      if (n.flags.length) {
+        var words = n.flags.map(function (f) { return FLAG_WORDS[f]; }).join(" · ");
+        g.appendChild(svgEl("text", { "class": "flag", x: PAD + 10, y: y + 38 }, "⚠ " + words));
+      }
+      svg.appendChild(g);
+    });
+    var width = right + 40, height = 2 * PAD + nodes.length * ROW - (ROW - NODE_H);
+    svg.setAttribute("viewBox", "0 0 " + width + " " + height);
+    svg.setAttribute("width", width);
+    svg.setAttribute("height", height);
+    drawingBox.appendChild(svg);
   }
 
   // Each "go to" list offers the steps by their current names; what was chosen stays chosen.
