@@ -17,6 +17,8 @@ KIND_MODULES: list[str] = [
     "course.bank.jobs",
     "course.authoring.jobs",
     "course.frameworks.jobs",
+    "course.publishing.jobs",
+    "course.reports.jobs",
 ]
 
 
