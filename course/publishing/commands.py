@@ -54,13 +54,16 @@ def export_scorm_command(course_slug: str, standard: str, multi_sco: bool, seque
 
     def report(job: Any) -> None:
         result = job.result or {}
-        for warning in result.get("warnings", []):
-            click.echo(f"{warning['where']}: warning: {warning['message']}", err=True)
-        for error in job.errors:
-            where = f"{error['where']}: " if error.get("where") else ""
-            click.echo(f"{where}error: {error['message']}", err=True)
+        found = list(result.get("problems") or [])
+        if job.errors and not any(item["severity"] == "error" for item in found):
+            # it failed for another reason: the course was deleted, the package too large
+            found += [dict(error, severity="error") for error in job.errors]
+        for item in found:
+            where = f"{item['where']}: " if item.get("where") else ""
+            click.echo(f"{where}{item['severity']}: {item['message']}", err=True)
         if job.status != "done":
-            raise CommandError(f"{len(job.errors)} error(s): no package written")
+            errors = sum(1 for item in found if item["severity"] == "error")
+            raise CommandError(f"{errors} error(s): no package written")
         if out is None:
             click.echo(f"Job {job.id}: package ready ({result.get('bytes', 0):,} bytes, "
                        f"{len(result.get('warnings', []))} warning(s)); `carecourse job {job.id} --out FILE` writes it")

@@ -33,7 +33,7 @@ def _where(found: Any) -> str:
 
 
 def _listed(found: list[Any]) -> list[dict[str, str]]:
-    return [{"where": _where(p), "message": p.message, "severity": p.severity} for p in found]
+    return [{"where": p.where, "place": _where(p), "message": p.message, "severity": p.severity} for p in found]
 
 
 @job_kind(EXPORT_SCORM, label="SCORM package", template="publishing/job_result.html")
@@ -58,7 +58,9 @@ def export_scorm(job: JobContext) -> dict[str, Any]:
     limit = current_app.config.get("SCORM_PACKAGE_MAX_BYTES", MAX_PACKAGE_BYTES)
     result = {"filename": options.filename(course.slug), "course": course.title, "slug": course.slug,
               "standard": options.standard, "multi_sco": options.multi_sco, "sequencing": options.sequencing,
-              "bytes": len(package.data), "warnings": _listed(package.warnings)}
+              "bytes": len(package.data), "warnings": _listed(package.warnings),
+              # every finding in the check's order, as the command line prints them
+              "problems": _listed(package.problems + package.quality)}
     if package.errors:
         raise JobFailed([problem(_where(p), p.message) for p in package.errors], result)
     if len(package.data) > limit:
