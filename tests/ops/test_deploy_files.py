@@ -72,7 +72,11 @@ def test_the_web_unit_migrates_first_and_kills_its_whole_group():
 def test_the_worker_unit_is_a_template_running_the_worker_command():
     unit = _unit("carecourse-worker@.service")["Service"]
     assert unit["ExecStart"].endswith("/carecourse worker")
-    assert (unit["KillMode"], unit["Restart"]) == ("control-group", "always")
+    # SIGTERM to the worker alone (it finishes its job); the whole group is killed at the timeout.
+    assert (unit["KillMode"], unit["Restart"]) == ("mixed", "always")
+    timeout = int(re.search(r"CARECOURSE_JOB_TIMEOUT_SECONDS=(\d+)",
+                            (DEPLOY / "carecourse.env.example").read_text()).group(1))
+    assert int(unit["TimeoutStopSec"]) > timeout
     assert unit["EnvironmentFile"] == "/etc/carecourse/carecourse.env"
 
 
