@@ -1,4 +1,4 @@
-"""Jobs: long work (imports now; exports, demo data and large reports next) run on a queue,
+"""Jobs: long work (imports, SCORM exports, demo data; large reports next) run on a queue,
 never in a request, with its progress, result and errors kept in the database.
 
 * ``models.Job``: the record; ``registry``: the kinds of job (one function each);

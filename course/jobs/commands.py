@@ -6,6 +6,7 @@ import json
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -75,8 +76,10 @@ def start(kind: str, *, params: dict[str, Any], payload: bytes | None, organisat
 @click.argument("job_id")
 @click.option("--wait", is_flag=True, help="Wait until the job has finished.")
 @click.option("--json", "as_json", is_flag=True, help="Print the job as JSON.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the file the job made (a SCORM export's package) here.")
 @with_appcontext
-def job_command(job_id: str, wait: bool, as_json: bool) -> None:
+def job_command(job_id: str, wait: bool, as_json: bool, out: Path | None) -> None:
     """Show a job: its state and progress, then its result or every error; exit 1 if it failed."""
     from course.cli import CommandError
     from course.jobs.service import get_job, state_text, status_document
@@ -97,6 +100,11 @@ def job_command(job_id: str, wait: bool, as_json: bool) -> None:
             click.echo(f"error: {where}{error['message']}", err=True)
     if job.status == "failed":
         sys.exit(1)
+    if out is not None:
+        from course.publishing.commands import write_output
+
+        size = write_output(job.id, out)
+        click.echo(f"Wrote {out} ({size:,} bytes)", err=as_json)
 
 
 @click.command("worker")

@@ -3,7 +3,7 @@ job queue, with everything a page or the command line shows about it.
 
 The record lives in the database, not in a process or in Redis, so any app process on any host
 can show it and any worker can run it. The uploaded file stays in ``payload`` until the job
-finishes; the summary (``result``) or the problems, each with its position (``errors``), stay
+finishes; a file the job made for download (a SCORM package) stays in ``output``; the summary (``result``) or the problems, each with its position (``errors``), stay
 for good.
 """
 from __future__ import annotations
@@ -47,6 +47,9 @@ class Job(db.Model):
     params: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # The uploaded file, until the job finishes (deferred: pages showing a job never load it).
     payload: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    # What the job made for download (a SCORM package), kept with the job until it is deleted;
+    # bounded by its kind (course.publishing.jobs.MAX_PACKAGE_BYTES). Deferred like the payload.
+    output: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     progress_done: Mapped[int] = mapped_column(default=0)
     progress_total: Mapped[int] = mapped_column(default=0)
     progress_note: Mapped[str] = mapped_column(String(300), default="")

@@ -18,6 +18,8 @@ KIND_MODULES: list[str] = [
     "course.authoring.jobs",
     "course.frameworks.jobs",
     "course.privacy.jobs",
+    "course.publishing.jobs",
+    "course.reports.jobs",
 ]
 
 

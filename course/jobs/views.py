@@ -3,17 +3,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, jsonify, render_template
+from flask import Blueprint, Response, abort, jsonify, render_template
 from flask_login import current_user
 
 from course.auth.decorators import roles_required
 from course.extensions import db
+from course.jobs.models import Job
 from course.jobs.registry import get_kind
 from course.jobs.service import job_for, state_text, status_document
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs", template_folder="templates")
 
-# Every job so far is an authoring import; its owner and the organisation's admins may see it.
+# Every job so far is an import or an export by a tutor or admin; its owner and the
+# organisation's admins may see it.
 VIEWERS = ("tutor", "admin")
 
 
@@ -38,3 +40,16 @@ def show(job_id: str) -> Any:
 def status(job_id: str) -> Any:
     """The job's state as JSON, for the page's progress updates."""
     return jsonify(status_document(_job_or_404(job_id)))
+
+
+@bp.get("/<job_id>/output")
+@roles_required(*VIEWERS)
+def output(job_id: str) -> Response:
+    """The file the finished job made (a SCORM package), as a download; 404 if it made none."""
+    job = _job_or_404(job_id)
+    data = db.session.scalar(db.select(Job.output).where(Job.id == job.id)) if job.status == "done" else None
+    if data is None:
+        abort(404)
+    filename = str((job.result or {}).get("filename") or f"job-{job.id}.zip")
+    return Response(data, mimetype="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

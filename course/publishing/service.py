@@ -7,6 +7,7 @@ and, when the course requires signed mappings, every question an IQA has not sig
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from course.authoring.document import export_course
@@ -66,16 +67,28 @@ class CheckedPackage:
         return list(grouped.items())
 
 
-def build_checked_package(course: Course, options: PackageOptions) -> CheckedPackage:
-    """The course's package with the content checks and the package checks run on it."""
+# The steps of building a checked package, as the job page shows them.
+STEPS: tuple[str, ...] = ("building the course document", "checking quality", "writing the zip",
+                          "validating the package")
+
+
+def build_checked_package(course: Course, options: PackageOptions,
+                          progress: Callable[[int, int, str], None] | None = None) -> CheckedPackage:
+    """The course's package with the content checks and the package checks run on it;
+    ``progress(step, of, note)`` is told as each of the four ``STEPS`` begins."""
+    say = progress or (lambda done, total, note: None)
+    say(1, len(STEPS), STEPS[0])
     document = export_course(course)
+    say(2, len(STEPS), STEPS[1])
+    quality = quality_problems(document_quality(document), block=course.block_export_on_findings)
+    # The course's IQA gate: unsigned question mappings block the export while it is on.
+    content = export_problems(course) + check_content(document)
+    say(3, len(STEPS), STEPS[2])
     data = build_package(
         document,
         standard=options.standard,
         multi_sco=options.multi_sco,
         sequencing=options.sequencing,
     )
-    quality = quality_problems(document_quality(document), block=course.block_export_on_findings)
-    # The course's IQA gate: unsigned question mappings block the export while it is on.
-    signoffs = export_problems(course)
-    return CheckedPackage(data, signoffs + check_content(document) + check_package(data), quality)
+    say(4, len(STEPS), STEPS[3])
+    return CheckedPackage(data, content + check_package(data), quality)

@@ -84,23 +84,26 @@ def report_command(kind: str, slug: str, organisation: str | None, email: str | 
               help="Quiz attempts per learner, spread over the modules in turn (default: one per module).")
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same data.")
 @click.option("--course", "slug", help="Slug of the new course (default demo-data-N).")
+@click.option("--wait", is_flag=True, help="Wait for the job, showing its steps, and print what it built.")
 @with_appcontext
 def demo_data_command(learners: int, modules: int, attempts_per_learner: int | None, seed: int,
-                      slug: str | None) -> None:
-    """Generate a demo course with learners, enrolments, attempts, item marks and time (bulk inserts)."""
-    from course.reports.demo import generate
+                      slug: str | None, wait: bool) -> None:
+    """Generate a demo course with learners, enrolments, attempts, item marks and time (bulk
+    inserts), as a job: without --wait, print the job's id (`carecourse job ID` shows it)."""
+    from course.jobs.commands import interactive, start
+    from course.reports.jobs import DEMO_DATA, describe
 
-    try:
-        summary = generate(learners=learners, modules=modules, attempts_per_learner=attempts_per_learner, seed=seed,
-                           slug=slug, progress=lambda message: click.echo(f"  {message}", err=True))
-        db.session.commit()
-    except ValueError as exc:
-        db.session.rollback()
-        raise _error(str(exc)) from None
-    except BaseException:
-        db.session.rollback()
-        raise
-    click.echo(f"Built {summary}")
+    def report(job: Any) -> None:
+        for error in job.errors:
+            click.echo(f"error: {error['message']}", err=True)
+        if job.status != "done":
+            raise _error(f"{len(job.errors)} error(s): no demo data was created")
+        click.echo(f"Built {describe(job.result)}")
+
+    params = {"learners": learners, "modules": modules, "attempts_per_learner": attempts_per_learner,
+              "seed": seed, "slug": slug}
+    start(DEMO_DATA, params=params, payload=None, organisation_id=None, wait=wait, as_json=False,
+          label="Demo data", show_progress=interactive(), report=report)
 
 
 def register_commands(cli: click.Group) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -107,7 +107,42 @@ def index() -> Any:
     courses = db.session.scalars(
         db.select(Course).where(Course.organisation_id == current_user.organisation_id).order_by(Course.title)
     ).all() if current_user.organisation_id else []
-    return render_template("reports/index.html", courses=courses)
+    return render_template("reports/index.html", courses=courses, demo_error=None,
+                           demo_limits=(WEB_DEMO_LEARNERS, WEB_DEMO_MODULES))
+
+
+# From the web, demo data stays small enough to try the reports; larger runs: `carecourse demo-data`.
+WEB_DEMO_LEARNERS = 5000
+WEB_DEMO_MODULES = 50
+
+
+def _bounded(name: str, label: str, most: int) -> int:
+    raw = request.form.get(name, "").strip()
+    if not raw.isdigit() or not 1 <= int(raw) <= most:
+        raise ValueError(f"{label}: a whole number from 1 to {most:,}, not {raw[:20]!r}")
+    return int(raw)
+
+
+@bp.post("/demo-data")
+@roles_required("admin")
+def demo_data() -> Any:
+    """Start a demo-data job (a course with generated learners, attempts and time, in the
+    organisation "Demo Data Provider") and go to its page; a bad number starts nothing."""
+    from course.jobs.service import submit
+    from course.reports.jobs import DEMO_DATA
+
+    try:
+        params = {"learners": _bounded("learners", "Learners", WEB_DEMO_LEARNERS),
+                  "modules": _bounded("modules", "Modules", WEB_DEMO_MODULES),
+                  "attempts_per_learner": None, "seed": 1, "slug": None}
+    except ValueError as exc:
+        courses = db.session.scalars(db.select(Course).where(
+            Course.organisation_id == current_user.organisation_id).order_by(Course.title)).all()
+        return render_template("reports/index.html", courses=courses, demo_error=str(exc),
+                               demo_limits=(WEB_DEMO_LEARNERS, WEB_DEMO_MODULES)), 400
+    job = submit(DEMO_DATA, params=params, payload=None, organisation_id=current_user.organisation_id,
+                 owner_id=current_user.id)
+    return redirect(url_for("jobs.show", job_id=job.id), 303)
 
 
 @bp.get("/courses/<int:course_id>/progress")

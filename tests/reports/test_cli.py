@@ -81,7 +81,7 @@ def test_errors_name_the_problem(runner: FlaskCliRunner, report_course: ReportCo
 def test_demo_data_builds_what_it_says(app: Flask, runner: FlaskCliRunner) -> None:
     from course.learning.models import AnswerMark, Attempt, Enrolment, OfflineLearning, TimeOnTask
 
-    result = runner.invoke(args=["demo-data", "--learners", "12", "--modules", "3", "--attempts-per-learner", "5",
+    result = runner.invoke(args=["demo-data", "--learners", "12", "--modules", "3", "--attempts-per-learner", "5", "--wait",
                                  "--seed", "7"])
     assert result.exit_code == 0, result.output
     assert "Built course demo-data-1" in result.stdout and "12 learners, 3 modules, 12 questions, 60 attempts" in result.stdout
@@ -95,7 +95,7 @@ def test_demo_data_builds_what_it_says(app: Flask, runner: FlaskCliRunner) -> No
         assert db.session.scalar(select(func.max(Attempt.number))) == 2
         assert db.session.scalar(select(func.count()).select_from(TimeOnTask)) == 36
         assert db.session.scalar(select(func.count()).select_from(OfflineLearning)) >= 1
-    again = runner.invoke(args=["demo-data", "--learners", "2", "--modules", "3", "--course", "demo-data-1"])
+    again = runner.invoke(args=["demo-data", "--learners", "2", "--modules", "3", "--course", "demo-data-1", "--wait"])
     assert again.exit_code == 1 and "already has a course 'demo-data-1'" in again.stderr
     report = runner.invoke(args=["report", "progress", "--course", "demo-data-1"])
     assert len(_rows(report.stdout)) == 13
