@@ -29,7 +29,7 @@ run: install
 
 # The whole test suite: pytest (SQLite, and PostgreSQL too when DATABASE_URL names it) and node --test.
 test: install-test
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto --dist loadfile
 	node --test tests/js/
 
 benchmarks: install-test

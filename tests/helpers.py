@@ -1,7 +1,10 @@
 """Helpers for tests that are not fixtures: import them with ``from tests.helpers import ...``."""
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +36,41 @@ def reset_postgres_schema() -> None:
     with db.engine.begin() as conn:
         conn.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
         conn.execute(text(f"CREATE SCHEMA {PG_SCHEMA}"))
+
+
+def fresh_postgres_schema() -> None:
+    """Give the test empty tables: TRUNCATE them when this process's schema already holds exactly
+    the models' tables (a fraction of the time DROP SCHEMA and create_all take), else rebuild it.
+    RESTART IDENTITY starts every id at 1 again, as on a new schema."""
+    expected = set(db.metadata.tables)
+    with db.engine.begin() as conn:
+        present = set(conn.execute(
+            text("SELECT tablename FROM pg_tables WHERE schemaname = :schema"), {"schema": PG_SCHEMA}
+        ).scalars())
+        if present == expected:
+            tables = ", ".join(f'"{name}"' for name in sorted(present))
+            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            return
+    reset_postgres_schema()
+    db.create_all()
+
+
+# An empty SQLite database built once per test process and copied for each test: copying a file
+# takes a millisecond, create_all about a hundred.
+_SQLITE_TEMPLATE_DIR: Path | None = None
+
+
+def _sqlite_template() -> Path | None:
+    return _SQLITE_TEMPLATE_DIR / "empty.sqlite3" if _SQLITE_TEMPLATE_DIR else None
+
+
+def _save_sqlite_template(database: Path) -> None:
+    global _SQLITE_TEMPLATE_DIR
+    with db.engine.connect() as conn:  # fold the WAL into the file, so the file alone is whole
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    _SQLITE_TEMPLATE_DIR = Path(tempfile.mkdtemp(prefix="cc-sqlite-template-"))
+    atexit.register(shutil.rmtree, _SQLITE_TEMPLATE_DIR, True)
+    shutil.copyfile(database, _SQLITE_TEMPLATE_DIR / "empty.sqlite3")
 
 
 def drop_postgres_schema() -> None:
@@ -70,11 +108,21 @@ def make_app(tmp_path: Path, **overrides: Any) -> Flask:
             "connect_args": {"options": f"-csearch_path={PG_SCHEMA}"},
         }
     config.update(overrides)
+    default_sqlite = tmp_path / "test.sqlite3"
+    copied = False
+    if config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{default_sqlite}" and not default_sqlite.exists():
+        template = _sqlite_template()
+        if template is not None:
+            shutil.copyfile(template, default_sqlite)
+            copied = True
     app = create_app(config)
     with app.app_context():
-        if database_url():
-            reset_postgres_schema()
-        db.create_all()
+        if config["SQLALCHEMY_DATABASE_URI"] == database_url():
+            fresh_postgres_schema()
+        elif not copied:
+            db.create_all()
+            if _sqlite_template() is None and config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{default_sqlite}":
+                _save_sqlite_template(default_sqlite)
     return app
 
 
