@@ -47,6 +47,8 @@ class Job(db.Model):
     params: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # The uploaded file, until the job finishes (deferred: pages showing a job never load it).
     payload: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    # The file a job made for download (a large report), kept with the job; deferred like payload.
+    output: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     progress_done: Mapped[int] = mapped_column(default=0)
     progress_total: Mapped[int] = mapped_column(default=0)
     progress_note: Mapped[str] = mapped_column(String(300), default="")

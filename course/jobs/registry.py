@@ -17,6 +17,7 @@ KIND_MODULES: list[str] = [
     "course.bank.jobs",
     "course.authoring.jobs",
     "course.frameworks.jobs",
+    "course.reports.jobs",
 ]
 
 

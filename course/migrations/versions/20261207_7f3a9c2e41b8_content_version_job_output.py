@@ -1,4 +1,5 @@
-"""course: content_version, raised on every change to what the player shows (cache key)
+"""course.content_version (raised on every change to what the player shows: the player cache's
+key); job.output (the file a report job made, for download)
 
 Revision ID: 7f3a9c2e41b8
 Revises: c23212ff6579
@@ -19,8 +20,12 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('course', schema=None) as batch_op:
         batch_op.add_column(sa.Column('content_version', sa.Integer(), nullable=False, server_default='1'))
+    with op.batch_alter_table('job', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('output', sa.LargeBinary(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('job', schema=None) as batch_op:
+        batch_op.drop_column('output')
     with op.batch_alter_table('course', schema=None) as batch_op:
         batch_op.drop_column('content_version')
