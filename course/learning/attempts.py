@@ -486,9 +486,11 @@ def save_state(attempt: Attempt, state: Any, location: Any, *, revision: int | N
     state, location = _checked_state(state, location)
     if attempt.state == state and attempt.location == location:
         return attempt
+    moved = attempt.location != location
     attempt.state = state
     attempt.location = location
-    _record_pages(attempt.user_id, attempt.module, location)
+    if moved:  # the pages seen were noted when the player came to this location
+        _record_pages(attempt.user_id, attempt.module, location)
     db.session.flush()
     return attempt
 

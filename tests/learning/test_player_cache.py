@@ -105,3 +105,21 @@ def test_the_content_version_rises_only_for_the_courses_an_edit_touches(make_cou
         db.session.get(Course, second.course_id).require_signed_mappings = True
         db.session.commit()
         assert db.session.get(Course, second.course_id).content_version == start[second.course_id] + 1
+
+
+def test_an_autosave_on_the_same_page_neither_reads_pages_nor_loses_them(client, make_course, app, count_queries):
+    from course.learning.models import ModuleProgress
+
+    c = make_course([q_single()])
+    login(client, c.learner.email)
+    html = client.get(f"/learn/{c.course_slug}/{c.module_slug}").get_data(as_text=True)
+    api = json.loads(re.search(r"window\.CC_LAUNCH = (\{.*?\});</script>", html).group(1))["app"]["api"]
+    with count_queries() as moved:
+        assert client.post(f"{api}/state", json={"state": {"v": 1}, "location": "0:p1"}).status_code == 200
+    with count_queries() as stayed:
+        assert client.post(f"{api}/state", json={"state": {"v": 1, "answered": 1}, "location": "0:p1"}).status_code == 200
+    pages_read = lambda q: [s for s in q.statements if re.search(r"FROM (course_page|module_progress)\b", s)]  # noqa: E731
+    assert len(pages_read(moved)) == 2 and pages_read(stayed) == []
+    with app.app_context():
+        progress = db.session.scalar(select(ModuleProgress).where(ModuleProgress.module_id == c.module_id))
+        assert (progress.pages_seen, progress.pages_done) == (2, True)
