@@ -123,6 +123,10 @@ def _config_from_env(app: Flask) -> dict[str, Any]:
         "JOBS_QUEUE": os.environ.get("CARECOURSE_JOBS_QUEUE", "").strip() or "carecourse",
         # A job still running after this long has lost its worker (RQ stops it then too).
         "JOB_TIMEOUT_SECONDS": _positive_int_env("CARECOURSE_JOB_TIMEOUT_SECONDS", 10 * 60),
+        # A progress report download for more learners than this runs as a job (course/reports/jobs.py),
+        # whose file may be at most REPORT_JOB_MAX_BYTES.
+        "REPORT_JOB_THRESHOLD": _positive_int_env("CARECOURSE_REPORT_JOB_THRESHOLD", 2000),
+        "REPORT_JOB_MAX_BYTES": _positive_int_env("CARECOURSE_REPORT_JOB_MAX_MB", 64) * 1024 * 1024,
         "MIGRATIONS_DIR": _migrations_dir(),
         "SEEDS_DIR": os.environ.get("CARECOURSE_SEEDS") or None,
     }
@@ -192,6 +196,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = proxied  # type: ignore[method-assign]
 
     from course import models  # noqa: F401  (every table known before create_all / Alembic)
+    from course.learning import content_version  # noqa: F401  (its flush listener keeps player caches right)
     from course.core.request_limits import setup_request_limits
     from course.extensions import csrf, db, login_manager, migrate
 

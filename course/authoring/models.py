@@ -58,6 +58,10 @@ class Course(TimestampMixin, db.Model):
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"), index=True
     )
+    # Raised by one on every change to what the player shows (the course, its frameworks, modules
+    # and pages: course/learning/content_version.py), so caches keyed by (id, content_version)
+    # stay right across processes: each request reads this one number from the database.
+    content_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     organisation: Mapped[Organisation] = relationship()
     created_by: Mapped[User | None] = relationship()

@@ -47,8 +47,9 @@ class Job(db.Model):
     params: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # The uploaded file, until the job finishes (deferred: pages showing a job never load it).
     payload: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
-    # What the job made for download (a SCORM package), kept with the job until it is deleted;
-    # bounded by its kind (course.publishing.jobs.MAX_PACKAGE_BYTES). Deferred like the payload.
+    # What the job made for download (a SCORM package, a large report), kept with the job until it
+    # is deleted; bounded by its kind (course.publishing.jobs.MAX_PACKAGE_BYTES, REPORT_JOB_MAX_MB).
+    # Deferred like the payload.
     output: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     progress_done: Mapped[int] = mapped_column(default=0)
     progress_total: Mapped[int] = mapped_column(default=0)

@@ -19,6 +19,7 @@ KIND_MODULES: list[str] = [
     "course.frameworks.jobs",
     "course.privacy.jobs",
     "course.publishing.jobs",
+    "course.reports.demo_jobs",
     "course.reports.jobs",
 ]
 

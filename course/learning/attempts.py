@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from course.authoring.document import quiz_to_dict
-from course.authoring.models import Module
+from course.authoring.models import Module, Page
 from course.extensions import db
 from course.learning.attempt_criteria import attempt_criteria
 from course.learning.display import key_response
@@ -486,9 +486,11 @@ def save_state(attempt: Attempt, state: Any, location: Any, *, revision: int | N
     state, location = _checked_state(state, location)
     if attempt.state == state and attempt.location == location:
         return attempt
+    moved = attempt.location != location
     attempt.state = state
     attempt.location = location
-    _record_pages(attempt.user_id, attempt.module, location)
+    if moved:  # the pages seen were noted when the player came to this location
+        _record_pages(attempt.user_id, attempt.module, location)
     db.session.flush()
     return attempt
 
@@ -502,7 +504,7 @@ def _record_pages(user_id: int, module: Module, location: str | None) -> None:
     if not match:
         return
     view, number = match.group(1), match.group(2)
-    total = len(module.pages)
+    total = _page_count(module)
     if view == "p" and number:
         seen = min(total, int(number) + 1)
     elif view in ("i", "q", "r", "v"):
@@ -514,6 +516,14 @@ def _record_pages(user_id: int, module: Module, location: str | None) -> None:
         progress.pages_seen = seen
     if total and progress.pages_seen >= total:
         progress.pages_done = True
+
+
+def _page_count(module: Module) -> int:
+    """The module's number of pages: counted in SQL unless they are loaded (an autosave, many a
+    minute per learner, need not read every page's text)."""
+    if "pages" in module.__dict__:
+        return len(module.pages)
+    return db.session.scalar(select(func.count()).select_from(Page).where(Page.module_id == module.id)) or 0
 
 
 def module_progress(user_id: int, module_id: int) -> ModuleProgress:

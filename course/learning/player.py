@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from course.authoring.models import Module
 from course.learning.models import Attempt, ModuleProgress
+from course.learning.player_cache import module_cache
 from course.models.users import User
 
 PLAYER_DIR = Path(__file__).resolve().parents[2] / "scorm_export" / "player"
@@ -38,28 +39,12 @@ def script_json(value: Any) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def course_document(module: Module, attempt: Attempt | None, questions: dict[tuple[str, int], dict[str, Any]], *,
-                    with_quiz: bool, media_base: str | None = None) -> dict[str, Any]:
-    """The course document limited to one module, as the learner's player reads it (HTML rendered).
-
-    With an attempt, the quiz is the attempt's snapshot and the questions are exactly the items it
-    stored (``attempt.questions``: ids, versions, display orders), each in its public form
-    (``question_bank.public``): no answer keys, feedback, marker guidance or branches, since the
-    server marks every answer. ``questions``: the attempt's ``item_questions`` by key. Question images
-    point at ``media_base``.
-    """
-    from question_bank.public import public_question
-    from scorm_export.document import criterion_texts, question_criteria
+def _module_base(module: Module, media_base: str | None) -> dict[str, Any]:
+    """The module's document as the player reads it without a quiz (pages rendered): the same for
+    every learner until the course is edited, so built once per content version (player_cache)."""
     from scorm_export.package import course_data
 
     course = module.course
-    quiz = None
-    shown = []
-    if with_quiz and attempt is not None:
-        quiz = {k: v for k, v in attempt.quiz_snapshot.items() if k != "bank"}
-        for entry in attempt.questions:
-            question = questions[(entry["question"], entry["version"])]
-            shown.append(public_question(question, entry.get("order"), entry.get("step_orders")))
     doc = {
         "format": "carecourse-course",
         "version": 1,
@@ -72,14 +57,48 @@ def course_document(module: Module, attempt: Attempt | None, questions: dict[tup
             "outcomes": list(module.outcomes or []),
             "target_minutes": module.target_minutes,
             "pages": [{"slug": p.slug, "title": p.title, "body": p.body or ""} for p in module.pages],
-            "quiz": quiz,
+            "quiz": None,
             "workplace": list(module.workplace or []),
         }],
-        "questions": shown,
+        "questions": [],
     }
-    data = course_data(doc, media_base=media_base)
+    return course_data(doc, media_base=media_base)
+
+
+def course_document(module: Module, attempt: Attempt | None, questions: dict[tuple[str, int], dict[str, Any]], *,
+                    with_quiz: bool, media_base: str | None = None) -> dict[str, Any]:
+    """The course document limited to one module, as the learner's player reads it (HTML rendered).
+
+    With an attempt, the quiz is the attempt's snapshot and the questions are exactly the items it
+    stored (``attempt.questions``: ids, versions, display orders), each in its public form
+    (``question_bank.public``): no answer keys, feedback, marker guidance or branches, since the
+    server marks every answer. ``questions``: the attempt's ``item_questions`` by key. Question images
+    point at ``media_base``. The part without the quiz comes from the player cache.
+    """
+    from question_bank.public import public_question
+    from scorm_export.document import criterion_texts, question_criteria
+    from scorm_export.package import stem_html
+
+    course = module.course
+    key = (course.id, course.content_version, module.id, media_base)
+    base = module_cache().get_or_build(key, lambda: _module_base(module, media_base))
+    quiz = None
+    shown = []
+    if with_quiz and attempt is not None:
+        quiz = {k: v for k, v in attempt.quiz_snapshot.items() if k != "bank"}
+        for entry in attempt.questions:
+            question = questions[(entry["question"], entry["version"])]
+            item = json.loads(json.dumps(public_question(question, entry.get("order"), entry.get("step_orders"))))
+            item["stem_html"] = stem_html(item, media_base)
+            for step in item.get("steps") or []:
+                step["question"]["stem_html"] = stem_html(step["question"], media_base)
+            shown.append(item)
+    # A new top level and module around the shared (never changed) cached parts.
+    data = dict(base)
+    data["modules"] = [dict(base["modules"][0], quiz=json.loads(json.dumps(quiz)) if quiz is not None else None)]
+    data["questions"] = shown
     # The results name each criterion by its code and its text (the keys stay on the server).
-    data["criteria"] = criterion_texts(doc, sorted(question_criteria(
+    data["criteria"] = criterion_texts(data, sorted(question_criteria(
         questions[(e["question"], e["version"])] for e in (attempt.questions if quiz else []))))
     return data
 

@@ -372,13 +372,14 @@ def api_answer(attempt_id: int) -> Any:
     body = json_body()
     user = me()
 
-    def op() -> Attempt:
+    def op() -> int:
         attempt = attempts.get_attempt(attempt_id, user, for_update=True)
-        return attempts.save_answer(attempt, body.get("index"), body.get("response"), question=body.get("question"),
-                                   version=body.get("version"), revision=body.get("revision"))
+        attempts.save_answer(attempt, body.get("index"), body.get("response"), question=body.get("question"),
+                             version=body.get("version"), revision=body.get("revision"))
+        db.session.flush()
+        return attempt.revision  # read now: after the commit it would reload the whole attempt row
 
-    attempt = run(op, SAVE_RETRIES)
-    return jsonify(saved=True, index=body.get("index"), revision=attempt.revision)
+    return jsonify(saved=True, index=body.get("index"), revision=run(op, SAVE_RETRIES))
 
 
 @bp.post("/api/attempts/<int:attempt_id>/check")
@@ -403,12 +404,13 @@ def api_state(attempt_id: int) -> Any:
     body = json_body()
     user = me()
 
-    def op() -> Attempt:
+    def op() -> int:
         attempt = attempts.get_attempt(attempt_id, user, for_update=True)
-        return attempts.save_state(attempt, body.get("state"), body.get("location"), revision=body.get("revision"))
+        attempts.save_state(attempt, body.get("state"), body.get("location"), revision=body.get("revision"))
+        db.session.flush()
+        return attempt.revision  # read now: after the commit it would reload the whole attempt row
 
-    attempt = run(op, SAVE_RETRIES)
-    return jsonify(saved=True, revision=attempt.revision)
+    return jsonify(saved=True, revision=run(op, SAVE_RETRIES))
 
 
 @bp.post("/api/attempts/<int:attempt_id>/heartbeat")

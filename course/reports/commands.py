@@ -91,7 +91,7 @@ def demo_data_command(learners: int, modules: int, attempts_per_learner: int | N
     """Generate a demo course with learners, enrolments, attempts, item marks and time (bulk
     inserts), as a job: without --wait, print the job's id (`carecourse job ID` shows it)."""
     from course.jobs.commands import interactive, start
-    from course.reports.jobs import DEMO_DATA, describe
+    from course.reports.demo_jobs import DEMO_DATA, describe
 
     def report(job: Any) -> None:
         for error in job.errors:

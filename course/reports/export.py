@@ -3,22 +3,27 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 # A spreadsheet runs a cell starting with these as a formula (CSV injection); text cells that
 # start with one get a leading apostrophe. Numbers are written as numbers.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A workbook being sent stays in memory up to this size, then moves to a temporary file.
+SPOOL_BYTES = 4 * 1024 * 1024
 
 
 @dataclass
 class Table:
-    """A report as rows: one sheet of an XLSX file, or one CSV file."""
+    """A report as rows: one sheet of an XLSX file, or one CSV file.
+
+    ``rows`` is a list, or a generator (``service.progress_stream``) that the writers read once."""
 
     title: str
     headers: list[str]
-    rows: list[list[Any]] = field(default_factory=list)
+    rows: Any = field(default_factory=list)  # list[list[Any]] or Iterator[list[Any]]
 
 
 def _safe(value: Any) -> Any:
@@ -37,38 +42,77 @@ def _csv_cell(value: Any) -> Any:
     return _safe(value)
 
 
-def to_csv(table: Table) -> str:
-    """The table as CSV text (header row first, CRLF line ends as RFC 4180 says)."""
+def csv_chunks(table: Table, rows_per_chunk: int = 200) -> Iterator[str]:
+    """The table as CSV text in pieces (header row first, CRLF line ends as RFC 4180 says): what a
+    streamed download sends, ``rows_per_chunk`` rows at a time."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(table.headers)
+    n = 0
     for row in table.rows:
         writer.writerow([_csv_cell(v) for v in row])
-    return out.getvalue()
+        n += 1
+        if n % rows_per_chunk == 0:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
 
 
-def to_xlsx(tables: Sequence[Table] | Table) -> bytes:
-    """The tables as an XLSX workbook, one sheet each (header row bold and frozen)."""
+def to_csv(table: Table) -> str:
+    """The table as CSV text."""
+    return "".join(csv_chunks(table))
+
+
+def write_xlsx(tables: Sequence[Table] | Table, target: Any) -> None:
+    """The tables as an XLSX workbook into ``target`` (a path or binary file), one sheet each,
+    header row bold and frozen. openpyxl's write-only mode writes each row out as it is appended,
+    so a generator of rows is never held in memory whole."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     if isinstance(tables, Table):
         tables = [tables]
-    book = Workbook(write_only=False)
-    book.remove(book.active)
+    book = Workbook(write_only=True)
     used: set[str] = set()
+    bold = Font(bold=True)
     for table in tables:
-        name = _sheet_name(table.title, used)
-        sheet = book.create_sheet(name)
-        sheet.append(table.headers)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
+        sheet = book.create_sheet(_sheet_name(table.title, used))
         sheet.freeze_panes = "A2"
+        header = []
+        for value in table.headers:
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.font = bold
+            header.append(cell)
+        sheet.append(header)
         for row in table.rows:
             sheet.append([_xlsx_cell(v) for v in row])
+    book.save(target)
+
+
+def to_xlsx(tables: Sequence[Table] | Table) -> bytes:
+    """The tables as XLSX bytes (see ``write_xlsx``)."""
     out = io.BytesIO()
-    book.save(out)
+    write_xlsx(tables, out)
     return out.getvalue()
+
+
+def xlsx_tempfile(tables: Sequence[Table] | Table) -> IO[bytes]:
+    """The workbook written to a temporary file (in memory while small), rewound for reading."""
+    out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+    write_xlsx(tables, out)
+    out.seek(0)
+    return out
+
+
+def file_chunks(handle: IO[bytes], size: int = 64 * 1024) -> Iterator[bytes]:
+    """The file in pieces of ``size`` bytes, closed at the end (a streamed response body)."""
+    try:
+        while chunk := handle.read(size):
+            yield chunk
+    finally:
+        handle.close()
 
 
 def _xlsx_cell(value: Any) -> Any:

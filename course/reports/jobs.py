@@ -1,52 +1,83 @@
-"""The demo-learners generator (``course.reports.demo``) as a job: ``carecourse demo-data``
-submits it (``--wait`` follows it step by step), so a large run goes to a worker, not a request."""
+"""The progress report of a large cohort as a job: the download button starts it, the job page
+shows how many learners are written, then links to the file, kept with the job (``Job.output``).
+
+Above ``REPORT_JOB_THRESHOLD`` learners (CARECOURSE_REPORT_JOB_THRESHOLD, default 2,000) the
+report takes seconds to build, longer than a web request should be held; a worker writes it
+instead. The file is bounded by ``REPORT_JOB_MAX_BYTES`` (CARECOURSE_REPORT_JOB_MAX_MB, default
+64 MB): a larger one fails the job, saying so, and stores nothing.
+"""
 from __future__ import annotations
 
-import dataclasses
+from collections.abc import Iterator
 from typing import Any
 
-from course.extensions import db
+from flask import current_app
+
 from course.jobs.registry import JobContext, JobFailed, job_kind, problem
 
-DEMO_DATA = "demo-data"
-STEPS = 5  # the course; then generate()'s four reports: learners, attempts, item marks, time
+PROGRESS_REPORT = "report-progress"
+FORMATS = {"csv": "text/csv; charset=utf-8",
+           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+# Progress is saved after each batch of this many learners.
+BATCH = 1000
 
 
-def describe(result: dict[str, Any]) -> str:
-    """The one-line summary of a finished run, as ``carecourse demo-data`` prints it."""
-    return (f"course {result['course_slug']} (id {result['course_id']}): {result['learners']} learners, "
-            f"{result['modules']} modules, {result['questions']} questions, {result['attempts']} attempts, "
-            f"{result['answer_marks']} item marks, {result['time_rows']} time rows, "
-            f"{result['offline_rows']} offline records in {result['seconds']:.1f} s")
+def _counted(rows: Iterator[list[Any]], job: JobContext, total: int) -> Iterator[list[Any]]:
+    done = 0
+    for row in rows:
+        yield row
+        done += 1
+        if done % BATCH == 0:
+            job.progress(done, total, f"{done:,} of {total:,} learners written")
 
 
-@job_kind(DEMO_DATA, label="Demo data", template="reports/job_result.html")
-def demo_data(job: JobContext) -> dict[str, Any]:
-    """Generate a demo course with learners, attempts and time; all of it, or nothing.
+@job_kind(PROGRESS_REPORT, label="Progress report", template="reports/job_result.html")
+def progress_report(job: JobContext) -> dict[str, Any]:
+    """Write every learner's progress as ``params["fmt"]`` (csv or xlsx) into the job's output.
 
-    Params: learners, modules, attempts_per_learner (None: one per module), seed, slug (None:
-    demo-data-N), as ``course.reports.demo.generate`` takes them.
-    """
-    from course.reports.demo import generate
+    Params: course_id, cohort (None for all), sort, dir, fmt, filename."""
+    from course.extensions import db
+    from course.jobs.models import Job
+    from course.reports import service
+    from course.reports.export import csv_chunks, xlsx_tempfile
 
     params = job.params
-    # SQLite lets one connection write at a time: once the generator has written, progress
-    # (saved on a connection of its own) would wait for the job's own commit, so it is shown
-    # only on PostgreSQL after the first step.
-    live = db.engine.dialect.name != "sqlite"
-    step = 1
-    job.progress(step, STEPS, "creating the course and its questions")
+    fmt = params.get("fmt")
+    if fmt not in FORMATS:
+        raise JobFailed([problem("fmt", f"the format must be csv or xlsx, not {fmt!r}")])
+    course = service.organisation_course(job.organisation_id, int(params.get("course_id") or 0))
+    if course is None:
+        raise JobFailed([problem("course_id", "the course no longer exists")])
+    cohort = params.get("cohort")
+    total = service.learner_count(course, cohort)
+    job.progress(0, total, f"0 of {total:,} learners written")
+    table = service.progress_stream(course, cohort=cohort, sort=params.get("sort"),
+                                    direction=params.get("dir") or "asc", batch=BATCH)
+    table.rows = _counted(table.rows, job, total)
+    limit = current_app.config["REPORT_JOB_MAX_BYTES"]
+    if fmt == "csv":
+        parts: list[bytes] = []
+        size = 0
+        for chunk in csv_chunks(table):
+            data = chunk.encode("utf-8")
+            size += len(data)
+            if size > limit:
+                _too_big(limit)
+            parts.append(data)
+        output = b"".join(parts)
+    else:
+        with xlsx_tempfile(table) as handle:
+            output = handle.read(limit + 1)
+        if len(output) > limit:
+            _too_big(limit)
+    found = db.session.get(Job, job.id)
+    assert found is not None  # the runner holds it
+    found.output = output
+    return {"course_id": course.id, "filename": f"{params.get('filename') or course.slug + '-progress'}.{fmt}",
+            "format": fmt, "learners": total, "cohort": cohort, "bytes": len(output)}
 
-    def say(message: str) -> None:
-        nonlocal step
-        step += 1
-        if live:
-            job.progress(step, STEPS, message)
 
-    try:
-        summary = generate(learners=int(params["learners"]), modules=int(params.get("modules") or 10),
-                           attempts_per_learner=params.get("attempts_per_learner"),
-                           seed=int(params.get("seed") or 1), slug=params.get("slug"), progress=say)
-    except ValueError as exc:
-        raise JobFailed([problem(params.get("slug") or "demo-data", str(exc))]) from None
-    return dataclasses.asdict(summary)
+def _too_big(limit: int) -> None:
+    mb = limit / (1024 * 1024)
+    raise JobFailed([problem(None, f"The report is larger than the {mb:g} MB a job may keep "
+                                   "(CARECOURSE_REPORT_JOB_MAX_MB). Download one cohort at a time.")])

@@ -25,6 +25,7 @@ import datetime as dt
 import json
 import math
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -376,9 +377,9 @@ def _per_learner(course: Course, sort: str) -> Any | None:
     return None
 
 
-def _learner_page(course: Course, cohort: str | None, sort: str, direction: str, offset: int,
-                  limit: int) -> list[tuple[int, str, str, str]]:
-    """One page of (user id, name, email, cohort), sorted in SQL; aggregates joined as GROUP BY subqueries."""
+def _learners_sorted(course: Course, cohort: str | None, sort: str, direction: str) -> Any:
+    """(user id, name, email, cohort) of the course's learners, sorted in SQL; aggregates joined as
+    GROUP BY subqueries."""
     query = (
         select(User.id, User.name, User.email, Enrolment.cohort)
         .join(Enrolment, Enrolment.user_id == User.id)
@@ -397,8 +398,26 @@ def _learner_page(course: Course, cohort: str | None, sort: str, direction: str,
     else:
         column = func.lower(User.name)
     order = column.desc() if direction == "desc" else column.asc()
-    query = query.order_by(order, func.lower(User.name), User.id).offset(offset).limit(limit)
+    return query.order_by(order, func.lower(User.name), User.id)
+
+
+def _learner_page(course: Course, cohort: str | None, sort: str, direction: str, offset: int,
+                  limit: int) -> list[tuple[int, str, str, str]]:
+    """One page of (user id, name, email, cohort), sorted as ``_learners_sorted``."""
+    query = _learners_sorted(course, cohort, sort, direction).offset(offset).limit(limit)
     return [tuple(r) for r in db.session.execute(query).all()]  # type: ignore[misc]
+
+
+def _learner_batches(course: Course, cohort: str | None, sort: str, direction: str,
+                     batch: int) -> Iterator[list[tuple[int, str, str, str]]]:
+    """All the learners, sorted, ``batch`` at a time from one query read in parts (``yield_per``:
+    a server-side cursor on PostgreSQL), so no more than a batch is held at once."""
+    result = db.session.execute(_learners_sorted(course, cohort, sort, direction).execution_options(yield_per=batch))
+    try:
+        for part in result.partitions():
+            yield [tuple(r) for r in part]  # type: ignore[misc]
+    finally:
+        result.close()
 
 
 def learner_rows(st: Structure, learners: list[tuple[int, str, str, str]]) -> list[LearnerRow]:
@@ -592,7 +611,17 @@ def _offline_totals(st: Structure, learners_q: Any) -> tuple[dict[str, int], dic
 
 def progress_table(course: Course, *, cohort: str | None = None, sort: str | None = "name", direction: str = "asc",
                    batch: int = 1000) -> Table:
-    """Every learner's progress, one row per learner (in batches of ``batch`` learners)."""
+    """Every learner's progress, one row per learner, in a list (the CLI and small cohorts)."""
+    table = progress_stream(course, cohort=cohort, sort=sort, direction=direction, batch=batch)
+    table.rows = list(table.rows)
+    return table
+
+
+def progress_stream(course: Course, *, cohort: str | None = None, sort: str | None = "name", direction: str = "asc",
+                    batch: int = 1000) -> Table:
+    """Every learner's progress as ``progress_table``, but ``rows`` is a generator that reads the
+    learners ``batch`` at a time (four queries a batch): a download writes each row as it comes,
+    and only one batch of learners is in memory. Iterate it inside the request (app context)."""
     st = structure(course)
     sort = valid_sort(sort, st.module_ids)
     # Time by kind, each against the figure it counts toward (course.learning.hours): GLH is time
@@ -605,13 +634,13 @@ def progress_table(course: Course, *, cohort: str | None = None, sort: str | Non
     for m in st.modules:
         headers += [f"{m.slug} status", f"{m.slug} best %", f"{m.slug} attempts", f"{m.slug} self-study minutes",
                     f"{m.slug} target minutes"]
-    table = Table("Progress", headers)
+    return Table("Progress", headers, _progress_rows(st, course, cohort, sort, direction, batch))
+
+
+def _progress_rows(st: Structure, course: Course, cohort: str | None, sort: str, direction: str,
+                   batch: int) -> Iterator[list[Any]]:
     figures = st.figures
-    offset = 0
-    while True:
-        learners = _learner_page(course, cohort, sort, direction, offset, batch)
-        if not learners:
-            break
+    for learners in _learner_batches(course, cohort, sort, direction, batch):
         for row in learner_rows(st, learners):
             t = row.time
             out: list[Any] = [row.name, row.email, row.cohort, row.complete, round(t.self_study_minutes, 1),
@@ -624,9 +653,12 @@ def progress_table(course: Course, *, cohort: str | None = None, sort: str | Non
                 c = row.cells[m.id]
                 out += [c.status, None if c.best is None else round(c.best * 100, 1), c.attempts,
                         round(c.minutes, 1), c.target_minutes]
-            table.rows.append(out)
-        offset += batch
-    return table
+            yield out
+
+
+def learner_count(course: Course, cohort: str | None = None) -> int:
+    """How many learners (of the cohort) the course has: what decides whether a download is a job."""
+    return db.session.scalar(select(func.count()).select_from(_learners_query(course, cohort).subquery())) or 0
 
 
 # ---------------------------------------------------------------- a learner's criteria map
@@ -877,5 +909,5 @@ def hours_table(course: Course, learner: User) -> Table:
 
 __all__ = [
     "PAGE_SIZE", "ReportError", "progress", "progress_table", "criteria_map", "criteria_table", "item_analysis",
-    "items_tables", "hours_log", "hours_table", "structure",
+    "items_tables", "hours_log", "hours_table", "structure", "progress_stream", "learner_count",
 ]

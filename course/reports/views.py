@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -26,7 +26,7 @@ from course.extensions import db
 from course.learning.models import Attempt
 from course.models.users import User
 from course.reports import service
-from course.reports.export import Table, to_csv, to_xlsx
+from course.reports.export import Table, csv_chunks, file_chunks, xlsx_tempfile
 from course.reports.svg import TimeBar, hours, progress_bar, time_chart
 
 bp = Blueprint("reports", __name__, url_prefix="/reports", template_folder="templates")
@@ -77,14 +77,18 @@ def my_learner(course: Course, user_id: int) -> User:
 
 
 def export(tables: Table | list[Table], fmt: str, filename: str) -> Response:
-    """The tables as a CSV (the first) or XLSX download."""
+    """The tables as a CSV (the first) or XLSX download, streamed: CSV rows are sent as they are
+    made (a table's rows may be a generator reading learners in batches); the XLSX workbook is
+    written row by row to a temporary file (openpyxl write-only) and sent from it in pieces."""
     if isinstance(tables, Table):
         tables = [tables]
     if fmt == "csv":
-        body: Any = to_csv(tables[0])
+        body: Any = csv_chunks(tables[0])
+        if not isinstance(tables[0].rows, list):  # rows still to be read from the database
+            body = stream_with_context(body)
         mimetype = "text/csv"  # Werkzeug adds "; charset=utf-8" to text/* types itself
     else:
-        body = to_xlsx(tables)
+        body = file_chunks(xlsx_tempfile(tables))
         mimetype = XLSX
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
@@ -129,7 +133,7 @@ def demo_data() -> Any:
     """Start a demo-data job (a course with generated learners, attempts and time, in the
     organisation "Demo Data Provider") and go to its page; a bad number starts nothing."""
     from course.jobs.service import submit
-    from course.reports.jobs import DEMO_DATA
+    from course.reports.demo_jobs import DEMO_DATA
 
     try:
         params = {"learners": _bounded("learners", "Learners", WEB_DEMO_LEARNERS),
@@ -191,8 +195,8 @@ def sort_url(report: service.Progress, key: str) -> str:
 def progress_export(course_id: int, fmt: str) -> Any:
     """Every learner's progress (filters and sort as on the page), one row per learner."""
     course = my_course(course_id)
-    table = service.progress_table(course, cohort=_cohort_arg(), sort=request.args.get("sort"),
-                                   direction=request.args.get("dir", "asc"))
+    table = service.progress_stream(course, cohort=_cohort_arg(), sort=request.args.get("sort"),
+                                    direction=request.args.get("dir", "asc"))
     return export(table, fmt, f"{course.slug}-progress")
 
 
@@ -305,3 +309,6 @@ def attempt(attempt_id: int) -> Any:
             "answer": answer_text(question, mark.response) if question else str(mark.response),
         })
     return render_template("reports/attempt.html", attempt=found, course=found.module.course, items=items)
+
+
+from course.reports import job_views  # noqa: E402,F401  (its routes are on this blueprint)
