@@ -47,10 +47,19 @@ def run_rq_burst(app) -> None:
     """What a worker does, in this process: take every job waiting on the queue and run it."""
     from rq import SimpleWorker
 
+    class BurstWorker(SimpleWorker):
+        # A worker listens on a pub/sub channel for "stop this job" commands, in a thread whose
+        # shutdown waited a minute under pytest-xdist at every burst; a burst here takes no commands.
+        def subscribe(self) -> None:
+            pass
+
+        def unsubscribe(self) -> None:
+            pass
+
     chosen = backend(app)
     connection = chosen.connection()
     with app.app_context():
-        SimpleWorker([chosen.queue(connection)], connection=connection).work(burst=True)
+        BurstWorker([chosen.queue(connection)], connection=connection).work(burst=True)
 
 
 @pytest.mark.parametrize("name", ["inline", "thread", "rq"])
