@@ -17,7 +17,7 @@ from xml.parsers.expat import ExpatError
 
 import xmltodict
 
-from scorm_export.package import merge_course_data, read_module_js
+from scorm_export.package import join_module_content, merge_course_data, read_module_js, read_quiz_js
 
 from scorm_export.state import (
     estimate_course_suspend_data,
@@ -192,8 +192,17 @@ def _course_data(zf: zipfile.ZipFile, names: set[str] | list[str]) -> tuple[dict
         if content is None or content.get("module", {}).get("slug") != entry.get("slug"):
             what = "is missing" if name not in names else f"does not hold module {entry.get('slug')!r}"
             problems.append(Problem(f"zip:{name}", f"{what}: the module cannot open", module=entry.get("slug")))
-        else:
-            contents.append(content)
+            continue
+        quiz_name = content.get("questions_file")
+        if quiz_name is not None:
+            quiz = read_quiz_js(zf.read(quiz_name)) if quiz_name in names else None
+            try:
+                content = join_module_content(content, quiz)
+            except (ValueError, KeyError, TypeError):
+                what = "is missing" if quiz_name not in names else f"does not hold the quiz of module {entry.get('slug')!r}"
+                problems.append(Problem(f"zip:{quiz_name}", f"{what}: the quiz cannot start", module=entry.get("slug")))
+                continue
+        contents.append(content)
     if problems:
         return outline, problems  # checked no further: the module files are what the size estimates read
     try:

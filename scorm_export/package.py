@@ -2,8 +2,9 @@
 
 The manifest is a dict serialised with xmltodict; the zip carries the player (the files in
 ``player/``), ``course-data.js`` (``window.CC_COURSE``: the course outline), one
-``modules/<slug>.js`` per module (its pages, quiz and the questions the quiz can draw, which the
-player loads when the module opens) and ``launch.js`` (``window.CC_LAUNCH``).
+``modules/<slug>.js`` per module (its pages and quiz, which the player loads when the module
+opens), one ``modules/<slug>.quiz.js`` per quiz (the questions it can draw and the criterion texts
+its results name, loaded when the quiz starts) and ``launch.js`` (``window.CC_LAUNCH``).
 The same course gives the same bytes: fixed timestamps, permissions and entry order.
 """
 
@@ -127,6 +128,33 @@ def module_file(slug: str) -> str:
     return f"{MODULES_FOLDER}/{slug}.js"
 
 
+def quiz_file(slug: str) -> str:
+    """A module's quiz file in the zip: the questions its quiz can draw."""
+    return f"{MODULES_FOLDER}/{slug}.quiz.js"
+
+
+def split_module_content(content: dict) -> tuple[dict, dict | None]:
+    """A module's content as its two files carry it: what opening the module needs (pages, quiz
+    settings, and the quiz file's name) and, for a module with a quiz, what starting the quiz needs
+    (its questions and the criterion texts its results name): most of a module's bytes, which a
+    learner reading its pages never loads."""
+    module = content["module"]
+    if not module.get("quiz"):
+        return content, None
+    slug = module["slug"]
+    opening = {"module": module, "questions_file": quiz_file(slug)}
+    return opening, {"module": slug, "questions": content["questions"], "criteria": content["criteria"]}
+
+
+def join_module_content(opening: dict, quiz: dict | None) -> dict:
+    """A module's content back from its two files (``split_module_content``)."""
+    if "questions_file" not in opening:
+        return opening
+    if quiz is None or quiz.get("module") != opening["module"]["slug"]:
+        raise ValueError(f"no quiz file for module {opening['module']['slug']!r}")
+    return {"module": opening["module"], "questions": quiz["questions"], "criteria": quiz["criteria"]}
+
+
 def course_outline(data: dict) -> dict:
     """What a launch loads (``course-data.js``): the course and each module's title, slug, quiz
     settings (without its items) and file; no pages, no questions, no frameworks.
@@ -196,13 +224,45 @@ def module_js(content: dict) -> bytes:
     return f"{MODULE_CALL}{_json(content)});\n".encode("ascii")
 
 
-def read_module_js(data: bytes) -> dict | None:
-    """The content of a module file, or None when it is not one the exporter writes."""
-    prefix, suffix = MODULE_CALL.encode("ascii"), b");\n"
+QUIZ_CALL = "CCPlayer.addQuestions("
+
+
+def quiz_js(quiz: dict) -> bytes:
+    """``modules/<slug>.quiz.js``: a classic script that hands the quiz's questions to the player."""
+    return f"{QUIZ_CALL}{_json(quiz)});\n".encode("ascii")
+
+
+def _read_call(data: bytes, call: str) -> dict | None:
+    prefix, suffix = call.encode("ascii"), b");\n"
     if not (data.startswith(prefix) and data.endswith(suffix)):
         return None
     try:
-        return json.loads(data[len(prefix) : -len(suffix)])
+        value = json.loads(data[len(prefix) : -len(suffix)])
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def read_module_js(data: bytes) -> dict | None:
+    """The content of a module file, or None when it is not one the exporter writes."""
+    return _read_call(data, MODULE_CALL)
+
+
+def read_quiz_js(data: bytes) -> dict | None:
+    """The content of a quiz file, or None when it is not one the exporter writes."""
+    return _read_call(data, QUIZ_CALL)
+
+
+def read_module_content(files: dict[str, bytes], slug: str) -> dict | None:
+    """A module's whole content from a package's files (its module file joined with its quiz
+    file), or None when either is missing or not the exporter's."""
+    opening = read_module_js(files.get(module_file(slug), b""))
+    if opening is None:
+        return None
+    quiz_name = opening.get("questions_file")
+    quiz = read_quiz_js(files.get(quiz_name, b"")) if quiz_name else None
+    try:
+        return join_module_content(opening, quiz)
     except ValueError:
         return None
 
@@ -319,14 +379,14 @@ def _resources(doc: dict, files: Iterable[str], scormtype_attr: str, multi_sco: 
                 "file": [{"@href": name} for name in names],
             }
         }
-    own = {module_file(m["slug"]) for m in doc["modules"]} | {LAUNCH_FILE}
+    own = {name for m in doc["modules"] for name in module_files(m)} | {LAUNCH_FILE}
     scos = [
         {
             "@identifier": _resource_id(sco),
             "@type": "webcontent",
             f"@{scormtype_attr}": "sco",
             "@href": LAUNCH_FILE,
-            "file": [{"@href": LAUNCH_FILE}, *({"@href": module_file(m["slug"])} for m in sco["modules"])],
+            "file": [{"@href": LAUNCH_FILE}, *({"@href": name} for m in sco["modules"] for name in module_files(m))],
             "dependency": {"@identifierref": RESOURCE_ID},
         }
         for sco in _scos(doc, multi_sco)
@@ -338,6 +398,11 @@ def _resources(doc: dict, files: Iterable[str], scormtype_attr: str, multi_sco: 
         "file": [{"@href": name} for name in names if name not in own],
     }
     return {"resource": [*scos, shared]}
+
+
+def module_files(module: dict) -> list[str]:
+    """A module's files in the zip: its own, and its quiz's when it has a quiz."""
+    return [module_file(module["slug"]), *([quiz_file(module["slug"])] if module.get("quiz") else [])]
 
 
 def _resource_id(sco: dict) -> str:
@@ -509,7 +574,10 @@ def package_files(
     data = course_data(doc)
     files["course-data.js"] = _js_assignment("CC_COURSE", course_outline(data))
     for module in data["modules"]:
-        files[module_file(module["slug"])] = module_js(module_content(data, module))
+        opening, quiz = split_module_content(module_content(data, module))
+        files[module_file(module["slug"])] = module_js(opening)
+        if quiz is not None:
+            files[quiz_file(module["slug"])] = quiz_js(quiz)
     files["launch.js"] = launch_js(standard, multi_sco)
     if standard == "1.2":
         manifest = manifest12(doc, files, multi_sco=multi_sco)

@@ -259,8 +259,8 @@ function modeText(quiz) {
 		(later ? " The explanations of each answer show after your final attempt." : textsShown(quiz, Infinity) ? "" : " You will see your marks, not the explanations of each answer.");
 }
 
-const arrived = {}; // module files loaded, by slug (README.md: "Launch data")
-const CCPlayer = {addModule: data => { arrived[data.module.slug] = data; }, graded, standing, outcome, secondsLeft, timeText, timeAlert, encodeAnswer, decodeAnswer, overlay, packModule, unpackModule, measureState, fitState, nextStep, currentStep, results, interactions, textsShown, modeText, keyOf};
+const arrived = {}, arrivedQuiz = {}; // module files and quiz files loaded, by slug (README.md: "Launch data")
+const CCPlayer = {addModule: data => { arrived[data.module.slug] = data; }, addQuestions: data => { arrivedQuiz[data.module] = data; }, graded, standing, outcome, secondsLeft, timeText, timeAlert, encodeAnswer, decodeAnswer, overlay, packModule, unpackModule, measureState, fitState, nextStep, currentStep, results, interactions, textsShown, modeText, keyOf};
 
 function boot(win) {
 	const doc = win.document, course = win.CC_COURSE, launch = win.CC_LAUNCH || {}, M = win.CCMarking, info = course.course || {};
@@ -443,29 +443,48 @@ function boot(win) {
 		if (here(i)) return (then || route)(moved);
 		ms = null;
 		main.replaceChildren(P(`Opening “${mods[i].title}”…`));
-		load(i).then(() => { if (st.c === i) (then || route)(moved); }, () => failed(i));
+		load(i).then(() => { if (st.c === i) (then || route)(moved); }, file => failed(i, file));
 	}
-	/** Load a module's file with a script element (fetch fails from file://); it calls CCPlayer.addModule. */
-	function load(i) {
-		const m = mods[i];
+	/** Run a script file (a script element: fetch fails from file://); ok() once it has called the player. */
+	function script(src, arrivedNow) {
 		return new Promise((ok, no) => {
-			const s = h("script", {src: m.file});
-			s.onload = () => {
-				const data = arrived[m.slug];
-				if (!data) return no();
-				mods[i] = data.module; pool[i] = data.questions; keep(data.questions); Object.assign(texts, data.criteria);
-				try { if (st.m[i] && st.m[i].packed) unpack(i, st.m[i].packed); } catch (e) { delete st.m[i]; tell("Your saved progress in this module could not be restored."); }
-				ok();
-			};
-			s.onerror = no;
+			const s = h("script", {src});
+			s.onload = () => (arrivedNow() ? ok() : no(src));
+			s.onerror = () => no(src);
 			doc.body.append(s);
 		});
 	}
-	function failed(i) {
-		const hd = T("h2", "This module could not be opened");
-		main.replaceChildren(hd, P(`Its content (${mods[i].file}) is missing from this package or could not be loaded. Close it and open it again; if this happens again, tell your training provider.`),
+	const quizFile = {}; // by module: the file of the questions its quiz can draw, until it has loaded
+	/** Load a module's file (CCPlayer.addModule); its quiz's questions come with it only when its saved state or the
+	 * launch needs them at once, else when the quiz starts (CCPlayer.addQuestions), so opening a module loads its pages. */
+	function load(i) {
+		const m = mods[i], packed = st.m[i] && st.m[i].packed;
+		return script(m.file, () => arrived[m.slug]).then(() => {
+			const data = arrived[m.slug];
+			mods[i] = data.module; Object.assign(texts, data.criteria);
+			if (data.questions_file) quizFile[i] = {file: data.questions_file, slug: m.slug};
+			else { pool[i] = data.questions; keep(data.questions); }
+			const now = (packed && packed.s != null) || (i === single && launch.start === "quiz");
+			return now ? loadQuiz(i) : null;
+		}).then(() => {
+			try { if (packed) unpack(i, packed); } catch (e) { delete st.m[i]; tell("Your saved progress in this module could not be restored."); }
+		});
+	}
+	/** The questions of module i's quiz: at once when they are here, else from its quiz file. */
+	function loadQuiz(i) {
+		const f = quizFile[i];
+		if (!f) return Promise.resolve();
+		return script(f.file, () => arrivedQuiz[f.slug]).then(() => {
+			const data = arrivedQuiz[f.slug];
+			pool[i] = data.questions; keep(data.questions); Object.assign(texts, data.criteria);
+			delete quizFile[i];
+		});
+	}
+	function failed(i, file) {
+		const hd = T("h2", "This module could not be opened"), name = typeof file === "string" ? file : mods[i].file;
+		main.replaceChildren(hd, P(`Its content (${name}) is missing from this package or could not be loaded. Close it and open it again; if this happens again, tell your training provider.`),
 			D("pager", toMenu()));
-		focus(hd); tell(`Sorry: “${mods[i].title}” could not be opened (${mods[i].file} is missing or damaged).`);
+		focus(hd); tell(`Sorry: “${mods[i].title}” could not be opened (${name} is missing or damaged).`);
 	}
 	function route(moved) {
 		ms = mstate(st.c);
@@ -513,6 +532,12 @@ function boot(win) {
 		return best[1];
 	}
 	function startQuiz(moved) {
+		const mi = st.c;
+		if (quizFile[mi]) { // its questions load first
+			const file = quizFile[mi].file;
+			main.replaceChildren(P("Opening the quiz…"));
+			return loadQuiz(mi).then(() => { if (st.c === mi) startQuiz(moved); }, () => failed(mi, file));
+		}
 		if (ms.s == null) {
 			const s = app && started.seed != null ? started.seed : freshSeed(st.c);
 			Object.assign(ms, {s, q: 0, a: [], k: [], l: [], e: [], m: {}, t: Math.floor(Date.now() / 1000)});

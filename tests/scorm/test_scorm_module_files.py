@@ -1,5 +1,6 @@
 """A lighter package: the launch loads the player and the course outline; each module's content is
-its own file (``modules/<slug>.js``), loaded when the module opens; a multi-SCO SCO loads only its own.
+its own file (``modules/<slug>.js``), loaded when the module opens, and the questions its quiz can
+draw another (``modules/<slug>.quiz.js``), loaded when the quiz starts; a multi-SCO SCO loads only its own.
 
 The fixture course: m01 (fixed rel-k12-wellbeing-1 and rel-12-factors-1, a draw of 1 tagged "trust")
 and m02 (fixed rel-k14-contact-1, rel-k14-scenario-1, rel-k13-trust-1).
@@ -22,12 +23,15 @@ from scorm_export.package import (
     merge_course_data,
     package_files,
     player_files,
+    read_module_content,
     read_module_js,
+    read_quiz_js,
 )
 from scorm_export.slim import course_data_for_player
 
 M01, M02 = "m01-why-relationships", "m02-keeping-in-touch"
 MODULE_FILES = [f"modules/{M01}.js", f"modules/{M02}.js"]
+QUIZ_FILES = [f"modules/{M01}.quiz.js", f"modules/{M02}.quiz.js"]
 ITEM_M02 = f"ITEM-{M02}"
 
 
@@ -46,7 +50,10 @@ def test_exact_files_in_the_zip(course_doc, multi_sco):
         "index.html",
         "launch.js",
         "marking.js",
-        *MODULE_FILES,
+        MODULE_FILES[0],
+        QUIZ_FILES[0],
+        MODULE_FILES[1],
+        QUIZ_FILES[1],
         "player.css",
         "player.js",
         "runtime.js",
@@ -56,9 +63,14 @@ def test_exact_files_in_the_zip(course_doc, multi_sco):
 
 def test_each_module_file_holds_only_its_module(course_doc):
     files = package_files(course_doc, standard="2004", multi_sco=True)
-    m01, m02 = (read_module_js(files[name]) for name in MODULE_FILES)
+    m01, m02 = (read_module_content(files, slug) for slug in (M01, M02))
     assert files[MODULE_FILES[0]].startswith(b"CCPlayer.addModule({")
+    assert files[QUIZ_FILES[0]].startswith(b"CCPlayer.addQuestions({")
     assert (m01["module"]["slug"], m02["module"]["slug"]) == (M01, M02)
+    # opening a module loads its pages and quiz settings; the questions wait in the quiz's file
+    opening = read_module_js(files[MODULE_FILES[1]])
+    assert set(opening) == {"module", "questions_file"} and opening["questions_file"] == QUIZ_FILES[1]
+    assert set(read_quiz_js(files[QUIZ_FILES[1]])) == {"module", "questions", "criteria"}
     # m01: its fixed questions and every question its draw (tag "trust") can take; m02: its three
     assert [(q["id"], q["version"]) for q in m01["questions"]] == [
         ("rel-k12-wellbeing-1", 1),
@@ -95,7 +107,7 @@ def test_the_launch_references_no_module_file_and_the_outline_has_no_content(cou
 
 def test_outline_and_module_files_give_back_the_course_data(course_doc):
     files = package_files(course_doc, standard="2004")
-    merged = merge_course_data(outline_of(files), [read_module_js(files[n]) for n in MODULE_FILES])
+    merged = merge_course_data(outline_of(files), [read_module_content(files, slug) for slug in (M01, M02)])
     whole = course_data(load_document(course_doc))
     assert merged == {**course_data_for_player(whole), "frameworks": []}
 
@@ -112,6 +124,19 @@ def test_a_missing_module_file_is_a_check_error(course_doc):
     assert [p for p in problems if p.severity == "error"] == [
         Problem("imsmanifest.xml:resource[RES-player]", f"lists 'modules/{M02}.js', which is not in the zip"),
         Problem(f"zip:modules/{M02}.js", "is missing: the module cannot open", module=M02),
+    ]
+
+
+def test_a_missing_quiz_file_is_a_check_error(course_doc):
+    files = package_files(course_doc, standard="1.2")
+    del files[QUIZ_FILES[1]]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    assert [p for p in check_package(buffer.getvalue()) if p.severity == "error"] == [
+        Problem("imsmanifest.xml:resource[RES-player]", f"lists 'modules/{M02}.quiz.js', which is not in the zip"),
+        Problem(f"zip:modules/{M02}.quiz.js", "is missing: the quiz cannot start", module=M02),
     ]
 
 
@@ -146,14 +171,15 @@ def test_a_multi_sco_sco_loads_only_its_own_module(multi_package):
         run.wait_for_initialize()
         frame = run.content
         frame.get_by_role("heading", name="Barriers to contact").wait_for()
+        reading = frame.evaluate(LOADED)
         frame.get_by_role("button", name="Next", exact=True).click()
         frame.get_by_role("button", name="Start quiz", exact=True).click()
         frame.get_by_role("heading", name="Question 1 of 3").wait_for()
         loaded = frame.evaluate(LOADED)
     assert run.result["page_errors"] == []
-    assert sorted(loaded) == sorted(
-        ["player.css", "course-data.js", "launch.js", "marking.js", "runtime.js", "player.js", f"modules/{M02}.js"]
-    )
+    player = ["player.css", "course-data.js", "launch.js", "marking.js", "runtime.js", "player.js"]
+    assert sorted(reading) == sorted([*player, f"modules/{M02}.js"])  # its pages: no questions yet
+    assert sorted(loaded) == sorted([*player, f"modules/{M02}.js", f"modules/{M02}.quiz.js"])
 
 
 @pytest.mark.scorm
@@ -170,6 +196,24 @@ def test_a_missing_module_file_says_so_in_the_player(multi_package, tmp_path):
         alert = frame.get_by_role("alert").inner_text()
     assert f"Its content (modules/{M02}.js) is missing from this package or could not be loaded." in text
     assert alert == f"Sorry: “Keeping in touch” could not be opened (modules/{M02}.js is missing or damaged)."
+    assert run.result["page_errors"] == []
+
+
+@pytest.mark.scorm
+def test_a_missing_quiz_file_says_so_when_the_quiz_starts(multi_package, tmp_path):
+    from lms_harness import LmsRun
+
+    broken = tmp_path / "broken-quiz.zip"
+    broken.write_bytes(_zip_without(multi_package, f"modules/{M02}.quiz.js"))
+    with LmsRun(broken, standard="2004", sco=ITEM_M02) as run:
+        run.wait_for_initialize()
+        frame = run.content
+        frame.get_by_role("heading", name="Barriers to contact").wait_for()  # the pages open without it
+        frame.get_by_role("button", name="Next", exact=True).click()
+        frame.get_by_role("button", name="Start quiz", exact=True).click()
+        frame.get_by_role("heading", name="This module could not be opened").wait_for()
+        text = frame.locator("main").inner_text()
+    assert f"Its content (modules/{M02}.quiz.js) is missing from this package or could not be loaded." in text
     assert run.result["page_errors"] == []
 
 
@@ -206,7 +250,7 @@ def test_a_module_not_opened_again_keeps_its_saved_answers(one_sco_package):
         return frame.evaluate(LOADED)
 
     r1 = _play(one_sco_package, first)
-    assert [n for n in r1["loaded"] if n.startswith("modules/")] == [f"modules/{M02}.js"]
+    assert [n for n in r1["loaded"] if n.startswith("modules/")] == [f"modules/{M02}.js", f"modules/{M02}.quiz.js"]
     saved = json.loads(r1["cmi"]["suspend_data"])
     assert saved["c"] == -1 and saved["m"]["1"]["a"] == ["0-"]  # premise 1 answered with response 0
 
@@ -231,8 +275,8 @@ def test_each_module_file_names_its_questions_criteria_with_their_texts(course_d
     from scorm_export.document import criterion_texts, question_criteria
 
     files = package_files(course_doc, standard="1.2", multi_sco=False)
-    for name in MODULE_FILES:
-        content = read_module_js(files[name])
+    for slug in (M01, M02):
+        content = read_module_content(files, slug)
         refs = question_criteria(content["questions"])
         assert refs and sorted(content["criteria"]) == sorted(refs)
         assert content["criteria"] == criterion_texts(course_doc, refs)

@@ -18,13 +18,15 @@ from scorm_export.package import (
     merge_course_data,
     package_files,
     player_files,
-    read_module_js,
+    read_module_content,
 )
 
 HERE_GOLDEN = STUB_PLAYER.parent.parent / "golden"
 M01, M02 = "m01-why-relationships", "m02-keeping-in-touch"
 MODULE_FILES = [f"modules/{M01}.js", f"modules/{M02}.js"]
-STUB_FILES = ["course-data.js", "index.html", "launch.js", *MODULE_FILES, "player.js"]
+# Each module's file, then its quiz's (loaded when the quiz starts), in the zip's sorted order.
+MODULE_AND_QUIZ_FILES = [f"modules/{M01}.js", f"modules/{M01}.quiz.js", f"modules/{M02}.js", f"modules/{M02}.quiz.js"]
+STUB_FILES = ["course-data.js", "index.html", "launch.js", *MODULE_AND_QUIZ_FILES, "player.js"]
 M01_OBJECTIVES = ["HSCCLD327-K12", "HSCCLD327-K13", "QCF-RELNET-1.1", "QCF-RELNET-1.2"]
 M02_OBJECTIVES = ["HSCCLD327-K13", "HSCCLD327-K14"]
 ALL_OBJECTIVES = [
@@ -110,14 +112,14 @@ def test_manifest_12_multi_sco(course_doc):
             "title": "Keeping in touch",
         },
     ]
-    # each SCO's resource: the launch page and its own module's file, the rest shared by dependency
+    # each SCO's resource: the launch page and its own module's files, the rest shared by dependency
     assert m["resources"]["resource"] == [
         {
             "@identifier": f"RES-{slug}",
             "@type": "webcontent",
             "@adlcp:scormtype": "sco",
             "@href": "index.html",
-            "file": [{"@href": "index.html"}, {"@href": f"modules/{slug}.js"}],
+            "file": [{"@href": "index.html"}, {"@href": f"modules/{slug}.js"}, {"@href": f"modules/{slug}.quiz.js"}],
             "dependency": {"@identifierref": "RES-player"},
         }
         for slug in (M01, M02)
@@ -172,7 +174,7 @@ def test_manifest_2004_multi_sco(course_doc):
         (f"RES-{M02}", "sco", "index.html"),
         ("RES-player", "asset", None),
     ]
-    assert [f["@href"] for f in resources[1]["file"]] == ["index.html", f"modules/{M02}.js"]
+    assert [f["@href"] for f in resources[1]["file"]] == ["index.html", f"modules/{M02}.js", f"modules/{M02}.quiz.js"]
     assert resources[1]["dependency"] == {"@identifierref": "RES-player"}
 
 
@@ -248,7 +250,7 @@ def test_stub_packages_validate(scorm_kit, course_doc, tmp_path, options):
     assert (report["errors"], report["warnings"]) == ([], [])
     assert report["valid"] is True
     assert report["version"] == ("1.2" if options["standard"] == "1.2" else "2004 4th Edition")
-    assert report["files"] == 7
+    assert report["files"] == 9  # the stub's index.html and player.js, the outline, launch.js, 2 module and 2 quiz files, the manifest
 
 
 @pytest.mark.parametrize("options", COMBINATIONS, ids=lambda o: "-".join(map(str, o.values())))
@@ -260,7 +262,7 @@ def test_real_player_packages_validate(scorm_kit, real_player, course_doc, tmp_p
     report = validate_package(str(path))
     assert (report["errors"], report["warnings"]) == ([], [])
     assert report["valid"] is True
-    assert report["files"] == len(player_files()) + 5  # the outline, launch.js, 2 module files, the manifest
+    assert report["files"] == len(player_files()) + 7  # the outline, launch.js, 2 module and 2 quiz files, the manifest
 
 
 def test_build_twice_gives_the_same_bytes(course_doc):
@@ -282,7 +284,7 @@ def test_zip_entries_are_sorted_with_fixed_time_and_mode(course_doc, tmp_path):
         "imsmanifest.xml",
         "index.html",
         "launch.js",
-        *MODULE_FILES,
+        *MODULE_AND_QUIZ_FILES,
         "player.js",
     ]
     assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
@@ -299,7 +301,7 @@ def test_course_data_carries_sanitised_page_html(course_doc):
     text = files["course-data.js"].decode("ascii")
     assert text.startswith("window.CC_COURSE = {") and text.endswith("};\n")
     outline = json.loads(text[len("window.CC_COURSE = ") : -2])
-    data = merge_course_data(outline, [read_module_js(files[name]) for name in MODULE_FILES])
+    data = merge_course_data(outline, [read_module_content(files, slug) for slug in (M01, M02)])
     # headings under the page title (its <h2>): the body's top level ("#" here) gives <h3>, "##" <h4>
     assert data["modules"][0]["pages"][0]["html"] == (
         "<h3>Belonging</h3>\n<p>Relationships give people a sense of <strong>belonging</strong>.</p>\n"

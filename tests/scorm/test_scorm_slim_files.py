@@ -11,7 +11,7 @@ import subprocess
 import pytest
 
 from scorm_export.document import load_document
-from scorm_export.package import course_data, package_files, player_files, read_module_js
+from scorm_export.package import course_data, package_files, player_files, read_module_content, read_module_js
 from scorm_export.slim import minify_player_file
 
 M01, M02 = "m01-why-relationships", "m02-keeping-in-touch"
@@ -29,7 +29,7 @@ def _keys(value) -> set[str]:
 def test_module_files_keep_what_the_learner_sees_and_drop_the_rest(course_doc):
     files = package_files(course_doc, standard="2004")
     whole = course_data(load_document(course_doc))
-    m02 = read_module_js(files[f"modules/{M02}.js"])
+    m02 = read_module_content(files, M02)
     assert not _keys(m02) & DROPPED
     assert [p["html"] for p in m02["module"]["pages"]] == [p["html"] for p in whole["modules"][1]["pages"]]
     by_key = {(q["id"], q["version"]): q for q in whole["questions"]}
