@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser.conftest import checked_context, inject_axe
 
@@ -518,8 +519,6 @@ def test_a_browser_that_dies_between_commits_loses_no_answer(page, site):
 
 def test_exit_closes_a_window_the_lms_opened(browser, site):
     """In a new window (opened by the LMS's page) Exit ends the session and closes the window."""
-    from tests.browser.conftest import checked_context
-
     url = site({"adapter": "scorm12", "module": "m01-all-types"})
     with checked_context(browser) as context:
         lms = context.new_page()
@@ -530,7 +529,13 @@ def test_exit_closes_a_window_the_lms_opened(browser, site):
         popup = opened.value
         popup.wait_for_load_state()
         with popup.expect_event("close"):
-            popup.get_by_role("button", name="Exit").click()
+            try:
+                popup.get_by_role("button", name="Exit").click()
+            except PlaywrightError:
+                # The click's own handler may close the window before Playwright hears back from
+                # the mouse-up; that closing is what this test waits for, anything else is not.
+                if not popup.is_closed():
+                    raise
 
 
 def test_an_ordering_left_as_shown_can_be_checked(page, tmp_path):
