@@ -65,7 +65,7 @@ def _proxy_count(name: str) -> int:
     return int(value)
 
 
-def _positive_int_env(name: str, default: int) -> int:
+def positive_int_env(name: str, default: int) -> int:
     """A whole number of at least 1 from the environment variable ``name``, else ``default``."""
     raw = os.environ.get(name, "").strip()
     if not raw:
@@ -76,6 +76,8 @@ def _positive_int_env(name: str, default: int) -> int:
 
 
 def _config_from_env(app: Flask) -> dict[str, Any]:
+    from course.accounts.mail import mail_settings_from_env
+
     default_db = "sqlite:///" + str(Path(app.instance_path) / "carecourse.sqlite3")
     production = is_production()
     return {
@@ -94,8 +96,8 @@ def _config_from_env(app: Flask) -> dict[str, Any]:
         # a session; the player's autosaves and 30-second heartbeats keep an active learner's
         # alive through a long quiz, while a shared care-home computer left signed in is closed
         # within the hour. Absolute: 12 hours after sign-in (a long shift), whatever happens.
-        "SESSION_IDLE_MINUTES": _positive_int_env("CARECOURSE_SESSION_IDLE_MINUTES", 60),
-        "SESSION_MAX_HOURS": _positive_int_env("CARECOURSE_SESSION_MAX_HOURS", 12),
+        "SESSION_IDLE_MINUTES": positive_int_env("CARECOURSE_SESSION_IDLE_MINUTES", 60),
+        "SESSION_MAX_HOURS": positive_int_env("CARECOURSE_SESSION_MAX_HOURS", 12),
         # last_seen is written at most this often per session (one small UPDATE, not one a request).
         "SESSION_TOUCH_SECONDS": 60,
         # How long a browser stays trusted for an account after its last sign-in (devices.py).
@@ -122,13 +124,15 @@ def _config_from_env(app: Flask) -> dict[str, Any]:
         "REDIS_URL": os.environ.get("REDIS_URL", "").strip() or "redis://127.0.0.1:6379/0",
         "JOBS_QUEUE": os.environ.get("CARECOURSE_JOBS_QUEUE", "").strip() or "carecourse",
         # A job still running after this long has lost its worker (RQ stops it then too).
-        "JOB_TIMEOUT_SECONDS": _positive_int_env("CARECOURSE_JOB_TIMEOUT_SECONDS", 10 * 60),
+        "JOB_TIMEOUT_SECONDS": positive_int_env("CARECOURSE_JOB_TIMEOUT_SECONDS", 10 * 60),
         # A progress report download for more learners than this runs as a job (course/reports/jobs.py),
         # whose file may be at most REPORT_JOB_MAX_BYTES.
-        "REPORT_JOB_THRESHOLD": _positive_int_env("CARECOURSE_REPORT_JOB_THRESHOLD", 2000),
-        "REPORT_JOB_MAX_BYTES": _positive_int_env("CARECOURSE_REPORT_JOB_MAX_MB", 64) * 1024 * 1024,
+        "REPORT_JOB_THRESHOLD": positive_int_env("CARECOURSE_REPORT_JOB_THRESHOLD", 2000),
+        "REPORT_JOB_MAX_BYTES": positive_int_env("CARECOURSE_REPORT_JOB_MAX_MB", 64) * 1024 * 1024,
         "MIGRATIONS_DIR": _migrations_dir(),
         "SEEDS_DIR": os.environ.get("CARECOURSE_SEEDS") or None,
+        # SMTP, the sender, and how long invitation and reset links last (course/accounts/mail.py).
+        **mail_settings_from_env(),
     }
 
 
@@ -175,7 +179,10 @@ def _render_migration_item(type_: str, obj: Any, autogen_context: Any) -> Any:
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: config from the environment (then ``test_config``), extensions, blueprints."""
+    from course.routing import LazyBuilderRule
+
     app = Flask(__name__, instance_relative_config=True)
+    app.url_rule_class = LazyBuilderRule  # type: ignore[assignment]  (before any route is added)
     app.config.from_mapping(_config_from_env(app))
     if test_config is not None:
         app.config.update(test_config)

@@ -38,7 +38,7 @@ def setup_api(app: Flask) -> None:
     })
     api = CarecourseApi(app)
     app.extensions["carecourse_api"] = api
-    document_questions(api)
+    api.document_later(lambda: document_questions(api))
     for blp in (frameworks.bp, courses.bp, criteria.bp, questions.bp):
         api.register_blueprint(blp)
         csrf.exempt(blp)
