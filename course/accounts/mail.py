@@ -1,7 +1,7 @@
 """Sending mail through SMTP, configured by environment (CARECOURSE_SMTP_*), with the standard
 library only: ``smtplib`` and ``email.message.EmailMessage``.
 
-``configure`` reads the environment once per app. Without CARECOURSE_SMTP_HOST nothing is sent
+``mail_settings_from_env`` is read with the app's other settings. Without CARECOURSE_SMTP_HOST nothing is sent
 (``enabled`` is False) and callers show or log the link instead, so a small provider can run
 without a mail server.
 """
@@ -12,12 +12,13 @@ import smtplib
 import ssl
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-from flask import Flask, current_app
+from flask import current_app
 
-from course import ConfigError  # the app's own: a bad setting stops it at start-up
+from course import ConfigError, positive_int_env  # a bad setting stops the app at start-up
 
 TLS_MODES = ("none", "starttls", "ssl")
 DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
@@ -28,29 +29,22 @@ class MailError(RuntimeError):
     """The message could not be handed to the SMTP server; the text says why."""
 
 
-def _int_env(name: str, default: int) -> int:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit() or int(raw) < 1:
-        raise ConfigError(f"{name} must be a whole number of at least 1, not {raw!r}")
-    return int(raw)
-
-
-def configure(app: Flask) -> None:
-    """Fill in the accounts settings from the environment, keeping any the app was given."""
+def mail_settings_from_env() -> dict[str, Any]:
+    """The accounts settings from the environment: SMTP (none when CARECOURSE_SMTP_HOST is unset),
+    the sender, and the lifetimes of invitation and reset links."""
     tls = (os.environ.get("CARECOURSE_SMTP_TLS", "").strip().lower() or "starttls")
     if tls not in TLS_MODES:
         raise ConfigError(f"CARECOURSE_SMTP_TLS must be one of {', '.join(TLS_MODES)}, not {tls!r}")
-    app.config.setdefault("SMTP_TLS", tls)
-    app.config.setdefault("SMTP_HOST", os.environ.get("CARECOURSE_SMTP_HOST", "").strip())
-    app.config.setdefault("SMTP_PORT", _int_env("CARECOURSE_SMTP_PORT", DEFAULT_PORTS[app.config["SMTP_TLS"]]))
-    app.config.setdefault("SMTP_USERNAME", os.environ.get("CARECOURSE_SMTP_USERNAME", "").strip())
-    app.config.setdefault("SMTP_PASSWORD", os.environ.get("CARECOURSE_SMTP_PASSWORD", ""))
-    app.config.setdefault("MAIL_FROM", os.environ.get("CARECOURSE_MAIL_FROM", "").strip()
-                          or "carecourse <no-reply@localhost>")
-    app.config.setdefault("INVITE_DAYS", _int_env("CARECOURSE_INVITE_DAYS", 7))
-    app.config.setdefault("RESET_MINUTES", _int_env("CARECOURSE_RESET_MINUTES", 60))
+    return {
+        "SMTP_TLS": tls,
+        "SMTP_HOST": os.environ.get("CARECOURSE_SMTP_HOST", "").strip(),
+        "SMTP_PORT": positive_int_env("CARECOURSE_SMTP_PORT", DEFAULT_PORTS[tls]),
+        "SMTP_USERNAME": os.environ.get("CARECOURSE_SMTP_USERNAME", "").strip(),
+        "SMTP_PASSWORD": os.environ.get("CARECOURSE_SMTP_PASSWORD", ""),
+        "MAIL_FROM": os.environ.get("CARECOURSE_MAIL_FROM", "").strip() or "carecourse <no-reply@localhost>",
+        "INVITE_DAYS": positive_int_env("CARECOURSE_INVITE_DAYS", 7),
+        "RESET_MINUTES": positive_int_env("CARECOURSE_RESET_MINUTES", 60),
+    }
 
 
 def enabled() -> bool:
