@@ -67,6 +67,31 @@ def quiz_to_dict(quiz: Quiz) -> dict[str, Any]:
     }
 
 
+def module_document(module: Module, *, quiz: dict[str, Any] | None,
+                    questions: list[dict[str, Any]]) -> dict[str, Any]:
+    """The course document limited to ``module``, for the app's own player (a learner's module or
+    a tutor's preview): the course's frameworks, the module's pages as written (their links to the
+    course's files stay the app's addresses), and the ``quiz`` and ``questions`` the caller gives."""
+    course = module.course
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "course": {"slug": course.slug, "title": course.title, "description": course.description or "",
+                   "language": course.language or "en-GB"},
+        "frameworks": [f.to_dict() for f in course.frameworks],
+        "modules": [{
+            "slug": module.slug,
+            "title": module.title,
+            "outcomes": list(module.outcomes or []),
+            "target_minutes": module.target_minutes,
+            "pages": [{"slug": p.slug, "title": p.title, "body": p.body or ""} for p in module.pages],
+            "quiz": quiz,
+            "workplace": list(module.workplace or []),
+        }],
+        "questions": questions,
+    }
+
+
 def export_course(course: Course) -> dict[str, Any]:
     """The course document of ``course``: frameworks, modules, pages, quizzes, question versions.
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from course.authoring.document import quiz_to_dict
+from course.authoring.document import module_document, quiz_to_dict
 from course.authoring.models import Module
 from course.authoring.quizzes import quiz_question_versions
 
@@ -21,26 +21,10 @@ def preview_document(module: Module, *, media_base: str) -> dict[str, Any]:
     """The course document limited to ``module``, as the player reads it (HTML rendered)."""
     from scorm_export.package import course_data
 
-    course = module.course
     quiz = module.quiz
-    questions = quiz_question_versions(course).get(module.id, []) if quiz is not None else []
-    doc = {
-        "format": "carecourse-course",
-        "version": 1,
-        "course": {"slug": course.slug, "title": course.title, "description": course.description or "",
-                   "language": course.language or "en-GB"},
-        "frameworks": [f.to_dict() for f in course.frameworks],
-        "modules": [{
-            "slug": module.slug,
-            "title": module.title,
-            "outcomes": list(module.outcomes or []),
-            "target_minutes": module.target_minutes,
-            "pages": [{"slug": p.slug, "title": p.title, "body": p.body or ""} for p in module.pages],
-            "quiz": None if quiz is None else quiz_to_dict(quiz),
-            "workplace": list(module.workplace or []),
-        }],
-        "questions": sorted(questions, key=lambda q: (q["id"], q["version"])),
-    }
+    questions = quiz_question_versions(module.course).get(module.id, []) if quiz is not None else []
+    doc = module_document(module, quiz=None if quiz is None else quiz_to_dict(quiz),
+                          questions=sorted(questions, key=lambda q: (q["id"], q["version"])))
     return course_data(doc, media_base=media_base)
 
 

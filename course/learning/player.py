@@ -44,25 +44,9 @@ def _module_base(module: Module, media_base: str | None) -> dict[str, Any]:
     every learner until the course is edited, so built once per content version (player_cache)."""
     from scorm_export.package import course_data
 
-    course = module.course
-    doc = {
-        "format": "carecourse-course",
-        "version": 1,
-        "course": {"slug": course.slug, "title": course.title, "description": course.description or "",
-                   "language": course.language or "en-GB"},
-        "frameworks": [f.to_dict() for f in course.frameworks],
-        "modules": [{
-            "slug": module.slug,
-            "title": module.title,
-            "outcomes": list(module.outcomes or []),
-            "target_minutes": module.target_minutes,
-            "pages": [{"slug": p.slug, "title": p.title, "body": p.body or ""} for p in module.pages],
-            "quiz": None,
-            "workplace": list(module.workplace or []),
-        }],
-        "questions": [],
-    }
-    return course_data(doc, media_base=media_base)
+    from course.authoring.document import module_document
+
+    return course_data(module_document(module, quiz=None, questions=[]), media_base=media_base)
 
 
 def course_document(module: Module, attempt: Attempt | None, questions: dict[tuple[str, int], dict[str, Any]], *,
