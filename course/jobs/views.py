@@ -45,11 +45,15 @@ def status(job_id: str) -> Any:
 @bp.get("/<job_id>/output")
 @roles_required(*VIEWERS)
 def output(job_id: str) -> Response:
-    """The file the finished job made (a SCORM package), as a download; 404 if it made none."""
+    """The file the finished job made (a SCORM package, a progress report) as a download, typed
+    and named as its result says; 404 if it made none."""
     job = _job_or_404(job_id)
     data = db.session.scalar(db.select(Job.output).where(Job.id == job.id)) if job.status == "done" else None
     if data is None:
         abort(404)
-    filename = str((job.result or {}).get("filename") or f"job-{job.id}.zip")
-    return Response(data, mimetype="application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    result = job.result or {}
+    filename = str(result.get("filename") or f"job-{job.id}")
+    return Response(data, content_type=str(result.get("content_type") or "application/octet-stream"), headers={
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Cache-Control": "no-store",  # learners' records and unreleased courses: no shared caches
+    })

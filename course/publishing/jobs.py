@@ -56,7 +56,8 @@ def export_scorm(job: JobContext) -> dict[str, Any]:
         raise JobFailed([problem("options", str(exc))]) from None
     package = build_checked_package(course, options, progress=job.progress)
     limit = current_app.config.get("SCORM_PACKAGE_MAX_BYTES", MAX_PACKAGE_BYTES)
-    result = {"filename": options.filename(course.slug), "course": course.title, "slug": course.slug,
+    result = {"filename": options.filename(course.slug), "content_type": "application/zip",
+              "course": course.title, "slug": course.slug,
               "standard": options.standard, "multi_sco": options.multi_sco, "sequencing": options.sequencing,
               "bytes": len(package.data), "warnings": _listed(package.warnings),
               # every finding in the check's order, as the command line prints them

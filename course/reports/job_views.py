@@ -2,22 +2,20 @@
 threshold), then download the file it made from the job page.
 
     POST /reports/courses/<id>/progress.<csv|xlsx>/job    start the job (?cohort=&sort=&dir=)
-    GET  /reports/jobs/<job id>/download                   the finished job's file
 
-Only the job's owner and the organisation's admins may download it (course.jobs.service.job_for).
+The file is downloaded from ``/jobs/<job id>/output`` (course.jobs.views), as every job's is: only
+the job's owner and the organisation's admins may (course.jobs.service.job_for).
 """
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort, current_app, redirect, request, url_for
+from flask import current_app, redirect, request, url_for
 from flask_login import current_user
 
 from course.auth import roles_required
-from course.extensions import db
-from course.jobs.models import Job
-from course.jobs.service import job_for, submit
-from course.reports.jobs import FORMATS, PROGRESS_REPORT
+from course.jobs.service import submit
+from course.reports.jobs import PROGRESS_REPORT
 from course.reports.views import _cohort_arg, bp, my_course
 
 
@@ -38,23 +36,6 @@ def progress_job(course_id: int, fmt: str) -> Any:
         "filename": f"{course.slug}-progress",
     }, payload=None, organisation_id=course.organisation_id, owner_id=current_user.id)
     return redirect(url_for("jobs.show", job_id=job.id), code=303)
-
-
-@bp.get("/jobs/<job_id>/download")
-@roles_required("tutor", "admin")
-def job_download(job_id: str) -> Any:
-    """The file a finished report job made."""
-    job = job_for(current_user, job_id)
-    if job is None or job.kind != PROGRESS_REPORT or job.status != "done":
-        abort(404)
-    output = db.session.scalar(db.select(Job.output).where(Job.id == job.id))
-    result = job.result or {}
-    if output is None or result.get("format") not in FORMATS:
-        abort(404)
-    response = Response(output, mimetype=FORMATS[result["format"]])
-    response.headers["Content-Disposition"] = f'attachment; filename="{result["filename"]}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.app_template_global("report_runs_as_job")

@@ -74,7 +74,7 @@ def progress_report(job: JobContext) -> dict[str, Any]:
     assert found is not None  # the runner holds it
     found.output = output
     return {"course_id": course.id, "filename": f"{params.get('filename') or course.slug + '-progress'}.{fmt}",
-            "format": fmt, "learners": total, "cohort": cohort, "bytes": len(output)}
+            "format": fmt, "content_type": FORMATS[fmt], "learners": total, "cohort": cohort, "bytes": len(output)}
 
 
 def _too_big(limit: int) -> None:

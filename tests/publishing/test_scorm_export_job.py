@@ -35,6 +35,7 @@ def test_the_form_starts_a_job_whose_page_offers_the_package(seeded_app):
     assert f'href="{location}/output">Download {SHIPPED}-scorm2004-multi.zip</a>' in html
     download = client.get(location + "/output")
     assert download.status_code == 200 and download.mimetype == "application/zip"
+    assert download.headers["Cache-Control"] == "no-store"
     assert download.headers["Content-Disposition"] == f'attachment; filename="{SHIPPED}-scorm2004-multi.zip"'
     manifest = zipfile.ZipFile(io.BytesIO(download.data)).read("imsmanifest.xml").decode()
     assert manifest.count("<item ") >= 23  # one per module of the shipped course

@@ -79,9 +79,10 @@ def test_a_cohort_above_the_threshold_is_written_by_a_job(client: FlaskClient, r
     job_url = response.headers["Location"]
     job_page = client.get(job_url).get_data(as_text=True)
     assert "Progress report ready: 4 learners" in job_page
-    link = re.search(r'href="(/reports/jobs/[0-9a-f]{32}/download)"', job_page).group(1)
+    link = re.search(r'href="(/jobs/[0-9a-f]{32}/output)"', job_page).group(1)
     download = client.get(link)
     assert download.headers["Content-Disposition"] == 'attachment; filename="care-basics-progress.csv"'
+    assert (download.content_type, download.headers["Cache-Control"]) == ("text/csv; charset=utf-8", "no-store")
     rows = list(csv.reader(io.StringIO(download.get_data(as_text=True))))
     assert [r[0] for r in rows] == ["name", "Dan Dale", "Cat Cole", "Ben Brook", "Ann Archer"]  # sorted as asked
     assert rows[4] == ANN_ROW
@@ -92,8 +93,11 @@ def test_a_cohort_above_the_threshold_is_written_by_a_job(client: FlaskClient, r
     xlsx = client.post(f"/reports/courses/{rc.course_id}/progress.xlsx/job?cohort=B")
     job_page = client.get(xlsx.headers["Location"]).get_data(as_text=True)
     assert "Progress report ready: 2 learners (cohort B)" in job_page
-    link = re.search(r'href="(/reports/jobs/[0-9a-f]{32}/download)"', job_page).group(1)
-    sheet = load_workbook(io.BytesIO(client.get(link).data))["Progress"]
+    link = re.search(r'href="(/jobs/[0-9a-f]{32}/output)"', job_page).group(1)
+    workbook = client.get(link)
+    assert workbook.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert workbook.headers["Content-Disposition"] == 'attachment; filename="care-basics-progress.xlsx"'
+    sheet = load_workbook(io.BytesIO(workbook.data))["Progress"]
     assert [v[0] for v in sheet.values] == ["name", "Cat Cole", "Dan Dale"]
 
     # Another organisation's tutor cannot fetch the file.
@@ -113,6 +117,6 @@ def test_a_report_above_the_size_limit_fails_saying_so_and_keeps_nothing(client:
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "The report was not written" in page
     assert "larger than the 0.000286102 MB a job may keep" in page
-    assert client.get(f"/reports/jobs/{job_id}/download").status_code == 404
+    assert client.get(f"/jobs/{job_id}/output").status_code == 404
     with app.app_context():
         assert db.session.scalar(db.select(Job.output).where(Job.id == job_id)) is None
