@@ -129,6 +129,9 @@ def _config_from_env(app: Flask) -> dict[str, Any]:
         # whose file may be at most REPORT_JOB_MAX_BYTES.
         "REPORT_JOB_THRESHOLD": positive_int_env("CARECOURSE_REPORT_JOB_THRESHOLD", 2000),
         "REPORT_JOB_MAX_BYTES": positive_int_env("CARECOURSE_REPORT_JOB_MAX_MB", 64) * 1024 * 1024,
+        # The files jobs make (packages, reports) are deleted this many days after the job
+        # finished, by `carecourse expire-job-files` (course/jobs/expiry.py).
+        "JOB_FILE_DAYS": positive_int_env("CARECOURSE_JOB_FILE_DAYS", 30),
         "MIGRATIONS_DIR": _migrations_dir(),
         "SEEDS_DIR": os.environ.get("CARECOURSE_SEEDS") or None,
         # SMTP, the sender, and how long invitation and reset links last (course/accounts/mail.py).

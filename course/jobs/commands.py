@@ -128,7 +128,29 @@ def worker_command(burst: bool) -> None:
     Worker([chosen.queue(connection)], connection=connection).work(burst=burst)
 
 
+@click.command("expire-job-files")
+@click.option("--dry-run", is_flag=True, help="List the jobs whose files would be deleted; change nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@with_appcontext
+def expire_job_files_command(dry_run: bool, as_json: bool) -> None:
+    """Delete the files (packages, reports) of jobs that finished over CARECOURSE_JOB_FILE_DAYS days ago."""
+    from course.jobs.expiry import expire_job_files
+
+    expired = expire_job_files(dry_run=dry_run)
+    if as_json:
+        click.echo(json.dumps({"dry_run": dry_run, "finished_before": expired.cutoff.isoformat(),
+                               "jobs": expired.jobs, "bytes": expired.bytes}))
+        return
+    verb = "Would delete" if dry_run else "Deleted"
+    count = len(expired.jobs)
+    click.echo(f"{verb} the files of {count} job{'' if count == 1 else 's'} ({expired.bytes:,} bytes) "
+               f"that finished before {expired.cutoff:%Y-%m-%d %H:%M} UTC.")
+    for job_id in expired.jobs:
+        click.echo(f"  {job_id}")
+
+
 def register_commands(cli: click.Group) -> None:
-    """Add ``job`` and ``worker`` to a click group (``app.cli``)."""
+    """Add ``job``, ``worker`` and ``expire-job-files`` to a click group (``app.cli``)."""
     cli.add_command(job_command)
     cli.add_command(worker_command)
+    cli.add_command(expire_job_files_command)

@@ -3,8 +3,9 @@ job queue, with everything a page or the command line shows about it.
 
 The record lives in the database, not in a process or in Redis, so any app process on any host
 can show it and any worker can run it. The uploaded file stays in ``payload`` until the job
-finishes; a file the job made for download (a SCORM package) stays in ``output``; the summary (``result``) or the problems, each with its position (``errors``), stay
-for good.
+finishes; a file the job made for download (a SCORM package, a report) stays in ``output`` until
+JOB_FILE_DAYS after the job finished (``course.jobs.expiry``); the summary (``result``) or the
+problems, each with its position (``errors``), stay for good.
 """
 from __future__ import annotations
 
@@ -47,9 +48,9 @@ class Job(db.Model):
     params: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # The uploaded file, until the job finishes (deferred: pages showing a job never load it).
     payload: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
-    # What the job made for download (a SCORM package, a large report), kept with the job until it
-    # is deleted; bounded by its kind (course.publishing.jobs.MAX_PACKAGE_BYTES, REPORT_JOB_MAX_MB).
-    # Deferred like the payload.
+    # What the job made for download (a SCORM package, a large report), kept with the job for
+    # JOB_FILE_DAYS after it finished (course.jobs.expiry); bounded by its kind
+    # (course.publishing.jobs.MAX_PACKAGE_BYTES, REPORT_JOB_MAX_MB). Deferred like the payload.
     output: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     progress_done: Mapped[int] = mapped_column(default=0)
     progress_total: Mapped[int] = mapped_column(default=0)

@@ -85,6 +85,10 @@ def write_output(job_id: str, out: Path) -> int:
 
     data = db.session.scalar(select(Job.output).where(Job.id == job_id, Job.status == "done"))
     if data is None:
+        result = db.session.scalar(select(Job.result).where(Job.id == job_id)) or {}
+        if result.get("file_deleted"):
+            raise CommandError(f"job {job_id}'s file was deleted on {result['file_deleted']} "
+                               "(files are kept CARECOURSE_JOB_FILE_DAYS days): run the job again")
         raise CommandError(f"job {job_id} has no file to write (it is not a finished export)")
     out.write_bytes(data)
     return len(data)

@@ -80,9 +80,20 @@ def test_the_worker_unit_is_a_template_running_the_worker_command():
     assert unit["EnvironmentFile"] == "/etc/carecourse/carecourse.env"
 
 
+def test_the_housekeeping_timer_starts_its_oneshot_service_nightly():
+    timer = _unit("carecourse-housekeeping.timer")
+    assert timer["Timer"]["OnCalendar"] == "*-*-* 03:30:00" and timer["Timer"]["Persistent"] == "true"
+    assert timer["Install"]["WantedBy"] == "timers.target"
+    # a timer starts the service of its own name unless it says Unit=
+    assert "Unit" not in timer["Timer"] and (DEPLOY / "carecourse-housekeeping.service").is_file()
+    unit = _unit("carecourse-housekeeping.service")["Service"]
+    assert (unit["Type"], unit["ExecStart"]) == ("oneshot", "/srv/carecourse/.venv/bin/carecourse expire-job-files")
+    assert unit["EnvironmentFile"] == "/etc/carecourse/carecourse.env"
+
+
 def test_the_commands_the_units_run_exist(app):
     commands = app.cli.list_commands(app.app_context())
-    assert {"db", "worker", "init"} <= set(commands)
+    assert {"db", "worker", "init", "expire-job-files", "retention"} <= set(commands)
     db_group = app.cli.get_command(app.app_context(), "db")
     assert "upgrade" in db_group.list_commands(None)
 
