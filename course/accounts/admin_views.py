@@ -11,7 +11,7 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from course.accounts import directory, invitations
+from course.accounts import directory, invitations, mail
 from course.accounts.blueprint import bp
 from course.accounts.forms import InviteForm, RoleForm
 from course.accounts.tokens import pending_invitations
@@ -151,6 +151,39 @@ def resend_invitation(user_id: int) -> Any:
         flash(f"{user.name} is deactivated: reactivate them before inviting them.", "error")
         return _back()
     return send_and_show([invitations.prepare_invitation(user, _admin())], url_for("accounts.users"))
+
+
+def invite_learners(user_ids: list[int], by: User, back: str) -> Any:
+    """Invite those of ``user_ids`` who have no password yet: in this request (``send_and_show``),
+    or, when that is more than ``INVITATIONS_IN_REQUEST`` to mail, by a job whose page this
+    answers with (course.accounts.jobs). Commits the enrolment or whatever the caller did first."""
+    from course.accounts.jobs import INVITATIONS_IN_REQUEST, SEND_INVITATIONS
+    from course.jobs.service import submit
+
+    waiting = invitations.learners_to_invite(user_ids)
+    if not mail.enabled() or len(waiting) <= INVITATIONS_IN_REQUEST:
+        return send_and_show([invitations.prepare_invitation(user, by) for user in waiting], back)
+    db.session.commit()
+    job = submit(SEND_INVITATIONS, params={"user_ids": [user.id for user in waiting],
+                                           "base_url": request.url_root, "back": back},
+                 payload=None, organisation_id=by.organisation_id, owner_id=by.id)
+    flash(f"Mailing {len(waiting):,} invitations: this page follows them.", "info")
+    return redirect(url_for("jobs.show", job_id=job.id), code=303)
+
+
+@bp.post("/invitations/<job_id>/again")
+@roles_required("tutor", "admin")
+def invite_again(job_id: str) -> Any:
+    """Invite again the learners an invitations job could not mail (new links; the old ones
+    stop working), by mail if it can, else as links shown to give by hand."""
+    from course.accounts.jobs import SEND_INVITATIONS
+    from course.jobs.service import job_for
+
+    job = job_for(current_user, job_id)
+    if job is None or job.kind != SEND_INVITATIONS or job.status != "done":
+        abort(404)
+    ids = [int(f["user_id"]) for f in (job.result or {}).get("failed", [])]
+    return invite_learners(ids, _admin(), url_for("jobs.show", job_id=job.id))
 
 
 def send_and_show(deliveries: list[invitations.Delivery], back: str) -> Any:

@@ -72,14 +72,13 @@ def prepare_invitation(user: User, by: User) -> Delivery:
     return Delivery(user.name, user.email, link, expires, message)
 
 
-def prepare_for_learners(user_ids: list[int], by: User) -> list[Delivery]:
-    """Invitations for those of ``user_ids`` who are active and have no password yet (enrolment's
-    "send invitations"), in name order."""
+def learners_to_invite(user_ids: list[int]) -> list[User]:
+    """Those of ``user_ids`` who are active and have no password yet (enrolment's "send
+    invitations"), in name order."""
     if not user_ids:
         return []
-    users = db.session.scalars(select(User).where(
-        User.id.in_(user_ids), User.active.is_(True), User.password_hash == "").order_by(User.name, User.id))
-    return [prepare_invitation(user, by) for user in users]
+    return list(db.session.scalars(select(User).where(
+        User.id.in_(user_ids), User.active.is_(True), User.password_hash == "").order_by(User.name, User.id)))
 
 
 def prepare_reset(email: str) -> Delivery | None:

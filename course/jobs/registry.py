@@ -14,6 +14,7 @@ from typing import Any
 
 # The modules that declare job kinds. Adding one (an export, demo data, a report)? One line here.
 KIND_MODULES: list[str] = [
+    "course.accounts.jobs",
     "course.bank.jobs",
     "course.authoring.jobs",
     "course.frameworks.jobs",

@@ -40,8 +40,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from course.accounts import invitations
-from course.accounts.admin_views import send_and_show
+from course.accounts.admin_views import invite_learners
 from course.auth import roles_required
 from course.auth.decorators import is_api_path
 from course.authoring.models import Course, Module
@@ -548,7 +547,7 @@ def learners(course_id: int) -> Any:
         flash(f"{user.name} ({user.email}) is enrolled" + (" with a new account." if created else "."), "success")
         back = url_for("learning.learners", course_id=course.id)
         if form.invite.data:
-            return send_and_show(invitations.prepare_for_learners([user.id], tutor), back)
+            return invite_learners([user.id], tutor, back)
         return redirect(back)
     return _learners_page(course, form, csv_form)
 
@@ -575,7 +574,7 @@ def learners_csv(course_id: int) -> Any:
           f"({result.created} new account{'s' if result.created != 1 else ''}).", "success")
     back = url_for("learning.learners", course_id=course.id)
     if csv_form.invite.data:
-        return send_and_show(invitations.prepare_for_learners(result.newly_enrolled_ids, tutor), back)
+        return invite_learners(result.newly_enrolled_ids, tutor, back)
     return redirect(back)
 
 
