@@ -113,6 +113,10 @@ def _config_from_env(app: Flask) -> dict[str, Any]:
         # Distinct accounts failing from one address: a care home's staff share one address.
         "LOGIN_ADDRESS_ACCOUNTS": 30,
         "LOGIN_ADDRESS_MAX_DELAY_SECONDS": 60,
+        # Forgotten-password mails from one address per LOGIN_WINDOW_SECONDS (each account also
+        # gets at most one a minute): more requests get the same answer and send nothing, so one
+        # address cannot flood a list of inboxes. A care home's whole staff share one address.
+        "RESET_ADDRESS_REQUESTS": 10,
         # Number of proxies in front of the app that set X-Forwarded-For (0: trust none).
         "PROXY_FIX_X_FOR": _proxy_count("CARECOURSE_PROXY_FIX_X_FOR"),
         # Number of proxies that set X-Forwarded-Proto: behind a TLS-terminating proxy, 1 lets the

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
 from course.accounts import admin_views  # noqa: F401  (the admin pages, on the same blueprint)
@@ -26,6 +26,13 @@ def forgot_password() -> Any:
     """Ask for a reset link. The answer is the same whether or not the address has an account."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
+        requests = throttle.count_reset_request(request.remote_addr)
+        if requests > current_app.config["RESET_ADDRESS_REQUESTS"]:
+            db.session.commit()
+            current_app.logger.warning("reset request %d from %s in %d s: nothing sent", requests,
+                                       request.remote_addr, current_app.config["LOGIN_WINDOW_SECONDS"])
+            flash(SAME_ANSWER, "success")
+            return redirect(url_for("auth.login"))
         delivery = invitations.prepare_reset(form.email.data or "")
         db.session.commit()
         if delivery is not None:

@@ -187,6 +187,18 @@ def record_success(user: User, address: str | None, device: str | None = None) -
     db.session.flush()
 
 
+def count_reset_request(address: str | None) -> int:
+    """Count a forgotten-password request from ``address``; how many it has made in the window.
+
+    Kept beside the sign-in counters (kind ``reset``) so every worker agrees and
+    ``unlock-address`` clears it too. Requests are counted whether or not the address asked
+    about has an account, so the count reveals nothing either."""
+    address = address or UNKNOWN_ADDRESS
+    requests = _count(Key("reset", f"reset:{address}", None, address), utcnow())
+    db.session.flush()
+    return requests
+
+
 def _lift(condition: object) -> int:
     """Delete the keys matching ``condition``; how many of them were making people wait."""
     waiting = db.session.scalar(

@@ -54,6 +54,41 @@ def test_a_second_request_within_a_minute_sends_nothing(app, client, create_user
     assert len(mailbox.messages) == 1
 
 
+def test_one_address_gets_ten_mails_a_window_then_the_same_answer_and_nothing_sent(
+        app, client, create_user, mailbox, clock, caplog):
+    for n in range(12):
+        create_user("learner", email=f"staff{n:02d}@care.test")
+    with caplog.at_level(logging.WARNING):
+        for n in range(12):
+            response = _forgot(client, f"staff{n:02d}@care.test")
+            assert response.status_code == 302 and response.headers["Location"] == "/login"
+            assert client.get("/login").get_data(as_text=True).count(SAME) == 1
+    # the first ten addresses asked about get their mail, the eleventh and twelfth nothing
+    assert [m["To"] for m in mailbox.messages] == [f"staff{n:02d}@care.test" for n in range(10)]
+    assert "reset request 11 from 127.0.0.1 in 900 s: nothing sent" in caplog.text
+    # another address is not held up by this one
+    other = app.test_client()
+    other.post("/account/forgot-password", data={"email": "staff10@care.test"},
+               environ_base={"REMOTE_ADDR": "192.0.2.7"})
+    assert mailbox.messages[-1]["To"] == "staff10@care.test"
+    # a quiet window later the address may ask again
+    clock.move(minutes=16)
+    _forgot(client, "staff11@care.test")
+    assert mailbox.messages[-1]["To"] == "staff11@care.test" and len(mailbox.messages) == 12
+
+
+def test_unlock_address_lifts_the_reset_count_too(app, client, create_user, mailbox):
+    create_user("learner", email="lee@care.test")
+    app.config["RESET_ADDRESS_REQUESTS"] = 0
+    _forgot(client, "lee@care.test")
+    assert mailbox.messages == []
+    result = app.test_cli_runner().invoke(args=["unlock-address", "127.0.0.1"])
+    assert result.exit_code == 0, result.output
+    app.config["RESET_ADDRESS_REQUESTS"] = 1
+    _forgot(client, "lee@care.test")
+    assert [m["To"] for m in mailbox.messages] == ["lee@care.test"]
+
+
 def test_reset_link_is_single_use_ends_other_sessions_and_lifts_the_lock(app, client, create_user, mailbox):
     lee = create_user("learner", email="lee@care.test")
     elsewhere = app.test_client()
