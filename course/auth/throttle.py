@@ -33,6 +33,10 @@ account get one guess a minute; a browser the real user has signed in on is slow
 but its own failures. Admins see the waits with ``carecourse sign-in-delays`` and lift them
 with ``unlock-user`` and ``unlock-address``.
 
+The same table counts forgotten-password requests per address (kind ``reset``,
+``count_reset_request``): past RESET_ADDRESS_REQUESTS in the window the page answers as ever but
+mails nothing.
+
 Counting uses single UPDATE statements, so concurrent workers never lose a failure. These
 functions flush, never commit: the view commits.
 """

@@ -124,7 +124,8 @@ class LoginThrottle(db.Model):
 
     ``kind`` is "pair" (one account from one address), "account" (one account from addresses
     without a trusted-device cookie), "address" (distinct accounts failing from one address) or
-    "device" (one account from one trusted browser).
+    "device" (one account from one trusted browser); "reset" counts forgotten-password requests
+    from one address (course.auth.throttle.count_reset_request).
     """
 
     __tablename__ = "login_throttle"
