@@ -563,10 +563,12 @@ function boot(win) {
 		return !why;
 	}
 	/** Check an answer (or a scenario step): the server marks it in the app, the player elsewhere; then `go(mark)`. */
+	/** Mark an answer (the server's mark in the app), then go(mark, shown): shown is false when the
+	 * learner has moved on meanwhile (Next, Submit quiz), whose view must not be drawn over. */
 	function check(el, i, r, step, go) {
-		if (!app) return go(null);
+		if (!app) return go(null, true);
 		el.disabled = true; say("Checking your answer…");
-		rt.check(i, r, step).then(go, () => { el.disabled = false; });
+		rt.check(i, r, step).then(mk => go(mk, el.isConnected), () => { el.disabled = false; });
 	}
 
 	function question(moved, to) {
@@ -583,8 +585,8 @@ function boot(win) {
 		else {
 			body = renderQ(q, ms.a[i], locked, change, "q" + i);
 			if (locked) fb.append(feedback(orig, ms.a[i], ms.m[i]));
-			else if (immediate) body.append(btn("Check answer", e => ready(q, ms.a[i] = shownOrder(q, ms.a[i])) && check(e.target, i, ms.a[i], null, mk => {
-				ms.k[i] = true; if (mk) ms.m[i] = mk; question(false, ".feedback");
+			else if (immediate) body.append(btn("Check answer", e => ready(q, ms.a[i] = shownOrder(q, ms.a[i])) && check(e.target, i, ms.a[i], null, (mk, shown) => {
+				ms.k[i] = true; if (mk) ms.m[i] = mk; if (shown) question(false, ".feedback");
 			})));
 		}
 		show("q", [clock, h("section", {class: "question", "aria-labelledby": hd.id}, hd, body, fb),
@@ -619,13 +621,13 @@ function boot(win) {
 		}),
 		cur < 0 ? P("You have reached the end of this case.", "end") : D("step", h("h3", {class: "step-h", text: "Step " + (n + 1)}),
 			renderQ(s.question, r.answers[s.id], false, (a, soon) => { r.answers[s.id] = a; change(r, soon); }, `q${i}s${cur}`),
-			btn(immediate ? "Check answer" : "Continue scenario", e => ready(s.question, r.answers[s.id] = shownOrder(s.question, r.answers[s.id])) && check(e.target, i, r.answers[s.id], s.id, mk => {
+			btn(immediate ? "Check answer" : "Continue scenario", e => ready(s.question, r.answers[s.id] = shownOrder(s.question, r.answers[s.id])) && check(e.target, i, r.answers[s.id], s.id, (mk, shown) => {
 				r.path.push(s.id);
 				if (mk) { const m = ms.m[i] = ms.m[i] || {}; (m.steps = m.steps || {})[s.id] = mk; m.next = mk.next; }
 				const end = stepOf(q, r, i) < 0;
 				ms.k[i] = end && immediate;
 				change(r, false, app); // the server stored it with the check
-				question(false, immediate ? ".last .mark" : end ? ".end" : ".step-h");
+				if (shown) question(false, immediate ? ".last .mark" : end ? ".end" : ".step-h");
 			}))));
 	}
 	/** A question's controls; change(response, soon). */

@@ -214,6 +214,37 @@ def test_reload_before_the_state_reached_the_server_shows_every_answer(app, live
     expect(page.get_by_text("Your score: 3 of 4 (75%)")).to_be_visible()
 
 
+def test_submit_quiz_pressed_while_a_step_is_being_checked_keeps_the_summary(app, live_server, browser_page, make_course):  # noqa: F811
+    """A learner quicker than the server: Continue scenario, then Submit quiz before the step's mark
+    comes back. The mark arriving must not draw the question back over the summary (it did, and
+    "Submit all and finish" vanished)."""
+    c = make_course([q_single(), q_tf(), q_scenario()], pass_mark=0.5)
+    page, base = browser_page, live_server.url
+    attempt_id = open_quiz(page, base, c)
+    page.get_by_label("Mr Okafor").check()
+    next_button(page).click()
+    page.get_by_label("True").check()
+    next_button(page).click()
+    held = []  # the step's check, kept from the server until the summary is on screen
+    page.route("**/check", lambda route: held.append(route))
+    page.get_by_label("Agree with her son").check()
+    page.get_by_role("button", name="Continue scenario").click()
+    deadline = time.monotonic() + 30
+    while not held and time.monotonic() < deadline:
+        page.wait_for_timeout(20)
+    assert held, "Continue scenario sent no check"
+    page.get_by_role("button", name="Submit quiz").click()
+    expect(page.get_by_role("heading", name="Before you submit")).to_be_visible()
+    with page.expect_response("**/check"):
+        held[0].continue_()
+    page.unroute("**/check")
+    wait_saved(page, app, attempt_id, lambda a: (a.responses.get("2") or {}).get("path") == ["s1"])
+    page.evaluate("new Promise(done => setTimeout(done, 100))")  # the mark's callback has run
+    expect(page.get_by_role("heading", name="Before you submit")).to_be_visible()
+    page.get_by_role("button", name="Submit all and finish").click()
+    expect(page.get_by_role("heading", name="Results")).to_be_visible()
+
+
 def test_results_show_the_servers_mark_per_criterion(app, live_server, browser_page, make_course):  # noqa: F811
     """An answer given in another window counts: the server marks it, and the results show the server's figures."""
     c = make_course([q_single(), q_tf(), q_scenario()], pass_mark=0.5)
