@@ -92,3 +92,42 @@ def test_invitation_then_forgotten_password(create_org, create_user, mailbox: Ma
         learner.goto(invitation)
         assert learner.get_by_role("heading", level=1).inner_text() == "This link cannot be used"
         assert "already been used" in learner.locator("main").inner_text()
+
+
+def test_a_large_enrolment_s_invitations_job_page_by_keyboard(app: Any, create_org, create_user, mailbox: Mailbox,
+                                                               live_server: Any, browser_page: Any, tmp_path) -> None:
+    """A tutor's CSV of 21 learners with invitations, while the mail server is down: the job page
+    lists the 21 not mailed (axe-clean); once it is back, "Invite these 21 again" by keyboard mails them."""
+    from course.authoring.models import Course
+    from course.extensions import db
+    from tests.accounts.conftest import free_port
+
+    org = create_org("Sunrise Care")
+    tutor = create_user("tutor", org=org, email="tia@care.test", name="Tia Tutor")
+    with app.app_context():
+        course = Course(title="Care at work", slug="care", organisation_id=org.id, created_by_id=tutor.id)
+        db.session.add(course)
+        db.session.commit()
+        course_id = course.id
+    csv = tmp_path / "intake.csv"
+    csv.write_text("name,email,cohort\n" + "".join(f"Learner {n:02d},learner{n:02d}@care.test,May\n" for n in range(1, 22)))
+    working_port = app.config["SMTP_PORT"]
+    app.config["SMTP_PORT"] = free_port()  # nothing listens there
+
+    page, base = browser_page, live_server.url
+    sign_in(page, base, "tia@care.test", DEFAULT_PASSWORD, next_path=f"/learn/tutor/courses/{course_id}/learners")
+    page.locator("#csv-file").set_input_files(str(csv))
+    page.get_by_label("Send invitations by email").check()
+    page.get_by_role("button", name="Upload and enrol").click()
+    page.get_by_role("heading", name="0 of 21 invitations sent by email").wait_for()
+    assert page.get_by_role("row").count() == 22  # the header and one row a learner
+    assert "set-password" not in page.content()
+    _axe_clean(page)
+
+    app.config["SMTP_PORT"] = working_port
+    again = page.get_by_role("button", name="Invite these 21 again")
+    again.focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="21 of 21 invitations sent by email").wait_for()
+    _axe_clean(page)
+    assert sorted(m["To"] for m in mailbox.messages) == [f"learner{n:02d}@care.test" for n in range(1, 22)]
