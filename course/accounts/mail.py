@@ -89,6 +89,17 @@ def _connect() -> smtplib.SMTP:
     return smtp
 
 
+def _connect_problem(where: str, exc: Exception) -> str:
+    """Why no message could be handed over, in words an admin can act on."""
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        detail = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else exc.smtp_error
+        return (f"the mail server {where} refused the sign-in of CARECOURSE_SMTP_USERNAME "
+                f"({exc.smtp_code} {detail})")
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return f"the mail server {where} has a certificate this host does not trust ({exc.verify_message})"
+    return f"the mail server {where} could not be reached ({exc})"
+
+
 def send_all(messages: Iterable[Message]) -> dict[int, str]:
     """Send ``messages`` over one connection; {index: why} for each that failed (empty: all sent).
 
@@ -104,7 +115,7 @@ def send_all(messages: Iterable[Message]) -> dict[int, str]:
         smtp = _connect()
     except (OSError, smtplib.SMTPException) as exc:
         current_app.logger.warning("could not connect to the mail server %s: %s", where, exc)
-        return dict.fromkeys(range(len(messages)), f"the mail server {where} could not be reached ({exc})")
+        return dict.fromkeys(range(len(messages)), _connect_problem(where, exc))
     failures: dict[int, str] = {}
     try:
         for index, message in enumerate(messages):
