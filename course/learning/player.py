@@ -15,6 +15,8 @@ from typing import Any
 
 from markupsafe import Markup
 
+from scorm_export.slim import minify_player_file
+
 from course.authoring.models import Module
 from course.learning.models import Attempt, ModuleProgress
 from course.learning.player_cache import module_cache
@@ -30,6 +32,13 @@ def player_file_version(name: str) -> str:
         return str(int((PLAYER_DIR / name).stat().st_mtime))
     except OSError:
         return "0"
+
+
+@lru_cache(maxsize=2 * len(PLAYER_FILES))
+def minified_player_file(name: str, version: str) -> bytes:
+    """A player file as packages carry it (``scorm_export.slim``: comments and spaces removed),
+    made once per process and file version: 85 KB of source become 63 KB on every first open."""
+    return minify_player_file(name, (PLAYER_DIR / name).read_bytes())
 
 
 def script_json(value: Any) -> str:

@@ -16,6 +16,7 @@ revision, another attempt's item, a checked answer; with ``attempt`` holding the
 """
 from __future__ import annotations
 
+import hashlib
 import random
 import time
 from collections.abc import Callable
@@ -24,6 +25,7 @@ from typing import Any, TypeVar
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     jsonify,
     redirect,
@@ -55,7 +57,15 @@ from course.learning.display import answer_text, fmt, key_response, percent
 from course.learning import hours
 from course.learning.forms import CsvEnrolForm, EnrolForm, MarkEssayForm, OfflineForm
 from course.learning.models import OFFLINE_KINDS, Attempt, Enrolment, OfflineLearning
-from course.learning.player import PLAYER_DIR, PLAYER_FILES, course_document, launch_data, player_file_version, render_player_page
+from course.learning.player import (
+    PLAYER_DIR,
+    PLAYER_FILES,
+    course_document,
+    launch_data,
+    minified_player_file,
+    player_file_version,
+    render_player_page,
+)
 from course.models.users import User
 from course.bank.media import get_media, media_response
 from question_bank.limits import ENROLMENT_CSV_BYTES, FORM_ENVELOPE_BYTES, JSON_BODY_BYTES
@@ -199,11 +209,18 @@ def my_criteria(course_slug: str) -> Any:
 @roles_required()
 @cacheable
 def player_file(name: str) -> Any:
-    """The player's own JS and CSS files (scorm_export/player), the same the SCORM zip carries."""
+    """The player's own JS and CSS files (scorm_export/player), minified as the SCORM zip carries
+    them (as written when the app runs in debug mode, for reading in the browser)."""
     if name not in PLAYER_FILES:
         abort(404)
-    response = send_from_directory(PLAYER_DIR, name, max_age=3600)
-    return response
+    if current_app.debug:
+        return send_from_directory(PLAYER_DIR, name, max_age=3600)
+    data = minified_player_file(name, player_file_version(name))
+    response = current_app.response_class(data, mimetype="text/css" if name.endswith(".css") else "text/javascript")
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
+    response.set_etag(hashlib.sha256(data).hexdigest()[:32])
+    return response.make_conditional(request)
 
 
 def learner_media_base(course: Course) -> str:

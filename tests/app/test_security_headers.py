@@ -162,6 +162,7 @@ def test_static_and_player_files_stay_cacheable(client: FlaskClient, course: Lea
     assert client.get("/static/carecourse.css", headers={"If-None-Match": css.headers["ETag"]}).status_code == 304
     player = client.get("/learn/player/player.js")
     assert player.status_code == 200 and player.headers["Cache-Control"] == "public, max-age=3600"
+    assert client.get("/learn/player/player.js", headers={"If-None-Match": player.headers["ETag"]}).status_code == 304
     # A signed-in error page from a file route is still a page: not stored.
     assert client.get("/learn/player/README.md").headers["Cache-Control"] == "no-store"
 

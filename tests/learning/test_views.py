@@ -102,7 +102,15 @@ def test_module_page_launches_the_player_with_the_attempt(client, make_course, a
     assert attempt["seed"] == seed
     # Opening again resumes the same attempt.
     assert launch_of(open_module(client, c))["app"]["attempt"]["id"] == attempt["id"]
-    assert client.get("/learn/player/player.js").status_code == 200
+    # The player's files, minified as packages carry them.
+    from course.learning.player import PLAYER_DIR
+    from scorm_export.slim import minify_player_file
+
+    for name, kind in (("player.js", "text/javascript"), ("player.css", "text/css")):
+        served = client.get(f"/learn/player/{name}")
+        assert (served.status_code, served.mimetype) == (200, kind)
+        source = (PLAYER_DIR / name).read_bytes()
+        assert served.data == minify_player_file(name, source) and len(served.data) < 0.9 * len(source)
     assert client.get("/learn/player/README.md").status_code == 404
 
 
