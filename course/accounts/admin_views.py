@@ -183,7 +183,7 @@ def invite_again(job_id: str) -> Any:
     if job is None or job.kind != SEND_INVITATIONS or job.status != "done":
         abort(404)
     ids = [int(f["user_id"]) for f in (job.result or {}).get("failed", [])]
-    return invite_learners(ids, _admin(), url_for("jobs.show", job_id=job.id))
+    return invite_learners(ids, current_user._get_current_object(), url_for("jobs.show", job_id=job.id))
 
 
 def send_and_show(deliveries: list[invitations.Delivery], back: str) -> Any:
