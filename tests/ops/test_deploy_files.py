@@ -106,6 +106,6 @@ def test_nginx_takes_every_request_the_app_takes_and_serves_its_static_files(app
     assert int(size.group(1)) * scale >= app.config["MAX_CONTENT_LENGTH"]
     alias = re.search(r"location /static/ \{\s*alias /srv/carecourse/(\S+);", nginx).group(1)
     assert Path(REPO_ROOT / alias).resolve() == Path(app.static_folder).resolve()
-    assert "listen 443 ssl;" in nginx and "ssl_certificate " in nginx
+    assert "listen 443 ssl http2;" in nginx and "ssl_certificate " in nginx
     for header in ("X-Forwarded-For", "X-Forwarded-Proto", "Host"):
         assert f"proxy_set_header {header} " in nginx
