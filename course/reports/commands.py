@@ -51,28 +51,32 @@ def _write(tables: Any, fmt: str, out: Path | None) -> None:
 def report_command(kind: str, slug: str, organisation: str | None, email: str | None, cohort: str | None,
                    attempts: str, fmt: str, out: Path | None) -> None:
     """Print or write a report: progress (one row per learner), criteria, items or hours."""
-    from course.reports import service
+    from course.reports.cohort import progress_table
+    from course.reports.criteria import criteria_table
+    from course.reports.hours import hours_table
+    from course.reports.item_analysis import items_tables
+    from course.reports.lookups import ReportError, course_by_slug, learner_by_email
 
     if fmt == "xlsx" and out is None:
         raise _error("--format xlsx needs --out FILE (a workbook is not written to a terminal)")
     try:
-        course = service.course_by_slug(slug, organisation)
-        learner = service.learner_by_email(course, email) if email else None
-    except service.ReportError as exc:
+        course = course_by_slug(slug, organisation)
+        learner = learner_by_email(course, email) if email else None
+    except ReportError as exc:
         raise _error(str(exc)) from None
     if kind in ("criteria", "hours") and learner is None:
         raise _error(f"report {kind} needs --learner EMAIL")
     if kind == "progress":
-        table = service.progress_table(course, cohort=cohort)
+        table = progress_table(course, cohort=cohort)
         if learner is not None:
             table.rows = [r for r in table.rows if r[1] == learner.email]
         tables: Any = table
     elif kind == "criteria":
-        tables = service.criteria_table(course, learner)
+        tables = criteria_table(course, learner)
     elif kind == "hours":
-        tables = service.hours_table(course, learner)
+        tables = hours_table(course, learner)
     else:
-        tables = service.items_tables(course, which=attempts)
+        tables = items_tables(course, which=attempts)
     db.session.rollback()
     _write(tables, fmt, out)
 

@@ -19,7 +19,7 @@ SPOOL_BYTES = 4 * 1024 * 1024
 class Table:
     """A report as rows: one sheet of an XLSX file, or one CSV file.
 
-    ``rows`` is a list, or a generator (``service.progress_stream``) that the writers read once."""
+    ``rows`` is a list, or a generator (``cohort.progress_stream``) that the writers read once."""
 
     title: str
     headers: list[str]

@@ -38,21 +38,22 @@ def progress_report(job: JobContext) -> dict[str, Any]:
     Params: course_id, cohort (None for all), sort, dir, fmt, filename."""
     from course.extensions import db
     from course.jobs.models import Job
-    from course.reports import service
+    from course.reports.cohort import learner_count, progress_stream
     from course.reports.export import csv_chunks, xlsx_tempfile
+    from course.reports.lookups import organisation_course
 
     params = job.params
     fmt = params.get("fmt")
     if fmt not in FORMATS:
         raise JobFailed([problem("fmt", f"the format must be csv or xlsx, not {fmt!r}")])
-    course = service.organisation_course(job.organisation_id, int(params.get("course_id") or 0))
+    course = organisation_course(job.organisation_id, int(params.get("course_id") or 0))
     if course is None:
         raise JobFailed([problem("course_id", "the course no longer exists")])
     cohort = params.get("cohort")
-    total = service.learner_count(course, cohort)
+    total = learner_count(course, cohort)
     job.progress(0, total, f"0 of {total:,} learners written")
-    table = service.progress_stream(course, cohort=cohort, sort=params.get("sort"),
-                                    direction=params.get("dir") or "asc", batch=BATCH)
+    table = progress_stream(course, cohort=cohort, sort=params.get("sort"),
+                            direction=params.get("dir") or "asc", batch=BATCH)
     table.rows = _counted(table.rows, job, total)
     limit = current_app.config["REPORT_JOB_MAX_BYTES"]
     if fmt == "csv":

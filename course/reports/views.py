@@ -25,8 +25,14 @@ from course.evidence.display import counts_sentence
 from course.extensions import db
 from course.learning.models import Attempt
 from course.models.users import User
-from course.reports import service
+from course.reports import cohort
+from course.reports.criteria import criteria_map, criteria_table
 from course.reports.export import Table, csv_chunks, file_chunks, xlsx_tempfile
+from course.reports.hours import hours_log, hours_table
+from course.reports.item_analysis import item_analysis, items_tables
+from course.reports.lookups import enrolled_learner, organisation_course
+from course.reports.rows import LearnerRow, learner_rows
+from course.reports.structure import structure
 from course.reports.svg import TimeBar, hours, progress_bar, time_chart
 
 bp = Blueprint("reports", __name__, url_prefix="/reports", template_folder="templates")
@@ -41,7 +47,7 @@ def _report_bar(value: float, maximum: float, label: str) -> Any:
 
 
 @bp.app_template_global("report_module_cells")
-def module_cells(row: service.LearnerRow, modules: list[Module]) -> Markup:
+def module_cells(row: LearnerRow, modules: list[Module]) -> Markup:
     """A progress row's module cells as HTML, built in Python: 100 rows x 50 modules is 5,000 cells."""
     out = []
     for m in modules:
@@ -62,7 +68,7 @@ def _hours(minutes: float | None) -> str:
 
 def my_course(course_id: int) -> Course:
     """A course of the signed-in user's organisation, else 404."""
-    course = service.organisation_course(current_user.organisation_id, course_id)
+    course = organisation_course(current_user.organisation_id, course_id)
     if course is None:
         abort(404)
     return course
@@ -70,7 +76,7 @@ def my_course(course_id: int) -> Course:
 
 def my_learner(course: Course, user_id: int) -> User:
     """A learner enrolled on the course, else 404."""
-    found = service.enrolled_learner(course, user_id)
+    found = enrolled_learner(course, user_id)
     if found is None:
         abort(404)
     return found[0]
@@ -155,7 +161,7 @@ def progress(course_id: int) -> Any:
     """Cohort progress: a page of learners by module, sortable by any column, with cohort totals."""
     course = my_course(course_id)
     page = request.args.get("page", "1")
-    report = service.progress(
+    report = cohort.progress(
         course, cohort=_cohort_arg(), sort=request.args.get("sort"), direction=request.args.get("dir", "asc"),
         page=int(page) if page.isdigit() else 1,
     )
@@ -169,7 +175,7 @@ def _minutes(hours_: int | None) -> int | None:
     return hours_ * 60 if hours_ else None
 
 
-def _cohort_chart(report: service.Progress) -> Any:
+def _cohort_chart(report: cohort.Progress) -> Any:
     """Mean time per learner (online study, then offline of every kind) against TQT, per unit and
     for the course: every kind counts toward TQT, while only time with a tutor counts toward GLH."""
     n = report.learners or 1
@@ -183,7 +189,7 @@ def _cohort_chart(report: service.Progress) -> Any:
 
 
 @bp.app_template_global("report_sort_url")
-def sort_url(report: service.Progress, key: str) -> str:
+def sort_url(report: cohort.Progress, key: str) -> str:
     """The progress page sorted by ``key`` (toggling the direction when it is the current sort)."""
     direction = "desc" if report.sort == key and report.direction == "asc" else "asc"
     args = {k: v for k, v in request.args.items() if k not in ("sort", "dir", "page")}
@@ -195,8 +201,8 @@ def sort_url(report: service.Progress, key: str) -> str:
 def progress_export(course_id: int, fmt: str) -> Any:
     """Every learner's progress (filters and sort as on the page), one row per learner."""
     course = my_course(course_id)
-    table = service.progress_stream(course, cohort=_cohort_arg(), sort=request.args.get("sort"),
-                                    direction=request.args.get("dir", "asc"))
+    table = cohort.progress_stream(course, cohort=_cohort_arg(), sort=request.args.get("sort"),
+                                   direction=request.args.get("dir", "asc"))
     return export(table, fmt, f"{course.slug}-progress")
 
 
@@ -206,10 +212,10 @@ def learner(course_id: int, user_id: int) -> Any:
     """One learner: each module's status, mark, attempts and time; time against each unit's GLH."""
     course = my_course(course_id)
     user = my_learner(course, user_id)
-    found = service.enrolled_learner(course, user.id)
+    found = enrolled_learner(course, user.id)
     enrolment = found[1] if found else None
-    st = service.structure(course)
-    row = service.learner_rows(st, [(user.id, user.name, user.email, enrolment.cohort if enrolment else "")])[0]
+    st = structure(course)
+    row = learner_rows(st, [(user.id, user.name, user.email, enrolment.cohort if enrolment else "")])[0]
     bars = [TimeBar(u.code, row.unit_time(u).self_study_minutes, row.unit_offline.get(u.code, 0),
                     _minutes(u.figures.tqt)) for u in st.units]
     unassigned = row.unassigned_time
@@ -217,7 +223,7 @@ def learner(course_id: int, user_id: int) -> Any:
     chart = time_chart(bars, f"{user.name}'s learning time, online study and offline, against total "
                              "qualification time (TQT)")
     return render_template("reports/learner.html", course=course, learner=user, st=st, row=row, chart=chart,
-                           unassigned=unassigned, hours=service.hours_log(course, user))
+                           unassigned=unassigned, hours=hours_log(course, user))
 
 
 @bp.get("/courses/<int:course_id>/learners/<int:user_id>/criteria")
@@ -226,7 +232,7 @@ def criteria(course_id: int, user_id: int) -> Any:
     """The learner's criteria map: each criterion's state (course.evidence.status), its reasons and evidence."""
     course = my_course(course_id)
     user = my_learner(course, user_id)
-    record = service.criteria_map(course, user)
+    record = criteria_map(course, user)
     return render_template("reports/criteria.html", course=course, learner=user, record=record,
                            counts=counts_sentence(record.counts))
 
@@ -237,7 +243,7 @@ def criteria_export(course_id: int, user_id: int, fmt: str) -> Any:
     """The criteria map as CSV or XLSX."""
     course = my_course(course_id)
     user = my_learner(course, user_id)
-    return export(service.criteria_table(course, user), fmt, f"{course.slug}-{user.id}-criteria")
+    return export(criteria_table(course, user), fmt, f"{course.slug}-{user.id}-criteria")
 
 
 @bp.get("/courses/<int:course_id>/learners/<int:user_id>/hours.<any(csv, xlsx):fmt>")
@@ -246,7 +252,7 @@ def hours_export(course_id: int, user_id: int, fmt: str) -> Any:
     """The learner's hours log (date, activity, minutes, outcome, covers) for funding evidence."""
     course = my_course(course_id)
     user = my_learner(course, user_id)
-    return export(service.hours_table(course, user), fmt, f"{course.slug}-{user.id}-hours")
+    return export(hours_table(course, user), fmt, f"{course.slug}-{user.id}-hours")
 
 
 def _items_module(course: Course) -> Module | None:
@@ -270,7 +276,7 @@ def items(course_id: int) -> Any:
     course = my_course(course_id)
     module = _items_module(course)
     which = "all" if request.args.get("attempts") == "all" else "first"
-    report = service.item_analysis(module, which=which) if module is not None else None
+    report = item_analysis(module, which=which) if module is not None else None
     modules = db.session.scalars(
         db.select(Module).where(Module.course_id == course.id).order_by(Module.position)
     ).all()
@@ -286,7 +292,7 @@ def items_export(course_id: int, fmt: str) -> Any:
     course = my_course(course_id)
     module = _items_module(course) if request.args.get("module") else None
     which = "all" if request.args.get("attempts") == "all" else "first"
-    return export(service.items_tables(course, which=which, module=module), fmt, f"{course.slug}-items")
+    return export(items_tables(course, which=which, module=module), fmt, f"{course.slug}-items")
 
 
 @bp.get("/attempts/<int:attempt_id>")

@@ -9,7 +9,7 @@ from flask import Flask
 from course.authoring.models import Course, Module
 from course.extensions import db
 from course.models import User
-from course.reports import service
+from course.reports import cohort, criteria, hours, item_analysis, lookups
 from tests.reports.conftest import ReportCourse
 
 
@@ -24,13 +24,13 @@ def _course(rc: ReportCourse) -> Course:
     return db.session.get(Course, rc.course_id)
 
 
-def _names(report: service.Progress) -> list[str]:
+def _names(report: cohort.Progress) -> list[str]:
     return [r.name for r in report.rows]
 
 
 def test_progress_rows_by_learner_and_module(report_course: ReportCourse, ctx: None) -> None:
     rc = report_course
-    report = service.progress(_course(rc))
+    report = cohort.progress(_course(rc))
     assert report.learners == 4 and report.pages == 1
     assert _names(report) == ["Ann Archer", "Ben Brook", "Cat Cole", "Dan Dale"]
     ann, ben, cat, dan = report.rows
@@ -74,7 +74,7 @@ def test_progress_rows_by_learner_and_module(report_course: ReportCourse, ctx: N
 ])
 def test_progress_sorts_in_sql(report_course: ReportCourse, ctx: None, sort: str, direction: str,
                                expected: list[str]) -> None:
-    report = service.progress(_course(report_course), sort=sort, direction=direction)
+    report = cohort.progress(_course(report_course), sort=sort, direction=direction)
     assert _names(report) == expected
     assert report.sort == ("name" if sort == "bogus" else sort)
 
@@ -82,22 +82,22 @@ def test_progress_sorts_in_sql(report_course: ReportCourse, ctx: None, sort: str
 def test_progress_sorts_by_a_modules_best_mark(report_course: ReportCourse, ctx: None) -> None:
     rc = report_course
     # m1 best marks: Ann 1, Ben 1, Cat 1/3, Dan 1/3; ascending puts Cat and Dan first (ties by name).
-    assert _names(service.progress(_course(rc), sort=f"m{rc.m1}", direction="asc")) == [
+    assert _names(cohort.progress(_course(rc), sort=f"m{rc.m1}", direction="asc")) == [
         "Cat Cole", "Dan Dale", "Ann Archer", "Ben Brook"]
 
 
 def test_progress_filters_by_cohort_and_pages(report_course: ReportCourse, ctx: None) -> None:
     course = _course(report_course)
-    report = service.progress(course, cohort="B")
+    report = cohort.progress(course, cohort="B")
     assert _names(report) == ["Cat Cole", "Dan Dale"]
     assert (report.learners, report.online_minutes, report.offline_minutes) == (2, 10, 30)
-    page2 = service.progress(course, page=2, page_size=3)
+    page2 = cohort.progress(course, page=2, page_size=3)
     assert (page2.page, page2.pages, _names(page2)) == (2, 2, ["Dan Dale"])
-    assert service.progress(course, page=99, page_size=3).page == 2
+    assert cohort.progress(course, page=99, page_size=3).page == 2
 
 
 def test_progress_table_has_one_row_per_learner(report_course: ReportCourse, ctx: None) -> None:
-    table = service.progress_table(_course(report_course), batch=3)  # two batches
+    table = cohort.progress_table(_course(report_course), batch=3)  # two batches
     # Time by kind, each against its own figure: online self-study never counts toward GLH.
     assert table.headers[:16] == ["name", "email", "cohort", "modules complete", "self-study minutes",
                                   "guided session minutes", "assessment minutes", "GLH minutes", "off-the-job minutes",
@@ -120,7 +120,7 @@ def test_criteria_map_reads_the_status_function(report_course: ReportCourse, ctx
     rc = report_course
     course = _course(rc)
     ann = db.session.get(User, rc.users["ann"])
-    record = service.criteria_map(course, ann)
+    record = criteria.criteria_map(course, ann)
     assert [(g.code, [o.code for o in g.outcomes]) for g in record.frameworks] == [("TESTFW", ["P.1", "K.1"])]
     rows = record.by_ref
     assert list(rows) == ["TESTFW/P1", "TESTFW/P2", "TESTFW/K1", "TESTFW/K2"]
@@ -133,21 +133,21 @@ def test_criteria_map_reads_the_status_function(report_course: ReportCourse, ctx
                              "met": 0, "iqa_returned": 0, "iqa_confirmed": 0}
     # Cat answered q2 (K2) right but K2's rule (60%) was not met (1 of 2): no criterion is shown.
     cat = db.session.get(User, rc.users["cat"])
-    rows = service.criteria_map(course, cat).by_ref
+    rows = criteria.criteria_map(course, cat).by_ref
     assert {r: line.status.state for r, line in rows.items()} == dict.fromkeys(rows, "not_started")
     assert rows["TESTFW/K2"].status.reasons == ("No summative quiz result or workplace evidence yet.",)
-    table = service.criteria_table(course, cat)
+    table = criteria.criteria_table(course, cat)
     assert [r[2] for r in table.rows] == ["TESTFW/P1", "TESTFW/P2", "TESTFW/K1", "TESTFW/K2"]
     assert table.rows[2][6:10] == ["not_started", "Not started", False,
                                    "No summative quiz result or workplace evidence yet."]
-    ben_table = service.criteria_table(course, db.session.get(User, rc.users["ben"]))
+    ben_table = criteria.criteria_table(course, db.session.get(User, rc.users["ben"]))
     assert ben_table.rows[3][6:9] == ["knowledge_shown", "Knowledge shown", True]
     assert ben_table.rows[3][15] == "Choices attempt 2"
 
 
 def test_item_analysis_first_attempts(report_course: ReportCourse, ctx: None) -> None:
     module = db.session.get(Module, report_course.m1)
-    report = service.item_analysis(module)
+    report = item_analysis.item_analysis(module)
     assert (report.which, report.attempts) == ("first", 4)
     by_id = {i.question_id: i for i in report.items}
     assert list(by_id) == ["q1", "q2", "q3"]
@@ -167,7 +167,7 @@ def test_item_analysis_first_attempts(report_course: ReportCourse, ctx: None) ->
 
 def test_item_analysis_all_attempts(report_course: ReportCourse, ctx: None) -> None:
     module = db.session.get(Module, report_course.m1)
-    report = service.item_analysis(module, which="all")
+    report = item_analysis.item_analysis(module, which="all")
     assert report.attempts == 5
     q1 = report.items[0]
     # Adding Ben's 1 1 1 (T=3): q1 x = 1 1 0 0 1 (mean .6), X = 2 1 1 1 2 (mean 1.4):
@@ -175,7 +175,7 @@ def test_item_analysis_all_attempts(report_course: ReportCourse, ctx: None) -> N
     #   Sxx = 3 x .16 + 2 x .36 = 1.2; SXX = 2 x .36 + 3 x .16 = 1.2; r = .8 / 1.2 = 2/3.
     assert q1.stats.facility == pytest.approx(0.6)
     assert q1.stats.discrimination == pytest.approx(2 / 3)
-    tables = service.items_tables(_course(report_course), which="all")
+    tables = item_analysis.items_tables(_course(report_course), which="all")
     assert tables[0].rows[0] == ["m1", "q1", "Who decides", "single_choice", 5, 0.6, 0.6667, "", 1.0, "all"]
     assert tables[1].rows[:4] == [["m1", "q1", "a", "The person", True, 3], ["m1", "q1", "b", "The family", False, 1],
                                   ["m1", "q1", "c", "The manager", False, 1], ["m1", "q1", "", "no answer", False, 0]]
@@ -184,7 +184,7 @@ def test_item_analysis_all_attempts(report_course: ReportCourse, ctx: None) -> N
 def test_hours_log(report_course: ReportCourse, ctx: None) -> None:
     rc = report_course
     ann = db.session.get(User, rc.users["ann"])
-    rows = service.hours_log(_course(rc), ann)
+    rows = hours.hours_log(_course(rc), ann)
     day = rc.today
     assert [(r.date, r.activity, r.minutes, r.outcome, r.covers) for r in rows] == [
         (day.fromordinal(day.toordinal() - 2), "Online study: Practice", 20.0, "", "TESTFW/P.1"),
@@ -193,7 +193,7 @@ def test_hours_log(report_course: ReportCourse, ctx: None) -> None:
         (day, "Online study: Choices", 30.0, "attempt 1: passed (100%)", "TESTFW/K.1"),
     ]
     assert [r.kind_label for r in rows] == ["Online self-study (TQT)", "Guided session (GLH)", "Online self-study (TQT)"]
-    table = service.hours_table(_course(rc), ann)
+    table = hours.hours_table(_course(rc), ann)
     assert table.headers == ["date", "kind", "activity", "minutes", "outcome", "covers"]
     assert table.rows[-3:] == [["total toward GLH", "", "", 90.0, "", ""], ["total off-the-job", "", "", 0, "", ""],
                                ["total toward TQT", "", "", 140.0, "", ""]]
@@ -201,12 +201,12 @@ def test_hours_log(report_course: ReportCourse, ctx: None) -> None:
 
 def test_lookups(report_course: ReportCourse, ctx: None) -> None:
     rc = report_course
-    course = service.course_by_slug("care-basics")
+    course = lookups.course_by_slug("care-basics")
     assert course.id == rc.course_id
-    with pytest.raises(service.ReportError, match="no course with slug 'nope'"):
-        service.course_by_slug("nope")
-    assert service.learner_by_email(course, "ANN@a.test").id == rc.users["ann"]
-    with pytest.raises(service.ReportError, match="tutor@a.test is not enrolled on care-basics"):
-        service.learner_by_email(course, "tutor@a.test")
-    assert service.organisation_course(rc.org_id, rc.course_id) is course
-    assert service.organisation_course(rc.org_id + 1, rc.course_id) is None
+    with pytest.raises(lookups.ReportError, match="no course with slug 'nope'"):
+        lookups.course_by_slug("nope")
+    assert lookups.learner_by_email(course, "ANN@a.test").id == rc.users["ann"]
+    with pytest.raises(lookups.ReportError, match="tutor@a.test is not enrolled on care-basics"):
+        lookups.learner_by_email(course, "tutor@a.test")
+    assert lookups.organisation_course(rc.org_id, rc.course_id) is course
+    assert lookups.organisation_course(rc.org_id + 1, rc.course_id) is None

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from course.extensions import db
 from course.jobs.models import Job
-from course.reports import service
+from course.reports.cohort import progress_stream, progress_table
 from course.reports.export import to_csv
 from tests.helpers import login
 from tests.reports.conftest import ReportCourse
@@ -38,7 +38,7 @@ def test_downloads_are_streamed_with_the_same_content(client: FlaskClient, repor
     with app.app_context():
         from course.authoring.models import Course
 
-        listed = to_csv(service.progress_table(db.session.get(Course, rc.course_id)))
+        listed = to_csv(progress_table(db.session.get(Course, rc.course_id)))
     assert response.get_data(as_text=True) == listed
     for url in (f"{base}/progress.xlsx", f"{base}/items.csv", f"{base}/items.xlsx"):
         assert client.get(url).is_streamed, url
@@ -51,7 +51,7 @@ def test_progress_rows_are_read_a_batch_at_a_time(report_course: ReportCourse, a
     from course.authoring.models import Course
 
     with app.app_context():
-        table = service.progress_stream(db.session.get(Course, report_course.course_id), batch=2)
+        table = progress_stream(db.session.get(Course, report_course.course_id), batch=2)
         rows = iter(table.rows)
         with count_queries() as first:
             assert next(rows)[0] == "Ann Archer"

@@ -19,7 +19,8 @@ from course.authoring.models import Course
 from course.extensions import db
 from course.learning.models import OfflineLearning
 from course.models import Framework, User
-from course.reports import service
+from course.reports.cohort import progress, progress_table
+from course.reports.hours import hours_table
 from tests.helpers import login
 from tests.reports.conftest import ReportCourse
 
@@ -40,7 +41,7 @@ def kinds(app: Flask, report_course: ReportCourse) -> ReportCourse:
 def test_rows_and_cohort_keep_kinds_apart(app: Flask, kinds: ReportCourse) -> None:
     with app.app_context():
         course = db.session.get(Course, kinds.course_id)
-        report = service.progress(course)
+        report = progress(course)
         ann, ben, _cat, dan = report.rows
         unit = report.structure.units[0]
         assert (unit.figures.glh, unit.figures.tqt, unit.figures.tqt_source) == (10, 30, "credit")
@@ -51,14 +52,14 @@ def test_rows_and_cohort_keep_kinds_apart(app: Flask, kinds: ReportCourse) -> No
         assert (dan.unassigned_time.glh_minutes, dan.unit_time(unit).tqt_minutes) == (30, 0)
         assert report.offline_kinds == {"guided_session": 120, "assessment": 45, "off_the_job": 120}
         assert (report.glh_minutes, report.unit_glh_minutes("TESTFW")) == (165, 135)
-        names = lambda sort: [r.name for r in service.progress(course, sort=sort, direction="desc").rows]  # noqa: E731
+        names = lambda sort: [r.name for r in progress(course, sort=sort, direction="desc").rows]  # noqa: E731
         assert names("guided") == ["Ann Archer", "Ben Brook", "Dan Dale", "Cat Cole"]  # 90, 45, 30, 0
         assert names("off_the_job") == ["Ben Brook", "Ann Archer", "Cat Cole", "Dan Dale"]  # 120, then ties by name
         assert names("total") == ["Ben Brook", "Ann Archer", "Dan Dale", "Cat Cole"]  # 225, 140, 30, 10
-        table = service.progress_table(course)
+        table = progress_table(course)
         assert table.rows[1][:16] == ["Ben Brook", "ben@a.test", "A", 1, 60.0, 0, 45, 45, 120, 225.0, 10, 30,
                                       45, 225.0, 10, 30]
-        hours = service.hours_table(course, db.session.get(User, kinds.users["ben"]))
+        hours = hours_table(course, db.session.get(User, kinds.users["ben"]))
         assert [r[1:3] for r in hours.rows[:-3]] == [  # today's rows, by activity
             ["Off-the-job training (TQT)", "Off-the-job training: Ben's off_the_job"],
             ["Online self-study (TQT)", "Online study: Choices"],
