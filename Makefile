@@ -15,10 +15,12 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 # Test-only tools: Debian's Chromium (through the SCORM kit's setup), Debian's British English
-# word list for the content spell check, and axe-core from npm.
+# word list for the content spell check, Debian's nginx (deploy/nginx.conf is run in front of the
+# app) and axe-core from npm.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 install-test: install
 	[ -f /usr/share/dict/british-english ] || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wbritish; }
+	[ -x /usr/sbin/nginx ] || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx-light; }
 	PYTHON=$(PY) $(SCORM_KIT)/setup.sh
 	[ -d node_modules/axe-core ] || npm ci --silent --no-audit --no-fund
 
