@@ -6,15 +6,26 @@ issue 18 the page was 14,579 px tall at 360 px; the module list and each module'
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
+
+from course.extensions import db
+from course.learning.models import Attempt
 
 from tests.browser.conftest import axe_violations, describe_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 360, "height": 740}
+
+
+def stored_location(app) -> str | None:
+    """Where the server last heard the demo learner was in the module they opened."""
+    with app.app_context():
+        return db.session.scalar(select(Attempt.location).order_by(Attempt.id.desc()).limit(1))
 
 
 def height(page) -> int:
@@ -39,7 +50,12 @@ def test_dashboard_is_compact_at_360px_and_links_to_where_the_learner_left_off(s
     page.get_by_role("button", name="Next", exact=True).click()
     # the page's own line, not the live region that repeats it 60 ms later
     expect(page.locator("main p.crumb").first).to_have_text(re.compile(r"^Page 2 of \d+$"))
-    page.wait_for_timeout(300)
+    # The page turn reaches the server on the player's own schedule (or as the page closes, which
+    # may be after the dashboard has read it): wait until it has, as a learner's later visit would.
+    deadline = time.monotonic() + 30
+    while stored_location(seeded_app) != "0:p1" and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    assert stored_location(seeded_app) == "0:p1"
     page.goto(f"{base}/learn/")
     text = page.locator(".cc-resume a").inner_text()
     assert text.startswith("Continue where you left off: Understanding what affects relationships (Page 2 of "), text
