@@ -39,6 +39,9 @@
       window.clearTimeout(timer);
       timer = window.setTimeout(update, 300);
     });
+    // Text the server did not render the preview of: typed before this script ran (a slow
+    // connection), or put back by the browser on returning to the page.
+    if (textarea.value !== textarea.defaultValue) update();
   }
 
   function confirmations() {

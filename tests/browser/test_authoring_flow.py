@@ -4,6 +4,8 @@ matrix (K13 covered, K14 not).
 """
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from course.extensions import db
@@ -180,3 +182,35 @@ def test_authoring_pages_fit_a_phone(units_app, tutor_email, live_server, browse
                 .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + e.getBoundingClientRect().right)""")
             assert width <= 360, f"{path} scrolls sideways on a 360px phone ({width}px): {wide}"
             assert_accessible(page)
+
+
+def test_text_typed_before_the_editor_s_script_ran_is_previewed(units_app, tutor_email, live_server, browser_page):
+    """On a slow connection the tutor can type before authoring.js has run (it did in CI, under
+    load): the preview then shows that text as soon as the script runs, with no further key."""
+    page, base = browser_page, live_server.url
+    sign_in(page, base, tutor_email, PASSWORD)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Courses").click()
+    page.get_by_role("link", name="Create a course").click()
+    page.get_by_label("Title").fill("Slow line")
+    page.get_by_label("HSCCLD327: Work with individuals to develop and maintain relationships").check()
+    page.get_by_role("button", name="Create course").click()
+    page.wait_for_url(f"{base}/courses/slow-line/")
+    page.get_by_role("link", name="Add a module").click()
+    page.get_by_label("Title").fill("Friends")
+    page.get_by_role("checkbox", name="K.1:").check()
+    page.get_by_role("button", name="Add module").click()
+    page.wait_for_url(f"{base}/courses/slow-line/modules/friends/")
+    held = []  # the page editor's script, kept back until the tutor has typed
+    page.route("**/static/authoring.js*", lambda route: held.append(route))
+    page.get_by_role("link", name="Add a page").click()
+    page.get_by_label("Content (Markdown)").fill("# Who matters\n\nPeople **thrive** with friends.")
+    preview = page.locator("#page-preview")
+    deadline = time.monotonic() + 30
+    while not held and time.monotonic() < deadline:
+        page.wait_for_timeout(20)
+    assert held and preview.inner_text() == "Nothing to preview yet."  # the script has not run
+    for route in held:
+        route.continue_()
+    page.unroute("**/static/authoring.js*")
+    preview.locator("h3", has_text="Who matters").wait_for()
+    assert preview.locator("strong").inner_text() == "thrive"
