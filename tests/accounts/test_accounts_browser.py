@@ -9,11 +9,10 @@ import pytest
 
 from tests.accounts.conftest import Mailbox
 from tests.browser.conftest import (
-    axe_violations,
+    assert_axe_clean,
     browser,
     browser_page,
     checked_context,
-    describe_violations,
     live_server,
     sign_in,
 )
@@ -26,14 +25,9 @@ FIRST = "tea and toast at ten"
 SECOND = "biscuits after lunch"
 
 
-def _axe_clean(page: Any) -> None:
-    violations = axe_violations(page)
-    assert violations == [], f"{page.url}:\n{describe_violations(violations)}"
-
-
 def _choose_password(page: Any, link: str, password: str) -> None:
     page.goto(link)
-    _axe_clean(page)
+    assert_axe_clean(page)
     page.get_by_label("New password").fill(password)
     page.get_by_label("Type the password again").fill(password)
     page.get_by_role("button", name="Set password").click()
@@ -58,7 +52,7 @@ def test_invitation_then_forgotten_password(create_org, create_user, mailbox: Ma
     assert "1 invitation sent by email." in admin.locator(".flashes").inner_text()
     row = admin.get_by_role("row", name="Bea Brown")
     assert "Invited (link until" in row.inner_text()
-    _axe_clean(admin)
+    assert_axe_clean(admin)
 
     assert [m["To"] for m in mailbox.messages] == ["bea@care.test"]
     invitation = mailbox.link(mailbox.messages[0])
@@ -122,12 +116,12 @@ def test_a_large_enrolment_s_invitations_job_page_by_keyboard(app: Any, create_o
     page.get_by_role("heading", name="0 of 21 invitations sent by email").wait_for()
     assert page.get_by_role("row").count() == 22  # the header and one row a learner
     assert "set-password" not in page.content()
-    _axe_clean(page)
+    assert_axe_clean(page)
 
     app.config["SMTP_PORT"] = working_port
     again = page.get_by_role("button", name="Invite these 21 again")
     again.focus()
     page.keyboard.press("Enter")
     page.get_by_role("heading", name="21 of 21 invitations sent by email").wait_for()
-    _axe_clean(page)
+    assert_axe_clean(page)
     assert sorted(m["To"] for m in mailbox.messages) == [f"learner{n:02d}@care.test" for n in range(1, 22)]

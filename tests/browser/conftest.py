@@ -6,7 +6,7 @@ browser, browser_page  # noqa: F401`` in that folder's conftest.py. Mark tests
 
     def test_x(seeded_app, live_server, browser_page):
         browser_page.goto(live_server.url + "/frameworks/")
-        assert axe_violations(browser_page) == []
+        assert_axe_clean(browser_page)
 
 Every page runs under the app's Content-Security-Policy: ``browser_page`` (and any context
 opened with ``checked_context``) fails its test on a policy violation or a JavaScript error.
@@ -140,12 +140,24 @@ def inject_axe(page: Any) -> None:
 
 
 def axe_violations(page: Any, options: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    """Run axe-core (WCAG 2.x A/AA rules by default) on ``page``; its violations, [] if none."""
+    """Run axe-core (WCAG 2.x A/AA rules by default) on ``page``; its violations, [] if none.
+
+    A click on a link returns once the next page has started to arrive, before it is parsed: axe
+    would meet a document with no <head> yet, or check half a page. So it waits for the page's
+    load event first."""
+    page.wait_for_load_state("load")
     inject_axe(page)
     run_options = options or {
         "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}
     }
     return page.evaluate("async (opts) => (await axe.run(document, opts)).violations", run_options)
+
+
+def assert_axe_clean(page: Any, where: str | None = None, options: dict[str, Any] | None = None) -> None:
+    """Fail, listing each violation, unless axe-core finds none on ``page`` (named by ``where``,
+    or by its URL)."""
+    violations = axe_violations(page, options)
+    assert violations == [], f"axe on {where or page.url}:\n{describe_violations(violations)}"
 
 
 def describe_violations(violations: list[dict[str, Any]]) -> str:

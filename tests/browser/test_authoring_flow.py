@@ -11,7 +11,7 @@ import pytest
 from course.extensions import db
 from course.models import Organisation
 from tests.authoring.conftest import scenario, units_app  # noqa: F401  (units_app: fixture)
-from tests.browser.conftest import axe_violations, checked_context, describe_violations, sign_in
+from tests.browser.conftest import assert_axe_clean, checked_context, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -69,8 +69,7 @@ def author_scenario(page, base):
 
 
 def assert_accessible(page):
-    violations = axe_violations(page)
-    assert violations == [], f"{page.url}:\n{describe_violations(violations)}"
+    assert_axe_clean(page)
 
 
 def test_tutor_builds_a_course_and_reads_its_coverage(units_app, tutor_email, live_server, browser_page):

@@ -9,7 +9,7 @@ from course.authoring import service
 from course.authoring.models import Page
 from course.extensions import db
 from tests.authoring.test_edit_conflicts import org_id  # noqa: F401  (fixture: course c1, module m1, page p1)
-from tests.browser.conftest import axe_violations, describe_violations, sign_in
+from tests.browser.conftest import assert_axe_clean, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -37,8 +37,7 @@ def test_a_stale_page_save_is_explained_and_keeps_the_text(app, org_id, create_u
     alert = page.get_by_role("alert")
     assert "Someone else saved this page after you opened it" in alert.inner_text()
     assert page.get_by_label("Content (Markdown)").input_value() == "My careful rewrite"
-    violations = axe_violations(page)
-    assert violations == [], describe_violations(violations)
+    assert_axe_clean(page)
 
     alert.get_by_role("link", name="reload the latest version").click()
     page.wait_for_load_state()

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import axe_violations, checked_context, describe_violations, sign_in
+from tests.browser.conftest import assert_axe_clean, checked_context, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -29,8 +29,7 @@ def test_tutor_reads_k13_on_the_framework_page(seeded_app, live_server, browser_
     assert cells == [K13_TEXT, "Knowledge", "No"]
     assert page.get_by_role("status").inner_text().strip() == "Signed in as Demo Tutor."
 
-    violations = axe_violations(page)
-    assert violations == [], describe_violations(violations)
+    assert_axe_clean(page)
 
 
 def test_framework_pages_are_accessible_and_fit_a_phone(seeded_app, live_server, browser):
@@ -41,8 +40,7 @@ def test_framework_pages_are_accessible_and_fit_a_phone(seeded_app, live_server,
             page.goto(live_server.url + path)
             width = page.evaluate("() => document.documentElement.scrollWidth")
             assert width <= 360, f"{path} scrolls sideways on a 360px phone ({width}px)"
-            violations = axe_violations(page)
-            assert violations == [], f"{path}:\n{describe_violations(violations)}"
+            assert_axe_clean(page, path)
         # The stacked phone layout keeps the table's semantics: K13 is still a row of cells.
         page.goto(f"{live_server.url}/frameworks/HSCCLD327")
         row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="K13", exact=True))
@@ -52,8 +50,7 @@ def test_framework_pages_are_accessible_and_fit_a_phone(seeded_app, live_server,
 def test_keyboard_skip_link_and_login_page(live_server, browser_page):
     page = browser_page
     page.goto(f"{live_server.url}/login")
-    violations = axe_violations(page)
-    assert violations == [], describe_violations(violations)
+    assert_axe_clean(page)
     page.keyboard.press("Tab")
     focused = page.evaluate("() => document.activeElement.textContent.trim()")
     assert focused == "Skip to main content"
@@ -65,5 +62,4 @@ def test_keyboard_skip_link_and_login_page(live_server, browser_page):
     page.get_by_label("Password").fill("wrong")
     page.get_by_role("button", name="Sign in").click()
     assert re.search("email address or password is not right", page.get_by_role("alert").inner_text())
-    violations = axe_violations(page)
-    assert violations == [], describe_violations(violations)
+    assert_axe_clean(page)

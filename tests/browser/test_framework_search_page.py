@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import axe_violations, checked_context, describe_violations, sign_in
+from tests.browser.conftest import assert_axe_clean, checked_context, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -44,8 +44,7 @@ def test_keyboard_from_the_list_to_a_unit_and_live_search(seeded_app, live_serve
     assert page.locator("tr#criterion-K13 th mark").inner_text() == "K1"
     assert page.get_by_role("heading", name="P.1 Performance criteria").count() == 0  # its outcome is hidden
     assert page.url == f"{live_server.url}/frameworks/HSCCLD327?q=K1"
-    violations = axe_violations(page)
-    assert violations == [], describe_violations(violations)
+    assert_axe_clean(page)
 
     # Words in any order; Enter filters in place (no reload) and announces at once.
     page.keyboard.press("Control+A")
@@ -79,8 +78,7 @@ def test_search_across_units_lands_on_the_criterion(seeded_app, live_server, bro
     page.wait_for_url(f"{live_server.url}/frameworks/?q=abuse")
     assert page.locator("#fw-count").inner_text() == "7 criteria match “abuse”."
     assert page.get_by_role("row").count() == 8  # the header and seven criteria
-    violations = axe_violations(page)
-    assert violations == [], describe_violations(violations)
+    assert_axe_clean(page)
 
     _tab_to(page, "K29")  # NOS-CONTACT's K29 comes before NOS-EFFREL's
     assert page.evaluate("() => document.activeElement.getAttribute('aria-label')") == "NOS-CONTACT K29"
@@ -101,8 +99,7 @@ def test_search_pages_fit_a_phone(seeded_app, live_server, browser):
             page.goto(live_server.url + path)
             width = page.evaluate("() => document.documentElement.scrollWidth")
             assert width <= 360, f"{path} scrolls sideways on a 360px phone ({width}px)"
-            violations = axe_violations(page)
-            assert violations == [], f"{path}:\n{describe_violations(violations)}"
+            assert_axe_clean(page, path)
         page.goto(f"{live_server.url}/frameworks/NOS-EFFREL")
         page.get_by_label("Search this unit's criteria").fill("dignity")
         expect(page.locator("#fw-count")).to_have_text("1 criterion matches “dignity” (81 in this unit).")

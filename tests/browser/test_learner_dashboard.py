@@ -15,7 +15,7 @@ from sqlalchemy import select
 from course.extensions import db
 from course.learning.models import Attempt
 
-from tests.browser.conftest import axe_violations, describe_violations, sign_in
+from tests.browser.conftest import assert_axe_clean, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -42,8 +42,7 @@ def test_dashboard_is_compact_at_360px_and_links_to_where_the_learner_left_off(s
     print(f"dashboard at 360 px: {height(page)} px")
     assert height(page) <= 2 * PHONE["height"]
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    violations = axe_violations(page)
-    assert violations == [], describe_violations(violations)
+    assert_axe_clean(page)
 
     # Open a module, move to its second page, come back: one link says where.
     first.click()
@@ -65,5 +64,4 @@ def test_dashboard_is_compact_at_360px_and_links_to_where_the_learner_left_off(s
     expect(page.get_by_role("link", name="Start Helping people identify beneficial relationships")).to_be_visible()
     print(f"dashboard at 360 px with the module list open: {height(page)} px")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    violations = axe_violations(page)
-    assert violations == [], describe_violations(violations)
+    assert_axe_clean(page)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import axe_violations, describe_violations, sign_in
+from tests.browser.conftest import assert_axe_clean, sign_in
 from tests.helpers import DEFAULT_PASSWORD
 from tests.learning.conftest import make_course, q_essay, q_tf  # noqa: F401  (fixture)
 
@@ -39,8 +39,7 @@ def test_an_essay_typed_fast_survives_a_reload_300ms_later_exactly(app, live_ser
     expect(page.locator("p.count").first).to_have_text(
         "Your answer has 34 words; write at least 40. Your quiz has not been submitted yet.")
     expect(page.get_by_role("heading", name="Question 1 of 2")).to_be_visible()
-    violations = axe_violations(page)
-    assert violations == [], describe_violations(violations)
+    assert_axe_clean(page)
     box = page.get_by_label("Your answer")
     box.press("End")
     box.press_sequentially(" It was his lunch and his choice, and that is what matters most to him.")

@@ -16,18 +16,13 @@ from sqlalchemy import select
 from course.extensions import db
 from course.learning.hours import duration
 from course.learning.models import Attempt, TimeOnTask
-from tests.browser.conftest import REPO_ROOT, axe_violations, describe_violations, sign_in
+from tests.browser.conftest import REPO_ROOT, assert_axe_clean, sign_in
 from tests.helpers import DEFAULT_PASSWORD
 from tests.learning.conftest import make_course, q_scenario, q_single, q_tf  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
 
 PLAYER_FIXTURE = REPO_ROOT / "tests" / "player" / "fixtures" / "course.json"
-
-
-def assert_no_axe(page, where: str) -> None:
-    violations = axe_violations(page)
-    assert violations == [], f"axe on {where}:\n{describe_violations(violations)}"
 
 
 def next_button(page):
@@ -70,10 +65,10 @@ def test_enrol_take_quiz_reload_resume_submit(app, live_server, browser_page, ma
     expect(page.get_by_role("link", name="Start: Choices and rights")).to_be_visible()
     page.get_by_text("All 1 module").click()
     expect(page.get_by_text("0 of 2 pages seen. Quiz: Not started")).to_be_visible()
-    assert_no_axe(page, "the dashboard")
+    assert_axe_clean(page, "the dashboard")
     page.get_by_role("link", name="Start Choices and rights").click()
     expect(page.get_by_role("heading", name="Why choice matters")).to_be_visible()
-    assert_no_axe(page, "a content page")
+    assert_axe_clean(page, "a content page")
     next_button(page).click()
     next_button(page).click()
     page.get_by_role("button", name="Start quiz").click()
@@ -146,16 +141,16 @@ def test_enrol_take_quiz_reload_resume_submit(app, live_server, browser_page, ma
     assert "Passed" in text and "75% (highest of 1 attempt)" in text and "2 of 3" in text
     assert "Criteria: 2 Not started, 2 Knowledge shown." in text  # P1 and P2 need workplace evidence
     assert "Criteria 2 Knowledge shown" in text  # the module's own criteria (its outcome K.1)
-    assert_no_axe(page, "the dashboard after an attempt")
+    assert_axe_clean(page, "the dashboard after an attempt")
     page.get_by_role("link", name="Review attempt 1 at Choices and rights").click()
     expect(page.get_by_text("Score: 3 of 4 (75%)")).to_be_visible()
-    assert_no_axe(page, "the review page")
+    assert_axe_clean(page, "the review page")
     review_url = page.url
     page.get_by_role("link", name="All my criteria on").click()
     expect(page.get_by_role("heading", name="My criteria: Relationships", level=1)).to_be_visible()
     assert page.locator("#criterion-TESTFW-K1 td").nth(1).inner_text() == "Knowledge shown"
     assert page.locator("#criterion-TESTFW-P1 td").nth(1).inner_text() == "Not started"
-    assert_no_axe(page, "the learner's criteria page")
+    assert_axe_clean(page, "the learner's criteria page")
     # Readable on a 360 px phone: nothing wider than the screen.
     page.set_viewport_size({"width": 360, "height": 740})
     for path in (review_url, f"{base}/learn/", f"{base}/learn/courses/{c.course_slug}/criteria"):
@@ -325,7 +320,7 @@ def test_axe_on_every_question_type(app, live_server, browser_page, every_type_c
                                     "short_answer", "numeric", "essay", "scenario"])
     for n in range(1, 10):
         expect(page.get_by_role("heading", name=f"Question {n} of 9")).to_be_visible()
-        assert_no_axe(page, f"question {n}")
+        assert_axe_clean(page, f"question {n}")
         if n < 9:
             next_button(page).click()
 
@@ -349,10 +344,10 @@ def test_axe_on_tutor_pages(app, live_server, browser_page, make_course):  # noq
     for path in ("/learn/tutor/", f"/learn/tutor/courses/{c.course_id}/learners", f"/learn/tutor/courses/{c.course_id}/offline",
                  "/learn/tutor/marking"):
         page.goto(base + path)
-        assert_no_axe(page, path)
+        assert_axe_clean(page, path)
     page.get_by_role("link", name=re.compile("^Mark ")).click()
     expect(page.get_by_text("I listened first.")).to_be_visible()
-    assert_no_axe(page, "the essay marking page")
+    assert_axe_clean(page, "the essay marking page")
     page.get_by_label("Score").fill("1")
     page.get_by_label("Comment for the learner").fill("Say how you checked her wishes.")
     page.get_by_role("button", name="Save mark").click()

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from course.bank.media import store_media
 from course.extensions import db
-from tests.browser.conftest import axe_violations, describe_violations, sign_in
+from tests.browser.conftest import assert_axe_clean, sign_in
 from tests.helpers import DEFAULT_PASSWORD
 from tests.learning.conftest import make_course, q_single  # noqa: F401  (fixture)
 from tests.qbank_formats.test_media import RED, moodle
@@ -18,11 +18,6 @@ from tests.qbank_formats.test_media import RED, moodle
 pytestmark = pytest.mark.browser
 
 LOADED = "img => img.complete && img.naturalWidth === 1"  # the 1×1 test PNG arrived and decoded
-
-
-def assert_no_axe(page, where: str) -> None:
-    violations = axe_violations(page)
-    assert violations == [], f"axe on {where}:\n{describe_violations(violations)}"
 
 
 def test_import_a_pictured_question_and_preview_it(live_server, browser_page, create_framework, create_user,
@@ -38,7 +33,7 @@ def test_import_a_pictured_question_and_preview_it(live_server, browser_page, cr
     expect(page.get_by_role("heading", name="Imported 1 question(s)")).to_be_visible()
     expect(page.get_by_text("Images: 2.")).to_be_visible()
     expect(page.get_by_text("1 question(s) carry no criterion reference (Apple)")).to_be_visible()
-    assert_no_axe(page, "the import report")
+    assert_axe_clean(page, "the import report")
 
     page.goto(f"{base}/questions/")
     expect(page.get_by_text("1 question is not mapped to a criterion yet")).to_be_visible()
@@ -46,7 +41,7 @@ def test_import_a_pictured_question_and_preview_it(live_server, browser_page, cr
     page.get_by_role("button", name="Filter").click()
     expect(page.locator("table.questions tbody tr")).to_have_count(1)
     expect(page.locator("table.questions").get_by_text("Not mapped")).to_be_visible()
-    assert_no_axe(page, "the list of unmapped questions")
+    assert_axe_clean(page, "the list of unmapped questions")
 
     page.get_by_role("link", name="Apple").click()
     page.get_by_role("link", name="Preview and try").click()
@@ -54,11 +49,11 @@ def test_import_a_pictured_question_and_preview_it(live_server, browser_page, cr
     expect(apple).to_have_attribute("src", "/questions/media/apple.png")
     assert apple.evaluate(LOADED)
     assert page.get_by_role("img", name="A pear").evaluate(LOADED)
-    assert_no_axe(page, "the preview with pictures")
+    assert_axe_clean(page, "the preview with pictures")
 
     page.goto(f"{base}/questions/Apple/delete")
     expect(page.get_by_text("every version of it (1) will be deleted")).to_be_visible()
-    assert_no_axe(page, "the delete page")
+    assert_axe_clean(page, "the delete page")
     page.get_by_role("button", name="Delete the question").press("Enter")  # by keyboard
     expect(page.get_by_text("Question 'Apple' deleted.")).to_be_visible()
 
@@ -79,4 +74,4 @@ def test_the_learner_sees_the_question_picture_in_the_player(app, live_server, b
     expect(apple).to_be_visible()
     expect(apple).to_have_attribute("src", f"/learn/{c.course_slug}/media/apple.png")
     assert apple.evaluate(LOADED)
-    assert_no_axe(page, "a quiz question with a picture")
+    assert_axe_clean(page, "a quiz question with a picture")

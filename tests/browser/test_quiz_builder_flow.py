@@ -10,7 +10,7 @@ from course.authoring import service, uploads
 from course.extensions import db
 from course.models import Organisation
 from tests.authoring.conftest import choice, units_app  # noqa: F401  (units_app: fixture)
-from tests.browser.conftest import axe_violations, describe_violations, sign_in
+from tests.browser.conftest import assert_axe_clean, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -39,8 +39,7 @@ def tutor_email(units_app, create_user):
 
 
 def assert_accessible(page):
-    violations = axe_violations(page)
-    assert violations == [], f"{page.url}:\n{describe_violations(violations)}"
+    assert_axe_clean(page)
 
 
 def tab_to(page, selector: str, limit: int = 200) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import axe_violations, checked_context, describe_violations, sign_in
+from tests.browser.conftest import assert_axe_clean, checked_context, sign_in
 from tests.helpers import DEFAULT_PASSWORD
 from tests.units.test_rqf_app import store_both
 
@@ -27,5 +27,4 @@ def test_rqf_unit_pages_show_the_figures_and_are_accessible(app, live_server, br
             page.goto(live_server.url + path)
             width = page.evaluate("() => document.documentElement.scrollWidth")
             assert width <= 360, f"{path} scrolls sideways on a 360px phone ({width}px)"
-            violations = axe_violations(page)
-            assert violations == [], f"{path}:\n{describe_violations(violations)}"
+            assert_axe_clean(page, path)

@@ -9,18 +9,12 @@ from typing import Any
 import pytest
 
 from course.evidence.records import DECLARATION
-from tests.browser.conftest import (axe_violations, browser, browser_page, checked_context, describe_violations,
-                                    live_server, sign_in)
+from tests.browser.conftest import (assert_axe_clean, browser, browser_page, checked_context, live_server, sign_in)
 from tests.evidence.conftest_evidence import world
 from tests.helpers import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.browser
 __all__ = ["browser", "browser_page", "live_server", "world"]  # fixtures used by name
-
-
-def assert_axe_clean(page: Any) -> None:
-    violations = axe_violations(page)
-    assert violations == [], f"{page.url}:\n{describe_violations(violations)}"
 
 
 def test_learner_records_assessor_judges_learner_sees(world, live_server: Any, browser: Any, browser_page: Any,

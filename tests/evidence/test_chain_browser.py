@@ -12,17 +12,12 @@ from typing import Any
 import pytest
 
 from course.evidence.records import DECLARATION
-from tests.browser.conftest import axe_violations, browser, browser_page, checked_context, describe_violations, live_server, sign_in
+from tests.browser.conftest import assert_axe_clean, browser, browser_page, checked_context, live_server, sign_in
 from tests.evidence.conftest_evidence import P1, P2, world
 from tests.helpers import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.browser
 __all__ = ["browser", "browser_page", "live_server", "world"]  # fixtures used by name
-
-
-def _axe_clean(page: Any) -> None:
-    violations = axe_violations(page)
-    assert violations == [], f"{page.url}:\n{describe_violations(violations)}"
 
 
 def _state(page: Any, ref: str, selector: str) -> str:
@@ -93,14 +88,14 @@ def test_learner_assessor_iqa_and_every_page_agree(world, live_server: Any, brow
         iqa.get_by_role("button", name="Record review").click()
         iqa.wait_for_url("**/iqa/courses/care/")
         assert iqa.locator("#sample-summary").inner_text() == "1 decision sampled, 1 reviewed."
-        _axe_clean(iqa)
+        assert_axe_clean(iqa)
 
         expected = {sampled: "IQA confirmed", unsampled: "Met"}
 
         # 4. Every page says the same. The learner's own criteria page and dashboard count:
         learner.goto(f"{base}/learn/courses/care/criteria")
         assert {ref: _state(learner, ref, ".cr-state") for ref in expected} == expected
-        _axe_clean(learner)
+        assert_axe_clean(learner)
         learner.goto(f"{base}/learn/")
         counts = learner.locator(f"#criteria-{course_id}").inner_text()
         assert "1 IQA confirmed" in counts and "1 Met" in counts, counts
@@ -109,7 +104,7 @@ def test_learner_assessor_iqa_and_every_page_agree(world, live_server: Any, brow
         learner.locator("summary", has_text="Your time and unit records").click()
         learner.get_by_role("link", name=re.compile(r"^TESTFW: ")).click()
         assert {ref: _state(learner, ref.split("/")[1], ".ur-state") for ref in expected} == expected
-        _axe_clean(learner)
+        assert_axe_clean(learner)
 
         # ... the tutor's criteria map and its CSV download:
         tutor = _new_page(browser, contexts)
@@ -117,7 +112,7 @@ def test_learner_assessor_iqa_and_every_page_agree(world, live_server: Any, brow
         tutor.goto(f"{base}/reports/courses/{course_id}/learners/{learner_id}/criteria")
         assert {ref: _state(tutor, ref, ".cr-state") for ref in expected} == expected
         assert "Seen offering a choice at lunch." in tutor.locator(f"#criterion-{P1.replace('/', '-')}").inner_text()
-        _axe_clean(tutor)
+        assert_axe_clean(tutor)
         response = tutor.request.get(f"{base}/reports/courses/{course_id}/learners/{learner_id}/criteria.csv")
         assert response.status == 200
         rows = {r["criterion"]: r for r in csv.DictReader(io.StringIO(response.text()))}

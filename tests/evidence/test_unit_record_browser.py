@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import (axe_violations, browser, browser_page, checked_context, describe_violations,
-                                    live_server, sign_in)
+from tests.browser.conftest import (assert_axe_clean, browser, browser_page, checked_context, live_server, sign_in)
 from tests.evidence.test_unit_record import ROLES_SEEING, Scripted, scripted, url  # noqa: F401
 from tests.helpers import DEFAULT_PASSWORD
 
@@ -31,8 +30,7 @@ def test_the_record_prints_on_a4_and_passes_axe_on_screen(scripted: Scripted, li
         sign_in(page, live_server.url, scripted.emails["lee"], DEFAULT_PASSWORD)
         page.goto(live_server.url + url(scripted))
         assert page.get_by_role("heading", level=1).inner_text() == "Unit record: Safe and consenting care"
-        violations = axe_violations(page)
-        assert violations == [], describe_violations(violations)
+        assert_axe_clean(page)
         assert page.locator(".site-header").is_visible()
 
         page.emulate_media(media="print")
@@ -54,8 +52,7 @@ def test_the_dashboard_links_each_unit_record(scripted: Scripted, live_server: A
     page = browser_page
     sign_in(page, live_server.url, scripted.emails["lee"], DEFAULT_PASSWORD)
     page.goto(live_server.url + "/learn/")
-    violations = axe_violations(page)
-    assert violations == [], describe_violations(violations)
+    assert_axe_clean(page)
     # The unit records fold away with the time figures, so that a phone shows each course compactly.
     page.locator("summary", has_text="Your time and unit records").click()
     page.get_by_role("link", name="RECFW: Safe and consenting care").click()

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from course.jobs import registry
 from course.jobs.backends import backend, init_backend
-from tests.browser.conftest import axe_violations, describe_violations, sign_in
+from tests.browser.conftest import assert_axe_clean, sign_in
 from tests.helpers import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -48,14 +48,12 @@ def test_the_job_page_follows_an_import_to_its_result(app, live_server, browser_
         live_region = page.locator("#job-state[role=status][aria-live=polite]")
         expect(live_region).to_have_text("Step 1 of 2: held by the test.")
         expect(page.locator("#job-bar")).to_have_attribute("value", "1")
-        violations = axe_violations(page)
-        assert violations == [], describe_violations(violations)
+        assert_axe_clean(page)
 
         release.set()  # the page notices by itself, with no click
         expect(page.get_by_role("heading", name="Imported 1 question(s)")).to_be_visible()
         expect(page.get_by_text("true_false: 1")).to_be_visible()
-        violations = axe_violations(page)
-        assert violations == [], describe_violations(violations)
+        assert_axe_clean(page)
     finally:
         release.set()
         backend(app).wait()

@@ -9,17 +9,12 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import axe_violations, browser, browser_page, checked_context, describe_violations, live_server, sign_in
+from tests.browser.conftest import assert_axe_clean, browser, browser_page, checked_context, live_server, sign_in
 from tests.helpers import DEFAULT_PASSWORD
 from tests.privacy.privacy_world import world
 
 pytestmark = pytest.mark.browser
 __all__ = ["browser", "browser_page", "live_server", "world"]  # fixtures used by name
-
-
-def _axe_clean(page: Any) -> None:
-    violations = axe_violations(page)
-    assert violations == [], f"{page.url}:\n{describe_violations(violations)}"
 
 
 def test_learner_downloads_and_admin_erases(world, live_server: Any, browser: Any, browser_page: Any) -> None:
@@ -32,7 +27,7 @@ def test_learner_downloads_and_admin_erases(world, live_server: Any, browser: An
     learner.get_by_role("link", name="My data").click()
     learner.wait_for_url("**/privacy/my-data")
     assert learner.get_by_role("heading", level=1).inner_text() == "My data"
-    _axe_clean(learner)
+    assert_axe_clean(learner)
     with learner.expect_download() as info:
         learner.get_by_role("link", name="Download my data (ZIP)").click()
     archive = zipfile.ZipFile(io.BytesIO(open(info.value.path(), "rb").read()))
@@ -47,10 +42,10 @@ def test_learner_downloads_and_admin_erases(world, live_server: Any, browser: An
         assert admin.get_by_role("heading", level=1).inner_text() == "Erase Ann Archer"
         assert "Care at work" in admin.locator("#kept").inner_text()
         assert "Old course" in admin.locator("#deleted").inner_text()
-        _axe_clean(admin)
+        assert_axe_clean(admin)
         admin.get_by_label("The learner's email address").fill("ann@a.test")
         admin.keyboard.press("Enter")  # the keyboard submits the form as the button does
         admin.wait_for_url(f"**/privacy/learners/{ann_id}/erased")
         assert admin.get_by_role("heading", level=1).inner_text() == f"Erased learner #{ann_id}: erased"
         assert "Records deleted (retention passed, 1 course(s))" in admin.locator("#done").inner_text()
-        _axe_clean(admin)
+        assert_axe_clean(admin)

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from course.extensions import db
-from tests.browser.conftest import axe_violations, browser, browser_page, describe_violations, live_server, sign_in  # noqa: F401
+from tests.browser.conftest import assert_axe_clean, browser, browser_page, live_server, sign_in  # noqa: F401
 from tests.helpers import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -27,8 +27,7 @@ def test_the_export_job_page_offers_the_checked_package(app, live_server, browse
     page.get_by_role("button", name="Download walk-scorm12.zip").click()
     expect(page).to_have_url(re.compile(r"/jobs/[0-9a-f]{32}$"))
     expect(page.get_by_role("heading", name="Package ready: walk-scorm12.zip")).to_be_visible()
-    violations = axe_violations(page)
-    assert violations == [], describe_violations(violations)
+    assert_axe_clean(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download walk-scorm12.zip").click()
     assert download.value.suggested_filename == "walk-scorm12.zip"

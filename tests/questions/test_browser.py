@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import axe_violations, describe_violations, sign_in
+from tests.browser.conftest import assert_axe_clean, sign_in
 from tests.helpers import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -41,8 +41,7 @@ def test_author_a_single_choice_question_then_try_it(app, live_server, browser_p
 
     page.get_by_role("link", name="Preview and try").click()
     assert page.locator(".question-stem strong").inner_text() == "builds"
-    violations = axe_violations(page)
-    assert violations == [], describe_violations(violations)
+    assert_axe_clean(page)
     page.get_by_label("Listening").check()
     page.get_by_role("button", name="Check answer").click()
     assert page.locator(".result .mark").inner_text() == "Score 1 out of 1 (correct)"
@@ -87,16 +86,14 @@ def test_export_for_moodle_43_shows_what_is_converted(live_server, browser_page,
     assert page.get_by_label("For Moodle version").input_value() == "5.3"
     page.get_by_label("Export your current questions as").select_option("moodle")
     page.get_by_label("For Moodle version").select_option("4.3")
-    violations = axe_violations(page)
-    assert violations == [], describe_violations(violations)
+    assert_axe_clean(page)
     page.get_by_role("button", name="Export").click()
     page.wait_for_url(f"{live_server.url}/questions/export/summary?format=moodle&moodle_version=4.3")
     assert page.get_by_role("heading", level=2).first.inner_text() == "1 question in Moodle XML for Moodle 4.3"
     assert page.locator("ul.converted li").all_inner_texts() == [
         "steps: Moodle 4.3 has no ordering question type (core from 4.4): exported as a matching question, "
         "each item matched to its place (1st, 2nd, ...), an equal share of the marks for each item placed right"]
-    violations = axe_violations(page)
-    assert violations == [], describe_violations(violations)
+    assert_axe_clean(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download questions-moodle-4.3.xml").click()
     assert download.value.suggested_filename == "questions-moodle-4.3.xml"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import axe_violations, describe_violations, sign_in
+from tests.browser.conftest import assert_axe_clean, sign_in
 from tests.helpers import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -50,8 +50,7 @@ def tick(page, selector: str) -> None:
 
 
 def assert_accessible(page, where: str) -> None:
-    violations = axe_violations(page)
-    assert violations == [], f"axe on {where}:\n{describe_violations(violations)}"
+    assert_axe_clean(page, where)
 
 
 def paths(page) -> list[str]:

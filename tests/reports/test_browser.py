@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import (axe_violations, browser, browser_page, checked_context, describe_violations, live_server,
+from tests.browser.conftest import (assert_axe_clean, browser, browser_page, checked_context, live_server,
                                     sign_in)
 from tests.helpers import DEFAULT_PASSWORD
 from tests.reports.conftest import ReportCourse
@@ -28,8 +28,7 @@ def test_report_pages_pass_axe(report_course: ReportCourse, live_server: Any, br
     sign_in(page, live_server.url, "tutor@a.test", DEFAULT_PASSWORD)
     for path in _pages(report_course):
         page.goto(live_server.url + path)
-        violations = axe_violations(page)
-        assert violations == [], f"{path}:\n{describe_violations(violations)}"
+        assert_axe_clean(page, path)
 
 
 def test_sorting_by_keyboard(report_course: ReportCourse, live_server: Any, browser_page: Any) -> None:
@@ -55,5 +54,4 @@ def test_progress_fits_a_phone(report_course: ReportCourse, live_server: Any, br
         wide = page.evaluate("""() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 361 && !e.closest('.rp-scroll'))
             .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""")
         assert width <= 360, wide
-        violations = axe_violations(page)
-        assert violations == [], describe_violations(violations)
+        assert_axe_clean(page)

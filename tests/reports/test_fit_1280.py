@@ -12,7 +12,7 @@ from sqlalchemy import select
 from course.extensions import db
 from course.learning.models import Enrolment
 from course.reports.demo import DEMO_DATA_ORGANISATION, generate
-from tests.browser.conftest import axe_violations, browser, checked_context, describe_violations, live_server, sign_in
+from tests.browser.conftest import assert_axe_clean, browser, checked_context, live_server, sign_in
 from tests.helpers import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -87,8 +87,7 @@ def test_reports_fit_a_1280_laptop(wide_course: tuple[int, int], live_server: An
                 # The learner grid does scroll (twelve modules do not fit), and its names stay in view.
                 assert any(r["scrolls"] and r["scrolled"] > 0 for r in regions), regions
             assert page.evaluate(CLIPPED) == [], path
-            violations = axe_violations(page)
-            assert violations == [], f"{path}:\n{describe_violations(violations)}"
+            assert_axe_clean(page, path)
 
 
 def test_chart_labels_fit_their_picture(browser: Any) -> None:
