@@ -160,7 +160,7 @@ def invite_learners(user_ids: list[int], by: User, back: str) -> Any:
     from course.accounts.jobs import INVITATIONS_IN_REQUEST, SEND_INVITATIONS
     from course.jobs.service import submit
 
-    waiting = invitations.learners_to_invite(user_ids)
+    waiting = invitations.learners_to_invite(user_ids, by.organisation_id)
     if not mail.enabled() or len(waiting) <= INVITATIONS_IN_REQUEST:
         return send_and_show([invitations.prepare_invitation(user, by) for user in waiting], back)
     db.session.commit()

@@ -72,13 +72,14 @@ def prepare_invitation(user: User, by: User) -> Delivery:
     return Delivery(user.name, user.email, link, expires, message)
 
 
-def learners_to_invite(user_ids: list[int]) -> list[User]:
-    """Those of ``user_ids`` who are active and have no password yet (enrolment's "send
-    invitations"), in name order."""
+def learners_to_invite(user_ids: list[int], organisation_id: int) -> list[User]:
+    """Those of ``user_ids`` in ``organisation_id`` who are active and have no password yet (who
+    enrolment's "send invitations", and the job that mails many, invite), in name order."""
     if not user_ids:
         return []
     return list(db.session.scalars(select(User).where(
-        User.id.in_(user_ids), User.active.is_(True), User.password_hash == "").order_by(User.name, User.id)))
+        User.id.in_(user_ids), User.organisation_id == organisation_id, User.active.is_(True),
+        User.password_hash == "").order_by(User.name, User.id)))
 
 
 def prepare_reset(email: str) -> Delivery | None:

@@ -10,12 +10,13 @@ from functools import wraps
 from typing import Any
 
 from flask import Flask
-from course.auth.decorators import public
 
 
 def setup_api(app: Flask) -> None:
     """Configure the Api on ``app``, register its blueprints (CSRF-exempt: ``api_roles`` checks
     the CSRF header for session requests itself) and its JSON error handler."""
+    # Imported here: course.models imports course.api.models, and course.auth imports course.models.
+    from course.auth.decorators import public
     from course.api.core import ApiError, CarecourseApi, guard_api_request, handle_error
     from course.api.docs import document_questions
     from course.api import courses, criteria, frameworks, questions

@@ -3,7 +3,8 @@
 A kind is one function that takes a ``JobContext`` and returns the result summary (a JSON
 dict), raising ``JobFailed`` with every problem and its position when the input is wrong. It
 flushes and never commits: the runner commits its work together with the job's "done", or rolls
-all of it back. Each area declares its kinds in its own ``jobs`` module, listed in ``KIND_MODULES``.
+all of it back. The one exception is mailing invitations (``course.accounts.jobs``): mail cannot
+be taken back, so it commits each batch's links before they are sent. Each area declares its kinds in its own ``jobs`` module, listed in ``KIND_MODULES``.
 """
 from __future__ import annotations
 

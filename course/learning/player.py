@@ -7,11 +7,12 @@ SCORM package run the same player.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from markupsafe import Markup
 
@@ -34,11 +35,18 @@ def player_file_version(name: str) -> str:
         return "0"
 
 
+class MinifiedFile(NamedTuple):
+    data: bytes
+    etag: str  # of ``data``, for conditional requests
+
+
 @lru_cache(maxsize=2 * len(PLAYER_FILES))
-def minified_player_file(name: str, version: str) -> bytes:
+def minified_player_file(name: str, version: str) -> MinifiedFile:
     """A player file as packages carry it (``scorm_export.slim``: comments and spaces removed),
-    made once per process and file version: 85 KB of source become 63 KB on every first open."""
-    return minify_player_file(name, (PLAYER_DIR / name).read_bytes())
+    made once per process and file version, with its ETag: 85 KB of source become 63 KB on every
+    first open."""
+    data = minify_player_file(name, (PLAYER_DIR / name).read_bytes())
+    return MinifiedFile(data, hashlib.sha256(data).hexdigest()[:32])
 
 
 def script_json(value: Any) -> str:

@@ -16,7 +16,6 @@ revision, another attempt's item, a checked answer; with ``attempt`` holding the
 """
 from __future__ import annotations
 
-import hashlib
 import random
 import time
 from collections.abc import Callable
@@ -215,11 +214,12 @@ def player_file(name: str) -> Any:
         abort(404)
     if current_app.debug:
         return send_from_directory(PLAYER_DIR, name, max_age=3600)
-    data = minified_player_file(name, player_file_version(name))
-    response = current_app.response_class(data, mimetype="text/css" if name.endswith(".css") else "text/javascript")
+    minified = minified_player_file(name, player_file_version(name))
+    response = current_app.response_class(minified.data,
+                                          mimetype="text/css" if name.endswith(".css") else "text/javascript")
     response.cache_control.public = True
     response.cache_control.max_age = 3600
-    response.set_etag(hashlib.sha256(data).hexdigest()[:32])
+    response.set_etag(minified.etag)
     return response.make_conditional(request)
 
 

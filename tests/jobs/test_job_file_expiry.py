@@ -80,7 +80,6 @@ def test_the_command_deletes_exactly_the_old_files_and_says_how_much(app, client
 def test_the_job_pages_say_the_file_was_deleted_and_offer_no_download(app, client, tutor, make_job):
     jobs = _jobs(app, tutor, make_job)
     assert client.get(f"/jobs/{jobs['old_export']}/output").status_code == 200
-    app.config["JOB_FILE_DAYS"] = 30
     assert app.test_cli_runner().invoke(args=["expire-job-files"]).exit_code == 0
     today = utcnow().date().isoformat()
 

@@ -22,17 +22,12 @@ from werkzeug.serving import make_server
 
 from course.extensions import db
 from tests.helpers import REPO_ROOT, make_app
+from tests.ops.conftest import free_port
 
 HOST = "learn.example.org"
 # The learner's browser: another loopback address than nginx's own, so that the app can only know
 # it from the X-Forwarded-For header nginx sets.
 CLIENT = "127.0.0.2"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _site(conf: str, *, http: int, https: int, app_port: int, folder: Path) -> str:
@@ -65,7 +60,7 @@ def behind_nginx(tmp_path: Path) -> Iterator[dict[str, Any]]:
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", f"/CN={HOST}",
                     "-keyout", str(folder / "privkey.pem"), "-out", str(folder / "fullchain.pem")],
                    check=True, capture_output=True)
-    http_port, https_port = _free_port(), _free_port()
+    http_port, https_port = free_port(), free_port()
     (folder / "site.conf").write_text(_site((REPO_ROOT / "deploy" / "nginx.conf").read_text(), http=http_port,
                                             https=https_port, app_port=server.server_port, folder=folder))
     temp = "".join(f"{name}_temp_path {folder / name};\n" for name in
