@@ -5,6 +5,7 @@ is short (under 3,000 px at 1280x800) and the editor passes axe-core."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_axe_clean, sign_in
 from tests.helpers import DEFAULT_PASSWORD
@@ -53,9 +54,10 @@ def assert_accessible(page, where: str) -> None:
     assert_axe_clean(page, where)
 
 
-def paths(page) -> list[str]:
-    page.wait_for_timeout(300)  # the list is redrawn a moment after the last keystroke
-    return page.locator("#graph-body .paths li").all_inner_texts()
+def expect_paths(page, expected: list[str]) -> None:
+    """The list of paths says ``expected``: waited for, since it is redrawn 150 ms after the last
+    keystroke (later on a busy machine)."""
+    expect(page.locator("#graph-body .paths li")).to_have_text(expected, use_inner_text=True)
 
 
 def arrows(page) -> list[tuple[str, str, str, str]]:
@@ -122,7 +124,7 @@ def test_a_tutor_builds_a_branching_scenario_by_keyboard(app, live_server, brows
     tab_to(page, "#f-steps-2-question-answer-true")
     page.keyboard.press("Space")
 
-    assert paths(page) == ["Step 1 → Step 2 → End", "Step 1 → Step 3 → End"]
+    expect_paths(page, ["Step 1 → Step 2 → End", "Step 1 → Step 3 → End"])
     assert page.locator(".graph-problems").count() == 0
     assert arrows(page) == [("s1", "s3", "a", "edge"), ("s1", "s2", "next", "edge"), ("s2", "end", "next", "edge"),
                             ("s3", "end", "next", "edge")]
@@ -159,10 +161,10 @@ def test_a_loop_is_flagged_as_it_is_made_and_errors_link_to_their_fields(live_se
     page.keyboard.press("Enter")
     type_into(page, "#f-steps-0-question-stem", "What do you do first?")
     type_into(page, "#f-steps-1-question-stem", "And then?")
-    assert paths(page) == ["Step 1 → Step 2 → End"]
+    expect_paths(page, ["Step 1 → Step 2 → End"])
     assert arrows(page) == [("s1", "s2", "next", "edge"), ("s2", "end", "next", "edge")]
     choose(page, "#f-steps-1-next", "Step 1: What do you do first?")
-    assert paths(page) == ["Step 1 → Step 2 → back to an earlier step (a loop)"]
+    expect_paths(page, ["Step 1 → Step 2 → back to an earlier step (a loop)"])
     # the drawn graph followed the change: step 2's arrow now goes back to step 1, flagged in words
     assert arrows(page) == [("s1", "s2", "next", "edge"), ("s2", "s1", "next", "edge loop")]
     assert page.locator("#graph-drawing g[data-step=s2] .flag").text_content() == "⚠ Loop"
