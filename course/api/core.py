@@ -76,7 +76,8 @@ class CarecourseApi(Api):
 
     def register_blueprint(self, blp: Any, *, parameters: Any = None, **options: Any) -> None:
         """Register ``blp`` on the app now and in the document when it is read (flask-smorest's
-        own method does both at once)."""
+        own method does both at once; tests/api/test_deferred_documentation.py checks that this
+        one still takes every step the installed flask-smorest's does)."""
         name = options.get("name", blp.name)
         self._app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
         self._app.register_blueprint(blp, **options)
