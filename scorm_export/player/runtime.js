@@ -262,7 +262,7 @@ function app(options) {
 	}
 	function pump() {
 		const job = queue[0];
-		if (busy || !job) return;
+		if (busy || !job || done) return; // once the page closes, finish() has sent what was left
 		busy = true;
 		post(job.path, job.body).then(data => { queue.shift(); busy = false; job.ok(data); pump(); }, e => {
 			busy = false;
@@ -305,8 +305,12 @@ function app(options) {
 			if (done) return;
 			done = true;
 			if (beats) { beats.flush(true); beats.stop(); }
-			// Closing: the newest state and every answer not yet sent go now.
-			queue.filter(j => j.path === "answers" || j === queue.filter(x => x.path === "state").pop()).forEach(j => post(j.path, j.body, true).catch(nop));
+			// Closing: the newest state and the newest answer to each question not yet confirmed go now,
+			// and nothing after them. An older answer sent again could land after the newer one (two closing
+			// requests arrive in either order) and be the one stored; the tab's copy keeps the newest for the
+			// next page to send again.
+			const newest = (j, i) => !queue.some((x, k) => k > i && x.path === j.path && (j.path === "state" || x.body.index === j.body.index));
+			queue.filter((j, i) => /^(state|answers)$/.test(j.path) && newest(j, i)).forEach(j => post(j.path, j.body, true).catch(nop));
 		}
 	});
 }

@@ -44,8 +44,8 @@ test("an answer the server has not confirmed survives a reload exactly and is se
   for (const text of ["I listen", "I listen and", "I listen and I keep", "I listen and I keep my word."]) one.rt.saveAnswer(1, text, null, { id: "essay-trust", version: 1 });
   // One in flight, the newest waiting (the ones between replaced): the network sees at most two.
   assert.deepEqual(one.sent.map((s) => s[1].response), ["I listen"]);
-  one.rt.finish(); // the page closes: every answer not confirmed goes now, with keepalive
-  assert.deepEqual(one.sent.slice(1).map((s) => [s[0], s[1].response, s[2]]), [["answers", "I listen", true], ["answers", "I listen and I keep my word.", true]]);
+  one.rt.finish(); // the page closes: the newest answer not confirmed goes now, with keepalive
+  assert.deepEqual(one.sent.slice(1).map((s) => [s[0], s[1].response, s[2]]), [["answers", "I listen and I keep my word.", true]]);
   // The reload: the server still has the old text (the closing requests had not landed).
   const two = adapter(store, attempt, []);
   assert.equal(two.rt.start().responses[1], "I listen and I keep my word.");
@@ -65,4 +65,24 @@ test("a confirmed answer leaves nothing behind; a closed attempt takes no draft"
   const closed = adapter(store, { id: 5, status: "finished", responses: ["given"] }, []);
   assert.deepEqual(closed.rt.start().responses, ["given"]);
   assert.deepEqual(closed.sent, []);
+});
+
+test("an older answer still on its way when the page closes cannot end up stored, nor take the tab's copy away", async () => {
+  const data = {}, store = { getItem: (k) => data[k] ?? null, setItem: (k, v) => { data[k] = v; } };
+  const attempt = { id: 11, status: "in_progress", seed: 1, state: null, responses: [null, null] };
+  const pending = [];
+  const one = adapter(store, attempt, pending);
+  one.rt.start();
+  for (const text of ["the next sh", "the next shift would know it too."]) one.rt.saveAnswer(1, text, null, { id: "essay-trust", version: 1 });
+  one.rt.finish(); // reload 300 ms after the last key: "the next sh" is in flight, the newest waits
+  // The older text is not sent again: two closing requests for one answer could land in either order.
+  assert.deepEqual(one.sent.map((s) => [s[1].response, s[2]]), [["the next sh", false], ["the next shift would know it too.", true]]);
+  pending.shift()(); // the request in flight is answered after the page began to close
+  await new Promise((r) => setTimeout(r, 0));
+  assert.equal(one.sent.length, 2, "nothing more is sent once the page has closed");
+  // The server may have stored the two in either order; the tab's copy is the newest and goes again.
+  assert.equal(JSON.parse(data["carecourse-drafts:11"])[1].response, "the next shift would know it too.");
+  const two = adapter(store, Object.assign({}, attempt, { responses: [null, "the next sh"] }), []);
+  assert.equal(two.rt.start().responses[1], "the next shift would know it too.");
+  assert.deepEqual(two.sent.map((s) => s[1].response), ["the next shift would know it too."]);
 });
