@@ -40,7 +40,9 @@ def wait_saved(page, app, attempt_id: int, check) -> None:
             if check(attempt):
                 return
             db.session.remove()
-        time.sleep(0.05)
+        # Not time.sleep: Playwright runs a test's page.route handlers only while the test is in one
+        # of its calls, so a request a test intercepts would hang, and the player's saves behind it.
+        page.wait_for_timeout(50)
     raise AssertionError("the player's autosave did not reach the server within 30 s")
 
 
@@ -129,7 +131,7 @@ def test_enrol_take_quiz_reload_resume_submit(app, live_server, browser_page, ma
             db.session.remove()
         if seconds:
             break
-        time.sleep(0.1)
+        page.wait_for_timeout(100)
     assert seconds > 0
     page.reload()
     expect(page.get_by_role("link", name="Continue where you left off: Choices and rights (Quiz)")).to_be_visible()
@@ -289,7 +291,7 @@ def test_a_short_visit_is_counted_when_the_page_is_hidden(app, live_server, brow
             db.session.remove()
         if seconds:
             break
-        time.sleep(0.1)
+        page.wait_for_timeout(100)
     assert 2 <= seconds <= 5, seconds
     assert page.get_by_role("heading", name="Why choice matters").is_visible()  # the page never left
 
