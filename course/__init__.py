@@ -209,7 +209,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         )
         app.wsgi_app = proxied  # type: ignore[method-assign]
 
-    from course import models  # noqa: F401  (every table known before create_all / Alembic)
+    from course import models
+
+    models.load_all()  # every table known before create_all / Alembic
     from course.learning import content_version  # noqa: F401  (its flush listener keeps player caches right)
     from course.core.request_limits import setup_request_limits
     from course.extensions import csrf, db, login_manager, migrate

@@ -1,22 +1,37 @@
-"""Every model module, imported so that ``db.create_all()`` and Alembic see all tables.
+"""The core models (organisations, users and their sessions, frameworks) and ``load_all()``.
 
-Adding an area? Import its models module here, one line, e.g.
-``from course.authoring import models as _authoring_models  # noqa: F401``.
+``load_all()`` imports every area's models module, so that ``db.create_all()``, Alembic and the
+names SQLAlchemy relationships refer to see every table; ``create_app`` calls it. The areas are
+not imported here: each imports this package's base, so importing one area's models first (a
+script, a test) would be a circular import.
+
+Adding an area? Add its models module to ``AREA_MODEL_MODULES``.
 """
+import importlib
+
 from course.models.base import TimestampMixin, utcnow
 from course.models.frameworks import Criterion, Framework, Outcome
 from course.models.users import ROLES, LoginThrottle, Organisation, User, UserSession
 
-# Other areas' model modules (one line each):
-from course.authoring import models as _authoring_models  # noqa: F401,E402
-from course.learning import models as _learning_models  # noqa: F401,E402
-from course.bank import models as _bank_models  # noqa: F401,E402
-from course.api import models as _api_models  # noqa: F401,E402
-from course.jobs import models as _jobs_models  # noqa: F401,E402
-from course.evidence import models as _evidence_models  # noqa: F401,E402
-from course.accounts import models as _accounts_models  # noqa: F401,E402
+AREA_MODEL_MODULES = (
+    "course.authoring.models",
+    "course.learning.models",
+    "course.bank.models",
+    "course.api.models",
+    "course.jobs.models",
+    "course.evidence.models",
+    "course.accounts.models",
+)
+
+
+def load_all() -> None:
+    """Import every area's models (once; later calls cost a dictionary lookup each)."""
+    for name in AREA_MODEL_MODULES:
+        importlib.import_module(name)
+
 
 __all__ = [
+    "AREA_MODEL_MODULES",
     "ROLES",
     "Criterion",
     "Framework",
@@ -26,5 +41,6 @@ __all__ = [
     "TimestampMixin",
     "User",
     "UserSession",
+    "load_all",
     "utcnow",
 ]

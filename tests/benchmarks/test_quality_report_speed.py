@@ -18,7 +18,6 @@ import time
 
 import pytest
 
-import course.models  # noqa: F401  (models before authoring)
 from course.authoring.quality import DRAW_SAMPLES, document_quality
 from course.shipped import load_shipped_document
 from question_bank.quality import check_all

@@ -35,7 +35,6 @@ PREPARATION_NOTE = ("This account prepares you for your assessor's observation; 
 
 @pytest.fixture(scope="module")
 def document():
-    import course.models  # noqa: F401  (models before authoring)
     from course.shipped import load_shipped_document
 
     return load_shipped_document()
