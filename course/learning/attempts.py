@@ -1,40 +1,38 @@
-"""Attempts: start one from the quiz's snapshot, autosave answers and the player's state, read the result.
+"""Attempts: start one from the quiz's snapshot, find it, and count those used and left.
 
-Every function flushes and never commits; the views commit once per request.
+A new attempt takes a fresh draw of the quiz's questions from the question bank (the snapshot keeps
+every version its draws could take, so the player replays the same assembly from its seed). Also
+here: the attempt as a client resumes it (``attempt_snapshot``), whether the learner may read its
+feedback texts (``option_feedback_shown``), the revision check and the quiz's time limit
+(``deadline``), which the writes in ``course.learning.answers``, ``course.learning.player_state``
+and ``course.learning.submission`` use.
 
-Concurrency (two tabs on one attempt): answers merge per item. Each write loads the attempt,
-changes only the item it was given and bumps ``Attempt.revision``, which is the mapper's
-version counter: if another request wrote in between, the flush raises ``StaleDataError`` and the
-view retries the whole operation on fresh data, so no write is lost and none overwrites another
-item. A client may also send the ``revision`` it last saw; a stale one is refused with
-``Conflict`` (409) carrying the current state.
+Nothing here commits: ``start_attempt`` flushes the attempt it adds; the views commit once per
+request.
+
+Concurrency: ``Attempt.revision`` is the mapper's version counter, bumped by every write to the
+attempt. A client may send the ``revision`` it last saw; a stale one is refused with ``Conflict``
+(409) carrying the current state (``_check_revision``). Two tabs starting an attempt at once both
+try the same number; the unique constraint refuses one and the view retries it.
 """
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
 import secrets
 from typing import Any
 
 from sqlalchemy import func, select, update
 
 from course.authoring.document import quiz_to_dict
-from course.authoring.models import Module, Page
+from course.authoring.models import Module
 from course.extensions import db
-from course.learning.attempt_criteria import attempt_criteria
-from course.learning.display import key_response
 from course.learning.enrolment import is_enrolled
-from course.learning.errors import Conflict, Invalid, LearningError, NotFound
-from course.learning.models import Attempt, ModuleProgress
+from course.learning.errors import Conflict, LearningError, NotFound
+from course.learning.models import Attempt
 from course.models.base import utcnow
 from course.models.users import User
 from question_bank.draw import assemble_quiz
-from question_bank.marking import ResponseError, check_shape, mark, mark_step, step_after
-from question_bank.model import Question
 
-MAX_RESPONSE_CHARS = 100_000
-MAX_STATE_CHARS = 200_000
 # A new attempt tries this many unused seeds and keeps the one whose questions overlap the
 # learner's previous attempt least, so a retake shows other questions wherever the pools hold them.
 FRESH_DRAW_TRIES = 8
@@ -288,12 +286,6 @@ def _check_revision(attempt: Attempt, revision: Any) -> None:
         )
 
 
-def _check_open(attempt: Attempt) -> None:
-    if not attempt.is_open:
-        raise Conflict("This attempt has been submitted; answers can no longer change.",
-                       attempt=attempt_snapshot(attempt), result=result_json(attempt))
-
-
 # Answers may arrive this long after a time limit runs out: the player's automatic submission
 # and a slow connection still count; a script answering later does not.
 TIME_LIMIT_GRACE = dt.timedelta(seconds=60)
@@ -310,296 +302,3 @@ def deadline(attempt: Attempt) -> dt.datetime | None:
 def _in_time(attempt: Attempt, now: dt.datetime | None) -> bool:
     limit = deadline(attempt)
     return limit is None or (now or utcnow()) <= limit
-
-
-def _size(value: Any) -> int:
-    return len(json.dumps(value, separators=(",", ":"), ensure_ascii=False))
-
-
-def save_answer(
-    attempt: Attempt,
-    index: Any,
-    response: Any,
-    *,
-    question: str | None = None,
-    version: int | None = None,
-    revision: int | None = None,
-    now: dt.datetime | None = None,
-) -> Attempt:
-    """Store the learner's answer to item ``index`` as given (idempotent: same answer, same data).
-
-    ``question``/``version``, when sent, must name the item at ``index`` (a tab showing another
-    attempt gets ``Conflict``). The answer must fit its question (``check_shape``: an answer in
-    progress is fine, one that could never be marked is ``Invalid``); an answer already checked is
-    final (``Conflict``), and a scenario's steps taken change only through ``check_answer``. After
-    the quiz's time limit (and its grace period) answers are refused with ``Conflict``.
-    """
-    _check_open(attempt)
-    _check_revision(attempt, revision)
-    if not _in_time(attempt, now):
-        raise Conflict("Time is up for this quiz: the answers saved before the time limit will be marked.",
-                       attempt=attempt_snapshot(attempt))
-    if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(attempt.questions):
-        raise Invalid(f"index: expected an item number from 0 to {len(attempt.questions) - 1}")
-    entry = attempt.questions[index]
-    if question is not None and (question != entry["question"] or (version is not None and version != entry["version"])):
-        raise Conflict(
-            f"Item {index + 1} of this attempt is {entry['question']} version {entry['version']}, "
-            f"not {question} version {version}.",
-            attempt=attempt_snapshot(attempt),
-        )
-    if _size(response) > MAX_RESPONSE_CHARS:
-        raise Invalid(f"response: longer than {MAX_RESPONSE_CHARS} characters")
-    key = str(index)
-    if attempt.responses.get(key, None) == response and (response is not None or key in attempt.responses):
-        return attempt  # idempotent: nothing changes, no new revision
-    question_data = _item_question(attempt, index)
-    try:
-        check_shape(question_data, response)
-    except ResponseError as exc:
-        raise Invalid(f"item {index + 1}: {exc}", index=index) from None
-    checked = (attempt.checked or {}).get(key)
-    if question_data["type"] != "scenario" and checked is not None:
-        raise Conflict(f"Item {index + 1} was checked: a checked answer is final.", attempt=attempt_snapshot(attempt))
-    if question_data["type"] == "scenario":
-        _check_steps_kept(attempt, index, response)
-    responses = dict(attempt.responses)
-    responses[key] = response
-    attempt.responses = responses  # the flush bumps attempt.revision (the version counter)
-    db.session.flush()
-    return attempt
-
-
-def _item_question(attempt: Attempt, index: int) -> dict[str, Any]:
-    entry = attempt.questions[index]
-    question = item_questions(attempt, {index}).get((entry["question"], entry["version"]))
-    if question is None:
-        raise LearningError(f"item {index + 1}: question {entry['question']} version {entry['version']} is missing")
-    return question
-
-
-def _check_steps_kept(attempt: Attempt, index: int, response: Any) -> None:
-    """A scenario's autosave keeps the steps taken (and their answers) exactly as checked."""
-    saved = attempt.responses.get(str(index)) or {"path": [], "answers": {}}
-    path = (response or {}).get("path", []) if isinstance(response, dict) else []
-    taken = saved.get("path", [])
-    answers = (response or {}).get("answers", {}) if isinstance(response, dict) else {}
-    if path != taken or any(answers.get(s) != saved.get("answers", {}).get(s) for s in taken):
-        raise Conflict(f"Item {index + 1}: the steps already taken cannot change.", attempt=attempt_snapshot(attempt))
-
-
-def _mark_json(result: Any) -> dict[str, Any]:
-    """A mark as the learner's page gets it: Mark.to_dict without the normalised response and fraction."""
-    return {k: v for k, v in result.to_dict().items() if k not in ("response", "fraction")}
-
-
-def check_answer(
-    attempt: Attempt, index: Any, response: Any, *, step: Any = None, now: dt.datetime | None = None
-) -> dict[str, Any]:
-    """Mark one answer as the learner checks it, or one scenario step as they move on; it is final.
-
-    A question: only in a quiz with immediate feedback; the answer is marked by the engine and its
-    mark returned. A scenario step: ``step`` must be the step the scenario is on; its answer joins
-    the path, and the reply names the next step (``next``, None at the end) with the step's mark
-    when feedback is immediate. Checking the same answer again returns the same reply. A mark's
-    feedback texts are in the reply only where ``option_feedback_shown`` allows.
-    """
-    reply = _check(attempt, index, response, step=step, now=now)
-    return reply if option_feedback_shown(attempt) else _without_texts(reply)
-
-
-def _check(attempt: Attempt, index: Any, response: Any, *, step: Any, now: dt.datetime | None) -> dict[str, Any]:
-    """check_answer with every feedback text in its reply (the stored record keeps them too)."""
-    _check_open(attempt)
-    if not _in_time(attempt, now):
-        raise Conflict("Time is up for this quiz: the answers saved before the time limit will be marked.",
-                       attempt=attempt_snapshot(attempt))
-    if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(attempt.questions):
-        raise Invalid(f"index: expected an item number from 0 to {len(attempt.questions) - 1}")
-    question = _item_question(attempt, index)
-    immediate = attempt.quiz_snapshot.get("feedback") == "immediate"
-    key, checked = str(index), {k: v for k, v in (attempt.checked or {}).items()}
-    if _size(response) > MAX_RESPONSE_CHARS:
-        raise Invalid(f"response: longer than {MAX_RESPONSE_CHARS} characters")
-    if response is None:
-        raise Invalid(f"item {index + 1}: answer the question first", index=index)
-    responses = dict(attempt.responses)
-    if question["type"] != "scenario":
-        if step is not None:
-            raise Invalid(f"step: item {index + 1} is not a scenario")
-        if not immediate:
-            raise Conflict("This quiz gives its feedback after submission.", attempt=attempt_snapshot(attempt))
-        if key in checked:
-            if responses.get(key) == response:
-                return checked[key]
-            raise Conflict(f"Item {index + 1} was checked: a checked answer is final.", attempt=attempt_snapshot(attempt))
-        try:
-            result = mark(Question.trusted(question), response)
-        except ResponseError as exc:
-            raise Invalid(f"item {index + 1}: {exc}", index=index) from None
-        reply = _mark_json(result)
-        responses[key] = result.response
-        checked[key] = reply
-    else:
-        saved = responses.get(key) or {"path": [], "answers": {}}
-        path, answers = list(saved.get("path", [])), dict(saved.get("answers", {}))
-        record = dict(checked.get(key) or {"steps": {}, "next": None})
-        if step in path:  # a retry of a check that reached the server
-            if answers.get(step) == response:
-                return {**record["steps"].get(step, {}), "next": record.get("next")}
-            raise Conflict(f"Item {index + 1}, step {step}: a checked step is final.", attempt=attempt_snapshot(attempt))
-        on = step_after(question, answers, path)
-        if step != on:
-            raise Conflict(f"Item {index + 1}: the scenario is on step {on}, not {step}.", attempt=attempt_snapshot(attempt))
-        try:
-            result = mark_step(question, step, response)
-        except ResponseError as exc:
-            raise Invalid(f"item {index + 1}, step {step}: {exc}", index=index) from None
-        answers[step] = result.response
-        path.append(step)
-        following = step_after(question, answers, path)
-        # After-submission feedback: the page learns where the case goes, never how the step scored.
-        record = {"steps": {**record["steps"], step: _mark_json(result) if immediate else {}}, "next": following}
-        responses[key] = {"path": path, "answers": answers}
-        checked[key] = record
-        reply = {**record["steps"][step], "next": following}
-    attempt.responses = responses
-    attempt.checked = checked  # the flush bumps attempt.revision
-    db.session.flush()
-    return reply
-
-
-def _checked_state(state: Any, location: Any) -> tuple[dict | None, str | None]:
-    """The player's state (an object within MAX_STATE_CHARS) and location (cut to 255), or Invalid."""
-    if state is not None and not isinstance(state, dict):
-        raise Invalid("state: expected an object")
-    if location is not None and not isinstance(location, str):
-        raise Invalid("location: expected a string")
-    if _size(state) > MAX_STATE_CHARS:
-        raise Invalid(f"state: longer than {MAX_STATE_CHARS} characters")
-    return state, None if location is None else location[:255]
-
-
-def save_state(attempt: Attempt, state: Any, location: Any, *, revision: int | None = None) -> Attempt:
-    """Store the player's compact state and location (after submission too: it is only the view)."""
-    _check_revision(attempt, revision)
-    state, location = _checked_state(state, location)
-    if attempt.state == state and attempt.location == location:
-        return attempt
-    moved = attempt.location != location
-    attempt.state = state
-    attempt.location = location
-    if moved:  # the pages seen were noted when the player came to this location
-        _record_pages(attempt.user_id, attempt.module, location)
-    db.session.flush()
-    return attempt
-
-
-LOCATION_RE = re.compile(r"^-?\d+:([a-z])(\d*)$")
-
-
-def _record_pages(user_id: int, module: Module, location: str | None) -> None:
-    """Note the page the player is on ("0:p3" is page 4; "0:i" the quiz intro, past every page)."""
-    match = LOCATION_RE.match(location or "")
-    if not match:
-        return
-    view, number = match.group(1), match.group(2)
-    total = _page_count(module)
-    if view == "p" and number:
-        seen = min(total, int(number) + 1)
-    elif view in ("i", "q", "r", "v"):
-        seen = total
-    else:
-        return
-    progress = module_progress(user_id, module.id)
-    if seen > progress.pages_seen:
-        progress.pages_seen = seen
-    if total and progress.pages_seen >= total:
-        progress.pages_done = True
-
-
-def _page_count(module: Module) -> int:
-    """The module's number of pages: counted in SQL unless they are loaded (an autosave, many a
-    minute per learner, need not read every page's text)."""
-    if "pages" in module.__dict__:
-        return len(module.pages)
-    return db.session.scalar(select(func.count()).select_from(Page).where(Page.module_id == module.id)) or 0
-
-
-def module_progress(user_id: int, module_id: int) -> ModuleProgress:
-    """The learner's progress row for the module (created, flushed, when missing)."""
-    progress = db.session.scalar(
-        select(ModuleProgress).where(ModuleProgress.user_id == user_id, ModuleProgress.module_id == module_id)
-    )
-    if progress is None:
-        progress = ModuleProgress(user_id=user_id, module_id=module_id, pages_seen=0, pages_done=False)
-        db.session.add(progress)
-        db.session.flush()
-    return progress
-
-
-def save_module_state(progress: ModuleProgress, state: Any, location: Any) -> ModuleProgress:
-    """Store the player state of a module without a quiz, and the pages seen."""
-    progress.state, progress.location = _checked_state(state, location)
-    _record_pages(progress.user_id, progress.module, progress.location)
-    db.session.flush()
-    return progress
-
-
-def _step_marks(question: dict[str, Any] | None, response: Any) -> dict[str, dict[str, Any]]:
-    """Each scenario step's own mark, for the learner's review (the item's mark is their total)."""
-    if not question or question["type"] != "scenario" or not isinstance(response, dict):
-        return {}
-    answers = response.get("answers") or {}
-    out = {}
-    for step in response.get("path") or []:
-        try:
-            out[step] = _mark_json(mark_step(question, step, answers.get(step)))
-        except ResponseError:
-            out[step] = {"score": 0.0, "max": 0.0, "correct": False, "feedback": [], "pending": False}
-    return out
-
-
-def result_json(attempt: Attempt, questions: dict[tuple[str, int], dict[str, Any]] | None = None) -> dict[str, Any]:
-    """The server's mark as the player and the pages read it (each item's feedback, a scenario's steps;
-    the feedback texts only where ``option_feedback_shown`` allows); ``questions``: the attempt's
-    ``item_questions`` when the caller has them already."""
-    done = attempt.status in ("finished", "pending_marking")
-    by_key = (questions if questions is not None else item_questions(attempt)) if done else {}
-    shown = done and option_feedback_shown(attempt)
-
-    def steps_of(m: Any) -> dict[str, Any]:
-        question = by_key.get((m.question_id, m.version))
-        marks = _step_marks(question, m.response)
-        if not shown:
-            return {step: _without_texts(mark) for step, mark in marks.items()}
-        steps = {s["id"]: s["question"] for s in question["steps"]}
-        return {step: {**mark, "answer": key_response(steps[step])} for step, mark in marks.items()}
-
-    def key_of(m: Any) -> dict[str, Any]:
-        """The best answer, with the explanations and never before them (no key reaches an open attempt)."""
-        question = by_key.get((m.question_id, m.version))
-        answer = key_response(question) if shown and question else None
-        return {} if answer is None else {"answer": answer}
-
-    return {
-        "attempt": attempt.id,
-        "number": attempt.number,
-        "status": attempt.status,
-        "score": attempt.score if done else None,
-        "max": attempt.max_score if done else None,
-        "fraction": attempt.fraction if done else None,
-        "passed": attempt.passed,
-        "pending": sum(1 for m in attempt.marks if m.pending) if done else 0,
-        # Per criterion: the quiz rule in this attempt, and the criterion's state (course.evidence).
-        "criteria": attempt_criteria(attempt),
-        "items": [
-            {"index": m.position, "question": m.question_id, "version": m.version, "score": m.score,
-             "max": m.max_score, "correct": m.correct, "pending": m.pending,
-             "feedback": m.feedback if shown else [],
-             "comments": [p["comment"] for p in (m.essays or {}).values() if p.get("comment")], **key_of(m),
-             **({"steps": steps_of(m)}
-                if (by_key.get((m.question_id, m.version)) or {}).get("type") == "scenario" else {})}
-            for m in attempt.marks
-        ] if done else [],
-    }

@@ -110,7 +110,8 @@ def launch_data(module: Module, *, api: str, csrf: str, user: User, attempt: Att
     """``window.CC_LAUNCH`` for the app adapter: the attempt (its items, answers, checked marks, and
     the server's result once submitted), where Exit goes, and the next module ({title, url})."""
     if attempt is not None:
-        from course.learning.attempts import attempt_snapshot, result_json
+        from course.learning.attempts import attempt_snapshot
+        from course.learning.results import result_json
 
         record: dict[str, Any] = attempt_snapshot(attempt)
         if not attempt.is_open:

@@ -7,11 +7,10 @@ from typing import Any
 from sqlalchemy import select
 
 from course.extensions import db
+from course.learning.answers import MAX_RESPONSE_CHARS, _size
 from course.learning.attempts import (
-    MAX_RESPONSE_CHARS,
     _check_revision,
     _in_time,
-    _size,
     attempt_snapshot,
     attempts_used,
     item_questions,

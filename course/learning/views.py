@@ -50,7 +50,19 @@ from course.core.nav import nav_item
 from course.core.request_limits import max_body
 from course.evidence.display import counts_sentence, learner_record
 from course.extensions import db
-from course.learning import attempts, enrolment, errors, essays, overview, resume, submission, time_on_task
+from course.learning import (
+    answers,
+    attempts,
+    enrolment,
+    errors,
+    essays,
+    overview,
+    player_state,
+    resume,
+    results,
+    submission,
+    time_on_task,
+)
 from course.learning.attempt_criteria import attempt_criteria
 from course.learning.display import answer_text, fmt, key_response, percent
 from course.learning import hours
@@ -243,7 +255,7 @@ def media(course_slug: str, name: str) -> Any:
 def _player_page(module: Module, attempt: Attempt | None) -> Any:
     user = me()
     time_on_task.open_session(user, module)
-    progress = attempts.module_progress(user.id, module.id) if attempt is None else None
+    progress = player_state.module_progress(user.id, module.id) if attempt is None else None
     questions = attempts.item_questions(attempt) if attempt is not None else {}
     db.session.commit()
     if attempt is not None:
@@ -377,7 +389,7 @@ def _criteria_text(course: Course) -> dict[str, str]:
 def api_attempt(attempt_id: int) -> Any:
     """The attempt to resume (state, answers by item, revision) and its result when submitted."""
     attempt = attempts.get_attempt(attempt_id, me())
-    return jsonify(attempt=attempts.attempt_snapshot(attempt), result=attempts.result_json(attempt))
+    return jsonify(attempt=attempts.attempt_snapshot(attempt), result=results.result_json(attempt))
 
 
 @bp.post("/api/attempts/<int:attempt_id>/answers")
@@ -390,8 +402,8 @@ def api_answer(attempt_id: int) -> Any:
 
     def op() -> int:
         attempt = attempts.get_attempt(attempt_id, user, for_update=True)
-        attempts.save_answer(attempt, body.get("index"), body.get("response"), question=body.get("question"),
-                             version=body.get("version"), revision=body.get("revision"))
+        answers.save_answer(attempt, body.get("index"), body.get("response"), question=body.get("question"),
+                            version=body.get("version"), revision=body.get("revision"))
         db.session.flush()
         return attempt.revision  # read now: after the commit it would reload the whole attempt row
 
@@ -407,7 +419,7 @@ def api_check(attempt_id: int) -> Any:
 
     def op() -> dict[str, Any]:
         attempt = attempts.get_attempt(attempt_id, user, for_update=True)
-        return attempts.check_answer(attempt, body.get("index"), body.get("response"), step=body.get("step"))
+        return answers.check_answer(attempt, body.get("index"), body.get("response"), step=body.get("step"))
 
     return jsonify(run(op, SAVE_RETRIES))
 
@@ -422,7 +434,7 @@ def api_state(attempt_id: int) -> Any:
 
     def op() -> int:
         attempt = attempts.get_attempt(attempt_id, user, for_update=True)
-        attempts.save_state(attempt, body.get("state"), body.get("location"), revision=body.get("revision"))
+        player_state.save_state(attempt, body.get("state"), body.get("location"), revision=body.get("revision"))
         db.session.flush()
         return attempt.revision  # read now: after the commit it would reload the whole attempt row
 
@@ -460,7 +472,7 @@ def api_submit(attempt_id: int) -> Any:
                                       revision=body.get("revision"))
 
     attempt = run(op)
-    return jsonify(attempts.result_json(attempt))
+    return jsonify(results.result_json(attempt))
 
 
 @bp.post("/api/progress/<int:module_id>/state")
@@ -473,7 +485,7 @@ def api_progress_state(module_id: int) -> Any:
 
     def op() -> None:
         module = enrolled_module(module_id)
-        attempts.save_module_state(attempts.module_progress(user.id, module.id), body.get("state"), body.get("location"))
+        player_state.save_module_state(player_state.module_progress(user.id, module.id), body.get("state"), body.get("location"))
 
     run(op)
     return jsonify(saved=True)
@@ -501,7 +513,7 @@ def api_progress_heartbeat(module_id: int) -> Any:
 def api_progress(module_id: int) -> Any:
     """A module's saved player state and pages seen (the base URL of the progress API)."""
     module = enrolled_module(module_id)
-    progress = attempts.module_progress(me().id, module.id)
+    progress = player_state.module_progress(me().id, module.id)
     db.session.commit()
     return jsonify(state=progress.state, location=progress.location, pages_seen=progress.pages_seen,
                    pages=len(module.pages))

@@ -5,7 +5,7 @@ import datetime as dt
 
 from course.authoring.models import Module
 from course.extensions import db
-from course.learning import attempts, resume, time_on_task
+from course.learning import attempts, player_state, resume, time_on_task
 from course.models import User
 from course.models.base import UTC
 from tests.helpers import login
@@ -26,11 +26,11 @@ def test_the_last_module_opened_and_the_page_it_was_left_on(make_course, ctx):
     user, module = db.session.get(User, c.learner.id), db.session.get(Module, c.module_id)
     time_on_task.open_session(user, module, now=at(0))
     a = attempts.start_attempt(user, module, seed=1)
-    attempts.save_state(a, {"v": 1}, "0:p1")
+    player_state.save_state(a, {"v": 1}, "0:p1")
     db.session.commit()
     point = resume.resume_point(user)
     assert (point.module.title, point.place, point.started) == ("Choices and rights", "Page 2 of 2: Rights", True)
-    attempts.save_state(a, {"v": 1, "x": 1}, "0:q1")
+    player_state.save_state(a, {"v": 1, "x": 1}, "0:q1")
     assert resume.resume_point(user).place == "Quiz, question 2"
 
 

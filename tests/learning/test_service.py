@@ -9,7 +9,18 @@ from sqlalchemy import func, select
 
 from course.authoring.models import Module
 from course.extensions import db
-from course.learning import attempts, errors, essays, grading, overview, submission, time_on_task
+from course.learning import (
+    answers,
+    attempts,
+    errors,
+    essays,
+    grading,
+    overview,
+    player_state,
+    results,
+    submission,
+    time_on_task,
+)
 from course.learning.hours import TimeByKind
 from course.learning.models import Attempt, OfflineLearning, TimeLog, TimeOnTask
 from course.models import User
@@ -61,14 +72,14 @@ def test_autosave_is_per_item_and_idempotent(make_course, ctx):
     user, module = learner_and_module(c)
     attempt = attempts.start_attempt(user, module, seed=1)
     db.session.commit()
-    attempts.save_answer(attempt, 0, "b", question="q-sc", version=1)
+    answers.save_answer(attempt, 0, "b", question="q-sc", version=1)
     db.session.commit()
     rev = attempt.revision
-    attempts.save_answer(attempt, 0, "b")  # the same answer again (a retried request)
+    answers.save_answer(attempt, 0, "b")  # the same answer again (a retried request)
     db.session.commit()
     assert attempt.revision == rev
-    attempts.save_answer(attempt, 1, False)
-    attempts.save_answer(attempt, 0, "a")
+    answers.save_answer(attempt, 1, False)
+    answers.save_answer(attempt, 0, "a")
     db.session.commit()
     assert attempt.responses == {"0": "a", "1": False}
     assert attempt.revision == rev + 2  # each save is one new revision
@@ -79,24 +90,24 @@ def test_autosave_refuses_another_attempts_item_and_bad_index(make_course, ctx):
     user, module = learner_and_module(c)
     attempt = attempts.start_attempt(user, module, seed=1)
     with pytest.raises(errors.Conflict, match="Item 1 of this attempt is q-sc version 1"):
-        attempts.save_answer(attempt, 0, "a", question="q-tf", version=1)
+        answers.save_answer(attempt, 0, "a", question="q-tf", version=1)
     with pytest.raises(errors.Invalid, match="from 0 to 1"):
-        attempts.save_answer(attempt, 2, "a")
+        answers.save_answer(attempt, 2, "a")
     with pytest.raises(errors.Invalid):
-        attempts.save_answer(attempt, "0", "a")
+        answers.save_answer(attempt, "0", "a")
 
 
 def test_stale_revision_gets_409_with_current_state(make_course, ctx):
     c = make_course()
     user, module = learner_and_module(c)
     attempt = attempts.start_attempt(user, module, seed=1)
-    attempts.save_state(attempt, {"v": 1}, "0:p0")
+    player_state.save_state(attempt, {"v": 1}, "0:p0")
     db.session.commit()
     old = attempt.revision
-    attempts.save_answer(attempt, 0, "a", revision=old)
+    answers.save_answer(attempt, 0, "a", revision=old)
     db.session.commit()
     with pytest.raises(errors.Conflict) as info:
-        attempts.save_answer(attempt, 1, True, revision=old)
+        answers.save_answer(attempt, 1, True, revision=old)
     assert info.value.payload["attempt"]["responses"] == ["a", None]
     assert info.value.payload["attempt"]["revision"] == old + 1
 
@@ -126,7 +137,7 @@ def test_two_tabs_writing_at_once_lose_nothing(app, make_course):
         # The view retries the operation on fresh data: both answers survive.
         fresh = db.session.get(Attempt, attempt_id)
         db.session.refresh(fresh)
-        attempts.save_answer(fresh, 1, True)
+        answers.save_answer(fresh, 1, True)
         db.session.commit()
         assert fresh.responses == {"0": "a", "1": True}
 
@@ -138,7 +149,7 @@ def test_submission_is_marked_by_the_server_not_the_player(make_course, ctx):
     c = make_course([q_single(), q_tf(), q_scenario()], pass_mark=0.6)
     user, module = learner_and_module(c)
     attempt = attempts.start_attempt(user, module, seed=3)
-    attempts.save_answer(attempt, 0, "b")
+    answers.save_answer(attempt, 0, "b")
     db.session.commit()
     # The player claims full marks; its answers: item 0 from autosave ("b", wrong), tf right,
     # scenario: wrong branch b -> s3 answered right.
@@ -162,7 +173,7 @@ def test_an_unfinished_scenario_is_completed_by_the_rules(make_course, ctx):
     user, module = learner_and_module(c)
     attempt = attempts.start_attempt(user, module, seed=3)
     # a step joins the path when the learner moves on (the server keeps the branches)
-    assert attempts.check_answer(attempt, 0, "a", step="s1") == {"next": "s2"}
+    assert answers.check_answer(attempt, 0, "a", step="s1") == {"next": "s2"}
     submission.submit_attempt(attempt, None)
     assert attempt.marks[0].response == {"path": ["s1", "s2"], "answers": {"s1": "a", "s2": None}}
     assert attempt.score == 1.0 and attempt.max_score == 2.0
@@ -174,10 +185,10 @@ def test_double_submission_is_idempotent(make_course, ctx):
     attempt = attempts.start_attempt(user, module, seed=3)
     submission.submit_attempt(attempt, ["a", False])
     db.session.commit()
-    first = attempts.result_json(attempt)
+    first = results.result_json(attempt)
     again = submission.submit_attempt(attempt, ["b", True])  # a retried or second click
     db.session.commit()
-    assert attempts.result_json(again) == first
+    assert results.result_json(again) == first
     assert first["score"] == 1.0
     assert db.session.scalar(select(func.count()).select_from(Attempt)) == 1
     assert attempts.attempts_left(user, module) == 1
@@ -260,7 +271,7 @@ def test_essay_goes_to_the_queue_and_the_mark_is_final_when_marked(make_course, 
     assert (a.score, a.max_score, a.fraction) == (2.0, 3.0, 0.666667)
     assert a.passed is False
     assert a.criteria_results[K2] == {"score": 2.0, "max": 3.0, "fraction": 0.666667, "met": False}
-    assert attempts.result_json(a)["items"][1]["comments"] == ["Good start; say how you checked."]
+    assert results.result_json(a)["items"][1]["comments"] == ["Good start; say how you checked."]
     assert essays.pending_essays(c.org_id) == []
 
 
@@ -400,11 +411,11 @@ def test_pages_seen_follow_the_player_location(make_course, ctx):
     c = make_course()
     user, module = learner_and_module(c)
     a = attempts.start_attempt(user, module, seed=1)
-    attempts.save_state(a, {"v": 1}, "0:p0")
-    assert attempts.module_progress(user.id, module.id).pages_seen == 1
-    attempts.save_state(a, {"v": 1, "x": 1}, "0:p1")
-    attempts.save_state(a, {"v": 1, "x": 2}, "0:p0")  # going back keeps the furthest page
-    progress = attempts.module_progress(user.id, module.id)
+    player_state.save_state(a, {"v": 1}, "0:p0")
+    assert player_state.module_progress(user.id, module.id).pages_seen == 1
+    player_state.save_state(a, {"v": 1, "x": 1}, "0:p1")
+    player_state.save_state(a, {"v": 1, "x": 2}, "0:p0")  # going back keeps the furthest page
+    progress = player_state.module_progress(user.id, module.id)
     assert (progress.pages_seen, progress.pages_done) == (2, True)
 
 
@@ -465,13 +476,13 @@ def test_time_limit_refuses_late_answers_and_marks_only_what_was_saved_in_time(m
     db.session.commit()
     start = attempt.started_at
     assert attempts.deadline(attempt) == start + dt.timedelta(minutes=10, seconds=60)
-    attempts.save_answer(attempt, 0, "a", now=start + dt.timedelta(minutes=10, seconds=59))  # in the grace
+    answers.save_answer(attempt, 0, "a", now=start + dt.timedelta(minutes=10, seconds=59))  # in the grace
     with pytest.raises(errors.Conflict, match="Time is up for this quiz"):
-        attempts.save_answer(attempt, 1, True, now=start + dt.timedelta(minutes=11, seconds=1))
+        answers.save_answer(attempt, 1, True, now=start + dt.timedelta(minutes=11, seconds=1))
     # The late submission's answers are ignored: only item 1, saved in time, is marked (1 of 2).
     submission.submit_attempt(attempt, ["a", True], now=start + dt.timedelta(minutes=12))
     db.session.commit()
-    result = attempts.result_json(attempt)
+    result = results.result_json(attempt)
     assert (result["score"], result["max"]) == (1.0, 2.0)
     assert attempt.responses == {"0": "a"}
 
@@ -483,7 +494,7 @@ def test_submission_in_time_counts_every_answer_sent(make_course, ctx):
     db.session.commit()
     submission.submit_attempt(attempt, ["a", True], now=attempt.started_at + dt.timedelta(minutes=9))
     db.session.commit()
-    assert attempts.result_json(attempt)["score"] == 2.0
+    assert results.result_json(attempt)["score"] == 2.0
 
 
 def test_a_quiz_is_not_started_when_only_its_pages_were_read(make_course, ctx):
@@ -491,9 +502,9 @@ def test_a_quiz_is_not_started_when_only_its_pages_were_read(make_course, ctx):
     c = make_course()
     user, module = learner_and_module(c)
     a = attempts.start_attempt(user, module, seed=1)
-    attempts.save_state(a, {"v": 1, "x": 1}, "0:p1")
+    player_state.save_state(a, {"v": 1, "x": 1}, "0:p1")
     db.session.commit()
     assert overview.learner_overview(user)[0].modules[0].quiz_status == "not started"
-    attempts.save_answer(a, 0, "a")
+    answers.save_answer(a, 0, "a")
     db.session.commit()
     assert overview.learner_overview(user)[0].modules[0].quiz_status == "in progress"
