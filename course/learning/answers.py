@@ -17,16 +17,16 @@ from typing import Any
 
 from course.extensions import db
 from course.learning.attempts import (
-    _check_revision,
-    _in_time,
-    _without_texts,
     attempt_snapshot,
+    check_revision,
+    in_time,
     item_questions,
     option_feedback_shown,
+    without_texts,
 )
 from course.learning.errors import Conflict, Invalid, LearningError
 from course.learning.models import Attempt
-from course.learning.results import _mark_json, result_json
+from course.learning.results import mark_json, result_json
 from question_bank.marking import ResponseError, check_shape, mark, mark_step, step_after
 from question_bank.model import Question
 
@@ -39,7 +39,8 @@ def _check_open(attempt: Attempt) -> None:
                        attempt=attempt_snapshot(attempt), result=result_json(attempt))
 
 
-def _size(value: Any) -> int:
+def json_size(value: Any) -> int:
+    """How many characters ``value`` takes as compact JSON (the bound on what a learner may send)."""
     return len(json.dumps(value, separators=(",", ":"), ensure_ascii=False))
 
 
@@ -62,8 +63,8 @@ def save_answer(
     the quiz's time limit (and its grace period) answers are refused with ``Conflict``.
     """
     _check_open(attempt)
-    _check_revision(attempt, revision)
-    if not _in_time(attempt, now):
+    check_revision(attempt, revision)
+    if not in_time(attempt, now):
         raise Conflict("Time is up for this quiz: the answers saved before the time limit will be marked.",
                        attempt=attempt_snapshot(attempt))
     if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(attempt.questions):
@@ -75,7 +76,7 @@ def save_answer(
             f"not {question} version {version}.",
             attempt=attempt_snapshot(attempt),
         )
-    if _size(response) > MAX_RESPONSE_CHARS:
+    if json_size(response) > MAX_RESPONSE_CHARS:
         raise Invalid(f"response: longer than {MAX_RESPONSE_CHARS} characters")
     key = str(index)
     if attempt.responses.get(key, None) == response and (response is not None or key in attempt.responses):
@@ -127,13 +128,13 @@ def check_answer(
     feedback texts are in the reply only where ``option_feedback_shown`` allows.
     """
     reply = _check(attempt, index, response, step=step, now=now)
-    return reply if option_feedback_shown(attempt) else _without_texts(reply)
+    return reply if option_feedback_shown(attempt) else without_texts(reply)
 
 
 def _check(attempt: Attempt, index: Any, response: Any, *, step: Any, now: dt.datetime | None) -> dict[str, Any]:
     """check_answer with every feedback text in its reply (the stored record keeps them too)."""
     _check_open(attempt)
-    if not _in_time(attempt, now):
+    if not in_time(attempt, now):
         raise Conflict("Time is up for this quiz: the answers saved before the time limit will be marked.",
                        attempt=attempt_snapshot(attempt))
     if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(attempt.questions):
@@ -141,7 +142,7 @@ def _check(attempt: Attempt, index: Any, response: Any, *, step: Any, now: dt.da
     question = _item_question(attempt, index)
     immediate = attempt.quiz_snapshot.get("feedback") == "immediate"
     key, checked = str(index), {k: v for k, v in (attempt.checked or {}).items()}
-    if _size(response) > MAX_RESPONSE_CHARS:
+    if json_size(response) > MAX_RESPONSE_CHARS:
         raise Invalid(f"response: longer than {MAX_RESPONSE_CHARS} characters")
     if response is None:
         raise Invalid(f"item {index + 1}: answer the question first", index=index)
@@ -159,7 +160,7 @@ def _check(attempt: Attempt, index: Any, response: Any, *, step: Any, now: dt.da
             result = mark(Question.trusted(question), response)
         except ResponseError as exc:
             raise Invalid(f"item {index + 1}: {exc}", index=index) from None
-        reply = _mark_json(result)
+        reply = mark_json(result)
         responses[key] = result.response
         checked[key] = reply
     else:
@@ -181,7 +182,7 @@ def _check(attempt: Attempt, index: Any, response: Any, *, step: Any, now: dt.da
         path.append(step)
         following = step_after(question, answers, path)
         # After-submission feedback: the page learns where the case goes, never how the step scored.
-        record = {"steps": {**record["steps"], step: _mark_json(result) if immediate else {}}, "next": following}
+        record = {"steps": {**record["steps"], step: mark_json(result) if immediate else {}}, "next": following}
         responses[key] = {"path": path, "answers": answers}
         checked[key] = record
         reply = {**record["steps"][step], "next": following}

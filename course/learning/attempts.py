@@ -12,7 +12,7 @@ request.
 
 Concurrency: ``Attempt.revision`` is the mapper's version counter, bumped by every write to the
 attempt. A client may send the ``revision`` it last saw; a stale one is refused with ``Conflict``
-(409) carrying the current state (``_check_revision``). Two tabs starting an attempt at once both
+(409) carrying the current state (``check_revision``). Two tabs starting an attempt at once both
 try the same number; the unique constraint refuses one and the view retries it.
 """
 from __future__ import annotations
@@ -125,11 +125,11 @@ def option_feedback_shown(attempt: Attempt) -> bool:
     return attempts_left(attempt.user, attempt.module) == 0 or attempt.module.quiz is None
 
 
-def _without_texts(mark: dict[str, Any]) -> dict[str, Any]:
+def without_texts(mark: dict[str, Any]) -> dict[str, Any]:
     """A mark (or a checked scenario's record) as the learner may see it while its texts are held back:
     score, verdict and, for a scenario, the next step, with no feedback text."""
     if "steps" in mark:
-        return {**mark, "steps": {step: _without_texts(m) for step, m in mark["steps"].items()}}
+        return {**mark, "steps": {step: without_texts(m) for step, m in mark["steps"].items()}}
     return {**mark, "feedback": []} if "feedback" in mark else dict(mark)
 
 
@@ -276,10 +276,11 @@ def _checked_shown(attempt: Attempt) -> dict[str, Any]:
     checked = attempt.checked or {}
     if not checked or option_feedback_shown(attempt):
         return checked
-    return {key: _without_texts(mark) for key, mark in checked.items()}
+    return {key: without_texts(mark) for key, mark in checked.items()}
 
 
-def _check_revision(attempt: Attempt, revision: Any) -> None:
+def check_revision(attempt: Attempt, revision: Any) -> None:
+    """Refuse (``Conflict``, with the attempt as it now stands) a write based on an older revision."""
     if revision is not None and revision != attempt.revision:
         raise Conflict(
             "The attempt was changed in another window.", attempt=attempt_snapshot(attempt)
@@ -299,6 +300,7 @@ def deadline(attempt: Attempt) -> dt.datetime | None:
     return attempt.started_at + dt.timedelta(minutes=minutes) + TIME_LIMIT_GRACE
 
 
-def _in_time(attempt: Attempt, now: dt.datetime | None) -> bool:
+def in_time(attempt: Attempt, now: dt.datetime | None) -> bool:
+    """Whether ``now`` is within the attempt's time limit and its grace (always, with no limit)."""
     limit = deadline(attempt)
     return limit is None or (now or utcnow()) <= limit

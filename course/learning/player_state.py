@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 
 from course.authoring.models import Module, Page
 from course.extensions import db
-from course.learning.answers import _size
-from course.learning.attempts import _check_revision
+from course.learning.answers import json_size
+from course.learning.attempts import check_revision
 from course.learning.errors import Invalid
 from course.learning.models import Attempt, ModuleProgress
 
@@ -31,14 +31,14 @@ def _checked_state(state: Any, location: Any) -> tuple[dict | None, str | None]:
         raise Invalid("state: expected an object")
     if location is not None and not isinstance(location, str):
         raise Invalid("location: expected a string")
-    if _size(state) > MAX_STATE_CHARS:
+    if json_size(state) > MAX_STATE_CHARS:
         raise Invalid(f"state: longer than {MAX_STATE_CHARS} characters")
     return state, None if location is None else location[:255]
 
 
 def save_state(attempt: Attempt, state: Any, location: Any, *, revision: int | None = None) -> Attempt:
     """Store the player's compact state and location (after submission too: it is only the view)."""
-    _check_revision(attempt, revision)
+    check_revision(attempt, revision)
     state, location = _checked_state(state, location)
     if attempt.state == state and attempt.location == location:
         return attempt

@@ -9,13 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from course.learning.attempt_criteria import attempt_criteria
-from course.learning.attempts import _without_texts, item_questions, option_feedback_shown
+from course.learning.attempts import item_questions, option_feedback_shown, without_texts
 from course.learning.display import key_response
 from course.learning.models import Attempt
 from question_bank.marking import ResponseError, mark_step
 
 
-def _mark_json(result: Any) -> dict[str, Any]:
+def mark_json(result: Any) -> dict[str, Any]:
     """A mark as the learner's page gets it: Mark.to_dict without the normalised response and fraction."""
     return {k: v for k, v in result.to_dict().items() if k not in ("response", "fraction")}
 
@@ -28,7 +28,7 @@ def _step_marks(question: dict[str, Any] | None, response: Any) -> dict[str, dic
     out = {}
     for step in response.get("path") or []:
         try:
-            out[step] = _mark_json(mark_step(question, step, answers.get(step)))
+            out[step] = mark_json(mark_step(question, step, answers.get(step)))
         except ResponseError:
             out[step] = {"score": 0.0, "max": 0.0, "correct": False, "feedback": [], "pending": False}
     return out
@@ -46,7 +46,7 @@ def result_json(attempt: Attempt, questions: dict[tuple[str, int], dict[str, Any
         question = by_key.get((m.question_id, m.version))
         marks = _step_marks(question, m.response)
         if not shown:
-            return {step: _without_texts(mark) for step, mark in marks.items()}
+            return {step: without_texts(mark) for step, mark in marks.items()}
         steps = {s["id"]: s["question"] for s in question["steps"]}
         return {step: {**mark, "answer": key_response(steps[step])} for step, mark in marks.items()}
 

@@ -7,12 +7,12 @@ from typing import Any
 from sqlalchemy import select
 
 from course.extensions import db
-from course.learning.answers import MAX_RESPONSE_CHARS, _size
+from course.learning.answers import MAX_RESPONSE_CHARS, json_size
 from course.learning.attempts import (
-    _check_revision,
-    _in_time,
     attempt_snapshot,
     attempts_used,
+    check_revision,
+    in_time,
     item_questions,
 )
 from course.learning.errors import Conflict, Invalid, LearningError
@@ -147,12 +147,12 @@ def submit_attempt(
     """
     if not attempt.is_open:
         return attempt
-    _check_revision(attempt, revision)
+    check_revision(attempt, revision)
     if responses is not None and not isinstance(responses, list):
         raise Invalid("responses: expected a list, one answer per item")
     if responses is not None and len(responses) > len(attempt.questions):
         raise Invalid(f"responses: {len(responses)} answers for {len(attempt.questions)} items")
-    if _size(responses) > MAX_RESPONSE_CHARS * max(1, len(attempt.questions)):
+    if json_size(responses) > MAX_RESPONSE_CHARS * max(1, len(attempt.questions)):
         raise Invalid("responses: too long")
     limit = attempt.quiz_snapshot.get("attempts") or 0
     if limit:
@@ -163,7 +163,7 @@ def submit_attempt(
     merged = dict(attempt.responses)
     sent: set[int] = set()
     # After the time limit only what was autosaved in time counts, never answers sent late.
-    for i, value in enumerate((responses or []) if _in_time(attempt, now) else []):
+    for i, value in enumerate((responses or []) if in_time(attempt, now) else []):
         if value is not None and i < len(attempt.questions):
             value = _unchecked_part(attempt, i, by_key, value)
             if value is not None:
