@@ -11,7 +11,7 @@ from flask import abort, jsonify, redirect, request, url_for
 from course.auth import roles_required
 from course.authoring import common, quiz_builder, uploads
 from course.authoring.preview import preview_document, preview_launch
-from course.authoring.views import AUTHORS, _module_or_404, bp, course_or_404
+from course.authoring.views import AUTHORS, bp, course_or_404, module_or_404
 from course.core.headers import csp_nonce
 from course.core.request_limits import max_body
 from course.extensions import db
@@ -30,7 +30,7 @@ def _error(exc: common.AuthoringError) -> Any:
 def draw_count(slug: str, module_slug: str) -> Any:
     """How many bank questions a draw (``criterion`` or ``tag``, and ``count``) would match and could
     take if added to the quiz now (JSON; reads only). 422 names the field at fault."""
-    module = _module_or_404(course_or_404(slug), module_slug)
+    module = module_or_404(course_or_404(slug), module_slug)
     try:
         draw = quiz_builder.parse_draw(module, request.args.get("criterion", "")[:1000],
                                        request.args.get("tag", "")[:1000], request.args.get("count", "1")[:20])
@@ -50,7 +50,7 @@ def _preview(slug: str, module_slug: str, *, quiz_first: bool) -> Any:
     from course.questions.views import media_base
 
     course = course_or_404(slug)
-    module = _module_or_404(course, module_slug)
+    module = module_or_404(course, module_slug)
     if quiz_first and module.quiz is None:
         abort(404)
     back = (url_for("authoring.quiz", slug=course.slug, module_slug=module.slug) if quiz_first
@@ -120,7 +120,7 @@ def insert_image(slug: str) -> Any:
 
 def _back_to_quiz(slug: str, module_slug: str, anchor: str) -> Any:
     course = course_or_404(slug)
-    module = _module_or_404(course, module_slug)
+    module = module_or_404(course, module_slug)
     return redirect(url_for("authoring.quiz", slug=course.slug, module_slug=module.slug) + anchor, 303)
 
 
