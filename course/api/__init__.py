@@ -15,7 +15,7 @@ from flask import Flask
 def setup_api(app: Flask) -> None:
     """Configure the Api on ``app``, register its blueprints (CSRF-exempt: ``api_roles`` checks
     the CSRF header for session requests itself) and its JSON error handler."""
-    # Imported here: course.models imports course.api.models, and course.auth imports course.models.
+    # Imported here, not at the top: importing course.api.models (models.load_all) need not load auth.
     from course.auth.decorators import public
     from course.api.core import ApiError, CarecourseApi, guard_api_request, handle_error
     from course.api.docs import document_questions
