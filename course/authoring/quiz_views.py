@@ -14,6 +14,7 @@ from wtforms import SelectChoice
 
 from course.auth import roles_required
 from course.authoring import common, quiz_builder, quizzes, service
+from course.authoring.document import quiz_to_dict
 from course.authoring.estimates import quiz_minutes, whole_minutes
 from course.authoring.forms import AddQuestionForm, DrawForm, QuizForm
 from course.authoring.models import Course, Module
@@ -99,19 +100,11 @@ def _quiz_forms(m: Module, *, settings_post: bool = False) -> tuple[QuizForm, Dr
     quiz = m.quiz
     data = None
     if quiz is not None and not settings_post:
-        data = {
-            "title": quiz.title,
-            "pass_mark": round(quiz.pass_mark * 100),
-            "criterion_threshold": None if quiz.criterion_threshold is None else round(quiz.criterion_threshold * 100),
-            "attempts": quiz.attempts,
-            "grading": quiz.grading,
-            "shuffle": quiz.shuffle,
-            "feedback": quiz.feedback,
-            "time_limit_minutes": quiz.time_limit_minutes,
-            "mode": quiz.mode,
-            "option_feedback": quiz.option_feedback,
-            "shuffle_options": quiz.shuffle_options,
-        }
+        # The settings as the course document holds them, with the marks as the form's percentages.
+        data = {key: value for key, value in quiz_to_dict(quiz).items() if key != "items"}
+        data["pass_mark"] = round(quiz.pass_mark * 100)
+        if quiz.criterion_threshold is not None:
+            data["criterion_threshold"] = round(quiz.criterion_threshold * 100)
     if settings_post:
         form = QuizForm()
     else:
